@@ -1,0 +1,165 @@
+import { DataError, InvalidParameterError, NotFittedError } from './errors.js';
+import { resolveParams, type ParamsOf, type Schema } from './params.js';
+import { RandomState } from './random.js';
+import { decodeValue, encodeValue } from './serialize.js';
+
+export const LIBRARY_VERSION = '0.1.0';
+/** Version of the saved-model layout; bump when `SavedModel` changes incompatibly. */
+export const FORMAT_VERSION = 1;
+
+/** What `toJSON()` returns and `loadModel()` takes. */
+export interface SavedModel {
+  format: 'deepmine';
+  formatVersion: number;
+  kind: string;
+  /** deepmine version that wrote the model. */
+  version: string;
+  params: unknown;
+  state: unknown;
+}
+
+/** scikit-learn's estimator tags: they choose which conformance checks run. */
+export interface Capabilities {
+  /** classifier | regressor | transformer | clusterer | other */
+  type: 'classifier' | 'regressor' | 'transformer' | 'clusterer' | 'other';
+  /** fit needs y */
+  supervised: boolean;
+  /** results depend on randomState */
+  stochastic: boolean;
+  /** NaN in X is accepted (native missing-value support) */
+  allowNaN: boolean;
+  /** 2-D y accepted */
+  multiOutput?: boolean;
+  /** X must be non-negative (chi2, MultinomialNB ...) */
+  nonNegative?: boolean;
+}
+
+export interface EstimatorClass {
+  new (params?: never): Estimator<Schema, unknown>;
+  readonly kind: string;
+  readonly schema: Schema;
+  readonly capabilities: Capabilities;
+}
+
+/**
+ * Base of every estimator: one frozen, validated params object; fitted state in one typed object
+ * behind `fitted` (NotFittedError before fit); `with`/`clone` for unfitted copies; `toJSON` +
+ * `loadModel` persistence through a registry keyed by `kind`.
+ */
+export abstract class Estimator<S extends Schema, State> {
+  /** Registry key and name used in messages. Subclasses override. */
+  static readonly kind: string = 'Estimator';
+  static readonly schema: Schema = {};
+  static readonly capabilities: Capabilities = { type: 'other', supervised: false, stochastic: false, allowNaN: false };
+
+  private _params: Readonly<ParamsOf<S>>;
+  protected _state: State | null = null;
+
+  constructor(params?: Partial<ParamsOf<S>>) {
+    const ctor = this.constructor as unknown as { schema: S; kind: string };
+    this._params = resolveParams(ctor.schema, params, ctor.kind);
+  }
+
+  /** The estimator's name (registry key). */
+  get kind(): string {
+    return (this.constructor as unknown as { kind: string }).kind;
+  }
+
+  /** Validated parameters (frozen). */
+  get params(): Readonly<ParamsOf<S>> {
+    return this._params;
+  }
+
+  /** A copy of the parameters. */
+  getParams(): ParamsOf<S> {
+    return { ...this._params } as ParamsOf<S>;
+  }
+
+  /** Change parameters in place (validated) and drop any fitted state; returns this. */
+  setParams(patch: Partial<ParamsOf<S>>): this {
+    const ctor = this.constructor as unknown as { schema: S; kind: string };
+    this._params = resolveParams(ctor.schema, { ...this._params, ...patch }, ctor.kind);
+    this._state = null;
+    return this;
+  }
+
+  /** A new, unfitted estimator with the same parameters plus `patch`. RandomState instances are copied. */
+  with(patch: Partial<ParamsOf<S>> = {}): this {
+    const Ctor = this.constructor as new (p: Partial<ParamsOf<S>>) => this;
+    const merged: Record<string, unknown> = { ...this._params, ...patch };
+    for (const [k, v] of Object.entries(merged)) if (v instanceof RandomState) merged[k] = RandomState.fromState(v.getState());
+    return new Ctor(merged as Partial<ParamsOf<S>>);
+  }
+
+  /** Unfitted copy with equal parameters (`with({})`). */
+  clone(): this {
+    return this.with({});
+  }
+
+  get isFitted(): boolean {
+    return this._state !== null;
+  }
+
+  /** Fitted state; throws NotFittedError before fit. */
+  protected get fitted(): State {
+    if (this._state === null) throw new NotFittedError(this.kind);
+    return this._state;
+  }
+
+  /** Serialize the fitted state; override for states that need custom encoding. */
+  protected encodeState(state: State): unknown {
+    return encodeValue(state);
+  }
+
+  /** Inverse of encodeState. */
+  protected decodeState(json: unknown): State {
+    return decodeValue(json) as State;
+  }
+
+  toJSON(): SavedModel {
+    return {
+      format: 'deepmine',
+      formatVersion: FORMAT_VERSION,
+      kind: this.kind,
+      version: LIBRARY_VERSION,
+      params: encodeValue(this._params),
+      state: this._state === null ? null : this.encodeState(this._state),
+    };
+  }
+
+  /** Used by loadModel. */
+  protected restoreState(json: unknown): void {
+    this._state = json === null ? null : this.decodeState(json);
+  }
+
+  static restore(est: Estimator<Schema, unknown>, state: unknown): void {
+    est.restoreState(state);
+  }
+}
+
+const registry = new Map<string, new (params?: never) => Estimator<Schema, unknown>>();
+
+/** Register an estimator class for `loadModel`. Call once at the bottom of the estimator's module. */
+export function registerEstimator(Ctor: { kind: string } & (new (params?: never) => Estimator<Schema, unknown>)): void {
+  registry.set(Ctor.kind, Ctor);
+}
+
+export function registeredKinds(): string[] {
+  return [...registry.keys()].sort();
+}
+
+/** Rebuild an estimator from `toJSON()` output (an object or its JSON text). */
+export function loadModel<E extends Estimator<Schema, unknown> = Estimator<Schema, unknown>>(saved: SavedModel | string): E {
+  const obj = (typeof saved === 'string' ? JSON.parse(saved) : saved) as SavedModel;
+  if (!obj || typeof obj !== 'object' || obj.format !== 'deepmine') {
+    throw new DataError('saved', "a deepmine model (format: 'deepmine')", obj && typeof obj === 'object' ? `format ${JSON.stringify((obj as { format?: unknown }).format)}` : obj, 'loadModel');
+  }
+  if (obj.formatVersion > FORMAT_VERSION) {
+    throw new DataError('saved', `formatVersion <= ${FORMAT_VERSION} (upgrade deepmine to read it)`, obj.formatVersion, 'loadModel');
+  }
+  const Ctor = registry.get(obj.kind);
+  if (!Ctor) throw new InvalidParameterError('kind', `a registered estimator (one of ${registeredKinds().join(', ')})`, obj.kind, 'loadModel');
+  const est = new Ctor(decodeValue(obj.params) as never);
+  Estimator.restore(est, obj.state);
+  return est as E;
+}

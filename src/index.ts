@@ -1,0 +1,8 @@
+/**
+ * deepmine: browser-safe entry point (core, algorithms, metrics). Node-only I/O lives in
+ * `deepmine/node`.
+ */
+export * from './core/index.js';
+export * from './modelSelection/split.js';
+export * from './metrics/accuracy.js';
+export * from './dummy/dummy.js';

@@ -1,0 +1,5 @@
+/**
+ * deepmine/node: Node-only I/O (DuckDB-backed readers and writers, file persistence).
+ * Re-exports the browser-safe API too, so one import is enough in Node scripts.
+ */
+export * from './index.js';
