@@ -3,3 +3,4 @@
  * Re-exports the browser-safe API too, so one import is enough in Node scripts.
  */
 export * from './index.js';
+export * from './io/index.js';

@@ -1,0 +1,3 @@
+export { readCsv, readParquet, readJson, query, connection, closeConnection, type ReadOptions, type ReadCsvOptions } from './duckdb.js';
+export { writeCsv, writeParquet, type WriteCsvOptions } from './write.js';
+export { toMatrix, type XY } from './toMatrix.js';
