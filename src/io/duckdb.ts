@@ -124,32 +124,54 @@ function projection(name: string, kind: ColumnKind, duckType: string): string {
 
 async function readSource(source: string, path: string | null, owner: string, opts: ReadOptions): Promise<Table> {
   const con = await connection();
-  const schema = await describe(con, source, path, owner);
-  const byName = new Map(schema.map((s) => [s.name, s]));
-  const wanted = opts.columns ?? schema.map((s) => s.name);
-  for (const c of [...wanted, ...Object.keys(opts.types ?? {})]) {
-    if (!byName.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => s.name).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
-  }
-  const kinds = wanted.map((n) => opts.types?.[n] ?? kindOf(byName.get(n)!.type));
-  const sql = `SELECT ${wanted.map((n, k) => `${projection(n, kinds[k]!, byName.get(n)!.type)} AS ${sqlIdent(n)}`).join(', ')} FROM ${source}`;
-  let chunks: DuckDBDataChunk[];
-  try {
-    const result = await con.run(sql);
-    chunks = await result.fetchAllChunks();
-  } catch (e) {
+  const fail = (e: unknown): never => {
     const msg = (e as Error).message.split('\n')[0]!;
     if (path) throw new IOError(path, `${owner}: cannot read this file (${msg})`);
     throw new DataError('sql', 'a valid DuckDB query', msg, owner);
+  };
+  let names: string[];
+  let duckTypes: string[];
+  let kinds: ColumnKind[];
+  let chunks: DuckDBDataChunk[] | null = null;
+  if (!opts.columns && !opts.types) {
+    // Fast path: one scan; DuckDB's own types decide, and only exotic types (dates, decimals)
+    // need a second, casting query.
+    try {
+      const result = await con.run(`SELECT * FROM ${source}`);
+      names = result.columnNames();
+      duckTypes = result.columnTypes().map(String);
+      kinds = duckTypes.map(kindOf);
+      if (duckTypes.every((t, j) => DIRECT.test(t) || kinds[j] === 'categorical' && t === 'VARCHAR')) chunks = await result.fetchAllChunks();
+    } catch (e) {
+      return fail(e);
+    }
+  } else {
+    const schema = await describe(con, source, path, owner);
+    const byName = new Map(schema.map((s) => [s.name, s]));
+    names = opts.columns ?? schema.map((s) => s.name);
+    for (const c of [...names, ...Object.keys(opts.types ?? {})]) {
+      if (!byName.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => s.name).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
+    }
+    duckTypes = names.map((n) => byName.get(n)!.type);
+    kinds = names.map((n, j) => opts.types?.[n] ?? kindOf(duckTypes[j]!));
+  }
+  if (!chunks) {
+    const sql = `SELECT ${names.map((n, k) => `${projection(n, kinds[k]!, duckTypes[k]!)} AS ${sqlIdent(n)}`).join(', ')} FROM ${source}`;
+    try {
+      chunks = await (await con.run(sql)).fetchAllChunks();
+    } catch (e) {
+      return fail(e);
+    }
   }
   let n = 0;
   for (const ch of chunks) n += ch.rowCount;
-  const columns: Column[] = wanted.map((name, j) => {
+  const columns: Column[] = names.map((name, j) => {
     const kind = kinds[j]!;
-    if (kind === 'categorical') return readStrings(name, chunks, j, n);
+    if (kind === 'categorical') return readStrings(name, chunks!, j, n);
     const values = new Float64Array(n);
     let off = 0;
-    for (const ch of chunks) {
-      copyDoubles(ch.getColumnVector(j), ch.rowCount, values, off);
+    for (const ch of chunks!) {
+      copyNumbers(ch.getColumnVector(j), ch.rowCount, values, off);
       off += ch.rowCount;
     }
     return { kind, name, values } as Column;
@@ -157,13 +179,25 @@ async function readSource(source: string, path: string | null, owner: string, op
   return new Table(columns);
 }
 
-/** Copy a DOUBLE vector into `out` at `off`, NULL -> NaN. Uses the vector's Float64Array when exposed. */
-function copyDoubles(vec: DuckDBVector, count: number, out: Float64Array, off: number): void {
+/** DuckDB types whose vectors convert to float64 directly (no SQL cast). */
+const DIRECT = /^(DOUBLE|FLOAT|INTEGER|SMALLINT|TINYINT|BIGINT|UINTEGER|USMALLINT|UTINYINT|BOOLEAN)$/;
+
+/**
+ * Copy a numeric/boolean vector into `out` at `off`, NULL -> NaN. Reads the vector's typed array
+ * directly when the binding exposes it (a private field of @duckdb/node-api, checked at run time),
+ * otherwise falls back to `getItem`.
+ */
+function copyNumbers(vec: DuckDBVector, count: number, out: Float64Array, off: number): void {
   const internal = vec as unknown as { items?: unknown; validity?: { data?: BigUint64Array | null; offset?: number } };
   const items = internal.items;
   const vdata = internal.validity?.data;
-  if (items instanceof Float64Array && (internal.validity?.offset ?? 0) === 0) {
-    out.set(items.subarray(0, count), off);
+  if (ArrayBuffer.isView(items) && !(items instanceof DataView) && (internal.validity?.offset ?? 0) === 0 && !(items instanceof Uint8Array)) {
+    if (items instanceof Float64Array) out.set(items.subarray(0, count), off);
+    else if (items instanceof BigInt64Array || items instanceof BigUint64Array) for (let i = 0; i < count; i++) out[off + i] = Number(items[i]!);
+    else {
+      const a = items as unknown as ArrayLike<number>;
+      for (let i = 0; i < count; i++) out[off + i] = a[i]!;
+    }
     if (vdata) {
       const words = new Uint32Array(vdata.buffer, vdata.byteOffset, vdata.length * 2);
       for (let w = 0; w < words.length; w++) {
@@ -179,7 +213,7 @@ function copyDoubles(vec: DuckDBVector, count: number, out: Float64Array, off: n
     return;
   }
   for (let i = 0; i < count; i++) {
-    const v = vec.getItem(i) as number | null;
+    const v = vec.getItem(i) as number | bigint | boolean | null;
     out[off + i] = v === null ? NaN : Number(v);
   }
 }
