@@ -6,3 +6,4 @@ export * from './core/index.js';
 export * from './modelSelection/split.js';
 export * from './metrics/accuracy.js';
 export * from './dummy/dummy.js';
+export * from './tree/index.js';
