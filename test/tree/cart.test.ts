@@ -14,7 +14,7 @@ const fx = JSON.parse(readFileSync(new URL('../fixtures/tree_sklearn.json', impo
 describe('DecisionTreeClassifier equals scikit-learn node for node', () => {
   for (const c of fx.cases) {
     it(`${c.dataset} ${JSON.stringify(c.params)}`, () => {
-      const ds = loadDataset(c.dataset);
+      const ds = loadDataset(c.dataset as "iris");
       const [XTr, XTe, yTr] = trainTestSplit(ds.X, Array.from(ds.y as Float64Array), { testSize: 0.25, randomState: 0 });
       const clf = new DecisionTreeClassifier(c.params).fit(XTr, yTr);
       const t = clf.tree;
