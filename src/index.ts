@@ -7,3 +7,4 @@ export * from './modelSelection/split.js';
 export * from './metrics/accuracy.js';
 export * from './dummy/dummy.js';
 export * from './tree/index.js';
+export * from './nn/index.js';
