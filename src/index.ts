@@ -8,3 +8,4 @@ export * from './metrics/accuracy.js';
 export * from './dummy/dummy.js';
 export * from './tree/index.js';
 export * from './nn/index.js';
+export * from './preprocessing/index.js';

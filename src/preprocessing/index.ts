@@ -1,0 +1,1 @@
+export { StandardScaler, type StandardScalerParams, type StandardScalerState } from './standardScaler.js';

@@ -1,0 +1,102 @@
+import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { Matrix } from '../core/matrix.js';
+import { p, type ParamsOf } from '../core/params.js';
+import { checkArray, type MatrixLike } from '../core/validation.js';
+
+const schema = {
+  withMean: p.bool(true, 'Center to zero mean.'),
+  withStd: p.bool(true, 'Scale to unit variance.'),
+};
+export type StandardScalerParams = ParamsOf<typeof schema>;
+export interface StandardScalerState {
+  /** per-feature mean (length d); NaNs are ignored in fit */
+  mean: Float64Array;
+  /** per-feature population variance */
+  var: Float64Array;
+  /** per-feature scale: sqrt(var), 1 where the variance is ~0 (as scikit-learn) */
+  scale: Float64Array;
+  nSamplesSeen: Float64Array;
+}
+
+/**
+ * Standardize features by removing the mean and scaling to unit variance (scikit-learn's
+ * StandardScaler). NaN is ignored in fit and kept in transform.
+ *
+ * @example
+ * const Z = new StandardScaler().fitTransform([[0, 1], [2, 3]]); // [[-1, -1], [1, 1]]
+ */
+export class StandardScaler extends Estimator<typeof schema, StandardScalerState> {
+  static override readonly kind = 'StandardScaler';
+  static override readonly schema = schema;
+  static override readonly capabilities: Capabilities = { type: 'transformer', supervised: false, stochastic: false, allowNaN: true };
+
+  constructor(params: Partial<StandardScalerParams> = {}) {
+    super(params);
+  }
+
+  fit(X: MatrixLike): this {
+    const m = checkArray(X, { owner: this.kind, allowNaN: true });
+    const d = m.cols;
+    const mean = new Float64Array(d), vr = new Float64Array(d), cnt = new Float64Array(d), scale = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      // two-pass mean/variance (numpy's np.nanmean / np.nanvar order of operations)
+      let s = 0, c = 0;
+      for (let i = 0; i < m.rows; i++) { const v = m.data[i * d + j]!; if (v === v) { s += v; c++; } }
+      const mu = c ? s / c : NaN;
+      let q = 0;
+      for (let i = 0; i < m.rows; i++) { const v = m.data[i * d + j]!; if (v === v) q += (v - mu) * (v - mu); }
+      mean[j] = mu;
+      vr[j] = c ? q / c : NaN;
+      cnt[j] = c;
+      const sd = Math.sqrt(vr[j]!);
+      // scikit-learn _handle_zeros_in_scale: constant features (var <= 10 * eps * mean^2 bound) get scale 1
+      const bound = 10 * 2.220446049250313e-16 * Math.max(1, Math.abs(mu)) ** 2;
+      scale[j] = !(vr[j]! > bound) || sd === 0 ? 1 : sd;
+    }
+    this._state = { mean, var: vr, scale, nSamplesSeen: cnt };
+    return this;
+  }
+
+  get mean(): Float64Array { return this.fitted.mean; }
+  get scale(): Float64Array { return this.fitted.scale; }
+  get var(): Float64Array { return this.fitted.var; }
+
+  transform(X: MatrixLike): Matrix {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.mean.length });
+    const d = m.cols;
+    const out = new Float64Array(m.data.length);
+    for (let t = 0; t < out.length; t++) {
+      const j = t % d;
+      let v = m.data[t]!;
+      if (this.params.withMean) v -= s.mean[j]!;
+      if (this.params.withStd) v /= s.scale[j]!;
+      out[t] = v;
+    }
+    return new Matrix(out, m.rows, d);
+  }
+
+  fitTransform(X: MatrixLike): Matrix {
+    return this.fit(X).transform(X);
+  }
+
+  inverseTransform(X: MatrixLike): Matrix {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.mean.length });
+    const d = m.cols;
+    const out = new Float64Array(m.data.length);
+    for (let t = 0; t < out.length; t++) {
+      const j = t % d;
+      let v = m.data[t]!;
+      if (this.params.withStd) v *= s.scale[j]!;
+      if (this.params.withMean) v += s.mean[j]!;
+      out[t] = v;
+    }
+    return new Matrix(out, m.rows, d);
+  }
+
+  getFeatureNamesOut(inputFeatures?: string[]): string[] {
+    return inputFeatures ?? Array.from({ length: this.fitted.mean.length }, (_, j) => `x${j}`);
+  }
+}
+registerEstimator(StandardScaler);
