@@ -85,7 +85,6 @@ export function buildClassifierTree(X: Float64Array, n: number, d: number, y: In
   for (let j = 0; j < d; j++) features[j] = j;
   const constantFeatures = new Int32Array(d);
   const Xf = new Float64Array(n);
-  const order = new Int32Array(n);
   const rand = Uint32Array.of(o.seed >>> 0);
 
   let cap = 64;
@@ -142,11 +141,8 @@ export function buildClassifierTree(X: Float64Array, n: number, d: number, y: In
         fJ += nFoundConst;
         const f = features[fJ]!;
         // sort samples[start:end] by X[:, f]
-        const len = end - start;
-        for (let q = 0; q < len; q++) order[q] = samples[start + q]!;
-        const ord = order.subarray(0, len);
-        ord.sort((a, b) => X[a * d + f]! - X[b * d + f]!);
-        for (let q = 0; q < len; q++) { samples[start + q] = ord[q]!; Xf[start + q] = X[ord[q]! * d + f]!; }
+        for (let q = start; q < end; q++) Xf[q] = X[samples[q]! * d + f]!;
+        sortPairs(Xf, samples, start, end - 1);
         if (Xf[end - 1]! <= Xf[start]! + FEATURE_THRESHOLD) {
           const tmp = features[fJ]!; features[fJ] = features[nTotalConst]!; features[nTotalConst] = tmp;
           nFoundConst++; nTotalConst++;
@@ -225,4 +221,36 @@ export function buildClassifierTree(X: Float64Array, n: number, d: number, y: In
   const trim = <T extends Int32Array | Float64Array>(a: T, len: number): T => a.slice(0, len) as T;
   const c = t.nodeCount;
   return { ...t, childrenLeft: trim(t.childrenLeft, c), childrenRight: trim(t.childrenRight, c), feature: trim(t.feature, c), threshold: trim(t.threshold, c), impurity: trim(t.impurity, c), nNodeSamples: trim(t.nNodeSamples, c), weightedNNodeSamples: trim(t.weightedNNodeSamples, c), value: trim(t.value, c * k) };
+}
+
+/** In-place sort of vals[lo..hi] carrying idx along (median-of-3 quicksort + insertion sort; no callbacks). */
+export function sortPairs(vals: Float64Array, idx: Int32Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    // median of three to vals[mid]
+    if (vals[mid]! < vals[lo]!) swap(vals, idx, mid, lo);
+    if (vals[hi]! < vals[lo]!) swap(vals, idx, hi, lo);
+    if (vals[hi]! < vals[mid]!) swap(vals, idx, hi, mid);
+    const pivot = vals[mid]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (vals[i]! < pivot) i++;
+      while (vals[j]! > pivot) j--;
+      if (i <= j) { swap(vals, idx, i, j); i++; j--; }
+    }
+    // recurse into the smaller part, loop on the larger
+    if (j - lo < hi - i) { sortPairs(vals, idx, lo, j); lo = i; } else { sortPairs(vals, idx, i, hi); hi = j; }
+  }
+  for (let a = lo + 1; a <= hi; a++) {
+    const v = vals[a]!, k = idx[a]!;
+    let b = a - 1;
+    while (b >= lo && vals[b]! > v) { vals[b + 1] = vals[b]!; idx[b + 1] = idx[b]!; b--; }
+    vals[b + 1] = v;
+    idx[b + 1] = k;
+  }
+}
+
+function swap(vals: Float64Array, idx: Int32Array, a: number, b: number): void {
+  const v = vals[a]!; vals[a] = vals[b]!; vals[b] = v;
+  const k = idx[a]!; idx[a] = idx[b]!; idx[b] = k;
 }
