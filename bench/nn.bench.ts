@@ -1,0 +1,71 @@
+/** Seed net training time: deepmine vs scikit-learn MLPClassifier vs torch vs TF.js (cpu, wasm). */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { Matrix } from '../src/core/matrix.js';
+import { RandomState } from '../src/core/random.js';
+import { Dense, Sequential } from '../src/nn/index.js';
+import { printTable, runPython, type BenchRow } from './util.js';
+
+const n = 80000, d = 20, epochs = 10, batch = 32;
+const rs = new RandomState(0);
+const X = new Matrix(rs.standardNormal(n * d), n, d);
+const y = Array.from({ length: n }, (_, i) => (X.get(i, 0) + X.get(i, 1) * X.get(i, 2) > 0 ? 1 : 0));
+const dir = mkdtempSync(join(tmpdir(), 'deepmine-bench-'));
+const file = join(dir, 'xy.json');
+writeFileSync(file, JSON.stringify({ X: Array.from(X.data), y }));
+const task = `seed net 20-10-1, ${epochs} epochs, batch ${batch}, ${n}x${d}`;
+const rows: BenchRow[] = [];
+
+let t = performance.now();
+const model = new Sequential([new Dense(10, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+const h = model.fit(X, y, { epochs, batchSize: batch, randomState: 0 });
+rows.push({ task, impl: 'deepmine', ms: performance.now() - t, note: `final loss ${h.history.loss!.at(-1)!.toFixed(4)}` });
+
+const sk = runPython<{ ms: number; loss: number }>(`
+import json, time, numpy as np, warnings
+from sklearn.neural_network import MLPClassifier
+warnings.filterwarnings('ignore')
+d = json.load(open(${JSON.stringify(file)})); X = np.array(d['X']).reshape(-1, ${d}); y = np.array(d['y'])
+t = time.perf_counter()
+m = MLPClassifier(hidden_layer_sizes=(10,), activation='relu', solver='adam', batch_size=${batch}, max_iter=${epochs}, tol=0, n_iter_no_change=10**9, random_state=0).fit(X, y)
+print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': m.loss_}))`);
+rows.push({ task, impl: 'scikit-learn MLPClassifier', ms: sk?.ms ?? null, note: sk ? `final loss ${sk.loss.toFixed(4)}` : 'not available' });
+
+const th = runPython<{ ms: number; loss: number }>(`
+import json, time, numpy as np, torch
+torch.set_num_threads(2)
+d = json.load(open(${JSON.stringify(file)})); X = torch.tensor(np.array(d['X']).reshape(-1, ${d}), dtype=torch.float32); y = torch.tensor(d['y'], dtype=torch.float32)
+net = torch.nn.Sequential(torch.nn.Linear(${d}, 10), torch.nn.ReLU(), torch.nn.Linear(10, 1))
+opt = torch.optim.Adam(net.parameters(), lr=1e-3); lossf = torch.nn.BCEWithLogitsLoss()
+t = time.perf_counter()
+for e in range(${epochs}):
+    perm = torch.randperm(len(X)); tot = 0.0
+    for s in range(0, len(X), ${batch}):
+        idx = perm[s:s + ${batch}]; opt.zero_grad(); L = lossf(net(X[idx])[:, 0], y[idx]); L.backward(); opt.step(); tot += float(L) * len(idx)
+print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': tot / len(X)}))`, ['torch']);
+rows.push({ task, impl: 'torch 1.13 (cpu, float32)', ms: th?.ms ?? null, note: th ? `final loss ${th.loss.toFixed(4)}` : 'not available' });
+
+tf.enableProdMode();
+for (const backend of ['cpu', 'wasm']) {
+  try {
+    await tf.setBackend(backend);
+    await tf.ready();
+    const m = tf.sequential({ layers: [tf.layers.dense({ units: 10, activation: 'relu', inputShape: [d] }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    m.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+    const xs = tf.tensor2d(Float32Array.from(X.data), [n, d]);
+    const ys = tf.tensor2d(Float32Array.from(y), [n, 1]);
+    // one epoch only (TF.js is slow here); scaled to `epochs` in the table
+    t = performance.now();
+    const hist = await m.fit(xs, ys, { epochs: 1, batchSize: batch, verbose: 0 });
+    const ms = (performance.now() - t) * epochs;
+    rows.push({ task, impl: `tfjs 4.22 ${backend}`, ms, note: `1 epoch timed x ${epochs}; loss after 1 epoch ${(hist.history.loss![0] as number).toFixed(4)}` });
+    xs.dispose(); ys.dispose();
+  } catch (e) {
+    rows.push({ task, impl: `tfjs 4.22 ${backend}`, ms: null, note: `failed: ${(e as Error).message.split('\n')[0]}` });
+  }
+}
+printTable('Neural net training (the seed program net)', rows);
+rmSync(dir, { recursive: true, force: true });
