@@ -65,6 +65,8 @@ export class WorkerPool {
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void; w: NodeWorker }>();
   private nextId = 0;
   private closed = false;
+  /** Keeps the event loop alive while tasks are in flight (workers themselves are unref'd). */
+  private keepAlive: ReturnType<typeof setInterval> | null = null;
 
   private constructor(readonly size: number) {}
 
@@ -104,6 +106,7 @@ export class WorkerPool {
       const { task, resolve, reject } = this.queue.shift()!;
       const id = this.nextId++;
       this.pending.set(id, { resolve, reject, w });
+      this.keepAlive ??= setInterval(() => {}, 1 << 30);
       w.ref();
       w.postMessage({ id, module: task.module, fn: task.fn, args: task.args });
     }
@@ -113,6 +116,7 @@ export class WorkerPool {
     const p = this.pending.get(msg.id);
     if (!p) return;
     this.pending.delete(msg.id);
+    this.release();
     w.unref();
     this.idle.push(w);
     if (msg.ok) p.resolve(msg.result);
@@ -127,10 +131,20 @@ export class WorkerPool {
 
   private onError(w: NodeWorker, err: unknown): void {
     for (const [id, p] of this.pending) if (p.w === w) { this.pending.delete(id); p.reject(err); }
+    this.release();
+  }
+
+  private release(): void {
+    if (this.pending.size === 0 && this.queue.length === 0 && this.keepAlive) { clearInterval(this.keepAlive); this.keepAlive = null; }
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const [id, p] of this.pending) { this.pending.delete(id); p.reject(new Error('WorkerPool closed before the task finished')); }
+    for (const q of this.queue.splice(0)) q.reject(new Error('WorkerPool closed before the task started'));
+    this.release();
+    // ref before terminating: an unref'd worker's exit would not keep the event loop alive
+    for (const w of this.workers) w.ref();
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers = [];
     this.idle = [];

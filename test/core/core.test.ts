@@ -110,8 +110,8 @@ describe('params and estimator base', () => {
 });
 
 describe('worker pool', () => {
-  it('parallelMap gives the same ordered results with 1 and 2 workers, over SharedArrayBuffer', async () => {
-    const mod = new URL('../helpers/poolTask.ts', import.meta.url).href;
+  it('parallelMap gives the same ordered results with 1 and 2 workers, over SharedArrayBuffer', { timeout: 60000 }, async () => {
+    const mod = new URL('../helpers/poolTask.mjs', import.meta.url).href;
     const sab = new SharedArrayBuffer(8 * 1000);
     const arr = new Float64Array(sab);
     for (let i = 0; i < arr.length; i++) arr[i] = i;
