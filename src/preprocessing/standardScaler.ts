@@ -62,18 +62,7 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
   get var(): Float64Array { return this.fitted.var; }
 
   transform(X: MatrixLike): Matrix {
-    const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.mean.length });
-    const d = m.cols;
-    const out = new Float64Array(m.data.length);
-    for (let t = 0; t < out.length; t++) {
-      const j = t % d;
-      let v = m.data[t]!;
-      if (this.params.withMean) v -= s.mean[j]!;
-      if (this.params.withStd) v /= s.scale[j]!;
-      out[t] = v;
-    }
-    return new Matrix(out, m.rows, d);
+    return this.apply(X, false);
   }
 
   fitTransform(X: MatrixLike): Matrix {
@@ -81,16 +70,19 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
   }
 
   inverseTransform(X: MatrixLike): Matrix {
+    return this.apply(X, true);
+  }
+
+  private apply(X: MatrixLike, inverse: boolean): Matrix {
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.mean.length });
     const d = m.cols;
+    const shift = this.params.withMean ? s.mean : new Float64Array(d);
+    const scale = this.params.withStd ? s.scale : new Float64Array(d).fill(1);
     const out = new Float64Array(m.data.length);
     for (let t = 0; t < out.length; t++) {
       const j = t % d;
-      let v = m.data[t]!;
-      if (this.params.withStd) v *= s.scale[j]!;
-      if (this.params.withMean) v += s.mean[j]!;
-      out[t] = v;
+      out[t] = inverse ? m.data[t]! * scale[j]! + shift[j]! : (m.data[t]! - shift[j]!) / scale[j]!;
     }
     return new Matrix(out, m.rows, d);
   }
