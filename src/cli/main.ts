@@ -8,10 +8,12 @@ import { LIBRARY_VERSION } from '../core/estimator.js';
 import { DeepmineError } from '../core/errors.js';
 import { closeConnection } from '../io/duckdb.js';
 import { registerDemo } from './commands/demo.js';
+import { registerTree } from './commands/tree.js';
 
 const program = new Command();
 program.name('deepmine').description('Data mining fused with deep learning: trees, clusters, rules, PCA, neural nets.').version(LIBRARY_VERSION);
 registerDemo(program);
+registerTree(program);
 
 program.exitOverride();
 try {

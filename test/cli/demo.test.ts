@@ -32,3 +32,13 @@ describe('deepmine demo', () => {
     }
   });
 });
+
+describe('deepmine tree', () => {
+  it('--json carries {accuracy, depth, leaves, rules}', () => {
+    const out = JSON.parse(run('tree', 'iris', '--max-depth', '2', '--json', '--seed', '0'));
+    assert.equal(out.depth, 2);
+    assert.equal(out.leaves, out.rules.length);
+    assert.ok(out.accuracy > 0.8 && out.accuracy <= 1);
+    assert.ok(out.rules.every((r: { conditions: unknown[] }) => r.conditions.length >= 1 && r.conditions.length <= 2));
+  });
+});
