@@ -9,3 +9,4 @@ export * from './dummy/dummy.js';
 export * from './tree/index.js';
 export * from './nn/index.js';
 export * from './preprocessing/index.js';
+export * from './datasets/load.js';
