@@ -148,7 +148,14 @@ export function registeredKinds(): string[] {
   return [...registry.keys()].sort();
 }
 
-/** Rebuild an estimator from `toJSON()` output (an object or its JSON text). */
+const loaders = new Map<string, (json: Record<string, unknown>) => unknown>();
+
+/** Register a loader for saved models that are not Estimator subclasses (e.g. `Sequential`). */
+export function registerLoader(kind: string, load: (json: Record<string, unknown>) => unknown): void {
+  loaders.set(kind, load);
+}
+
+/** Rebuild an estimator (or any registered model) from `toJSON()` output (an object or its JSON text). */
 export function loadModel<E extends Estimator<Schema, unknown> = Estimator<Schema, unknown>>(saved: SavedModel | string): E {
   const obj = (typeof saved === 'string' ? JSON.parse(saved) : saved) as SavedModel;
   if (!obj || typeof obj !== 'object' || obj.format !== 'deepmine') {
@@ -157,8 +164,10 @@ export function loadModel<E extends Estimator<Schema, unknown> = Estimator<Schem
   if (obj.formatVersion > FORMAT_VERSION) {
     throw new DataError('saved', `formatVersion <= ${FORMAT_VERSION} (upgrade deepmine to read it)`, obj.formatVersion, 'loadModel');
   }
+  const loader = loaders.get(obj.kind);
+  if (loader) return loader(obj as unknown as Record<string, unknown>) as E;
   const Ctor = registry.get(obj.kind);
-  if (!Ctor) throw new InvalidParameterError('kind', `a registered estimator (one of ${registeredKinds().join(', ')})`, obj.kind, 'loadModel');
+  if (!Ctor) throw new InvalidParameterError('kind', `a registered model kind (one of ${[...registeredKinds(), ...loaders.keys()].sort().join(', ')})`, obj.kind, 'loadModel');
   const est = new Ctor(decodeValue(obj.params) as never);
   Estimator.restore(est, obj.state);
   return est as E;

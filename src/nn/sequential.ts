@@ -1,5 +1,5 @@
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../core/errors.js';
-import { LIBRARY_VERSION } from '../core/estimator.js';
+import { LIBRARY_VERSION, registerLoader } from '../core/estimator.js';
 import { checkRandomState, RandomState, type RandomStateLike } from '../core/random.js';
 import { fromBase64, toBase64 } from '../core/serialize.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
@@ -262,6 +262,8 @@ export class Sequential {
     return model;
   }
 }
+
+registerLoader('Sequential', (json) => Sequential.fromJSON(json));
 
 function countCorrect(loss: LossName, out: Float64Array, y: Float64Array, n: number, u: number): number {
   let c = 0;

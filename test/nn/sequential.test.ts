@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DataError, InvalidParameterError, ShapeError } from '../../src/core/errors.js';
+import { loadModel } from '../../src/core/estimator.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { trainTestSplit } from '../../src/modelSelection/split.js';
@@ -108,6 +109,9 @@ describe('Sequential errors, persistence, callbacks', () => {
     m.fit(Xs, [0, 1, 1, 0], { epochs: 3, randomState: 0 });
     const again = Sequential.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
     assert.deepEqual(again.predict(Xs).data, m.predict(Xs).data);
+    const viaLoadModel = loadModel(JSON.stringify(m.toJSON())) as unknown as Sequential;
+    assert.ok(viaLoadModel instanceof Sequential);
+    assert.deepEqual(viaLoadModel.predict(Xs).data, m.predict(Xs).data);
     assert.match(m.summary(), /Total params: 13/);
   });
   it('same randomState gives the same history; EarlyStopping stops', () => {
