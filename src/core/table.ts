@@ -148,13 +148,12 @@ export class Table {
 
   /** Column values as plain JS values (null for missing). */
   values(name: string): (number | string | boolean | null)[] {
-    const c = this.column(name);
+    this.column(name); // validates the name
     const out: (number | string | boolean | null)[] = new Array(this.nRows);
     for (let i = 0; i < this.nRows; i++) {
       const v = this.get(i, name);
       out[i] = v instanceof Date ? v.getTime() : v;
     }
-    void c;
     return out;
   }
 

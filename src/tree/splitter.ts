@@ -195,7 +195,6 @@ export function buildClassifierTree(X: Float64Array, n: number, d: number, y: In
       }
       constantFeatures.subarray(nKnownConst, nKnownConst + nFoundConst).set(features.subarray(nKnownConst, nKnownConst + nFoundConst));
       features.set(constantFeatures.subarray(0, nKnownConst), 0);
-      features.set(constantFeatures.subarray(nKnownConst, nKnownConst + nFoundConst), nKnownConst);
       nConstOut = nTotalConst;
       isLeaf = bestPos >= end || improvement + EPSILON < o.minImpurityDecrease;
     }
