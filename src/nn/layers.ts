@@ -3,23 +3,75 @@ import type { RandomState } from '../core/random.js';
 import { getActivation, type Activation } from './activations.js';
 
 export type Initializer = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones';
+const INITIALIZERS: Initializer[] = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'zeros', 'ones'];
+
+/** Per-call context: `training` switches Dropout and BatchNormalization; `rng` draws dropout masks. */
+export interface ForwardContext {
+  training: boolean;
+  rng: RandomState | null;
+}
+
+/**
+ * A layer of a Sequential model. Layers own their parameter and gradient arrays and reuse their
+ * forward/backward buffers between batches of the same size.
+ */
+export interface Layer {
+  readonly kind: string;
+  /** Input width (set by `build`). */
+  inputDim: number;
+  /** Output width (known after `build`). */
+  readonly outputDim: number;
+  build(inputDim: number, rng: RandomState): void;
+  forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array;
+  /**
+   * Gradient w.r.t. the layer input from the gradient w.r.t. its output, or w.r.t. its
+   * pre-activation when `gIsPreActivation` (fused loss + output activation). Fills `grads()`.
+   */
+  backward(g: Float64Array, n: number, gIsPreActivation?: boolean): Float64Array;
+  /** Trainable arrays, in Keras' `trainable_weights` order. */
+  params(): Float64Array[];
+  /** Gradients of `params()`, same order. */
+  grads(): Float64Array[];
+  /** All weights incl. non-trainable ones (BatchNormalization moving statistics), Keras' `get_weights` order. */
+  weights(): Float64Array[];
+  /** Regularisation penalty added to the loss (0 if none). */
+  penalty(): number;
+  getConfig(): Record<string, unknown>;
+  /** Output activation, for layers that have one (fused losses look at the last layer's). */
+  readonly activation?: Activation;
+  /** Pre-activation of the last forward pass (layers with an activation). */
+  readonly preActivation?: Float64Array;
+}
 
 export interface DenseOptions {
   activation?: string;
   useBias?: boolean;
   kernelInitializer?: Initializer;
   biasInitializer?: Initializer;
-  /** L2 penalty factor on the kernel (Keras `kernelRegularizer: l2(x)`), added to the loss. */
+  /** L2 penalty factor on the kernel (Keras `kernelRegularizer: l2(x)`: adds x * sum(W^2) to the loss). */
   l2?: number;
+  /** L1 penalty factor on the kernel (Keras `l1(x)`: adds x * sum(|W|) to the loss). */
+  l1?: number;
   /** Input width, for the first layer (else inferred at build). */
   inputDim?: number;
 }
 
+function checkUnits(v: unknown, param: string, owner: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new InvalidParameterError(param, 'an integer >= 1', v, owner);
+  return v;
+}
+function checkPenalty(v: unknown, param: string): number {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) throw new InvalidParameterError(param, 'a finite number >= 0', v, 'Dense');
+  return v;
+}
+
 /**
  * Fully connected layer `a = activation(x W + b)` with W stored inputDim x units row-major.
- * Buffers for the forward/backward pass are allocated per batch size and reused.
+ *
+ * @example
+ * new Dense(10, { activation: 'relu', kernelInitializer: 'heNormal', l2: 1e-4 })
  */
-export class Dense {
+export class Dense implements Layer {
   readonly kind = 'Dense';
   readonly units: number;
   readonly activation: Activation;
@@ -36,16 +88,23 @@ export class Dense {
   private x: Float64Array = new Float64Array(0);
 
   constructor(units: number, opts: DenseOptions = {}) {
-    if (!Number.isInteger(units) || units < 1) throw new InvalidParameterError('units', 'an integer >= 1', units, 'Dense');
-    this.units = units;
+    this.units = checkUnits(units, 'units', 'Dense');
     this.activation = getActivation(opts.activation ?? 'linear');
+    for (const k of ['kernelInitializer', 'biasInitializer'] as const) {
+      if (opts[k] !== undefined && !INITIALIZERS.includes(opts[k]!)) throw new InvalidParameterError(k, `one of ${INITIALIZERS.join(', ')}`, opts[k], 'Dense');
+    }
     this.opts = {
       activation: this.activation.name, useBias: opts.useBias ?? true, kernelInitializer: opts.kernelInitializer ?? 'glorotUniform',
-      biasInitializer: opts.biasInitializer ?? 'zeros', l2: opts.l2 ?? 0, inputDim: opts.inputDim ?? null,
+      biasInitializer: opts.biasInitializer ?? 'zeros', l2: checkPenalty(opts.l2 ?? 0, 'l2'), l1: checkPenalty(opts.l1 ?? 0, 'l1'),
+      inputDim: opts.inputDim === undefined || opts.inputDim === null ? null : checkUnits(opts.inputDim, 'inputDim', 'Dense'),
     };
   }
 
+  get outputDim(): number { return this.units; }
   get nParams(): number { return this.W.length + this.b.length; }
+  params(): Float64Array[] { return this.b.length ? [this.W, this.b] : [this.W]; }
+  grads(): Float64Array[] { return this.b.length ? [this.gW, this.gb] : [this.gW]; }
+  weights(): Float64Array[] { return this.params(); }
 
   build(inputDim: number, rng: RandomState): void {
     this.inputDim = inputDim;
@@ -85,10 +144,6 @@ export class Dense {
     return this.out;
   }
 
-  /**
-   * Backward pass from the gradient w.r.t. the output (`ga`), or w.r.t. the pre-activation when
-   * `gaIsGz` (fused loss + output activation). Accumulates gW/gb (overwrites) and returns dL/dx.
-   */
   backward(ga: Float64Array, n: number, gaIsGz = false): Float64Array {
     const { units: u, inputDim: d, W, gW, gb, x } = this;
     const gz = gaIsGz ? ga : this.gz;
@@ -105,7 +160,9 @@ export class Dense {
       }
       if (gb.length) for (let j = 0; j < u; j++) gb[j]! += gz[zr + j]!;
     }
-    if (this.opts.l2) for (let t = 0; t < W.length; t++) gW[t]! += 2 * this.opts.l2 * W[t]!;
+    const { l1, l2 } = this.opts;
+    if (l2) for (let t = 0; t < W.length; t++) gW[t]! += 2 * l2 * W[t]!;
+    if (l1) for (let t = 0; t < W.length; t++) gW[t]! += l1 * Math.sign(W[t]!);
     const gx = this.gx;
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < d; k++) {
@@ -118,8 +175,189 @@ export class Dense {
     return gx;
   }
 
+  penalty(): number {
+    const { l1, l2 } = this.opts;
+    if (!l1 && !l2) return 0;
+    let s1 = 0, s2 = 0;
+    for (const w of this.W) { s1 += Math.abs(w); s2 += w * w; }
+    return l1 * s1 + l2 * s2;
+  }
+
   getConfig(): Record<string, unknown> {
     return { units: this.units, ...this.opts };
+  }
+}
+
+/** Applies an activation function as its own layer (Keras `Activation`). */
+export class ActivationLayer implements Layer {
+  readonly kind = 'Activation';
+  readonly activation: Activation;
+  inputDim = 0;
+  private z: Float64Array = new Float64Array(0);
+  private out = new Float64Array(0);
+  private gz = new Float64Array(0);
+  constructor(activation: string) {
+    this.activation = getActivation(activation);
+  }
+  get outputDim(): number { return this.inputDim; }
+  get preActivation(): Float64Array { return this.z; }
+  build(inputDim: number): void { this.inputDim = inputDim; }
+  forward(x: Float64Array, n: number): Float64Array {
+    if (this.out.length !== n * this.inputDim) { this.out = new Float64Array(n * this.inputDim); this.gz = new Float64Array(n * this.inputDim); }
+    this.z = x;
+    this.activation.forward(x, this.out, this.inputDim);
+    return this.out;
+  }
+  backward(g: Float64Array, _n: number, gIsPre = false): Float64Array {
+    if (gIsPre) return g;
+    this.activation.backward(this.z, this.out, g, this.gz, this.inputDim);
+    return this.gz;
+  }
+  params(): Float64Array[] { return []; }
+  grads(): Float64Array[] { return []; }
+  weights(): Float64Array[] { return []; }
+  penalty(): number { return 0; }
+  getConfig(): Record<string, unknown> { return { activation: this.activation.name }; }
+}
+
+/**
+ * Keras Dropout: while training, zeroes each input with probability `rate` and scales the rest by
+ * 1 / (1 - rate); the identity at inference. Masks are drawn from the `randomState` given to fit.
+ */
+export class Dropout implements Layer {
+  readonly kind = 'Dropout';
+  readonly rate: number;
+  inputDim = 0;
+  private mask = new Float64Array(0);
+  private out = new Float64Array(0);
+  private gx = new Float64Array(0);
+  private active = false;
+  constructor(rate: number) {
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new InvalidParameterError('rate', 'a number in [0, 1)', rate, 'Dropout');
+    this.rate = rate;
+  }
+  get outputDim(): number { return this.inputDim; }
+  build(inputDim: number): void { this.inputDim = inputDim; }
+  forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array {
+    this.active = ctx.training && this.rate > 0;
+    if (!this.active) return x;
+    const len = n * this.inputDim;
+    if (this.out.length !== len) { this.out = new Float64Array(len); this.mask = new Float64Array(len); this.gx = new Float64Array(len); }
+    const keep = 1 / (1 - this.rate);
+    const u = ctx.rng!.rand(len);
+    for (let t = 0; t < len; t++) { const m = u[t]! >= this.rate ? keep : 0; this.mask[t] = m; this.out[t] = x[t]! * m; }
+    return this.out;
+  }
+  backward(g: Float64Array): Float64Array {
+    if (!this.active) return g;
+    for (let t = 0; t < this.gx.length; t++) this.gx[t] = g[t]! * this.mask[t]!;
+    return this.gx;
+  }
+  params(): Float64Array[] { return []; }
+  grads(): Float64Array[] { return []; }
+  weights(): Float64Array[] { return []; }
+  penalty(): number { return 0; }
+  getConfig(): Record<string, unknown> { return { rate: this.rate }; }
+}
+
+export interface BatchNormalizationOptions {
+  /** Moving-average momentum (Keras default 0.99; PyTorch's momentum is 1 - this). */
+  momentum?: number;
+  /** Added to the variance (Keras default 1e-3). */
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+}
+
+/**
+ * Keras BatchNormalization over features: training normalises with the batch mean and (biased)
+ * variance and updates the moving statistics; inference uses the moving statistics.
+ * Weights: gamma, beta (trainable), movingMean, movingVariance.
+ */
+export class BatchNormalization implements Layer {
+  readonly kind = 'BatchNormalization';
+  readonly opts: Required<BatchNormalizationOptions>;
+  inputDim = 0;
+  gamma = new Float64Array(0);
+  beta = new Float64Array(0);
+  movingMean = new Float64Array(0);
+  movingVariance = new Float64Array(0);
+  private gGamma = new Float64Array(0);
+  private gBeta = new Float64Array(0);
+  private xhat = new Float64Array(0);
+  private out = new Float64Array(0);
+  private gx = new Float64Array(0);
+  private invStd = new Float64Array(0);
+  constructor(opts: BatchNormalizationOptions = {}) {
+    this.opts = { momentum: opts.momentum ?? 0.99, epsilon: opts.epsilon ?? 1e-3, center: opts.center ?? true, scale: opts.scale ?? true };
+    if (!(this.opts.momentum >= 0 && this.opts.momentum <= 1)) throw new InvalidParameterError('momentum', 'a number in [0, 1]', opts.momentum, 'BatchNormalization');
+    if (!(this.opts.epsilon > 0)) throw new InvalidParameterError('epsilon', 'a number > 0', opts.epsilon, 'BatchNormalization');
+  }
+  get outputDim(): number { return this.inputDim; }
+  build(inputDim: number): void {
+    const d = (this.inputDim = inputDim);
+    this.gamma = new Float64Array(d).fill(1);
+    this.beta = new Float64Array(d);
+    this.movingMean = new Float64Array(d);
+    this.movingVariance = new Float64Array(d).fill(1);
+    this.gGamma = new Float64Array(d);
+    this.gBeta = new Float64Array(d);
+    this.invStd = new Float64Array(d);
+  }
+  params(): Float64Array[] { return [...(this.opts.scale ? [this.gamma] : []), ...(this.opts.center ? [this.beta] : [])]; }
+  grads(): Float64Array[] { return [...(this.opts.scale ? [this.gGamma] : []), ...(this.opts.center ? [this.gBeta] : [])]; }
+  weights(): Float64Array[] { return [...this.params(), this.movingMean, this.movingVariance]; }
+  penalty(): number { return 0; }
+  forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array {
+    const d = this.inputDim;
+    if (this.out.length !== n * d) { this.out = new Float64Array(n * d); this.xhat = new Float64Array(n * d); this.gx = new Float64Array(n * d); }
+    const { gamma, beta, invStd, xhat, out } = this;
+    const eps = this.opts.epsilon;
+    if (ctx.training) {
+      const mom = this.opts.momentum;
+      for (let j = 0; j < d; j++) {
+        let mean = 0;
+        for (let i = 0; i < n; i++) mean += x[i * d + j]!;
+        mean /= n;
+        let v = 0;
+        for (let i = 0; i < n; i++) { const c = x[i * d + j]! - mean; v += c * c; }
+        v /= n;
+        invStd[j] = 1 / Math.sqrt(v + eps);
+        for (let i = 0; i < n; i++) xhat[i * d + j] = (x[i * d + j]! - mean) * invStd[j]!;
+        this.movingMean[j] = this.movingMean[j]! * mom + mean * (1 - mom);
+        this.movingVariance[j] = this.movingVariance[j]! * mom + v * (1 - mom);
+      }
+    } else {
+      for (let j = 0; j < d; j++) invStd[j] = 1 / Math.sqrt(this.movingVariance[j]! + eps);
+      for (let t = 0; t < n * d; t++) { const j = t % d; xhat[t] = (x[t]! - this.movingMean[j]!) * invStd[j]!; }
+    }
+    for (let t = 0; t < n * d; t++) { const j = t % d; out[t] = gamma[j]! * xhat[t]! + beta[j]!; }
+    return out;
+  }
+  backward(g: Float64Array, n: number): Float64Array {
+    const d = this.inputDim;
+    const { gamma, invStd, xhat, gx, gGamma, gBeta } = this;
+    for (let j = 0; j < d; j++) {
+      let sg = 0, sgx = 0;
+      for (let i = 0; i < n; i++) { const gi = g[i * d + j]!; sg += gi; sgx += gi * xhat[i * d + j]!; }
+      gBeta[j] = sg;
+      gGamma[j] = sgx;
+      const k = (gamma[j]! * invStd[j]!) / n;
+      for (let i = 0; i < n; i++) gx[i * d + j] = k * (n * g[i * d + j]! - sg - xhat[i * d + j]! * sgx);
+    }
+    return gx;
+  }
+  getConfig(): Record<string, unknown> { return { ...this.opts }; }
+}
+
+/** Rebuilds a layer from its saved `{ class, config }`. */
+export function layerFromConfig(cls: string, config: Record<string, unknown>): Layer {
+  switch (cls) {
+    case 'Dense': return new Dense(config.units as number, config as DenseOptions);
+    case 'Activation': return new ActivationLayer(config.activation as string);
+    case 'Dropout': return new Dropout(config.rate as number);
+    case 'BatchNormalization': return new BatchNormalization(config as BatchNormalizationOptions);
+    default: throw new InvalidParameterError('class', 'Dense, Activation, Dropout or BatchNormalization', cls, 'loadModel');
   }
 }
 
@@ -132,7 +370,6 @@ function init(kind: Initializer, fanIn: number, fanOut: number, rng: RandomState
     case 'heUniform': { const l = Math.sqrt(6 / fanIn); return rng.uniform(-l, l, n); }
     case 'glorotNormal': return truncatedNormal(Math.sqrt(2 / (fanIn + fanOut)), n, rng);
     case 'heNormal': return truncatedNormal(Math.sqrt(2 / fanIn), n, rng);
-    default: throw new InvalidParameterError('kernelInitializer', 'glorotUniform, glorotNormal, heUniform, heNormal, zeros or ones', kind, 'Dense');
   }
 }
 

@@ -4,39 +4,24 @@ import { checkRandomState, RandomState, type RandomStateLike } from '../core/ran
 import { fromBase64, toBase64 } from '../core/serialize.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { Matrix } from '../core/matrix.js';
-import { Dense } from './layers.js';
-import { lossAndGrad, LOSS_NAMES, type LossName } from './losses.js';
-import { getOptimizer, type Optimizer } from './optimizers.js';
+import { ProgressLogger, TerminateOnNaN, type Callback, type Logs, type TrainingModel } from './callbacks.js';
+import { layerFromConfig, type ForwardContext, type Layer } from './layers.js';
+import { lossAndGrad, resolveLoss, type LossLike, type LossSpec } from './losses.js';
+import { checkMetrics, MetricAccumulator, type NetMetric } from './metrics.js';
+import { getOptimizer, Optimizer, type OptimizerName } from './optimizers.js';
 
 export interface CompileOptions {
-  optimizer: Optimizer | 'adam' | 'sgd';
-  loss: LossName;
-  metrics?: ('accuracy')[];
+  optimizer: Optimizer | OptimizerName;
+  loss: LossLike;
+  metrics?: NetMetric[];
 }
 
-export interface Callback {
-  onEpochEnd?(epoch: number, logs: Record<string, number>, model: Sequential): void;
-}
-
-/** Keras EarlyStopping: stop when `monitor` has not improved by `minDelta` for `patience` epochs. */
-export class EarlyStopping implements Callback {
-  private best = Infinity;
-  private wait = 0;
-  private bestWeights: Float64Array[] | null = null;
-  constructor(readonly opts: { monitor?: string; patience?: number; minDelta?: number; restoreBestWeights?: boolean } = {}) {}
-  onEpochEnd(_e: number, logs: Record<string, number>, model: Sequential): void {
-    const key = this.opts.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
-    const v = logs[key];
-    if (v === undefined) throw new InvalidParameterError('monitor', `one of ${Object.keys(logs).join(', ')}`, key, 'EarlyStopping');
-    if (v < this.best - (this.opts.minDelta ?? 0)) {
-      this.best = v;
-      this.wait = 0;
-      if (this.opts.restoreBestWeights) this.bestWeights = model.getWeights().map((w) => w.slice());
-    } else if (++this.wait >= (this.opts.patience ?? 0)) {
-      model.stopTraining = true;
-      if (this.bestWeights) model.setWeights(this.bestWeights);
-    }
-  }
+/** Marks the input width of a Sequential model (Keras `Input({shape: [d]})`). */
+export interface InputSpec { readonly kind: 'Input'; readonly shape: [number] }
+export function Input(opts: { shape: [number] | number[] }): InputSpec {
+  const d = opts?.shape?.[0];
+  if (!Array.isArray(opts?.shape) || opts.shape.length !== 1 || !Number.isInteger(d) || d! < 1) throw new InvalidParameterError('shape', 'a one-element array [features >= 1]', opts?.shape, 'Input');
+  return { kind: 'Input', shape: [d!] };
 }
 
 export interface FitOptions {
@@ -45,19 +30,31 @@ export interface FitOptions {
   shuffle?: boolean;
   /** Fraction of the LAST rows held out for validation (taken before shuffling, as Keras). */
   validationSplit?: number;
+  /** Explicit validation set (takes precedence over validationSplit). */
+  validationData?: [MatrixLike, ArrayLike<number> | ArrayLike<ArrayLike<number>>];
+  /** Per-class loss weights, keyed by class index (0/1 for binary cross-entropy). */
+  classWeight?: Record<number, number>;
+  /** Per-row loss weights. */
+  sampleWeight?: ArrayLike<number>;
   callbacks?: Callback[];
   randomState?: RandomStateLike;
+  /** 1 prints one progress line per epoch on stderr. */
   verbose?: 0 | 1;
 }
 
 export interface History {
   epoch: number[];
   history: Record<string, number[]>;
+  /** Why training stopped early (TerminateOnNaN), if it did. */
+  stopReason?: string;
 }
 
+type Targets = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+
 /**
- * A Keras-style stack of Dense layers trained by mini-batch gradient descent on our own engine
- * (explicit forward/backward per layer on Float64Array, buffers reused between batches).
+ * A Keras-style stack of layers (Dense, Activation, Dropout, BatchNormalization) trained by
+ * mini-batch gradient descent on our own engine (explicit forward/backward per layer on
+ * Float64Array, buffers reused between batches).
  *
  * @example
  * const model = new Sequential([new Dense(10, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
@@ -65,67 +62,126 @@ export interface History {
  * const history = model.fit(XTrain, yTrain, { epochs: 10, batchSize: 32, randomState: 42 });
  * model.evaluate(XTest, yTest); // { loss, accuracy }
  */
-export class Sequential {
-  readonly layers: Dense[];
-  private compiled: (CompileOptions & { opt: Optimizer }) | null = null;
+export class Sequential implements TrainingModel {
+  readonly layers: Layer[] = [];
+  private inputDim: number | null = null;
+  private compiled: { loss: Required<LossSpec>; metrics: NetMetric[]; opt: Optimizer } | null = null;
   private built = false;
   stopTraining = false;
 
-  constructor(layers: Dense[] = []) {
-    this.layers = [...layers];
+  constructor(layers: (Layer | InputSpec)[] = []) {
+    for (const l of layers) this.add(l);
   }
 
-  add(layer: Dense): this {
-    this.layers.push(layer);
+  /** Append a layer (or, first, an `Input`). */
+  add(layer: Layer | InputSpec): this {
+    if ((layer as InputSpec).kind === 'Input') {
+      if (this.layers.length) throw new InvalidParameterError('layers', 'Input only as the first entry', 'Input after a layer', 'Sequential');
+      this.inputDim = (layer as InputSpec).shape[0];
+    } else {
+      if (!layer || typeof (layer as Layer).forward !== 'function') throw new InvalidParameterError('layer', 'a Dense, Activation, Dropout or BatchNormalization layer', layer, 'Sequential.add');
+      const l = layer as Layer & { opts?: { inputDim?: number | null } };
+      if (!this.layers.length && this.inputDim === null && l.opts?.inputDim) this.inputDim = l.opts.inputDim;
+      this.layers.push(l);
+    }
     this.built = false;
     return this;
   }
 
+  /** The compiled optimizer (null before compile). */
+  get optimizer(): Optimizer | null { return this.compiled?.opt ?? null; }
+
   compile(opts: CompileOptions): this {
-    if (!LOSS_NAMES.includes(opts.loss)) throw new InvalidParameterError('loss', `one of ${LOSS_NAMES.join(', ')}`, opts.loss, 'Sequential.compile');
-    for (const m of opts.metrics ?? []) if (m !== 'accuracy') throw new InvalidParameterError('metrics', "['accuracy']", m, 'Sequential.compile');
+    const loss = resolveLoss(opts?.loss);
+    const metrics = checkMetrics(opts.metrics, 'Sequential.compile');
     if (!this.layers.length) throw new InvalidParameterError('layers', 'at least one layer', 0, 'Sequential.compile');
-    this.compiled = { ...opts, opt: getOptimizer(opts.optimizer) };
+    this.compiled = { loss, metrics, opt: getOptimizer(opts.optimizer) };
     return this;
   }
 
   /** Create the weights for `inputDim` inputs, drawing initial values from `randomState`. */
   build(inputDim: number, randomState?: RandomStateLike): this {
+    if (!Number.isInteger(inputDim) || inputDim < 1) throw new InvalidParameterError('inputDim', 'an integer >= 1', inputDim, 'Sequential.build');
+    if (this.inputDim !== null && this.inputDim !== inputDim) throw new ShapeError('X', `${this.inputDim} features (the model's Input)`, `${inputDim} features`, 'Sequential');
     const rng = checkRandomState(randomState, 'randomState', 'Sequential');
     let d = inputDim;
-    for (const l of this.layers) { l.build(d, rng); d = l.units; }
+    for (const l of this.layers) { l.build(d, rng); d = l.outputDim; }
+    this.inputDim = inputDim;
     this.built = true;
     return this;
   }
 
-  private get outUnits(): number { return this.layers[this.layers.length - 1]!.units; }
+  private get outUnits(): number { return this.layers[this.layers.length - 1]!.outputDim; }
+  private get last(): Layer { return this.layers[this.layers.length - 1]!; }
 
-  private forward(x: Float64Array, n: number): Float64Array {
+  private forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array {
     let a = x;
-    for (const l of this.layers) a = l.forward(a, n);
+    for (const l of this.layers) a = l.forward(a, n, ctx);
     return a;
   }
 
-  private targets(y: ArrayLike<number> | ArrayLike<ArrayLike<number>>, n: number): Float64Array {
+  /** Loss and output activation are fused (gradient w.r.t. the last pre-activation). */
+  private get fused(): boolean {
+    const c = this.compiled!;
+    const act = this.last.activation?.name;
+    if (c.loss.fromLogits || !this.last.preActivation) return false;
+    return (c.loss.name === 'binaryCrossentropy' && act === 'sigmoid') || (c.loss.name.endsWith('ategoricalCrossentropy') && act === 'softmax');
+  }
+
+  private targets(y: Targets, n: number, owner: string): Float64Array {
     const c = this.compiled!;
     const u = this.outUnits;
-    if (y == null || typeof (y as ArrayLike<unknown>).length !== 'number') throw new DataError('y', 'an array of targets', y, 'Sequential.fit');
-    if (y.length !== n) throw new ShapeError('y', `length ${n} (the number of rows of X)`, `length ${y.length}`, 'Sequential.fit');
+    if (y == null || typeof (y as ArrayLike<unknown>).length !== 'number') throw new DataError('y', 'an array of targets', y, owner);
+    if (y.length !== n) throw new ShapeError('y', `length ${n} (the number of rows of X)`, `length ${y.length}`, owner);
     const twoD = typeof y[0] === 'object';
-    if (c.loss === 'sparseCategoricalCrossentropy') {
+    if (c.loss.name === 'sparseCategoricalCrossentropy') {
       const out = Float64Array.from(y as ArrayLike<number>);
-      out.forEach((v, i) => { if (!Number.isInteger(v) || v < 0 || v >= u) throw new DataError('y', `class indices in [0, ${u - 1}] (output units)`, `${v} at index ${i}`, 'Sequential.fit'); });
+      out.forEach((v, i) => { if (!Number.isInteger(v) || v < 0 || v >= u) throw new DataError('y', `class indices in [0, ${u - 1}] (output units)`, `${v} at index ${i}`, owner); });
       return out;
     }
-    const ym = twoD ? checkArray(y as ArrayLike<ArrayLike<number>>, { name: 'y', owner: 'Sequential.fit' }) : Matrix.column(y as ArrayLike<number>);
-    if (ym.cols !== u) throw new ShapeError('y', `${u} column(s), the output units of the last layer`, `${ym.cols} column(s)`, 'Sequential.fit');
-    if (c.loss === 'binaryCrossentropy') ym.data.forEach((v, i) => { if (v !== 0 && v !== 1) throw new DataError('y', 'labels in {0, 1} for binaryCrossentropy', `${v} at index ${i}`, 'Sequential.fit'); });
-    ym.data.forEach((v, i) => { if (!Number.isFinite(v)) throw new DataError('y', 'finite targets', `${v} at index ${i}`, 'Sequential.fit'); });
+    const ym = twoD ? checkArray(y as ArrayLike<ArrayLike<number>>, { name: 'y', owner }) : Matrix.column(y as ArrayLike<number>);
+    if (ym.cols !== u) throw new ShapeError('y', `${u} column(s), the output units of the last layer`, `${ym.cols} column(s)`, owner);
+    if (c.loss.name === 'binaryCrossentropy') ym.data.forEach((v, i) => { if (v !== 0 && v !== 1) throw new DataError('y', 'labels in {0, 1} for binaryCrossentropy', `${v} at index ${i}`, owner); });
+    ym.data.forEach((v, i) => { if (!Number.isFinite(v)) throw new DataError('y', 'finite targets', `${v} at index ${i}`, owner); });
     return ym.data;
   }
 
+  private rowWeights(Y: Float64Array, n: number, opts: FitOptions): Float64Array | null {
+    if (!opts.sampleWeight && !opts.classWeight) return null;
+    const w = new Float64Array(n).fill(1);
+    if (opts.sampleWeight) {
+      if (opts.sampleWeight.length !== n) throw new ShapeError('sampleWeight', `length ${n}`, `length ${opts.sampleWeight.length}`, 'Sequential.fit');
+      for (let i = 0; i < n; i++) {
+        const v = opts.sampleWeight[i]!;
+        if (!(v >= 0) || !Number.isFinite(v)) throw new DataError('sampleWeight', 'finite weights >= 0', `${v} at index ${i}`, 'Sequential.fit');
+        w[i] = v;
+      }
+    }
+    if (opts.classWeight) {
+      const u = this.outUnits, c = this.compiled!;
+      const yc = c.loss.name === 'sparseCategoricalCrossentropy' ? 1 : u;
+      for (let i = 0; i < n; i++) {
+        let cls: number;
+        if (yc === 1) cls = Y[i]!;
+        else { cls = 0; for (let j = 1; j < u; j++) if (Y[i * u + j]! > Y[i * u + cls]!) cls = j; }
+        const cw = opts.classWeight[cls];
+        if (cw !== undefined) {
+          if (!(cw >= 0)) throw new DataError('classWeight', 'weights >= 0', `${cw} for class ${cls}`, 'Sequential.fit');
+          w[i]! *= cw;
+        }
+      }
+    }
+    return w;
+  }
+
+  private penalty(): number {
+    let s = 0;
+    for (const l of this.layers) s += l.penalty();
+    return s;
+  }
+
   /** Train; returns the Keras-like History. Deterministic for a given randomState. */
-  fit(X: MatrixLike, y: ArrayLike<number> | ArrayLike<ArrayLike<number>>, opts: FitOptions = {}): History {
+  fit(X: MatrixLike, y: Targets, opts: FitOptions = {}): History {
     const c = this.compiled;
     if (!c) throw new NotFittedError('Sequential', 'a compiled model (call compile() first)');
     const m = checkArray(X, { owner: 'Sequential.fit' });
@@ -137,95 +193,148 @@ export class Sequential {
     if (!(vs >= 0 && vs < 1)) throw new InvalidParameterError('validationSplit', 'a fraction in [0, 1)', vs, 'Sequential.fit');
     const rng = checkRandomState(opts.randomState, 'randomState', 'Sequential.fit');
     if (!this.built) this.build(m.cols, rng);
-    else if (this.layers[0]!.inputDim !== m.cols) throw new ShapeError('X', `${this.layers[0]!.inputDim} features, as the model was built`, `${m.cols} features`, 'Sequential.fit');
+    else if (this.inputDim !== m.cols) throw new ShapeError('X', `${this.inputDim} features, as the model was built`, `${m.cols} features`, 'Sequential.fit');
     const u = this.outUnits;
-    const Y = this.targets(y, m.rows);
-    const ycols = c.loss === 'sparseCategoricalCrossentropy' ? 1 : u;
-    const nVal = Math.floor(m.rows * vs);
-    const nTr = m.rows - nVal;
-    const last = this.layers[this.layers.length - 1]!;
-    const act = last.activation.name;
-    const fused = (c.loss === 'binaryCrossentropy' && act === 'sigmoid') || (c.loss !== 'binaryCrossentropy' && c.loss.includes('ategorical') && act === 'softmax');
-    const params = this.layers.flatMap((l) => (l.b.length ? [l.W, l.b] : [l.W]));
-    const grads = this.layers.flatMap((l) => (l.b.length ? [l.gW, l.gb] : [l.gW]));
+    const Y = this.targets(y, m.rows, 'Sequential.fit');
+    const W = this.rowWeights(Y, m.rows, opts);
+    const ycols = c.loss.name === 'sparseCategoricalCrossentropy' ? 1 : u;
+    let val: { X: Matrix; Y: Float64Array } | null = null;
+    let nTr = m.rows;
+    if (opts.validationData) {
+      const vx = checkArray(opts.validationData[0], { name: 'validationData[0]', owner: 'Sequential.fit', nFeatures: m.cols });
+      val = { X: vx, Y: this.targets(opts.validationData[1], vx.rows, 'Sequential.fit') };
+    } else if (vs > 0) {
+      const nVal = Math.floor(m.rows * vs);
+      nTr = m.rows - nVal;
+      if (nVal > 0) val = { X: new Matrix(m.data.subarray(nTr * m.cols), nVal, m.cols), Y: Y.subarray(nTr * ycols) };
+    }
+    if (nTr < 1) throw new DataError('X', 'at least one training row after the validation split', nTr, 'Sequential.fit');
+    const fused = this.fused;
+    const params = this.layers.flatMap((l) => l.params());
+    const grads = this.layers.flatMap((l) => l.grads());
     const xb = new Float64Array(bs * m.cols);
     const yb = new Float64Array(bs * ycols);
+    const wb = W ? new Float64Array(bs) : null;
     const g = new Float64Array(bs * u);
     const history: History = { epoch: [], history: { loss: [] } };
+    const callbacks = [...(opts.callbacks ?? [])];
+    if (opts.verbose) callbacks.push(new ProgressLogger(epochs));
+    const nanGuard = callbacks.find((cb): cb is TerminateOnNaN => cb instanceof TerminateOnNaN);
+    const ctx: ForwardContext = { training: true, rng };
     this.stopTraining = false;
+    for (const cb of callbacks) cb.onTrainBegin?.(this);
     const order = new Int32Array(nTr);
     for (let i = 0; i < nTr; i++) order[i] = i;
+    let logs: Logs = {};
     for (let e = 0; e < epochs && !this.stopTraining; e++) {
+      for (const cb of callbacks) cb.onEpochBegin?.(e, this);
       if (opts.shuffle ?? true) rng.shuffle(order);
       let lossSum = 0;
-      let correct = 0;
-      for (let s = 0; s < nTr; s += bs) {
+      let seen = 0;
+      const acc = new MetricAccumulator(c.metrics, c.loss.name, u, c.loss.fromLogits);
+      let batch = 0;
+      for (let s = 0; s < nTr && !this.stopTraining; s += bs, batch++) {
         const nb = Math.min(bs, nTr - s);
         for (let r = 0; r < nb; r++) {
           const i = order[s + r]!;
           xb.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r * m.cols);
           yb.set(Y.subarray(i * ycols, (i + 1) * ycols), r * ycols);
+          if (wb) wb[r] = W![i]!;
         }
         const xv = nb === bs ? xb : xb.subarray(0, nb * m.cols);
-        const out = this.forward(xv, nb);
+        const out = this.forward(xv, nb, ctx);
         const gv = g.subarray(0, nb * u);
-        const loss = lossAndGrad(c.loss, out, last.preActivation, yb, nb, u, fused, gv);
-        if (!Number.isFinite(loss)) throw new DataError('loss', 'a finite training loss', `${loss} at epoch ${e + 1} (lower the learning rate or scale the inputs)`, 'Sequential.fit');
+        const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, yb, nb, u, fused, gv, wb) + this.penalty();
+        if (!Number.isFinite(loss) && !nanGuard) throw new DataError('loss', 'a finite training loss', `${loss} at epoch ${e + 1} (lower the learning rate or scale the inputs; add TerminateOnNaN to stop instead of throwing)`, 'Sequential.fit');
         lossSum += loss * nb;
-        if (c.metrics?.includes('accuracy')) correct += countCorrect(c.loss, out, yb, nb, u);
+        seen += nb;
+        acc.add(out, yb, nb);
+        for (const cb of callbacks) cb.onBatchEnd?.(batch, { loss }, this);
+        if (this.stopTraining) break;
         let grad: Float64Array = gv;
         for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, nb, k === this.layers.length - 1 && fused);
         c.opt.step(params, grads);
       }
-      const logs: Record<string, number> = { loss: lossSum / nTr };
-      if (c.metrics?.includes('accuracy')) logs.accuracy = correct / nTr;
-      if (nVal > 0) {
-        const ev = this.evaluateRange(m, Y, nTr, m.rows);
-        logs.val_loss = ev.loss;
-        if (ev.accuracy !== undefined) logs.val_accuracy = ev.accuracy;
+      logs = { loss: lossSum / seen, ...acc.result() };
+      if (val) {
+        const ev = this.evaluateData(val.X, val.Y);
+        for (const [k, v] of Object.entries(ev)) logs[`val_${k}`] = v;
       }
       history.epoch.push(e);
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
-      if (opts.verbose) console.error(`Epoch ${e + 1}/${epochs} - ${Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ')}`);
-      for (const cb of opts.callbacks ?? []) cb.onEpochEnd?.(e, logs, this);
+      for (const cb of callbacks) cb.onEpochEnd?.(e, logs, this);
     }
+    if (nanGuard?.reason) history.stopReason = nanGuard.reason;
+    for (const cb of callbacks) cb.onTrainEnd?.(logs, this);
     return history;
   }
 
-  private evaluateRange(m: Matrix, Y: Float64Array, from: number, to: number): { loss: number; accuracy?: number } {
+  private evaluateData(X: Matrix, Y: Float64Array): Record<string, number> {
     const c = this.compiled!;
     const u = this.outUnits;
-    const ycols = c.loss === 'sparseCategoricalCrossentropy' ? 1 : u;
-    const n = to - from;
-    const out = this.forward(m.data.subarray(from * m.cols, to * m.cols), n);
-    const last = this.layers[this.layers.length - 1]!;
-    const fused = (c.loss === 'binaryCrossentropy' && last.activation.name === 'sigmoid') || (c.loss.includes('ategorical') && last.activation.name === 'softmax');
-    const yv = Y.subarray(from * ycols, to * ycols);
-    const loss = lossAndGrad(c.loss, out, last.preActivation, yv, n, u, fused, new Float64Array(n * u));
-    return c.metrics?.includes('accuracy') ? { loss, accuracy: countCorrect(c.loss, out, yv, n, u) / n } : { loss };
+    const out = this.forward(X.data, X.rows, { training: false, rng: null });
+    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, X.rows, u, this.fused, new Float64Array(X.rows * u)) + this.penalty();
+    const acc = new MetricAccumulator(c.metrics, c.loss.name, u, c.loss.fromLogits);
+    acc.add(out, Y, X.rows);
+    return { loss, ...acc.result() };
   }
 
-  /** Loss (and metrics) on data. */
-  evaluate(X: MatrixLike, y: ArrayLike<number> | ArrayLike<ArrayLike<number>>): { loss: number; accuracy?: number } {
+  /**
+   * Loss and gradients of every trainable array on one batch (training mode; dropout masks drawn
+   * from `randomState`), without updating weights. Used by gradient checks and custom loops.
+   */
+  computeGradients(X: MatrixLike, y: Targets, opts: { randomState?: RandomStateLike; sampleWeight?: ArrayLike<number> } = {}): { loss: number; grads: Float64Array[] } {
+    const c = this.compiled;
+    if (!c) throw new NotFittedError('Sequential', 'a compiled model (call compile() first)');
+    const m = checkArray(X, { owner: 'Sequential.computeGradients' });
+    const rng = checkRandomState(opts.randomState ?? 0, 'randomState', 'Sequential.computeGradients');
+    if (!this.built) this.build(m.cols, rng);
+    const Y = this.targets(y, m.rows, 'Sequential.computeGradients');
+    const W = this.rowWeights(Y, m.rows, { sampleWeight: opts.sampleWeight });
+    const u = this.outUnits, fused = this.fused;
+    const out = this.forward(m.data, m.rows, { training: true, rng });
+    const g = new Float64Array(m.rows * u);
+    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, m.rows, u, fused, g, W) + this.penalty();
+    let grad: Float64Array = g;
+    for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, m.rows, k === this.layers.length - 1 && fused);
+    return { loss, grads: this.layers.flatMap((l) => l.grads()).map((a) => a.slice()) };
+  }
+
+  /** Loss (incl. regularisation, as Keras) and compiled metrics on data. */
+  evaluate(X: MatrixLike, y: Targets): { loss: number } & Partial<Record<NetMetric, number>> {
     if (!this.compiled || !this.built) throw new NotFittedError('Sequential', 'trained weights');
-    const m = checkArray(X, { owner: 'Sequential.evaluate', nFeatures: this.layers[0]!.inputDim });
-    return this.evaluateRange(m, this.targets(y, m.rows), 0, m.rows);
+    const m = checkArray(X, { owner: 'Sequential.evaluate', nFeatures: this.inputDim! });
+    return this.evaluateData(m, this.targets(y, m.rows, 'Sequential.evaluate')) as { loss: number };
   }
 
-  /** Network outputs (n x units). */
+  /** Network outputs (n x units), inference mode (no dropout, moving statistics). */
   predict(X: MatrixLike): Matrix {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
-    const m = checkArray(X, { owner: 'Sequential.predict', nFeatures: this.layers[0]!.inputDim });
-    return new Matrix(this.forward(m.data, m.rows).slice(), m.rows, this.outUnits);
+    const m = checkArray(X, { owner: 'Sequential.predict', nFeatures: this.inputDim! });
+    return new Matrix(this.forward(m.data, m.rows, { training: false, rng: null }).slice(), m.rows, this.outUnits);
   }
 
+  /**
+   * Output of the first `k` layers (inference mode): the learned representation a fusion step
+   * feeds to clustering, trees or rules.
+   */
+  predictUpTo(X: MatrixLike, k: number): Matrix {
+    if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
+    if (!Number.isInteger(k) || k < 1 || k > this.layers.length) throw new InvalidParameterError('k', `an integer in [1, ${this.layers.length}]`, k, 'Sequential.predictUpTo');
+    const m = checkArray(X, { owner: 'Sequential.predictUpTo', nFeatures: this.inputDim! });
+    let a = m.data;
+    for (let i = 0; i < k; i++) a = this.layers[i]!.forward(a, m.rows, { training: false, rng: null });
+    return new Matrix(a.slice(), m.rows, this.layers[k - 1]!.outputDim);
+  }
+
+  /** All weights in Keras order (per layer: kernel, bias; BatchNormalization: gamma, beta, moving mean, moving variance). */
   getWeights(): Float64Array[] {
-    return this.layers.flatMap((l) => (l.b.length ? [l.W, l.b] : [l.W]));
+    return this.layers.flatMap((l) => l.weights());
   }
 
   setWeights(ws: Float64Array[]): void {
     const cur = this.getWeights();
-    if (ws.length !== cur.length) throw new ShapeError('weights', `${cur.length} arrays`, `${ws.length} arrays`, 'Sequential.setWeights');
+    if (!Array.isArray(ws) || ws.length !== cur.length) throw new ShapeError('weights', `${cur.length} arrays`, `${ws?.length} arrays`, 'Sequential.setWeights');
     cur.forEach((w, k) => {
       if (ws[k]!.length !== w.length) throw new ShapeError('weights', `array ${k} of length ${w.length}`, `length ${ws[k]!.length}`, 'Sequential.setWeights');
       w.set(ws[k]!);
@@ -234,18 +343,30 @@ export class Sequential {
 
   /** Keras-like summary table with parameter counts. */
   summary(): string {
-    const rows = this.layers.map((l, i) => [`dense_${i} (Dense)`, `(None, ${l.units})`, String(l.nParams)]);
-    const total = this.layers.reduce((s, l) => s + l.nParams, 0);
-    const line = '_'.repeat(60);
-    return [line, 'Layer (type)                Output Shape          Param #', '='.repeat(60),
-      ...rows.map((r) => r[0]!.padEnd(28) + r[1]!.padEnd(22) + r[2]), '='.repeat(60), `Total params: ${total}`, line].join('\n');
+    const counts: Record<string, number> = {};
+    let trainable = 0, total = 0;
+    const rows = this.layers.map((l) => {
+      const base = l.kind.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+      const k = counts[base] = (counts[base] ?? -1) + 1;
+      const tp = l.params().reduce((s, a) => s + a.length, 0);
+      const all = l.weights().reduce((s, a) => s + a.length, 0);
+      trainable += tp; total += all;
+      return [`${base}${k ? '_' + k : ''} (${l.kind})`, this.built ? `(None, ${l.outputDim})` : '(unbuilt)', String(all)];
+    });
+    const line = '_'.repeat(78);
+    return [line, 'Layer (type)'.padEnd(44) + 'Output Shape'.padEnd(22) + 'Param #', '='.repeat(78),
+      ...rows.map((r) => r[0]!.padEnd(44) + r[1]!.padEnd(22) + r[2]), '='.repeat(78),
+      `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, line].join('\n');
   }
 
-  /** Architecture + weights (float64, base64, bit-exact). */
+  /** Architecture, compile settings and weights (float64, base64, bit-exact). */
   toJSON(): Record<string, unknown> {
+    const c = this.compiled;
     return {
       format: 'deepmine', formatVersion: 1, kind: 'Sequential', version: LIBRARY_VERSION,
-      layers: this.layers.map((l) => ({ class: 'Dense', config: l.getConfig(), inputDim: l.inputDim })),
+      inputDim: this.inputDim,
+      layers: this.layers.map((l) => ({ class: l.kind, config: l.getConfig() })),
+      compile: c ? { loss: c.loss, metrics: c.metrics, optimizer: c.opt.getConfig() } : null,
       built: this.built,
       weights: this.built ? this.getWeights().map((w) => toBase64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength))) : null,
     };
@@ -253,32 +374,23 @@ export class Sequential {
 
   static fromJSON(json: Record<string, unknown>): Sequential {
     if (json.kind !== 'Sequential') throw new DataError('json', "a saved Sequential (kind 'Sequential')", json.kind, 'Sequential.fromJSON');
-    const specs = json.layers as { config: { units: number } & Record<string, unknown>; inputDim: number }[];
-    const model = new Sequential(specs.map((s) => new Dense(s.config.units, s.config as never)));
+    const specs = json.layers as { class?: string; config: Record<string, unknown>; inputDim?: number }[];
+    const model = new Sequential(specs.map((s) => layerFromConfig(s.class ?? 'Dense', s.config)));
+    const inputDim = (json.inputDim as number | null | undefined) ?? specs[0]?.inputDim ?? null;
+    const comp = json.compile as { loss: LossSpec; metrics: NetMetric[]; optimizer: Record<string, unknown> } | null | undefined;
+    if (comp) model.compile({ loss: comp.loss, metrics: comp.metrics, optimizer: getOptimizer(comp.optimizer) });
     if (json.built) {
-      model.build(specs[0]!.inputDim, new RandomState(0));
+      model.build(inputDim!, new RandomState(0));
       model.setWeights((json.weights as string[]).map((b) => new Float64Array(fromBase64(b).buffer)));
-    }
+    } else if (inputDim !== null) model.inputDim = inputDim;
     return model;
+  }
+
+  /** Write `toJSON()` to a file (Node only; see also `saveModel` in `deepmine/node`). */
+  async save(path: string): Promise<void> {
+    const fs = await import('node:fs/promises');
+    await fs.writeFile(path, JSON.stringify(this.toJSON()));
   }
 }
 
 registerLoader('Sequential', (json) => Sequential.fromJSON(json));
-
-function countCorrect(loss: LossName, out: Float64Array, y: Float64Array, n: number, u: number): number {
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    if (loss === 'binaryCrossentropy' || u === 1) { if ((out[i]! > 0.5 ? 1 : 0) === y[i]) c++; continue; }
-    let best = 0;
-    for (let j = 1; j < u; j++) if (out[i * u + j]! > out[i * u + best]!) best = j;
-    const truth = loss === 'sparseCategoricalCrossentropy' ? y[i]! : argmax(y.subarray(i * u, i * u + u));
-    if (best === truth) c++;
-  }
-  return c;
-}
-
-function argmax(a: Float64Array): number {
-  let b = 0;
-  for (let i = 1; i < a.length; i++) if (a[i]! > a[b]!) b = i;
-  return b;
-}
