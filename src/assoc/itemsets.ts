@@ -1,0 +1,214 @@
+/**
+ * Shared plumbing of the miners: frequent-item preparation (ranks), the flat itemset buffer the
+ * miners write into, deterministic sorting, a hash index over itemsets, and the public result type.
+ */
+import { InvalidParameterError } from '../core/errors.js';
+import { resolveMinCount, toTransactionDB, type Item, type SupportOptions, type TransactionDB, type TransactionsLike } from './transactions.js';
+
+/** One frequent itemset: labels in {@link compareItems} order, relative support and absolute count. */
+export interface Itemset {
+  items: Item[];
+  /** count / number of transactions */
+  support: number;
+  /** number of transactions containing all `items` */
+  count: number;
+}
+
+/** Options of every miner. */
+export interface MineOptions extends SupportOptions {
+  /** Longest itemset to report (mlxtend's `max_len`); null = no limit. */
+  maxLen?: number | null;
+}
+
+/** Where miners report itemsets: `ranks[0..len)` in rank space (any order) with their count. */
+export interface Sink {
+  add(ranks: Int32Array, len: number, count: number): void;
+}
+
+/** The frequent items of a database, ranked, and the transactions recoded to ranks. */
+export interface Prepared {
+  db: TransactionDB;
+  minCount: number;
+  maxLen: number;
+  /** rank -> item id */
+  rankToId: Int32Array;
+  /** rank -> count */
+  rankCount: Int32Array;
+  /** transactions in rank space, ranks ascending, infrequent items removed (CSR) */
+  offsets: Int32Array;
+  ranks: Int32Array;
+}
+
+export function checkMaxLen(maxLen: unknown, owner: string): number {
+  if (maxLen === undefined || maxLen === null) return 0x7fffffff;
+  if (typeof maxLen !== 'number' || !Number.isInteger(maxLen) || maxLen < 1) throw new InvalidParameterError('maxLen', 'an integer >= 1 or null', maxLen, owner);
+  return maxLen;
+}
+
+/**
+ * Rank the frequent items (by count descending when `descending`, else ascending; ties by id)
+ * and recode the transactions.
+ */
+export function prepare(data: TransactionsLike, opts: MineOptions, owner: string, descending: boolean): Prepared {
+  if (opts === null || typeof opts !== 'object') throw new InvalidParameterError('options', 'an options object', opts, owner);
+  const maxLen = checkMaxLen(opts.maxLen, owner);
+  const db = toTransactionDB(data, owner);
+  const minCount = resolveMinCount(opts, db.nTransactions, owner);
+  const counts = db.itemCounts();
+  const freq: number[] = [];
+  for (let i = 0; i < counts.length; i++) if (counts[i]! >= minCount) freq.push(i);
+  freq.sort(descending ? (a, b) => counts[b]! - counts[a]! || a - b : (a, b) => counts[a]! - counts[b]! || a - b);
+  const rankToId = Int32Array.from(freq);
+  const rankCount = Int32Array.from(freq, (i) => counts[i]!);
+  const idToRank = new Int32Array(counts.length).fill(-1);
+  freq.forEach((id, r) => (idToRank[id] = r));
+  const n = db.nTransactions;
+  const offsets = new Int32Array(n + 1);
+  let total = 0;
+  for (let k = 0; k < db.items.length; k++) if (idToRank[db.items[k]!]! >= 0) total++;
+  const ranks = new Int32Array(total);
+  let w = 0;
+  const src = db.items, off = db.offsets;
+  for (let t = 0; t < n; t++) {
+    const start = w;
+    for (let k = off[t]!; k < off[t + 1]!; k++) {
+      const r = idToRank[src[k]!]!;
+      if (r < 0) continue;
+      // insertion into the sorted run (transactions are short)
+      let j = w++;
+      while (j > start && ranks[j - 1]! > r) { ranks[j] = ranks[j - 1]!; j--; }
+      ranks[j] = r;
+    }
+    offsets[t + 1] = w;
+  }
+  return { db, minCount, maxLen, rankToId, rankCount, offsets, ranks };
+}
+
+/** Growable flat store of itemsets (item ids ascending) with counts. */
+export class ItemsetBuffer implements Sink {
+  items = new Int32Array(1024);
+  offsets = new Int32Array(257);
+  counts = new Int32Array(256);
+  size = 0;
+  private nItems = 0;
+
+  constructor(private readonly rankToId: Int32Array | null = null) {}
+
+  add(ranks: Int32Array, len: number, count: number): void {
+    if (this.size + 1 >= this.counts.length) {
+      const c = new Int32Array(this.counts.length * 2); c.set(this.counts); this.counts = c;
+      const o = new Int32Array(this.offsets.length * 2); o.set(this.offsets); this.offsets = o;
+    }
+    if (this.nItems + len > this.items.length) {
+      const it = new Int32Array(Math.max(this.items.length * 2, this.nItems + len)); it.set(this.items); this.items = it;
+    }
+    const a = this.items, map = this.rankToId;
+    const start = this.nItems;
+    for (let k = 0; k < len; k++) {
+      const v = map ? map[ranks[k]!]! : ranks[k]!;
+      let j = start + k;
+      while (j > start && a[j - 1]! > v) { a[j] = a[j - 1]!; j--; }
+      a[j] = v;
+    }
+    this.nItems += len;
+    this.counts[this.size] = count;
+    this.size++;
+    this.offsets[this.size] = this.nItems;
+  }
+
+  /** Length of itemset i. */
+  len(i: number): number {
+    return this.offsets[i + 1]! - this.offsets[i]!;
+  }
+
+  /** Indices sorted by count descending, then item ids lexicographically (a proper prefix first). */
+  sortedOrder(): Int32Array {
+    const idx = new Int32Array(this.size);
+    for (let i = 0; i < this.size; i++) idx[i] = i;
+    const { counts, offsets, items } = this;
+    return idx.sort((a, b) => {
+      const d = counts[b]! - counts[a]!;
+      if (d !== 0) return d;
+      const sa = offsets[a]!, ea = offsets[a + 1]!, sb = offsets[b]!, eb = offsets[b + 1]!;
+      const la = ea - sa, lb = eb - sb, m = la < lb ? la : lb;
+      for (let k = 0; k < m; k++) {
+        const x = items[sa + k]! - items[sb + k]!;
+        if (x !== 0) return x;
+      }
+      return la - lb;
+    });
+  }
+
+  /** Public result: labelled, sorted by support descending then items. */
+  toItemsets(db: TransactionDB, keep?: Uint8Array): Itemset[] {
+    const order = this.sortedOrder();
+    const n = db.nTransactions;
+    const labels = db.labels;
+    const out: Itemset[] = [];
+    for (let q = 0; q < order.length; q++) {
+      const i = order[q]!;
+      if (keep && !keep[i]) continue;
+      const items: Item[] = [];
+      for (let k = this.offsets[i]!; k < this.offsets[i + 1]!; k++) items.push(labels[this.items[k]!]!);
+      const count = this.counts[i]!;
+      out.push({ items, support: count / n, count });
+    }
+    return out;
+  }
+}
+
+/** Counts itemsets without storing them (for outputs of millions of sets). */
+export class CountingSink implements Sink {
+  total = 0;
+  byLength: number[] = [];
+  add(_ranks: Int32Array, len: number): void {
+    this.total++;
+    while (this.byLength.length <= len) this.byLength.push(0);
+    this.byLength[len]!++;
+  }
+}
+
+function hashRun(a: Int32Array, s: number, e: number): number {
+  let h = 0x811c9dc5 ^ (e - s);
+  for (let k = s; k < e; k++) {
+    h = Math.imul(h ^ a[k]!, 0x01000193);
+    h ^= h >>> 15;
+  }
+  return h >>> 0;
+}
+
+/** Open-addressing hash index over the itemsets of an {@link ItemsetBuffer} (ids ascending). */
+export class ItemsetIndex {
+  private readonly table: Int32Array;
+  private readonly mask: number;
+
+  constructor(private readonly buf: ItemsetBuffer) {
+    let cap = 16;
+    while (cap < buf.size * 2) cap <<= 1;
+    this.table = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    for (let i = 0; i < buf.size; i++) {
+      let h = hashRun(buf.items, buf.offsets[i]!, buf.offsets[i + 1]!) & this.mask;
+      while (this.table[h] !== -1) h = (h + 1) & this.mask;
+      this.table[h] = i;
+    }
+  }
+
+  /** Index of the itemset `a[s..e)` (ids ascending) or -1. */
+  find(a: Int32Array, s: number, e: number): number {
+    const { buf, table, mask } = this;
+    let h = hashRun(a, s, e) & mask;
+    const len = e - s;
+    for (;;) {
+      const i = table[h]!;
+      if (i === -1) return -1;
+      const o = buf.offsets[i]!;
+      if (buf.offsets[i + 1]! - o === len) {
+        let k = 0;
+        while (k < len && buf.items[o + k] === a[s + k]) k++;
+        if (k === len) return i;
+      }
+      h = (h + 1) & mask;
+    }
+  }
+}
