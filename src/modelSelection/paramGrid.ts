@@ -196,7 +196,7 @@ export class ParameterSampler implements Iterable<ParamSet> {
 export function uniform(loc = 0, scale = 1): Distribution & { loc: number; scale: number } {
   if (!Number.isFinite(loc)) throw new InvalidParameterError('loc', 'a finite number', loc, 'uniform');
   if (!(scale >= 0) || !Number.isFinite(scale)) throw new InvalidParameterError('scale', 'a finite number >= 0', scale, 'uniform');
-  return { loc, scale, rvs: (rng) => rng.uniform(0, 1) * scale + loc };
+  return { loc, scale, rvs: (rng) => rng.uniform(0, 1) * scale + loc, toJSON: () => ({ $dist: 'uniform', args: [loc, scale] }) } as Distribution & { loc: number; scale: number };
 }
 
 /**
@@ -208,7 +208,7 @@ export function uniform(loc = 0, scale = 1): Distribution & { loc: number; scale
 export function randint(low: number, high: number): Distribution & { low: number; high: number } {
   if (!Number.isInteger(low)) throw new InvalidParameterError('low', 'an integer', low, 'randint');
   if (!Number.isInteger(high) || high <= low) throw new InvalidParameterError('high', `an integer > low (${low})`, high, 'randint');
-  return { low, high, rvs: (rng) => rng.randint(low, high) };
+  return { low, high, rvs: (rng) => rng.randint(low, high), toJSON: () => ({ $dist: 'randint', args: [low, high] }) } as Distribution & { low: number; high: number };
 }
 
 /**
@@ -221,5 +221,16 @@ export function randint(low: number, high: number): Distribution & { low: number
 export function loguniform(a: number, b: number): Distribution & { a: number; b: number } {
   if (!(a > 0) || !Number.isFinite(a)) throw new InvalidParameterError('a', 'a finite number > 0', a, 'loguniform');
   if (!(b > a) || !Number.isFinite(b)) throw new InvalidParameterError('b', `a finite number > a (${a})`, b, 'loguniform');
-  return { a, b, rvs: (rng) => Math.exp(Math.log(a) + rng.uniform(0, 1) * (Math.log(b) - Math.log(a))) };
+  return { a, b, rvs: (rng) => Math.exp(Math.log(a) + rng.uniform(0, 1) * (Math.log(b) - Math.log(a))), toJSON: () => ({ $dist: 'loguniform', args: [a, b] }) } as Distribution & { a: number; b: number };
+}
+
+/** Rebuild a built-in distribution from its JSON form (`{ $dist, args }`); other values are returned unchanged. */
+export function reviveDistribution(v: unknown): unknown {
+  if (v && typeof v === 'object' && '$dist' in v) {
+    const o = v as { $dist: string; args: [number, number] };
+    const make = { uniform, randint, loguniform }[o.$dist];
+    if (!make) throw new InvalidParameterError('paramDistributions', 'a known distribution (uniform, randint, loguniform)', o.$dist, 'loadModel');
+    return make(...o.args);
+  }
+  return v;
 }

@@ -1,4 +1,5 @@
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
+import { encodeValue, decodeValue } from '../core/serialize.js';
 import { p, resolveParams, type ParamsOf, type Schema } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkLabels, type LabelsLike } from '../core/validation.js';
@@ -30,6 +31,10 @@ abstract class Splitter<S extends Schema> implements CrossValidator {
     return (this.constructor as unknown as { kind: string }).kind;
   }
   abstract split(X: unknown, y?: LabelsLike | null, groups?: LabelsLike | null): Generator<Fold>;
+  /** `{ $splitter: kind, params }`, so a search's `cv` survives `toJSON` / `loadModel`. */
+  toJSON(): { $splitter: string; params: unknown } {
+    return { $splitter: this.kind, params: encodeValue(this.params) };
+  }
   abstract getNSplits(X?: unknown, y?: LabelsLike | null, groups?: LabelsLike | null): number;
 }
 
@@ -432,4 +437,19 @@ function heapArgsort(v: ArrayLike<number>, t: Int32Array, start: number, n: numb
     }
     set(i, tmp);
   }
+}
+
+const SPLITTERS: Record<string, new (p?: never) => CrossValidator> = {
+  KFold, StratifiedKFold, ShuffleSplit, StratifiedShuffleSplit, GroupKFold, LeaveOneOut, RepeatedKFold, RepeatedStratifiedKFold,
+} as unknown as Record<string, new (p?: never) => CrossValidator>;
+
+/** Rebuild a splitter from its `toJSON()` form; other values are returned unchanged. */
+export function reviveSplitter(v: unknown): unknown {
+  if (v && typeof v === 'object' && '$splitter' in v) {
+    const o = v as { $splitter: string; params: unknown };
+    const Ctor = SPLITTERS[o.$splitter];
+    if (!Ctor) throw new InvalidParameterError('cv', `a known splitter (one of ${Object.keys(SPLITTERS).join(', ')})`, o.$splitter, 'loadModel');
+    return new Ctor(decodeValue(o.params) as never);
+  }
+  return v;
 }
