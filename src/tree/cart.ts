@@ -1,28 +1,27 @@
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
-import { DataError, InvalidParameterError } from '../core/errors.js';
+import { DataError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
-import { checkArray, checkLabels, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
+import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { accuracyScore } from '../metrics/accuracy.js';
+import {
+  applyTree, binFeatures, checkSampleWeight, commonTreeSchema, computeImportances, countLeaves, decisionPathTree, fitTree, maxFeaturesSpec,
+  RAND_R_MAX, resolveTreeSpec, toColumnMajorF32, type TreeSpec, type TreeTarget,
+} from './base.js';
 import { treeToRules, type Rule } from './export.js';
-import { buildClassifierTree, TREE_LEAF, type TreeArrays } from './splitter.js';
+import { pruningPath } from './prune.js';
+import type { SplitterData, TreeArrays } from './splitter.js';
 
-const RAND_R_MAX = 2147483647;
+export { computeImportances } from './base.js';
 
-const schema = {
+const classifierSchema = {
   criterion: p.oneOf(['gini', 'entropy', 'log_loss'] as const, 'gini', 'Impurity measure of a split.'),
-  splitter: p.oneOf(['best'] as const, 'best', "Split strategy ('random' is not implemented yet)."),
-  maxDepth: p.nullable(p.int(1, { min: 1 }), null),
-  minSamplesSplit: p.anyOf<number>(2, [p.int(2, { min: 2 }), p.num(0.5, { min: 0, max: 1, minExclusive: true })], 'int >= 2 or fraction of samples in (0, 1].'),
-  minSamplesLeaf: p.anyOf<number>(1, [p.int(1, { min: 1 }), p.num(0.5, { min: 0, max: 1, minExclusive: true, maxExclusive: true })]),
-  minWeightFractionLeaf: p.num(0, { min: 0, max: 0.5 }),
-  maxFeatures: p.anyOf<number | 'sqrt' | 'log2' | null>(null, [p.int(1, { min: 1 }), p.num(0.5, { min: 0, max: 1, minExclusive: true }), p.oneOf(['sqrt', 'log2', null] as const, null)]),
-  minImpurityDecrease: p.num(0, { min: 0 }),
+  ...commonTreeSchema,
+  maxFeatures: maxFeaturesSpec(null),
   classWeight: p.anyOf<'balanced' | Record<string, number> | null>(null, [p.oneOf(['balanced', null] as const, null), p.custom({}, 'an object mapping class labels to weights', (v) => typeof v === 'object' && v !== null && !Array.isArray(v))]),
-  randomState: p.randomState(),
 };
-export type DecisionTreeClassifierParams = ParamsOf<typeof schema>;
+export type DecisionTreeClassifierParams = ParamsOf<typeof classifierSchema>;
 
 export interface DecisionTreeClassifierState {
   classes: Label[];
@@ -31,69 +30,86 @@ export interface DecisionTreeClassifierState {
   featureImportances: Float64Array;
 }
 
+/** Pruning path of a tree: effective alphas and the total leaf impurity after each pruning step. */
+export interface PruningPath {
+  ccpAlphas: Float64Array;
+  impurities: Float64Array;
+}
+
+/** Splitter input for X: column-major float32, plus bins for splitter 'hist'. */
+function prepareData(m: Matrix, splitter: string, maxBins: number): SplitterData {
+  const Xc = toColumnMajorF32(m);
+  const data: SplitterData = { n: m.rows, d: m.cols, Xc };
+  if (splitter === 'hist') Object.assign(data, binFeatures(Xc, m.rows, m.cols, maxBins));
+  return data;
+}
+
+/** Per-sample weights from classWeight ('balanced': n / (k * count), dict: by label, default 1). */
+export function classWeightFactors(classWeight: 'balanced' | Record<string, number>, classes: Label[], encoded: Int32Array, indices?: ArrayLike<number>): Float64Array {
+  const k = classes.length;
+  const cw = new Float64Array(k);
+  if (classWeight === 'balanced') {
+    const counts = new Float64Array(k);
+    const idx = indices ?? encoded.map((_, i) => i);
+    for (let t = 0; t < idx.length; t++) counts[encoded[idx[t]!]!]!++;
+    const present = counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
+    for (let c = 0; c < k; c++) cw[c] = counts[c]! > 0 ? idx.length / (present * counts[c]!) : 0;
+  } else {
+    for (let c = 0; c < k; c++) cw[c] = classWeight[String(classes[c])] ?? 1;
+  }
+  const out = new Float64Array(encoded.length);
+  for (let i = 0; i < encoded.length; i++) out[i] = cw[encoded[i]!]!;
+  return out;
+}
+
 /**
  * CART classification tree with scikit-learn's algorithm: same splits, thresholds, node order and
- * feature-sampling draws for the same `randomState` (see src/tree/splitter.ts).
+ * feature-sampling draws for the same `randomState` (see src/tree/splitter.ts). Supports
+ * best-first growth (`maxLeafNodes`), cost-complexity pruning (`ccpAlpha`), class weights and a
+ * histogram splitter (`splitter: 'hist'`).
  *
  * @example
  * const tree = new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 }).fit(X, y);
  * tree.predict(X); tree.featureImportances; exportText(tree);
  */
-export class DecisionTreeClassifier extends Estimator<typeof schema, DecisionTreeClassifierState> {
+export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, DecisionTreeClassifierState> {
   static override readonly kind = 'DecisionTreeClassifier';
-  static override readonly schema = schema;
+  static override readonly schema = classifierSchema;
   static override readonly capabilities: Capabilities = { type: 'classifier', supervised: true, stochastic: true, allowNaN: false };
 
   constructor(params: Partial<DecisionTreeClassifierParams> = {}) {
     super(params);
   }
 
-  fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
+  private fitTreeArrays(X: MatrixLike, y: LabelsLike, sampleWeight: ArrayLike<number> | null | undefined, ccpAlpha: number): { classes: Label[]; d: number; tree: TreeArrays } {
     const owner = this.kind;
     const m = checkArray(X, { owner });
     const { classes, encoded } = checkLabels(y, m.rows, { owner });
     const n = m.rows, d = m.cols;
     const P = this.params;
-    const sw = new Float64Array(n).fill(1);
-    if (sampleWeight != null) {
-      if (sampleWeight.length !== n) throw new DataError('sampleWeight', `length ${n}`, `length ${sampleWeight.length}`, owner);
-      for (let i = 0; i < n; i++) {
-        const w = sampleWeight[i]!;
-        if (!Number.isFinite(w) || w < 0) throw new DataError('sampleWeight', 'finite non-negative weights', `${w} at index ${i}`, owner);
-        sw[i] = w;
-      }
-    }
+    const sw = checkSampleWeight(sampleWeight, n, owner);
     if (P.classWeight !== null) {
-      const k = classes.length;
-      const cw = new Float64Array(k);
-      if (P.classWeight === 'balanced') {
-        const counts = new Float64Array(k);
-        for (const c of encoded) counts[c]!++;
-        for (let c = 0; c < k; c++) cw[c] = n / (k * counts[c]!);
-      } else {
-        const map = P.classWeight as Record<string, number>;
-        for (let c = 0; c < k; c++) cw[c] = map[String(classes[c])] ?? 1;
-      }
-      for (let i = 0; i < n; i++) sw[i]! *= cw[encoded[i]!]!;
+      const f = classWeightFactors(P.classWeight as 'balanced' | Record<string, number>, classes, encoded);
+      for (let i = 0; i < n; i++) sw[i]! *= f[i]!;
     }
     let totalW = 0;
     for (const w of sw) totalW += w;
     if (!(totalW > 0)) throw new DataError('sampleWeight', 'a positive total weight', totalW, owner);
-    const minSamplesLeaf = Number.isInteger(P.minSamplesLeaf) ? P.minSamplesLeaf : Math.ceil(P.minSamplesLeaf * n);
-    let minSamplesSplit = Number.isInteger(P.minSamplesSplit) ? P.minSamplesSplit : Math.max(2, Math.ceil(P.minSamplesSplit * n));
-    minSamplesSplit = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
-    const mf = P.maxFeatures;
-    const maxFeatures = mf === null ? d : mf === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(d))) : mf === 'log2' ? Math.max(1, Math.floor(Math.log2(d))) : Number.isInteger(mf) ? mf : Math.max(1, Math.floor(mf * d));
-    if (maxFeatures > d) throw new InvalidParameterError('maxFeatures', `<= the number of features ${d}`, mf, owner);
-    const rng = checkRandomState(P.randomState, 'randomState', owner);
-    const seed = rng.randint(0, RAND_R_MAX);
-    // scikit-learn fits and predicts trees on float32 copies of X (DTYPE = np.float32); so do we
-    const tree = buildClassifierTree(Float64Array.from(Float32Array.from(m.data)), n, d, encoded, classes.length, sw, {
-      criterion: P.criterion, maxDepth: P.maxDepth ?? 2147483647, minSamplesSplit, minSamplesLeaf,
-      minWeightLeaf: P.minWeightFractionLeaf * totalW, maxFeatures, minImpurityDecrease: P.minImpurityDecrease, seed,
-    });
+    const spec: TreeSpec = { ...resolveTreeSpec(P, P.criterion, n, d, owner), ccpAlpha };
+    const seed = checkRandomState(P.randomState, 'randomState', owner).randint(0, RAND_R_MAX);
+    const target: TreeTarget = { kind: 'class', y: encoded, nClasses: Int32Array.of(classes.length) };
+    return { classes, d, tree: fitTree(prepareData(m, P.splitter, P.maxBins), target, sw, spec, seed) };
+  }
+
+  fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
+    const { classes, d, tree } = this.fitTreeArrays(X, y, sampleWeight, this.params.ccpAlpha);
     this._state = { classes, nFeatures: d, tree, featureImportances: computeImportances(tree, d) };
     return this;
+  }
+
+  /** Effective alphas and total leaf impurities of minimal cost-complexity pruning (fits an unpruned tree). */
+  costComplexityPruningPath(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): PruningPath {
+    return pruningPath(this.fitTreeArrays(X, y, sampleWeight, 0).tree);
   }
 
   get classes(): Label[] { return this.fitted.classes; }
@@ -102,37 +118,20 @@ export class DecisionTreeClassifier extends Estimator<typeof schema, DecisionTre
   get featureImportances(): Float64Array { return this.fitted.featureImportances; }
   get nFeatures(): number { return this.fitted.nFeatures; }
   getDepth(): number { return this.fitted.tree.maxDepth; }
-  getNLeaves(): number { let c = 0; for (const l of this.fitted.tree.childrenLeft) if (l === TREE_LEAF) c++; return c; }
+  getNLeaves(): number { return countLeaves(this.fitted.tree); }
 
   /** Index of the leaf each sample lands in. */
   apply(X: MatrixLike): Int32Array {
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
-    const { childrenLeft, childrenRight, feature, threshold } = s.tree;
-    const out = new Int32Array(m.rows);
-    for (let i = 0; i < m.rows; i++) {
-      let node = 0;
-      const base = i * m.cols;
-      while (childrenLeft[node] !== TREE_LEAF) node = Math.fround(m.data[base + feature[node]!]!) <= threshold[node]! ? childrenLeft[node]! : childrenRight[node]!;
-      out[i] = node;
-    }
-    return out;
+    return applyTree(s.tree, m.data, m.rows, m.cols);
   }
 
-  /** Nodes visited by each sample (list of node ids per sample). */
+  /** Nodes visited by each sample (list of node ids per sample, root first). */
   decisionPath(X: MatrixLike): number[][] {
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
-    const { childrenLeft, childrenRight, feature, threshold } = s.tree;
-    return Array.from({ length: m.rows }, (_, i) => {
-      const path = [0];
-      let node = 0;
-      while (childrenLeft[node] !== TREE_LEAF) {
-        node = Math.fround(m.data[i * m.cols + feature[node]!]!) <= threshold[node]! ? childrenLeft[node]! : childrenRight[node]!;
-        path.push(node);
-      }
-      return path;
-    });
+    return decisionPathTree(s.tree, m.data, m.rows, m.cols);
   }
 
   /** Class probabilities (n x nClasses, columns in `classes` order): the leaf's weighted class fractions. */
@@ -145,6 +144,7 @@ export class DecisionTreeClassifier extends Estimator<typeof schema, DecisionTre
       const off = leaves[i]! * k;
       let sum = 0;
       for (let c = 0; c < k; c++) sum += s.tree.value[off + c]!;
+      if (sum === 0) sum = 1;
       for (let c = 0; c < k; c++) out.data[i * k + c] = s.tree.value[off + c]! / sum;
     }
     return out;
@@ -172,17 +172,139 @@ export class DecisionTreeClassifier extends Estimator<typeof schema, DecisionTre
 }
 registerEstimator(DecisionTreeClassifier);
 
-/** scikit-learn's `Tree.compute_feature_importances` (MDI, normalised). */
-export function computeImportances(t: TreeArrays, d: number): Float64Array {
-  const imp = new Float64Array(d);
-  const { childrenLeft: L, childrenRight: R, weightedNNodeSamples: W, impurity: I, feature } = t;
-  for (let node = 0; node < t.nodeCount; node++) {
-    if (L[node] === TREE_LEAF) continue;
-    const l = L[node]!, r = R[node]!;
-    imp[feature[node]!]! += W[node]! * I[node]! - W[l]! * I[l]! - W[r]! * I[r]!;
+const regressorSchema = {
+  criterion: p.oneOf(['squared_error', 'friedman_mse', 'absolute_error', 'poisson'] as const, 'squared_error', 'Impurity measure of a split.'),
+  ...commonTreeSchema,
+  maxFeatures: maxFeaturesSpec(null),
+};
+export type DecisionTreeRegressorParams = ParamsOf<typeof regressorSchema>;
+
+export interface DecisionTreeRegressorState {
+  nFeatures: number;
+  /** 0 when y was 1-D, else the number of columns of y */
+  nOutputs: number;
+  tree: TreeArrays;
+  featureImportances: Float64Array;
+}
+
+/** y as a row-major n x k Float64Array; k = 0 marks a 1-D y. */
+export function checkRegressionTarget(y: LabelsLike | MatrixLike, n: number, owner: string): { y: Float64Array; nOutputs: number; is2d: boolean } {
+  const first = (y as ArrayLike<unknown>)?.length ? (y as ArrayLike<unknown>)[0] : undefined;
+  if (y instanceof Matrix || (first !== null && typeof first === 'object')) {
+    const m = checkArray(y as MatrixLike, { name: 'y', owner });
+    if (m.rows !== n) throw new ShapeError('y', `${n} rows (the number of rows of X)`, `${m.rows} rows`, owner);
+    return { y: m.data, nOutputs: m.cols, is2d: true };
   }
-  let sum = 0;
-  for (let j = 0; j < d; j++) { imp[j]! /= W[0]!; sum += imp[j]!; }
-  if (sum > 0) for (let j = 0; j < d; j++) imp[j]! /= sum;
-  return imp;
+  return { y: checkTarget(y as LabelsLike, n, { owner }), nOutputs: 1, is2d: false };
+}
+
+/** Poisson criterion needs y >= 0 with a positive sum (per output). */
+export function checkPoissonTarget(y: Float64Array, nOutputs: number, owner: string): void {
+  for (let i = 0; i < y.length; i++) if (y[i]! < 0) throw new DataError('y', "non-negative values for criterion 'poisson'", `${y[i]} at index ${Math.floor(i / nOutputs)}`, owner);
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i]!;
+  if (!(s > 0)) throw new DataError('y', "a positive sum for criterion 'poisson'", s, owner);
+}
+
+/**
+ * CART regression tree reproducing scikit-learn's DecisionTreeRegressor (squared_error,
+ * friedman_mse, absolute_error, poisson), node for node. y may be 1-D or 2-D (multi-output).
+ *
+ * @example
+ * const reg = new DecisionTreeRegressor({ maxDepth: 4, randomState: 0 }).fit(X, y);
+ * reg.predict(X); reg.featureImportances; reg.costComplexityPruningPath(X, y).ccpAlphas;
+ */
+export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, DecisionTreeRegressorState> {
+  static override readonly kind = 'DecisionTreeRegressor';
+  static override readonly schema = regressorSchema;
+  static override readonly capabilities: Capabilities = { type: 'regressor', supervised: true, stochastic: true, allowNaN: false, multiOutput: true };
+
+  constructor(params: Partial<DecisionTreeRegressorParams> = {}) {
+    super(params);
+  }
+
+  private fitTreeArrays(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight: ArrayLike<number> | null | undefined, ccpAlpha: number): DecisionTreeRegressorState {
+    const owner = this.kind;
+    const m = checkArray(X, { owner });
+    const n = m.rows, d = m.cols;
+    const t = checkRegressionTarget(y, n, owner);
+    const P = this.params;
+    if (P.criterion === 'poisson') checkPoissonTarget(t.y, t.nOutputs, owner);
+    const sw = checkSampleWeight(sampleWeight, n, owner);
+    let totalW = 0;
+    for (const w of sw) totalW += w;
+    if (!(totalW > 0)) throw new DataError('sampleWeight', 'a positive total weight', totalW, owner);
+    const spec: TreeSpec = { ...resolveTreeSpec(P, P.criterion, n, d, owner), ccpAlpha };
+    const seed = checkRandomState(P.randomState, 'randomState', owner).randint(0, RAND_R_MAX);
+    const tree = fitTree(prepareData(m, P.splitter, P.maxBins), { kind: 'reg', y: t.y, nOutputs: t.nOutputs }, sw, spec, seed);
+    return { nFeatures: d, nOutputs: t.is2d ? t.nOutputs : 0, tree, featureImportances: computeImportances(tree, d) };
+  }
+
+  fit(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight?: ArrayLike<number> | null): this {
+    this._state = this.fitTreeArrays(X, y, sampleWeight, this.params.ccpAlpha);
+    return this;
+  }
+
+  /** Effective alphas and total leaf impurities of minimal cost-complexity pruning. */
+  costComplexityPruningPath(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight?: ArrayLike<number> | null): PruningPath {
+    return pruningPath(this.fitTreeArrays(X, y, sampleWeight, 0).tree);
+  }
+
+  get tree(): TreeArrays { return this.fitted.tree; }
+  get featureImportances(): Float64Array { return this.fitted.featureImportances; }
+  get nFeatures(): number { return this.fitted.nFeatures; }
+  getDepth(): number { return this.fitted.tree.maxDepth; }
+  getNLeaves(): number { return countLeaves(this.fitted.tree); }
+
+  apply(X: MatrixLike): Int32Array {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    return applyTree(s.tree, m.data, m.rows, m.cols);
+  }
+
+  decisionPath(X: MatrixLike): number[][] {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    return decisionPathTree(s.tree, m.data, m.rows, m.cols);
+  }
+
+  /** Leaf means (medians for absolute_error); for a 2-D y, row-major n x nOutputs values (see `predictMatrix`). */
+  predict(X: MatrixLike): Float64Array {
+    const s = this.fitted;
+    const leaves = this.apply(X);
+    const k = Math.max(1, s.nOutputs);
+    const out = new Float64Array(leaves.length * k);
+    for (let i = 0; i < leaves.length; i++) for (let j = 0; j < k; j++) out[i * k + j] = s.tree.value[leaves[i]! * k + j]!;
+    return out;
+  }
+
+  /** Predictions as an n x nOutputs Matrix (multi-output y). */
+  predictMatrix(X: MatrixLike): Matrix {
+    const out = this.predict(X);
+    const k = Math.max(1, this.fitted.nOutputs);
+    return new Matrix(out, out.length / k, k);
+  }
+
+  /** Coefficient of determination R^2 (averaged uniformly over outputs). */
+  score(X: MatrixLike, y: LabelsLike | MatrixLike): number {
+    const p = this.predict(X);
+    const t = checkRegressionTarget(y, p.length / Math.max(1, this.fitted.nOutputs), this.kind);
+    return r2Score(t.y, p, t.nOutputs);
+  }
+}
+registerEstimator(DecisionTreeRegressor);
+
+/** R^2 of row-major n x k predictions, uniform average over outputs (scikit-learn's r2_score). */
+export function r2Score(y: ArrayLike<number>, pred: ArrayLike<number>, k = 1): number {
+  const n = y.length / k;
+  let total = 0;
+  for (let j = 0; j < k; j++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += y[i * k + j]!;
+    mean /= n;
+    let ssRes = 0, ssTot = 0;
+    for (let i = 0; i < n; i++) { const e = y[i * k + j]! - pred[i * k + j]!; ssRes += e * e; const t = y[i * k + j]! - mean; ssTot += t * t; }
+    total += ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
+  }
+  return total / k;
 }

@@ -1,3 +1,6 @@
-export { DecisionTreeClassifier, computeImportances, type DecisionTreeClassifierParams, type DecisionTreeClassifierState } from './cart.js';
+export {
+  DecisionTreeClassifier, DecisionTreeRegressor, computeImportances, r2Score,
+  type DecisionTreeClassifierParams, type DecisionTreeClassifierState, type DecisionTreeRegressorParams, type DecisionTreeRegressorState, type PruningPath,
+} from './cart.js';
 export { exportText, treeToRules, rulesToText, type Rule, type RuleCondition, type ExportTextOptions } from './export.js';
-export { type TreeArrays } from './splitter.js';
+export { type TreeArrays, type SplitterName } from './splitter.js';

@@ -1,10 +1,17 @@
 /**
- * Exact best-split search and depth-first tree growth, following scikit-learn 1.2.1's
- * `BestSplitter` + `DepthFirstTreeBuilder` step for step (same feature-sampling draws from the
- * `our_rand_r` xorshift generator, same FEATURE_THRESHOLD, midpoint thresholds, proxy improvement
- * and constant-feature bookkeeping), so that trees equal scikit-learn's node for node.
- * Trusts its inputs: validation happens in the estimator.
+ * Split search and tree growth, following scikit-learn 1.2.1's `_splitter.pyx` (`BestSplitter`,
+ * `RandomSplitter`, its introsort) and `_tree.pyx` (`DepthFirstTreeBuilder`,
+ * `BestFirstTreeBuilder` with libstdc++'s heap order) step for step: the same `our_rand_r`
+ * feature and threshold draws, FEATURE_THRESHOLD, midpoint thresholds, proxy improvements and
+ * constant-feature bookkeeping, so that trees equal scikit-learn's node for node.
+ *
+ * A third strategy, `hist`, works on features pre-binned to at most 255 bins: the node's samples
+ * are ordered per feature by a counting sort over bin codes (linear time instead of a comparison
+ * sort), candidate thresholds are the bin edges. Same criteria, same constraints.
+ *
+ * Trusts its inputs: validation happens in the estimators.
  */
+import type { Criterion } from './criterion.js';
 
 export const FEATURE_THRESHOLD = 1e-7;
 const EPSILON = 2.220446049250313e-16;
@@ -27,9 +34,11 @@ function randInt(low: number, high: number, state: Uint32Array): number {
   return low + (ourRandR(state) % (high - low));
 }
 
-export type ClassCriterion = 'gini' | 'entropy' | 'log_loss';
+function randUniform(low: number, high: number, state: Uint32Array): number {
+  return ((high - low) * ourRandR(state)) / RAND_R_MAX + low;
+}
 
-/** Growing arrays of the fitted tree (scikit-learn's `Tree` attributes). */
+/** Arrays of a fitted tree (scikit-learn's `Tree` attributes). */
 export interface TreeArrays {
   nodeCount: number;
   childrenLeft: Int32Array;
@@ -39,217 +48,511 @@ export interface TreeArrays {
   impurity: Float64Array;
   nNodeSamples: Int32Array;
   weightedNNodeSamples: Float64Array;
-  /** nodeCount x nClasses weighted class counts, row-major */
+  /**
+   * nodeCount x nOutputs x nClasses values, row-major: weighted class counts (classification)
+   * or the node's mean / median (regression, nClasses = 1).
+   */
   value: Float64Array;
+  /** Values per output (max number of classes; 1 for regression). */
   nClasses: number;
+  /** Number of outputs (1 unless y is 2-D). */
+  nOutputs?: number;
   maxDepth: number;
 }
 
+export type SplitterName = 'best' | 'random' | 'hist';
+
 export interface BuildOptions {
-  criterion: ClassCriterion;
+  splitter: SplitterName;
   maxDepth: number;
   minSamplesSplit: number;
   minSamplesLeaf: number;
   minWeightLeaf: number;
   maxFeatures: number;
   minImpurityDecrease: number;
+  /** -1: depth-first growth; otherwise best-first growth with this many leaves at most. */
+  maxLeafNodes: number;
   /** initial our_rand_r state (scikit-learn: random_state.randint(0, RAND_R_MAX)) */
   seed: number;
 }
 
-function impurityOf(counts: Float64Array, off: number, k: number, w: number, crit: ClassCriterion): number {
-  if (crit === 'gini') {
-    let sq = 0;
-    for (let c = 0; c < k; c++) { const v = counts[off + c]!; sq += v * v; }
-    return 1.0 - sq / (w * w);
-  }
-  let ent = 0;
-  for (let c = 0; c < k; c++) {
-    let v = counts[off + c]!;
-    if (v > 0) { v /= w; ent -= v * (Math.log(v) / Math.LN2); }
-  }
-  return ent;
+/** X as the splitter reads it: column-major float32 (scikit-learn's DTYPE) or bin codes. */
+export interface SplitterData {
+  n: number;
+  d: number;
+  /** n x d column-major: Xc[f * n + i] (float32 values; hist: unused for the search). */
+  Xc: Float32Array;
+  /** hist only: bin codes, column-major, and the upper edge of each bin per feature. */
+  bins?: Uint8Array;
+  binEdges?: Float64Array[];
 }
 
-/**
- * Build a classification tree. X is n x d row-major, y class codes, sw sample weights.
- */
-export function buildClassifierTree(X: Float64Array, n: number, d: number, y: Int32Array, nClasses: number, sw: Float64Array, o: BuildOptions): TreeArrays {
-  const k = nClasses;
-  // splitter state shared across nodes, as in scikit-learn
-  const samples = new Int32Array(n);
-  let m = 0;
-  let weightedNSamples = 0;
-  for (let i = 0; i < n; i++) if (sw[i]! !== 0) { samples[m++] = i; weightedNSamples += sw[i]!; }
-  const features = new Int32Array(d);
-  for (let j = 0; j < d; j++) features[j] = j;
-  const constantFeatures = new Int32Array(d);
-  const Xf = new Float64Array(n);
-  const rand = Uint32Array.of(o.seed >>> 0);
-
-  let cap = 64;
-  const t: TreeArrays = {
-    nodeCount: 0, childrenLeft: new Int32Array(cap), childrenRight: new Int32Array(cap), feature: new Int32Array(cap),
-    threshold: new Float64Array(cap), impurity: new Float64Array(cap), nNodeSamples: new Int32Array(cap),
-    weightedNNodeSamples: new Float64Array(cap), value: new Float64Array(cap * k), nClasses: k, maxDepth: 0,
-  };
-  const grow = () => {
-    cap *= 2;
+class TreeBuf {
+  cap = 64;
+  nodeCount = 0;
+  maxDepth = 0;
+  childrenLeft = new Int32Array(64);
+  childrenRight = new Int32Array(64);
+  feature = new Int32Array(64);
+  threshold = new Float64Array(64);
+  impurity = new Float64Array(64);
+  nNodeSamples = new Int32Array(64);
+  weightedNNodeSamples = new Float64Array(64);
+  value: Float64Array;
+  constructor(readonly stride: number) {
+    this.value = new Float64Array(64 * stride);
+  }
+  private grow(): void {
+    const cap = (this.cap *= 2);
     const g = <T extends Int32Array | Float64Array>(a: T, len: number): T => { const b = new (a.constructor as new (l: number) => T)(len); b.set(a); return b; };
-    t.childrenLeft = g(t.childrenLeft, cap); t.childrenRight = g(t.childrenRight, cap); t.feature = g(t.feature, cap);
-    t.threshold = g(t.threshold, cap); t.impurity = g(t.impurity, cap); t.nNodeSamples = g(t.nNodeSamples, cap);
-    t.weightedNNodeSamples = g(t.weightedNNodeSamples, cap); t.value = g(t.value, cap * k);
-  };
+    this.childrenLeft = g(this.childrenLeft, cap); this.childrenRight = g(this.childrenRight, cap); this.feature = g(this.feature, cap);
+    this.threshold = g(this.threshold, cap); this.impurity = g(this.impurity, cap); this.nNodeSamples = g(this.nNodeSamples, cap);
+    this.weightedNNodeSamples = g(this.weightedNNodeSamples, cap); this.value = g(this.value, cap * this.stride);
+  }
+  /** scikit-learn's `Tree._add_node`. */
+  addNode(parent: number, isLeft: boolean, isLeaf: boolean, feature: number, threshold: number, impurity: number, nSamples: number, wSamples: number): number {
+    if (this.nodeCount >= this.cap) this.grow();
+    const id = this.nodeCount++;
+    this.impurity[id] = impurity;
+    this.nNodeSamples[id] = nSamples;
+    this.weightedNNodeSamples[id] = wSamples;
+    if (parent !== TREE_UNDEFINED) {
+      if (isLeft) this.childrenLeft[parent] = id; else this.childrenRight[parent] = id;
+    }
+    if (isLeaf) {
+      this.childrenLeft[id] = TREE_LEAF; this.childrenRight[id] = TREE_LEAF;
+      this.feature[id] = TREE_UNDEFINED; this.threshold[id] = TREE_UNDEFINED;
+    } else {
+      this.feature[id] = feature; this.threshold[id] = threshold;
+    }
+    return id;
+  }
+  finish(nClasses: number, nOutputs: number): TreeArrays {
+    const c = this.nodeCount;
+    return {
+      nodeCount: c, childrenLeft: this.childrenLeft.slice(0, c), childrenRight: this.childrenRight.slice(0, c), feature: this.feature.slice(0, c),
+      threshold: this.threshold.slice(0, c), impurity: this.impurity.slice(0, c), nNodeSamples: this.nNodeSamples.slice(0, c),
+      weightedNNodeSamples: this.weightedNNodeSamples.slice(0, c), value: this.value.slice(0, c * this.stride), nClasses, nOutputs, maxDepth: this.maxDepth,
+    };
+  }
+}
 
-  const total = new Float64Array(k);
-  const left = new Float64Array(k);
-  const right = new Float64Array(k);
+/** Result of a node split (scikit-learn's `SplitRecord`). */
+interface Split {
+  feature: number;
+  pos: number;
+  threshold: number;
+  improvement: number;
+  impurityLeft: number;
+  impurityRight: number;
+}
 
-  interface Rec { start: number; end: number; depth: number; parent: number; isLeft: boolean; impurity: number; nConst: number }
-  const stack: Rec[] = [{ start: 0, end: m, depth: 0, parent: TREE_UNDEFINED, isLeft: false, impurity: Infinity, nConst: 0 }];
-  let first = true;
-  while (stack.length) {
-    const r = stack.pop()!;
-    const { start, end, depth } = r;
-    let impurity = r.impurity;
-    const nNode = end - start;
-    // node_reset: class totals
-    total.fill(0);
-    let wNode = 0;
-    for (let p = start; p < end; p++) { const i = samples[p]!; const w = sw[i]!; total[y[i]!]! += w; wNode += w; }
-    let isLeaf = depth >= o.maxDepth || nNode < o.minSamplesSplit || nNode < 2 * o.minSamplesLeaf || wNode < 2 * o.minWeightLeaf;
-    if (first) { impurity = impurityOf(total, 0, k, wNode, o.criterion); first = false; }
-    isLeaf = isLeaf || impurity <= EPSILON;
+/** scikit-learn's Splitter: shared sample/feature buffers and the per-node split search. */
+class Splitter {
+  readonly samples: Int32Array;
+  readonly nSamples: number;
+  readonly weightedNSamples: number;
+  private readonly features: Int32Array;
+  private readonly constantFeatures: Int32Array;
+  private readonly Xf: Float32Array;
+  private readonly rand: Uint32Array;
+  private readonly childImp = new Float64Array(2);
+  // hist scratch
+  private readonly codes: Uint8Array | null;
+  private readonly sampTmp: Int32Array | null;
+  private readonly binCount = new Int32Array(257);
 
-    let bestPos = end, bestFeature = 0, bestThreshold = 0, impLeft = Infinity, impRight = Infinity, improvement = -Infinity;
-    let nConstOut = r.nConst;
-    if (!isLeaf) {
-      // ---- BestSplitter.node_split ----
-      let nVisited = 0, nFoundConst = 0, nDrawnConst = 0;
-      const nKnownConst = r.nConst;
-      let nTotalConst = nKnownConst;
-      let fI = d;
-      let bestProxy = -Infinity;
-      while (fI > nTotalConst && (nVisited < o.maxFeatures || nVisited <= nFoundConst + nDrawnConst)) {
-        nVisited++;
-        let fJ = randInt(nDrawnConst, fI - nFoundConst, rand);
-        if (fJ < nKnownConst) {
-          const tmp = features[nDrawnConst]!; features[nDrawnConst] = features[fJ]!; features[fJ] = tmp;
-          nDrawnConst++;
-          continue;
-        }
-        fJ += nFoundConst;
-        const f = features[fJ]!;
-        // sort samples[start:end] by X[:, f]
-        for (let q = start; q < end; q++) Xf[q] = X[samples[q]! * d + f]!;
-        sortPairs(Xf, samples, start, end - 1);
+  constructor(readonly data: SplitterData, readonly crit: Criterion, sw: Float64Array, readonly o: BuildOptions) {
+    const { n, d } = data;
+    this.samples = new Int32Array(n);
+    let m = 0, wAll = 0;
+    for (let i = 0; i < n; i++) { if (sw[i]! !== 0) this.samples[m++] = i; wAll += sw[i]!; }
+    this.nSamples = m;
+    this.weightedNSamples = wAll;
+    crit.weightedNSamples = wAll;
+    this.features = new Int32Array(d);
+    for (let j = 0; j < d; j++) this.features[j] = j;
+    this.constantFeatures = new Int32Array(d);
+    this.Xf = new Float32Array(n);
+    this.rand = Uint32Array.of(o.seed >>> 0);
+    this.codes = o.splitter === 'hist' ? new Uint8Array(n) : null;
+    this.sampTmp = o.splitter === 'hist' ? new Int32Array(n) : null;
+  }
+
+  nodeReset(start: number, end: number): number {
+    this.crit.init(this.samples, start, end);
+    return this.crit.weightedNNodeSamples;
+  }
+
+  /** Returns the best split; `nConst` is [in: known constants, out: total constants]. */
+  nodeSplit(impurity: number, nConst: Int32Array): Split {
+    const { samples, features, constantFeatures, Xf, crit, o } = this;
+    const d = this.data.d, n = this.data.n;
+    const start = crit.start, end = crit.end;
+    const best: Split = { feature: 0, pos: end, threshold: 0, improvement: -Infinity, impurityLeft: Infinity, impurityRight: Infinity };
+    let bestProxy = -Infinity;
+    let nVisited = 0, nFoundConst = 0, nDrawnConst = 0;
+    const nKnownConst = nConst[0]!;
+    let nTotalConst = nKnownConst;
+    let fI = d;
+    const minLeaf = o.minSamplesLeaf, minW = o.minWeightLeaf;
+    const mode = o.splitter;
+    let currentFeature = -1;
+    while (fI > nTotalConst && (nVisited < o.maxFeatures || nVisited <= nFoundConst + nDrawnConst)) {
+      nVisited++;
+      let fJ = randInt(nDrawnConst, fI - nFoundConst, this.rand);
+      if (fJ < nKnownConst) {
+        const tmp = features[nDrawnConst]!; features[nDrawnConst] = features[fJ]!; features[fJ] = tmp;
+        nDrawnConst++;
+        continue;
+      }
+      fJ += nFoundConst;
+      const f = features[fJ]!;
+      currentFeature = f;
+      if (mode === 'best') {
+        const col = f * n;
+        const X = this.data.Xc;
+        for (let q = start; q < end; q++) Xf[q] = X[col + samples[q]!]!;
+        introsortRange(Xf, samples, start, end - start);
         if (Xf[end - 1]! <= Xf[start]! + FEATURE_THRESHOLD) {
-          const tmp = features[fJ]!; features[fJ] = features[nTotalConst]!; features[nTotalConst] = tmp;
+          features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
           nFoundConst++; nTotalConst++;
           continue;
         }
         fI--;
-        { const tmp = features[fI]!; features[fI] = features[fJ]!; features[fJ] = tmp; }
-        // evaluate splits, scanning left to right
-        left.fill(0);
-        let wLeft = 0;
-        let pos = start;
+        features[fJ] = features[fI]!; features[fI] = f;
+        crit.reset();
         let p = start;
         while (p < end) {
           while (p + 1 < end && Xf[p + 1]! <= Xf[p]! + FEATURE_THRESHOLD) p++;
           p++;
           if (p < end) {
-            if (p - start < o.minSamplesLeaf || end - p < o.minSamplesLeaf) continue;
-            for (; pos < p; pos++) { const i = samples[pos]!; const w = sw[i]!; left[y[i]!]! += w; wLeft += w; }
-            const wRight = wNode - wLeft;
-            if (wLeft < o.minWeightLeaf || wRight < o.minWeightLeaf) continue;
-            for (let c = 0; c < k; c++) right[c] = total[c]! - left[c]!;
-            const il = impurityOf(left, 0, k, wLeft, o.criterion);
-            const ir = impurityOf(right, 0, k, wRight, o.criterion);
-            const proxy = -wRight * ir - wLeft * il;
+            if (p - start < minLeaf || end - p < minLeaf) continue;
+            crit.update(p);
+            if (crit.weightedNLeft < minW || crit.weightedNRight < minW) continue;
+            const proxy = crit.proxyImpurityImprovement();
             if (proxy > bestProxy) {
               bestProxy = proxy;
               let thr = Xf[p - 1]! / 2.0 + Xf[p]! / 2.0;
               if (thr === Xf[p] || thr === Infinity || thr === -Infinity) thr = Xf[p - 1]!;
-              bestPos = p; bestFeature = f; bestThreshold = thr;
+              best.pos = p; best.feature = f; best.threshold = thr;
+            }
+          }
+        }
+      } else if (mode === 'random') {
+        const col = f * n;
+        const X = this.data.Xc;
+        let mn = X[col + samples[start]!]!, mx = mn;
+        Xf[start] = mn;
+        for (let p = start + 1; p < end; p++) {
+          const v = X[col + samples[p]!]!;
+          Xf[p] = v;
+          if (v < mn) mn = v; else if (v > mx) mx = v;
+        }
+        if (mx <= mn + FEATURE_THRESHOLD) {
+          features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
+          nFoundConst++; nTotalConst++;
+          continue;
+        }
+        fI--;
+        features[fJ] = features[fI]!; features[fI] = f;
+        let thr = randUniform(mn, mx, this.rand);
+        if (thr === mx) thr = mn;
+        let p = start, pe = end;
+        while (p < pe) {
+          if (Xf[p]! <= thr) p++;
+          else {
+            pe--;
+            const v = Xf[p]!; Xf[p] = Xf[pe]!; Xf[pe] = v;
+            const s = samples[p]!; samples[p] = samples[pe]!; samples[pe] = s;
+          }
+        }
+        const pos = pe;
+        if (pos - start < minLeaf || end - pos < minLeaf) continue;
+        crit.reset();
+        crit.update(pos);
+        if (crit.weightedNLeft < minW || crit.weightedNRight < minW) continue;
+        const proxy = crit.proxyImpurityImprovement();
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          best.pos = pos; best.feature = f; best.threshold = thr;
+        }
+      } else {
+        // hist: counting sort of samples[start:end] by bin code
+        const bins = this.data.bins!, col = f * n;
+        const codes = this.codes!, tmp = this.sampTmp!, cnt = this.binCount;
+        cnt.fill(0);
+        let mn = 255, mx = 0;
+        for (let q = start; q < end; q++) {
+          const b = bins[col + samples[q]!]!;
+          cnt[b + 1]!++;
+          if (b < mn) mn = b;
+          if (b > mx) mx = b;
+        }
+        if (mx === mn) {
+          features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
+          nFoundConst++; nTotalConst++;
+          continue;
+        }
+        fI--;
+        features[fJ] = features[fI]!; features[fI] = f;
+        for (let b = mn + 1; b <= mx + 1; b++) cnt[b]! += cnt[b - 1]!;
+        for (let q = start; q < end; q++) {
+          const s = samples[q]!;
+          const b = bins[col + s]!;
+          const at = start + cnt[b]!++;
+          tmp[at] = s;
+          codes[at] = b;
+        }
+        samples.set(tmp.subarray(start, end), start);
+        const edges = this.data.binEdges![f]!;
+        crit.reset();
+        let p = start;
+        while (p < end) {
+          const b = codes[p]!;
+          p = start + cnt[b]!; // end of this bin's run (cnt[b] = #codes <= b after the scatter)
+          if (p < end) {
+            if (p - start < minLeaf || end - p < minLeaf) continue;
+            crit.update(p);
+            if (crit.weightedNLeft < minW || crit.weightedNRight < minW) continue;
+            const proxy = crit.proxyImpurityImprovement();
+            if (proxy > bestProxy) {
+              bestProxy = proxy;
+              best.pos = p; best.feature = f; best.threshold = edges[b]!;
             }
           }
         }
       }
-      if (bestPos < end) {
-        // partition samples[start:end] by the best split
-        let pe = end;
-        let p = start;
-        while (p < pe) {
-          if (X[samples[p]! * d + bestFeature]! <= bestThreshold) p++;
-          else { pe--; const tmp = samples[p]!; samples[p] = samples[pe]!; samples[pe] = tmp; }
+    }
+    if (best.pos < end) {
+      if (mode !== 'random' || currentFeature !== best.feature) {
+        let pe = end, p = start;
+        if (mode === 'hist') {
+          // partition on bin codes (consistent with the scan)
+          const bins = this.data.bins!, col = best.feature * n;
+          const edges = this.data.binEdges![best.feature]!;
+          let bb = 0;
+          while (edges[bb]! < best.threshold) bb++;
+          while (p < pe) {
+            if (bins[col + samples[p]!]! <= bb) p++;
+            else { pe--; const t = samples[p]!; samples[p] = samples[pe]!; samples[pe] = t; }
+          }
+        } else {
+          const X = this.data.Xc, col = best.feature * n;
+          while (p < pe) {
+            if (X[col + samples[p]!]! <= best.threshold) p++;
+            else { pe--; const t = samples[p]!; samples[p] = samples[pe]!; samples[pe] = t; }
+          }
         }
-        left.fill(0);
-        let wLeft = 0;
-        for (let q = start; q < bestPos; q++) { const i = samples[q]!; const w = sw[i]!; left[y[i]!]! += w; wLeft += w; }
-        const wRight = wNode - wLeft;
-        for (let c = 0; c < k; c++) right[c] = total[c]! - left[c]!;
-        impLeft = impurityOf(left, 0, k, wLeft, o.criterion);
-        impRight = impurityOf(right, 0, k, wRight, o.criterion);
-        improvement = (wNode / weightedNSamples) * (impurity - (wRight / wNode) * impRight - (wLeft / wNode) * impLeft);
       }
-      constantFeatures.subarray(nKnownConst, nKnownConst + nFoundConst).set(features.subarray(nKnownConst, nKnownConst + nFoundConst));
-      features.set(constantFeatures.subarray(0, nKnownConst), 0);
-      nConstOut = nTotalConst;
-      isLeaf = bestPos >= end || improvement + EPSILON < o.minImpurityDecrease;
+      crit.reset();
+      crit.update(best.pos);
+      crit.childrenImpurity(this.childImp);
+      best.impurityLeft = this.childImp[0]!;
+      best.impurityRight = this.childImp[1]!;
+      best.improvement = crit.impurityImprovement(impurity, best.impurityLeft, best.impurityRight);
     }
-    // add node
-    if (t.nodeCount >= cap) grow();
-    const id = t.nodeCount++;
-    if (r.parent !== TREE_UNDEFINED) {
-      if (r.isLeft) t.childrenLeft[r.parent] = id; else t.childrenRight[r.parent] = id;
+    constantFeatures.set(features.subarray(nKnownConst, nKnownConst + nFoundConst), nKnownConst);
+    features.set(constantFeatures.subarray(0, nKnownConst), 0);
+    nConst[0] = nTotalConst;
+    return best;
+  }
+}
+
+/** Grow a tree with scikit-learn's DepthFirstTreeBuilder, or BestFirstTreeBuilder when maxLeafNodes >= 0. */
+export function buildTree(data: SplitterData, crit: Criterion, sw: Float64Array, o: BuildOptions): TreeArrays {
+  const sp = new Splitter(data, crit, sw, o);
+  const t = new TreeBuf(crit.nOutputs * crit.stride);
+  if (o.maxLeafNodes >= 0) bestFirst(sp, t, o);
+  else depthFirst(sp, t, o);
+  return t.finish(crit.stride, crit.nOutputs);
+}
+
+function depthFirst(sp: Splitter, t: TreeBuf, o: BuildOptions): void {
+  interface Rec { start: number; end: number; depth: number; parent: number; isLeft: boolean; impurity: number; nConst: number }
+  const stack: Rec[] = [{ start: 0, end: sp.nSamples, depth: 0, parent: TREE_UNDEFINED, isLeft: false, impurity: Infinity, nConst: 0 }];
+  const nConst = new Int32Array(1);
+  let first = true;
+  while (stack.length) {
+    const r = stack.pop()!;
+    const { start, end, depth } = r;
+    const nNode = end - start;
+    const wNode = sp.nodeReset(start, end);
+    let isLeaf = depth >= o.maxDepth || nNode < o.minSamplesSplit || nNode < 2 * o.minSamplesLeaf || wNode < 2 * o.minWeightLeaf;
+    let impurity = r.impurity;
+    if (first) { impurity = sp.crit.nodeImpurity(); first = false; }
+    isLeaf = isLeaf || impurity <= EPSILON;
+    let split: Split | null = null;
+    nConst[0] = r.nConst;
+    if (!isLeaf) {
+      split = sp.nodeSplit(impurity, nConst);
+      isLeaf = split.pos >= end || split.improvement + EPSILON < o.minImpurityDecrease;
     }
-    t.impurity[id] = impurity;
-    t.nNodeSamples[id] = nNode;
-    t.weightedNNodeSamples[id] = wNode;
-    t.value.set(total, id * k);
-    if (isLeaf) {
-      t.childrenLeft[id] = TREE_LEAF; t.childrenRight[id] = TREE_LEAF; t.feature[id] = TREE_UNDEFINED; t.threshold[id] = TREE_UNDEFINED;
-    } else {
-      t.feature[id] = bestFeature; t.threshold[id] = bestThreshold;
-      stack.push({ start: bestPos, end, depth: depth + 1, parent: id, isLeft: false, impurity: impRight, nConst: nConstOut });
-      stack.push({ start, end: bestPos, depth: depth + 1, parent: id, isLeft: true, impurity: impLeft, nConst: nConstOut });
+    const id = t.addNode(r.parent, r.isLeft, isLeaf, split?.feature ?? 0, split?.threshold ?? 0, impurity, nNode, wNode);
+    sp.crit.nodeValue(t.value, id * t.stride);
+    if (!isLeaf) {
+      const s = split!;
+      stack.push({ start: s.pos, end, depth: depth + 1, parent: id, isLeft: false, impurity: s.impurityRight, nConst: nConst[0]! });
+      stack.push({ start, end: s.pos, depth: depth + 1, parent: id, isLeft: true, impurity: s.impurityLeft, nConst: nConst[0]! });
     }
     if (depth > t.maxDepth) t.maxDepth = depth;
   }
-  const trim = <T extends Int32Array | Float64Array>(a: T, len: number): T => a.slice(0, len) as T;
-  const c = t.nodeCount;
-  return { ...t, childrenLeft: trim(t.childrenLeft, c), childrenRight: trim(t.childrenRight, c), feature: trim(t.feature, c), threshold: trim(t.threshold, c), impurity: trim(t.impurity, c), nNodeSamples: trim(t.nNodeSamples, c), weightedNNodeSamples: trim(t.weightedNNodeSamples, c), value: trim(t.value, c * k) };
 }
 
-/** In-place sort of vals[lo..hi] carrying idx along (median-of-3 quicksort + insertion sort; no callbacks). */
-export function sortPairs(vals: Float64Array, idx: Int32Array, lo: number, hi: number): void {
-  while (hi - lo > 16) {
-    const mid = (lo + hi) >>> 1;
-    // median of three to vals[mid]
-    if (vals[mid]! < vals[lo]!) swap(vals, idx, mid, lo);
-    if (vals[hi]! < vals[lo]!) swap(vals, idx, hi, lo);
-    if (vals[hi]! < vals[mid]!) swap(vals, idx, hi, mid);
-    const pivot = vals[mid]!;
-    let i = lo, j = hi;
-    while (i <= j) {
-      while (vals[i]! < pivot) i++;
-      while (vals[j]! > pivot) j--;
-      if (i <= j) { swap(vals, idx, i, j); i++; j--; }
+interface Frontier {
+  nodeId: number; start: number; end: number; pos: number; depth: number; isLeaf: boolean;
+  impurity: number; impurityLeft: number; impurityRight: number; improvement: number;
+}
+
+/** libstdc++ `std::push_heap` with `comp(a, b) = a.improvement < b.improvement` (max-heap). */
+function pushHeap(h: Frontier[], value: Frontier): void {
+  h.push(value);
+  let hole = h.length - 1;
+  let parent = (hole - 1) >> 1;
+  while (hole > 0 && h[parent]!.improvement < value.improvement) {
+    h[hole] = h[parent]!;
+    hole = parent;
+    parent = (hole - 1) >> 1;
+  }
+  h[hole] = value;
+}
+
+/** libstdc++ `std::pop_heap` + `pop_back`. */
+function popHeap(h: Frontier[]): Frontier {
+  const len0 = h.length;
+  if (len0 > 1) {
+    const last = len0 - 1;
+    const value = h[last]!;
+    h[last] = h[0]!;
+    // __adjust_heap(first, 0, last, value)
+    const len = last;
+    let hole = 0;
+    let second = 0;
+    while (second < ((len - 1) >> 1)) {
+      second = 2 * (second + 1);
+      if (h[second]!.improvement < h[second - 1]!.improvement) second--;
+      h[hole] = h[second]!;
+      hole = second;
     }
-    // recurse into the smaller part, loop on the larger
-    if (j - lo < hi - i) { sortPairs(vals, idx, lo, j); lo = i; } else { sortPairs(vals, idx, i, hi); hi = j; }
+    if ((len & 1) === 0 && second === (len - 2) >> 1) {
+      second = 2 * (second + 1);
+      h[hole] = h[second - 1]!;
+      hole = second - 1;
+    }
+    // __push_heap(first, hole, 0, value)
+    let parent = (hole - 1) >> 1;
+    while (hole > 0 && h[parent]!.improvement < value.improvement) {
+      h[hole] = h[parent]!;
+      hole = parent;
+      parent = (hole - 1) >> 1;
+    }
+    h[hole] = value;
   }
-  for (let a = lo + 1; a <= hi; a++) {
-    const v = vals[a]!, k = idx[a]!;
-    let b = a - 1;
-    while (b >= lo && vals[b]! > v) { vals[b + 1] = vals[b]!; idx[b + 1] = idx[b]!; b--; }
-    vals[b + 1] = v;
-    idx[b + 1] = k;
+  return h.pop()!;
+}
+
+function bestFirst(sp: Splitter, t: TreeBuf, o: BuildOptions): void {
+  let maxSplitNodes = o.maxLeafNodes - 1;
+  const nConst = new Int32Array(1);
+  const addSplitNode = (start: number, end: number, impurity: number, isFirst: boolean, isLeft: boolean, parent: number, depth: number): Frontier => {
+    const wNode = sp.nodeReset(start, end);
+    if (isFirst) impurity = sp.crit.nodeImpurity();
+    const nNode = end - start;
+    let isLeaf = depth >= o.maxDepth || nNode < o.minSamplesSplit || nNode < 2 * o.minSamplesLeaf || wNode < 2 * o.minWeightLeaf || impurity <= EPSILON;
+    let split: Split | null = null;
+    if (!isLeaf) {
+      nConst[0] = 0;
+      split = sp.nodeSplit(impurity, nConst);
+      isLeaf = split.pos >= end || split.improvement + EPSILON < o.minImpurityDecrease;
+    }
+    const id = t.addNode(parent, isLeft, isLeaf, split?.feature ?? 0, split?.threshold ?? 0, impurity, nNode, wNode);
+    sp.crit.nodeValue(t.value, id * t.stride);
+    if (!isLeaf) {
+      const s = split!;
+      return { nodeId: id, start, end, depth, impurity, pos: s.pos, isLeaf: false, improvement: s.improvement, impurityLeft: s.impurityLeft, impurityRight: s.impurityRight };
+    }
+    return { nodeId: id, start, end, depth, impurity, pos: end, isLeaf: true, improvement: 0, impurityLeft: impurity, impurityRight: impurity };
+  };
+  const frontier: Frontier[] = [];
+  pushHeap(frontier, addSplitNode(0, sp.nSamples, Infinity, true, true, TREE_UNDEFINED, 0));
+  while (frontier.length) {
+    const rec = popHeap(frontier);
+    const id = rec.nodeId;
+    if (rec.isLeaf || maxSplitNodes <= 0) {
+      t.childrenLeft[id] = TREE_LEAF; t.childrenRight[id] = TREE_LEAF;
+      t.feature[id] = TREE_UNDEFINED; t.threshold[id] = TREE_UNDEFINED;
+    } else {
+      maxSplitNodes--;
+      const left = addSplitNode(rec.start, rec.pos, rec.impurityLeft, false, true, id, rec.depth + 1);
+      const right = addSplitNode(rec.pos, rec.end, rec.impurityRight, false, false, id, rec.depth + 1);
+      pushHeap(frontier, left);
+      pushHeap(frontier, right);
+    }
+    if (rec.depth > t.maxDepth) t.maxDepth = rec.depth;
   }
 }
 
-function swap(vals: Float64Array, idx: Int32Array, a: number, b: number): void {
-  const v = vals[a]!; vals[a] = vals[b]!; vals[b] = v;
-  const k = idx[a]!; idx[a] = idx[b]!; idx[b] = k;
+// ---- scikit-learn's introsort (median-of-3 pivot, 3-way partition, heapsort fallback) ----
+
+function swap(Xf: Float32Array, s: Int32Array, i: number, j: number): void {
+  const v = Xf[i]!; Xf[i] = Xf[j]!; Xf[j] = v;
+  const k = s[i]!; s[i] = s[j]!; s[j] = k;
+}
+
+/** Sort Xf[off:off+n] ascending, carrying samples along, exactly as scikit-learn's `sort`. */
+export function introsortRange(Xf: Float32Array, s: Int32Array, off: number, n: number): void {
+  if (n === 0) return;
+  const maxd = 2 * Math.trunc(Math.log(n) / Math.LN2);
+  introsort(Xf, s, off, n, maxd);
+}
+
+function introsort(Xf: Float32Array, s: Int32Array, off: number, n: number, maxd: number): void {
+  while (n > 1) {
+    if (maxd <= 0) { heapsort(Xf, s, off, n); return; }
+    maxd--;
+    // median3
+    const a = Xf[off]!, b = Xf[off + (n >>> 1)]!, c = Xf[off + n - 1]!;
+    let pivot: number;
+    if (a < b) pivot = b < c ? b : a < c ? c : a;
+    else pivot = b < c ? (a < c ? a : c) : b;
+    let i = off, l = off, r = off + n;
+    while (i < r) {
+      const v = Xf[i]!;
+      if (v < pivot) { swap(Xf, s, i, l); i++; l++; }
+      else if (v > pivot) { r--; swap(Xf, s, i, r); }
+      else i++;
+    }
+    introsort(Xf, s, off, l - off, maxd);
+    n -= r - off;
+    off = r;
+  }
+}
+
+function siftDown(Xf: Float32Array, s: Int32Array, off: number, start: number, end: number): void {
+  let root = start;
+  for (;;) {
+    const child = root * 2 + 1;
+    let maxind = root;
+    if (child < end && Xf[off + maxind]! < Xf[off + child]!) maxind = child;
+    if (child + 1 < end && Xf[off + maxind]! < Xf[off + child + 1]!) maxind = child + 1;
+    if (maxind === root) break;
+    swap(Xf, s, off + root, off + maxind);
+    root = maxind;
+  }
+}
+
+function heapsort(Xf: Float32Array, s: Int32Array, off: number, n: number): void {
+  let start = (n - 2) >> 1;
+  let end = n;
+  for (;;) {
+    siftDown(Xf, s, off, start, end);
+    if (start === 0) break;
+    start--;
+  }
+  end = n - 1;
+  while (end > 0) {
+    swap(Xf, s, off, off + end);
+    siftDown(Xf, s, off, 0, end);
+    end--;
+  }
 }

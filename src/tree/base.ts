@@ -1,0 +1,210 @@
+/**
+ * Shared machinery of the tree estimators: parameter resolution as scikit-learn's
+ * `BaseDecisionTree.fit`, float32 column-major copies of X, feature binning for the hist
+ * splitter, and tree traversal (apply / decision path / MDI importances).
+ */
+import { DataError, InvalidParameterError } from '../core/errors.js';
+import type { Matrix } from '../core/matrix.js';
+import { p } from '../core/params.js';
+import { ClassificationCriterion, MAECriterion, RegressionCriterion, type Criterion, type CriterionName, type RegressionCriterionName } from './criterion.js';
+import { pruneTree } from './prune.js';
+import { buildTree, TREE_LEAF, type SplitterData, type SplitterName, type TreeArrays } from './splitter.js';
+
+export const RAND_R_MAX = 2147483647;
+
+/** Parameters shared by DecisionTreeClassifier / DecisionTreeRegressor (and the forests' trees). */
+export const commonTreeSchema = {
+  splitter: p.oneOf(['best', 'random', 'hist'] as const, 'best', "'best' (exact sorted search), 'random' (one random threshold per feature), or 'hist' (search over <= maxBins pre-binned values)."),
+  maxDepth: p.nullable(p.int(1, { min: 1 }), null),
+  minSamplesSplit: p.anyOf<number>(2, [p.int(2, { min: 2 }), p.num(0.5, { min: 0, max: 1, minExclusive: true })], 'int >= 2 or fraction of samples in (0, 1].'),
+  minSamplesLeaf: p.anyOf<number>(1, [p.int(1, { min: 1 }), p.num(0.5, { min: 0, max: 1, minExclusive: true, maxExclusive: true })]),
+  minWeightFractionLeaf: p.num(0, { min: 0, max: 0.5 }),
+  maxLeafNodes: p.nullable(p.int(2, { min: 2 }), null),
+  minImpurityDecrease: p.num(0, { min: 0 }),
+  ccpAlpha: p.num(0, { min: 0 }, ),
+  maxBins: p.int(255, { min: 2, max: 255, doc: "Bins per feature for splitter 'hist'." }),
+  randomState: p.randomState(),
+};
+
+export type MaxFeatures = number | 'sqrt' | 'log2' | null;
+export const maxFeaturesSpec = (def: MaxFeatures) =>
+  p.anyOf<MaxFeatures>(def, [p.int(1, { min: 1 }), p.num(0.5, { min: 0, max: 1, minExclusive: true }), p.oneOf(['sqrt', 'log2', null] as const, null)]);
+
+export interface CommonTreeParams {
+  splitter: SplitterName;
+  maxDepth: number | null;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  minWeightFractionLeaf: number;
+  maxFeatures: MaxFeatures;
+  maxLeafNodes: number | null;
+  minImpurityDecrease: number;
+  ccpAlpha: number;
+  maxBins: number;
+}
+
+/** Plain-data description of one tree fit (what a worker needs besides X, y and weights). */
+export interface TreeSpec {
+  criterion: CriterionName;
+  splitter: SplitterName;
+  maxDepth: number;
+  minSamplesSplit: number;
+  minSamplesLeaf: number;
+  minWeightFractionLeaf: number;
+  maxFeatures: number;
+  maxLeafNodes: number;
+  minImpurityDecrease: number;
+  ccpAlpha: number;
+}
+
+/** scikit-learn's integer-or-fraction conversions and the max_features rule. */
+export function resolveTreeSpec(P: CommonTreeParams, criterion: CriterionName, n: number, d: number, owner: string): TreeSpec {
+  const minSamplesLeaf = Number.isInteger(P.minSamplesLeaf) ? P.minSamplesLeaf : Math.ceil(P.minSamplesLeaf * n);
+  let minSamplesSplit = Number.isInteger(P.minSamplesSplit) ? P.minSamplesSplit : Math.max(2, Math.ceil(P.minSamplesSplit * n));
+  minSamplesSplit = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
+  const mf = P.maxFeatures;
+  const maxFeatures = mf === null ? d : mf === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(d))) : mf === 'log2' ? Math.max(1, Math.floor(Math.log2(d))) : Number.isInteger(mf) ? mf : Math.max(1, Math.floor(mf * d));
+  if (maxFeatures > d) throw new InvalidParameterError('maxFeatures', `<= the number of features ${d}`, mf, owner);
+  return {
+    criterion, splitter: P.splitter, maxDepth: P.maxDepth ?? 2147483647, minSamplesSplit, minSamplesLeaf,
+    minWeightFractionLeaf: P.minWeightFractionLeaf, maxFeatures, maxLeafNodes: P.maxLeafNodes ?? -1,
+    minImpurityDecrease: P.minImpurityDecrease, ccpAlpha: P.ccpAlpha,
+  };
+}
+
+/** Validated sample weights (ones when absent). */
+export function checkSampleWeight(sampleWeight: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array {
+  const sw = new Float64Array(n).fill(1);
+  if (sampleWeight == null) return sw;
+  if (sampleWeight.length !== n) throw new DataError('sampleWeight', `length ${n}`, `length ${sampleWeight.length}`, owner);
+  for (let i = 0; i < n; i++) {
+    const w = sampleWeight[i]!;
+    if (!Number.isFinite(w) || w < 0) throw new DataError('sampleWeight', 'finite non-negative weights', `${w} at index ${i}`, owner);
+    sw[i] = w;
+  }
+  return sw;
+}
+
+/** X (row-major float64) as a column-major float32 copy, scikit-learn's DTYPE. */
+export function toColumnMajorF32(m: Matrix, out?: Float32Array): Float32Array {
+  const { rows: n, cols: d, data } = m;
+  const Xc = out ?? new Float32Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const base = i * d;
+    for (let j = 0; j < d; j++) Xc[j * n + i] = data[base + j]!;
+  }
+  return Xc;
+}
+
+/**
+ * Bin each feature into at most maxBins bins, like scikit-learn's `_BinMapper`: midpoints between
+ * distinct values when there are few, else midpoints at evenly spaced percentiles.
+ * A value x goes to bin b = number of edges < x, so `bin <= b` <=> `x <= edges[b]`.
+ */
+export function binFeatures(Xc: Float32Array, n: number, d: number, maxBins: number): { bins: Uint8Array; binEdges: Float64Array[] } {
+  const bins = new Uint8Array(n * d);
+  const binEdges: Float64Array[] = [];
+  const col = new Float32Array(n);
+  for (let f = 0; f < d; f++) {
+    col.set(Xc.subarray(f * n, f * n + n));
+    col.sort();
+    const distinct: number[] = [];
+    for (let i = 0; i < n; i++) if (i === 0 || col[i] !== col[i - 1]) distinct.push(col[i]!);
+    let edges: number[];
+    if (distinct.length <= maxBins) {
+      edges = [];
+      for (let i = 0; i + 1 < distinct.length; i++) edges.push((distinct[i]! + distinct[i + 1]!) * 0.5);
+    } else {
+      edges = [];
+      for (let q = 1; q < maxBins; q++) {
+        const pos = (q / maxBins) * (n - 1);
+        const lo = Math.floor(pos), hi = Math.ceil(pos);
+        const e = (col[lo]! + col[hi]!) * 0.5;
+        if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
+      }
+    }
+    // the last bin's edge: +inf (never used as a threshold: splits need a non-empty right side)
+    const E = Float64Array.from([...edges, Infinity]);
+    binEdges.push(E);
+    const nE = edges.length;
+    for (let i = 0; i < n; i++) {
+      const x = Xc[f * n + i]!;
+      let lo = 0, hi = nE;
+      while (lo < hi) { const mid = (lo + hi) >>> 1; if (x <= E[mid]!) hi = mid; else lo = mid + 1; }
+      bins[f * n + i] = lo;
+    }
+  }
+  return { bins, binEdges };
+}
+
+/** Targets in the criterion's form. */
+export type TreeTarget = { kind: 'class'; y: Int32Array; nClasses: Int32Array } | { kind: 'reg'; y: Float64Array; nOutputs: number };
+
+export function makeCriterion(name: CriterionName, target: TreeTarget, sw: Float64Array): Criterion {
+  if (target.kind === 'class') return new ClassificationCriterion(name as 'gini', target.y, sw, target.nClasses);
+  if (name === 'absolute_error') return new MAECriterion(target.y, sw, target.nOutputs);
+  return new RegressionCriterion(name as RegressionCriterionName, target.y, sw, target.nOutputs);
+}
+
+/** Fit one tree on prepared data; ccp pruning applied when spec.ccpAlpha > 0. */
+export function fitTree(data: SplitterData, target: TreeTarget, sw: Float64Array, spec: TreeSpec, seed: number): TreeArrays {
+  let totalW = 0;
+  for (let i = 0; i < sw.length; i++) totalW += sw[i]!;
+  const crit = makeCriterion(spec.criterion, target, sw);
+  const tree = buildTree(data, crit, sw, {
+    splitter: spec.splitter, maxDepth: spec.maxDepth, minSamplesSplit: spec.minSamplesSplit, minSamplesLeaf: spec.minSamplesLeaf,
+    minWeightLeaf: spec.minWeightFractionLeaf * totalW, maxFeatures: spec.maxFeatures, minImpurityDecrease: spec.minImpurityDecrease,
+    maxLeafNodes: spec.maxLeafNodes, seed,
+  });
+  return spec.ccpAlpha > 0 ? pruneTree(tree, spec.ccpAlpha) : tree;
+}
+
+/** Leaf index per row of X (row-major float64, compared in float32 as scikit-learn). */
+export function applyTree(t: TreeArrays, X: Float64Array, n: number, d: number): Int32Array {
+  const { childrenLeft: L, childrenRight: R, feature, threshold } = t;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let node = 0;
+    const base = i * d;
+    while (L[node] !== TREE_LEAF) node = Math.fround(X[base + feature[node]!]!) <= threshold[node]! ? L[node]! : R[node]!;
+    out[i] = node;
+  }
+  return out;
+}
+
+/** Node ids on each row's root-to-leaf path. */
+export function decisionPathTree(t: TreeArrays, X: Float64Array, n: number, d: number): number[][] {
+  const { childrenLeft: L, childrenRight: R, feature, threshold } = t;
+  const out: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const path = [0];
+    let node = 0;
+    while (L[node] !== TREE_LEAF) {
+      node = Math.fround(X[i * d + feature[node]!]!) <= threshold[node]! ? L[node]! : R[node]!;
+      path.push(node);
+    }
+    out[i] = path;
+  }
+  return out;
+}
+
+/** scikit-learn's `Tree.compute_feature_importances` (MDI, normalised). */
+export function computeImportances(t: TreeArrays, d: number, normalize = true): Float64Array {
+  const imp = new Float64Array(d);
+  const { childrenLeft: L, childrenRight: R, weightedNNodeSamples: W, impurity: I, feature } = t;
+  for (let node = 0; node < t.nodeCount; node++) {
+    if (L[node] === TREE_LEAF) continue;
+    const l = L[node]!, r = R[node]!;
+    imp[feature[node]!]! += W[node]! * I[node]! - W[l]! * I[l]! - W[r]! * I[r]!;
+  }
+  let sum = 0;
+  for (let j = 0; j < d; j++) { imp[j]! /= W[0]!; sum += imp[j]!; }
+  if (normalize && sum > 0) for (let j = 0; j < d; j++) imp[j]! /= sum;
+  return imp;
+}
+
+export function countLeaves(t: TreeArrays): number {
+  let c = 0;
+  for (const l of t.childrenLeft) if (l === TREE_LEAF) c++;
+  return c;
+}
