@@ -212,3 +212,23 @@ export class ItemsetIndex {
     }
   }
 }
+
+/** Indices of the non-empty transactions (CSR) sorted lexicographically by their id sequences. */
+export function lexOrder(offsets: Int32Array, ranks: Int32Array): Int32Array {
+  const nT = offsets.length - 1;
+  let m = 0;
+  for (let t = 0; t < nT; t++) if (offsets[t + 1]! > offsets[t]!) m++;
+  const idx = new Int32Array(m);
+  m = 0;
+  for (let t = 0; t < nT; t++) if (offsets[t + 1]! > offsets[t]!) idx[m++] = t;
+  return idx.sort((a, b) => {
+    let i = offsets[a]!, j = offsets[b]!;
+    const ea = offsets[a + 1]!, eb = offsets[b + 1]!;
+    while (i < ea && j < eb) {
+      const d = ranks[i]! - ranks[j]!;
+      if (d !== 0) return d;
+      i++; j++;
+    }
+    return (ea - i) - (eb - j);
+  });
+}
