@@ -6,3 +6,4 @@ export { EarlyStopping, ReduceLROnPlateau, TerminateOnNaN, LambdaCallback, Progr
 export { ACTIVATION_NAMES } from './activations.js';
 export { LOSS_NAMES, type LossName, type LossSpec, type LossLike } from './losses.js';
 export { NET_METRICS, type NetMetric } from './metrics.js';
+export { MLPClassifier, MLPRegressor, Autoencoder, type MLPParams, type AutoencoderParams } from './mlp.js';

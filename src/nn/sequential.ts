@@ -327,6 +327,16 @@ export class Sequential implements TrainingModel {
     return new Matrix(a.slice(), m.rows, this.layers[k - 1]!.outputDim);
   }
 
+  /** Run layers `k`.. to the end on `Z` (the output of layer k-1), inference mode: the decoder half of an autoencoder. */
+  predictFrom(Z: MatrixLike, k: number): Matrix {
+    if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
+    if (!Number.isInteger(k) || k < 1 || k >= this.layers.length) throw new InvalidParameterError('k', `an integer in [1, ${this.layers.length - 1}]`, k, 'Sequential.predictFrom');
+    const m = checkArray(Z, { name: 'Z', owner: 'Sequential.predictFrom', nFeatures: this.layers[k - 1]!.outputDim });
+    let a = m.data;
+    for (let i = k; i < this.layers.length; i++) a = this.layers[i]!.forward(a, m.rows, { training: false, rng: null });
+    return new Matrix(a.slice(), m.rows, this.outUnits);
+  }
+
   /** All weights in Keras order (per layer: kernel, bias; BatchNormalization: gamma, beta, moving mean, moving variance). */
   getWeights(): Float64Array[] {
     return this.layers.flatMap((l) => l.weights());
