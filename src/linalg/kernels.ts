@@ -1,0 +1,196 @@
+/**
+ * Self-contained compute kernels on Float64Array (row-major, leading dimensions, offsets).
+ *
+ * Every function here references only the others in this file and no imports, closures, nested
+ * functions or arrow functions: `threads.ts` serialises them with `Function.prototype.toString`
+ * into the source of its worker threads, so the exact same code runs on every core.
+ *
+ * Blocking follows GotoBLAS/BLIS: C is computed in KC-deep rank updates; op(A) is packed in MC x KC
+ * blocks of 4-row strips and op(B) in KC x NC panels of 4-column strips, so the 4x4 register-tiled
+ * micro-kernel streams both operands sequentially from cache (16 accumulators, 8 loads per 16
+ * multiply-adds).
+ */
+
+/** Depth of a packed rank update. */
+export const KC = 256;
+/** Rows of op(A) packed at once (MC x KC doubles = 256 KiB, L2-resident). */
+export const MC = 128;
+/** Columns of op(B) packed at once (KC x NC doubles = 2 MiB). */
+export const NC = 1024;
+
+/**
+ * Pack rows [i0, i0+mb) x depth [p0, p0+kb) of op(A) into 4-row strips: strip s holds
+ * op(A)[i0+4s+r, p0+p] at dst[s*4*kb + 4p + r], zero-padded past mb.
+ */
+export function packA(transA: boolean, a: Float64Array, aOff: number, lda: number, i0: number, mb: number, p0: number, kb: number, dst: Float64Array): void {
+  for (let s = 0; s < mb; s += 4) {
+    const rows = mb - s < 4 ? mb - s : 4;
+    let d = s * kb;
+    if (!transA) {
+      const r0 = aOff + (i0 + s) * lda + p0;
+      if (rows === 4) {
+        for (let p = 0; p < kb; p++, d += 4) {
+          dst[d] = a[r0 + p]!; dst[d + 1] = a[r0 + lda + p]!; dst[d + 2] = a[r0 + 2 * lda + p]!; dst[d + 3] = a[r0 + 3 * lda + p]!;
+        }
+      } else {
+        for (let p = 0; p < kb; p++, d += 4) for (let r = 0; r < 4; r++) dst[d + r] = r < rows ? a[r0 + r * lda + p]! : 0;
+      }
+    } else {
+      let src = aOff + p0 * lda + i0 + s;
+      if (rows === 4) {
+        for (let p = 0; p < kb; p++, d += 4, src += lda) {
+          dst[d] = a[src]!; dst[d + 1] = a[src + 1]!; dst[d + 2] = a[src + 2]!; dst[d + 3] = a[src + 3]!;
+        }
+      } else {
+        for (let p = 0; p < kb; p++, d += 4, src += lda) for (let r = 0; r < 4; r++) dst[d + r] = r < rows ? a[src + r]! : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Pack depth [p0, p0+kb) x columns [j0, j0+nb) of op(B) into 4-column strips: strip s holds
+ * op(B)[p0+p, j0+4s+c] at dst[s*4*kb + 4p + c], zero-padded past nb.
+ */
+export function packB(transB: boolean, b: Float64Array, bOff: number, ldb: number, p0: number, kb: number, j0: number, nb: number, dst: Float64Array): void {
+  for (let s = 0; s < nb; s += 4) {
+    const cols = nb - s < 4 ? nb - s : 4;
+    let d = s * kb;
+    if (!transB) {
+      let src = bOff + p0 * ldb + j0 + s;
+      if (cols === 4) {
+        for (let p = 0; p < kb; p++, d += 4, src += ldb) {
+          dst[d] = b[src]!; dst[d + 1] = b[src + 1]!; dst[d + 2] = b[src + 2]!; dst[d + 3] = b[src + 3]!;
+        }
+      } else {
+        for (let p = 0; p < kb; p++, d += 4, src += ldb) for (let c = 0; c < 4; c++) dst[d + c] = c < cols ? b[src + c]! : 0;
+      }
+    } else {
+      const r0 = bOff + (j0 + s) * ldb + p0;
+      if (cols === 4) {
+        for (let p = 0; p < kb; p++, d += 4) {
+          dst[d] = b[r0 + p]!; dst[d + 1] = b[r0 + ldb + p]!; dst[d + 2] = b[r0 + 2 * ldb + p]!; dst[d + 3] = b[r0 + 3 * ldb + p]!;
+        }
+      } else {
+        for (let p = 0; p < kb; p++, d += 4) for (let c = 0; c < 4; c++) dst[d + c] = c < cols ? b[r0 + c * ldb + p]! : 0;
+      }
+    }
+  }
+}
+
+/**
+ * 4x4 micro-kernel: C[c + r*ldc + j] += alpha * sum_p Ap[a + 4p + r] * Bp[b + 4p + j] for r < mr, j < nr.
+ */
+export function micro4x4(kb: number, ap: Float64Array, a: number, bp: Float64Array, b: number, alpha: number, c: Float64Array, cOff: number, ldc: number, mr: number, nr: number): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kb; p++, a += 4, b += 4) {
+    const b0 = bp[b]!, b1 = bp[b + 1]!, b2 = bp[b + 2]!, b3 = bp[b + 3]!;
+    let x = ap[a]!;
+    c00 += x * b0; c01 += x * b1; c02 += x * b2; c03 += x * b3;
+    x = ap[a + 1]!;
+    c10 += x * b0; c11 += x * b1; c12 += x * b2; c13 += x * b3;
+    x = ap[a + 2]!;
+    c20 += x * b0; c21 += x * b1; c22 += x * b2; c23 += x * b3;
+    x = ap[a + 3]!;
+    c30 += x * b0; c31 += x * b1; c32 += x * b2; c33 += x * b3;
+  }
+  if (mr === 4 && nr === 4) {
+    let o = cOff;
+    c[o] += alpha * c00; c[o + 1] += alpha * c01; c[o + 2] += alpha * c02; c[o + 3] += alpha * c03; o += ldc;
+    c[o] += alpha * c10; c[o + 1] += alpha * c11; c[o + 2] += alpha * c12; c[o + 3] += alpha * c13; o += ldc;
+    c[o] += alpha * c20; c[o + 1] += alpha * c21; c[o + 2] += alpha * c22; c[o + 3] += alpha * c23; o += ldc;
+    c[o] += alpha * c30; c[o + 1] += alpha * c31; c[o + 2] += alpha * c32; c[o + 3] += alpha * c33;
+    return;
+  }
+  for (let r = 0; r < mr; r++) {
+    const o = cOff + r * ldc;
+    const v0 = r === 0 ? c00 : r === 1 ? c10 : r === 2 ? c20 : c30;
+    const v1 = r === 0 ? c01 : r === 1 ? c11 : r === 2 ? c21 : c31;
+    const v2 = r === 0 ? c02 : r === 1 ? c12 : r === 2 ? c22 : c32;
+    const v3 = r === 0 ? c03 : r === 1 ? c13 : r === 2 ? c23 : c33;
+    c[o] += alpha * v0;
+    if (nr > 1) c[o + 1] += alpha * v1;
+    if (nr > 2) c[o + 2] += alpha * v2;
+    if (nr > 3) c[o + 3] += alpha * v3;
+  }
+}
+
+/**
+ * C[m x n] += alpha * op(A)[m x k] * op(B)[k x n] (no beta: the caller scales C first).
+ * `upper` restricts the work to 4x4 tiles on or above the diagonal (for syrk; m === n).
+ * `triB` > 0 declares op(B) upper triangular (op(B)[p, j] = 0 for p > j) and skips the zero part.
+ */
+export function gemmCore(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number,
+  c: Float64Array, cOff: number, ldc: number, upper: boolean, triB: boolean,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0 || alpha === 0) return;
+  const kcMax = k < 256 ? k : 256;
+  const ncMax = n < 1024 ? n : 1024;
+  const mcMax = m < 128 ? m : 128;
+  const ap = new Float64Array(((mcMax + 3) & ~3) * kcMax);
+  const bp = new Float64Array(((ncMax + 3) & ~3) * kcMax);
+  for (let jc = 0; jc < n; jc += 1024) {
+    const nb = n - jc < 1024 ? n - jc : 1024;
+    for (let pc = 0; pc < k; pc += 256) {
+      if (triB && pc > jc + nb - 1) break;
+      const kb = k - pc < 256 ? k - pc : 256;
+      packB(transB, b, bOff, ldb, pc, kb, jc, nb, bp);
+      for (let ic = 0; ic < m; ic += 128) {
+        const mb = m - ic < 128 ? m - ic : 128;
+        if (upper && ic > jc + nb - 1) break;
+        packA(transA, a, aOff, lda, ic, mb, pc, kb, ap);
+        for (let jr = 0; jr < nb; jr += 4) {
+          const nr = nb - jr < 4 ? nb - jr : 4;
+          const col = jc + jr;
+          let kEff = kb;
+          if (triB) {
+            const lim = col + nr - pc; // rows p of this strip with pc + p <= col + nr - 1
+            if (lim <= 0) continue;
+            if (lim < kEff) kEff = lim;
+          }
+          for (let ir = 0; ir < mb; ir += 4) {
+            const row = ic + ir;
+            if (upper && row > col + 3) break;
+            const mr = mb - ir < 4 ? mb - ir : 4;
+            micro4x4(kEff, ap, ir * kb, bp, jr * kb, alpha, c, cOff + row * ldc + col, ldc, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Centered Gram of a row block: C[d x d] += (X[r0:r1] - mu)^T (X[r0:r1] - mu), optionally after a
+ * right multiplication by an upper-triangular W (C += (Xc W)^T (Xc W)). X is row-major with `d`
+ * columns; mu may be null (no centering). Only the upper triangle of C is accumulated (4x4 tiles
+ * straddling the diagonal write both sides). Works in blocks of 256 rows so the centered copy stays
+ * in cache.
+ */
+export function gramBlockCore(x: Float64Array, xOff: number, r0: number, r1: number, d: number, mu: Float64Array | null, w: Float64Array | null, c: Float64Array): void {
+  const BR = 256;
+  const buf = new Float64Array(BR * d);
+  const buf2 = w ? new Float64Array(BR * d) : buf;
+  for (let s = r0; s < r1; s += BR) {
+    const rows = r1 - s < BR ? r1 - s : BR;
+    const base = xOff + s * d;
+    if (mu) {
+      for (let i = 0; i < rows; i++) {
+        const o = i * d, src = base + i * d;
+        for (let j = 0; j < d; j++) buf[o + j] = x[src + j]! - mu[j]!;
+      }
+    } else {
+      for (let t = 0; t < rows * d; t++) buf[t] = x[base + t]!;
+    }
+    let y = buf;
+    if (w) {
+      for (let t = 0; t < rows * d; t++) buf2[t] = 0;
+      gemmCore(false, false, rows, d, d, 1, buf, 0, d, w, 0, d, buf2, 0, d, false, true);
+      y = buf2;
+    }
+    gemmCore(true, false, d, d, rows, 1, y, 0, d, y, 0, d, c, 0, d, true, false);
+  }
+}

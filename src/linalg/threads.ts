@@ -1,0 +1,162 @@
+/**
+ * Synchronous multi-core execution of the kernels in `kernels.ts`.
+ *
+ * The estimator API is synchronous (`fit` returns `this`), so the asynchronous `core/pool.ts`
+ * cannot be used inside it. Here the calling thread posts row blocks to worker threads that hold
+ * the same kernel code (serialised with `Function.prototype.toString`), computes its own block,
+ * then blocks on `Atomics.wait` until the workers have bumped a shared counter. Operands travel as
+ * SharedArrayBuffer views (zero copy). Where worker_threads or SharedArrayBuffer is unavailable
+ * (browsers without cross-origin isolation), everything runs in the calling thread: results never
+ * depend on the thread count except through the order of floating-point sums across blocks.
+ */
+import { gemmCore, gramBlockCore, micro4x4, packA, packB } from './kernels.js';
+
+interface NodeWorker {
+  postMessage(m: unknown): void;
+  unref(): void;
+  on(ev: string, cb: (x: unknown) => void): void;
+}
+interface WorkerThreadsModule {
+  Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
+}
+
+const KERNEL_SOURCE = [packA, packB, micro4x4, gemmCore, gramBlockCore].map((f) => f.toString()).join('\n');
+const WORKER_SOURCE = `'use strict';
+var __name = function (f) { return f; };
+${KERNEL_SOURCE}
+const { parentPort, workerData } = require('node:worker_threads');
+const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore };
+parentPort.on('message', function (m) {
+  const ctl = new Int32Array(m.ctl);
+  try { FNS[m.fn].apply(null, m.args); } catch (e) { Atomics.store(ctl, 1, 1); }
+  Atomics.add(ctl, 0, 1);
+  Atomics.notify(ctl, 0);
+});
+(function warm() {
+  // let the JIT optimise the kernels before real work arrives (the first large call would otherwise
+  // run partly in the interpreter)
+  const a = new Float64Array(96 * 300), c = new Float64Array(96 * 96), mu = new Float64Array(96);
+  for (let i = 0; i < a.length; i++) a[i] = (i % 7) * 0.1;
+  for (let r = 0; r < 30; r++) {
+    gemmCore(r % 2 === 0, r % 3 === 0, 96, 96, 300, 1, a, 0, r % 2 === 0 ? 96 : 300, a, 0, r % 3 === 0 ? 300 : 96, c, 0, 96, r % 4 === 0, false);
+    if (r % 5 === 0) gramBlockCore(a, 0, 0, 300, 96, mu, r % 10 === 0 ? null : c, c);
+  }
+})();
+const ready = new Int32Array(workerData.ready);
+Atomics.add(ready, 0, 1);
+Atomics.notify(ready, 0);
+`;
+
+/** A kernel call: function name in `kernels.ts` and its arguments (typed arrays on SharedArrayBuffer for outputs). */
+export interface KernelTask {
+  fn: 'gemmCore' | 'gramBlockCore';
+  args: unknown[];
+}
+
+let workers: NodeWorker[] = [];
+let broken = false;
+let maxThreads: number | null = null;
+
+function builtin<T>(name: string): T | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return null;
+  try {
+    return proc.getBuiltinModule(name) as T;
+  } catch {
+    return null;
+  }
+}
+
+function hardwareThreads(): number {
+  const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
+  if (os) return os.availableParallelism?.() ?? os.cpus().length;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 1;
+}
+
+/**
+ * Number of threads the linear-algebra kernels may use (default: all hardware threads; 1 where
+ * worker_threads or SharedArrayBuffer is missing).
+ */
+export function linalgThreads(): number {
+  if (broken || typeof SharedArrayBuffer === 'undefined' || !builtin('node:worker_threads')) return 1;
+  return Math.max(1, maxThreads ?? hardwareThreads());
+}
+
+/**
+ * Cap the number of threads used by the kernels (1 = single-threaded). Returns the previous cap.
+ *
+ * @example
+ * setLinalgThreads(1); // deterministic single-thread sums, no worker start-up
+ */
+export function setLinalgThreads(n: number | null): number | null {
+  const prev = maxThreads;
+  maxThreads = n === null ? null : Math.max(1, Math.floor(n));
+  return prev;
+}
+
+function ensureWorkers(n: number): boolean {
+  if (workers.length >= n) return true;
+  const wt = builtin<WorkerThreadsModule>('node:worker_threads');
+  if (!wt) return false;
+  const ready = new Int32Array(new SharedArrayBuffer(4));
+  const fresh: NodeWorker[] = [];
+  try {
+    for (let i = workers.length; i < n; i++) {
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer }, execArgv: [] });
+      w.on('error', () => { broken = true; });
+      w.unref();
+      fresh.push(w);
+    }
+  } catch {
+    broken = true;
+    return false;
+  }
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const c = Atomics.load(ready, 0);
+    if (c >= fresh.length) break;
+    if (Date.now() > deadline) { broken = true; return false; }
+    Atomics.wait(ready, 0, c, 50);
+  }
+  workers = workers.concat(fresh);
+  return true;
+}
+
+const LOCAL = { gemmCore, gramBlockCore } as const;
+
+/**
+ * Run the tasks, task 0 in the calling thread and the others on worker threads, and return when
+ * all are done. Falls back to running them one after another when workers are unavailable.
+ */
+export function runTasks(tasks: KernelTask[]): void {
+  if (tasks.length === 0) return;
+  if (tasks.length === 1 || !ensureWorkers(tasks.length - 1)) {
+    for (const t of tasks) (LOCAL[t.fn] as (...a: unknown[]) => void)(...t.args);
+    return;
+  }
+  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  for (let t = 1; t < tasks.length; t++) workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn: tasks[t]!.fn, args: tasks[t]!.args });
+  (LOCAL[tasks[0]!.fn] as (...a: unknown[]) => void)(...tasks[0]!.args);
+  const need = tasks.length - 1;
+  for (;;) {
+    const done = Atomics.load(ctl, 0);
+    if (done >= need) break;
+    Atomics.wait(ctl, 0, done, 1000);
+    if (broken) throw new Error('linalg: a worker thread died while computing');
+  }
+  if (Atomics.load(ctl, 1) !== 0) throw new Error('linalg: a kernel failed in a worker thread');
+}
+
+/** A Float64Array of `length` on a SharedArrayBuffer (a plain one where SharedArrayBuffer is missing). */
+export function sharedFloat64(length: number): Float64Array {
+  return typeof SharedArrayBuffer === 'undefined' ? new Float64Array(length) : new Float64Array(new SharedArrayBuffer(length * 8));
+}
+
+/** `a` itself when it already lives on a SharedArrayBuffer, else a shared copy. */
+export function toShared(a: Float64Array): Float64Array {
+  if (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer) return a;
+  const s = sharedFloat64(a.length);
+  s.set(a);
+  return s;
+}
