@@ -68,4 +68,33 @@ for (const backend of ['cpu', 'wasm']) {
   }
 }
 printTable('Neural net training (the seed program net)', rows);
+
+// A wider net where the matrix products dominate: 20-256-256-1, batch 256, 1 epoch.
+const task2 = `net 20-256-256-1 relu, 1 epoch, batch 256, ${n}x${d}`;
+const rows2: BenchRow[] = [];
+t = performance.now();
+const wide = new Sequential([new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+const hw = wide.fit(X, y, { epochs: 1, batchSize: 256, randomState: 0 });
+rows2.push({ task: task2, impl: 'deepmine', ms: performance.now() - t, note: `loss ${hw.history.loss![0]!.toFixed(4)}` });
+const sk2 = runPython<{ ms: number; loss: number }>(`
+import json, time, numpy as np, warnings
+from sklearn.neural_network import MLPClassifier
+warnings.filterwarnings('ignore')
+d = json.load(open(${JSON.stringify(file)})); X = np.array(d['X']).reshape(-1, ${d}); y = np.array(d['y'])
+t = time.perf_counter()
+m = MLPClassifier(hidden_layer_sizes=(256, 256), solver='adam', batch_size=256, max_iter=1, random_state=0).fit(X, y)
+print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': m.loss_}))`);
+rows2.push({ task: task2, impl: 'scikit-learn MLPClassifier', ms: sk2?.ms ?? null, note: sk2 ? `loss ${sk2.loss.toFixed(4)}` : 'not available' });
+const th2 = runPython<{ ms: number; loss: number }>(`
+import json, time, numpy as np, torch
+torch.set_num_threads(2)
+d = json.load(open(${JSON.stringify(file)})); X = torch.tensor(np.array(d['X']).reshape(-1, ${d}), dtype=torch.float32); y = torch.tensor(d['y'], dtype=torch.float32)
+net = torch.nn.Sequential(torch.nn.Linear(${d}, 256), torch.nn.ReLU(), torch.nn.Linear(256, 256), torch.nn.ReLU(), torch.nn.Linear(256, 1))
+opt = torch.optim.Adam(net.parameters(), lr=1e-3); lossf = torch.nn.BCEWithLogitsLoss()
+t = time.perf_counter(); perm = torch.randperm(len(X)); tot = 0.0
+for s in range(0, len(X), 256):
+    idx = perm[s:s + 256]; opt.zero_grad(); L = lossf(net(X[idx])[:, 0], y[idx]); L.backward(); opt.step(); tot += float(L) * len(idx)
+print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': tot / len(X)}))`, ['torch']);
+rows2.push({ task: task2, impl: 'torch 1.13 (cpu, float32)', ms: th2?.ms ?? null, note: th2 ? `loss ${th2.loss.toFixed(4)}` : 'not available' });
+printTable('Neural net training (wide net)', rows2);
 rmSync(dir, { recursive: true, force: true });

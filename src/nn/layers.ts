@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../core/errors.js';
 import type { RandomState } from '../core/random.js';
 import { getActivation, type Activation } from './activations.js';
+import { denseForward, denseGradW, denseGradX } from './kernels.js';
 
 export type Initializer = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones';
 const INITIALIZERS: Initializer[] = ['glorotUniform', 'glorotNormal', 'heUniform', 'heNormal', 'zeros', 'ones'];
@@ -129,50 +130,21 @@ export class Dense implements Layer {
   forward(x: Float64Array, n: number): Float64Array {
     this.ensure(n);
     this.x = x;
-    const { units: u, inputDim: d, W, b, z } = this;
-    for (let i = 0; i < n; i++) {
-      const zr = i * u;
-      if (b.length) z.set(b, zr); else z.fill(0, zr, zr + u);
-      for (let k = 0; k < d; k++) {
-        const xv = x[i * d + k]!;
-        if (xv === 0) continue;
-        const wr = k * u;
-        for (let j = 0; j < u; j++) z[zr + j]! += xv * W[wr + j]!;
-      }
-    }
-    this.activation.forward(z, this.out, u);
+    denseForward(x, this.W, this.b, this.z, n, this.inputDim, this.units);
+    this.activation.forward(this.z, this.out, this.units);
     return this.out;
   }
 
   backward(ga: Float64Array, n: number, gaIsGz = false): Float64Array {
-    const { units: u, inputDim: d, W, gW, gb, x } = this;
+    const { units: u, inputDim: d, W, gW } = this;
     const gz = gaIsGz ? ga : this.gz;
     if (!gaIsGz) this.activation.backward(this.z, this.out, ga, gz, u);
-    gW.fill(0);
-    gb.fill(0);
-    for (let i = 0; i < n; i++) {
-      const zr = i * u;
-      for (let k = 0; k < d; k++) {
-        const xv = x[i * d + k]!;
-        if (xv === 0) continue;
-        const wr = k * u;
-        for (let j = 0; j < u; j++) gW[wr + j]! += xv * gz[zr + j]!;
-      }
-      if (gb.length) for (let j = 0; j < u; j++) gb[j]! += gz[zr + j]!;
-    }
+    denseGradW(this.x, gz, gW, this.gb, n, d, u);
     const { l1, l2 } = this.opts;
     if (l2) for (let t = 0; t < W.length; t++) gW[t]! += 2 * l2 * W[t]!;
     if (l1) for (let t = 0; t < W.length; t++) gW[t]! += l1 * Math.sign(W[t]!);
-    const gx = this.gx;
-    for (let i = 0; i < n; i++) {
-      for (let k = 0; k < d; k++) {
-        let s = 0;
-        const wr = k * u;
-        for (let j = 0; j < u; j++) s += gz[i * u + j]! * W[wr + j]!;
-        gx[i * d + k] = s;
-      }
-    }
-    return gx;
+    denseGradX(gz, W, this.gx, n, d, u);
+    return this.gx;
   }
 
   penalty(): number {

