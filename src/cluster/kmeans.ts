@@ -1,0 +1,536 @@
+import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
+import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { Matrix } from '../core/matrix.js';
+import { p, type ParamsOf } from '../core/params.js';
+import { checkRandomState, RandomState } from '../core/random.js';
+import { checkArray, type MatrixLike } from '../core/validation.js';
+import { assignNearest, euclideanDistances, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
+
+/** Initial centers: a strategy name or an explicit `nClusters x nFeatures` matrix. */
+export type KMeansInit = 'k-means++' | 'random' | Matrix | readonly (readonly number[])[];
+
+const isInitMatrix = (v: unknown): boolean =>
+  v instanceof Matrix || (Array.isArray(v) && v.length > 0 && v.every((r) => Array.isArray(r) && r.every((x) => typeof x === 'number' && Number.isFinite(x))));
+
+export const initSpec = p.custom<KMeansInit>('k-means++', "'k-means++', 'random' or an nClusters x nFeatures matrix of initial centers",
+  (v) => v === 'k-means++' || v === 'random' || isInitMatrix(v), 'How the initial centers are chosen.');
+
+const kmeansSchema = {
+  nClusters: p.int(8, { min: 1, doc: 'Number of clusters (and centers).' }),
+  init: initSpec,
+  nInit: p.custom<'auto' | number>('auto', "'auto' or an integer >= 1", (v) => v === 'auto' || (typeof v === 'number' && Number.isInteger(v) && v >= 1),
+    "Runs with different seeds; the lowest inertia wins. 'auto': 1 for k-means++ or an explicit init, 10 for 'random' (scikit-learn >= 1.4)."),
+  maxIter: p.int(300, { min: 1, doc: 'Maximum Lloyd/Elkan iterations per run.' }),
+  tol: p.num(1e-4, { min: 0, doc: 'Convergence when the squared center shift is <= tol * mean feature variance.' }),
+  algorithm: p.oneOf(['lloyd', 'elkan'] as const, 'lloyd', "'lloyd' (blocked distance kernel) or 'elkan' (triangle-inequality bounds)."),
+  randomState: p.randomState(),
+};
+export type KMeansParams = ParamsOf<typeof kmeansSchema>;
+
+export interface KMeansState {
+  clusterCenters: Matrix;
+  labels: Int32Array;
+  inertia: number;
+  nIter: number;
+  nFeatures: number;
+}
+
+/** Options of `fit`, `predict` and `score`. */
+export interface SampleWeightOption {
+  /** Non-negative weight per sample (default: all 1). */
+  sampleWeight?: ArrayLike<number> | null;
+}
+
+/**
+ * K-means clustering, a port of scikit-learn's `KMeans` (1.2 algorithms, 1.4 `nInit: 'auto'`):
+ * greedy k-means++ seeding with `2 + log(k)` local trials drawn from the same numpy-identical
+ * RandomState stream, Lloyd iterations on mean-centred data with scikit-learn's convergence rules
+ * (strict label convergence or squared center shift <= tol x mean variance), empty clusters
+ * relocated to the farthest points, and Elkan's triangle-inequality variant.
+ *
+ * @example
+ * const km = new KMeans({ nClusters: 2, randomState: 0 }).fit([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]]);
+ * km.labels;                      // Int32Array [1, 1, 1, 0, 0, 0]
+ * km.predict([[0, 0], [12, 3]]);  // Int32Array [1, 0]
+ * km.clusterCenters.toArray();    // [[10, 2], [1, 2]]
+ */
+export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
+  static override readonly kind = 'KMeans';
+  static override readonly schema = kmeansSchema;
+  static override readonly capabilities: Capabilities = { type: 'clusterer', supervised: false, stochastic: true, allowNaN: false };
+
+  constructor(params: Partial<KMeansParams> = {}) {
+    super(params);
+  }
+
+  /** Compute the clustering. */
+  fit(X: MatrixLike, opts: SampleWeightOption = {}): this {
+    const owner = this.kind;
+    const m = checkArray(X, { owner, minRows: 2 });
+    const { nClusters: k, maxIter, algorithm } = this.params;
+    checkNClusters(k, m.rows, owner);
+    const n = m.rows;
+    const d = m.cols;
+    const w = checkSampleWeight(opts.sampleWeight, n, owner);
+    const rng = checkRandomState(this.params.randomState, 'randomState', owner);
+    const init = this.params.init;
+    const initArr = typeof init === 'string' ? null : checkInitMatrix(init, k, d, owner);
+    const nInit = resolveNInit(this.params.nInit, init, 10);
+    const tol = tolerance(m.data, n, d, this.params.tol);
+
+    // subtract the mean for more accurate distances (scikit-learn does this in fit)
+    const mean = columnMeans(m.data, n, d);
+    const Xc = new Float64Array(m.data.length);
+    for (let i = 0, o = 0; i < n; i++, o += d) for (let f = 0; f < d; f++) Xc[o + f] = m.data[o + f]! - mean[f]!;
+    if (initArr) for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) initArr[j * d + f]! -= mean[f]!;
+    const xNorms = rowNormsSq(Xc, n, d);
+    const single = algorithm === 'elkan' && k > 1 ? kmeansSingleElkan : kmeansSingleLloyd;
+
+    let best: KMeansRun | null = null;
+    for (let r = 0; r < nInit; r++) {
+      const centers0 = initArr ? initArr.slice() : initCentroids(Xc, n, d, k, xNorms, init as 'k-means++' | 'random', rng);
+      const run = single(Xc, n, d, w, centers0, k, maxIter, tol);
+      if (best === null || (run.inertia < best.inertia && !isSameClustering(run.labels, best.labels, k))) best = run;
+    }
+    const centers = best!.centers;
+    for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) centers[j * d + f]! += mean[f]!;
+    this._state = { clusterCenters: new Matrix(centers, k, d), labels: best!.labels, inertia: best!.inertia, nIter: best!.nIter, nFeatures: d };
+    return this;
+  }
+
+  /** `fit(X).labels`. */
+  fitPredict(X: MatrixLike, opts: SampleWeightOption = {}): Int32Array {
+    return this.fit(X, opts).labels;
+  }
+
+  /** `fit(X).transform(X)`. */
+  fitTransform(X: MatrixLike, opts: SampleWeightOption = {}): Matrix {
+    return this.fit(X, opts).transform(X);
+  }
+
+  /** Coordinates of the cluster centers (`nClusters x nFeatures`). */
+  get clusterCenters(): Matrix {
+    return this.fitted.clusterCenters;
+  }
+
+  /** Cluster index of each training sample. */
+  get labels(): Int32Array {
+    return this.fitted.labels;
+  }
+
+  /** Sum of (weighted) squared distances of the training samples to their closest center. */
+  get inertia(): number {
+    return this.fitted.inertia;
+  }
+
+  /** Iterations of the best run. */
+  get nIter(): number {
+    return this.fitted.nIter;
+  }
+
+  /** Index of the closest center for each row of X. */
+  predict(X: MatrixLike): Int32Array {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    return predictLabels(m, s.clusterCenters);
+  }
+
+  /** Euclidean distance of each row of X to each center (`n x nClusters`). */
+  transform(X: MatrixLike): Matrix {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const c = s.clusterCenters;
+    return new Matrix(euclideanDistances(m.data, m.rows, c.data, c.rows, m.cols), m.rows, c.rows);
+  }
+
+  /** Opposite of the (weighted) inertia of X on the fitted centers: higher is better. */
+  score(X: MatrixLike, opts: SampleWeightOption = {}): number {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const w = checkSampleWeight(opts.sampleWeight, m.rows, this.kind);
+    const labels = predictLabels(m, s.clusterCenters);
+    return -inertiaOf(m.data, m.rows, m.cols, w, s.clusterCenters.data, labels);
+  }
+}
+registerEstimator(KMeans);
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces (also used by MiniBatchKMeans and GaussianMixture)
+
+export interface KMeansRun {
+  labels: Int32Array;
+  inertia: number;
+  centers: Float64Array;
+  nIter: number;
+}
+
+/** @internal typed error when k exceeds the number of samples. */
+export function checkNClusters(k: number, n: number, owner: string, param = 'nClusters'): void {
+  if (k > n) throw new InvalidParameterError(param, `<= the number of samples (${n})`, k, owner);
+}
+
+/** @internal sample weights: null -> all ones; finite, non-negative, length n. */
+export function checkSampleWeight(w: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array {
+  if (w === null || w === undefined) return new Float64Array(n).fill(1);
+  if (typeof (w as ArrayLike<number>).length !== 'number') throw new DataError('sampleWeight', 'a 1-D array of numbers', w, owner);
+  if (w.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the number of rows of X)`, `length ${w.length}`, owner);
+  const out = Float64Array.from(w);
+  for (let i = 0; i < n; i++) {
+    const v = out[i]!;
+    if (!Number.isFinite(v) || v < 0) throw new DataError('sampleWeight', 'finite, non-negative weights', `${v} at index ${i}`, owner);
+  }
+  return out;
+}
+
+/** @internal explicit init matrix -> Float64Array copy of shape k x d. */
+export function checkInitMatrix(init: Matrix | readonly (readonly number[])[], k: number, d: number, owner: string): Float64Array {
+  const m = checkArray(init as MatrixLike, { owner, name: 'init', copy: true });
+  if (m.rows !== k || m.cols !== d) {
+    throw new ShapeError('init', `an initial-center matrix of shape [${k}, ${d}] (nClusters x nFeatures)`, `shape [${m.rows}, ${m.cols}]`, owner);
+  }
+  return m.data;
+}
+
+/** @internal scikit-learn's nInit resolution ('auto': 1 for k-means++, `defaultNInit` otherwise; 1 for an explicit init). */
+export function resolveNInit(nInit: 'auto' | number, init: KMeansInit, defaultNInit: number): number {
+  if (typeof init !== 'string') return 1;
+  if (nInit === 'auto') return init === 'k-means++' ? 1 : defaultNInit;
+  return nInit;
+}
+
+/** scikit-learn's `_tolerance`: `tol` times the mean of the per-feature variances of X. */
+export function tolerance(X: Float64Array, n: number, d: number, tol: number): number {
+  if (tol === 0) return 0;
+  const mean = columnMeans(X, n, d);
+  const v = new Float64Array(d);
+  for (let i = 0, o = 0; i < n; i++, o += d) for (let f = 0; f < d; f++) { const t = X[o + f]! - mean[f]!; v[f]! += t * t; }
+  let s = 0;
+  for (let f = 0; f < d; f++) s += v[f]! / n;
+  return (s / d) * tol;
+}
+
+/** @internal column means, summed row by row as numpy's `mean(axis=0)`. */
+export function columnMeans(X: Float64Array, n: number, d: number): Float64Array {
+  const s = new Float64Array(d);
+  for (let i = 0, o = 0; i < n; i++, o += d) for (let f = 0; f < d; f++) s[f]! += X[o + f]!;
+  for (let f = 0; f < d; f++) s[f]! /= n;
+  return s;
+}
+
+/**
+ * Greedy k-means++ exactly as scikit-learn's `_kmeans_plusplus`: the first center is
+ * `randint(n)`, then for each next center `2 + floor(log(k))` candidates are drawn with
+ * `uniform(size=trials) * potential` and `searchsorted(cumsum(closestDistSq))`, and the
+ * candidate that lowers the potential most is kept. Returns the centers and their row indices.
+ *
+ * @example
+ * const { indices } = kmeansPlusPlus(X.data, X.rows, X.cols, 3, new RandomState(0));
+ */
+export function kmeansPlusPlus(
+  X: Float64Array, n: number, d: number, k: number, rng: RandomState,
+  opts: { xNorms?: Float64Array; nLocalTrials?: number } = {},
+): { centers: Float64Array; indices: Int32Array } {
+  const xNorms = opts.xNorms ?? rowNormsSq(X, n, d);
+  const trials = opts.nLocalTrials ?? 2 + Math.floor(Math.log(k));
+  const centers = new Float64Array(k * d);
+  const indices = new Int32Array(k).fill(-1);
+  const first = rng.randint(n);
+  centers.set(X.subarray(first * d, first * d + d), 0);
+  indices[0] = first;
+  let closest = distToRow(X, n, d, xNorms, first);
+  let pot = pairwiseSum(closest);
+  const cum = new Float64Array(n);
+  const candIds = new Int32Array(trials);
+  for (let c = 1; c < k; c++) {
+    const r = rng.uniform(0, 1, trials);
+    let acc = 0;
+    for (let i = 0; i < n; i++) { acc += closest[i]!; cum[i] = acc; }
+    for (let t = 0; t < trials; t++) candIds[t] = Math.min(searchLeft(cum, r[t]! * pot), n - 1);
+    let bestPot = Infinity;
+    let bestDist: Float64Array | null = null;
+    let bestId = -1;
+    for (let t = 0; t < trials; t++) {
+      const dist = distToRow(X, n, d, xNorms, candIds[t]!);
+      for (let i = 0; i < n; i++) if (closest[i]! < dist[i]!) dist[i] = closest[i]!;
+      const cp = pairwiseSum(dist);
+      if (cp < bestPot || bestDist === null) { bestPot = cp; bestDist = dist; bestId = candIds[t]!; }
+    }
+    pot = bestPot;
+    closest = bestDist!;
+    centers.set(X.subarray(bestId * d, bestId * d + d), c * d);
+    indices[c] = bestId;
+  }
+  return { centers, indices };
+}
+
+/** Squared distances of every row of X to row `r` (dot-product expansion, clipped at 0), as `_euclidean_distances`. */
+function distToRow(X: Float64Array, n: number, d: number, xNorms: Float64Array, r: number): Float64Array {
+  const out = new Float64Array(n);
+  const ro = r * d;
+  const cn = xNorms[r]!;
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    let s = 0;
+    for (let f = 0; f < d; f++) s += X[ro + f]! * X[o + f]!;
+    const v = -2 * s + cn + xNorms[i]!;
+    out[i] = v > 0 ? v : 0;
+  }
+  return out;
+}
+
+/** numpy searchsorted(side='left'): first index with a[i] >= v. */
+function searchLeft(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** @internal `_init_centroids` for the string strategies (optionally on a random subset of `initSize` rows). */
+export function initCentroids(
+  X: Float64Array, n: number, d: number, k: number, xNorms: Float64Array, init: 'k-means++' | 'random', rng: RandomState, initSize?: number,
+): Float64Array {
+  let Xs = X;
+  let ns = n;
+  let norms = xNorms;
+  if (initSize !== undefined && initSize < n) {
+    const idx = rng.randint(0, n, initSize);
+    Xs = new Float64Array(initSize * d);
+    norms = new Float64Array(initSize);
+    for (let t = 0; t < initSize; t++) {
+      const i = idx[t]!;
+      Xs.set(X.subarray(i * d, i * d + d), t * d);
+      norms[t] = xNorms[i]!;
+    }
+    ns = initSize;
+  }
+  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms }).centers;
+  const seeds = rng.permutation(ns);
+  const out = new Float64Array(k * d);
+  for (let j = 0; j < k; j++) out.set(Xs.subarray(seeds[j]! * d, seeds[j]! * d + d), j * d);
+  return out;
+}
+
+/** @internal weighted sum of squared distances of each row to its labelled center (direct differences). */
+export function inertiaOf(X: Float64Array, n: number, d: number, w: Float64Array, C: Float64Array, labels: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += sqDistRows(X, i, C, labels[i]!, d) * w[i]!;
+  return s;
+}
+
+/** @internal nearest-center labels (Lloyd E-step, no update). */
+export function predictLabels(m: Matrix, centers: Matrix): Int32Array {
+  const labels = new Int32Array(m.rows);
+  assignNearest(m.data, m.cols, 0, m.rows, centers.data, centers.rows, rowNormsSq(centers.data, centers.rows, centers.cols), labels);
+  return labels;
+}
+
+function isSameClustering(a: Int32Array, b: Int32Array, k: number): boolean {
+  const map = new Int32Array(k).fill(-1);
+  for (let i = 0; i < a.length; i++) {
+    if (map[a[i]!] === -1) map[a[i]!] = b[i]!;
+    else if (map[a[i]!] !== b[i]!) return false;
+  }
+  return true;
+}
+
+/**
+ * scikit-learn's `_relocate_empty_clusters_dense`: each empty cluster takes the point farthest
+ * from its (old) center, removed from its previous cluster's running sum.
+ */
+function relocateEmptyClusters(
+  X: Float64Array, n: number, d: number, w: Float64Array, centersOld: Float64Array, sums: Float64Array, wsum: Float64Array, labels: Int32Array, k: number,
+): void {
+  const empty: number[] = [];
+  for (let j = 0; j < k; j++) if (wsum[j] === 0) empty.push(j);
+  if (empty.length === 0) return;
+  const dist = new Float64Array(n);
+  let max = 0;
+  for (let i = 0; i < n; i++) { dist[i] = sqDistRows(X, i, centersOld, labels[i]!, d); if (dist[i]! > max) max = dist[i]!; }
+  if (max === 0) return;
+  let far: number[];
+  if (empty.length === 1) {
+    let b = 0;
+    for (let i = 1; i < n; i++) if (dist[i]! > dist[b]!) b = i;
+    far = [b];
+  } else {
+    far = Array.from({ length: n }, (_, i) => i).sort((a, b) => dist[b]! - dist[a]! || a - b).slice(0, empty.length);
+  }
+  for (let t = 0; t < empty.length; t++) {
+    const nc = empty[t]!;
+    const fi = far[t]!;
+    const wt = w[fi]!;
+    const oc = labels[fi]!;
+    for (let f = 0; f < d; f++) {
+      sums[oc * d + f]! -= X[fi * d + f]! * wt;
+      sums[nc * d + f] = X[fi * d + f]! * wt;
+    }
+    wsum[nc] = wt;
+    wsum[oc]! -= wt;
+  }
+}
+
+/** `_average_centers` then `_center_shift` (returns the squared total shift). */
+function averageAndShift(sums: Float64Array, wsum: Float64Array, centersOld: Float64Array, k: number, d: number, shift: Float64Array): number {
+  let am = 0;
+  for (let j = 1; j < k; j++) if (wsum[j]! > wsum[am]!) am = j;
+  for (let j = 0; j < k; j++) {
+    if (wsum[j]! > 0) {
+      const a = 1 / wsum[j]!;
+      for (let f = 0; f < d; f++) sums[j * d + f]! *= a;
+    } else {
+      for (let f = 0; f < d; f++) sums[j * d + f] = sums[am * d + f]!;
+    }
+  }
+  let tot = 0;
+  for (let j = 0; j < k; j++) {
+    const s = Math.sqrt(sqDistRows(sums, j, centersOld, j, d));
+    shift[j] = s;
+    tot += s * s;
+  }
+  return tot;
+}
+
+function lloydIter(
+  X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, wsum: Float64Array, labels: Int32Array, k: number, shift: Float64Array,
+): number {
+  centersNew.fill(0);
+  wsum.fill(0);
+  const cn = rowNormsSq(centers, k, d);
+  assignNearest(X, d, 0, n, centers, k, cn, labels, centersNew, wsum, w);
+  relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
+  return averageAndShift(centersNew, wsum, centers, k, d, shift);
+}
+
+function equalLabels(a: Int32Array, b: Int32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One Lloyd run (`_kmeans_single_lloyd`). X must already be mean-centred like `centersInit`. */
+export function kmeansSingleLloyd(X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number): KMeansRun {
+  let centers = centersInit;
+  let centersNew: Float64Array = new Float64Array(k * d);
+  const labels = new Int32Array(n).fill(-1);
+  const labelsOld = new Int32Array(n).fill(-1);
+  const wsum = new Float64Array(k);
+  const shift = new Float64Array(k);
+  let strict = false;
+  let i = 0;
+  for (; i < maxIter; i++) {
+    const shiftTot = lloydIter(X, n, d, w, centers, centersNew, wsum, labels, k, shift);
+    const t = centers; centers = centersNew; centersNew = t;
+    if (equalLabels(labels, labelsOld)) { strict = true; break; }
+    if (shiftTot <= tol) break;
+    labelsOld.set(labels);
+  }
+  if (!strict) assignNearest(X, d, 0, n, centers, k, rowNormsSq(centers, k, d), labels);
+  return { labels, inertia: inertiaOf(X, n, d, w, centers, labels), centers, nIter: Math.min(i + 1, maxIter) };
+}
+
+/** Half the pairwise center distances and, per center, the half distance to its nearest other center. */
+function centerHalfDistances(C: Float64Array, k: number, d: number): { half: Float64Array; next: Float64Array } {
+  const half = euclideanDistances(C, k, C, k, d);
+  for (let j = 0; j < k; j++) half[j * k + j] = 0;
+  for (let t = 0; t < half.length; t++) half[t]! /= 2;
+  const next = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    // np.partition(half, kth=1, axis=0)[1]: second smallest of column j
+    let a = Infinity, b = Infinity;
+    for (let i = 0; i < k; i++) {
+      const v = half[i * k + j]!;
+      if (v < a) { b = a; a = v; } else if (v < b) b = v;
+    }
+    next[j] = b;
+  }
+  return { half, next };
+}
+
+function elkanIter(
+  X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, wsum: Float64Array,
+  half: Float64Array, next: Float64Array, upper: Float64Array, lower: Float64Array, labels: Int32Array, k: number, shift: Float64Array, update: boolean,
+): number {
+  if (update) { centersNew.fill(0); wsum.fill(0); }
+  for (let i = 0; i < n; i++) {
+    let ub = upper[i]!;
+    let tight = false;
+    let label = labels[i]!;
+    if (!(next[label]! >= ub)) {
+      for (let j = 0; j < k; j++) {
+        if (j !== label && ub > lower[i * k + j]! && ub > half[label * k + j]!) {
+          if (!tight) {
+            ub = Math.sqrt(sqDistRows(X, i, centers, label, d));
+            lower[i * k + label] = ub;
+            tight = true;
+          }
+          if (ub > lower[i * k + j]! || ub > half[label * k + j]!) {
+            const dist = Math.sqrt(sqDistRows(X, i, centers, j, d));
+            lower[i * k + j] = dist;
+            if (dist < ub) { label = j; ub = dist; }
+          }
+        }
+      }
+      labels[i] = label;
+      upper[i] = ub;
+    }
+    if (update) {
+      const wi = w[i]!;
+      wsum[label]! += wi;
+      for (let f = 0; f < d; f++) centersNew[label * d + f]! += X[i * d + f]! * wi;
+    }
+  }
+  if (!update) return 0;
+  relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
+  const tot = averageAndShift(centersNew, wsum, centers, k, d, shift);
+  for (let i = 0; i < n; i++) {
+    upper[i]! += shift[labels[i]!]!;
+    for (let j = 0; j < k; j++) {
+      const v = lower[i * k + j]! - shift[j]!;
+      lower[i * k + j] = v < 0 ? 0 : v;
+    }
+  }
+  return tot;
+}
+
+/** One Elkan run (`_kmeans_single_elkan`); same results as Lloyd, fewer distance computations on well-separated data. */
+export function kmeansSingleElkan(X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number): KMeansRun {
+  let centers = centersInit;
+  let centersNew: Float64Array = new Float64Array(k * d);
+  const wsum = new Float64Array(k);
+  const labels = new Int32Array(n).fill(-1);
+  const labelsOld = new Int32Array(n).fill(-1);
+  let { half, next } = centerHalfDistances(centers, k, d);
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n * k);
+  const shift = new Float64Array(k);
+  // init_bounds_dense
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let minD = Math.sqrt(sqDistRows(X, i, centers, 0, d));
+    lower[i * k] = minD;
+    for (let j = 1; j < k; j++) {
+      if (minD > half[best * k + j]!) {
+        const dist = Math.sqrt(sqDistRows(X, i, centers, j, d));
+        lower[i * k + j] = dist;
+        if (dist < minD) { minD = dist; best = j; }
+      }
+    }
+    labels[i] = best;
+    upper[i] = minD;
+  }
+  let strict = false;
+  let i = 0;
+  for (; i < maxIter; i++) {
+    const shiftTot = elkanIter(X, n, d, w, centers, centersNew, wsum, half, next, upper, lower, labels, k, shift, true);
+    ({ half, next } = centerHalfDistances(centersNew, k, d));
+    const t = centers; centers = centersNew; centersNew = t;
+    if (equalLabels(labels, labelsOld)) { strict = true; break; }
+    if (shiftTot <= tol) break;
+    labelsOld.set(labels);
+  }
+  if (!strict) elkanIter(X, n, d, w, centers, centers, wsum, half, next, upper, lower, labels, k, shift, false);
+  return { labels, inertia: inertiaOf(X, n, d, w, centers, labels), centers, nIter: Math.min(i + 1, maxIter) };
+}

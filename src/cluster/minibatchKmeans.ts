@@ -1,0 +1,310 @@
+import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { Matrix } from '../core/matrix.js';
+import { p, type ParamsOf } from '../core/params.js';
+import { checkRandomState, RandomState } from '../core/random.js';
+import { checkArray, type MatrixLike } from '../core/validation.js';
+import { assignNearest, euclideanDistances, rowNormsSq } from './distance.js';
+import {
+  checkInitMatrix, checkNClusters, checkSampleWeight, inertiaOf, initCentroids, initSpec, predictLabels, resolveNInit, tolerance,
+  type KMeansInit, type SampleWeightOption,
+} from './kmeans.js';
+
+const schema = {
+  nClusters: p.int(8, { min: 1, doc: 'Number of clusters (and centers).' }),
+  init: initSpec,
+  maxIter: p.int(100, { min: 1, doc: 'Passes over the data (fit runs maxIter * n / batchSize mini-batch steps at most).' }),
+  batchSize: p.int(1024, { min: 1, doc: 'Rows per mini-batch.' }),
+  computeLabels: p.bool(true, 'Compute labels and inertia on the full data after fit / on the batch after partialFit.'),
+  randomState: p.randomState(),
+  tol: p.num(0, { min: 0, doc: 'Early stop when the squared center change <= tol * mean variance (0 disables).' }),
+  maxNoImprovement: p.nullable(p.int(10, { min: 0 }), 10),
+  initSize: p.nullable(p.int(1, { min: 1 })),
+  nInit: p.custom<'auto' | number>('auto', "'auto' or an integer >= 1", (v) => v === 'auto' || (typeof v === 'number' && Number.isInteger(v) && v >= 1),
+    "Initialisations tried (best inertia on a validation subset). 'auto': 1 for k-means++, 3 for 'random'."),
+  reassignmentRatio: p.num(0.01, { min: 0, doc: 'Centers whose count is below this fraction of the largest count are moved to random batch points.' }),
+};
+export type MiniBatchKMeansParams = ParamsOf<typeof schema>;
+
+export interface MiniBatchKMeansState {
+  clusterCenters: Matrix;
+  /** Labels of the data of the last fit / partialFit call (empty when computeLabels is false). */
+  labels: Int32Array;
+  inertia: number;
+  nSteps: number;
+  nIter: number;
+  /** Accumulated weight per center (scikit-learn's `_counts`). */
+  counts: Float64Array;
+  nFeatures: number;
+  /** Streaming state for partialFit. */
+  rng: RandomState;
+  batchSize: number;
+  nSinceLastReassign: number;
+}
+
+/**
+ * Mini-batch k-means, a port of scikit-learn's `MiniBatchKMeans`: per-center learning rates from
+ * accumulated counts, random reassignment of starving centers (`reassignmentRatio`), early
+ * stopping on an exponentially weighted batch inertia, and `partialFit` for streams. With the same
+ * `randomState` it draws the same batches as scikit-learn and reaches the same centers.
+ *
+ * @example
+ * const mb = new MiniBatchKMeans({ nClusters: 2, batchSize: 6, randomState: 0 }).fit(X);
+ * const stream = new MiniBatchKMeans({ nClusters: 2, randomState: 0 });
+ * for (const batch of batches) stream.partialFit(batch);
+ * stream.predict([[0, 0]]);
+ */
+export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansState> {
+  static override readonly kind = 'MiniBatchKMeans';
+  static override readonly schema = schema;
+  static override readonly capabilities: Capabilities = { type: 'clusterer', supervised: false, stochastic: true, allowNaN: false };
+
+  constructor(params: Partial<MiniBatchKMeansParams> = {}) {
+    super(params);
+  }
+
+  private sizes(n: number): { batchSize: number; initSize: number } {
+    const k = this.params.nClusters;
+    const batchSize = Math.min(this.params.batchSize, n);
+    let initSize = this.params.initSize ?? 3 * batchSize;
+    if (initSize < k) initSize = 3 * k;
+    return { batchSize, initSize: Math.min(initSize, n) };
+  }
+
+  private initCenters(X: Float64Array, n: number, d: number, xNorms: Float64Array, rng: RandomState, initSize: number): Float64Array {
+    const { init, nClusters: k } = this.params;
+    if (typeof init === 'string') return initCentroids(X, n, d, k, xNorms, init, rng, initSize);
+    if (initSize < n) rng.randint(0, n, initSize); // scikit-learn draws the subset before looking at init
+    return checkInitMatrix(init, k, d, this.kind);
+  }
+
+  /** Fit on the whole data set by mini-batch steps. */
+  fit(X: MatrixLike, opts: SampleWeightOption = {}): this {
+    const owner = this.kind;
+    const m = checkArray(X, { owner, minRows: 2 });
+    const { nClusters: k, maxIter, reassignmentRatio, maxNoImprovement } = this.params;
+    checkNClusters(k, m.rows, owner);
+    const n = m.rows;
+    const d = m.cols;
+    const Xd = m.data;
+    const { batchSize, initSize } = this.sizes(n);
+    const tol = tolerance(Xd, n, d, this.params.tol);
+    const nInit = resolveNInit(this.params.nInit, this.params.init as KMeansInit, 3);
+    const rng = checkRandomState(this.params.randomState, 'randomState', owner);
+    const w = checkSampleWeight(opts.sampleWeight, n, owner);
+    if (typeof this.params.init !== 'string') checkInitMatrix(this.params.init, k, d, owner);
+    const xNorms = rowNormsSq(Xd, n, d);
+    const validIdx = rng.randint(0, n, initSize);
+    const Xv = gather(Xd, d, validIdx);
+    const wv = Float64Array.from(validIdx, (i) => w[i]!);
+    let centers: Float64Array | null = null;
+    let bestInertia = Infinity;
+    for (let r = 0; r < nInit; r++) {
+      const c = this.initCenters(Xd, n, d, xNorms, rng, initSize);
+      const lab = labelsOf(Xv, initSize, d, c, k);
+      const inertia = inertiaOf(Xv, initSize, d, wv, c, lab);
+      if (centers === null || inertia < bestInertia) { centers = c; bestInertia = inertia; }
+    }
+    let cur = centers!;
+    let next: Float64Array = new Float64Array(k * d);
+    const counts = new Float64Array(k);
+    const st = { nSince: 0 };
+    let ewa: number | null = null;
+    let ewaMin: number | null = null;
+    let noImprovement = 0;
+    const nSteps = Math.floor((maxIter * n) / batchSize);
+    let i = 0;
+    for (; i < nSteps; i++) {
+      const idx = rng.randint(0, n, batchSize);
+      const Xb = gather(Xd, d, idx);
+      const wb = Float64Array.from(idx, (t) => w[t]!);
+      const reassign = randomReassign(counts, st, batchSize, k);
+      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio);
+      let diff = 0;
+      if (tol > 0) for (let t = 0; t < k * d; t++) { const v = next[t]! - cur[t]!; diff += v * v; }
+      const tmp = cur; cur = next; next = tmp;
+      // _mini_batch_convergence
+      batchInertia /= batchSize;
+      const step = i + 1;
+      if (step === 1) continue;
+      if (ewa === null) ewa = batchInertia;
+      else {
+        const alpha = Math.min((batchSize * 2.0) / (n + 1), 1);
+        ewa = ewa * (1 - alpha) + batchInertia * alpha;
+      }
+      if (tol > 0 && diff <= tol) break;
+      if (ewaMin === null || ewa < ewaMin) { noImprovement = 0; ewaMin = ewa; }
+      else noImprovement++;
+      if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
+    }
+    const stepsDone = Math.min(i + 1, nSteps);
+    let labels: Int32Array = new Int32Array(0);
+    let inertia: number;
+    if (this.params.computeLabels) {
+      labels = labelsOf(Xd, n, d, cur, k);
+      inertia = inertiaOf(Xd, n, d, w, cur, labels);
+    } else inertia = (ewa ?? NaN) * n;
+    this._state = {
+      clusterCenters: new Matrix(cur, k, d), labels, inertia, nSteps: stepsDone, nIter: Math.ceil((stepsDone * batchSize) / n),
+      counts, nFeatures: d, rng: typeof this.params.randomState === 'number' ? new RandomState(this.params.randomState) : rng, batchSize, nSinceLastReassign: st.nSince,
+    };
+    return this;
+  }
+
+  /**
+   * Update the centers with one mini-batch (streaming). The first call initialises the centers
+   * from this batch, so it needs at least `nClusters` rows.
+   */
+  partialFit(X: MatrixLike, opts: SampleWeightOption = {}): this {
+    const owner = this.kind;
+    const { nClusters: k, reassignmentRatio } = this.params;
+    const s0 = this._state;
+    const m = checkArray(X, { owner, ...(s0 ? { nFeatures: s0.nFeatures } : {}) });
+    const n = m.rows;
+    const d = m.cols;
+    const w = checkSampleWeight(opts.sampleWeight, n, owner);
+    let s: MiniBatchKMeansState;
+    if (!s0) {
+      checkNClusters(k, n, owner);
+      const { batchSize, initSize } = this.sizes(n);
+      const rng = this.params.randomState instanceof RandomState ? this.params.randomState : checkRandomState(this.params.randomState, 'randomState', owner);
+      const centers = this.initCenters(m.data, n, d, rowNormsSq(m.data, n, d), rng, initSize);
+      s = {
+        clusterCenters: new Matrix(centers, k, d), labels: new Int32Array(0), inertia: NaN, nSteps: 0, nIter: 0,
+        counts: new Float64Array(k), nFeatures: d, rng, batchSize, nSinceLastReassign: 0,
+      };
+    } else s = s0;
+    const c = s.clusterCenters.data;
+    const st = { nSince: s.nSinceLastReassign };
+    const reassign = randomReassign(s.counts, st, s.batchSize, k);
+    miniBatchStep(m.data, n, d, w, c, c, s.counts, k, s.rng, reassign, reassignmentRatio);
+    s.nSinceLastReassign = st.nSince;
+    if (this.params.computeLabels) {
+      s.labels = labelsOf(m.data, n, d, c, k);
+      s.inertia = inertiaOf(m.data, n, d, w, c, s.labels);
+    }
+    s.nSteps += 1;
+    this._state = s;
+    return this;
+  }
+
+  /** Coordinates of the cluster centers (`nClusters x nFeatures`). */
+  get clusterCenters(): Matrix {
+    return this.fitted.clusterCenters;
+  }
+
+  /** Labels of the rows seen by the last fit (or of the last partialFit batch). */
+  get labels(): Int32Array {
+    return this.fitted.labels;
+  }
+
+  /** Weighted inertia of the data of the last fit (or batch). */
+  get inertia(): number {
+    return this.fitted.inertia;
+  }
+
+  /** Mini-batch steps run. */
+  get nSteps(): number {
+    return this.fitted.nSteps;
+  }
+
+  /** Passes over the data (`ceil(nSteps * batchSize / n)`). */
+  get nIter(): number {
+    return this.fitted.nIter;
+  }
+
+  /** Accumulated sample weight per center. */
+  get counts(): Float64Array {
+    return this.fitted.counts;
+  }
+
+  /** Index of the closest center for each row of X. */
+  predict(X: MatrixLike): Int32Array {
+    const s = this.fitted;
+    return predictLabels(checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }), s.clusterCenters);
+  }
+
+  /** Euclidean distance of each row to each center. */
+  transform(X: MatrixLike): Matrix {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const c = s.clusterCenters;
+    return new Matrix(euclideanDistances(m.data, m.rows, c.data, c.rows, m.cols), m.rows, c.rows);
+  }
+
+  /** Opposite of the weighted inertia of X on the centers. */
+  score(X: MatrixLike, opts: SampleWeightOption = {}): number {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const w = checkSampleWeight(opts.sampleWeight, m.rows, this.kind);
+    return -inertiaOf(m.data, m.rows, m.cols, w, s.clusterCenters.data, predictLabels(m, s.clusterCenters));
+  }
+}
+registerEstimator(MiniBatchKMeans);
+
+function gather(X: Float64Array, d: number, idx: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(idx.length * d);
+  for (let t = 0; t < idx.length; t++) out.set(X.subarray(idx[t]! * d, idx[t]! * d + d), t * d);
+  return out;
+}
+
+function labelsOf(X: Float64Array, n: number, d: number, C: Float64Array, k: number): Int32Array {
+  const labels = new Int32Array(n);
+  assignNearest(X, d, 0, n, C, k, rowNormsSq(C, k, d), labels);
+  return labels;
+}
+
+/** `_random_reassign`: every 10 * k samples, or whenever a center has zero count. */
+function randomReassign(counts: Float64Array, st: { nSince: number }, batchSize: number, k: number): boolean {
+  st.nSince += batchSize;
+  if (counts.some((c) => c === 0) || st.nSince >= 10 * k) { st.nSince = 0; return true; }
+  return false;
+}
+
+/** `_mini_batch_step`: label the batch, move centers with count-based rates, reassign starving centers. Returns the batch inertia. */
+function miniBatchStep(
+  X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, counts: Float64Array, k: number,
+  rng: RandomState, reassign: boolean, ratio: number,
+): number {
+  const labels = labelsOf(X, n, d, centers, k);
+  const inertia = inertiaOf(X, n, d, w, centers, labels);
+  // _minibatch_update_dense, one center at a time
+  for (let c = 0; c < k; c++) {
+    let wsum = 0;
+    for (let i = 0; i < n; i++) if (labels[i] === c) wsum += w[i]!;
+    const o = c * d;
+    if (wsum > 0) {
+      for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]! * counts[c]!;
+      for (let i = 0; i < n; i++) {
+        if (labels[i] !== c) continue;
+        const wi = w[i]!;
+        for (let f = 0; f < d; f++) centersNew[o + f]! += X[i * d + f]! * wi;
+      }
+      counts[c]! += wsum;
+      const alpha = 1 / counts[c]!;
+      for (let f = 0; f < d; f++) centersNew[o + f]! *= alpha;
+    } else if (centersNew !== centers) {
+      for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]!;
+    }
+  }
+  if (reassign && ratio > 0) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) if (counts[c]! > max) max = counts[c]!;
+    const to = new Array<boolean>(k);
+    let nTo = 0;
+    for (let c = 0; c < k; c++) { to[c] = counts[c]! < ratio * max; if (to[c]) nTo++; }
+    if (nTo > 0.5 * n) {
+      const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => counts[a]! - counts[b]! || a - b);
+      for (const c of order.slice(Math.floor(0.5 * n))) to[c] = false;
+      nTo = to.filter(Boolean).length;
+    }
+    if (nTo > 0) {
+      const pick = rng.choice(n, nTo, { replace: false });
+      let t = 0;
+      for (let c = 0; c < k; c++) if (to[c]) { centersNew.set(X.subarray(pick[t]! * d, pick[t]! * d + d), c * d); t++; }
+      let min = Infinity;
+      for (let c = 0; c < k; c++) if (!to[c] && counts[c]! < min) min = counts[c]!;
+      for (let c = 0; c < k; c++) if (to[c]) counts[c] = min;
+    }
+  }
+  return inertia;
+}
