@@ -114,3 +114,25 @@ describe('parquet, json, sql', () => {
     assert.throws(() => toMatrix(t, { columns: ['a', 'y'] }), DataError);
   });
 });
+
+describe('saveModel / loadModelFile', () => {
+  it('round trip; refuses to overwrite without asking', async () => {
+    const { saveModel, loadModelFile } = await import('../../src/io/model.js');
+    const { DecisionTreeClassifier } = await import('../../src/tree/index.js');
+    const { IOError } = await import('../../src/core/errors.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'deepmine-model-'));
+    const file = join(dir, 'tree.json');
+    const X = [[0, 1], [1, 0], [1, 1], [0, 0]];
+    const clf = new DecisionTreeClassifier({ randomState: 0 }).fit(X, [0, 1, 1, 0]);
+    await saveModel(clf, file);
+    await assert.rejects(saveModel(clf, file), IOError);
+    await saveModel(clf, file, { overwrite: true });
+    const again = await loadModelFile<InstanceType<typeof DecisionTreeClassifier>>(file);
+    assert.deepEqual(again.predict(X), clf.predict(X));
+    await assert.rejects(loadModelFile(join(dir, 'missing.json')), IOError);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
