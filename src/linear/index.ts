@@ -1,1 +1,2 @@
-export {};
+export { LogisticRegression, type LogisticRegressionParams, type LogisticRegressionState } from './logistic.js';
+export { lbfgs, type LbfgsOptions, type LbfgsResult, type ObjectiveFn } from './lbfgs.js';
