@@ -97,8 +97,18 @@ export class NeighborSearch {
         hd.fill(Infinity);
         hi.fill(0x7fffffff);
         const qo = i * d;
-        if (m.cosine) for (let j = 0; j < this.n; j++) heapPush(hd, hi, kq, cosineDist(q, qo, data, j * d, d), j);
-        else for (let j = 0; j < this.n; j++) heapPush(hd, hi, kq, rdist(m.kind, m.p, q, qo, data, j * d, d), j);
+        // the inline `<= hd[0]` test rejects most points without a call
+        if (m.cosine) {
+          for (let j = 0; j < this.n; j++) { const v = cosineDist(q, qo, data, j * d, d); if (v <= hd[0]!) heapPush(hd, hi, kq, v, j); }
+        } else if (m.kind === 1) {
+          for (let j = 0; j < this.n; j++) {
+            let v = 0;
+            for (let t = 0, o = j * d; t < d; t++) { const z = q[qo + t]! - data[o + t]!; v += z * z; }
+            if (v <= hd[0]!) heapPush(hd, hi, kq, v, j);
+          }
+        } else {
+          for (let j = 0; j < this.n; j++) { const v = rdist(m.kind, m.p, q, qo, data, j * d, d); if (v <= hd[0]!) heapPush(hd, hi, kq, v, j); }
+        }
         heapSortInto(hd, hi, kq, D, I, i * kq);
       }
     }
