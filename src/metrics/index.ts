@@ -1,0 +1,17 @@
+/** Metrics: classification, ranking, regression, report and scorers (clustering metrics: ./cluster.js). */
+export * from './accuracy.js';
+export {
+  UndefinedMetricWarning, setMetricWarningHandler,
+  confusionMatrix, precisionRecallFscoreSupport, precisionScore, recallScore, f1Score, fbetaScore, jaccardScore,
+  balancedAccuracyScore, cohenKappaScore, matthewsCorrcoef, hammingLoss, zeroOneLoss, logLoss, brierScoreLoss, hingeLoss,
+} from './classification.js';
+export type { LabelArray, ZeroDivision, Average, ConfusionMatrixOptions, PRFOptions, PRFResult, ProbaLike } from './classification.js';
+export { rocCurve, precisionRecallCurve, averagePrecisionScore, aucScore, rocAucScore, topKAccuracyScore } from './ranking.js';
+export type { RocCurve, PrecisionRecallCurve, RocAucOptions } from './ranking.js';
+export {
+  meanSquaredError, rootMeanSquaredError, meanSquaredLogError, meanAbsoluteError, meanAbsolutePercentageError,
+  medianAbsoluteError, r2Score, explainedVarianceScore, maxError, meanTweedieDeviance, meanPoissonDeviance, meanGammaDeviance,
+} from './regression.js';
+export type { TargetLike, MultiOutput, RegressionOptions } from './regression.js';
+export { classificationReport } from './report.js';
+export type { ReportRow, ClassificationReportDict, ClassificationReportOptions } from './report.js';
