@@ -152,3 +152,23 @@ describe('fit options, callbacks and metrics', () => {
     assert.match(m.summary(), /Non-trainable params: 12/);
   });
 });
+
+describe('determinism across threads', () => {
+  it('a wide net trains to bit-identical weights with the linalg worker threads on or off', async () => {
+    const { setLinalgThreads } = await import('../../src/linalg/threads.js');
+    const rs = new RandomState(9);
+    const Xw = new Matrix(rs.standardNormal(512 * 64), 512, 64);
+    const yw = Array.from({ length: 512 }, (_, i) => (Xw.get(i, 0) > 0 ? 1 : 0));
+    const train = () => {
+      const m = new Sequential([new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+      m.fit(Xw, yw, { epochs: 1, batchSize: 256, randomState: 0 });
+      return m.getWeights();
+    };
+    const prev = setLinalgThreads(1);
+    const single = train();
+    setLinalgThreads(2);
+    const multi = train();
+    setLinalgThreads(prev);
+    assert.deepEqual(multi, single);
+  });
+});
