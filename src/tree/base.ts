@@ -154,9 +154,14 @@ export function fitTree(data: SplitterData, target: TreeTarget, sw: Float64Array
   const tree = buildTree(data, crit, sw, {
     splitter: spec.splitter, maxDepth: spec.maxDepth, minSamplesSplit: spec.minSamplesSplit, minSamplesLeaf: spec.minSamplesLeaf,
     minWeightLeaf: spec.minWeightFractionLeaf * totalW, maxFeatures: spec.maxFeatures, minImpurityDecrease: spec.minImpurityDecrease,
-    maxLeafNodes: spec.maxLeafNodes, seed,
+    maxLeafNodes: spec.maxLeafNodes, seed, presort: target.kind === 'class' && spec.splitter === 'best' && allIntegers(sw),
   });
   return spec.ccpAlpha > 0 ? pruneTree(tree, spec.ccpAlpha) : tree;
+}
+
+function allIntegers(a: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isInteger(a[i]!)) return false;
+  return true;
 }
 
 /** Leaf index per row of X (row-major float64, compared in float32 as scikit-learn). */

@@ -36,6 +36,8 @@ export interface Criterion {
   weightedNNodeSamples: number;
   weightedNLeft: number;
   weightedNRight: number;
+  /** The sample-index array the node range refers to (the presorting splitter swaps it per feature). */
+  samples: Int32Array;
   /** Start a node: compute totals over samples[start:end], then reset to pos = start. */
   init(samples: Int32Array, start: number, end: number): void;
   reset(): void;
@@ -57,16 +59,16 @@ export class ClassificationCriterion implements Criterion {
   readonly stride: number;
   start = 0; end = 0; pos = 0;
   weightedNSamples = 0; weightedNNodeSamples = 0; weightedNLeft = 0; weightedNRight = 0;
-  private samples: Int32Array = new Int32Array(0);
+  samples: Int32Array = new Int32Array(0);
   readonly sumTotal: Float64Array;
   readonly sumLeft: Float64Array;
   readonly sumRight: Float64Array;
-  private readonly entropy: boolean;
+  readonly entropy: boolean;
   private readonly tmp = new Float64Array(2);
 
   constructor(
     crit: ClassificationCriterionName,
-    private readonly y: Int32Array,
+    readonly y: Int32Array,
     private readonly sw: Float64Array,
     readonly nClasses: Int32Array,
   ) {
@@ -204,7 +206,7 @@ export class RegressionCriterion implements Criterion {
   readonly stride = 1;
   start = 0; end = 0; pos = 0;
   weightedNSamples = 0; weightedNNodeSamples = 0; weightedNLeft = 0; weightedNRight = 0;
-  protected samples: Int32Array = new Int32Array(0);
+  samples: Int32Array = new Int32Array(0);
   readonly sumTotal: Float64Array;
   readonly sumLeft: Float64Array;
   readonly sumRight: Float64Array;

@@ -11,7 +11,7 @@
  *
  * Trusts its inputs: validation happens in the estimators.
  */
-import type { Criterion } from './criterion.js';
+import { ClassificationCriterion, type Criterion } from './criterion.js';
 
 export const FEATURE_THRESHOLD = 1e-7;
 const EPSILON = 2.220446049250313e-16;
@@ -74,6 +74,12 @@ export interface BuildOptions {
   maxLeafNodes: number;
   /** initial our_rand_r state (scikit-learn: random_state.randint(0, RAND_R_MAX)) */
   seed: number;
+  /**
+   * 'best' only: keep one index array per feature sorted once at the start and stably partitioned
+   * at each split, instead of sorting every node. Gives the same tree as scikit-learn whenever the
+   * order of samples with tied values cannot change a sum (classification with integer weights).
+   */
+  presort?: boolean;
 }
 
 /** X as the splitter reads it: column-major float32 (scikit-learn's DTYPE) or bin codes. */
@@ -176,12 +182,106 @@ class Splitter {
     this.Xf = new Float32Array(n);
     this.rand = Uint32Array.of(o.seed >>> 0);
     this.codes = o.splitter === 'hist' ? new Uint8Array(n) : null;
-    this.sampTmp = o.splitter === 'hist' ? new Int32Array(n) : null;
+    this.sampTmp = o.splitter === 'hist' || o.presort ? new Int32Array(n) : null;
+    if (o.presort && o.splitter === 'best') {
+      this.presorted = [];
+      this.goLeft = new Uint8Array(n);
+      const keys = new Float64Array(m);
+      for (let f = 0; f < d; f++) {
+        const ord = this.samples.slice(0, m);
+        const col = f * n;
+        for (let q = 0; q < m; q++) keys[q] = data.Xc[col + ord[q]!]!;
+        sortPairs(keys, ord, 0, m - 1);
+        this.presorted.push(ord);
+      }
+      if (crit instanceof ClassificationCriterion && crit.nOutputs === 1) {
+        this.fast = { y: crit.y, sw, k: crit.stride, entropy: crit.entropy, cl: new Float64Array(crit.stride) };
+      }
+    }
   }
 
+  /** Presorted single-output classification: the inlined scan below replaces criterion calls. */
+  private fast: { y: Int32Array; sw: Float64Array; k: number; entropy: boolean; cl: Float64Array } | null = null;
+  private fastProxy = -Infinity;
+
+  /**
+   * The BestSplitter scan over one feature for single-output classification with integer weights,
+   * with the criterion inlined. Counts and sums of squared counts are exact integers, so the
+   * proxies are bit-identical to ClassificationCriterion's; returns the best position improving on
+   * `bestProxy` (proxy in this.fastProxy) or -1.
+   */
+  private fastScan(S: Int32Array, start: number, end: number, bestProxy: number): number {
+    const { y, sw, k, entropy, cl } = this.fast!;
+    const Xf = this.Xf, crit = this.crit as ClassificationCriterion;
+    const tot = crit.sumTotal;
+    const wn = crit.weightedNNodeSamples;
+    const minLeaf = this.o.minSamplesLeaf, minW = this.o.minWeightLeaf;
+    cl.fill(0);
+    let sqL = 0, sqR = 0;
+    for (let c = 0; c < k; c++) sqR += tot[c]! * tot[c]!;
+    let wl = 0, q = start, bestPos = -1;
+    let p = start;
+    while (p < end) {
+      while (p + 1 < end && Xf[p + 1]! <= Xf[p]! + FEATURE_THRESHOLD) p++;
+      p++;
+      if (p < end) {
+        if (p - start < minLeaf || end - p < minLeaf) continue;
+        for (; q < p; q++) {
+          const i = S[q]!, w = sw[i]!, c = y[i]!;
+          const l = cl[c]!, r = tot[c]! - l;
+          cl[c] = l + w;
+          sqL += w * (2 * l + w);
+          sqR += w * (w - 2 * r);
+          wl += w;
+        }
+        const wr = wn - wl;
+        if (wl < minW || wr < minW) continue;
+        let il: number, ir: number;
+        if (entropy) {
+          il = 0; ir = 0;
+          for (let c = 0; c < k; c++) {
+            let v = cl[c]!;
+            if (v > 0) { v /= wl; il -= v * (Math.log(v) / Math.LN2); }
+            v = tot[c]! - cl[c]!;
+            if (v > 0) { v /= wr; ir -= v * (Math.log(v) / Math.LN2); }
+          }
+        } else {
+          il = 1.0 - sqL / (wl * wl);
+          ir = 1.0 - sqR / (wr * wr);
+        }
+        const proxy = -wr * ir - wl * il;
+        if (proxy > bestProxy) { bestProxy = proxy; bestPos = p; }
+      }
+    }
+    this.fastProxy = bestProxy;
+    return bestPos;
+  }
+
+  /** Per-feature sample orders (presort mode). */
+  private presorted: Int32Array[] | null = null;
+  private goLeft: Uint8Array | null = null;
+
   nodeReset(start: number, end: number): number {
-    this.crit.init(this.samples, start, end);
+    this.crit.init(this.presorted ? this.presorted[0]! : this.samples, start, end);
     return this.crit.weightedNNodeSamples;
+  }
+
+  /** Presort mode: stable-partition every feature's order so samples[start:pos] of `best` come first. */
+  private partitionPresorted(bestF: number, start: number, pos: number, end: number): void {
+    const P = this.presorted!, goLeft = this.goLeft!, tmp = this.sampTmp!;
+    const B = P[bestF]!;
+    for (let q = start; q < pos; q++) goLeft[B[q]!] = 1;
+    for (let q = pos; q < end; q++) goLeft[B[q]!] = 0;
+    for (let f = 0; f < P.length; f++) {
+      if (f === bestF) continue;
+      const S = P[f]!;
+      let l = start, r = 0;
+      for (let q = start; q < end; q++) {
+        const s = S[q]!;
+        if (goLeft[s] === 1) S[l++] = s; else tmp[r++] = s;
+      }
+      S.set(tmp.subarray(0, r), l);
+    }
   }
 
   /** Returns the best split; `nConst` is [in: known constants, out: total constants]. */
@@ -212,8 +312,14 @@ class Splitter {
       if (mode === 'best') {
         const col = f * n;
         const X = this.data.Xc;
-        for (let q = start; q < end; q++) Xf[q] = X[col + samples[q]!]!;
-        introsortRange(Xf, samples, start, end - start);
+        if (this.presorted) {
+          const S = this.presorted[f]!;
+          for (let q = start; q < end; q++) Xf[q] = X[col + S[q]!]!;
+          crit.samples = S;
+        } else {
+          for (let q = start; q < end; q++) Xf[q] = X[col + samples[q]!]!;
+          introsortRange(Xf, samples, start, end - start);
+        }
         if (Xf[end - 1]! <= Xf[start]! + FEATURE_THRESHOLD) {
           features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
           nFoundConst++; nTotalConst++;
@@ -221,6 +327,16 @@ class Splitter {
         }
         fI--;
         features[fJ] = features[fI]!; features[fI] = f;
+        if (this.fast) {
+          const pos = this.fastScan(this.presorted![f]!, start, end, bestProxy);
+          if (pos >= 0) {
+            bestProxy = this.fastProxy;
+            let thr = Xf[pos - 1]! / 2.0 + Xf[pos]! / 2.0;
+            if (thr === Xf[pos] || thr === Infinity || thr === -Infinity) thr = Xf[pos - 1]!;
+            best.pos = pos; best.feature = f; best.threshold = thr;
+          }
+          continue;
+        }
         crit.reset();
         let p = start;
         while (p < end) {
@@ -324,7 +440,16 @@ class Splitter {
         }
       }
     }
-    if (best.pos < end) {
+    if (best.pos < end && this.presorted) {
+      this.partitionPresorted(best.feature, start, best.pos, end);
+      crit.samples = this.presorted[best.feature]!;
+      crit.reset();
+      crit.update(best.pos);
+      crit.childrenImpurity(this.childImp);
+      best.impurityLeft = this.childImp[0]!;
+      best.impurityRight = this.childImp[1]!;
+      best.improvement = crit.impurityImprovement(impurity, best.impurityLeft, best.impurityRight);
+    } else if (best.pos < end) {
       if (mode !== 'random' || currentFeature !== best.feature) {
         let pe = end, p = start;
         if (mode === 'hist') {
@@ -515,14 +640,19 @@ function introsort(Xf: Float32Array, s: Int32Array, off: number, n: number, maxd
     let pivot: number;
     if (a < b) pivot = b < c ? b : a < c ? c : a;
     else pivot = b < c ? (a < c ? a : c) : b;
+    // three-way partition (swaps of an element with itself are skipped: same result)
     let i = off, l = off, r = off + n;
     while (i < r) {
       const v = Xf[i]!;
-      if (v < pivot) { swap(Xf, s, i, l); i++; l++; }
-      else if (v > pivot) { r--; swap(Xf, s, i, r); }
-      else i++;
+      if (v < pivot) {
+        if (i !== l) { const t = s[i]!; Xf[i] = Xf[l]!; s[i] = s[l]!; Xf[l] = v; s[l] = t; }
+        i++; l++;
+      } else if (v > pivot) {
+        r--;
+        const t = s[i]!; Xf[i] = Xf[r]!; s[i] = s[r]!; Xf[r] = v; s[r] = t;
+      } else i++;
     }
-    introsort(Xf, s, off, l - off, maxd);
+    if (l - off > 1) introsort(Xf, s, off, l - off, maxd);
     n -= r - off;
     off = r;
   }
@@ -555,4 +685,34 @@ function heapsort(Xf: Float32Array, s: Int32Array, off: number, n: number): void
     siftDown(Xf, s, off, 0, end);
     end--;
   }
+}
+
+/** In-place sort of vals[lo..hi] carrying idx along (median-of-3 quicksort + insertion sort). */
+export function sortPairs(vals: Float64Array, idx: Int32Array, lo: number, hi: number): void {
+  while (hi - lo > 16) {
+    const mid = (lo + hi) >>> 1;
+    if (vals[mid]! < vals[lo]!) swapPair(vals, idx, mid, lo);
+    if (vals[hi]! < vals[lo]!) swapPair(vals, idx, hi, lo);
+    if (vals[hi]! < vals[mid]!) swapPair(vals, idx, hi, mid);
+    const pivot = vals[mid]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (vals[i]! < pivot) i++;
+      while (vals[j]! > pivot) j--;
+      if (i <= j) { swapPair(vals, idx, i, j); i++; j--; }
+    }
+    if (j - lo < hi - i) { sortPairs(vals, idx, lo, j); lo = i; } else { sortPairs(vals, idx, i, hi); hi = j; }
+  }
+  for (let a = lo + 1; a <= hi; a++) {
+    const v = vals[a]!, k = idx[a]!;
+    let b = a - 1;
+    while (b >= lo && vals[b]! > v) { vals[b + 1] = vals[b]!; idx[b + 1] = idx[b]!; b--; }
+    vals[b + 1] = v;
+    idx[b + 1] = k;
+  }
+}
+
+function swapPair(vals: Float64Array, idx: Int32Array, a: number, b: number): void {
+  const v = vals[a]!; vals[a] = vals[b]!; vals[b] = v;
+  const k = idx[a]!; idx[a] = idx[b]!; idx[b] = k;
 }
