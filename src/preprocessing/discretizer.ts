@@ -141,7 +141,7 @@ export class KBinsDiscretizer extends Estimator<typeof schema, KBinsDiscretizerS
     const s = this.fitted;
     const names = featureNamesIn(this.kind, s.nBins.length, s.featureNamesIn, inputFeatures);
     if (this.params.encode === 'ordinal') return names;
-    return names.flatMap((nm, j) => Array.from({ length: s.nBins[j]! }, (_, k) => `${nm}_${k}`));
+    return names.flatMap((nm, j) => Array.from({ length: s.nBins[j]! }, (_, k) => `${nm}_${k}.0`));
   }
 }
 registerEstimator(KBinsDiscretizer);
