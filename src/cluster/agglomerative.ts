@@ -196,7 +196,7 @@ function nnChain(D: Float64Array, n: number, linkage: Exclude<Linkage, 'single'>
   const size = new Int32Array(n).fill(1);
   const chain = new Int32Array(n);
   let chainLen = 0;
-  const rowStart = new Float64Array(n); // condensed offset of row i: n*i - i(i+1)/2 - i - 1
+  const rowStart = new Float64Array(n); // condensed offset of row i: n*i - i(i+1)/2 - i - 1 (exact in float64 for n < 2^26)
   for (let i = 0; i < n; i++) rowStart[i] = n * i - (i * (i + 1)) / 2 - i - 1;
   const idx = (a: number, b: number) => (a < b ? rowStart[a]! + b : rowStart[b]! + a);
   for (let k = 0; k < n - 1; k++) {
@@ -212,9 +212,16 @@ function nnChain(D: Float64Array, n: number, linkage: Exclude<Linkage, 'single'>
         y = chain[chainLen - 2]!;
         currentMin = D[idx(x, y)]!;
       } else currentMin = Infinity;
-      for (let i = 0; i < n; i++) {
-        if (size[i] === 0 || i === x) continue;
-        const dv = D[idx(x, i)]!;
+      // same scan order as SciPy (i ascending, strict <), split at x to avoid per-element index branching
+      for (let i = 0; i < x; i++) {
+        if (size[i] === 0) continue;
+        const dv = D[rowStart[i]! + x]!;
+        if (dv < currentMin) { currentMin = dv; y = i; }
+      }
+      const base = rowStart[x]!;
+      for (let i = x + 1; i < n; i++) {
+        if (size[i] === 0) continue;
+        const dv = D[base + i]!;
         if (dv < currentMin) { currentMin = dv; y = i; }
       }
       if (chainLen > 1 && y === chain[chainLen - 2]) break;
@@ -229,11 +236,16 @@ function nnChain(D: Float64Array, n: number, linkage: Exclude<Linkage, 'single'>
     Z[3 * k + 2] = currentMin;
     size[x] = 0;
     size[y] = nx + ny;
+    const rx = rowStart[x]!;
+    const ry = rowStart[y]!;
+    // condensed positions of (i, x) and (i, y) for the three ranges of i around x < y
     for (let i = 0; i < n; i++) {
       const ni = size[i]!;
       if (ni === 0 || i === y) continue;
-      const dxi = D[idx(i, x)]!;
-      const dyi = D[idx(i, y)]!;
+      const px = i < x ? rowStart[i]! + x : rx + i;
+      const py = i < y ? rowStart[i]! + y : ry + i;
+      const dxi = D[px]!;
+      const dyi = D[py]!;
       let v: number;
       if (linkage === 'complete') v = dxi > dyi ? dxi : dyi;
       else if (linkage === 'average') v = (nx * dxi + ny * dyi) / (nx + ny);
@@ -241,7 +253,7 @@ function nnChain(D: Float64Array, n: number, linkage: Exclude<Linkage, 'single'>
         const t = 1 / (nx + ny + ni);
         v = Math.sqrt((ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * currentMin * currentMin);
       }
-      D[idx(i, y)] = v;
+      D[py] = v;
     }
   }
   return Z;
