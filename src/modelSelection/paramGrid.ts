@@ -187,6 +187,22 @@ export class ParameterSampler implements Iterable<ParamSet> {
   }
 }
 
+class UniformDist implements Distribution {
+  constructor(readonly loc: number, readonly scale: number) {}
+  rvs(rng: RandomState): number { return rng.uniform(0, 1) * this.scale + this.loc; }
+  toJSON(): unknown { return { $dist: 'uniform', args: [this.loc, this.scale] }; }
+}
+class RandintDist implements Distribution {
+  constructor(readonly low: number, readonly high: number) {}
+  rvs(rng: RandomState): number { return rng.randint(this.low, this.high); }
+  toJSON(): unknown { return { $dist: 'randint', args: [this.low, this.high] }; }
+}
+class LoguniformDist implements Distribution {
+  constructor(readonly a: number, readonly b: number) {}
+  rvs(rng: RandomState): number { return Math.exp(Math.log(this.a) + rng.uniform(0, 1) * (Math.log(this.b) - Math.log(this.a))); }
+  toJSON(): unknown { return { $dist: 'loguniform', args: [this.a, this.b] }; }
+}
+
 /**
  * Continuous uniform on [loc, loc + scale] (scipy.stats.uniform, same draw: `u * scale + loc`).
  *
@@ -196,7 +212,7 @@ export class ParameterSampler implements Iterable<ParamSet> {
 export function uniform(loc = 0, scale = 1): Distribution & { loc: number; scale: number } {
   if (!Number.isFinite(loc)) throw new InvalidParameterError('loc', 'a finite number', loc, 'uniform');
   if (!(scale >= 0) || !Number.isFinite(scale)) throw new InvalidParameterError('scale', 'a finite number >= 0', scale, 'uniform');
-  return { loc, scale, rvs: (rng) => rng.uniform(0, 1) * scale + loc, toJSON: () => ({ $dist: 'uniform', args: [loc, scale] }) } as Distribution & { loc: number; scale: number };
+  return new UniformDist(loc, scale);
 }
 
 /**
@@ -208,7 +224,7 @@ export function uniform(loc = 0, scale = 1): Distribution & { loc: number; scale
 export function randint(low: number, high: number): Distribution & { low: number; high: number } {
   if (!Number.isInteger(low)) throw new InvalidParameterError('low', 'an integer', low, 'randint');
   if (!Number.isInteger(high) || high <= low) throw new InvalidParameterError('high', `an integer > low (${low})`, high, 'randint');
-  return { low, high, rvs: (rng) => rng.randint(low, high), toJSON: () => ({ $dist: 'randint', args: [low, high] }) } as Distribution & { low: number; high: number };
+  return new RandintDist(low, high);
 }
 
 /**
@@ -221,7 +237,7 @@ export function randint(low: number, high: number): Distribution & { low: number
 export function loguniform(a: number, b: number): Distribution & { a: number; b: number } {
   if (!(a > 0) || !Number.isFinite(a)) throw new InvalidParameterError('a', 'a finite number > 0', a, 'loguniform');
   if (!(b > a) || !Number.isFinite(b)) throw new InvalidParameterError('b', `a finite number > a (${a})`, b, 'loguniform');
-  return { a, b, rvs: (rng) => Math.exp(Math.log(a) + rng.uniform(0, 1) * (Math.log(b) - Math.log(a))), toJSON: () => ({ $dist: 'loguniform', args: [a, b] }) } as Distribution & { a: number; b: number };
+  return new LoguniformDist(a, b);
 }
 
 /** Rebuild a built-in distribution from its JSON form (`{ $dist, args }`); other values are returned unchanged. */

@@ -18,7 +18,7 @@ export interface Fitted {
 /** A scoring function: greater is better. */
 export type ScorerFn = (estimator: Fitted, X: unknown, y: ArrayLike<number | string>) => number;
 /** `null` (estimator.score), a scorer name, a function, or several of them (multi-metric). */
-export type Scoring = null | string | ScorerFn | readonly string[] | Record<string, string | ScorerFn>;
+export type Scoring = null | string | ScorerFn | readonly string[] | Record<string, string | ScorerFn | null>;
 
 function numeric(a: ArrayLike<number | string>, name: string, owner: string): Float64Array {
   const out = new Float64Array(a.length);
@@ -103,7 +103,7 @@ export function resolveScoring(scoring: Scoring | undefined, owner: string): Res
     const [fn, spec] = one(scoring ?? null, 'scoring');
     return { names: ['score'], fns: [fn], specs: [spec], multi: false };
   }
-  const entries: [string, string | ScorerFn][] = Array.isArray(scoring) ? (scoring as string[]).map((s) => [s, s]) : Object.entries(scoring as Record<string, string | ScorerFn>);
+  const entries: [string, string | ScorerFn | null][] = Array.isArray(scoring) ? (scoring as string[]).map((s) => [s, s]) : Object.entries(scoring as Record<string, string | ScorerFn | null>);
   if (entries.length === 0) throw new InvalidParameterError('scoring', 'a non-empty list or object of scorers', scoring, owner);
   const names: string[] = [], fns: ScorerFn[] = [], specs: (string | null)[] = [];
   for (const [name, s] of entries) {
