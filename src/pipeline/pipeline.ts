@@ -250,7 +250,10 @@ export class Pipeline extends Estimator<typeof schema, PipelineState> {
   }
   /** Class labels of the final classifier. */
   get classes(): unknown {
-    return this.final('classes')[1].classes;
+    const steps = this.fittedSteps('classes');
+    const last = steps[steps.length - 1]![1];
+    if (isIdentity(last) || !('classes' in last)) throw new InvalidParameterError('steps', 'a final classifier (with classes)', isIdentity(last) ? 'passthrough' : last.kind, this.kind);
+    return last.classes;
   }
 
   /** Output feature names, passed through every fitted transformer in turn. */
