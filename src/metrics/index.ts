@@ -15,3 +15,5 @@ export {
 export type { TargetLike, MultiOutput, RegressionOptions } from './regression.js';
 export { classificationReport } from './report.js';
 export type { ReportRow, ClassificationReportDict, ClassificationReportOptions } from './report.js';
+export { getScorer, getScorerNames, makeScorer } from './scorer.js';
+export type { Scorer, ScorableEstimator, ResponseMethod } from './scorer.js';

@@ -28,7 +28,7 @@ function call(fn: string, a: Record<string, unknown>): unknown {
     case 'precision_score': return precisionScore(yTrue, yPred, opts);
     case 'recall_score': return recallScore(yTrue, yPred, opts);
     case 'f1_score': return f1Score(yTrue, yPred, opts);
-    case 'fbeta_score': return fbetaScore(yTrue, yPred, opts);
+    case 'fbeta_score': return fbetaScore(yTrue, yPred, opts as never);
     case 'jaccard_score': return jaccardScore(yTrue, yPred, opts);
     case 'precision_recall_fscore_support': return prf(precisionRecallFscoreSupport(yTrue, yPred, { average: null, ...opts }));
     case 'balanced_accuracy_score': return balancedAccuracyScore(yTrue, yPred, opts);
