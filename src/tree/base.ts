@@ -26,6 +26,10 @@ export const commonTreeSchema = {
   randomState: p.randomState(),
 };
 
+/**
+ * maxFeatures: an integer count, a fraction in (0, 1), 'sqrt', 'log2' or null (all features).
+ * JavaScript has no 1 vs 1.0: the number 1 means one feature; use null for scikit-learn's 1.0.
+ */
 export type MaxFeatures = number | 'sqrt' | 'log2' | null;
 export const maxFeaturesSpec = (def: MaxFeatures) =>
   p.anyOf<MaxFeatures>(def, [p.int(1, { min: 1 }), p.num(0.5, { min: 0, max: 1, minExclusive: true }), p.oneOf(['sqrt', 'log2', null] as const, null)]);
@@ -60,7 +64,7 @@ export interface TreeSpec {
 /** scikit-learn's integer-or-fraction conversions and the max_features rule. */
 export function resolveTreeSpec(P: CommonTreeParams, criterion: CriterionName, n: number, d: number, owner: string): TreeSpec {
   const minSamplesLeaf = Number.isInteger(P.minSamplesLeaf) ? P.minSamplesLeaf : Math.ceil(P.minSamplesLeaf * n);
-  let minSamplesSplit = Number.isInteger(P.minSamplesSplit) ? P.minSamplesSplit : Math.max(2, Math.ceil(P.minSamplesSplit * n));
+  let minSamplesSplit = Number.isInteger(P.minSamplesSplit) && P.minSamplesSplit >= 2 ? P.minSamplesSplit : Math.max(2, Math.ceil(P.minSamplesSplit * n));
   minSamplesSplit = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
   const mf = P.maxFeatures;
   const maxFeatures = mf === null ? d : mf === 'sqrt' ? Math.max(1, Math.floor(Math.sqrt(d))) : mf === 'log2' ? Math.max(1, Math.floor(Math.log2(d))) : Number.isInteger(mf) ? mf : Math.max(1, Math.floor(mf * d));

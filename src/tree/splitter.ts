@@ -91,6 +91,8 @@ export interface SplitterData {
   /** hist only: bin codes, column-major, and the upper edge of each bin per feature. */
   bins?: Uint8Array;
   binEdges?: Float64Array[];
+  /** optional per-feature argsort of all n rows (d x n); presort mode filters it instead of sorting */
+  order?: Int32Array;
 }
 
 class TreeBuf {
@@ -186,12 +188,20 @@ class Splitter {
     if (o.presort && o.splitter === 'best') {
       this.presorted = [];
       this.goLeft = new Uint8Array(n);
-      const keys = new Float64Array(m);
+      const keys = new Float64Array(data.order ? 0 : m);
       for (let f = 0; f < d; f++) {
-        const ord = this.samples.slice(0, m);
-        const col = f * n;
-        for (let q = 0; q < m; q++) keys[q] = data.Xc[col + ord[q]!]!;
-        sortPairs(keys, ord, 0, m - 1);
+        let ord: Int32Array;
+        if (data.order) {
+          ord = new Int32Array(m);
+          const G = data.order.subarray(f * n, f * n + n);
+          let q = 0;
+          for (let t = 0; t < n; t++) { const i = G[t]!; if (sw[i]! !== 0) ord[q++] = i; }
+        } else {
+          ord = this.samples.slice(0, m);
+          const col = f * n;
+          for (let q = 0; q < m; q++) keys[q] = data.Xc[col + ord[q]!]!;
+          sortPairs(keys, ord, 0, m - 1);
+        }
         this.presorted.push(ord);
       }
       if (crit instanceof ClassificationCriterion && crit.nOutputs === 1) {
