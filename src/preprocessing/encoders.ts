@@ -259,6 +259,15 @@ export class OneHotEncoder extends Estimator<typeof oneHotSchema, OneHotEncoderS
       const map = s.defaultToInfrequent[j];
       const drop = s.dropIdx ? s.dropIdx[j]! : null;
       const off = offsets[j]!;
+      if (!map && drop === null) {
+        // common case: no grouping, no drop -> one store per known cell
+        for (let i = 0, o = off; i < n; i++, o += W) {
+          const k = code[i]!;
+          if (k >= 0) out[o + k] = 1;
+          else if (inf && hu === 'infrequent_if_exist') out[o + inf[0]!] = 1;
+        }
+        continue;
+      }
       for (let i = 0; i < n; i++) {
         let k = code[i]!;
         let valid = k >= 0;
