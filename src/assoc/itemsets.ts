@@ -25,9 +25,15 @@ export interface Sink {
   add(ranks: Int32Array, len: number, count: number): void;
 }
 
+/** What the output needs from a database: labels by id and the support denominator. */
+export interface DBInfo {
+  readonly labels: readonly Item[];
+  readonly nTransactions: number;
+}
+
 /** The frequent items of a database, ranked, and the transactions recoded to ranks. */
 export interface Prepared {
-  db: TransactionDB;
+  db: DBInfo;
   minCount: number;
   maxLen: number;
   /** rank -> item id */
@@ -140,7 +146,7 @@ export class ItemsetBuffer implements Sink {
   }
 
   /** Public result: labelled, sorted by support descending then items. */
-  toItemsets(db: TransactionDB, keep?: Uint8Array): Itemset[] {
+  toItemsets(db: DBInfo, keep?: Uint8Array): Itemset[] {
     const order = this.sortedOrder();
     const n = db.nTransactions;
     const labels = db.labels;

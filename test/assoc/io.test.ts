@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -7,7 +7,7 @@ import { fpGrowth, TransactionDB, TransactionEncoder } from '../../src/assoc/ind
 import { DataError, InvalidParameterError, IOError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Table } from '../../src/core/table.js';
-import { readTransactions } from '../../src/io/transactions.js';
+import { fpGrowthFile, readTransactions } from '../../src/io/transactions.js';
 import { checkEstimator } from '../helpers/conformance.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-assoc-'));
@@ -105,4 +105,21 @@ checkEstimator('TransactionEncoder', {
     'wrong width at predict is a ShapeError': 'transactions have no width; unknown items are a DataError instead (tested above)',
     'inputs are not mutated': 'fit takes arrays of item labels, not a Matrix; non-mutation of label arrays is tested above',
   },
+});
+
+describe('fpGrowthFile (two passes over the file)', () => {
+  it('equals fpGrowth on the read database, with duplicates, blank lines and no final newline', () => {
+    const p = file('s.dat', '1 2 3 2\n\n2 3\n3 1\n1 2 3 4\n4');
+    for (const minCount of [1, 2, 3]) {
+      assert.deepEqual(fpGrowthFile(p, { minCount }), fpGrowth(readTransactions(p), { minCount }));
+      assert.equal(fpGrowthFile(p, { minCount, countOnly: true }).total, fpGrowth(readTransactions(p), { minCount }).length);
+    }
+    assert.deepEqual(fpGrowthFile(p, { minSupport: 0.4, maxLen: 2 }), fpGrowth(readTransactions(p), { minSupport: 0.4, maxLen: 2 }));
+    assert.throws(() => fpGrowthFile(p, { minSupport: 0 }), InvalidParameterError);
+    assert.throws(() => fpGrowthFile(join(dir, 'missing.dat')), IOError);
+  });
+  const t10 = new URL('../../../shared/datasets/fimi/T10I4D100K.dat', import.meta.url);
+  it('T10I4D100K at 0.5%: 1073 itemsets', { skip: existsSync(t10) ? false : 'T10I4D100K.dat not found' }, () => {
+    assert.equal(fpGrowthFile(t10.pathname, { minSupport: 0.005, countOnly: true }).total, 1073);
+  });
 });
