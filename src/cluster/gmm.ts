@@ -379,21 +379,35 @@ function weightedLogProb(X: Float64Array, n: number, d: number, k: number, prm: 
   const { means, precChol: pc, weights } = prm;
   const logW = Float64Array.from(weights, Math.log);
   if (ct === 'full' || ct === 'tied') {
-    const y = new Float64Array(d);
+    const pT = new Float64Array(d * d);
+    const XP = new Float64Array(n * d);
     const muP = new Float64Array(d);
     for (let j = 0; j < k; j++) {
       const o = ct === 'full' ? j * d * d : 0;
       let logDet = 0;
       for (let a = 0; a < d; a++) logDet += Math.log(pc[o + a * d + a]!);
       // mu @ P (P upper triangular: column b uses rows a <= b)
-      for (let b = 0; b < d; b++) { let s = 0; for (let a = 0; a <= b; a++) s += means[j * d + a]! * pc[o + a * d + b]!; muP[b] = s; }
+      // P transposed (lower triangular) so the inner products run over contiguous memory
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) pT[b * d + a] = pc[o + a * d + b]!;
+      for (let b = 0; b < d; b++) { let s = 0; for (let a = 0; a <= b; a++) s += means[j * d + a]! * pT[b * d + a]!; muP[b] = s; }
+      // tied: X @ P is shared by all components, computed once
+      if (ct === 'full' || j === 0) {
+        for (let i = 0; i < n; i++) {
+          const xo = i * d;
+          for (let b = 0; b < d; b++) {
+            let s = 0;
+            const po = b * d;
+            for (let a = 0; a <= b; a++) s += X[xo + a]! * pT[po + a]!;
+            XP[xo + b] = s;
+          }
+        }
+      }
       for (let i = 0; i < n; i++) {
         let sq = 0;
+        const xo = i * d;
         for (let b = 0; b < d; b++) {
-          let s = 0;
-          for (let a = 0; a <= b; a++) s += X[i * d + a]! * pc[o + a * d + b]!;
-          y[b] = s - muP[b]!;
-          sq += y[b]! * y[b]!;
+          const yb = XP[xo + b]! - muP[b]!;
+          sq += yb * yb;
         }
         out[i * k + j] = -0.5 * (d * LOG_2PI + sq) + logDet + logW[j]!;
       }
