@@ -14,4 +14,6 @@ export * from './dummy/dummy.js';
 export * from './tree/index.js';
 export * from './nn/index.js';
 export * from './preprocessing/index.js';
+export { SimpleImputer, KNNImputer, nanEuclideanDistances, type Cell } from './impute/index.js';
+export { VarianceThreshold, SelectKBest, SelectPercentile, RFE, chi2, fClassif, fRegression, mutualInfoClassif, type UnivariateResult } from './featureSelection/index.js';
 export * from './datasets/load.js';
