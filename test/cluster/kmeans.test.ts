@@ -168,3 +168,18 @@ describe('KMeans errors', () => {
 const confX = Array.from({ length: 30 }, (_, i) => [(i % 3) * 5 + Math.sin(i), Math.cos(i * 1.7) + (i % 3)]);
 checkEstimator('KMeans', { make: (p) => new KMeans({ nClusters: 3, ...p }), X: confX });
 checkEstimator('MiniBatchKMeans', { make: (p) => new MiniBatchKMeans({ nClusters: 3, batchSize: 8, ...p }), X: confX });
+
+describe('chooseK', () => {
+  it('finds the number of well-separated blobs by silhouette and by elbow', async () => {
+    const { chooseK } = await import('../../src/cluster/chooseK.js');
+    const { X } = makeBlobs(600, 2, 4, 0.5, 3);
+    const s = chooseK(X, { kMin: 2, kMax: 8, randomState: 0 });
+    assert.equal(s.k, 4);
+    assert.equal(s.candidates.length, 7);
+    assert.equal(s.labels.length, 600);
+    const e = chooseK(X, { kMin: 1 + 1, kMax: 8, method: 'elbow', randomState: 0 });
+    assert.equal(e.k, 4);
+    assert.throws(() => chooseK(X, { kMin: 1 }), InvalidParameterError);
+    assert.throws(() => chooseK([[0], [1]]), ShapeError);
+  });
+});
