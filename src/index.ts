@@ -16,4 +16,5 @@ export * from './nn/index.js';
 export * from './preprocessing/index.js';
 export { SimpleImputer, KNNImputer, nanEuclideanDistances, type Cell } from './impute/index.js';
 export { VarianceThreshold, SelectKBest, SelectPercentile, RFE, chi2, fClassif, fRegression, mutualInfoClassif, type UnivariateResult } from './featureSelection/index.js';
+export * from './assoc/index.js';
 export * from './datasets/load.js';
