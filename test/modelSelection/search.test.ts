@@ -6,10 +6,10 @@ import { loadModel } from '../../src/core/estimator.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { closePool } from '../../src/core/pool.js';
 import { loadDataset } from '../../src/datasets/load.js';
-import { LogisticRegression } from '../../src/linear/index.js';
+import { LogisticRegression, Ridge } from '../../src/linear/index.js';
 import { randint } from '../../src/modelSelection/paramGrid.js';
 import { GridSearchCV, RandomizedSearchCV } from '../../src/modelSelection/search.js';
-import { KFold, StratifiedKFold } from '../../src/modelSelection/splitters.js';
+import { GroupKFold, KFold, StratifiedKFold } from '../../src/modelSelection/splitters.js';
 import { crossValidate, crossValScore, learningCurve } from '../../src/modelSelection/validation.js';
 import { Pipeline } from '../../src/pipeline/index.js';
 import { StandardScaler } from '../../src/preprocessing/standardScaler.js';
@@ -113,12 +113,28 @@ describe('crossValidate / crossValScore / learningCurve equal scikit-learn', () 
     const s1 = await crossValScore(new LogisticRegression(), new StandardScaler().fitTransform(bc.X), y, { cv: 3, scoring: 'accuracy' });
     assert.deepEqual(Array.from(s), Array.from(s1));
   });
+  it('groups reach the splitter (GroupKFold): no group on both sides', async () => {
+    const groups = Array.from({ length: 150 }, (_, i) => i % 10);
+    const r = await crossValidate(new DecisionTreeClassifier({ randomState: 0 }), iris.X, Array.from(iris.y), { cv: new GroupKFold({ nSplits: 3 }), groups, returnIndices: true });
+    for (const f of r.indices!) {
+      const tr = new Set(Array.from(f.train, (i) => groups[i]));
+      assert.ok(Array.from(f.test).every((i) => !tr.has(groups[i]!)));
+    }
+    await assert.rejects(crossValidate(new DecisionTreeClassifier(), iris.X, Array.from(iris.y), { cv: new GroupKFold() }), /groups/);
+  });
   it('custom scorer functions and regression scorers', async () => {
     const X = Matrix.fromRows(Array.from({ length: 30 }, (_, i) => [i, (i * 7) % 5]));
     const y = Array.from({ length: 30 }, (_, i) => i % 2);
     const r = await crossValidate(new DecisionTreeClassifier({ randomState: 0 }), X, y, { cv: 3, scoring: { acc: 'accuracy', custom: (est, Xt, yt) => est.predict(Xt).length / yt.length } });
     assert.deepEqual(Array.from(r.test.custom!), [1, 1, 1]);
     await assert.rejects(crossValScore(new DecisionTreeClassifier(), X, y, { scoring: 'nope' }), /scoring/);
+    const d = loadDataset('diabetes');
+    const yd = Array.from(d.y);
+    const r2 = await crossValScore(new Ridge({ alpha: 0.1 }), d.X, yd, { cv: 3, scoring: 'r2' });
+    const own = await crossValScore(new Ridge({ alpha: 0.1 }), d.X, yd, { cv: 3 });
+    r2.forEach((v, k) => assert.ok(Math.abs(v - own[k]!) < 1e-12));
+    const mse = await crossValidate(new Ridge({ alpha: 0.1 }), d.X, yd, { cv: 3, scoring: ['neg_mean_squared_error', 'neg_root_mean_squared_error', 'neg_mean_absolute_error'] });
+    mse.test.neg_mean_squared_error!.forEach((v, k) => assert.ok(v < 0 && Math.abs(Math.sqrt(-v) + mse.test.neg_root_mean_squared_error![k]!) < 1e-9));
   });
   it('learningCurve sizes and scores', async () => {
     const lc = await learningCurve(new DecisionTreeClassifier({ randomState: 0 }), bc.X, Array.from(bc.y), { cv: 5 });
