@@ -61,7 +61,43 @@ export function sqDistBlock(
   C: Float64Array, k: number, cNorms: Float64Array, xNorms: Float64Array | null, out: Float64Array,
 ): void {
   const k4 = k - (k % 4);
-  for (let i = start, o = 0; i < end; i++, o += k) {
+  let i = start;
+  let o = 0;
+  // two rows x four centers per pass: 8 accumulators, 6 loads per 8 multiply-adds
+  for (; i + 1 < end; i += 2, o += 2 * k) {
+    const xo = i * d;
+    const xo2 = xo + d;
+    const xn = xNorms ? xNorms[i]! : 0;
+    const xn2 = xNorms ? xNorms[i + 1]! : 0;
+    let j = 0;
+    for (; j < k4; j += 4) {
+      const c0 = j * d, c1 = c0 + d, c2 = c1 + d, c3 = c2 + d;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+      for (let f = 0; f < d; f++) {
+        const x = X[xo + f]!;
+        const y = X[xo2 + f]!;
+        const a0 = C[c0 + f]!, a1 = C[c1 + f]!, a2 = C[c2 + f]!, a3 = C[c3 + f]!;
+        s0 += x * a0; s1 += x * a1; s2 += x * a2; s3 += x * a3;
+        t0 += y * a0; t1 += y * a1; t2 += y * a2; t3 += y * a3;
+      }
+      out[o + j] = -2 * s0 + cNorms[j]! + xn;
+      out[o + j + 1] = -2 * s1 + cNorms[j + 1]! + xn;
+      out[o + j + 2] = -2 * s2 + cNorms[j + 2]! + xn;
+      out[o + j + 3] = -2 * s3 + cNorms[j + 3]! + xn;
+      out[o + k + j] = -2 * t0 + cNorms[j]! + xn2;
+      out[o + k + j + 1] = -2 * t1 + cNorms[j + 1]! + xn2;
+      out[o + k + j + 2] = -2 * t2 + cNorms[j + 2]! + xn2;
+      out[o + k + j + 3] = -2 * t3 + cNorms[j + 3]! + xn2;
+    }
+    for (; j < k; j++) {
+      const c0 = j * d;
+      let s0 = 0, t0 = 0;
+      for (let f = 0; f < d; f++) { const c = C[c0 + f]!; s0 += X[xo + f]! * c; t0 += X[xo2 + f]! * c; }
+      out[o + j] = -2 * s0 + cNorms[j]! + xn;
+      out[o + k + j] = -2 * t0 + cNorms[j]! + xn2;
+    }
+  }
+  for (; i < end; i++, o += k) {
     const xo = i * d;
     const xn = xNorms ? xNorms[i]! : 0;
     let j = 0;

@@ -1,0 +1,86 @@
+/**
+ * KMeans per-Lloyd-iteration time on make_blobs 200,000 x 16, k = 8, nInit 1 (same explicit initial
+ * centers for every implementation), and silhouette on 20,000 x 8: deepmine vs ml-kmeans vs scikit-learn.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kmeans as mlKmeans } from 'ml-kmeans';
+import { KMeans } from '../src/cluster/kmeans.js';
+import { Matrix } from '../src/core/matrix.js';
+import { RandomState } from '../src/core/random.js';
+import { silhouetteScore } from '../src/metrics/cluster.js';
+import { printTable, runPython, timeit, type BenchRow } from './util.js';
+
+/** scikit-learn's make_blobs on the numpy-identical RandomState. */
+function makeBlobs(nSamples: number, nFeatures: number, nCenters: number, std: number, seed: number): { X: Matrix; y: Int32Array } {
+  const rs = new RandomState(seed);
+  const centers = rs.uniform(-10, 10, nCenters * nFeatures);
+  const X = new Float64Array(nSamples * nFeatures);
+  const y = new Int32Array(nSamples);
+  let r = 0;
+  for (let c = 0; c < nCenters; c++) {
+    const cnt = Math.floor(nSamples / nCenters) + (c < nSamples % nCenters ? 1 : 0);
+    for (let t = 0; t < cnt; t++, r++) {
+      for (let f = 0; f < nFeatures; f++) X[r * nFeatures + f] = centers[c * nFeatures + f]! + std * rs.standardNormal();
+      y[r] = c;
+    }
+  }
+  const idx = rs.shuffle(new Int32Array(nSamples).map((_, i) => i));
+  const Xs = new Float64Array(X.length);
+  for (let i = 0; i < nSamples; i++) Xs.set(X.subarray(idx[i]! * nFeatures, (idx[i]! + 1) * nFeatures), i * nFeatures);
+  return { X: new Matrix(Xs, nSamples, nFeatures), y: Int32Array.from(idx, (i) => y[i]!) };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'deepmine-bench-'));
+const rows: BenchRow[] = [];
+const N = 200_000, D = 16, K = 8, ITERS = 20;
+const { X } = makeBlobs(N, D, K, 6.0, 0);
+const initIdx = Array.from({ length: K }, (_, i) => (i * 7919) % N);
+const init = X.takeRows(initIdx);
+const fileX = join(dir, 'X.f64');
+writeFileSync(fileX, X.data);
+const task = `KMeans per Lloyd iteration, blobs ${N}x${D}, k=${K}`;
+
+let nIter = 0;
+const ms = await timeit(() => { const km = new KMeans({ nClusters: K, init, maxIter: ITERS, tol: 0 }).fit(X); nIter = km.nIter; }, { repeat: 3 });
+rows.push({ task, impl: 'deepmine', ms: ms / nIter, note: `${nIter} iterations, whole fit / nIter (1 thread)` });
+
+const arr = X.toArray();
+const initArr = init.toArray();
+let mlIters = 0;
+const mlMs = await timeit(() => { mlIters = mlKmeans(arr, K, { initialization: initArr, maxIterations: 5, tolerance: -1 }).iterations; }, { repeat: 1 });
+rows.push({ task, impl: 'ml-kmeans 7.0.1', ms: mlMs / mlIters, note: `${mlIters} iterations` });
+
+const py = runPython<{ ms: number; nIter: number; threads: number }>(`
+import json, time, numpy as np
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_info
+X = np.fromfile(${JSON.stringify(fileX)}, dtype=np.float64).reshape(${N}, ${D})
+init = X[${JSON.stringify(initIdx)}]
+KMeans(${K}, init=init, n_init=1, max_iter=${ITERS}, tol=0).fit(X)
+ts = []
+for _ in range(3):
+    t = time.perf_counter(); km = KMeans(${K}, init=init, n_init=1, max_iter=${ITERS}, tol=0).fit(X); ts.append((time.perf_counter() - t) * 1000)
+thr = max([m.get('num_threads', 1) for m in threadpool_info()] or [1])
+print(json.dumps({'ms': sorted(ts)[1] / km.n_iter_, 'nIter': int(km.n_iter_), 'threads': thr}))`);
+rows.push({ task, impl: 'scikit-learn 1.2.1', ms: py?.ms ?? null, note: py ? `${py.nIter} iterations, whole fit / nIter, ${py.threads} OpenMP threads` : 'python3-sklearn not available' });
+
+const S = 20_000;
+const small = makeBlobs(S, 8, 8, 3.0, 0);
+const fileS = join(dir, 'S.f64');
+writeFileSync(fileS, small.X.data);
+writeFileSync(join(dir, 'y.i32'), small.y);
+const stask = `silhouetteScore ${S}x8, 8 labels`;
+rows.push({ task: stask, impl: 'deepmine', ms: await timeit(() => silhouetteScore(small.X, small.y), { repeat: 1 }), note: 'each pair once, 1 thread' });
+const spy = runPython<{ ms: number }>(`
+import json, time, numpy as np
+from sklearn.metrics import silhouette_score
+X = np.fromfile(${JSON.stringify(fileS)}, dtype=np.float64).reshape(${S}, 8)
+y = np.fromfile(${JSON.stringify(join(dir, 'y.i32'))}, dtype=np.int32)
+t = time.perf_counter(); silhouette_score(X, y); ms = (time.perf_counter() - t) * 1000
+print(json.dumps({'ms': ms}))`);
+rows.push({ task: stask, impl: 'scikit-learn 1.2.1', ms: spy?.ms ?? null, note: spy ? '' : 'python3-sklearn not available' });
+
+printTable('Clustering: KMeans Lloyd iteration and silhouette', rows);
+rmSync(dir, { recursive: true, force: true });
