@@ -208,6 +208,80 @@ class Splitter {
         this.fast = { y: crit.y, sw, k: crit.stride, entropy: crit.entropy, cl: new Float64Array(crit.stride) };
       }
     }
+    if (o.splitter === 'hist' && crit instanceof ClassificationCriterion && crit.nOutputs === 1) {
+      const k = crit.stride;
+      this.fast = { y: crit.y, sw, k, entropy: crit.entropy, cl: new Float64Array(k) };
+      this.hist = { H: new Float64Array(256 * k), W: new Float64Array(256), N: new Int32Array(256) };
+    }
+  }
+
+  /** hist + single-output classification: per-bin weighted class counts, weights and sample counts. */
+  private hist: { H: Float64Array; W: Float64Array; N: Int32Array } | null = null;
+
+  /**
+   * Histogram split search over one feature (classification): one pass over the node's samples
+   * fills per-bin class counts, then the candidate thresholds (bin edges) are scanned in ascending
+   * order with the same proxy and tie rule as the exact search. Returns the best bin or -1.
+   */
+  private histScan(f: number, start: number, end: number, bestProxy: number): { bin: number; nLeft: number } | null | 'constant' {
+    const { y, sw, k, entropy, cl } = this.fast!;
+    const { H, W, N } = this.hist!;
+    const samples = this.samples, n = this.data.n, bins = this.data.bins!, col = f * n;
+    let mn = 255, mx = 0;
+    for (let q = start; q < end; q++) {
+      const s = samples[q]!;
+      const b = bins[col + s]!;
+      const w = sw[s]!;
+      H[b * k + y[s]!]! += w;
+      W[b]! += w;
+      N[b]!++;
+      if (b < mn) mn = b;
+      if (b > mx) mx = b;
+    }
+    if (mn === mx) {
+      for (let c = 0; c < k; c++) H[mn * k + c] = 0;
+      W[mn] = 0; N[mn] = 0;
+      return 'constant';
+    }
+    const crit = this.crit as ClassificationCriterion;
+    const tot = crit.sumTotal, wn = crit.weightedNNodeSamples, nNode = end - start;
+    const minLeaf = this.o.minSamplesLeaf, minW = this.o.minWeightLeaf;
+    cl.fill(0);
+    let wl = 0, nl = 0;
+    let best: { bin: number; nLeft: number } | null = null;
+    for (let b = mn; b < mx; b++) {
+      const cnt = N[b]!;
+      if (cnt === 0) continue;
+      nl += cnt;
+      wl += W[b]!;
+      for (let c = 0; c < k; c++) cl[c]! += H[b * k + c]!;
+      if (nl < minLeaf || nNode - nl < minLeaf) continue;
+      const wr = wn - wl;
+      if (wl < minW || wr < minW) continue;
+      let il = 0, ir = 0;
+      if (entropy) {
+        for (let c = 0; c < k; c++) {
+          let v = cl[c]!;
+          if (v > 0) { v /= wl; il -= v * (Math.log(v) / Math.LN2); }
+          v = tot[c]! - cl[c]!;
+          if (v > 0) { v /= wr; ir -= v * (Math.log(v) / Math.LN2); }
+        }
+      } else {
+        let sqL = 0, sqR = 0;
+        for (let c = 0; c < k; c++) { const l = cl[c]!, r = tot[c]! - l; sqL += l * l; sqR += r * r; }
+        il = 1.0 - sqL / (wl * wl);
+        ir = 1.0 - sqR / (wr * wr);
+      }
+      const proxy = -wr * ir - wl * il;
+      if (proxy > bestProxy) { bestProxy = proxy; best = { bin: b, nLeft: nl }; }
+    }
+    for (let b = mn; b <= mx; b++) {
+      if (N[b] === 0) continue;
+      for (let c = 0; c < k; c++) H[b * k + c] = 0;
+      W[b] = 0; N[b] = 0;
+    }
+    this.fastProxy = bestProxy;
+    return best;
   }
 
   /** Presorted single-output classification: the inlined scan below replaces criterion calls. */
@@ -402,6 +476,19 @@ class Splitter {
         if (proxy > bestProxy) {
           bestProxy = proxy;
           best.pos = pos; best.feature = f; best.threshold = thr;
+        }
+      } else if (this.hist) {
+        const r = this.histScan(f, start, end, bestProxy);
+        if (r === 'constant') {
+          features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
+          nFoundConst++; nTotalConst++;
+          continue;
+        }
+        fI--;
+        features[fJ] = features[fI]!; features[fI] = f;
+        if (r) {
+          bestProxy = this.fastProxy;
+          best.pos = start + r.nLeft; best.feature = f; best.threshold = this.data.binEdges![f]![r.bin]!;
         }
       } else {
         // hist: counting sort of samples[start:end] by bin code
