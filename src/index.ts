@@ -8,8 +8,7 @@ export * from './metrics/index.js';
 // metrics' r2Score (scikit-learn's full signature) wins over the tree module's internal helper
 export { r2Score } from './metrics/index.js';
 export * from './neighbors/index.js';
-export { DBSCAN, type DBSCANParams } from './cluster/dbscan.js';
-export { AgglomerativeClustering, type AgglomerativeClusteringParams, type Linkage } from './cluster/agglomerative.js';
+export * from './cluster/index.js';
 export * from './dummy/dummy.js';
 export * from './tree/index.js';
 export * from './nn/index.js';

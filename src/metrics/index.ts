@@ -1,4 +1,4 @@
-/** Metrics: classification, ranking, regression, report and scorers (clustering metrics: ./cluster.js). */
+/** Metrics: classification, ranking, regression, clustering, report and scorers. */
 export * from './accuracy.js';
 export {
   UndefinedMetricWarning, setMetricWarningHandler,
@@ -17,3 +17,8 @@ export { classificationReport } from './report.js';
 export type { ReportRow, ClassificationReportDict, ClassificationReportOptions } from './report.js';
 export { getScorer, getScorerNames, makeScorer } from './scorer.js';
 export type { Scorer, ScorableEstimator, ResponseMethod } from './scorer.js';
+export {
+  silhouetteScore, silhouetteSamples, daviesBouldinScore, calinskiHarabaszScore, adjustedRandScore,
+  mutualInfoScore, normalizedMutualInfoScore, adjustedMutualInfoScore, homogeneityCompletenessVMeasure,
+  homogeneityScore, completenessScore, vMeasureScore, contingencyMatrix, type AverageMethod,
+} from './cluster.js';
