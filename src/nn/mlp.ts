@@ -5,6 +5,7 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { accuracyScore } from '../metrics/accuracy.js';
+import { r2Score } from '../metrics/regression.js';
 import { EarlyStopping } from './callbacks.js';
 import { Dense } from './layers.js';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from './optimizers.js';
@@ -171,15 +172,10 @@ export class MLPRegressor extends BaseMLP<MLPState> {
     return s.net.predict(checkArray(X, { owner: this.kind, nFeatures: s.nFeatures })).data;
   }
 
-  /** Coefficient of determination R^2. */
+  /** Coefficient of determination R^2 (scikit-learn's `r2_score`). */
   score(X: MatrixLike, y: LabelsLike): number {
     const pred = this.predict(X);
-    const t = checkTarget(y, pred.length, { owner: this.kind });
-    let mean = 0;
-    for (const v of t) mean += v / t.length;
-    let ssr = 0, sst = 0;
-    for (let i = 0; i < t.length; i++) { ssr += (t[i]! - pred[i]!) ** 2; sst += (t[i]! - mean) ** 2; }
-    return sst === 0 ? (ssr === 0 ? 1 : 0) : 1 - ssr / sst;
+    return r2Score(checkTarget(y, pred.length, { owner: this.kind }), pred) as number;
   }
 }
 registerEstimator(MLPRegressor);
