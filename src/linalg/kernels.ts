@@ -9,7 +9,59 @@
  * blocks of 4-row strips and op(B) in KC x NC panels of 4-column strips, so the 4x4 register-tiled
  * micro-kernel streams both operands sequentially from cache (16 accumulators, 8 loads per 16
  * multiply-adds).
+ *
+ * `gemmCoreWasm` runs the same loops with the register tiles computed by the WebAssembly SIMD
+ * macro-kernel of `asm/gemm.ts` (installed per thread in `wasmSlot` by `wasmInstall`): the panels
+ * are packed by `packA`/`packB` straight into the module's linear memory, the kernel writes
+ * alpha * (4x4 tile sums) into a scratch block there, and the block is added into C here. The
+ * per-element operation sequence is that of `micro4x4` (same p order, separate multiply and add),
+ * so both paths give bit-identical results and may be mixed freely across threads.
  */
+
+/** Exports of the compiled `asm/gemm.ts` module. */
+export interface WasmGemmExports {
+  macro(kb: number, mb: number, nb: number, ap: number, bp: number, cb: number, ldcb: number, alpha: number, upper: number, rowMinusCol: number, tri: number, colMinusDepth: number): void;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+/** Per-thread WebAssembly kernel state: `on` routes large `gemmCore` calls to `gemmCoreWasm`. */
+export interface WasmSlot {
+  on: boolean;
+  exp: WasmGemmExports | null;
+  f64: Float64Array;
+}
+
+/** This thread's WebAssembly kernel (each worker thread declares and fills its own). */
+export const wasmSlot: WasmSlot = { on: false, exp: null, f64: new Float64Array(0) };
+
+/**
+ * Compile and instantiate the kernel module synchronously into `wasmSlot` (false when
+ * WebAssembly or its SIMD proposal is unavailable, or `bytes` is null). Does not switch it on.
+ */
+export function wasmInstall(bytes: Uint8Array | null): boolean {
+  const W = (globalThis as unknown as { WebAssembly?: { validate(b: Uint8Array): boolean; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+  if (!bytes || !W) return false;
+  try {
+    if (!W.validate(bytes)) return false;
+    const inst = new W.Instance(new W.Module(bytes), {});
+    const exp = inst.exports as WasmGemmExports;
+    wasmSlot.exp = exp;
+    wasmSlot.f64 = new Float64Array(exp.memory.buffer);
+    return true;
+  } catch {
+    wasmSlot.exp = null;
+    return false;
+  }
+}
+
+/** A Float64Array view of the kernel's linear memory, grown to at least `bytes` bytes. */
+export function wasmReserve(bytes: number): Float64Array {
+  const mem = wasmSlot.exp!.memory;
+  const have = mem.buffer.byteLength;
+  if (have < bytes) mem.grow(Math.ceil((bytes - have) / 65536));
+  if (wasmSlot.f64.buffer !== mem.buffer) wasmSlot.f64 = new Float64Array(mem.buffer);
+  return wasmSlot.f64;
+}
 
 /** Depth of a packed rank update. */
 export const KC = 256;
@@ -127,6 +179,10 @@ export function gemmCore(
   c: Float64Array, cOff: number, ldc: number, upper: boolean, triB: boolean,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0 || alpha === 0) return;
+  if (wasmSlot.on && m * n * k >= 32768 && k >= 8) {
+    gemmCoreWasm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, upper, triB);
+    return;
+  }
   const kcMax = k < 256 ? k : 256;
   const ncMax = n < 1024 ? n : 1024;
   const mcMax = m < 128 ? m : 128;
@@ -157,6 +213,48 @@ export function gemmCore(
             const mr = mb - ir < 4 ? mb - ir : 4;
             micro4x4(kEff, ap, ir * kb, bp, jr * kb, alpha, c, cOff + row * ldc + col, ldc, mr, nr);
           }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * `gemmCore` on the WebAssembly SIMD kernel (`wasmSlot.exp` must be installed); same blocking,
+ * same arguments, bit-identical result.
+ */
+export function gemmCoreWasm(
+  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+  a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number,
+  c: Float64Array, cOff: number, ldc: number, upper: boolean, triB: boolean,
+): void {
+  const kcMax = k < 256 ? k : 256;
+  const ncp = ((n < 1024 ? n : 1024) + 3) & ~3;
+  const mcp = ((m < 128 ? m : 128) + 3) & ~3;
+  // linear memory layout (doubles): [Ap: mcp x kcMax][Bp: ncp x kcMax][Cb: mcp x ncp]
+  const bpAt = mcp * kcMax, cbAt = bpAt + ncp * kcMax, end = cbAt + mcp * ncp;
+  const mem = wasmReserve(end * 8);
+  const ap = mem.subarray(0, bpAt), bp = mem.subarray(bpAt, cbAt), cb = mem.subarray(cbAt, end);
+  const exp = wasmSlot.exp!;
+  for (let jc = 0; jc < n; jc += 1024) {
+    const nb = n - jc < 1024 ? n - jc : 1024;
+    for (let pc = 0; pc < k; pc += 256) {
+      if (triB && pc > jc + nb - 1) break;
+      const kb = k - pc < 256 ? k - pc : 256;
+      packB(transB, b, bOff, ldb, pc, kb, jc, nb, bp);
+      // first column strip with a non-empty depth range when op(B) is upper triangular
+      let j0 = 0;
+      if (triB) while (j0 < nb && jc + j0 + (nb - j0 < 4 ? nb - j0 : 4) <= pc) j0 += 4;
+      for (let ic = 0; ic < m; ic += 128) {
+        const mb = m - ic < 128 ? m - ic : 128;
+        if (upper && ic > jc + nb - 1) break;
+        packA(transA, a, aOff, lda, ic, mb, pc, kb, ap);
+        exp.macro(kb, mb, nb, 0, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
+        for (let i = 0; i < mb; i++) {
+          let js = j0;
+          if (upper) { const d = ic + (i & ~3) - jc; if (d > js) js = d; }
+          const o = cOff + (ic + i) * ldc + jc, q = i * ncp;
+          for (let j = js; j < nb; j++) c[o + j] += cb[q + j]!;
         }
       }
     }

@@ -9,7 +9,8 @@
  * (browsers without cross-origin isolation), everything runs in the calling thread: results never
  * depend on the thread count except through the order of floating-point sums across blocks.
  */
-import { gemmCore, gramBlockCore, micro4x4, packA, packB } from './kernels.js';
+import { gemmCore, gemmCoreWasm, gramBlockCore, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
+import { wasmKernelBytes } from './wasm.js';
 
 interface NodeWorker {
   postMessage(m: unknown): void;
@@ -20,14 +21,19 @@ interface WorkerThreadsModule {
   Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
 }
 
-const KERNEL_SOURCE = [packA, packB, micro4x4, gemmCore, gramBlockCore].map((f) => f.toString()).join('\n');
+const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCore].map((f) => f.toString()).join('\n');
+// Each worker instantiates its own copy of the WebAssembly kernel from the bytes in workerData
+// (linear memories are per thread); every message says whether to use it (setLinalgBackend).
 const WORKER_SOURCE = `'use strict';
 var __name = function (f) { return f; };
+var wasmSlot = { on: false, exp: null, f64: new Float64Array(0) };
 ${KERNEL_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore };
+const HAS_WASM = wasmInstall(workerData.wasm);
 parentPort.on('message', function (m) {
   const ctl = new Int32Array(m.ctl);
+  wasmSlot.on = HAS_WASM && m.wasm;
   try { FNS[m.fn].apply(null, m.args); } catch (e) { Atomics.store(ctl, 1, 1); }
   Atomics.add(ctl, 0, 1);
   Atomics.notify(ctl, 0);
@@ -38,9 +44,11 @@ parentPort.on('message', function (m) {
   const a = new Float64Array(96 * 300), c = new Float64Array(96 * 96), mu = new Float64Array(96);
   for (let i = 0; i < a.length; i++) a[i] = (i % 7) * 0.1;
   for (let r = 0; r < 30; r++) {
+    wasmSlot.on = HAS_WASM && r % 2 === 1;
     gemmCore(r % 2 === 0, r % 3 === 0, 96, 96, 300, 1, a, 0, r % 2 === 0 ? 96 : 300, a, 0, r % 3 === 0 ? 300 : 96, c, 0, 96, r % 4 === 0, false);
     if (r % 5 === 0) gramBlockCore(a, 0, 0, 300, 96, mu, r % 10 === 0 ? null : c, c);
   }
+  wasmSlot.on = false;
 })();
 const ready = new Int32Array(workerData.ready);
 Atomics.add(ready, 0, 1);
@@ -103,7 +111,7 @@ function ensureWorkers(n: number): boolean {
   const fresh: NodeWorker[] = [];
   try {
     for (let i = workers.length; i < n; i++) {
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer }, execArgv: [] });
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes() }, execArgv: [] });
       w.on('error', () => { broken = true; });
       w.unref();
       fresh.push(w);
@@ -136,7 +144,7 @@ export function runTasks(tasks: KernelTask[]): void {
     return;
   }
   const ctl = new Int32Array(new SharedArrayBuffer(8));
-  for (let t = 1; t < tasks.length; t++) workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn: tasks[t]!.fn, args: tasks[t]!.args });
+  for (let t = 1; t < tasks.length; t++) workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn: tasks[t]!.fn, args: tasks[t]!.args, wasm: wasmSlot.on });
   (LOCAL[tasks[0]!.fn] as (...a: unknown[]) => void)(...tasks[0]!.args);
   const need = tasks.length - 1;
   for (;;) {

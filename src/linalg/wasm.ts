@@ -1,0 +1,63 @@
+/**
+ * Backend selection for the dense kernels: the WebAssembly SIMD macro-kernel (`asm/gemm.ts`,
+ * embedded as base64 in `wasmGemm.generated.ts`) or the pure TypeScript micro-kernel.
+ *
+ * The module (under 1 KiB) is compiled synchronously at import time behind a feature check
+ * (`WebAssembly.validate` of the kernel itself, which uses SIMD opcodes): where WebAssembly or its
+ * SIMD proposal is missing, or compilation is forbidden (CSP without 'wasm-unsafe-eval'), the
+ * TypeScript path is used. Worker threads receive the bytes at start-up and instantiate their own
+ * copy (see `threads.ts`). Both backends give bit-identical results.
+ */
+import { InvalidParameterError } from '../core/errors.js';
+import { wasmInstall, wasmSlot } from './kernels.js';
+import { GEMM_WASM_BASE64 } from './wasmGemm.generated.js';
+
+/** Kernel backend: 'wasm' (WebAssembly SIMD), 'ts' (pure TypeScript), 'auto' (wasm when available). */
+export type LinalgBackend = 'auto' | 'wasm' | 'ts';
+
+function decodeBase64(s: string): Uint8Array | null {
+  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
+  if (typeof atobFn !== 'function') return null;
+  const bin = atobFn(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+const BYTES = decodeBase64(GEMM_WASM_BASE64);
+const AVAILABLE = wasmInstall(BYTES);
+let requested: LinalgBackend = 'auto';
+wasmSlot.on = AVAILABLE;
+
+/** The compiled kernel module for worker threads (null when this environment cannot run it). */
+export function wasmKernelBytes(): Uint8Array | null {
+  return AVAILABLE ? BYTES : null;
+}
+
+/** True when the WebAssembly SIMD kernel could be instantiated here. */
+export function wasmAvailable(): boolean {
+  return AVAILABLE;
+}
+
+/** The backend in effect: 'wasm' or 'ts'. */
+export function linalgBackend(): 'wasm' | 'ts' {
+  return wasmSlot.on ? 'wasm' : 'ts';
+}
+
+/**
+ * Choose the kernel backend of `gemm`, `syrk`, `matmul` and the PCA Gram products; returns the
+ * previous request. 'auto' (the default) and 'wasm' use the WebAssembly SIMD kernel when the
+ * environment supports it ('wasm' silently falls back to 'ts' otherwise; check `linalgBackend()`);
+ * 'ts' forces the pure TypeScript kernel. Results are bit-identical either way: only speed changes.
+ *
+ * @example
+ * setLinalgBackend('ts');   // benchmark the fallback
+ * setLinalgBackend('auto'); // back to WebAssembly SIMD where available
+ */
+export function setLinalgBackend(backend: LinalgBackend): LinalgBackend {
+  if (backend !== 'auto' && backend !== 'wasm' && backend !== 'ts') throw new InvalidParameterError('backend', "'auto', 'wasm' or 'ts'", backend, 'setLinalgBackend');
+  const prev = requested;
+  requested = backend;
+  wasmSlot.on = AVAILABLE && backend !== 'ts';
+  return prev;
+}
