@@ -108,34 +108,37 @@ export function toColumnMajorF32(m: Matrix, out?: Float32Array): Float32Array {
 export function binFeatures(Xc: Float32Array, n: number, d: number, maxBins: number): { bins: Uint8Array; binEdges: Float64Array[] } {
   const bins = new Uint8Array(n * d);
   const binEdges: Float64Array[] = [];
-  const col = new Float32Array(n);
+  // thresholds come from at most SUBSAMPLE rows (evenly strided), as _BinMapper subsamples 2e5 rows
+  const SUBSAMPLE = 50000;
+  const stride = n > SUBSAMPLE ? n / SUBSAMPLE : 1;
+  const m = n > SUBSAMPLE ? SUBSAMPLE : n;
+  const col = new Float32Array(m);
+  const distinct = new Float64Array(maxBins + 1);
   for (let f = 0; f < d; f++) {
-    col.set(Xc.subarray(f * n, f * n + n));
+    const base = f * n;
+    for (let i = 0; i < m; i++) col[i] = Xc[base + Math.floor(i * stride)]!;
     col.sort();
-    const distinct: number[] = [];
-    for (let i = 0; i < n; i++) if (i === 0 || col[i] !== col[i - 1]) distinct.push(col[i]!);
-    let edges: number[];
-    if (distinct.length <= maxBins) {
-      edges = [];
-      for (let i = 0; i + 1 < distinct.length; i++) edges.push((distinct[i]! + distinct[i + 1]!) * 0.5);
+    let nd = 0;
+    for (let i = 0; i < m && nd <= maxBins; i++) if (i === 0 || col[i] !== col[i - 1]) distinct[nd++] = col[i]!;
+    const edges: number[] = [];
+    if (nd <= maxBins) {
+      for (let i = 0; i + 1 < nd; i++) edges.push((distinct[i]! + distinct[i + 1]!) * 0.5);
     } else {
-      edges = [];
       for (let q = 1; q < maxBins; q++) {
-        const pos = (q / maxBins) * (n - 1);
-        const lo = Math.floor(pos), hi = Math.ceil(pos);
-        const e = (col[lo]! + col[hi]!) * 0.5;
+        const pos = (q / maxBins) * (m - 1);
+        const e = (col[Math.floor(pos)]! + col[Math.ceil(pos)]!) * 0.5;
         if (edges.length === 0 || e > edges[edges.length - 1]!) edges.push(e);
       }
     }
-    // the last bin's edge: +inf (never used as a threshold: splits need a non-empty right side)
+    // the last bin's edge: +inf (never a threshold: a split needs a non-empty right side)
     const E = Float64Array.from([...edges, Infinity]);
     binEdges.push(E);
     const nE = edges.length;
     for (let i = 0; i < n; i++) {
-      const x = Xc[f * n + i]!;
+      const x = Xc[base + i]!;
       let lo = 0, hi = nE;
       while (lo < hi) { const mid = (lo + hi) >>> 1; if (x <= E[mid]!) hi = mid; else lo = mid + 1; }
-      bins[f * n + i] = lo;
+      bins[base + i] = lo;
     }
   }
   return { bins, binEdges };

@@ -13,7 +13,11 @@
  */
 import { ClassificationCriterion, type Criterion } from './criterion.js';
 
-export const FEATURE_THRESHOLD = 1e-7;
+/**
+ * scikit-learn declares `cdef DTYPE_t FEATURE_THRESHOLD = 1e-7`: a float32, and `Xf[p] + FEATURE_THRESHOLD`
+ * is a float32 addition (hence the Math.fround around every such sum below).
+ */
+export const FEATURE_THRESHOLD = Math.fround(1e-7);
 const EPSILON = 2.220446049250313e-16;
 const RAND_R_MAX = 2147483647;
 export const TREE_LEAF = -1;
@@ -217,6 +221,7 @@ class Splitter {
 
   /** hist + single-output classification: per-bin weighted class counts, weights and sample counts. */
   private hist: { H: Float64Array; W: Float64Array; N: Int32Array } | null = null;
+  private readonly seenBins = new Int32Array(256);
 
   /**
    * Histogram split search over one feature (classification): one pass over the node's samples
@@ -227,21 +232,34 @@ class Splitter {
     const { y, sw, k, entropy, cl } = this.fast!;
     const { H, W, N } = this.hist!;
     const samples = this.samples, n = this.data.n, bins = this.data.bins!, col = f * n;
-    let mn = 255, mx = 0;
+    const seen = this.seenBins;
+    let nSeen = 0, mn = 255, mx = 0;
     for (let q = start; q < end; q++) {
       const s = samples[q]!;
       const b = bins[col + s]!;
       const w = sw[s]!;
       H[b * k + y[s]!]! += w;
       W[b]! += w;
-      N[b]!++;
-      if (b < mn) mn = b;
-      if (b > mx) mx = b;
+      if (N[b]!++ === 0) {
+        seen[nSeen++] = b;
+        if (b < mn) mn = b;
+        if (b > mx) mx = b;
+      }
     }
     if (mn === mx) {
       for (let c = 0; c < k; c++) H[mn * k + c] = 0;
       W[mn] = 0; N[mn] = 0;
       return 'constant';
+    }
+    // few distinct bins (small nodes): visit just those, in ascending order; else scan the range
+    const sparse = nSeen * 8 < mx - mn;
+    if (sparse) {
+      for (let a = 1; a < nSeen; a++) {
+        const v = seen[a]!;
+        let j = a - 1;
+        while (j >= 0 && seen[j]! > v) { seen[j + 1] = seen[j]!; j--; }
+        seen[j + 1] = v;
+      }
     }
     const crit = this.crit as ClassificationCriterion;
     const tot = crit.sumTotal, wn = crit.weightedNNodeSamples, nNode = end - start;
@@ -249,7 +267,9 @@ class Splitter {
     cl.fill(0);
     let wl = 0, nl = 0;
     let best: { bin: number; nLeft: number } | null = null;
-    for (let b = mn; b < mx; b++) {
+    const last = sparse ? nSeen - 1 : mx - mn;
+    for (let t = 0; t < last; t++) {
+      const b = sparse ? seen[t]! : mn + t;
       const cnt = N[b]!;
       if (cnt === 0) continue;
       nl += cnt;
@@ -275,8 +295,8 @@ class Splitter {
       const proxy = -wr * ir - wl * il;
       if (proxy > bestProxy) { bestProxy = proxy; best = { bin: b, nLeft: nl }; }
     }
-    for (let b = mn; b <= mx; b++) {
-      if (N[b] === 0) continue;
+    for (let t = 0; t < nSeen; t++) {
+      const b = seen[t]!;
       for (let c = 0; c < k; c++) H[b * k + c] = 0;
       W[b] = 0; N[b] = 0;
     }
@@ -306,7 +326,7 @@ class Splitter {
     let wl = 0, q = start, bestPos = -1;
     let p = start;
     while (p < end) {
-      while (p + 1 < end && Xf[p + 1]! <= Xf[p]! + FEATURE_THRESHOLD) p++;
+      while (p + 1 < end && Xf[p + 1]! <= Math.fround(Xf[p]! + FEATURE_THRESHOLD)) p++;
       p++;
       if (p < end) {
         if (p - start < minLeaf || end - p < minLeaf) continue;
@@ -404,7 +424,7 @@ class Splitter {
           for (let q = start; q < end; q++) Xf[q] = X[col + samples[q]!]!;
           introsortRange(Xf, samples, start, end - start);
         }
-        if (Xf[end - 1]! <= Xf[start]! + FEATURE_THRESHOLD) {
+        if (Xf[end - 1]! <= Math.fround(Xf[start]! + FEATURE_THRESHOLD)) {
           features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
           nFoundConst++; nTotalConst++;
           continue;
@@ -424,7 +444,7 @@ class Splitter {
         crit.reset();
         let p = start;
         while (p < end) {
-          while (p + 1 < end && Xf[p + 1]! <= Xf[p]! + FEATURE_THRESHOLD) p++;
+          while (p + 1 < end && Xf[p + 1]! <= Math.fround(Xf[p]! + FEATURE_THRESHOLD)) p++;
           p++;
           if (p < end) {
             if (p - start < minLeaf || end - p < minLeaf) continue;
@@ -449,7 +469,7 @@ class Splitter {
           Xf[p] = v;
           if (v < mn) mn = v; else if (v > mx) mx = v;
         }
-        if (mx <= mn + FEATURE_THRESHOLD) {
+        if (mx <= Math.fround(mn + FEATURE_THRESHOLD)) {
           features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
           nFoundConst++; nTotalConst++;
           continue;

@@ -81,6 +81,14 @@ describe('costComplexityPruningPath equals scikit-learn to 1e-9', () => {
   }
 });
 
+describe('FEATURE_THRESHOLD is a float32 sum, as in scikit-learn', () => {
+  it('values one float32 ulp apart near 1.4 are not split (scikit-learn: 1 node); 2e-7 apart near 1e-3 are (3 nodes)', () => {
+    const a = -1.3996504545211792, b = -1.3996503353118896;
+    assert.equal(new DecisionTreeClassifier().fit([[a], [b], [a], [b]], [0, 1, 0, 1]).tree.nodeCount, 1);
+    assert.equal(new DecisionTreeClassifier().fit([[1e-3], [1e-3 + 2e-7]], [0, 1]).tree.nodeCount, 3);
+  });
+});
+
 describe('DecisionTreeRegressor behaviour', () => {
   it('poisson rejects negative y; multi-output predictMatrix', () => {
     assert.throws(() => new DecisionTreeRegressor({ criterion: 'poisson' }).fit([[0], [1]], [1, -1]), (e: unknown) => e instanceof DataError && /poisson/.test((e as Error).message));
