@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DataError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { RandomState } from '../../src/core/random.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { trainTestSplit } from '../../src/modelSelection/split.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/tree/cart.js';
@@ -77,6 +78,24 @@ describe('costComplexityPruningPath equals scikit-learn to 1e-9', () => {
       assert.equal(path.ccpAlphas.length, c.ccpAlphas.length);
       path.ccpAlphas.forEach((a, i) => assert.ok(Math.abs(a - c.ccpAlphas[i]) <= 1e-9, `alpha[${i}] ${a} vs ${c.ccpAlphas[i]}`));
       path.impurities.forEach((a, i) => assert.ok(Math.abs(a - c.impurities[i]) <= 1e-9, `impurity[${i}]`));
+    });
+  }
+});
+
+describe('20k x 20 synthetic set (np.random.RandomState(0) draws, rebuilt here): trees equal scikit-learn', () => {
+  const rs = new RandomState(0);
+  const X = new Matrix(rs.standardNormal(20000 * 20), 20000, 20);
+  const noise = Array.from({ length: 20000 }, () => rs.standardNormal());
+  const yr = noise.map((e, i) => X.get(i, 0) + X.get(i, 1) * X.get(i, 2) + 0.5 * e);
+  const yc = yr.map((v) => (v > 0 ? 1 : 0));
+  const train = Array.from({ length: 15000 }, (_, i) => i), test = Array.from({ length: 5000 }, (_, i) => 15000 + i);
+  const Xtr = X.takeRows(train), Xte = X.takeRows(test);
+  for (const c of fx.rs20k) {
+    it(`${c.kind} ${JSON.stringify(c.params)} (scikit-learn test score ${c.testScore.toFixed(4)})`, () => {
+      const est = c.kind === 'clf' ? new DecisionTreeClassifier(c.params).fit(Xtr, yc.slice(0, 15000)) : new DecisionTreeRegressor(c.params).fit(Xtr, yr.slice(0, 15000));
+      assertTree(est.tree, c, est);
+      const pred = est.predict(Xte) as ArrayLike<number>;
+      for (let i = 0; i < 5000; i++) assert.ok(close(pred[i]!, c.testPred[i], 1e-12), `pred[${i}]`);
     });
   }
 });
