@@ -4,8 +4,12 @@
  * child table, conditional trees keep the global item ranks (no re-sorting) and are recycled per
  * recursion depth, and a tree that is a single path is enumerated directly.
  */
-import { ItemsetBuffer, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
+import { getPool, resolveNJobs } from '../core/pool.js';
+import { mineFPGrowthPart, type FlatItemsets, type FPGrowthJob, type MinedPart } from './fpgrowthTask.js';
+import { CountingSink, ItemsetBuffer, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
 import type { TransactionsLike } from './transactions.js';
+
+const TASK_MODULE = new URL(`./fpgrowthTask${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 class FPTree {
   cap = 0;
@@ -91,6 +95,23 @@ class FPTree {
   }
 }
 
+/** Vertical layout of a prepared database: the transactions holding rank r are `tids[tidStart[r] .. tidStart[r + 1])`. */
+export interface Vertical {
+  tidStart: Int32Array;
+  tids: Int32Array;
+}
+
+/** Build the {@link Vertical} layout (into the given buffers when they are big enough, e.g. shared memory). */
+export function verticalLayout(prep: Pick<Prepared, 'offsets' | 'ranks' | 'rankCount'>, tidStart: Int32Array = new Int32Array(prep.rankCount.length + 1), tids: Int32Array = new Int32Array(prep.ranks.length)): Vertical {
+  const { offsets, ranks, rankCount } = prep;
+  const nF = rankCount.length, nT = offsets.length - 1;
+  tidStart[0] = 0;
+  for (let r = 0; r < nF; r++) tidStart[r + 1] = tidStart[r]! + rankCount[r]!;
+  const fill = tidStart.slice(0, nF);
+  for (let t = 0; t < nT; t++) for (let k = offsets[t]!; k < offsets[t + 1]!; k++) tids[fill[ranks[k]!]!++] = t;
+  return { tidStart, tids };
+}
+
 /**
  * The FP-Growth search over a prepared database, reporting to `sink` (ranks are descending-frequency
  * ranks). The first level is projected straight from the (rank-recoded, sorted) transactions
@@ -98,19 +119,19 @@ class FPTree {
  * r is the prefix before r of every transaction holding r. This reads the transaction array
  * sequentially rather than chasing parent pointers through a tree of ~10^6 nodes (3x faster on
  * sparse data such as T10I4D100K); the conditional trees below it are ordinary FP-trees.
+ *
+ * `only` restricts the search to the itemsets whose highest rank (least frequent item) is in
+ * `only`: the top-level projections are independent, which is what {@link fpGrowthAsync} spreads
+ * over threads. With `claim` (an Int32Array on a SharedArrayBuffer) the entries of `only` are
+ * taken one at a time with `Atomics.add(claim, 0, 1)`, so several threads share one queue of
+ * projections (dynamic load balancing without messages). `vertical` can be passed when already
+ * built (shared by the threads).
  */
-export function mineFPGrowth(prep: Prepared, sink: Sink): void {
+export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null = null, vertical: Vertical | null = null, claim: Int32Array | null = null): void {
   const { minCount, maxLen, offsets, ranks, rankCount } = prep;
   const nF = rankCount.length;
   if (nF === 0) return;
-  const nT = offsets.length - 1;
-  // vertical layout: transactions holding each rank
-  const tidStart = new Int32Array(nF + 1);
-  for (let k = 0; k < ranks.length; k++) tidStart[ranks[k]! + 1]!++;
-  for (let r = 0; r < nF; r++) tidStart[r + 1]! += tidStart[r]!;
-  const tids = new Int32Array(ranks.length);
-  const fill = tidStart.slice(0, nF);
-  for (let t = 0; t < nT; t++) for (let k = offsets[t]!; k < offsets[t + 1]!; k++) tids[fill[ranks[k]!]!++] = t;
+  const { tidStart, tids } = vertical ?? verticalLayout(prep);
 
   const trees: FPTree[] = [];
   const condCounts: Int32Array[] = [];
@@ -175,7 +196,9 @@ export function mineFPGrowth(prep: Prepared, sink: Sink): void {
 
   // first level: project the transactions
   const cc = getCounts(0);
-  for (let r = nF - 1; r >= 0; r--) {
+  const nTop = only ? only.length : nF;
+  for (let q0 = claim ? Atomics.add(claim, 0, 1) : 0; q0 < nTop; q0 = claim ? Atomics.add(claim, 0, 1) : q0 + 1) {
+    const r = only ? only[q0]! : nF - 1 - q0;
     prefix[0] = r;
     sink.add(prefix, 1, rankCount[r]!);
     if (maxLen <= 1 || r === 0) continue;
@@ -215,5 +238,104 @@ export function fpGrowth(data: TransactionsLike, opts: MineOptions = {}): Itemse
   const prep = prepare(data, opts, 'fpGrowth', true);
   const buf = new ItemsetBuffer(prep.rankToId);
   mineFPGrowth(prep, buf);
+  return buf.toItemsets(prep.db);
+}
+
+/** Options of the parallel miners ({@link fpGrowthAsync}, `countFrequentItemsetsAsync`, `fpGrowthFileAsync`). */
+export interface ParallelMineOptions extends MineOptions {
+  /** Workers mining the top-level projections (scikit-learn's `n_jobs`: null = 1, -1 = all cores). */
+  nJobs?: number | null;
+}
+
+function shareInt32(a: Int32Array): Int32Array {
+  const b = new Int32Array(new SharedArrayBuffer(Math.max(4, a.byteLength)), 0, a.length);
+  b.set(a);
+  return b;
+}
+
+/**
+ * Estimated work of each top-level projection: the size of the conditional pattern base of rank
+ * r (the number of items before r, summed over the transactions holding r), squared per
+ * transaction so that long prefixes (dense data, where the search below grows much faster than
+ * linearly) weigh more.
+ */
+export function projectionCosts(prep: Pick<Prepared, 'offsets' | 'ranks' | 'rankCount'>): Float64Array {
+  const { offsets, ranks, rankCount } = prep;
+  const cost = new Float64Array(rankCount.length);
+  for (let t = 0; t + 1 < offsets.length; t++) {
+    const s = offsets[t]!;
+    for (let k = s; k < offsets[t + 1]!; k++) { const j = k - s; cost[ranks[k]!]! += j * j + 1; }
+  }
+  return cost;
+}
+
+/** Itemsets found by each thread (calling thread first) in the last parallel run: for tests and benchmarks. */
+export const lastParallelRun: { itemsetsPerThread: number[] } = { itemsetsPerThread: [] };
+
+/** Top-level ranks by estimated cost, costliest first (the order in which threads claim them). */
+export function claimOrder(cost: Float64Array): Int32Array {
+  return Int32Array.from({ length: cost.length }, (_, r) => r).sort((a, b) => cost[b]! - cost[a]! || b - a);
+}
+
+/**
+ * FP-Growth over `nJobs` threads: the calling thread and `nJobs - 1` workers of the shared pool.
+ * The rank-recoded transactions and their vertical layout go to SharedArrayBuffers once (the
+ * workers never copy them); the top-level items, costliest first by {@link projectionCosts}, form
+ * one shared queue from which every thread claims the next projection with an atomic increment, so
+ * the threads stay balanced whatever the error of the estimate. The merged result is the same
+ * collection as {@link mineFPGrowth}'s (callers sort it, so the output is identical to nJobs 1).
+ */
+export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: true, owner: string): Promise<{ total: number; byLength: number[] }>;
+export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: false, owner: string): Promise<ItemsetBuffer>;
+export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: boolean, owner: string): Promise<ItemsetBuffer | { total: number; byLength: number[] }> {
+  const n = resolveNJobs(nJobs, owner);
+  const nF = prep.rankCount.length;
+  const pool = n > 1 && nF > 1 ? await getPool(n - 1) : null;
+  if (!pool) {
+    if (countOnly) {
+      const sink = new CountingSink();
+      mineFPGrowth(prep, sink);
+      return { total: sink.total, byLength: sink.byLength };
+    }
+    const buf = new ItemsetBuffer(prep.rankToId);
+    mineFPGrowth(prep, buf);
+    return buf;
+  }
+  const offsets = shareInt32(prep.offsets), ranks = shareInt32(prep.ranks);
+  const vertical = verticalLayout(prep, shareInt32(new Int32Array(nF + 1)), shareInt32(new Int32Array(prep.ranks.length)));
+  const order = shareInt32(claimOrder(projectionCosts(prep)));
+  const claim = shareInt32(new Int32Array(1));
+  const job: FPGrowthJob = { minCount: prep.minCount, maxLen: prep.maxLen, rankToId: prep.rankToId, rankCount: prep.rankCount, offsets, ranks, ...vertical, order, claim, countOnly };
+  // post the worker tasks first (they start as soon as they arrive), then mine here too
+  const remote = Array.from({ length: n - 1 }, () => pool.run<MinedPart>({ module: TASK_MODULE, fn: 'mineFPGrowthPart', args: [job] }));
+  const local = mineFPGrowthPart(job);
+  const results = [local, ...(await Promise.all(remote))];
+  lastParallelRun.itemsetsPerThread = results.map((r) => ('size' in r ? r.size : r.total));
+  if (countOnly) {
+    let total = 0;
+    const byLength: number[] = [];
+    for (const r of results as { total: number; byLength: number[] }[]) {
+      total += r.total;
+      r.byLength.forEach((c, l) => { byLength[l] = (byLength[l] ?? 0) + c; });
+    }
+    return { total, byLength: Array.from(byLength, (c) => c ?? 0) };
+  }
+  return ItemsetBuffer.fromParts(results as FlatItemsets[]);
+}
+
+/**
+ * {@link fpGrowth} with the top-level projections mined on `nJobs` workers of the shared pool
+ * (`src/core/pool.ts`). Same itemsets, counts and order as `fpGrowth`; with nJobs 1 (default) it
+ * runs in the calling thread. Worth it on large or dense data; on small inputs the worker start-up
+ * (once per process) and the result transfer dominate.
+ *
+ * @example
+ * const sets = await fpGrowthAsync(readTransactions('mushroom.dat'), { minSupport: 0.1, nJobs: 2 });
+ */
+export async function fpGrowthAsync(data: TransactionsLike, opts: ParallelMineOptions = {}): Promise<Itemset[]> {
+  const { nJobs, ...rest } = opts ?? {};
+  resolveNJobs(nJobs, 'fpGrowthAsync');
+  const prep = prepare(data, rest, 'fpGrowthAsync', true);
+  const buf = await mineFPGrowthParallel(prep, nJobs, false, 'fpGrowthAsync');
   return buf.toItemsets(prep.db);
 }

@@ -122,6 +122,27 @@ export class ItemsetBuffer implements Sink {
     this.offsets[this.size] = this.nItems;
   }
 
+  /** Concatenate flat parts (e.g. from workers) into one buffer; itemsets keep their part order. */
+  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array }[]): ItemsetBuffer {
+    const buf = new ItemsetBuffer();
+    let size = 0, nItems = 0;
+    for (const p of parts) { size += p.size; nItems += p.offsets[p.size]!; }
+    buf.items = new Int32Array(Math.max(1, nItems));
+    buf.offsets = new Int32Array(size + 2);
+    buf.counts = new Int32Array(size + 1);
+    let s = 0, w = 0;
+    for (const p of parts) {
+      buf.items.set(p.items.subarray(0, p.offsets[p.size]!), w);
+      buf.counts.set(p.counts.subarray(0, p.size), s);
+      for (let i = 1; i <= p.size; i++) buf.offsets[s + i] = w + p.offsets[i]!;
+      s += p.size;
+      w += p.offsets[p.size]!;
+    }
+    buf.size = size;
+    buf.nItems = w;
+    return buf;
+  }
+
   /** Length of itemset i. */
   len(i: number): number {
     return this.offsets[i + 1]! - this.offsets[i]!;

@@ -8,7 +8,8 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { DataError, InvalidParameterError, IOError } from '../core/errors.js';
 import { compareItems, resolveMinCount, sortUnique, TransactionDB, type Item } from '../assoc/transactions.js';
 import { checkMaxLen, CountingSink, ItemsetBuffer, type Itemset, type MineOptions, type Prepared } from '../assoc/itemsets.js';
-import { mineFPGrowth } from '../assoc/fpgrowth.js';
+import { mineFPGrowth, mineFPGrowthParallel } from '../assoc/fpgrowth.js';
+import { resolveNJobs } from '../core/pool.js';
 
 /** Options of {@link readTransactions}. */
 export interface ReadTransactionsOptions {
@@ -242,7 +243,22 @@ export interface FileMineOptions extends MineOptions {
 export function fpGrowthFile(path: string, opts: FileMineOptions & { countOnly: true }): { total: number; byLength: number[] };
 export function fpGrowthFile(path: string, opts?: FileMineOptions): Itemset[];
 export function fpGrowthFile(path: string, opts: FileMineOptions = {}): Itemset[] | { total: number; byLength: number[] } {
-  const owner = 'fpGrowthFile';
+  const prep = prepareFile(path, opts, 'fpGrowthFile');
+  if (opts.countOnly) {
+    const sink = new CountingSink();
+    mineFPGrowth(prep, sink);
+    return { total: sink.total, byLength: sink.byLength };
+  }
+  const buf = new ItemsetBuffer(prep.rankToId);
+  mineFPGrowth(prep, buf);
+  return buf.toItemsets(prep.db);
+}
+
+/**
+ * The two passes of {@link fpGrowthFile}: item counts, then the frequent items of each line
+ * recoded to Int32 ranks (ascending) in one flat array.
+ */
+function prepareFile(path: string, opts: FileMineOptions, owner: string): Prepared {
   const maxLen = checkMaxLen(opts.maxLen, owner);
   // pass 1: item counts (a stamp per item drops duplicates inside a line)
   let counts = new Int32Array(1024), stamp = new Int32Array(1024).fill(-1);
@@ -286,12 +302,25 @@ export function fpGrowthFile(path: string, opts: FileMineOptions = {}): Itemset[
   });
   if (t !== nT) throw new IOError(path, 'the file changed between the two passes');
   const prep: Prepared = { db: { labels, nTransactions: nT }, minCount, maxLen, rankToId, rankCount, offsets, ranks: ranks.subarray(0, w) };
-  if (opts.countOnly) {
-    const sink = new CountingSink();
-    mineFPGrowth(prep, sink);
-    return { total: sink.total, byLength: sink.byLength };
-  }
-  const buf = new ItemsetBuffer(rankToId);
-  mineFPGrowth(prep, buf);
-  return buf.toItemsets(prep.db);
+  return prep;
+}
+
+/**
+ * {@link fpGrowthFile} with the mining on `nJobs` threads (see `fpGrowthAsync`): the two streaming
+ * passes run here, then the rank-recoded transactions go to SharedArrayBuffers and the calling
+ * thread and `nJobs - 1` pool workers claim top-level projections from a shared queue. Same result
+ * as `fpGrowthFile`.
+ *
+ * @example
+ * const sets = await fpGrowthFileAsync('../shared/datasets/fimi/T10I4D100K.dat', { minSupport: 0.005, nJobs: 2 }); // 1073 itemsets
+ */
+export async function fpGrowthFileAsync(path: string, opts: FileMineOptions & { nJobs?: number | null; countOnly: true }): Promise<{ total: number; byLength: number[] }>;
+export async function fpGrowthFileAsync(path: string, opts?: FileMineOptions & { nJobs?: number | null }): Promise<Itemset[]>;
+export async function fpGrowthFileAsync(path: string, opts: FileMineOptions & { nJobs?: number | null } = {}): Promise<Itemset[] | { total: number; byLength: number[] }> {
+  const { nJobs, ...rest } = opts ?? {};
+  const owner = 'fpGrowthFileAsync';
+  resolveNJobs(nJobs, owner);
+  const prep = prepareFile(path, rest, owner);
+  if (rest.countOnly) return mineFPGrowthParallel(prep, nJobs, true, owner);
+  return (await mineFPGrowthParallel(prep, nJobs, false, owner)).toItemsets(prep.db);
 }

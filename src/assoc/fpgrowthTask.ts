@@ -1,0 +1,56 @@
+/**
+ * Worker-pool task of the parallel FP-Growth (`fpGrowthAsync`): mines top-level projections,
+ * claimed one by one from a shared queue, over the shared (SharedArrayBuffer-backed)
+ * rank-recoded transactions and their vertical layout, and returns the itemsets as flat typed
+ * arrays (item ids ascending) or, in count mode, only their number per length.
+ */
+import { mineFPGrowth } from './fpgrowth.js';
+import { CountingSink, ItemsetBuffer, type Prepared } from './itemsets.js';
+
+/** Everything a worker needs; the four big arrays are views on SharedArrayBuffers (never copied). */
+export interface FPGrowthJob {
+  minCount: number;
+  maxLen: number;
+  rankToId: Int32Array;
+  rankCount: Int32Array;
+  offsets: Int32Array;
+  ranks: Int32Array;
+  tidStart: Int32Array;
+  tids: Int32Array;
+  /** top-level ranks in claiming order */
+  order: Int32Array;
+  /** shared claim counter (next index into `order`) */
+  claim: Int32Array;
+  countOnly: boolean;
+}
+
+/** Itemsets of one part, as an {@link ItemsetBuffer}'s arrays trimmed to size. */
+export interface FlatItemsets {
+  size: number;
+  items: Int32Array;
+  offsets: Int32Array;
+  counts: Int32Array;
+}
+
+/** What one thread mined. */
+export type MinedPart = FlatItemsets | { total: number; byLength: number[] };
+
+/**
+ * Claim top-level projections from the shared queue until it is empty and mine them (the itemsets
+ * whose least frequent item is a claimed rank).
+ */
+export function mineFPGrowthPart(job: FPGrowthJob): MinedPart {
+  const prep: Prepared = {
+    db: { labels: [], nTransactions: job.offsets.length - 1 },
+    minCount: job.minCount, maxLen: job.maxLen, rankToId: job.rankToId, rankCount: job.rankCount, offsets: job.offsets, ranks: job.ranks,
+  };
+  const vertical = { tidStart: job.tidStart, tids: job.tids };
+  if (job.countOnly) {
+    const sink = new CountingSink();
+    mineFPGrowth(prep, sink, job.order, vertical, job.claim);
+    return { total: sink.total, byLength: sink.byLength };
+  }
+  const buf = new ItemsetBuffer(job.rankToId);
+  mineFPGrowth(prep, buf, job.order, vertical, job.claim);
+  return { size: buf.size, items: buf.items.slice(0, buf.offsets[buf.size]!), offsets: buf.offsets.slice(0, buf.size + 1), counts: buf.counts.slice(0, buf.size) };
+}
