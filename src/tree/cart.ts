@@ -256,6 +256,11 @@ export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, Dec
   getDepth(): number { return this.fitted.tree.maxDepth; }
   getNLeaves(): number { return countLeaves(this.fitted.tree); }
 
+  /** One IF ... THEN value = ... rule per leaf (see treeToRules). */
+  toRules(opts: { featureNames?: string[]; decimals?: number } = {}): Rule[] {
+    return treeToRules({ tree: this.fitted.tree }, opts);
+  }
+
   apply(X: MatrixLike): Int32Array {
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });

@@ -1,10 +1,10 @@
 import type { Label } from '../core/validation.js';
 import { TREE_LEAF, TREE_UNDEFINED, type TreeArrays } from './splitter.js';
 
-/** What the exporters need from a fitted classification tree. */
+/** What the exporters need from a fitted tree (`classes` absent for a regressor). */
 export interface FittedTreeLike {
   readonly tree: TreeArrays;
-  readonly classes: Label[];
+  readonly classes?: Label[];
 }
 
 export interface ExportTextOptions {
@@ -42,6 +42,12 @@ export function exportText(est: FittedTreeLike, opts: ExportTextOptions = {}): s
   let report = '';
   const leaf = (node: number, indent: string) => {
     let val = '';
+    if (!est.classes) {
+      const k = t.value.length / t.nodeCount;
+      val = '[' + Array.from(t.value.subarray(node * k, node * k + k), (v) => fmt(v, decimals)).join(', ') + ']';
+      report += `${indent} value: ${val}\n`;
+      return;
+    }
     if (opts.showWeights) {
       const k = t.nClasses;
       val = '[' + Array.from(t.value.subarray(node * k, node * k + k), (v) => fmt(v, decimals)).join(', ') + ']';
@@ -80,10 +86,11 @@ export interface RuleCondition {
 
 export interface Rule {
   conditions: RuleCondition[];
+  /** predicted class (classifier) or the leaf value of the first output (regressor) */
   prediction: Label;
   /** training samples reaching the leaf */
   samples: number;
-  /** weighted fraction of the predicted class in the leaf */
+  /** weighted fraction of the predicted class in the leaf (1 for a regressor) */
   confidence: number;
   toString(): string;
 }
@@ -96,16 +103,19 @@ export function treeToRules(est: FittedTreeLike, opts: { featureNames?: string[]
   const rules: Rule[] = [];
   const walk = (node: number, conds: RuleCondition[]) => {
     if (t.childrenLeft[node] === TREE_LEAF) {
-      const best = argmaxRow(t, node);
+      const classes = est.classes;
+      const best = classes ? argmaxRow(t, node) : 0;
       let sum = 0;
       for (let c = 0; c < k; c++) sum += t.value[node * k + c]!;
+      const stride = t.value.length / t.nodeCount;
       const rule: Rule = {
         conditions: conds,
-        prediction: est.classes[best]!,
+        prediction: classes ? classes[best]! : t.value[node * stride]!,
         samples: t.nNodeSamples[node]!,
-        confidence: t.value[node * k + best]! / sum,
+        confidence: classes ? t.value[node * k + best]! / sum : 1,
         toString() {
           const lhs = this.conditions.length ? this.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${c.threshold.toFixed(decimals)}`).join(' AND ') : 'TRUE';
+          if (!classes) return `IF ${lhs} THEN value = ${(this.prediction as number).toFixed(decimals)} (samples ${this.samples})`;
           return `IF ${lhs} THEN class = ${String(this.prediction)} (samples ${this.samples}, confidence ${this.confidence.toFixed(2)})`;
         },
       };
@@ -124,4 +134,68 @@ export function treeToRules(est: FittedTreeLike, opts: { featureNames?: string[]
 /** Readable text of all rules, one per line, most supported first. */
 export function rulesToText(rules: Rule[]): string {
   return [...rules].sort((a, b) => b.samples - a.samples).map((r) => r.toString()).join('\n');
+}
+
+/** One node of `treeLayout`: tidy-tree coordinates plus what a report shows. */
+export interface LayoutNode {
+  id: number;
+  parent: number | null;
+  depth: number;
+  /** leaves at 0, 1, 2, ... left to right; a split node centred over its children */
+  x: number;
+  /** = depth */
+  y: number;
+  isLeaf: boolean;
+  feature: number | null;
+  featureName: string | null;
+  threshold: number | null;
+  samples: number;
+  impurity: number;
+  /** predicted class (classifier) or value (regressor) */
+  prediction: Label;
+  label: string;
+}
+
+/** Edge of `treeLayout` (the condition holds on the child's side). */
+export interface LayoutLink {
+  source: number;
+  target: number;
+  condition: string;
+}
+
+/**
+ * A Vega/Vega-Lite friendly layout of the tree: flat `nodes` (with x/y of a tidy tree) and `links`
+ * tables, ready for a `rule` + `text` mark chart or a `tree`-transform-free rendering.
+ */
+export function treeLayout(est: FittedTreeLike, opts: { featureNames?: string[]; decimals?: number } = {}): { nodes: LayoutNode[]; links: LayoutLink[] } {
+  const t = est.tree;
+  const decimals = opts.decimals ?? 2;
+  const stride = t.value.length / t.nodeCount;
+  const nodes: LayoutNode[] = [];
+  const links: LayoutLink[] = [];
+  let nextLeafX = 0;
+  const name = (f: number) => opts.featureNames?.[f] ?? `feature_${f}`;
+  const visit = (node: number, parent: number | null, depth: number): number => {
+    const isLeaf = t.childrenLeft[node] === TREE_LEAF;
+    const prediction: Label = est.classes ? est.classes[argmaxRow(t, node)]! : t.value[node * stride]!;
+    const rec: LayoutNode = {
+      id: node, parent, depth, x: 0, y: depth, isLeaf, feature: isLeaf ? null : t.feature[node]!, featureName: isLeaf ? null : name(t.feature[node]!),
+      threshold: isLeaf ? null : t.threshold[node]!, samples: t.nNodeSamples[node]!, impurity: t.impurity[node]!, prediction,
+      label: isLeaf ? (est.classes ? `class ${String(prediction)}` : `value ${(prediction as number).toFixed(decimals)}`) : `${name(t.feature[node]!)} <= ${t.threshold[node]!.toFixed(decimals)}`,
+    };
+    nodes.push(rec);
+    if (isLeaf) rec.x = nextLeafX++;
+    else {
+      const thr = t.threshold[node]!.toFixed(decimals);
+      const f = name(t.feature[node]!);
+      links.push({ source: node, target: t.childrenLeft[node]!, condition: `${f} <= ${thr}` });
+      const xl = visit(t.childrenLeft[node]!, node, depth + 1);
+      links.push({ source: node, target: t.childrenRight[node]!, condition: `${f} > ${thr}` });
+      const xr = visit(t.childrenRight[node]!, node, depth + 1);
+      rec.x = (xl + xr) / 2;
+    }
+    return rec.x;
+  };
+  visit(0, null, 0);
+  return { nodes, links };
 }

@@ -7,6 +7,7 @@ import { RandomState } from '../../src/core/random.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { trainTestSplit } from '../../src/modelSelection/split.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/tree/cart.js';
+import { exportText, treeLayout } from '../../src/tree/export.js';
 import type { TreeArrays } from '../../src/tree/splitter.js';
 import { checkEstimator } from '../helpers/conformance.js';
 
@@ -53,6 +54,7 @@ describe('DecisionTreeRegressor equals scikit-learn node for node', () => {
       const pred = reg.predict(Xte);
       pred.forEach((v, i) => assert.ok(close(v, c.testPred[i], 1e-12), `pred[${i}]`));
       assert.deepEqual(Array.from(reg.apply(Xte.takeRows(Array.from({ length: 20 }, (_, i) => i)))), c.apply);
+      if (c.text) assert.equal(exportText(reg, { featureNames: loadDataset('diabetes').featureNames }), c.text);
     });
   }
 });
@@ -113,6 +115,17 @@ describe('DecisionTreeRegressor behaviour', () => {
     assert.throws(() => new DecisionTreeRegressor({ criterion: 'poisson' }).fit([[0], [1]], [1, -1]), (e: unknown) => e instanceof DataError && /poisson/.test((e as Error).message));
     const reg = new DecisionTreeRegressor({ maxDepth: 2 }).fit([[0], [1], [2], [3]], [[0, 1], [0, 1], [5, 2], [5, 2]]);
     assert.deepEqual(reg.predictMatrix([[0.2], [2.5]]).toArray(), [[0, 1], [5, 2]]);
+  });
+  it('regression rules and a Vega-friendly layout', () => {
+    const reg = new DecisionTreeRegressor({ maxDepth: 2 }).fit([[0], [1], [2], [3]], [1, 1, 5, 7]);
+    const rules = reg.toRules({ featureNames: ['x'] });
+    assert.equal(rules.length, 3);
+    assert.match(rules[0]!.toString(), /^IF x <= 1\.50 THEN value = 1\.00 \(samples 2\)$/);
+    const { nodes, links } = treeLayout(reg, { featureNames: ['x'] });
+    assert.equal(nodes.length, reg.tree.nodeCount);
+    assert.equal(links.length, reg.tree.nodeCount - 1);
+    assert.deepEqual(nodes.filter((n) => n.isLeaf).map((n) => n.x), [0, 1, 2]);
+    assert.equal(nodes[0]!.label, 'x <= 1.50');
   });
   it('constant y gives a single leaf; hist splitter fits', () => {
     assert.equal(new DecisionTreeRegressor().fit([[1], [2], [3]], [4, 4, 4]).tree.nodeCount, 1);
