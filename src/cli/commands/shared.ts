@@ -99,14 +99,14 @@ export async function loadTable(input: string | undefined, opts: { na?: string[]
   return { table, source: input };
 }
 
-/** Numeric features, optional target, after one-hot encoding categorical features and dropping rows with missing values. */
+/** Numeric features, optional target, after one-hot encoding categorical features and dropping rows with a missing number or target. */
 export interface Features {
   X: Matrix;
   y: (number | string)[] | null;
   featureNames: string[];
   source: string;
   targetName: string | null;
-  /** Rows dropped because a feature or the target was missing. */
+  /** Rows dropped because a numeric feature or the target was missing. */
   droppedRows: number;
   /** Categorical feature columns that were one-hot encoded. */
   oneHot: string[];
@@ -116,7 +116,8 @@ export interface Features {
 /**
  * Features for the model commands. Built-in datasets use their own target unless `--target` names
  * another column; files need `--target` when `requireTarget`. Categorical features are one-hot
- * encoded (`col=value`), dates become epoch ms, rows with a missing value are dropped (and counted).
+ * encoded (`col=value`; a missing category is all zeros), booleans are 0/1, dates epoch ms; rows
+ * with a missing number or a missing target are dropped (and counted in `droppedRows`).
  */
 export async function loadFeatures(input: string | undefined, opts: { target?: string; requireTarget?: boolean; useTarget?: boolean; na?: string[] }): Promise<Features> {
   const t = await loadTable(input, opts);
@@ -136,8 +137,8 @@ export async function loadFeatures(input: string | undefined, opts: { target?: s
   for (const c of cols) {
     if (c.kind === 'categorical') {
       oneHot.push(c.name);
+      // a missing category is the all-zero row (the row is kept)
       c.labels.forEach((lab, k) => { names.push(`${c.name}=${lab}`); arrays.push(Float64Array.from(c.codes, (v) => (v === k ? 1 : 0))); });
-      for (let i = 0; i < n; i++) if (c.codes[i]! < 0) keep[i] = 0;
     } else {
       names.push(c.name);
       arrays.push(c.values);
