@@ -13,6 +13,7 @@ import { KMeans } from '../../src/cluster/kmeans.js';
 import { runCli } from '../../src/cli/program.js';
 import { buildNet } from '../../src/cli/commands/nn.js';
 import { clusterSizes } from '../../src/cli/commands/cluster.js';
+import { loadFeatures } from '../../src/cli/commands/shared.js';
 import { PCA } from '../../src/decomposition/pca.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { readTransactions } from '../../src/io/transactions.js';
@@ -166,6 +167,19 @@ describe('deepmine nn', () => {
     assert.equal(reg.task, 'regression');
     assert.equal(reg.history.loss.length, 2);
     assert.ok(Number.isFinite(reg.r2) && Number.isFinite(reg.mae));
+  });
+});
+
+describe('loadFeatures', () => {
+  it('one-hot categorical features (missing category = zeros), drops rows with a missing number or target', async () => {
+    const p = join(dir, 'f.csv');
+    writeFileSync(p, 'x,c,y\n1,a,p\n2,,q\n,b,p\n4,b,\n5,a,q\n');
+    const f = await loadFeatures(p, { target: 'y' });
+    assert.deepEqual(f.featureNames, ['x', 'c=a', 'c=b']);
+    assert.deepEqual(Array.from(f.X.data), [1, 1, 0, 2, 0, 0, 5, 1, 0]);
+    assert.deepEqual(f.y, ['p', 'q', 'q']);
+    assert.equal(f.droppedRows, 2);
+    assert.deepEqual(f.oneHot, ['c']);
   });
 });
 
