@@ -4,3 +4,4 @@
  */
 export * from './index.js';
 export * from './io/index.js';
+export { runCli, buildProgram } from './cli/program.js';
