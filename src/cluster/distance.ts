@@ -4,7 +4,12 @@
  * Float64Array buffers. Self-contained (no estimator imports) so it can move to a linalg module.
  *
  * All functions take raw buffers plus dimensions: `X` is `n x d` row-major, `C` is `k x d`.
+ *
+ * The Lloyd E+M pass (`assignNearest`, `LloydAssigner`) runs in a WebAssembly SIMD kernel when the
+ * engine supports it (see `lloydWasmBytes`), with a pure TypeScript fallback; both perform the same
+ * floating-point operations in the same order, so labels and center sums are bit-identical.
  */
+import { linalgBackend } from '../linalg/index.js';
 
 /** numpy's pairwise summation (`pairwise_sum` in numpy/core/src/umath/loops_utils.h), for bit-parity with `ndarray.sum()` on a contiguous 1-D array. */
 export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
@@ -174,3 +179,291 @@ export function euclideanDistances(
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// WebAssembly SIMD Lloyd kernel
+
+/*
+ * The module is assembled here, byte by byte, from the instruction list below (no build step, 1.5
+ * KiB). It exports `memory` and
+ *
+ *   assign(xp, n, d, ctp, kp, k, cnp, labp, sump, wsp, wp, mode, distp)
+ *
+ * (byte offsets into memory): for each row i of X (n x d f64 at xp) it writes the nearest center
+ * index to labels (i32 at labp) and, when mode = 1, adds w_i x_i to sums[label] (k x d at sump)
+ * and w_i to wsum[label] (k at wsp; weights at wp). Centers are given transposed in pairs
+ * (`ctp`: for pair p and feature f, the f64x2 [c_2p[f], c_2p+1[f]]; kp = ceil(k / 2) pairs, an odd
+ * k padded with a zero center whose norm is +Infinity), their squared norms at cnp (2 kp f64), and
+ * distp is a 2 x 2kp f64 scratch row.
+ *
+ * Rows go two at a time against four center pairs (8 f64x2 accumulators, 4 center loads and 2
+ * splats per 16 multiply-adds); each lane keeps the scalar kernel's order: s = 0, s += x[f] c[f]
+ * for f = 0..d-1 (separate multiply and add), then -2 s + ||c||^2, argmin with strict `<` (first
+ * index on ties), sums += x * w (x * 1 === x exactly). Hence identical results to `sqDistBlock` +
+ * the TypeScript loop of `assignNearest`.
+ */
+const uleb = (v: number): number[] => {
+  const o: number[] = [];
+  do { let b = v & 0x7f; v >>>= 7; if (v) b |= 0x80; o.push(b); } while (v);
+  return o;
+};
+const sleb = (v: number): number[] => {
+  const o: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && !(b & 0x40)) || (v === -1 && b & 0x40)) { o.push(b); return o; }
+    o.push(b | 0x80);
+  }
+};
+
+/** The kernel module's bytes (see the comment above). */
+export function lloydWasmBytes(): Uint8Array {
+  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+  const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (c) => c.charCodeAt(0))];
+  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+  const PARAMS = ['xp', 'n', 'd', 'ctp', 'kp', 'k', 'cnp', 'labp', 'sump', 'wsp', 'wp', 'mode', 'distp'];
+  const LI32 = ['i', 'i1', 'x0', 'x1', 'g', 'f', 'c0', 'c1', 'c2', 'c3', 'dr', 'j', 'best', 'so', 'xo', 'end', 'k2'];
+  const LF64 = ['bv', 'v', 'wi'];
+  const LV128 = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2'];
+  const at = new Map<string, number>();
+  [...PARAMS, ...LI32, ...LF64, ...LV128].forEach((nm, t) => at.set(nm, t));
+  // instructions
+  const get = (nm: string): number[] => [0x20, ...uleb(at.get(nm)!)];
+  const set = (nm: string): number[] => [0x21, ...uleb(at.get(nm)!)];
+  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
+  const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, LT_S = 0x48, GT_S = 0x4a, GE_S = 0x4e, GE_U = 0x4f, NE = 0x47, SELECT = 0x1b;
+  const F64_ADD = 0xa0, F64_MUL = 0xa2, F64_LT = 0x63;
+  const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
+  const vLoad = (off = 0): number[] => simd(0, 3, ...uleb(off));
+  const vSplatLoad = (): number[] => simd(10, 3, 0);
+  const vStore = (off = 0): number[] => simd(11, 3, ...uleb(off));
+  const V_ZERO = simd(12, ...new Array<number>(16).fill(0));
+  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_MUL = simd(242);
+  const fLoad = (): number[] => [0x2b, 3, 0];
+  const fStore = (): number[] => [0x39, 3, 0];
+  const iStore = (): number[] => [0x36, 2, 0];
+  const block = (...b: (number | number[])[]): number[] => [0x02, 0x40, ...b.flat(), 0x0b];
+  const loop = (...b: (number | number[])[]): number[] => [0x03, 0x40, ...b.flat(), 0x0b];
+  const when = (...b: (number | number[])[]): number[] => [0x04, 0x40, ...b.flat(), 0x0b];
+  const br = (depth: number): number[] => [0x0c, ...uleb(depth)];
+  const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
+  const inc = (nm: string, by: number): number[] => [...get(nm), ...i32(by), ADD, ...set(nm)];
+  /** base + index << shift */
+  const addr = (base: string, index: string, shift: number): number[] => [...get(base), ...get(index), ...i32(shift), SHL, ADD];
+  const macc = (acc: string, xs: string): number[] => [...get(acc), ...get(xs), ...get('cv'), ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
+  const row1 = [...get('k2'), ...i32(3), SHL, ADD];
+  // dist[dr (+ row 1) + off] = acc * -2 + cn[2g + off/8 ..]
+  const storeDist = (acc: string, off: number, second: boolean): number[] => [
+    ...get('dr'), ...(second ? row1 : []), ...get(acc), ...get('m2'), ...F64X2_MUL,
+    ...addr('cnp', 'g', 4), ...vLoad(off), ...F64X2_ADD, ...vStore(off),
+  ];
+  // one rank-1 step for `pairs` center pairs at c0..c3, both rows
+  const fStep = (pairs: number): number[] => [
+    ...get('x0'), ...get('f'), ADD, ...vSplatLoad(), ...set('s0'),
+    ...get('x1'), ...get('f'), ADD, ...vSplatLoad(), ...set('s1'),
+    ...Array.from({ length: pairs }, (_, q) => [...get('c' + q), ...vLoad(), ...set('cv'), ...macc('a' + q, 's0'), ...macc('a' + (q + 4), 's1'), ...inc('c' + q, 16)]).flat(),
+    ...inc('f', 8),
+    ...get('f'), ...get('d'), ...i32(3), SHL, LT_S, ...brIf(0),
+  ];
+  const zero = (names: string[]): number[] => names.flatMap((nm) => [...V_ZERO, ...set(nm)]);
+  // argmin over the k distances at `base`, label store, and the weighted sum update of row `r`
+  const finishRow = (base: number[], r: string, xrow: string): number[] => [
+    ...i32(0), ...set('best'), ...base, ...fLoad(), ...set('bv'), ...i32(1), ...set('j'),
+    ...block(loop(
+      ...get('j'), ...get('k'), GE_S, ...brIf(1),
+      ...base, ...get('j'), ...i32(3), SHL, ADD, ...fLoad(), ...set('v'),
+      ...get('v'), ...get('bv'), F64_LT, ...when(...get('v'), ...set('bv'), ...get('j'), ...set('best')),
+      ...inc('j', 1), ...br(0),
+    )),
+    ...addr('labp', r, 2), ...get('best'), ...iStore(),
+    ...get('mode'),
+    ...when(
+      ...addr('wp', r, 3), ...fLoad(), ...set('wi'),
+      ...addr('wsp', 'best', 3), ...set('so'),
+      ...get('so'), ...get('so'), ...fLoad(), ...get('wi'), F64_ADD, ...fStore(),
+      ...get('sump'), ...get('best'), ...get('d'), MUL, ...i32(3), SHL, ADD, ...set('so'),
+      ...get(xrow), ...set('xo'),
+      ...get('xo'), ...get('d'), ...i32(3), SHL, ADD, ...set('end'),
+      ...block(loop(
+        ...get('xo'), ...get('end'), GE_U, ...brIf(1),
+        ...get('so'), ...get('so'), ...fLoad(), ...get('xo'), ...fLoad(), ...get('wi'), F64_MUL, F64_ADD, ...fStore(),
+        ...inc('so', 8), ...inc('xo', 8), ...br(0),
+      )),
+    ),
+  ];
+  const body: number[] = [
+    ...i32(0), ...set('i'),
+    0x44, ...Array.from(new Uint8Array(Float64Array.of(-2).buffer)), ...F64X2_SPLAT, ...set('m2'),
+    ...get('kp'), ...i32(1), SHL, ...set('k2'),
+    ...block(loop(
+      ...get('i'), ...get('n'), GE_S, ...brIf(1),
+      // second row of the pair: i + 1, or i again for the last row of an odd n
+      ...get('i'), ...i32(1), ADD, ...get('i'), ...get('i'), ...i32(1), ADD, ...get('n'), LT_S, SELECT, ...set('i1'),
+      ...get('xp'), ...get('i'), ...get('d'), MUL, ...i32(3), SHL, ADD, ...set('x0'),
+      ...get('xp'), ...get('i1'), ...get('d'), MUL, ...i32(3), SHL, ADD, ...set('x1'),
+      ...i32(0), ...set('g'), ...get('distp'), ...set('dr'),
+      ...block(loop( // four center pairs at a time
+        ...get('g'), ...i32(4), ADD, ...get('kp'), GT_S, ...brIf(1),
+        ...zero(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']),
+        ...get('ctp'), ...get('g'), ...get('d'), MUL, ...i32(4), SHL, ADD, ...set('c0'),
+        ...get('c0'), ...get('d'), ...i32(4), SHL, ADD, ...set('c1'),
+        ...get('c1'), ...get('d'), ...i32(4), SHL, ADD, ...set('c2'),
+        ...get('c2'), ...get('d'), ...i32(4), SHL, ADD, ...set('c3'),
+        ...i32(0), ...set('f'),
+        ...loop(...fStep(4)),
+        ...[0, 1, 2, 3].flatMap((q) => [...storeDist('a' + q, 16 * q, false), ...storeDist('a' + (q + 4), 16 * q, true)]),
+        ...inc('g', 4), ...inc('dr', 64), ...br(0),
+      )),
+      ...block(loop( // remaining pairs one at a time
+        ...get('g'), ...get('kp'), GE_S, ...brIf(1),
+        ...zero(['a0', 'a4']),
+        ...get('ctp'), ...get('g'), ...get('d'), MUL, ...i32(4), SHL, ADD, ...set('c0'),
+        ...i32(0), ...set('f'),
+        ...loop(...fStep(1)),
+        ...storeDist('a0', 0, false), ...storeDist('a4', 0, true),
+        ...inc('g', 1), ...inc('dr', 16), ...br(0),
+      )),
+      ...finishRow(get('distp'), 'i', 'x0'),
+      ...get('i1'), ...get('i'), NE, ...when(...finishRow([...get('distp'), ...row1], 'i1', 'x1')),
+      ...inc('i', 2), ...br(0),
+    )),
+  ];
+  const locals = [[...uleb(LI32.length), 0x7f], [...uleb(LF64.length), 0x7c], [...uleb(LV128.length), 0x7b]];
+  const fn = [...vec(locals), ...body, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    ...section(1, vec([[0x60, ...vec(PARAMS.map(() => [0x7f])), 0]])), // type: (i32 x 13) -> ()
+    ...section(3, vec([[0]])), // function 0 has type 0
+    ...section(5, vec([[0, 1]])), // one memory, 1 page minimum
+    ...section(7, vec([[...str('assign'), 0, 0], [...str('memory'), 2, 0]])),
+    ...section(10, vec([[...uleb(fn.length), ...fn]])),
+  ]);
+}
+
+interface WasmApi {
+  validate(b: Uint8Array): boolean;
+  Module: new (b: Uint8Array) => object;
+  Instance: new (m: object, i: object) => { exports: unknown };
+}
+interface LloydExports {
+  assign(xp: number, n: number, d: number, ctp: number, kp: number, k: number, cnp: number, labp: number, sump: number, wsp: number, wp: number, mode: number, distp: number): void;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+let lloydModule: object | null | undefined;
+
+/** The compiled kernel module, or null where WebAssembly SIMD is unavailable. */
+function lloydWasmModule(): object | null {
+  if (lloydModule === undefined) {
+    lloydModule = null;
+    const W = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      const bytes = lloydWasmBytes();
+      if (W && W.validate(bytes)) lloydModule = new W.Module(bytes);
+    } catch {
+      lloydModule = null;
+    }
+  }
+  return lloydModule;
+}
+
+/** Largest wasm32 footprint we ask for (bytes); bigger problems use the TypeScript kernel. */
+const WASM_MAX_BYTES = 2 ** 31;
+
+/**
+ * The Lloyd E(+M) pass over a fixed `n x d` data matrix against changing centers: nearest-center
+ * labels and, optionally, per-label weighted sums. Copies X (and the weights) once into the
+ * memory of its own WebAssembly SIMD kernel instance, so each `assign` only moves the k centers in
+ * and the labels and sums out. Falls back to the TypeScript kernel (same results, about 3x slower)
+ * where WebAssembly SIMD is missing or `setLinalgBackend('ts')` is in effect.
+ *
+ * @example
+ * const a = new LloydAssigner(X, n, d, null);
+ * a.assign(C, k, rowNormsSq(C, k, d), labels, sums, wsum); // labels, sums[label] += x, wsum[label] += 1
+ */
+export class LloydAssigner {
+  private readonly exp: LloydExports | null = null;
+  private xp = 0;
+  private wp = 0;
+  private labp = 0;
+  private ctp = 0;
+  private cnp = 0;
+  private sump = 0;
+  private wsp = 0;
+  private distp = 0;
+  private kCap = -1;
+
+  constructor(private readonly X: Float64Array, private readonly n: number, private readonly d: number, private readonly weights: Float64Array | null) {
+    const mod = linalgBackend() === 'wasm' ? lloydWasmModule() : null;
+    if (!mod || n * d * 8 + n * 12 > WASM_MAX_BYTES / 2) return;
+    const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+    const exp = new W.Instance(mod, {}).exports as LloydExports;
+    this.xp = 0;
+    this.wp = align(n * d * 8);
+    this.labp = this.wp + align(n * 8);
+    this.ctp = this.labp + align(n * 4);
+    this.reserve(exp, this.ctp);
+    const f64 = new Float64Array(exp.memory.buffer);
+    f64.set(X.subarray(0, n * d), 0);
+    if (weights) f64.set(weights.subarray(0, n), this.wp / 8);
+    else f64.fill(1, this.wp / 8, this.wp / 8 + n);
+    this.exp = exp;
+  }
+
+  /** True when the WebAssembly kernel is in use. */
+  get wasm(): boolean {
+    return this.exp !== null;
+  }
+
+  private reserve(exp: LloydExports, bytes: number): void {
+    const have = exp.memory.buffer.byteLength;
+    if (have < bytes) exp.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+
+  /**
+   * Labels of all rows against the `k x d` centers `C` (squared norms `cNorms`), written to
+   * `labels`. With `sums` (`k x d`) and `wsum` (`k`), adds `w_i x_i` and `w_i` to the row of its
+   * label (they are not zeroed first).
+   */
+  assign(C: Float64Array, k: number, cNorms: Float64Array, labels: Int32Array, sums: Float64Array | null = null, wsum: Float64Array | null = null): void {
+    const { n, d } = this;
+    const exp = this.exp;
+    if (!exp) {
+      assignNearest(this.X, d, 0, n, C, k, cNorms, labels, sums, sums ? wsum : null, this.weights);
+      return;
+    }
+    const kp = (k + 1) >> 1;
+    if (k !== this.kCap) {
+      this.cnp = this.ctp + align(kp * d * 16);
+      this.sump = this.cnp + align(kp * 16);
+      this.wsp = this.sump + align(k * d * 8);
+      this.distp = this.wsp + align(k * 8);
+      this.reserve(exp, this.distp + kp * 32);
+      this.kCap = k;
+    }
+    const f64 = new Float64Array(exp.memory.buffer);
+    const ct = this.ctp / 8;
+    for (let p = 0; p < kp; p++) {
+      for (let l = 0; l < 2; l++) {
+        const j = 2 * p + l;
+        for (let f = 0; f < d; f++) f64[ct + (p * d + f) * 2 + l] = j < k ? C[j * d + f]! : 0;
+      }
+    }
+    const cn = this.cnp / 8;
+    for (let j = 0; j < 2 * kp; j++) f64[cn + j] = j < k ? cNorms[j]! : Infinity;
+    const mode = sums ? 1 : 0;
+    if (sums) {
+      f64.set(sums.subarray(0, k * d), this.sump / 8);
+      f64.set(wsum!.subarray(0, k), this.wsp / 8);
+    }
+    exp.assign(this.xp, n, d, this.ctp, kp, k, this.cnp, this.labp, this.sump, this.wsp, this.wp, mode, this.distp);
+    labels.set(new Int32Array(exp.memory.buffer, this.labp, n));
+    if (sums) {
+      sums.set(f64.subarray(this.sump / 8, this.sump / 8 + k * d));
+      wsum!.set(f64.subarray(this.wsp / 8, this.wsp / 8 + k));
+    }
+  }
+}
+
+const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;

@@ -4,7 +4,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest, euclideanDistances, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
+import { assignNearest, euclideanDistances, LloydAssigner, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
 
 /** Initial centers: a strategy name or an explicit `nClusters x nFeatures` matrix. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix | readonly (readonly number[])[];
@@ -83,13 +83,15 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     const Xc = new Float64Array(m.data.length);
     for (let i = 0, o = 0; i < n; i++, o += d) for (let f = 0; f < d; f++) Xc[o + f] = m.data[o + f]! - mean[f]!;
     if (initArr) for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) initArr[j * d + f]! -= mean[f]!;
-    const xNorms = rowNormsSq(Xc, n, d);
-    const single = algorithm === 'elkan' && k > 1 ? kmeansSingleElkan : kmeansSingleLloyd;
+    const xNorms = initArr ? null : rowNormsSq(Xc, n, d); // only k-means++ / random seeding reads them
+    const elkan = algorithm === 'elkan' && k > 1;
+    // the Lloyd kernel keeps its own copy of Xc for all runs
+    const assigner = elkan ? null : new LloydAssigner(Xc, n, d, w);
 
     let best: KMeansRun | null = null;
     for (let r = 0; r < nInit; r++) {
-      const centers0 = initArr ? initArr.slice() : initCentroids(Xc, n, d, k, xNorms, init as 'k-means++' | 'random', rng);
-      const run = single(Xc, n, d, w, centers0, k, maxIter, tol);
+      const centers0 = initArr ? initArr.slice() : initCentroids(Xc, n, d, k, xNorms!, init as 'k-means++' | 'random', rng);
+      const run = elkan ? kmeansSingleElkan(Xc, n, d, w, centers0, k, maxIter, tol) : kmeansSingleLloyd(Xc, n, d, w, centers0, k, maxIter, tol, assigner!);
       if (best === null || (run.inertia < best.inertia && !isSameClustering(run.labels, best.labels, k))) best = run;
     }
     const centers = best!.centers;
@@ -324,7 +326,10 @@ export function inertiaOf(X: Float64Array, n: number, d: number, w: Float64Array
 /** @internal nearest-center labels (Lloyd E-step, no update). */
 export function predictLabels(m: Matrix, centers: Matrix): Int32Array {
   const labels = new Int32Array(m.rows);
-  assignNearest(m.data, m.cols, 0, m.rows, centers.data, centers.rows, rowNormsSq(centers.data, centers.rows, centers.cols), labels);
+  const cn = rowNormsSq(centers.data, centers.rows, centers.cols);
+  // the kernel's copy of X pays off from a few thousand rows on
+  if (m.rows * centers.rows >= 1 << 15) new LloydAssigner(m.data, m.rows, m.cols, null).assign(centers.data, centers.rows, cn, labels);
+  else assignNearest(m.data, m.cols, 0, m.rows, centers.data, centers.rows, cn, labels);
   return labels;
 }
 
@@ -396,11 +401,11 @@ function averageAndShift(sums: Float64Array, wsum: Float64Array, centersOld: Flo
 
 function lloydIter(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, wsum: Float64Array, labels: Int32Array, k: number, shift: Float64Array,
+  assigner: LloydAssigner,
 ): number {
   centersNew.fill(0);
   wsum.fill(0);
-  const cn = rowNormsSq(centers, k, d);
-  assignNearest(X, d, 0, n, centers, k, cn, labels, centersNew, wsum, w);
+  assigner.assign(centers, k, rowNormsSq(centers, k, d), labels, centersNew, wsum);
   relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
   return averageAndShift(centersNew, wsum, centers, k, d, shift);
 }
@@ -410,8 +415,14 @@ function equalLabels(a: Int32Array, b: Int32Array): boolean {
   return true;
 }
 
-/** One Lloyd run (`_kmeans_single_lloyd`). X must already be mean-centred like `centersInit`. */
-export function kmeansSingleLloyd(X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number): KMeansRun {
+/**
+ * One Lloyd run (`_kmeans_single_lloyd`). X must already be mean-centred like `centersInit`.
+ * `assigner` (a `LloydAssigner` over the same X and w) lets several runs share one kernel copy of X.
+ */
+export function kmeansSingleLloyd(
+  X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number,
+  assigner: LloydAssigner = new LloydAssigner(X, n, d, w),
+): KMeansRun {
   let centers = centersInit;
   let centersNew: Float64Array = new Float64Array(k * d);
   const labels = new Int32Array(n).fill(-1);
@@ -421,13 +432,13 @@ export function kmeansSingleLloyd(X: Float64Array, n: number, d: number, w: Floa
   let strict = false;
   let i = 0;
   for (; i < maxIter; i++) {
-    const shiftTot = lloydIter(X, n, d, w, centers, centersNew, wsum, labels, k, shift);
+    const shiftTot = lloydIter(X, n, d, w, centers, centersNew, wsum, labels, k, shift, assigner);
     const t = centers; centers = centersNew; centersNew = t;
     if (equalLabels(labels, labelsOld)) { strict = true; break; }
     if (shiftTot <= tol) break;
     labelsOld.set(labels);
   }
-  if (!strict) assignNearest(X, d, 0, n, centers, k, rowNormsSq(centers, k, d), labels);
+  if (!strict) assigner.assign(centers, k, rowNormsSq(centers, k, d), labels);
   return { labels, inertia: inertiaOf(X, n, d, w, centers, labels), centers, nIter: Math.min(i + 1, maxIter) };
 }
 
