@@ -128,7 +128,10 @@ export function verticalLayout(prep: Pick<Prepared, 'offsets' | 'ranks' | 'rankC
  * built (shared by the threads).
  */
 export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null = null, vertical: Vertical | null = null, claim: Int32Array | null = null): void {
-  const { minCount, maxLen, offsets, ranks, rankCount } = prep;
+  const { maxLen, offsets, ranks, rankCount } = prep;
+  let minCount = prep.minCount;
+  // top-k sinks raise the threshold as they fill: re-read it before each projection
+  const dynamic = sink.minCount !== undefined;
   const nF = rankCount.length;
   if (nF === 0) return;
   const { tidStart, tids } = vertical ?? verticalLayout(prep);
@@ -149,6 +152,7 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
     while (c !== -1) { its[q] = tree.item[c]!; cs[q] = tree.count[c]!; q++; c = tree.firstChild[c]!; }
     const rec = (start: number, plen: number) => {
       for (let j = start; j < k; j++) {
+        if (dynamic && cs[j]! < sink.minCount!) break; // counts only fall along the path
         prefix[plen] = its[j]!;
         sink.add(prefix, plen + 1, cs[j]!);
         if (plen + 1 < maxLen) rec(j + 1, plen + 1);
@@ -161,6 +165,7 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
     if (!tree.branched) { if (tree.n > 1) singlePath(tree, depth); return; }
     const d1 = depth + 1;
     for (let r = tree.nItems - 1; r >= 0; r--) {
+      if (dynamic && sink.minCount! > minCount) minCount = sink.minCount!;
       const total = tree.itemCount[r]!;
       if (total < minCount) continue;
       prefix[depth] = r;
@@ -199,6 +204,7 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
   const nTop = only ? only.length : nF;
   for (let q0 = claim ? Atomics.add(claim, 0, 1) : 0; q0 < nTop; q0 = claim ? Atomics.add(claim, 0, 1) : q0 + 1) {
     const r = only ? only[q0]! : nF - 1 - q0;
+    if (dynamic && sink.minCount! > minCount) minCount = sink.minCount!;
     prefix[0] = r;
     sink.add(prefix, 1, rankCount[r]!);
     if (maxLen <= 1 || r === 0) continue;

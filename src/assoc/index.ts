@@ -3,8 +3,9 @@ export { TransactionDB, compareItems, type Item, type TransactionsLike, type Fro
 export { TransactionEncoder, type TransactionEncoderState } from './encoder.js';
 export type { Itemset, MineOptions } from './itemsets.js';
 export { apriori } from './apriori.js';
-export { fpGrowth } from './fpgrowth.js';
+export { fpGrowth, fpGrowthAsync, type ParallelMineOptions } from './fpgrowth.js';
 export { eclat } from './eclat.js';
 export { fpMax, closedItemsets } from './closed.js';
-export { countFrequentItemsets, type CountOptions } from './count.js';
+export { countFrequentItemsets, countFrequentItemsetsAsync, type CountOptions } from './count.js';
+export { topKItemsets, topKRules, type TopKItemsetsOptions, type TopKRulesOptions } from './topk.js';
 export { associationRules, informationGain, AssociationRule, RULE_METRICS, type RuleMetric, type RuleOptions } from './rules.js';

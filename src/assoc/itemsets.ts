@@ -23,6 +23,11 @@ export interface MineOptions extends SupportOptions {
 /** Where miners report itemsets: `ranks[0..len)` in rank space (any order) with their count. */
 export interface Sink {
   add(ranks: Int32Array, len: number, count: number): void;
+  /**
+   * A support threshold the sink raises while it collects (top-k mining); miners that honour it
+   * (FP-Growth) stop exploring below it. Undefined for ordinary sinks.
+   */
+  readonly minCount?: number;
 }
 
 /** What the output needs from a database: labels by id and the support denominator. */
