@@ -106,6 +106,6 @@ describe('topKRules', () => {
     assert.throws(() => topKRules([['a', 'b']], { k: 3, minConfidence: 2 }), InvalidParameterError);
     assert.throws(() => topKRules([['a', 'b']], { k: 3, maxLen: 1 }), InvalidParameterError);
     assert.deepEqual(topKRules([['a'], ['b']], { k: 3 }), []);
-    assert.deepEqual(topKRules([['a', 'b'], ['a']], { k: 5 }).map(String), ['{a} => {b}', '{b} => {a}']);
+    assert.deepEqual(topKRules([['a', 'b'], ['a']], { k: 5 }).map(String), ['{b} => {a}', '{a} => {b}']); // same support: higher confidence first
   });
 });
