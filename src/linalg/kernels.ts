@@ -179,7 +179,7 @@ export function gemmCore(
   c: Float64Array, cOff: number, ldc: number, upper: boolean, triB: boolean,
 ): void {
   if (m <= 0 || n <= 0 || k <= 0 || alpha === 0) return;
-  if (wasmSlot.on && m * n * k >= 32768 && k >= 8) {
+  if (wasmSlot.on) {
     gemmCoreWasm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, upper, triB);
     return;
   }

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { InvalidParameterError } from '../../src/core/errors.js';
+import { RandomState } from '../../src/core/random.js';
+import { gemm, linalgBackend, setLinalgBackend, setLinalgThreads, syrk, wasmAvailable } from '../../src/linalg/index.js';
+import { gemmCore, gemmCoreWasm, gramBlockCore } from '../../src/linalg/kernels.js';
+import { GEMM_WASM_BASE64 } from '../../src/linalg/wasmGemm.generated.js';
+
+/** Run `fn` with the given backend, restoring the previous choice. */
+function withBackend<T>(b: 'ts' | 'wasm', fn: () => T): T {
+  const prev = setLinalgBackend(b);
+  try {
+    return fn();
+  } finally {
+    setLinalgBackend(prev);
+  }
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+describe('WebAssembly SIMD kernel', () => {
+  it('is available on Node 20+ and selected by default', () => {
+    assert.equal(wasmAvailable(), true);
+    assert.equal(linalgBackend(), 'wasm');
+    assert.equal(withBackend('ts', () => linalgBackend()), 'ts');
+    assert.equal(linalgBackend(), 'wasm');
+    assert.throws(() => setLinalgBackend('gpu' as 'ts'), InvalidParameterError);
+  });
+
+  it('the embedded module is the current build of asm/gemm.ts', () => {
+    const bytes = Buffer.from(GEMM_WASM_BASE64, 'base64');
+    assert.deepEqual([...bytes.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);
+    // recompiles asm/gemm.ts and compares with the committed base64 (exit code 1 when stale)
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    assert.doesNotThrow(() => execFileSync(process.execPath, [join(root, 'scripts/build-wasm.mjs'), '--check'], { cwd: root, stdio: 'pipe' }));
+  });
+
+  const rs = new RandomState(7);
+  // shapes cover edge strips (m, n, k not multiples of 4), several KC/NC/MC blocks, all flags
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [9, 9, 9], [33, 34, 35], [130, 131, 260], [129, 1030, 300], [5, 1100, 520]];
+  for (const [m, n, k] of shapes) {
+    it(`gemmCore ${m}x${n}x${k}: bit-identical to the TypeScript kernel for all transposes, upper and triangular-B`, () => {
+      for (const ta of [false, true]) for (const tb of [false, true]) for (const upper of [false, true]) for (const tri of [false, true]) {
+        if (upper && m !== n) continue;
+        if (tri && k !== n) continue;
+        const a = rs.standardNormal(m * k) as Float64Array, b = rs.standardNormal(k * n) as Float64Array;
+        const c0 = rs.standardNormal(m * n) as Float64Array;
+        const ct = c0.slice(), cw = c0.slice();
+        withBackend('ts', () => gemmCore(ta, tb, m, n, k, -1.25, a, 0, ta ? m : k, b, 0, tb ? k : n, ct, 0, n, upper, tri));
+        gemmCoreWasm(ta, tb, m, n, k, -1.25, a, 0, ta ? m : k, b, 0, tb ? k : n, cw, 0, n, upper, tri);
+        assert.ok(sameBits(ct, cw), `trans ${ta}/${tb} upper ${upper} tri ${tri}`);
+      }
+    });
+  }
+
+  it('strided views with offsets: identical bits, outside the view untouched', () => {
+    const big = rs.standardNormal(70 * 90) as Float64Array;
+    const run = () => {
+      const c = new Float64Array(60 * 80).fill(NaN);
+      gemm(false, true, 37, 41, 53, 0.5, big, 90, big, 90, 0, c, 80, { a: 3 * 90 + 2, b: 10 * 90 + 20, c: 2 * 80 + 5 });
+      return c;
+    };
+    const t = withBackend('ts', run), w = withBackend('wasm', run);
+    assert.ok(sameBits(t, w));
+    assert.ok(Number.isNaN(w[0]!) && Number.isNaN(w[2 * 80 + 4]!) && !Number.isNaN(w[2 * 80 + 5]!));
+  });
+
+  it('gram blocks (centering, triangular right factor) are bit-identical', () => {
+    const d = 23, n = 700, x = rs.standardNormal(n * d) as Float64Array, mu = rs.standardNormal(d) as Float64Array;
+    const w = new Float64Array(d * d);
+    for (let i = 0; i < d; i++) for (let j = i; j < d; j++) w[i * d + j] = rs.standardNormal();
+    for (const W of [null, w]) {
+      const gt = new Float64Array(d * d), gw = new Float64Array(d * d);
+      withBackend('ts', () => gramBlockCore(x, 0, 0, n, d, mu, W, gt));
+      withBackend('wasm', () => gramBlockCore(x, 0, 0, n, d, mu, W, gw));
+      assert.ok(sameBits(gt, gw));
+    }
+  });
+
+  it('single-thread, multi-thread, TS and WASM all give the same bits (workers run their own instance)', () => {
+    const m = 300, n = 290, k = 280;
+    const a = rs.standardNormal(m * k) as Float64Array, b = rs.standardNormal(k * n) as Float64Array;
+    const x = rs.standardNormal(6000 * 40) as Float64Array;
+    const outs: Float64Array[] = [], grams: Float64Array[] = [];
+    const prev = setLinalgThreads(1);
+    try {
+      for (const be of ['ts', 'wasm'] as const) for (const t of [1, 2]) {
+        setLinalgThreads(t);
+        withBackend(be, () => {
+          const c = new Float64Array(m * n);
+          gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n);
+          outs.push(c);
+          const g = new Float64Array(1600);
+          syrk(true, 40, 6000, 1, x, 40, 0, g, 40);
+          grams.push(g);
+        });
+      }
+    } finally {
+      setLinalgThreads(prev);
+    }
+    for (const o of outs) assert.ok(sameBits(o, outs[0]!));
+    // syrk splits the depth over threads, so only same-thread-count results are bitwise equal
+    assert.ok(sameBits(grams[0]!, grams[2]!) && sameBits(grams[1]!, grams[3]!));
+  });
+});
