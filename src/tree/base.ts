@@ -144,6 +144,24 @@ export function binFeatures(Xc: Float32Array, n: number, d: number, maxBins: num
   return { bins, binEdges };
 }
 
+/**
+ * Per-feature NaN flags of column-major X, or undefined when X has no NaN. NaN is supported by the
+ * 'best' splitter with gini/entropy/log_loss/squared_error/friedman_mse (as scikit-learn 1.3);
+ * otherwise a DataError naming X.
+ */
+export function nanMaskOf(Xc: Float32Array, n: number, d: number, splitter: string, criterion: string, owner: string): Uint8Array | undefined {
+  let mask: Uint8Array | undefined;
+  for (let f = 0; f < d; f++) {
+    for (let i = f * n, e = i + n; i < e; i++) {
+      if (Xc[i] !== Xc[i]) { (mask ??= new Uint8Array(d))[f] = 1; break; }
+    }
+  }
+  if (mask && (splitter !== 'best' || criterion === 'absolute_error' || criterion === 'poisson')) {
+    throw new DataError('X', "no NaN for this splitter/criterion (missing values need splitter 'best' and criterion gini, entropy, log_loss, squared_error or friedman_mse)", `NaN in column ${mask.indexOf(1)} with splitter '${splitter}', criterion '${criterion}'`, owner);
+  }
+  return mask;
+}
+
 /** Targets in the criterion's form. */
 export type TreeTarget = { kind: 'class'; y: Int32Array; nClasses: Int32Array } | { kind: 'reg'; y: Float64Array; nOutputs: number };
 
@@ -161,7 +179,7 @@ export function fitTree(data: SplitterData, target: TreeTarget, sw: Float64Array
   const tree = buildTree(data, crit, sw, {
     splitter: spec.splitter, maxDepth: spec.maxDepth, minSamplesSplit: spec.minSamplesSplit, minSamplesLeaf: spec.minSamplesLeaf,
     minWeightLeaf: spec.minWeightFractionLeaf * totalW, maxFeatures: spec.maxFeatures, minImpurityDecrease: spec.minImpurityDecrease,
-    maxLeafNodes: spec.maxLeafNodes, seed, presort: target.kind === 'class' && spec.splitter === 'best' && allIntegers(sw),
+    maxLeafNodes: spec.maxLeafNodes, seed, presort: target.kind === 'class' && spec.splitter === 'best' && !data.nanMask && allIntegers(sw),
   });
   return spec.ccpAlpha > 0 ? pruneTree(tree, spec.ccpAlpha) : tree;
 }
@@ -175,10 +193,14 @@ function allIntegers(a: Float64Array): boolean {
 export function applyTree(t: TreeArrays, X: Float64Array, n: number, d: number): Int32Array {
   const { childrenLeft: L, childrenRight: R, feature, threshold } = t;
   const out = new Int32Array(n);
+  const miss = t.missingGoToLeft ?? new Uint8Array(t.nodeCount);
   for (let i = 0; i < n; i++) {
     let node = 0;
     const base = i * d;
-    while (L[node] !== TREE_LEAF) node = Math.fround(X[base + feature[node]!]!) <= threshold[node]! ? L[node]! : R[node]!;
+    while (L[node] !== TREE_LEAF) {
+      const x = X[base + feature[node]!]!;
+      node = x !== x ? (miss[node] ? L[node]! : R[node]!) : Math.fround(x) <= threshold[node]! ? L[node]! : R[node]!;
+    }
     out[i] = node;
   }
   return out;
@@ -188,11 +210,13 @@ export function applyTree(t: TreeArrays, X: Float64Array, n: number, d: number):
 export function decisionPathTree(t: TreeArrays, X: Float64Array, n: number, d: number): number[][] {
   const { childrenLeft: L, childrenRight: R, feature, threshold } = t;
   const out: number[][] = new Array(n);
+  const miss = t.missingGoToLeft ?? new Uint8Array(t.nodeCount);
   for (let i = 0; i < n; i++) {
     const path = [0];
     let node = 0;
     while (L[node] !== TREE_LEAF) {
-      node = Math.fround(X[i * d + feature[node]!]!) <= threshold[node]! ? L[node]! : R[node]!;
+      const x = X[i * d + feature[node]!]!;
+      node = x !== x ? (miss[node] ? L[node]! : R[node]!) : Math.fround(x) <= threshold[node]! ? L[node]! : R[node]!;
       path.push(node);
     }
     out[i] = path;

@@ -6,7 +6,7 @@ import { checkRandomState } from '../core/random.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { accuracyScore } from '../metrics/accuracy.js';
 import {
-  applyTree, binFeatures, checkSampleWeight, commonTreeSchema, computeImportances, countLeaves, decisionPathTree, fitTree, maxFeaturesSpec,
+  applyTree, binFeatures, nanMaskOf, checkSampleWeight, commonTreeSchema, computeImportances, countLeaves, decisionPathTree, fitTree, maxFeaturesSpec,
   RAND_R_MAX, resolveTreeSpec, toColumnMajorF32, type TreeSpec, type TreeTarget,
 } from './base.js';
 import { treeToRules, type Rule } from './export.js';
@@ -36,10 +36,10 @@ export interface PruningPath {
   impurities: Float64Array;
 }
 
-/** Splitter input for X: column-major float32, plus bins for splitter 'hist'. */
-function prepareData(m: Matrix, splitter: string, maxBins: number): SplitterData {
+/** Splitter input for X: column-major float32, NaN flags, plus bins for splitter 'hist'. */
+function prepareData(m: Matrix, splitter: string, maxBins: number, criterion: string, owner: string): SplitterData {
   const Xc = toColumnMajorF32(m);
-  const data: SplitterData = { n: m.rows, d: m.cols, Xc };
+  const data: SplitterData = { n: m.rows, d: m.cols, Xc, nanMask: nanMaskOf(Xc, m.rows, m.cols, splitter, criterion, owner) };
   if (splitter === 'hist') Object.assign(data, binFeatures(Xc, m.rows, m.cols, maxBins));
   return data;
 }
@@ -75,7 +75,7 @@ export function classWeightFactors(classWeight: 'balanced' | Record<string, numb
 export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, DecisionTreeClassifierState> {
   static override readonly kind = 'DecisionTreeClassifier';
   static override readonly schema = classifierSchema;
-  static override readonly capabilities: Capabilities = { type: 'classifier', supervised: true, stochastic: true, allowNaN: false };
+  static override readonly capabilities: Capabilities = { type: 'classifier', supervised: true, stochastic: true, allowNaN: true };
 
   constructor(params: Partial<DecisionTreeClassifierParams> = {}) {
     super(params);
@@ -83,7 +83,7 @@ export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, D
 
   private fitTreeArrays(X: MatrixLike, y: LabelsLike, sampleWeight: ArrayLike<number> | null | undefined, ccpAlpha: number): { classes: Label[]; d: number; tree: TreeArrays } {
     const owner = this.kind;
-    const m = checkArray(X, { owner });
+    const m = checkArray(X, { owner, allowNaN: true });
     const { classes, encoded } = checkLabels(y, m.rows, { owner });
     const n = m.rows, d = m.cols;
     const P = this.params;
@@ -98,7 +98,7 @@ export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, D
     const spec: TreeSpec = { ...resolveTreeSpec(P, P.criterion, n, d, owner), ccpAlpha };
     const seed = checkRandomState(P.randomState, 'randomState', owner).randint(0, RAND_R_MAX);
     const target: TreeTarget = { kind: 'class', y: encoded, nClasses: Int32Array.of(classes.length) };
-    return { classes, d, tree: fitTree(prepareData(m, P.splitter, P.maxBins), target, sw, spec, seed) };
+    return { classes, d, tree: fitTree(prepareData(m, P.splitter, P.maxBins, P.criterion, owner), target, sw, spec, seed) };
   }
 
   fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
@@ -123,14 +123,14 @@ export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, D
   /** Index of the leaf each sample lands in. */
   apply(X: MatrixLike): Int32Array {
     const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
     return applyTree(s.tree, m.data, m.rows, m.cols);
   }
 
   /** Nodes visited by each sample (list of node ids per sample, root first). */
   decisionPath(X: MatrixLike): number[][] {
     const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
     return decisionPathTree(s.tree, m.data, m.rows, m.cols);
   }
 
@@ -217,7 +217,7 @@ export function checkPoissonTarget(y: Float64Array, nOutputs: number, owner: str
 export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, DecisionTreeRegressorState> {
   static override readonly kind = 'DecisionTreeRegressor';
   static override readonly schema = regressorSchema;
-  static override readonly capabilities: Capabilities = { type: 'regressor', supervised: true, stochastic: true, allowNaN: false, multiOutput: true };
+  static override readonly capabilities: Capabilities = { type: 'regressor', supervised: true, stochastic: true, allowNaN: true, multiOutput: true };
 
   constructor(params: Partial<DecisionTreeRegressorParams> = {}) {
     super(params);
@@ -225,7 +225,7 @@ export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, Dec
 
   private fitTreeArrays(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight: ArrayLike<number> | null | undefined, ccpAlpha: number): DecisionTreeRegressorState {
     const owner = this.kind;
-    const m = checkArray(X, { owner });
+    const m = checkArray(X, { owner, allowNaN: true });
     const n = m.rows, d = m.cols;
     const t = checkRegressionTarget(y, n, owner);
     const P = this.params;
@@ -236,7 +236,7 @@ export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, Dec
     if (!(totalW > 0)) throw new DataError('sampleWeight', 'a positive total weight', totalW, owner);
     const spec: TreeSpec = { ...resolveTreeSpec(P, P.criterion, n, d, owner), ccpAlpha };
     const seed = checkRandomState(P.randomState, 'randomState', owner).randint(0, RAND_R_MAX);
-    const tree = fitTree(prepareData(m, P.splitter, P.maxBins), { kind: 'reg', y: t.y, nOutputs: t.nOutputs }, sw, spec, seed);
+    const tree = fitTree(prepareData(m, P.splitter, P.maxBins, P.criterion, owner), { kind: 'reg', y: t.y, nOutputs: t.nOutputs }, sw, spec, seed);
     return { nFeatures: d, nOutputs: t.is2d ? t.nOutputs : 0, tree, featureImportances: computeImportances(tree, d) };
   }
 
@@ -263,13 +263,13 @@ export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, Dec
 
   apply(X: MatrixLike): Int32Array {
     const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
     return applyTree(s.tree, m.data, m.rows, m.cols);
   }
 
   decisionPath(X: MatrixLike): number[][] {
     const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
     return decisionPathTree(s.tree, m.data, m.rows, m.cols);
   }
 

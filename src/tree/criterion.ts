@@ -38,6 +38,10 @@ export interface Criterion {
   weightedNRight: number;
   /** The sample-index array the node range refers to (the presorting splitter swaps it per feature). */
   samples: Int32Array;
+  nMissing: number;
+  missingGoToLeft: boolean;
+  /** samples[end - nMissing:end] have a missing value in the feature being scanned (0 resets). */
+  initMissing(nMissing: number): void;
   /** Start a node: compute totals over samples[start:end], then reset to pos = start. */
   init(samples: Int32Array, start: number, end: number): void;
   reset(): void;
@@ -80,12 +84,21 @@ export class ClassificationCriterion implements Criterion {
     this.sumTotal = new Float64Array(this.nOutputs * mx);
     this.sumLeft = new Float64Array(this.nOutputs * mx);
     this.sumRight = new Float64Array(this.nOutputs * mx);
+    this.sumMissing = new Float64Array(this.nOutputs * mx);
+  }
+
+  private readonly sumMissing: Float64Array;
+  private addRow(sum: Float64Array, i: number, w: number): void {
+    const K = this.nOutputs;
+    for (let k = 0; k < K; k++) sum[k * this.stride + this.y[i * K + k]!]! += w;
   }
 
   init(samples: Int32Array, start: number, end: number): void {
     this.samples = samples;
     this.start = start;
     this.end = end;
+    this.nMissing = 0;
+    this.missingGoToLeft = false;
     const { y, sw, sumTotal, nOutputs: K, stride } = this;
     sumTotal.fill(0);
     let wn = 0;
@@ -102,25 +115,46 @@ export class ClassificationCriterion implements Criterion {
     this.reset();
   }
 
+  /** Missing values (scikit-learn >= 1.3): samples[end - nMissing:end] have NaN in the current feature. */
+  nMissing = 0;
+  missingGoToLeft = false;
+  weightedNMissing = 0;
+
+  initMissing(nMissing: number): void {
+    this.nMissing = nMissing;
+    if (nMissing === 0) return;
+    const sm = this.sumMissing;
+    sm.fill(0);
+    let wm = 0;
+    for (let p = this.end - nMissing; p < this.end; p++) { const i = this.samples[p]!; wm += this.sw[i]!; this.addRow(sm, i, this.sw[i]!); }
+    this.weightedNMissing = wm;
+  }
+
+  /** scikit-learn's `_move_sums_*`: missing into sum1 when putMissingIn1, else everything into sum2. */
+  private moveSums(sum1: Float64Array, sum2: Float64Array, putMissingIn1: boolean): [number, number] {
+    if (this.nMissing !== 0 && putMissingIn1) {
+      sum1.set(this.sumMissing);
+      for (let j = 0; j < sum2.length; j++) sum2[j] = this.sumTotal[j]! - this.sumMissing[j]!;
+      return [this.weightedNMissing, this.weightedNNodeSamples - this.weightedNMissing];
+    }
+    sum1.fill(0);
+    sum2.set(this.sumTotal);
+    return [0, this.weightedNNodeSamples];
+  }
+
   reset(): void {
-    this.sumLeft.fill(0);
-    this.sumRight.set(this.sumTotal);
-    this.weightedNLeft = 0;
-    this.weightedNRight = this.weightedNNodeSamples;
+    [this.weightedNLeft, this.weightedNRight] = this.moveSums(this.sumLeft, this.sumRight, this.missingGoToLeft);
     this.pos = this.start;
   }
 
   reverseReset(): void {
-    this.sumRight.fill(0);
-    this.sumLeft.set(this.sumTotal);
-    this.weightedNRight = 0;
-    this.weightedNLeft = this.weightedNNodeSamples;
+    [this.weightedNRight, this.weightedNLeft] = this.moveSums(this.sumRight, this.sumLeft, !this.missingGoToLeft);
     this.pos = this.end;
   }
 
   update(newPos: number): void {
     const { samples, y, sw, sumLeft, sumRight, sumTotal, nOutputs: K, stride } = this;
-    const pos = this.pos, end = this.end;
+    const pos = this.pos, end = this.end - this.nMissing;
     let wl = this.weightedNLeft;
     if (newPos - pos <= end - newPos) {
       if (K === 1) {
@@ -224,12 +258,21 @@ export class RegressionCriterion implements Criterion {
     this.sumTotal = new Float64Array(nOutputs);
     this.sumLeft = new Float64Array(nOutputs);
     this.sumRight = new Float64Array(nOutputs);
+    this.sumMissing = new Float64Array(nOutputs);
+  }
+
+  private readonly sumMissing: Float64Array;
+  private addRow(sum: Float64Array, i: number, w: number): void {
+    const K = this.nOutputs;
+    for (let k = 0; k < K; k++) sum[k]! += w * this.y[i * K + k]!;
   }
 
   init(samples: Int32Array, start: number, end: number): void {
     this.samples = samples;
     this.start = start;
     this.end = end;
+    this.nMissing = 0;
+    this.missingGoToLeft = false;
     const { y, sw, sumTotal, nOutputs: K } = this;
     sumTotal.fill(0);
     let sq = 0, wn = 0;
@@ -252,25 +295,46 @@ export class RegressionCriterion implements Criterion {
     this.reset();
   }
 
+  /** Missing values (scikit-learn >= 1.3): samples[end - nMissing:end] have NaN in the current feature. */
+  nMissing = 0;
+  missingGoToLeft = false;
+  weightedNMissing = 0;
+
+  initMissing(nMissing: number): void {
+    this.nMissing = nMissing;
+    if (nMissing === 0) return;
+    const sm = this.sumMissing;
+    sm.fill(0);
+    let wm = 0;
+    for (let p = this.end - nMissing; p < this.end; p++) { const i = this.samples[p]!; wm += this.sw[i]!; this.addRow(sm, i, this.sw[i]!); }
+    this.weightedNMissing = wm;
+  }
+
+  /** scikit-learn's `_move_sums_*`: missing into sum1 when putMissingIn1, else everything into sum2. */
+  private moveSums(sum1: Float64Array, sum2: Float64Array, putMissingIn1: boolean): [number, number] {
+    if (this.nMissing !== 0 && putMissingIn1) {
+      sum1.set(this.sumMissing);
+      for (let j = 0; j < sum2.length; j++) sum2[j] = this.sumTotal[j]! - this.sumMissing[j]!;
+      return [this.weightedNMissing, this.weightedNNodeSamples - this.weightedNMissing];
+    }
+    sum1.fill(0);
+    sum2.set(this.sumTotal);
+    return [0, this.weightedNNodeSamples];
+  }
+
   reset(): void {
-    this.sumLeft.fill(0);
-    this.sumRight.set(this.sumTotal);
-    this.weightedNLeft = 0;
-    this.weightedNRight = this.weightedNNodeSamples;
+    [this.weightedNLeft, this.weightedNRight] = this.moveSums(this.sumLeft, this.sumRight, this.missingGoToLeft);
     this.pos = this.start;
   }
 
   reverseReset(): void {
-    this.sumRight.fill(0);
-    this.sumLeft.set(this.sumTotal);
-    this.weightedNRight = 0;
-    this.weightedNLeft = this.weightedNNodeSamples;
+    [this.weightedNRight, this.weightedNLeft] = this.moveSums(this.sumRight, this.sumLeft, !this.missingGoToLeft);
     this.pos = this.end;
   }
 
   update(newPos: number): void {
     const { samples, y, sw, sumLeft, sumRight, sumTotal, nOutputs: K } = this;
-    const pos = this.pos, end = this.end;
+    const pos = this.pos, end = this.end - this.nMissing;
     let wl = this.weightedNLeft;
     if (newPos - pos <= end - newPos) {
       if (K === 1) {
@@ -325,6 +389,12 @@ export class RegressionCriterion implements Criterion {
     for (let p = start; p < pos; p++) {
       const i = samples[p]!; const w = sw[i]!;
       for (let k = 0; k < K; k++) { const yi = y[i * K + k]!; sqLeft += w * yi * yi; }
+    }
+    if (this.missingGoToLeft) {
+      for (let p = this.end - this.nMissing; p < this.end; p++) {
+        const i = samples[p]!; const w = sw[i]!;
+        for (let k = 0; k < K; k++) { const yi = y[i * K + k]!; sqLeft += w * yi * yi; }
+      }
     }
     const sqRight = this.sqSumTotal - sqLeft;
     const wl = this.weightedNLeft, wr = this.weightedNRight;

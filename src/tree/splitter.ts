@@ -61,6 +61,8 @@ export interface TreeArrays {
   nClasses: number;
   /** Number of outputs (1 unless y is 2-D). */
   nOutputs?: number;
+  /** Per node: 1 when samples with NaN in `feature` go left (scikit-learn >= 1.3 semantics). */
+  missingGoToLeft?: Uint8Array;
   maxDepth: number;
 }
 
@@ -97,6 +99,8 @@ export interface SplitterData {
   binEdges?: Float64Array[];
   /** optional per-feature argsort of all n rows (d x n); presort mode filters it instead of sorting */
   order?: Int32Array;
+  /** 1 for features with NaN somewhere in X ('best' splitter only) */
+  nanMask?: Uint8Array;
 }
 
 class TreeBuf {
@@ -110,6 +114,7 @@ class TreeBuf {
   impurity = new Float64Array(64);
   nNodeSamples = new Int32Array(64);
   weightedNNodeSamples = new Float64Array(64);
+  missingGoToLeft = new Uint8Array(64);
   value: Float64Array;
   constructor(readonly stride: number) {
     this.value = new Float64Array(64 * stride);
@@ -120,9 +125,10 @@ class TreeBuf {
     this.childrenLeft = g(this.childrenLeft, cap); this.childrenRight = g(this.childrenRight, cap); this.feature = g(this.feature, cap);
     this.threshold = g(this.threshold, cap); this.impurity = g(this.impurity, cap); this.nNodeSamples = g(this.nNodeSamples, cap);
     this.weightedNNodeSamples = g(this.weightedNNodeSamples, cap); this.value = g(this.value, cap * this.stride);
+    const m = new Uint8Array(cap); m.set(this.missingGoToLeft); this.missingGoToLeft = m;
   }
   /** scikit-learn's `Tree._add_node`. */
-  addNode(parent: number, isLeft: boolean, isLeaf: boolean, feature: number, threshold: number, impurity: number, nSamples: number, wSamples: number): number {
+  addNode(parent: number, isLeft: boolean, isLeaf: boolean, feature: number, threshold: number, impurity: number, nSamples: number, wSamples: number, missingLeft = false): number {
     if (this.nodeCount >= this.cap) this.grow();
     const id = this.nodeCount++;
     this.impurity[id] = impurity;
@@ -135,7 +141,7 @@ class TreeBuf {
       this.childrenLeft[id] = TREE_LEAF; this.childrenRight[id] = TREE_LEAF;
       this.feature[id] = TREE_UNDEFINED; this.threshold[id] = TREE_UNDEFINED;
     } else {
-      this.feature[id] = feature; this.threshold[id] = threshold;
+      this.feature[id] = feature; this.threshold[id] = threshold; this.missingGoToLeft[id] = missingLeft ? 1 : 0;
     }
     return id;
   }
@@ -145,6 +151,7 @@ class TreeBuf {
       nodeCount: c, childrenLeft: this.childrenLeft.slice(0, c), childrenRight: this.childrenRight.slice(0, c), feature: this.feature.slice(0, c),
       threshold: this.threshold.slice(0, c), impurity: this.impurity.slice(0, c), nNodeSamples: this.nNodeSamples.slice(0, c),
       weightedNNodeSamples: this.weightedNNodeSamples.slice(0, c), value: this.value.slice(0, c * this.stride), nClasses, nOutputs, maxDepth: this.maxDepth,
+      missingGoToLeft: this.missingGoToLeft.slice(0, c),
     };
   }
 }
@@ -157,6 +164,8 @@ interface Split {
   improvement: number;
   impurityLeft: number;
   impurityRight: number;
+  nMissing: number;
+  missingGoToLeft: boolean;
 }
 
 /** scikit-learn's Splitter: shared sample/feature buffers and the per-node split search. */
@@ -361,6 +370,95 @@ class Splitter {
     return bestPos;
   }
 
+  /**
+   * BestSplitter scan of a feature that has missing values somewhere (scikit-learn >= 1.3): NaN rows
+   * are moved to the end of the node, the rest sorted and scanned twice (missing to the right, then
+   * to the left), then the split "non-missing left, missing right" (threshold +inf) is tried.
+   * Updates `best` in place (proxy in this.fastProxy); returns true when the feature is constant.
+   */
+  private nanScan(f: number, start: number, end: number, best: Split, bestProxy: number): boolean {
+    const { samples, Xf, crit, o } = this;
+    const X = this.data.Xc, col = f * this.data.n;
+    let nMissing = 0;
+    let i = start, ce = end - 1;
+    while (i <= ce) {
+      const vEnd = X[col + samples[ce]!]!;
+      if (vEnd !== vEnd) { nMissing++; ce--; continue; }
+      const v = X[col + samples[i]!]!;
+      if (v !== v) {
+        const t = samples[i]!; samples[i] = samples[ce]!; samples[ce] = t;
+        nMissing++; ce--;
+      }
+      Xf[i] = X[col + samples[i]!]!;
+      i++;
+    }
+    const endNM = end - nMissing;
+    introsortRange(Xf, samples, start, endNM - start);
+    this.fastProxy = bestProxy;
+    if (endNM === start || Xf[endNM - 1]! <= Math.fround(Xf[start]! + FEATURE_THRESHOLD)) return true;
+    const minLeaf = o.minSamplesLeaf, minW = o.minWeightLeaf;
+    crit.initMissing(nMissing);
+    const nSearches = nMissing ? 2 : 1;
+    for (let sI = 0; sI < nSearches; sI++) {
+      const goLeft = sI === 1;
+      crit.missingGoToLeft = goLeft;
+      crit.reset();
+      let p = start;
+      while (p < endNM) {
+        while (p + 1 < endNM && Xf[p + 1]! <= Math.fround(Xf[p]! + FEATURE_THRESHOLD)) p++;
+        p++;
+        if (p >= endNM) continue;
+        const nLeft = goLeft ? p - start + nMissing : p - start;
+        const nRight = goLeft ? endNM - p : endNM - p + nMissing;
+        if (nLeft < minLeaf || nRight < minLeaf) continue;
+        crit.update(p);
+        if (crit.weightedNLeft < minW || crit.weightedNRight < minW) continue;
+        const proxy = crit.proxyImpurityImprovement();
+        if (proxy > bestProxy) {
+          bestProxy = proxy;
+          let thr = Xf[p - 1]! / 2.0 + Xf[p]! / 2.0;
+          if (thr === Xf[p] || thr === Infinity || thr === -Infinity) thr = Xf[p - 1]!;
+          best.pos = p; best.feature = f; best.threshold = thr; best.nMissing = nMissing;
+          best.missingGoToLeft = nMissing === 0 ? nLeft > nRight : goLeft;
+        }
+      }
+    }
+    if (nMissing) {
+      const nLeft = endNM - start, nRight = nMissing;
+      if (!(nLeft < minLeaf || nRight < minLeaf)) {
+        crit.missingGoToLeft = false;
+        crit.update(endNM);
+        if (!(crit.weightedNLeft < minW || crit.weightedNRight < minW)) {
+          const proxy = crit.proxyImpurityImprovement();
+          if (proxy > bestProxy) {
+            bestProxy = proxy;
+            best.pos = endNM; best.feature = f; best.threshold = Infinity; best.nMissing = nMissing; best.missingGoToLeft = false;
+          }
+        }
+      }
+    }
+    this.fastProxy = bestProxy;
+    return false;
+  }
+
+  /** Partition for the best split when X has NaN: non-missing [start, pos) <= threshold, then the rest, NaN rows last. */
+  private partitionWithMissing(best: Split, start: number, end: number): void {
+    const samples = this.samples, X = this.data.Xc, col = best.feature * this.data.n;
+    let e = end;
+    if (best.nMissing > 0) {
+      let i = start;
+      while (i < e) {
+        const v = X[col + samples[i]!]!;
+        if (v !== v) { e--; const t = samples[i]!; samples[i] = samples[e]!; samples[e] = t; } else i++;
+      }
+    }
+    let p = start, pe = e;
+    while (p < pe) {
+      if (X[col + samples[p]!]! <= best.threshold) p++;
+      else { pe--; const t = samples[p]!; samples[p] = samples[pe]!; samples[pe] = t; }
+    }
+  }
+
   /** Per-feature sample orders (presort mode). */
   private presorted: Int32Array[] | null = null;
   private goLeft: Uint8Array | null = null;
@@ -393,7 +491,7 @@ class Splitter {
     const { samples, features, constantFeatures, Xf, crit, o } = this;
     const d = this.data.d, n = this.data.n;
     const start = crit.start, end = crit.end;
-    const best: Split = { feature: 0, pos: end, threshold: 0, improvement: -Infinity, impurityLeft: Infinity, impurityRight: Infinity };
+    const best: Split = { feature: 0, pos: end, threshold: 0, improvement: -Infinity, impurityLeft: Infinity, impurityRight: Infinity, nMissing: 0, missingGoToLeft: false };
     let bestProxy = -Infinity;
     let nVisited = 0, nFoundConst = 0, nDrawnConst = 0;
     const nKnownConst = nConst[0]!;
@@ -420,6 +518,17 @@ class Splitter {
           const S = this.presorted[f]!;
           for (let q = start; q < end; q++) Xf[q] = X[col + S[q]!]!;
           crit.samples = S;
+        } else if (this.data.nanMask?.[f]) {
+          if (this.nanScan(f, start, end, best, bestProxy)) {
+            // constant (all missing, or equal non-missing values)
+            features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
+            nFoundConst++; nTotalConst++;
+          } else {
+            fI--;
+            features[fJ] = features[fI]!; features[fI] = f;
+            bestProxy = this.fastProxy;
+          }
+          continue;
         } else {
           for (let q = start; q < end; q++) Xf[q] = X[col + samples[q]!]!;
           introsortRange(Xf, samples, start, end - start);
@@ -437,7 +546,7 @@ class Splitter {
             bestProxy = this.fastProxy;
             let thr = Xf[pos - 1]! / 2.0 + Xf[pos]! / 2.0;
             if (thr === Xf[pos] || thr === Infinity || thr === -Infinity) thr = Xf[pos - 1]!;
-            best.pos = pos; best.feature = f; best.threshold = thr;
+            best.pos = pos; best.feature = f; best.threshold = thr; best.nMissing = 0;
           }
           continue;
         }
@@ -455,7 +564,7 @@ class Splitter {
               bestProxy = proxy;
               let thr = Xf[p - 1]! / 2.0 + Xf[p]! / 2.0;
               if (thr === Xf[p] || thr === Infinity || thr === -Infinity) thr = Xf[p - 1]!;
-              best.pos = p; best.feature = f; best.threshold = thr;
+              best.pos = p; best.feature = f; best.threshold = thr; best.nMissing = 0;
             }
           }
         }
@@ -495,7 +604,7 @@ class Splitter {
         const proxy = crit.proxyImpurityImprovement();
         if (proxy > bestProxy) {
           bestProxy = proxy;
-          best.pos = pos; best.feature = f; best.threshold = thr;
+          best.pos = pos; best.feature = f; best.threshold = thr; best.nMissing = 0;
         }
       } else if (this.hist) {
         const r = this.histScan(f, start, end, bestProxy);
@@ -508,7 +617,7 @@ class Splitter {
         features[fJ] = features[fI]!; features[fI] = f;
         if (r) {
           bestProxy = this.fastProxy;
-          best.pos = start + r.nLeft; best.feature = f; best.threshold = this.data.binEdges![f]![r.bin]!;
+          best.pos = start + r.nLeft; best.feature = f; best.threshold = this.data.binEdges![f]![r.bin]!; best.nMissing = 0;
         }
       } else {
         // hist: counting sort of samples[start:end] by bin code
@@ -551,7 +660,7 @@ class Splitter {
             const proxy = crit.proxyImpurityImprovement();
             if (proxy > bestProxy) {
               bestProxy = proxy;
-              best.pos = p; best.feature = f; best.threshold = edges[b]!;
+              best.pos = p; best.feature = f; best.threshold = edges[b]!; best.nMissing = 0;
             }
           }
         }
@@ -566,6 +675,25 @@ class Splitter {
       best.impurityLeft = this.childImp[0]!;
       best.impurityRight = this.childImp[1]!;
       best.improvement = crit.impurityImprovement(impurity, best.impurityLeft, best.impurityRight);
+    } else if (best.pos < end && this.data.nanMask) {
+      this.partitionWithMissing(best, start, end);
+      crit.initMissing(best.nMissing);
+      crit.missingGoToLeft = best.missingGoToLeft;
+      crit.reset();
+      crit.update(best.pos);
+      crit.childrenImpurity(this.childImp);
+      best.impurityLeft = this.childImp[0]!;
+      best.impurityRight = this.childImp[1]!;
+      best.improvement = crit.impurityImprovement(impurity, best.impurityLeft, best.impurityRight);
+      if (best.missingGoToLeft && best.nMissing > 0) {
+        // scikit-learn's shift_missing_values_to_left_if_required
+        for (let q = 0; q < best.nMissing; q++) {
+          const a = best.pos + q, b = end - 1 - q;
+          const t = samples[a]!; samples[a] = samples[b]!; samples[b] = t;
+        }
+        best.pos += best.nMissing;
+      }
+      crit.initMissing(0);
     } else if (best.pos < end) {
       if (mode !== 'random' || currentFeature !== best.feature) {
         let pe = end, p = start;
@@ -594,6 +722,7 @@ class Splitter {
       best.impurityRight = this.childImp[1]!;
       best.improvement = crit.impurityImprovement(impurity, best.impurityLeft, best.impurityRight);
     }
+    if (best.nMissing === 0 && best.pos < end) best.missingGoToLeft = best.pos - start > end - best.pos;
     constantFeatures.set(features.subarray(nKnownConst, nKnownConst + nFoundConst), nKnownConst);
     features.set(constantFeatures.subarray(0, nKnownConst), 0);
     nConst[0] = nTotalConst;
@@ -630,7 +759,7 @@ function depthFirst(sp: Splitter, t: TreeBuf, o: BuildOptions): void {
       split = sp.nodeSplit(impurity, nConst);
       isLeaf = split.pos >= end || split.improvement + EPSILON < o.minImpurityDecrease;
     }
-    const id = t.addNode(r.parent, r.isLeft, isLeaf, split?.feature ?? 0, split?.threshold ?? 0, impurity, nNode, wNode);
+    const id = t.addNode(r.parent, r.isLeft, isLeaf, split?.feature ?? 0, split?.threshold ?? 0, impurity, nNode, wNode, split?.missingGoToLeft ?? false);
     sp.crit.nodeValue(t.value, id * t.stride);
     if (!isLeaf) {
       const s = split!;
@@ -707,7 +836,7 @@ function bestFirst(sp: Splitter, t: TreeBuf, o: BuildOptions): void {
       split = sp.nodeSplit(impurity, nConst);
       isLeaf = split.pos >= end || split.improvement + EPSILON < o.minImpurityDecrease;
     }
-    const id = t.addNode(parent, isLeft, isLeaf, split?.feature ?? 0, split?.threshold ?? 0, impurity, nNode, wNode);
+    const id = t.addNode(parent, isLeft, isLeaf, split?.feature ?? 0, split?.threshold ?? 0, impurity, nNode, wNode, split?.missingGoToLeft ?? false);
     sp.crit.nodeValue(t.value, id * t.stride);
     if (!isLeaf) {
       const s = split!;

@@ -110,6 +110,45 @@ describe('FEATURE_THRESHOLD is a float32 sum, as in scikit-learn', () => {
   });
 });
 
+describe('missing values (NaN) routed as scikit-learn >= 1.3', () => {
+  it('NaN-only class: split "non-missing left, missing right" at +inf', () => {
+    const clf = new DecisionTreeClassifier({ randomState: 0 }).fit([[1], [2], [NaN], [NaN]], [0, 0, 1, 1]);
+    assert.equal(clf.tree.threshold[0], Infinity);
+    assert.deepEqual(clf.predict([[NaN], [1.5], [100]]), [1, 0, 0]);
+  });
+  it('missing values go to the side that lowers impurity', () => {
+    const clf = new DecisionTreeClassifier({ randomState: 0 }).fit([[1], [2], [3], [4], [NaN], [NaN]], [0, 0, 1, 1, 0, 0]);
+    assert.equal(clf.tree.nodeCount, 3);
+    assert.equal(clf.tree.threshold[0], 2.5);
+    assert.equal(clf.tree.missingGoToLeft![0], 1);
+    assert.deepEqual(clf.predict([[NaN], [1], [4]]), [0, 0, 1]);
+    const reg = new DecisionTreeRegressor().fit([[1], [2], [3], [4], [NaN], [NaN]], [0, 0, 10, 10, 10, 10]);
+    assert.equal(reg.tree.missingGoToLeft![0], 0);
+    assert.deepEqual(Array.from(reg.predict([[NaN], [1]])), [10, 0]);
+  });
+  it('NaN at predict time without NaN in training goes to the child with more samples', () => {
+    const clf = new DecisionTreeClassifier({ maxDepth: 1 }).fit([[1], [2], [3], [4], [5]], [0, 0, 1, 1, 1]);
+    assert.deepEqual(clf.predict([[NaN]]), [1]);
+  });
+  it('breast_cancer with 10% of the training values missing still predicts well', () => {
+    const { Xtr, Xte } = data('breast_cancer');
+    const ds = loadDataset('breast_cancer');
+    const [, , ytr, yte] = trainTestSplit(ds.X, Array.from(ds.y as Float64Array), { testSize: 0.25, randomState: 0 });
+    const rs = new RandomState(1);
+    const Xn = Xtr.copy();
+    for (let i = 0; i < Xn.data.length; i++) if (rs.uniform() < 0.1) Xn.data[i] = NaN;
+    const clf = new DecisionTreeClassifier({ randomState: 0, maxDepth: 6 }).fit(Xn, ytr as number[]);
+    assert.ok(clf.score(Xte, yte as number[]) > 0.85);
+    const Xtn = Xte.copy();
+    for (let i = 0; i < Xtn.data.length; i += 7) Xtn.data[i] = NaN;
+    assert.equal(clf.predict(Xtn).length, Xte.rows);
+  });
+  it('other splitters and criteria reject NaN with a DataError naming X', () => {
+    assert.throws(() => new DecisionTreeClassifier({ splitter: 'random' }).fit([[NaN], [1]], [0, 1]), (e: unknown) => e instanceof DataError && /'X'|X/.test((e as Error).message));
+    assert.throws(() => new DecisionTreeRegressor({ criterion: 'absolute_error' }).fit([[NaN], [1]], [0, 1]), DataError);
+  });
+});
+
 describe('DecisionTreeRegressor behaviour', () => {
   it('poisson rejects negative y; multi-output predictMatrix', () => {
     assert.throws(() => new DecisionTreeRegressor({ criterion: 'poisson' }).fit([[0], [1]], [1, -1]), (e: unknown) => e instanceof DataError && /poisson/.test((e as Error).message));
