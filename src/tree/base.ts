@@ -105,7 +105,7 @@ export function toColumnMajorF32(m: Matrix, out?: Float32Array): Float32Array {
  * distinct values when there are few, else midpoints at evenly spaced percentiles.
  * A value x goes to bin b = number of edges < x, so `bin <= b` <=> `x <= edges[b]`.
  */
-export function binFeatures(Xc: Float32Array, n: number, d: number, maxBins: number): { bins: Uint8Array; binEdges: Float64Array[] } {
+export function binFeatures(Xc: Float32Array, n: number, d: number, maxBins: number): { bins: Uint8Array; binsRow: Uint8Array; binEdges: Float64Array[] } {
   const bins = new Uint8Array(n * d);
   const binEdges: Float64Array[] = [];
   // thresholds come from at most SUBSAMPLE rows (evenly strided), as _BinMapper subsamples 2e5 rows
@@ -141,7 +141,9 @@ export function binFeatures(Xc: Float32Array, n: number, d: number, maxBins: num
       bins[base + i] = lo;
     }
   }
-  return { bins, binEdges };
+  const binsRow = new Uint8Array(n * d);
+  for (let f = 0; f < d; f++) for (let i = 0; i < n; i++) binsRow[i * d + f] = bins[f * n + i]!;
+  return { bins, binsRow, binEdges };
 }
 
 /**

@@ -69,6 +69,7 @@ export interface ForestJob {
   d: number;
   Xc: Float32Array;
   bins?: Uint8Array;
+  binsRow?: Uint8Array;
   binEdges?: Float64Array[];
   /** per-feature argsort of all n rows, d x n (classification presort) */
   order?: Int32Array;
@@ -89,7 +90,7 @@ export function bootstrapIndices(seed: number, n: number, nBoot: number): Float6
 
 /** Worker task (also run in-thread): grow the trees of `job.seeds`. */
 export function buildForestChunk(job: ForestJob): TreeArrays[] {
-  const data: SplitterData = { n: job.n, d: job.d, Xc: job.Xc, bins: job.bins, binEdges: job.binEdges, order: job.order };
+  const data: SplitterData = { n: job.n, d: job.d, Xc: job.Xc, bins: job.bins, binsRow: job.binsRow, binEdges: job.binEdges, order: job.order };
   return job.seeds.map((seed) => {
     let sw = job.sw;
     if (job.bootstrap) {
@@ -168,7 +169,7 @@ function prepareForest(P: AnyForestParams, m: Matrix, target: TreeTarget, sw: Fl
   }
   if (shared) {
     Xc = toShared(Xc);
-    job = { ...job, Xc, sw: toShared(sw), order: job.order && toShared(job.order), bins: job.bins && toShared(job.bins),
+    job = { ...job, Xc, sw: toShared(sw), order: job.order && toShared(job.order), bins: job.bins && toShared(job.bins), binsRow: job.binsRow && toShared(job.binsRow),
       target: target.kind === 'class' ? { ...target, y: toShared(target.y) } : { ...target, y: toShared(target.y) } };
   }
   return job;

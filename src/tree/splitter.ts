@@ -99,6 +99,8 @@ export interface SplitterData {
   binEdges?: Float64Array[];
   /** optional per-feature argsort of all n rows (d x n); presort mode filters it instead of sorting */
   order?: Int32Array;
+  /** hist only: bin codes row-major (n x d), for the one-pass histogram build */
+  binsRow?: Uint8Array;
   /** 1 for features with NaN somewhere in X ('best' splitter only) */
   nanMask?: Uint8Array;
 }
@@ -224,49 +226,86 @@ class Splitter {
     if (o.splitter === 'hist' && crit instanceof ClassificationCriterion && crit.nOutputs === 1) {
       const k = crit.stride;
       this.fast = { y: crit.y, sw, k, entropy: crit.entropy, cl: new Float64Array(k) };
-      this.hist = { H: new Float64Array(256 * k), W: new Float64Array(256), N: new Int32Array(256) };
+      this.hist = { H: new Float64Array(256 * d * k), W: new Float64Array(256 * d), N: new Int32Array(256 * d), seen: new Int32Array(256 * d), nSeen: new Int32Array(d) };
     }
   }
 
-  /** hist + single-output classification: per-bin weighted class counts, weights and sample counts. */
-  private hist: { H: Float64Array; W: Float64Array; N: Int32Array } | null = null;
-  private readonly seenBins = new Int32Array(256);
-
   /**
-   * Histogram split search over one feature (classification): one pass over the node's samples
-   * fills per-bin class counts, then the candidate thresholds (bin edges) are scanned in ascending
-   * order with the same proxy and tie rule as the exact search. Returns the best bin or -1.
+   * hist + single-output classification: per-feature, per-bin weighted class counts (H), weights (W)
+   * and sample counts (N), feature f at offset f * 256 bins; `seen` lists the non-empty bins.
    */
-  private histScan(f: number, start: number, end: number, bestProxy: number): { bin: number; nLeft: number } | null | 'constant' {
-    const { y, sw, k, entropy, cl } = this.fast!;
-    const { H, W, N } = this.hist!;
-    const samples = this.samples, n = this.data.n, bins = this.data.bins!, col = f * n;
-    const seen = this.seenBins;
-    let nSeen = 0, mn = 255, mx = 0;
+  private hist: { H: Float64Array; W: Float64Array; N: Int32Array; seen: Int32Array; nSeen: Int32Array } | null = null;
+
+  /** Fill the histograms of the features fs over samples[start:end] in one pass over the rows (row-major bins). */
+  private histBuildAll(fs: Int32Array, start: number, end: number): void {
+    const { y, sw, k } = this.fast!;
+    const { H, W, N, seen, nSeen } = this.hist!;
+    const rb = this.data.binsRow!, d = this.data.d, samples = this.samples;
+    const nf = fs.length;
+    for (let t = 0; t < nf; t++) nSeen[fs[t]!] = 0;
     for (let q = start; q < end; q++) {
       const s = samples[q]!;
-      const b = bins[col + s]!;
-      const w = sw[s]!;
-      H[b * k + y[s]!]! += w;
-      W[b]! += w;
-      if (N[b]!++ === 0) {
-        seen[nSeen++] = b;
-        if (b < mn) mn = b;
-        if (b > mx) mx = b;
+      const c = y[s]!, w = sw[s]!, base = s * d;
+      for (let t = 0; t < nf; t++) {
+        const f = fs[t]!;
+        const hb = (f << 8) + rb[base + f]!;
+        H[hb * k + c]! += w;
+        W[hb]! += w;
+        if (N[hb]!++ === 0) seen[(f << 8) + nSeen[f]!++] = hb & 255;
       }
     }
-    if (mn === mx) {
-      for (let c = 0; c < k; c++) H[mn * k + c] = 0;
-      W[mn] = 0; N[mn] = 0;
-      return 'constant';
+  }
+
+  /** Fill one feature's histogram (column-major bins). */
+  private histBuildOne(f: number, start: number, end: number): void {
+    const { y, sw, k } = this.fast!;
+    const { H, W, N, seen, nSeen } = this.hist!;
+    const samples = this.samples, bins = this.data.bins!, col = f * this.data.n, off = f << 8;
+    let ns = 0;
+    for (let q = start; q < end; q++) {
+      const s = samples[q]!;
+      const hb = off + bins[col + s]!;
+      const w = sw[s]!;
+      H[hb * k + y[s]!]! += w;
+      W[hb]! += w;
+      if (N[hb]!++ === 0) seen[off + ns++] = hb - off;
     }
+    nSeen[f] = ns;
+  }
+
+  /** Zero feature f's histogram (only its non-empty bins). */
+  private histClear(f: number): void {
+    const { k } = this.fast!;
+    const { H, W, N, seen, nSeen } = this.hist!;
+    const off = f << 8;
+    for (let t = 0, m = nSeen[f]!; t < m; t++) {
+      const hb = off + seen[off + t]!;
+      for (let c = 0; c < k; c++) H[hb * k + c] = 0;
+      W[hb] = 0; N[hb] = 0;
+    }
+    nSeen[f] = 0;
+  }
+
+  /**
+   * Histogram split search over one feature (classification): the candidate thresholds (bin edges)
+   * are scanned in ascending order with the same proxy and tie rule as the exact search. Returns the
+   * best bin (or null), or 'constant'. Clears the feature's histogram.
+   */
+  private histScan(f: number, start: number, end: number, bestProxy: number, built: boolean): { bin: number; nLeft: number } | null | 'constant' {
+    if (!built) this.histBuildOne(f, start, end);
+    const { k, entropy, cl } = this.fast!;
+    const { H, W, N, seen, nSeen } = this.hist!;
+    const off = f << 8, ns = nSeen[f]!;
+    if (ns <= 1) { this.histClear(f); return 'constant'; }
+    let mn = 255, mx = 0;
+    for (let t = 0; t < ns; t++) { const b = seen[off + t]!; if (b < mn) mn = b; if (b > mx) mx = b; }
     // few distinct bins (small nodes): visit just those, in ascending order; else scan the range
-    const sparse = nSeen * 8 < mx - mn;
+    const sparse = ns * 8 < mx - mn;
     if (sparse) {
-      for (let a = 1; a < nSeen; a++) {
+      for (let a = off + 1; a < off + ns; a++) {
         const v = seen[a]!;
         let j = a - 1;
-        while (j >= 0 && seen[j]! > v) { seen[j + 1] = seen[j]!; j--; }
+        while (j >= off && seen[j]! > v) { seen[j + 1] = seen[j]!; j--; }
         seen[j + 1] = v;
       }
     }
@@ -276,14 +315,15 @@ class Splitter {
     cl.fill(0);
     let wl = 0, nl = 0;
     let best: { bin: number; nLeft: number } | null = null;
-    const last = sparse ? nSeen - 1 : mx - mn;
+    const last = sparse ? ns - 1 : mx - mn;
     for (let t = 0; t < last; t++) {
-      const b = sparse ? seen[t]! : mn + t;
-      const cnt = N[b]!;
+      const b = sparse ? seen[off + t]! : mn + t;
+      const hb = off + b;
+      const cnt = N[hb]!;
       if (cnt === 0) continue;
       nl += cnt;
-      wl += W[b]!;
-      for (let c = 0; c < k; c++) cl[c]! += H[b * k + c]!;
+      wl += W[hb]!;
+      for (let c = 0; c < k; c++) cl[c]! += H[hb * k + c]!;
       if (nl < minLeaf || nNode - nl < minLeaf) continue;
       const wr = wn - wl;
       if (wl < minW || wr < minW) continue;
@@ -304,14 +344,11 @@ class Splitter {
       const proxy = -wr * ir - wl * il;
       if (proxy > bestProxy) { bestProxy = proxy; best = { bin: b, nLeft: nl }; }
     }
-    for (let t = 0; t < nSeen; t++) {
-      const b = seen[t]!;
-      for (let c = 0; c < k; c++) H[b * k + c] = 0;
-      W[b] = 0; N[b] = 0;
-    }
+    this.histClear(f);
     this.fastProxy = bestProxy;
     return best;
   }
+
 
   /** Presorted single-output classification: the inlined scan below replaces criterion calls. */
   private fast: { y: Int32Array; sw: Float64Array; k: number; entropy: boolean; cl: Float64Array } | null = null;
@@ -500,6 +537,9 @@ class Splitter {
     const minLeaf = o.minSamplesLeaf, minW = o.minWeightLeaf;
     const mode = o.splitter;
     let currentFeature = -1;
+    // hist: when every remaining feature will be visited, fill all histograms in one pass over the rows
+    const batch = this.hist !== null && this.data.binsRow !== undefined && o.maxFeatures >= d - nKnownConst;
+    if (batch) this.histBuildAll(features.subarray(nKnownConst, d), start, end);
     while (fI > nTotalConst && (nVisited < o.maxFeatures || nVisited <= nFoundConst + nDrawnConst)) {
       nVisited++;
       let fJ = randInt(nDrawnConst, fI - nFoundConst, this.rand);
@@ -607,7 +647,7 @@ class Splitter {
           best.pos = pos; best.feature = f; best.threshold = thr; best.nMissing = 0;
         }
       } else if (this.hist) {
-        const r = this.histScan(f, start, end, bestProxy);
+        const r = this.histScan(f, start, end, bestProxy, batch);
         if (r === 'constant') {
           features[fJ] = features[nTotalConst]!; features[nTotalConst] = f;
           nFoundConst++; nTotalConst++;
