@@ -21,7 +21,7 @@ export const commonTreeSchema = {
   minWeightFractionLeaf: p.num(0, { min: 0, max: 0.5 }),
   maxLeafNodes: p.nullable(p.int(2, { min: 2 }), null),
   minImpurityDecrease: p.num(0, { min: 0 }),
-  ccpAlpha: p.num(0, { min: 0 }, ),
+  ccpAlpha: p.num(0, { min: 0, doc: 'Complexity parameter of minimal cost-complexity pruning (0: no pruning).' }),
   maxBins: p.int(255, { min: 2, max: 255, doc: "Bins per feature for splitter 'hist'." }),
   randomState: p.randomState(),
 };

@@ -166,6 +166,10 @@ export interface LayoutLink {
 /**
  * A Vega/Vega-Lite friendly layout of the tree: flat `nodes` (with x/y of a tidy tree) and `links`
  * tables, ready for a `rule` + `text` mark chart or a `tree`-transform-free rendering.
+ *
+ * @example
+ * const { nodes, links } = treeLayout(new DecisionTreeClassifier({ maxDepth: 3 }).fit(X, y), { featureNames });
+ * // Vega-Lite: { data: { values: nodes }, mark: 'text', encoding: { x: { field: 'x' }, y: { field: 'y' }, text: { field: 'label' } } }
  */
 export function treeLayout(est: FittedTreeLike, opts: { featureNames?: string[]; decimals?: number } = {}): { nodes: LayoutNode[]; links: LayoutLink[] } {
   const t = est.tree;

@@ -1,5 +1,5 @@
 export {
-  DecisionTreeClassifier, DecisionTreeRegressor, computeImportances, r2Score,
+  DecisionTreeClassifier, DecisionTreeRegressor, computeImportances,
   type DecisionTreeClassifierParams, type DecisionTreeClassifierState, type DecisionTreeRegressorParams, type DecisionTreeRegressorState, type PruningPath,
 } from './cart.js';
 export { exportText, treeToRules, rulesToText, treeLayout, type Rule, type RuleCondition, type ExportTextOptions, type FittedTreeLike, type LayoutNode, type LayoutLink } from './export.js';
