@@ -9,7 +9,7 @@
  * engine supports it (see `lloydWasmBytes`), with a pure TypeScript fallback; both perform the same
  * floating-point operations in the same order, so labels and center sums are bit-identical.
  */
-import { linalgBackend } from '../linalg/index.js';
+import { linalgBackend } from '../linalg/wasm.js';
 
 /** numpy's pairwise summation (`pairwise_sum` in numpy/core/src/umath/loops_utils.h), for bit-parity with `ndarray.sum()` on a contiguous 1-D array. */
 export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
@@ -192,12 +192,12 @@ export function euclideanDistances(
  * (byte offsets into memory): for each row i of X (n x d f64 at xp) it writes the nearest center
  * index to labels (i32 at labp) and, when mode = 1, adds w_i x_i to sums[label] (k x d at sump)
  * and w_i to wsum[label] (k at wsp; weights at wp). Centers are given transposed in pairs
- * (`ctp`: for pair p and feature f, the f64x2 [c_2p[f], c_2p+1[f]]; kp = ceil(k / 2) pairs, an odd
- * k padded with a zero center whose norm is +Infinity), their squared norms at cnp (2 kp f64), and
+ * (`ctp`: f64x2 [c_2p[f], c_2p+1[f]] for pair p and feature f, as `packCenters` lays them out;
+ * kp = ceil(k / 2) pairs, an odd k padded with a zero center whose norm is +Infinity), their squared norms at cnp (2 kp f64), and
  * distp is a 2 x 2kp f64 scratch row.
  *
  * Rows go two at a time against four center pairs (8 f64x2 accumulators, 4 center loads and 2
- * splats per 16 multiply-adds); each lane keeps the scalar kernel's order: s = 0, s += x[f] c[f]
+ * splats per 16 multiply-adds; see `packCenters` for the layout); each lane keeps the scalar kernel's order: s = 0, s += x[f] c[f]
  * for f = 0..d-1 (separate multiply and add), then -2 s + ||c||^2, argmin with strict `<` (first
  * index on ties), sums += x * w (x * 1 === x exactly). Hence identical results to `sqDistBlock` +
  * the TypeScript loop of `assignNearest`.
@@ -223,16 +223,16 @@ export function lloydWasmBytes(): Uint8Array {
   const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (c) => c.charCodeAt(0))];
   const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
   const PARAMS = ['xp', 'n', 'd', 'ctp', 'kp', 'k', 'cnp', 'labp', 'sump', 'wsp', 'wp', 'mode', 'distp'];
-  const LI32 = ['i', 'i1', 'x0', 'x1', 'g', 'f', 'c0', 'c1', 'c2', 'c3', 'dr', 'j', 'best', 'so', 'xo', 'end', 'k2'];
+  const LI32 = ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'dr', 'j', 'best', 'lt', 'so', 'xo', 'end', 'k2'];
   const LF64 = ['bv', 'v', 'wi'];
-  const LV128 = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2'];
+  const LV128 = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'wv'];
   const at = new Map<string, number>();
   [...PARAMS, ...LI32, ...LF64, ...LV128].forEach((nm, t) => at.set(nm, t));
   // instructions
   const get = (nm: string): number[] => [0x20, ...uleb(at.get(nm)!)];
   const set = (nm: string): number[] => [0x21, ...uleb(at.get(nm)!)];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, LT_S = 0x48, GT_S = 0x4a, GE_S = 0x4e, GE_U = 0x4f, NE = 0x47, SELECT = 0x1b;
+  const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, LT_S = 0x48, LT_U = 0x49, GT_S = 0x4a, GT_U = 0x4b, GE_S = 0x4e, NE = 0x47, SELECT = 0x1b;
   const F64_ADD = 0xa0, F64_MUL = 0xa2, F64_LT = 0x63;
   const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
   const vLoad = (off = 0): number[] => simd(0, 3, ...uleb(off));
@@ -258,69 +258,72 @@ export function lloydWasmBytes(): Uint8Array {
     ...get('dr'), ...(second ? row1 : []), ...get(acc), ...get('m2'), ...F64X2_MUL,
     ...addr('cnp', 'g', 4), ...vLoad(off), ...F64X2_ADD, ...vStore(off),
   ];
-  // one rank-1 step for `pairs` center pairs at c0..c3, both rows
-  const fStep = (pairs: number): number[] => [
-    ...get('x0'), ...get('f'), ADD, ...vSplatLoad(), ...set('s0'),
-    ...get('x1'), ...get('f'), ADD, ...vSplatLoad(), ...set('s1'),
-    ...Array.from({ length: pairs }, (_, q) => [...get('c' + q), ...vLoad(), ...set('cv'), ...macc('a' + q, 's0'), ...macc('a' + (q + 4), 's1'), ...inc('c' + q, 16)]).flat(),
-    ...inc('f', 8),
-    ...get('f'), ...get('d'), ...i32(3), SHL, LT_S, ...brIf(0),
+  // the depth loop for `pairs` center pairs interleaved per feature at c, both rows
+  const depthLoop = (pairs: number): number[] => [
+    ...get('x0'), ...set('xf0'), ...get('x1'), ...set('xf1'), ...get('x0'), ...get('d8'), ADD, ...set('xe'),
+    ...loop(
+      ...get('xf0'), ...vSplatLoad(), ...set('s0'),
+      ...get('xf1'), ...vSplatLoad(), ...set('s1'),
+      ...Array.from({ length: pairs }, (_, q) => [...get('c'), ...vLoad(16 * q), ...set('cv'), ...macc('a' + q, 's0'), ...macc('a' + (q + 4), 's1')]).flat(),
+      ...inc('c', 16 * pairs), ...inc('xf0', 8), ...inc('xf1', 8),
+      ...get('xf0'), ...get('xe'), LT_U, ...brIf(0),
+    ),
   ];
   const zero = (names: string[]): number[] => names.flatMap((nm) => [...V_ZERO, ...set(nm)]);
-  // argmin over the k distances at `base`, label store, and the weighted sum update of row `r`
+  // argmin (first index on ties, branch-free) over the k distances at `base`, label store, and
+  // the weighted sum update of row `r` (f64x2 over feature pairs, then the odd feature)
   const finishRow = (base: number[], r: string, xrow: string): number[] => [
     ...i32(0), ...set('best'), ...base, ...fLoad(), ...set('bv'), ...i32(1), ...set('j'),
     ...block(loop(
       ...get('j'), ...get('k'), GE_S, ...brIf(1),
       ...base, ...get('j'), ...i32(3), SHL, ADD, ...fLoad(), ...set('v'),
-      ...get('v'), ...get('bv'), F64_LT, ...when(...get('v'), ...set('bv'), ...get('j'), ...set('best')),
+      ...get('v'), ...get('bv'), F64_LT, ...set('lt'),
+      ...get('j'), ...get('best'), ...get('lt'), SELECT, ...set('best'),
+      ...get('v'), ...get('bv'), ...get('lt'), SELECT, ...set('bv'),
       ...inc('j', 1), ...br(0),
     )),
     ...addr('labp', r, 2), ...get('best'), ...iStore(),
     ...get('mode'),
     ...when(
       ...addr('wp', r, 3), ...fLoad(), ...set('wi'),
+      ...get('wi'), ...F64X2_SPLAT, ...set('wv'),
       ...addr('wsp', 'best', 3), ...set('so'),
       ...get('so'), ...get('so'), ...fLoad(), ...get('wi'), F64_ADD, ...fStore(),
-      ...get('sump'), ...get('best'), ...get('d'), MUL, ...i32(3), SHL, ADD, ...set('so'),
+      ...get('sump'), ...get('best'), ...get('d8'), MUL, ADD, ...set('so'),
       ...get(xrow), ...set('xo'),
-      ...get('xo'), ...get('d'), ...i32(3), SHL, ADD, ...set('end'),
+      ...get(xrow), ...get('d8'), ADD, ...set('end'),
       ...block(loop(
-        ...get('xo'), ...get('end'), GE_U, ...brIf(1),
-        ...get('so'), ...get('so'), ...fLoad(), ...get('xo'), ...fLoad(), ...get('wi'), F64_MUL, F64_ADD, ...fStore(),
-        ...inc('so', 8), ...inc('xo', 8), ...br(0),
+        ...get('xo'), ...i32(16), ADD, ...get('end'), GT_U, ...brIf(1),
+        ...get('so'), ...get('so'), ...vLoad(), ...get('xo'), ...vLoad(), ...get('wv'), ...F64X2_MUL, ...F64X2_ADD, ...vStore(),
+        ...inc('so', 16), ...inc('xo', 16), ...br(0),
       )),
+      ...get('xo'), ...get('end'), LT_U,
+      ...when(...get('so'), ...get('so'), ...fLoad(), ...get('xo'), ...fLoad(), ...get('wi'), F64_MUL, F64_ADD, ...fStore()),
     ),
   ];
   const body: number[] = [
     ...i32(0), ...set('i'),
     0x44, ...Array.from(new Uint8Array(Float64Array.of(-2).buffer)), ...F64X2_SPLAT, ...set('m2'),
     ...get('kp'), ...i32(1), SHL, ...set('k2'),
+    ...get('d'), ...i32(3), SHL, ...set('d8'),
     ...block(loop(
       ...get('i'), ...get('n'), GE_S, ...brIf(1),
       // second row of the pair: i + 1, or i again for the last row of an odd n
       ...get('i'), ...i32(1), ADD, ...get('i'), ...get('i'), ...i32(1), ADD, ...get('n'), LT_S, SELECT, ...set('i1'),
-      ...get('xp'), ...get('i'), ...get('d'), MUL, ...i32(3), SHL, ADD, ...set('x0'),
-      ...get('xp'), ...get('i1'), ...get('d'), MUL, ...i32(3), SHL, ADD, ...set('x1'),
-      ...i32(0), ...set('g'), ...get('distp'), ...set('dr'),
-      ...block(loop( // four center pairs at a time
+      ...get('xp'), ...get('i'), ...get('d8'), MUL, ADD, ...set('x0'),
+      ...get('xp'), ...get('i1'), ...get('d8'), MUL, ADD, ...set('x1'),
+      ...i32(0), ...set('g'), ...get('distp'), ...set('dr'), ...get('ctp'), ...set('c'),
+      ...block(loop( // four center pairs at a time (their features interleaved: 64 bytes per feature)
         ...get('g'), ...i32(4), ADD, ...get('kp'), GT_S, ...brIf(1),
         ...zero(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']),
-        ...get('ctp'), ...get('g'), ...get('d'), MUL, ...i32(4), SHL, ADD, ...set('c0'),
-        ...get('c0'), ...get('d'), ...i32(4), SHL, ADD, ...set('c1'),
-        ...get('c1'), ...get('d'), ...i32(4), SHL, ADD, ...set('c2'),
-        ...get('c2'), ...get('d'), ...i32(4), SHL, ADD, ...set('c3'),
-        ...i32(0), ...set('f'),
-        ...loop(...fStep(4)),
+        ...depthLoop(4),
         ...[0, 1, 2, 3].flatMap((q) => [...storeDist('a' + q, 16 * q, false), ...storeDist('a' + (q + 4), 16 * q, true)]),
         ...inc('g', 4), ...inc('dr', 64), ...br(0),
       )),
       ...block(loop( // remaining pairs one at a time
         ...get('g'), ...get('kp'), GE_S, ...brIf(1),
         ...zero(['a0', 'a4']),
-        ...get('ctp'), ...get('g'), ...get('d'), MUL, ...i32(4), SHL, ADD, ...set('c0'),
-        ...i32(0), ...set('f'),
-        ...loop(...fStep(1)),
+        ...depthLoop(1),
         ...storeDist('a0', 0, false), ...storeDist('a4', 0, true),
         ...inc('g', 1), ...inc('dr', 16), ...br(0),
       )),
@@ -369,45 +372,54 @@ function lloydWasmModule(): object | null {
 }
 
 /** Largest wasm32 footprint we ask for (bytes); bigger problems use the TypeScript kernel. */
-const WASM_MAX_BYTES = 2 ** 31;
+const WASM_MAX_BYTES = 2 ** 30;
 
 /**
- * The Lloyd E(+M) pass over a fixed `n x d` data matrix against changing centers: nearest-center
- * labels and, optionally, per-label weighted sums. Copies X (and the weights) once into the
- * memory of its own WebAssembly SIMD kernel instance, so each `assign` only moves the k centers in
- * and the labels and sums out. Falls back to the TypeScript kernel (same results, about 3x slower)
- * where WebAssembly SIMD is missing or `setLinalgBackend('ts')` is in effect.
+ * The Lloyd E(+M) pass over a fixed `n x d` data matrix against changing `k x d` centers:
+ * nearest-center labels and, optionally, per-label weighted sums. The data lives in `X`, which the
+ * caller fills once: with WebAssembly SIMD available it is a view of the kernel's own memory (no
+ * copy per pass, and none at all when the caller writes its data there directly), so each `assign`
+ * only moves the centers in and the labels and sums out. Falls back to the TypeScript kernel (same
+ * results, about 3x slower) where WebAssembly SIMD is missing, under `setLinalgBackend('ts')`, or
+ * past 1 GiB of data.
  *
  * @example
- * const a = new LloydAssigner(X, n, d, null);
- * a.assign(C, k, rowNormsSq(C, k, d), labels, sums, wsum); // labels, sums[label] += x, wsum[label] += 1
+ * const a = new LloydAssigner(n, d, k, null);
+ * a.X.set(data);                                         // n x d, row-major
+ * a.assign(C, rowNormsSq(C, k, d), labels, sums, wsum);  // labels; sums[label] += x; wsum[label] += 1
  */
 export class LloydAssigner {
+  /** The `n x d` data (fill before `assign`; it stays valid for the life of the assigner). */
+  readonly X: Float64Array;
   private readonly exp: LloydExports | null = null;
-  private xp = 0;
-  private wp = 0;
-  private labp = 0;
-  private ctp = 0;
-  private cnp = 0;
-  private sump = 0;
-  private wsp = 0;
-  private distp = 0;
-  private kCap = -1;
+  private readonly weights: Float64Array | null;
+  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, dist: 0 };
 
-  constructor(private readonly X: Float64Array, private readonly n: number, private readonly d: number, private readonly weights: Float64Array | null) {
-    const mod = linalgBackend() === 'wasm' ? lloydWasmModule() : null;
-    if (!mod || n * d * 8 + n * 12 > WASM_MAX_BYTES / 2) return;
+  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null) {
+    this.weights = weights;
+    const kp = (k + 1) >> 1;
+    const at = this.at;
+    at.w = align(n * d * 8);
+    at.lab = at.w + align(n * 8);
+    at.ct = at.lab + align(n * 4);
+    at.cn = at.ct + align(kp * d * 16);
+    at.sum = at.cn + align(kp * 16);
+    at.ws = at.sum + align(k * d * 8);
+    at.dist = at.ws + align(k * 8);
+    const total = at.dist + kp * 32;
+    const mod = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES ? lloydWasmModule() : null;
+    if (!mod) {
+      this.X = new Float64Array(n * d);
+      return;
+    }
     const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const exp = new W.Instance(mod, {}).exports as LloydExports;
-    this.xp = 0;
-    this.wp = align(n * d * 8);
-    this.labp = this.wp + align(n * 8);
-    this.ctp = this.labp + align(n * 4);
-    this.reserve(exp, this.ctp);
-    const f64 = new Float64Array(exp.memory.buffer);
-    f64.set(X.subarray(0, n * d), 0);
-    if (weights) f64.set(weights.subarray(0, n), this.wp / 8);
-    else f64.fill(1, this.wp / 8, this.wp / 8 + n);
+    // all the memory at once: a later grow would detach X
+    exp.memory.grow(Math.ceil(Math.max(0, total - exp.memory.buffer.byteLength) / 65536));
+    this.X = new Float64Array(exp.memory.buffer, 0, n * d);
+    const w = new Float64Array(exp.memory.buffer, at.w, n);
+    if (weights) w.set(weights.subarray(0, n));
+    else w.fill(1);
     this.exp = exp;
   }
 
@@ -416,52 +428,52 @@ export class LloydAssigner {
     return this.exp !== null;
   }
 
-  private reserve(exp: LloydExports, bytes: number): void {
-    const have = exp.memory.buffer.byteLength;
-    if (have < bytes) exp.memory.grow(Math.ceil((bytes - have) / 65536));
-  }
-
   /**
-   * Labels of all rows against the `k x d` centers `C` (squared norms `cNorms`), written to
-   * `labels`. With `sums` (`k x d`) and `wsum` (`k`), adds `w_i x_i` and `w_i` to the row of its
+   * Labels of all rows against the centers `C` (squared norms `cNorms`), written to `labels`.
+   * With `sums` (`k x d`) and `wsum` (`k`), also adds `w_i x_i` and `w_i` to the row of the
    * label (they are not zeroed first).
    */
-  assign(C: Float64Array, k: number, cNorms: Float64Array, labels: Int32Array, sums: Float64Array | null = null, wsum: Float64Array | null = null): void {
-    const { n, d } = this;
+  assign(C: Float64Array, cNorms: Float64Array, labels: Int32Array, sums: Float64Array | null = null, wsum: Float64Array | null = null): void {
+    const { n, d, k } = this;
     const exp = this.exp;
     if (!exp) {
       assignNearest(this.X, d, 0, n, C, k, cNorms, labels, sums, sums ? wsum : null, this.weights);
       return;
     }
+    const at = this.at;
     const kp = (k + 1) >> 1;
-    if (k !== this.kCap) {
-      this.cnp = this.ctp + align(kp * d * 16);
-      this.sump = this.cnp + align(kp * 16);
-      this.wsp = this.sump + align(k * d * 8);
-      this.distp = this.wsp + align(k * 8);
-      this.reserve(exp, this.distp + kp * 32);
-      this.kCap = k;
-    }
     const f64 = new Float64Array(exp.memory.buffer);
-    const ct = this.ctp / 8;
-    for (let p = 0; p < kp; p++) {
-      for (let l = 0; l < 2; l++) {
-        const j = 2 * p + l;
-        for (let f = 0; f < d; f++) f64[ct + (p * d + f) * 2 + l] = j < k ? C[j * d + f]! : 0;
-      }
-    }
-    const cn = this.cnp / 8;
+    packCenters(C, k, d, f64, at.ct / 8);
+    const cn = at.cn / 8;
     for (let j = 0; j < 2 * kp; j++) f64[cn + j] = j < k ? cNorms[j]! : Infinity;
-    const mode = sums ? 1 : 0;
     if (sums) {
-      f64.set(sums.subarray(0, k * d), this.sump / 8);
-      f64.set(wsum!.subarray(0, k), this.wsp / 8);
+      f64.set(sums.subarray(0, k * d), at.sum / 8);
+      f64.set(wsum!.subarray(0, k), at.ws / 8);
     }
-    exp.assign(this.xp, n, d, this.ctp, kp, k, this.cnp, this.labp, this.sump, this.wsp, this.wp, mode, this.distp);
-    labels.set(new Int32Array(exp.memory.buffer, this.labp, n));
+    exp.assign(at.x, n, d, at.ct, kp, k, at.cn, at.lab, at.sum, at.ws, at.w, sums ? 1 : 0, at.dist);
+    labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
     if (sums) {
-      sums.set(f64.subarray(this.sump / 8, this.sump / 8 + k * d));
-      wsum!.set(f64.subarray(this.wsp / 8, this.wsp / 8 + k));
+      sums.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
+      wsum!.set(f64.subarray(at.ws / 8, at.ws / 8 + k));
+    }
+  }
+}
+
+/**
+ * Centers for the kernel: pairs (2p, 2p+1) as f64x2 per feature, an odd k padded with zeros; the
+ * pairs of each full group of four are interleaved feature by feature (64 bytes per feature), the
+ * remaining pairs are stored one after the other (16 bytes per feature).
+ */
+function packCenters(C: Float64Array, k: number, d: number, out: Float64Array, o: number): void {
+  const kp = (k + 1) >> 1;
+  const kp4 = kp - (kp % 4);
+  for (let p = 0; p < kp; p++) {
+    for (let l = 0; l < 2; l++) {
+      const j = 2 * p + l;
+      for (let f = 0; f < d; f++) {
+        const at = p < kp4 ? (p - (p % 4)) * d * 2 + (f * 4 + (p % 4)) * 2 + l : p * d * 2 + f * 2 + l;
+        out[o + at] = j < k ? C[j * d + f]! : 0;
+      }
     }
   }
 }

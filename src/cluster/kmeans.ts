@@ -76,17 +76,15 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     const init = this.params.init;
     const initArr = typeof init === 'string' ? null : checkInitMatrix(init, k, d, owner);
     const nInit = resolveNInit(this.params.nInit, init, 10);
-    const tol = tolerance(m.data, n, d, this.params.tol);
-
-    // subtract the mean for more accurate distances (scikit-learn does this in fit)
+    const elkan = algorithm === 'elkan' && k > 1;
+    // The Lloyd kernel owns the mean-centred copy of X (scikit-learn centres X in fit for accurate
+    // distances); centring also yields the variances of the tolerance in the same pass.
+    const assigner = elkan ? null : new LloydAssigner(n, d, k, w);
+    const Xc = assigner ? assigner.X : new Float64Array(n * d);
     const mean = columnMeans(m.data, n, d);
-    const Xc = new Float64Array(m.data.length);
-    for (let i = 0, o = 0; i < n; i++, o += d) for (let f = 0; f < d; f++) Xc[o + f] = m.data[o + f]! - mean[f]!;
+    const tol = centerInto(m.data, n, d, mean, Xc, this.params.tol);
     if (initArr) for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) initArr[j * d + f]! -= mean[f]!;
     const xNorms = initArr ? null : rowNormsSq(Xc, n, d); // only k-means++ / random seeding reads them
-    const elkan = algorithm === 'elkan' && k > 1;
-    // the Lloyd kernel keeps its own copy of Xc for all runs
-    const assigner = elkan ? null : new LloydAssigner(Xc, n, d, w);
 
     let best: KMeansRun | null = null;
     for (let r = 0; r < nInit; r++) {
@@ -211,6 +209,22 @@ export function tolerance(X: Float64Array, n: number, d: number, tol: number): n
   return (s / d) * tol;
 }
 
+/** `Xc = X - mean` (row by row) and `tolerance(X, n, d, tol)` from the same differences. */
+function centerInto(X: Float64Array, n: number, d: number, mean: Float64Array, Xc: Float64Array, tol: number): number {
+  const v = new Float64Array(d);
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    for (let f = 0; f < d; f++) {
+      const t = X[o + f]! - mean[f]!;
+      Xc[o + f] = t;
+      v[f]! += t * t;
+    }
+  }
+  if (tol === 0) return 0;
+  let s = 0;
+  for (let f = 0; f < d; f++) s += v[f]! / n;
+  return (s / d) * tol;
+}
+
 /** @internal column means, summed row by row as numpy's `mean(axis=0)`. */
 export function columnMeans(X: Float64Array, n: number, d: number): Float64Array {
   const s = new Float64Array(d);
@@ -328,7 +342,11 @@ export function predictLabels(m: Matrix, centers: Matrix): Int32Array {
   const labels = new Int32Array(m.rows);
   const cn = rowNormsSq(centers.data, centers.rows, centers.cols);
   // the kernel's copy of X pays off from a few thousand rows on
-  if (m.rows * centers.rows >= 1 << 15) new LloydAssigner(m.data, m.rows, m.cols, null).assign(centers.data, centers.rows, cn, labels);
+  if (m.rows * centers.rows >= 1 << 15) {
+    const a = new LloydAssigner(m.rows, m.cols, centers.rows, null);
+    a.X.set(m.data.subarray(0, m.rows * m.cols));
+    a.assign(centers.data, cn, labels);
+  }
   else assignNearest(m.data, m.cols, 0, m.rows, centers.data, centers.rows, cn, labels);
   return labels;
 }
@@ -405,7 +423,7 @@ function lloydIter(
 ): number {
   centersNew.fill(0);
   wsum.fill(0);
-  assigner.assign(centers, k, rowNormsSq(centers, k, d), labels, centersNew, wsum);
+  assigner.assign(centers, rowNormsSq(centers, k, d), labels, centersNew, wsum);
   relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
   return averageAndShift(centersNew, wsum, centers, k, d, shift);
 }
@@ -421,8 +439,12 @@ function equalLabels(a: Int32Array, b: Int32Array): boolean {
  */
 export function kmeansSingleLloyd(
   X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number,
-  assigner: LloydAssigner = new LloydAssigner(X, n, d, w),
+  assigner?: LloydAssigner,
 ): KMeansRun {
+  if (!assigner) {
+    assigner = new LloydAssigner(n, d, k, w);
+    assigner.X.set(X.subarray(0, n * d));
+  }
   let centers = centersInit;
   let centersNew: Float64Array = new Float64Array(k * d);
   const labels = new Int32Array(n).fill(-1);
@@ -438,7 +460,7 @@ export function kmeansSingleLloyd(
     if (shiftTot <= tol) break;
     labelsOld.set(labels);
   }
-  if (!strict) assigner.assign(centers, k, rowNormsSq(centers, k, d), labels);
+  if (!strict) assigner.assign(centers, rowNormsSq(centers, k, d), labels);
   return { labels, inertia: inertiaOf(X, n, d, w, centers, labels), centers, nIter: Math.min(i + 1, maxIter) };
 }
 
