@@ -64,3 +64,145 @@ export function macro(kb: i32, mb: i32, nb: i32, ap: usize, bp: usize, cb: usize
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Unblocked LU (partial pivoting) and Householder QR for tall, narrow row-major matrices (the
+// power iterations of the randomized range finder). Same operations in the same order as the
+// TypeScript loops of `src/linalg/factor.ts`, vectorised only across the columns of a row
+// (element-wise, so bit-identical); `hypot` is imported from JavaScript's Math.hypot for the same
+// reason.
+
+@external("env", "hypot")
+declare function jsHypot(a: f64, b: f64): f64;
+
+/** dst[c] -= f * src[c], c < len. */
+// @ts-ignore: decorator
+@inline
+function subScaled(dst: usize, src: usize, f: f64, len: i32): void {
+  const fv = f64x2.splat(f);
+  let c = 0;
+  for (; c + 1 < len; c += 2) {
+    const o = <usize>c << 3;
+    v128.store(dst + o, f64x2.sub(v128.load(dst + o), f64x2.mul(fv, v128.load(src + o))));
+  }
+  if (c < len) {
+    const o = <usize>c << 3;
+    store<f64>(dst + o, load<f64>(dst + o) - f * load<f64>(src + o));
+  }
+}
+
+/** dst[c] += f * src[c], c < len. */
+// @ts-ignore: decorator
+@inline
+function addScaled(dst: usize, src: usize, f: f64, len: i32): void {
+  const fv = f64x2.splat(f);
+  let c = 0;
+  for (; c + 1 < len; c += 2) {
+    const o = <usize>c << 3;
+    v128.store(dst + o, f64x2.add(v128.load(dst + o), f64x2.mul(fv, v128.load(src + o))));
+  }
+  if (c < len) {
+    const o = <usize>c << 3;
+    store<f64>(dst + o, load<f64>(dst + o) + f * load<f64>(src + o));
+  }
+}
+
+/**
+ * In-place LU with partial pivoting of the m x n row-major matrix at `w` (LAPACK getf2 order: the
+ * first row with the largest |value| is swapped up). `perm` (m int32) receives the row permutation.
+ */
+export function lu(w: usize, m: i32, n: i32, perm: usize): void {
+  const k = m < n ? m : n;
+  const rowBytes = <usize>n << 3;
+  for (let i = 0; i < m; i++) store<i32>(perm + (<usize>i << 2), i);
+  for (let j = 0; j < k; j++) {
+    const cj = <usize>j << 3;
+    let p = j;
+    let best = abs<f64>(load<f64>(w + <usize>j * rowBytes + cj));
+    for (let i = j + 1; i < m; i++) {
+      const v = abs<f64>(load<f64>(w + <usize>i * rowBytes + cj));
+      if (v > best) { best = v; p = i; }
+    }
+    const rj = w + <usize>j * rowBytes;
+    if (p != j) {
+      const rp = w + <usize>p * rowBytes;
+      for (let c = 0; c < n; c++) {
+        const o = <usize>c << 3;
+        const t = load<f64>(rj + o); store<f64>(rj + o, load<f64>(rp + o)); store<f64>(rp + o, t);
+      }
+      const pj = perm + (<usize>j << 2), pp = perm + (<usize>p << 2);
+      const t = load<i32>(pj); store<i32>(pj, load<i32>(pp)); store<i32>(pp, t);
+    }
+    const piv = load<f64>(rj + cj);
+    if (piv != 0) {
+      const inv = 1 / piv;
+      const tail = n - j - 1;
+      for (let i = j + 1; i < m; i++) {
+        const o = w + <usize>i * rowBytes;
+        const l = load<f64>(o + cj) * inv;
+        store<f64>(o + cj, l);
+        if (l != 0) subScaled(o + cj + 8, rj + cj + 8, l, tail);
+      }
+    }
+  }
+}
+
+/**
+ * In-place Householder QR of the m x n row-major matrix at `w` (LAPACK geqr2 conventions), then
+ * the thin Q (m x k, k = min(m, n), row-major at `q`, zero-filled by the caller). On return the
+ * upper triangle of w holds R and the part below the diagonal the reflector vectors (their first
+ * entry 1 implied); taus (k doubles) the reflector scales (0: column skipped). `tmp` needs n doubles.
+ */
+export function qr(w: usize, m: i32, n: i32, q: usize, taus: usize, tmp: usize): void {
+  const k = m < n ? m : n;
+  const rowBytes = <usize>n << 3;
+  for (let j = 0; j < k; j++) {
+    const cj = <usize>j << 3;
+    let xnorm2 = 0.0;
+    for (let i = j + 1; i < m; i++) { const v = load<f64>(w + <usize>i * rowBytes + cj); xnorm2 += v * v; }
+    const rj = w + <usize>j * rowBytes;
+    const alpha = load<f64>(rj + cj);
+    if (xnorm2 == 0) { store<f64>(taus + cj, 0); continue; }
+    const norm = jsHypot(alpha, Math.sqrt(xnorm2));
+    const beta = alpha >= 0 ? -norm : norm;
+    const tau = (beta - alpha) / beta;
+    const scale = 1 / (alpha - beta);
+    store<f64>(taus + cj, tau);
+    for (let i = j + 1; i < m; i++) { const a = w + <usize>i * rowBytes + cj; store<f64>(a, load<f64>(a) * scale); }
+    const tail = n - j - 1;
+    for (let c = j + 1; c < n; c++) store<f64>(tmp + (<usize>c << 3), 0);
+    for (let i = j; i < m; i++) {
+      const o = w + <usize>i * rowBytes;
+      const vi = i == j ? 1.0 : load<f64>(o + cj);
+      if (vi == 0) continue;
+      addScaled(tmp + cj + 8, o + cj + 8, vi, tail);
+    }
+    for (let i = j; i < m; i++) {
+      const o = w + <usize>i * rowBytes;
+      const f = tau * (i == j ? 1.0 : load<f64>(o + cj));
+      if (f == 0) continue;
+      subScaled(o + cj + 8, tmp + cj + 8, f, tail);
+    }
+    store<f64>(rj + cj, beta);
+  }
+  // Q = H_0 ... H_{k-1} I[:, :k], applied backwards
+  const qRow = <usize>k << 3;
+  for (let i = 0; i < k; i++) store<f64>(q + <usize>i * qRow + (<usize>i << 3), 1);
+  for (let j = k - 1; j >= 0; j--) {
+    const cj = <usize>j << 3;
+    const tau = load<f64>(taus + cj);
+    if (tau == 0) continue;
+    const len = k - j;
+    for (let c = j; c < k; c++) store<f64>(tmp + (<usize>c << 3), 0);
+    for (let i = j; i < m; i++) {
+      const vi = i == j ? 1.0 : load<f64>(w + <usize>i * rowBytes + cj);
+      if (vi == 0) continue;
+      addScaled(tmp + cj, q + <usize>i * qRow + cj, vi, len);
+    }
+    for (let i = j; i < m; i++) {
+      const f = tau * (i == j ? 1.0 : load<f64>(w + <usize>i * rowBytes + cj));
+      if (f == 0) continue;
+      subScaled(q + <usize>i * qRow + cj, tmp + cj, f, len);
+    }
+  }
+}

@@ -6,6 +6,11 @@
 import { DataError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
+import { wasmReserve, wasmSlot } from './kernels.js';
+import './wasm.js'; // installs the WebAssembly kernels (wasmSlot) when available
+
+/** Elements above which `luInPlace` / `qrInPlace` run in WebAssembly (bit-identical, faster). */
+const WASM_FACTOR_MIN = 2048;
 
 const EPS = 2.220446049250313e-16;
 
@@ -37,27 +42,16 @@ export function lu(A: MatrixLike, opts: { permuteL?: boolean } = {}): LUResult {
 export function luInPlace(a: Matrix, permuteL: boolean): LUResult {
   const m = a.rows, n = a.cols, k = Math.min(m, n);
   const w = a.data;
-  const perm = new Int32Array(m);
-  for (let i = 0; i < m; i++) perm[i] = i;
-  for (let j = 0; j < k; j++) {
-    let p = j, best = Math.abs(w[j * n + j]!);
-    for (let i = j + 1; i < m; i++) {
-      const v = Math.abs(w[i * n + j]!);
-      if (v > best) { best = v; p = i; }
-    }
-    if (p !== j) {
-      for (let c = 0; c < n; c++) { const t = w[j * n + c]!; w[j * n + c] = w[p * n + c]!; w[p * n + c] = t; }
-      const t = perm[j]!; perm[j] = perm[p]!; perm[p] = t;
-    }
-    const piv = w[j * n + j]!;
-    if (piv !== 0) {
-      const inv = 1 / piv;
-      for (let i = j + 1; i < m; i++) {
-        const o = i * n;
-        const l = (w[o + j]! *= inv);
-        if (l !== 0) for (let c = j + 1; c < n; c++) w[o + c]! -= l * w[j * n + c]!;
-      }
-    }
+  let perm = new Int32Array(m);
+  if (wasmSlot.on && m * n >= WASM_FACTOR_MIN) {
+    // the same loops compiled to WebAssembly (asm/gemm.ts `lu`): copy in, factor, copy back
+    const mem = wasmReserve(m * n * 8 + m * 4);
+    mem.set(w.subarray(0, m * n));
+    wasmSlot.exp!.lu(0, m, n, m * n * 8);
+    w.set(wasmSlot.f64.subarray(0, m * n));
+    perm = new Int32Array(wasmSlot.f64.buffer, m * n * 8, m).slice();
+  } else {
+    luLoops(w, m, n, k, perm);
   }
   const L = Matrix.zeros(m, k), U = Matrix.zeros(k, n);
   for (let i = 0; i < m; i++) {
@@ -67,6 +61,46 @@ export function luInPlace(a: Matrix, permuteL: boolean): LUResult {
   }
   for (let i = 0; i < k; i++) for (let j = i; j < n; j++) U.data[i * n + j] = w[i * n + j]!;
   return { L, U, perm };
+}
+
+/** The unblocked LU loops on row-major w (the TypeScript twin of asm/gemm.ts `lu`). */
+function luLoops(w: Float64Array, m: number, n: number, k: number, perm: Int32Array): void {
+  for (let i = 0; i < m; i++) perm[i] = i;
+  // One pass over the rows per column: the elimination of column j also finds the pivot of
+  // column j + 1 (same operations and order as the textbook loops, so bit-identical results).
+  let p = -1;
+  for (let j = 0; j < k; j++) {
+    if (p < 0) {
+      p = j;
+      let best = Math.abs(w[j * n + j]!);
+      for (let i = j + 1; i < m; i++) {
+        const v = Math.abs(w[i * n + j]!);
+        if (v > best) { best = v; p = i; }
+      }
+    }
+    if (p !== j) {
+      for (let c = 0; c < n; c++) { const t = w[j * n + c]!; w[j * n + c] = w[p * n + c]!; w[p * n + c] = t; }
+      const t = perm[j]!; perm[j] = perm[p]!; perm[p] = t;
+    }
+    const piv = w[j * n + j]!;
+    const next = j + 1;
+    p = -1;
+    if (piv !== 0) {
+      const inv = 1 / piv;
+      const rj = j * n;
+      const track = next < k;
+      let best = 0;
+      for (let i = j + 1; i < m; i++) {
+        const o = i * n;
+        const l = (w[o + j]! *= inv);
+        if (l !== 0) for (let c = j + 1; c < n; c++) w[o + c]! -= l * w[rj + c]!;
+        if (track) {
+          const v = Math.abs(w[o + next]!);
+          if (i === next) { best = v; p = i; } else if (v > best) { best = v; p = i; }
+        }
+      }
+    }
+  }
 }
 
 /** Result of `qr`: `A = Q R` with orthonormal columns in Q. */
@@ -93,12 +127,35 @@ export function qr(A: MatrixLike): QRResult {
 export function qrInPlace(a: Matrix): QRResult {
   const m = a.rows, n = a.cols, k = Math.min(m, n);
   const w = a.data;
+  if (wasmSlot.on && m * n >= WASM_FACTOR_MIN && k > 0) {
+    // the same loops compiled to WebAssembly (asm/gemm.ts `qr`); layout (doubles): W, Q, taus, tmp
+    const qAt = m * n, tauAt = qAt + m * k, tmpAt = tauAt + k, end = tmpAt + n;
+    const mem = wasmReserve(end * 8);
+    mem.set(w.subarray(0, m * n));
+    mem.fill(0, qAt, tauAt);
+    wasmSlot.exp!.qr(0, m, n, qAt * 8, tauAt * 8, tmpAt * 8);
+    const f = wasmSlot.f64;
+    const R = Matrix.zeros(k, n);
+    for (let i = 0; i < k; i++) for (let j = i; j < n; j++) R.data[i * n + j] = f[i * n + j]!;
+    // leave `a` as the TypeScript loops do: R above the diagonal, zeros below in reflected columns
+    w.set(f.subarray(0, m * n));
+    for (let j = 0; j < k; j++) if (f[tauAt + j] !== 0) for (let i = j + 1; i < m; i++) w[i * n + j] = 0;
+    return { Q: new Matrix(f.slice(qAt, tauAt), m, k), R };
+  }
   const vs: Float64Array[] = [];
   const taus = new Float64Array(k);
   const tmp = new Float64Array(n);
+  // Two passes over the rows per reflector (tmp = v^T W, then the rank-1 update, which also sums
+  // the squared norm of the next column below its diagonal); the operations and their order are
+  // those of the textbook loops, so results are bit-identical to them.
+  let nextNorm2 = -1;
   for (let j = 0; j < k; j++) {
-    let xnorm2 = 0;
-    for (let i = j + 1; i < m; i++) { const v = w[i * n + j]!; xnorm2 += v * v; }
+    let xnorm2 = nextNorm2;
+    nextNorm2 = -1;
+    if (xnorm2 < 0) {
+      xnorm2 = 0;
+      for (let i = j + 1; i < m; i++) { const v = w[i * n + j]!; xnorm2 += v * v; }
+    }
     const alpha = w[j * n + j]!;
     const v = new Float64Array(m - j);
     v[0] = 1;
@@ -111,49 +168,83 @@ export function qrInPlace(a: Matrix): QRResult {
     const beta = alpha >= 0 ? -norm : norm;
     const tau = (beta - alpha) / beta;
     const scale = 1 / (alpha - beta);
-    for (let i = j + 1; i < m; i++) v[i - j] = w[i * n + j]! * scale;
     taus[j] = tau;
     vs.push(v);
-    // apply H = I - tau v v^T to W[j:, j+1:]
+    // tmp = v^T W[j:, j+1:] with v = (1, W[j+1:, j] * scale)
     tmp.fill(0, j + 1, n);
     for (let i = j; i < m; i++) {
-      const vi = v[i - j]!;
-      if (vi === 0) continue;
       const o = i * n;
+      let vi = 1;
+      if (i > j) { vi = w[o + j]! * scale; v[i - j] = vi; }
+      if (vi === 0) continue;
       for (let c = j + 1; c < n; c++) tmp[c]! += vi * w[o + c]!;
     }
+    // W[j:, j+1:] -= tau v tmp^T; zero column j below the diagonal; norm of column j+1 below row j+1
+    const nx = j + 1, track = nx < k;
+    let s2 = 0;
     for (let i = j; i < m; i++) {
       const f = tau * v[i - j]!;
-      if (f === 0) continue;
       const o = i * n;
-      for (let c = j + 1; c < n; c++) w[o + c]! -= f * tmp[c]!;
+      if (f !== 0) for (let c = j + 1; c < n; c++) w[o + c]! -= f * tmp[c]!;
+      if (i > j) w[o + j] = 0;
+      if (track && i > nx) { const x = w[o + nx]!; s2 += x * x; }
     }
+    if (track) nextNorm2 = s2;
     w[j * n + j] = beta;
-    for (let i = j + 1; i < m; i++) w[i * n + j] = 0;
   }
   const R = Matrix.zeros(k, n);
   for (let i = 0; i < k; i++) for (let j = i; j < n; j++) R.data[i * n + j] = w[i * n + j]!;
-  // Q = H_0 ... H_{k-1} I[:, :k], applied backwards
+  // Q = H_0 ... H_{k-1} I[:, :k], applied backwards; the update by H_j also accumulates
+  // t2 = v_{j'}^T Q for the next reflector j' < j to apply (rows >= j; row j' is added first).
   const Q = Matrix.zeros(m, k);
   const q = Q.data;
   for (let i = 0; i < k; i++) q[i * k + i] = 1;
-  const t2 = new Float64Array(k);
+  const t2 = new Float64Array(k), t3 = new Float64Array(k);
+  let pending = -1; // reflector whose t2 is already accumulated in t3
   for (let j = k - 1; j >= 0; j--) {
     const tau = taus[j]!;
     if (tau === 0) continue;
     const v = vs[j]!;
-    t2.fill(0, j, k);
-    for (let i = j; i < m; i++) {
-      const vi = v[i - j]!;
-      if (vi === 0) continue;
-      const o = i * k;
-      for (let c = j; c < k; c++) t2[c]! += vi * q[o + c]!;
+    if (pending === j) {
+      t2.set(t3);
+    } else {
+      t2.fill(0, j, k);
+      for (let i = j; i < m; i++) {
+        const vi = v[i - j]!;
+        if (vi === 0) continue;
+        const o = i * k;
+        for (let c = j; c < k; c++) t2[c]! += vi * q[o + c]!;
+      }
     }
-    for (let i = j; i < m; i++) {
-      const f = tau * v[i - j]!;
-      if (f === 0) continue;
-      const o = i * k;
-      for (let c = j; c < k; c++) q[o + c]! -= f * t2[c]!;
+    // next reflector to apply
+    let jn = j - 1;
+    while (jn >= 0 && taus[jn] === 0) jn--;
+    pending = -1;
+    if (jn >= 0) {
+      const vn = vs[jn]!;
+      t3.fill(0, jn, k);
+      // rows jn .. j-1 are not touched by H_j
+      for (let i = jn; i < j; i++) {
+        const vi = vn[i - jn]!;
+        if (vi === 0) continue;
+        const o = i * k;
+        for (let c = jn; c < k; c++) t3[c]! += vi * q[o + c]!;
+      }
+      for (let i = j; i < m; i++) {
+        const f = tau * v[i - j]!;
+        const o = i * k;
+        if (f !== 0) for (let c = j; c < k; c++) q[o + c]! -= f * t2[c]!;
+        const vi = vn[i - jn]!;
+        if (vi !== 0) for (let c = jn; c < k; c++) t3[c]! += vi * q[o + c]!;
+      }
+      pending = jn;
+    } else {
+      for (let i = j; i < m; i++) {
+        const f = tau * v[i - j]!;
+        if (f === 0) continue;
+        const o = i * k;
+        for (let c = j; c < k; c++) q[o + c]! -= f * t2[c]!;
+      }
     }
   }
   return { Q, R };

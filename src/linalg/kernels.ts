@@ -21,6 +21,10 @@
 /** Exports of the compiled `asm/gemm.ts` module. */
 export interface WasmGemmExports {
   macro(kb: number, mb: number, nb: number, ap: number, bp: number, cb: number, ldcb: number, alpha: number, upper: number, rowMinusCol: number, tri: number, colMinusDepth: number): void;
+  /** In-place LU with partial pivoting of an m x n row-major matrix at byte offset w; perm: m int32. */
+  lu(w: number, m: number, n: number, perm: number): void;
+  /** In-place Householder QR (reflectors below the diagonal) plus the thin Q at q (zero-filled m x min(m, n)). */
+  qr(w: number, m: number, n: number, q: number, taus: number, tmp: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -43,7 +47,7 @@ export function wasmInstall(bytes: Uint8Array | null): boolean {
   if (!bytes || !W) return false;
   try {
     if (!W.validate(bytes)) return false;
-    const inst = new W.Instance(new W.Module(bytes), {});
+    const inst = new W.Instance(new W.Module(bytes), { env: { hypot: Math.hypot } });
     const exp = inst.exports as WasmGemmExports;
     wasmSlot.exp = exp;
     wasmSlot.f64 = new Float64Array(exp.memory.buffer);

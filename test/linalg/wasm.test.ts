@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { InvalidParameterError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/random.js';
 import { gemm, linalgBackend, setLinalgBackend, setLinalgThreads, syrk, wasmAvailable } from '../../src/linalg/index.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { luInPlace, qrInPlace } from '../../src/linalg/factor.js';
 import { gemmCore, gemmCoreWasm, gramBlockCore } from '../../src/linalg/kernels.js';
 import { GEMM_WASM_BASE64 } from '../../src/linalg/wasmGemm.generated.js';
 
@@ -108,5 +110,24 @@ describe('WebAssembly SIMD kernel', () => {
     for (const o of outs) assert.ok(sameBits(o, outs[0]!));
     // syrk splits the depth over threads, so only same-thread-count results are bitwise equal
     assert.ok(sameBits(grams[0]!, grams[2]!) && sameBits(grams[1]!, grams[3]!));
+  });
+
+  it('LU and Householder QR of tall matrices: WebAssembly loops bit-identical to TypeScript (incl. rank deficiency, zero columns, NaN)', () => {
+    const same = (x: ArrayLike<number>, y: ArrayLike<number>) => x.length === y.length && Array.prototype.every.call(x, (v: number, i: number) => Object.is(v, y[i]));
+    for (const [m, n] of [[3, 5], [64, 40], [700, 20], [2000, 23], [60, 300]] as const) for (const kind of ['random', 'rank-deficient', 'zero column', 'integers', 'NaN']) {
+      const d = rs.standardNormal(m * n) as Float64Array;
+      if (kind === 'rank-deficient') for (let i = 0; i < m; i++) { d[i * n + n - 1] = 2 * d[i * n]!; d[i * n + 1] = 0; }
+      if (kind === 'zero column') for (let i = 0; i < m; i++) d[i * n] = 0;
+      if (kind === 'integers') for (let i = 0; i < d.length; i++) d[i] = Math.round(d[i]!);
+      if (kind === 'NaN') d[n + 1] = NaN;
+      const run = () => {
+        const a1 = new Matrix(d.slice(), m, n), a2 = new Matrix(d.slice(), m, n);
+        return { lu: luInPlace(a1, true), qr: qrInPlace(a2), a1: a1.data, a2: a2.data };
+      };
+      const t = withBackend('ts', run), w = withBackend('wasm', run);
+      const msg = `${m}x${n} ${kind}`;
+      assert.ok(same(t.lu.L.data, w.lu.L.data) && same(t.lu.U.data, w.lu.U.data) && same(t.lu.perm, w.lu.perm) && same(t.a1, w.a1), `lu ${msg}`);
+      assert.ok(same(t.qr.Q.data, w.qr.Q.data) && same(t.qr.R.data, w.qr.R.data) && same(t.a2, w.a2), `qr ${msg}`);
+    }
   });
 });
