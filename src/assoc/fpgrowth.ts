@@ -11,7 +11,8 @@ import type { TransactionsLike } from './transactions.js';
 
 const TASK_MODULE = new URL(`./fpgrowthTask${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
-class FPTree {
+/** Array-based FP-tree (see the module doc); reused per recursion depth. */
+export class FPTree {
   cap = 0;
   n = 1;
   item = new Int32Array(0);
