@@ -7,6 +7,7 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Table } from '../core/table.js';
+import { KBinsDiscretizer } from '../preprocessing/discretizer.js';
 
 /** An item label: a string or a finite number (FIMI files give numbers). `1` and `'1'` are different items. */
 export type Item = string | number;
@@ -44,10 +45,14 @@ export interface FromTableOptions {
   columns?: readonly string[];
   /**
    * Bin edges for numeric columns, e.g. `{ age: [30, 50] }` gives items `age<30`, `age=[30,50)`,
-   * `age>=50`. Numeric columns without edges are an error (discretise first, e.g. with a binning
-   * transformer, or pass edges here).
+   * `age>=50`. Numeric (and date) columns without edges are discretised with `KBinsDiscretizer`
+   * (`nBins`, `strategy`) fitted on their non-missing values; its inner edges give the same labels.
    */
   bins?: Record<string, readonly number[]>;
+  /** Bins per numeric column without explicit `bins` (KBinsDiscretizer's `nBins`, integer >= 2; default 5). */
+  nBins?: number;
+  /** KBinsDiscretizer's `strategy` for those columns (default 'quantile': about equal counts per bin). */
+  strategy?: 'quantile' | 'uniform' | 'kmeans';
   /** Separator between column name and value in item labels (default `'='`). */
   separator?: string;
 }
@@ -227,11 +232,20 @@ export class TransactionDB {
 
   /**
    * Build from a {@link Table}: a categorical column `c` with value `v` becomes item `c=v`
-   * (missing cells give no item), a boolean column gives item `c` when true, a numeric column needs
-   * bin edges in `opts.bins`.
+   * (missing cells give no item), a boolean column gives item `c` when true, a numeric column gives
+   * one item per bin (`c<e1`, `c=[e1,e2)`, ..., `c>=ek`) with the edges of `opts.bins` or, when
+   * none are given, of a `KBinsDiscretizer` (`opts.nBins`, `opts.strategy`, default 5 quantile bins).
+   *
+   * @example
+   * const t = Table.fromColumns({ color: ['red', 'blue', 'red', 'red'], size: [1, 2, 3, 4] });
+   * TransactionDB.fromTable(t, { nBins: 2 }).transactionLabels(0); // ['color=red', 'size<2.5']
    */
   static fromTable(table: Table, opts: FromTableOptions = {}, owner = 'TransactionDB'): TransactionDB {
     const sep = opts.separator ?? '=';
+    const nBins = opts.nBins ?? 5;
+    if (typeof nBins !== 'number' || !Number.isInteger(nBins) || nBins < 2) throw new InvalidParameterError('nBins', 'an integer >= 2', nBins, owner);
+    const strategy = opts.strategy ?? 'quantile';
+    if (strategy !== 'quantile' && strategy !== 'uniform' && strategy !== 'kmeans') throw new InvalidParameterError('strategy', "'quantile', 'uniform' or 'kmeans'", strategy, owner);
     const names = opts.columns ?? table.names;
     const n = table.nRows;
     if (n === 0) throw new DataError('table', 'at least one row', '0 rows', owner);
@@ -244,8 +258,7 @@ export class TransactionDB {
       } else if (c.kind === 'boolean') {
         for (let i = 0; i < n; i++) if (c.values[i] === 1) tx[i]!.push(name);
       } else {
-        const edges = opts.bins?.[name];
-        if (!edges) throw new DataError('bins', `bin edges for numeric/date column ${JSON.stringify(name)} (or discretise it first)`, 'none', owner);
+        const edges = opts.bins?.[name] ?? autoEdges(c.values, nBins, strategy);
         for (let k = 0; k < edges.length; k++) {
           if (!Number.isFinite(edges[k]) || (k > 0 && !(edges[k]! > edges[k - 1]!))) throw new InvalidParameterError(`bins.${name}`, 'finite, strictly increasing edges', edges, owner);
         }
@@ -267,6 +280,18 @@ export class TransactionDB {
     }
     return TransactionDB.fromArrays(tx, owner);
   }
+}
+
+/**
+ * Inner bin edges of a KBinsDiscretizer fitted on the non-missing values of a column (none for a
+ * constant or all-missing column: one item `col=*` / no item).
+ */
+function autoEdges(values: Float64Array, nBins: number, strategy: 'quantile' | 'uniform' | 'kmeans'): number[] {
+  const present = values.filter((v) => !Number.isNaN(v));
+  if (present.length === 0) return [];
+  const kb = new KBinsDiscretizer({ nBins, strategy, encode: 'ordinal' }).fit(new Matrix(Float64Array.from(present), present.length, 1));
+  const e = kb.binEdges[0]!;
+  return Array.from(e.subarray(1, e.length - 1));
 }
 
 /** Sort `a[start..end)` ascending and remove duplicates in place; returns the new length. */

@@ -7,6 +7,7 @@ import { fpGrowth, TransactionDB, TransactionEncoder } from '../../src/assoc/ind
 import { DataError, InvalidParameterError, IOError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { Table } from '../../src/core/table.js';
+import { KBinsDiscretizer } from '../../src/preprocessing/discretizer.js';
 import { fpGrowthFile, readTransactions } from '../../src/io/transactions.js';
 import { checkEstimator } from '../helpers/conformance.js';
 
@@ -66,11 +67,28 @@ describe('TransactionDB and input validation', () => {
     assert.deepEqual(fpGrowth(X, { minCount: 2 }).map((x) => x.items), [[0]]);
     assert.throws(() => TransactionDB.fromOneHot(new Matrix(Float64Array.from([2]), 1, 1)), DataError);
     const t = Table.fromColumns({ color: ['red', 'red', 'blue'], size: [1, 5, 9], ok: [true, true, false] });
-    assert.throws(() => TransactionDB.fromTable(t), DataError); // numeric column without bins
     const db = TransactionDB.fromTable(t, { bins: { size: [3] } });
     assert.deepEqual(db.transactionLabels(0), ['color=red', 'ok', 'size<3']);
     assert.deepEqual(db.transactionLabels(2), ['color=blue', 'size>=3']);
     assert.deepEqual(fpGrowth(t.select(['color', 'ok']), { minCount: 2 }).map((x) => x.items), [['color=red'], ['color=red', 'ok'], ['ok']]);
+  });
+  it('Table numeric columns without bins: KBinsDiscretizer edges (quantile by default), missing values give no item', () => {
+    const size = [1, 2, 3, 4, 5, 6, 7, 8, NaN, 10];
+    const t = Table.fromColumns({ size, flat: [3, 3, 3, 3, 3, 3, 3, 3, 3, 3], color: ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'] });
+    const db = TransactionDB.fromTable(t, { nBins: 3 });
+    const present = size.filter((v) => !Number.isNaN(v));
+    const e = new KBinsDiscretizer({ nBins: 3, strategy: 'quantile', encode: 'ordinal' }).fit(present.map((v) => [v])).binEdges[0]!;
+    const inner = Array.from(e.subarray(1, e.length - 1));
+    assert.deepEqual(db.labels.filter((l) => String(l).startsWith('size')), TransactionDB.fromTable(t.select(['size']), { bins: { size: inner } }).labels);
+    assert.deepEqual(db.transactionLabels(0), ['color=a', 'flat=*', `size<${inner[0]}`]);
+    assert.deepEqual(db.transactionLabels(8), ['color=a', 'flat=*']); // NaN: no size item
+    assert.equal(db.count([`size>=${inner[1]}`]), 3); // 7, 8, 10
+    const u = TransactionDB.fromTable(t.select(['size']), { nBins: 2, strategy: 'uniform' });
+    assert.deepEqual(u.labels, ['size<5.5', 'size>=5.5']);
+    assert.equal(fpGrowth(t, { minCount: 4 }).length > 0, true); // miners take such a Table directly (5 quantile bins)
+    assert.deepEqual(TransactionDB.fromTable(t, { nBins: 3, bins: { size: [5] } }).labels.filter((l) => String(l).startsWith('size')), ['size<5', 'size>=5']);
+    assert.throws(() => TransactionDB.fromTable(t, { nBins: 1 }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'nBins');
+    assert.throws(() => TransactionDB.fromTable(t, { strategy: 'median' as never }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'strategy');
   });
   it('constructor validates the CSR invariants', () => {
     assert.throws(() => new TransactionDB(['a', 'b'], Int32Array.from([0, 2]), Int32Array.from([1, 0])), DataError);
