@@ -1,12 +1,17 @@
 /**
  * Frequent-itemset mining: FP-Growth, Eclat and Apriori on the FIMI benchmarks (T10I4D100K at 1%
- * and 0.5%, mushroom at 10% counted without materialising its 574,431 itemsets), with peak RSS.
+ * and 0.5%, mushroom at 10% counted without materialising its 574,431 itemsets), with peak RSS;
+ * parallel FP-Growth (nJobs 2: the calling thread and one worker), FPClose/FPMax against
+ * mine-everything-then-filter, and top-k itemsets without a threshold.
  * No JS/Java peer is installed here (node-fpgrowth, Weka); their T10I4D100K figures quoted in
  * issue 7 are printed as reference rows, marked as not measured in this run.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { apriori, countFrequentItemsets, eclat, fpGrowth } from '../src/assoc/index.js';
+import { apriori, closedItemsets, countFrequentItemsets, countFrequentItemsetsAsync, eclat, fpGrowth, fpGrowthAsync, fpMax, topKItemsets } from '../src/assoc/index.js';
+import { selectByDefinition } from '../src/assoc/closed.js';
+import { lastParallelRun } from '../src/assoc/fpgrowth.js';
+import { closePool } from '../src/core/pool.js';
 import { fpGrowthFile, readTransactions } from '../src/io/transactions.js';
 import { printTable, timeit, type BenchRow } from './util.js';
 
@@ -31,6 +36,25 @@ for (const algorithm of ['fpgrowth', 'eclat'] as const) {
   rows.push({ task: 'mushroom 10% (count)', impl: algorithm === 'fpgrowth' ? 'deepmine' : 'deepmine eclat', ms, note: `${total} itemsets; ${peak()}` });
 }
 
+// parallel counting (calling thread + 1 pool worker); the pool is warmed up by timeit's warm-up run
+{
+  let total = 0;
+  const ms = await timeit(async () => { total = (await countFrequentItemsetsAsync(mush, { minSupport: 0.1, nJobs: 2 })).total; }, { repeat: 5, warmup: 2 });
+  rows.push({ task: 'mushroom 10% (count)', impl: 'deepmine nJobs 2', ms, note: `${total} itemsets; per thread ${lastParallelRun.itemsetsPerThread.join(' / ')}` });
+}
+// closed and maximal: dedicated FPClose / FPMax vs mining everything then filtering by definition
+for (const [mode, fn] of [['closed', closedItemsets], ['maximal', fpMax]] as const) {
+  let n = 0;
+  const task = `mushroom 10% ${mode}`;
+  rows.push({ task, impl: 'deepmine', ms: await timeit(() => { n = fn(mush, { minSupport: 0.1 }).length; }, { repeat: 3 }), note: `${mode === 'closed' ? 'FPClose' : 'FPMax'}, ${n} itemsets` });
+  rows.push({ task, impl: 'deepmine mine-all + filter', ms: await timeit(() => selectByDefinition(mush, { minSupport: 0.1 }, mode), { repeat: 1 }), note: 'all 574,431 frequent itemsets, then one hash lookup per (itemset, item)' });
+}
+{
+  let kth = 0;
+  const ms = await timeit(() => { kth = topKItemsets(mush, { k: 10000, minLen: 2 })[9999]!.count; }, { repeat: 3 });
+  rows.push({ task: 'mushroom top-10000 itemsets (>= 2 items)', impl: 'deepmine', ms, note: `no threshold given; k-th count ${kth} (${(kth / mush.nTransactions * 100).toFixed(1)}%)` });
+}
+
 const t0 = performance.now();
 const db = readTransactions(dir + 'T10I4D100K.dat');
 const readMs = performance.now() - t0;
@@ -42,6 +66,7 @@ for (const s of [0.01, 0.005]) {
   let n = 0;
   const fp = await timeit(() => { n = fpGrowth(db, { minSupport: s }).length; }, { repeat: 5 });
   rows.push({ task, impl: 'deepmine', ms: fp, note: `fpGrowth, ${n} itemsets, one run ${cpuMs(() => fpGrowth(db, { minSupport: s }))} ms CPU; ${peak()}` });
+  rows.push({ task, impl: 'deepmine nJobs 2', ms: await timeit(() => fpGrowthAsync(db, { minSupport: s, nJobs: 2 }), { repeat: 5 }), note: `fpGrowthAsync (same output); per thread ${lastParallelRun.itemsetsPerThread.join(' / ')}` });
   rows.push({ task, impl: 'deepmine eclat', ms: await timeit(() => eclat(db, { minSupport: s }), { repeat: 5 }), note: 'eclat (diffsets)' });
   rows.push({ task, impl: 'deepmine apriori', ms: await timeit(() => apriori(db, { minSupport: s }), { repeat: 3 }), note: 'apriori' });
   const endToEnd = await timeit(() => fpGrowth(readTransactions(dir + 'T10I4D100K.dat'), { minSupport: s }), { repeat: 3 });
@@ -52,3 +77,4 @@ for (const s of [0.01, 0.005]) {
   rows.push({ task, impl: 'node-fpgrowth (quoted)', ms: nodeFp, note: `issue 7 figure, not installed; deepmine fpGrowth = ${(fp / nodeFp).toFixed(3)}x (target <= 0.2x)` });
 }
 printTable(`Frequent itemsets (FIMI data; ${peak()} for the whole run)`, rows);
+await closePool();
