@@ -2,4 +2,4 @@ export { readCsv, readParquet, readJson, query, connection, closeConnection, typ
 export { writeCsv, writeParquet, type WriteCsvOptions } from './write.js';
 export { toMatrix, type XY } from './toMatrix.js';
 export { saveModel, loadModelFile, type Persistable } from './model.js';
-export { readTransactions, fpGrowthFile, parseFimi, type ReadTransactionsOptions, type FileMineOptions } from './transactions.js';
+export { readTransactions, fpGrowthFile, fpGrowthFileAsync, parseFimi, type ReadTransactionsOptions, type FileMineOptions } from './transactions.js';
