@@ -184,23 +184,26 @@ export function euclideanDistances(
 // WebAssembly SIMD Lloyd kernel
 
 /*
- * The module is assembled here, byte by byte, from the instruction list below (no build step, 1.5
- * KiB). It exports `memory` and
+ * The module is assembled here, byte by byte, from the instruction list below (no build step,
+ * under 2 KiB). It exports `memory` and
  *
- *   assign(xp, n, d, ctp, kp, k, cnp, labp, sump, wsp, wp, mode, distp)
+ *   assign(xp, n, d, ctp, kp, cnp, labp, sump, wsp, wp, mode)
  *
  * (byte offsets into memory): for each row i of X (n x d f64 at xp) it writes the nearest center
  * index to labels (i32 at labp) and, when mode = 1, adds w_i x_i to sums[label] (k x d at sump)
- * and w_i to wsum[label] (k at wsp; weights at wp). Centers are given transposed in pairs
- * (`ctp`: f64x2 [c_2p[f], c_2p+1[f]] for pair p and feature f, as `packCenters` lays them out;
- * kp = ceil(k / 2) pairs, an odd k padded with a zero center whose norm is +Infinity), their squared norms at cnp (2 kp f64), and
- * distp is a 2 x 2kp f64 scratch row.
+ * and w_i to wsum[label] (k at wsp; weights at wp). Centers come in pairs: f64x2
+ * [c_2p[f], c_2p+1[f]] for pair p and feature f at ctp, laid out by `packCenters`; kp = ceil(k / 2)
+ * pairs, an odd k padded with a zero center whose squared norm is +Infinity; squared norms at cnp
+ * (2 kp f64).
  *
  * Rows go two at a time against four center pairs (8 f64x2 accumulators, 4 center loads and 2
- * splats per 16 multiply-adds; see `packCenters` for the layout); each lane keeps the scalar kernel's order: s = 0, s += x[f] c[f]
- * for f = 0..d-1 (separate multiply and add), then -2 s + ||c||^2, argmin with strict `<` (first
- * index on ties), sums += x * w (x * 1 === x exactly). Hence identical results to `sqDistBlock` +
- * the TypeScript loop of `assignNearest`.
+ * splats per 16 multiply-adds). Each lane keeps the scalar kernel's order: s = 0, s += x[f] c[f]
+ * for f = 0..d-1 (separate multiply and add), then -2 s + ||c||^2. The argmin never leaves the
+ * registers: each row keeps a running f64x2 (minimum, index) over even and odd centers, updated
+ * with a strict `<` mask and bitselect as the pairs come in increasing order, and the two lanes are
+ * compared last (smaller value, then smaller index): that is exactly the first index of the
+ * minimum, as the scalar loop's strict `<`. Sums use x * w (x * 1 === x exactly). Hence results
+ * identical to `sqDistBlock` + the TypeScript loop of `assignNearest`, ties included.
  */
 const uleb = (v: number): number[] => {
   const o: number[] = [];
@@ -217,29 +220,34 @@ const sleb = (v: number): number[] => {
   }
 };
 
-/** The kernel module's bytes (see the comment above). */
-export function lloydWasmBytes(): Uint8Array {
+/**
+ * The kernel module's bytes (see the comment above). With `sharedMaxPages` the memory is instead
+ * imported as `env.memory`, a shared memory of at most that many 64 KiB pages, so that instances
+ * on several threads can work on row ranges of the same data.
+ */
+export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
   const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
   const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (c) => c.charCodeAt(0))];
   const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const PARAMS = ['xp', 'n', 'd', 'ctp', 'kp', 'k', 'cnp', 'labp', 'sump', 'wsp', 'wp', 'mode', 'distp'];
-  const LI32 = ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'dr', 'j', 'best', 'lt', 'so', 'xo', 'end', 'k2'];
-  const LF64 = ['bv', 'v', 'wi'];
-  const LV128 = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'wv'];
+  const PARAMS = ['xp', 'n', 'd', 'ctp', 'kp', 'cnp', 'labp', 'sump', 'wsp', 'wp', 'mode'];
+  const LI32 = ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'best', 'i0', 'so', 'xo', 'end'];
+  const LF64 = ['v0', 'wi'];
+  const LV128 = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'wv', 'b0v', 'b0i', 'b1v', 'b1i', 'gi', 'mk', 'id'];
   const at = new Map<string, number>();
   [...PARAMS, ...LI32, ...LF64, ...LV128].forEach((nm, t) => at.set(nm, t));
   // instructions
   const get = (nm: string): number[] => [0x20, ...uleb(at.get(nm)!)];
   const set = (nm: string): number[] => [0x21, ...uleb(at.get(nm)!)];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const ADD = 0x6a, MUL = 0x6c, SHL = 0x74, LT_S = 0x48, LT_U = 0x49, GT_S = 0x4a, GT_U = 0x4b, GE_S = 0x4e, NE = 0x47, SELECT = 0x1b;
-  const F64_ADD = 0xa0, F64_MUL = 0xa2, F64_LT = 0x63;
+  const ADD = 0x6a, MUL = 0x6c, AND = 0x71, OR = 0x72, SHL = 0x74, LT_S = 0x48, LT_U = 0x49, GT_S = 0x4a, GT_U = 0x4b, GE_S = 0x4e, NE = 0x47, SELECT = 0x1b;
+  const F64_ADD = 0xa0, F64_MUL = 0xa2, F64_EQ = 0x61, F64_LT = 0x63, TRUNC = 0xaa;
   const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
   const vLoad = (off = 0): number[] => simd(0, 3, ...uleb(off));
   const vSplatLoad = (): number[] => simd(10, 3, 0);
-  const vStore = (off = 0): number[] => simd(11, 3, ...uleb(off));
-  const V_ZERO = simd(12, ...new Array<number>(16).fill(0));
-  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_MUL = simd(242);
+  const vStore = (): number[] => simd(11, 3, 0);
+  const vConst = (lo: number, hi: number): number[] => simd(12, ...new Uint8Array(Float64Array.of(lo, hi).buffer));
+  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_MUL = simd(242), F64X2_LT = simd(73), BITSELECT = simd(82);
+  const lane = (l: number): number[] => simd(33, l);
   const fLoad = (): number[] => [0x2b, 3, 0];
   const fStore = (): number[] => [0x39, 3, 0];
   const iStore = (): number[] => [0x36, 2, 0];
@@ -252,12 +260,6 @@ export function lloydWasmBytes(): Uint8Array {
   /** base + index << shift */
   const addr = (base: string, index: string, shift: number): number[] => [...get(base), ...get(index), ...i32(shift), SHL, ADD];
   const macc = (acc: string, xs: string): number[] => [...get(acc), ...get(xs), ...get('cv'), ...F64X2_MUL, ...F64X2_ADD, ...set(acc)];
-  const row1 = [...get('k2'), ...i32(3), SHL, ADD];
-  // dist[dr (+ row 1) + off] = acc * -2 + cn[2g + off/8 ..]
-  const storeDist = (acc: string, off: number, second: boolean): number[] => [
-    ...get('dr'), ...(second ? row1 : []), ...get(acc), ...get('m2'), ...F64X2_MUL,
-    ...addr('cnp', 'g', 4), ...vLoad(off), ...F64X2_ADD, ...vStore(off),
-  ];
   // the depth loop for `pairs` center pairs interleaved per feature at c, both rows
   const depthLoop = (pairs: number): number[] => [
     ...get('x0'), ...set('xf0'), ...get('x1'), ...set('xf1'), ...get('x0'), ...get('d8'), ADD, ...set('xe'),
@@ -269,19 +271,32 @@ export function lloydWasmBytes(): Uint8Array {
       ...get('xf0'), ...get('xe'), LT_U, ...brIf(0),
     ),
   ];
-  const zero = (names: string[]): number[] => names.flatMap((nm) => [...V_ZERO, ...set(nm)]);
-  // argmin (first index on ties, branch-free) over the k distances at `base`, label store, and
-  // the weighted sum update of row `r` (f64x2 over feature pairs, then the odd feature)
-  const finishRow = (base: number[], r: string, xrow: string): number[] => [
-    ...i32(0), ...set('best'), ...base, ...fLoad(), ...set('bv'), ...i32(1), ...set('j'),
-    ...block(loop(
-      ...get('j'), ...get('k'), GE_S, ...brIf(1),
-      ...base, ...get('j'), ...i32(3), SHL, ADD, ...fLoad(), ...set('v'),
-      ...get('v'), ...get('bv'), F64_LT, ...set('lt'),
-      ...get('j'), ...get('best'), ...get('lt'), SELECT, ...set('best'),
-      ...get('v'), ...get('bv'), ...get('lt'), SELECT, ...set('bv'),
-      ...inc('j', 1), ...br(0),
-    )),
+  // distances of pair g + q for both rows (acc * -2 + ||c||^2), merged lane-wise into the running
+  // (min, index) of each row: strict < keeps the earlier center on ties, as the scalar argmin
+  const mergePair = (q: number): number[] => [
+    ...get('gi'), ...vConst(2 * q, 2 * q), ...F64X2_ADD, ...set('id'),
+    ...addr('cnp', 'g', 4), ...vLoad(16 * q), ...set('cv'),
+    ...[0, 1].flatMap((r) => {
+      const acc = 'a' + (q + 4 * r), bv = `b${r}v`, bi = `b${r}i`;
+      return [
+        ...get(acc), ...get('m2'), ...F64X2_MUL, ...get('cv'), ...F64X2_ADD, ...set(acc),
+        ...get(acc), ...get(bv), ...F64X2_LT, ...set('mk'),
+        ...get(acc), ...get(bv), ...get('mk'), ...BITSELECT, ...set(bv),
+        ...get('id'), ...get(bi), ...get('mk'), ...BITSELECT, ...set(bi),
+      ];
+    }),
+  ];
+  const zero = (names: string[]): number[] => names.flatMap((nm) => [...vConst(0, 0), ...set(nm)]);
+  // label of row r from its (even lane, odd lane) minima -- the smaller value, the smaller index on
+  // a tie -- then the weighted sum update (f64x2 over feature pairs, then the odd feature)
+  const finishRow = (row: number, r: string, xrow: string): number[] => [
+    ...get(`b${row}i`), ...lane(0), TRUNC, ...set('i0'),
+    ...get(`b${row}v`), ...lane(0), ...set('v0'),
+    ...get(`b${row}i`), ...lane(1), TRUNC, ...set('best'),
+    ...get('best'), ...get('i0'),
+    ...get(`b${row}v`), ...lane(1), ...get('v0'), F64_LT,
+    ...get(`b${row}v`), ...lane(1), ...get('v0'), F64_EQ, ...get('best'), ...get('i0'), LT_S, AND, OR,
+    SELECT, ...set('best'),
     ...addr('labp', r, 2), ...get('best'), ...iStore(),
     ...get('mode'),
     ...when(
@@ -303,8 +318,7 @@ export function lloydWasmBytes(): Uint8Array {
   ];
   const body: number[] = [
     ...i32(0), ...set('i'),
-    0x44, ...Array.from(new Uint8Array(Float64Array.of(-2).buffer)), ...F64X2_SPLAT, ...set('m2'),
-    ...get('kp'), ...i32(1), SHL, ...set('k2'),
+    ...vConst(-2, -2), ...set('m2'),
     ...get('d'), ...i32(3), SHL, ...set('d8'),
     ...block(loop(
       ...get('i'), ...get('n'), GE_S, ...brIf(1),
@@ -312,23 +326,27 @@ export function lloydWasmBytes(): Uint8Array {
       ...get('i'), ...i32(1), ADD, ...get('i'), ...get('i'), ...i32(1), ADD, ...get('n'), LT_S, SELECT, ...set('i1'),
       ...get('xp'), ...get('i'), ...get('d8'), MUL, ADD, ...set('x0'),
       ...get('xp'), ...get('i1'), ...get('d8'), MUL, ADD, ...set('x1'),
-      ...i32(0), ...set('g'), ...get('distp'), ...set('dr'), ...get('ctp'), ...set('c'),
+      ...i32(0), ...set('g'), ...get('ctp'), ...set('c'),
+      ...vConst(0, 1), ...set('gi'),
+      ...vConst(Infinity, Infinity), ...set('b0v'), ...vConst(Infinity, Infinity), ...set('b1v'), ...zero(['b0i', 'b1i']),
       ...block(loop( // four center pairs at a time (their features interleaved: 64 bytes per feature)
         ...get('g'), ...i32(4), ADD, ...get('kp'), GT_S, ...brIf(1),
         ...zero(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']),
         ...depthLoop(4),
-        ...[0, 1, 2, 3].flatMap((q) => [...storeDist('a' + q, 16 * q, false), ...storeDist('a' + (q + 4), 16 * q, true)]),
-        ...inc('g', 4), ...inc('dr', 64), ...br(0),
+        ...[0, 1, 2, 3].flatMap(mergePair),
+        ...get('gi'), ...vConst(8, 8), ...F64X2_ADD, ...set('gi'),
+        ...inc('g', 4), ...br(0),
       )),
       ...block(loop( // remaining pairs one at a time
         ...get('g'), ...get('kp'), GE_S, ...brIf(1),
         ...zero(['a0', 'a4']),
         ...depthLoop(1),
-        ...storeDist('a0', 0, false), ...storeDist('a4', 0, true),
-        ...inc('g', 1), ...inc('dr', 16), ...br(0),
+        ...mergePair(0),
+        ...get('gi'), ...vConst(2, 2), ...F64X2_ADD, ...set('gi'),
+        ...inc('g', 1), ...br(0),
       )),
-      ...finishRow(get('distp'), 'i', 'x0'),
-      ...get('i1'), ...get('i'), NE, ...when(...finishRow([...get('distp'), ...row1], 'i1', 'x1')),
+      ...finishRow(0, 'i', 'x0'),
+      ...get('i1'), ...get('i'), NE, ...when(...finishRow(1, 'i1', 'x1')),
       ...inc('i', 2), ...br(0),
     )),
   ];
@@ -336,9 +354,10 @@ export function lloydWasmBytes(): Uint8Array {
   const fn = [...vec(locals), ...body, 0x0b];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vec([[0x60, ...vec(PARAMS.map(() => [0x7f])), 0]])), // type: (i32 x 13) -> ()
+    ...section(1, vec([[0x60, ...vec(PARAMS.map(() => [0x7f])), 0]])), // type: (i32 x 11) -> ()
+    ...(sharedMaxPages ? section(2, vec([[...str('env'), ...str('memory'), 2, 3, 1, ...uleb(sharedMaxPages)]])) : []), // shared memory import
     ...section(3, vec([[0]])), // function 0 has type 0
-    ...section(5, vec([[0, 1]])), // one memory, 1 page minimum
+    ...(sharedMaxPages ? [] : section(5, vec([[0, 1]]))), // one memory, 1 page minimum
     ...section(7, vec([[...str('assign'), 0, 0], [...str('memory'), 2, 0]])),
     ...section(10, vec([[...uleb(fn.length), ...fn]])),
   ]);
@@ -350,7 +369,7 @@ interface WasmApi {
   Instance: new (m: object, i: object) => { exports: unknown };
 }
 interface LloydExports {
-  assign(xp: number, n: number, d: number, ctp: number, kp: number, k: number, cnp: number, labp: number, sump: number, wsp: number, wp: number, mode: number, distp: number): void;
+  assign(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -393,7 +412,7 @@ export class LloydAssigner {
   readonly X: Float64Array;
   private readonly exp: LloydExports | null = null;
   private readonly weights: Float64Array | null;
-  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, dist: 0 };
+  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0 };
 
   constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null) {
     this.weights = weights;
@@ -405,8 +424,7 @@ export class LloydAssigner {
     at.cn = at.ct + align(kp * d * 16);
     at.sum = at.cn + align(kp * 16);
     at.ws = at.sum + align(k * d * 8);
-    at.dist = at.ws + align(k * 8);
-    const total = at.dist + kp * 32;
+    const total = at.ws + align(k * 8);
     const mod = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES ? lloydWasmModule() : null;
     if (!mod) {
       this.X = new Float64Array(n * d);
@@ -450,7 +468,7 @@ export class LloydAssigner {
       f64.set(sums.subarray(0, k * d), at.sum / 8);
       f64.set(wsum!.subarray(0, k), at.ws / 8);
     }
-    exp.assign(at.x, n, d, at.ct, kp, k, at.cn, at.lab, at.sum, at.ws, at.w, sums ? 1 : 0, at.dist);
+    exp.assign(at.x, n, d, at.ct, kp, at.cn, at.lab, at.sum, at.ws, at.w, sums ? 1 : 0);
     labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
     if (sums) {
       sums.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
