@@ -65,6 +65,57 @@ export function macro(kb: i32, mb: i32, nb: i32, ap: usize, bp: usize, cb: usize
   }
 }
 
+/** `tile` with A read in place: element (r, p) at a + r * rs + p * ps (bytes). */
+// @ts-ignore: decorator
+@inline
+function tileStrided(kb: i32, a: usize, rs: usize, ps: usize, b: usize, c: usize, ldcBytes: usize, al: v128): void {
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const rs2 = rs << 1, rs3 = rs2 + rs;
+  for (let p = 0; p < kb; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load64_splat(a);
+    c00 = f64x2.add(c00, f64x2.mul(x, b0)); c01 = f64x2.add(c01, f64x2.mul(x, b1));
+    x = v128.load64_splat(a + rs);
+    c10 = f64x2.add(c10, f64x2.mul(x, b0)); c11 = f64x2.add(c11, f64x2.mul(x, b1));
+    x = v128.load64_splat(a + rs2);
+    c20 = f64x2.add(c20, f64x2.mul(x, b0)); c21 = f64x2.add(c21, f64x2.mul(x, b1));
+    x = v128.load64_splat(a + rs3);
+    c30 = f64x2.add(c30, f64x2.mul(x, b0)); c31 = f64x2.add(c31, f64x2.mul(x, b1));
+    a += ps; b += 32;
+  }
+  v128.store(c, f64x2.mul(al, c00)); v128.store(c, f64x2.mul(al, c01), 16); c += ldcBytes;
+  v128.store(c, f64x2.mul(al, c10)); v128.store(c, f64x2.mul(al, c11), 16); c += ldcBytes;
+  v128.store(c, f64x2.mul(al, c20)); v128.store(c, f64x2.mul(al, c21), 16); c += ldcBytes;
+  v128.store(c, f64x2.mul(al, c30)); v128.store(c, f64x2.mul(al, c31), 16);
+}
+
+/**
+ * `macro` with op(A) not packed but copied as is (row segments) into linear memory: element
+ * (r, p) of the block at ap + r * rs + p * ps bytes (rs = 8 * ld, ps = 8 for row-major A;
+ * rs = 8, ps = 8 * ld for a transposed A). Rows past mb (up to the next multiple of 4) are read
+ * but only feed padding rows of cb, which the caller ignores. Same sums, same order as `macro`.
+ */
+export function macroStrided(kb: i32, mb: i32, nb: i32, ap: usize, rs: usize, ps: usize, bp: usize, cb: usize, ldcb: i32, alpha: f64, upper: i32, rowMinusCol: i32, tri: i32, colMinusDepth: i32): void {
+  const al = f64x2.splat(alpha);
+  const ldcBytes = <usize>ldcb << 3;
+  const stripBytes = <usize>kb << 5;
+  for (let jr = 0; jr < nb; jr += 4) {
+    let kEff = kb;
+    if (tri) {
+      const nr = nb - jr < 4 ? nb - jr : 4;
+      const lim = colMinusDepth + jr + nr;
+      if (lim <= 0) continue;
+      if (lim < kEff) kEff = lim;
+    }
+    const b = bp + (<usize>(jr >> 2)) * stripBytes;
+    for (let ir = 0; ir < mb; ir += 4) {
+      if (upper && ir + rowMinusCol > jr + 3) break;
+      tileStrided(kEff, ap + <usize>ir * rs, rs, ps, b, cb + ((<usize>ir * <usize>ldcb + <usize>jr) << 3), ldcBytes, al);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Unblocked LU (partial pivoting) and Householder QR for tall, narrow row-major matrices (the
 // power iterations of the randomized range finder). Same operations in the same order as the

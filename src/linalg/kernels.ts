@@ -25,6 +25,7 @@ export interface WasmGemmExports {
   lu(w: number, m: number, n: number, perm: number): void;
   /** In-place Householder QR (reflectors below the diagonal) plus the thin Q at q (zero-filled m x min(m, n)). */
   qr(w: number, m: number, n: number, q: number, taus: number, tmp: number): void;
+  macroStrided(kb: number, mb: number, nb: number, ap: number, rs: number, ps: number, bp: number, cb: number, ldcb: number, alpha: number, upper: number, rowMinusCol: number, tri: number, colMinusDepth: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -234,9 +235,16 @@ export function gemmCoreWasm(
 ): void {
   const kcMax = k < 256 ? k : 256;
   const ncp = ((n < 1024 ? n : 1024) + 3) & ~3;
-  const mcp = ((m < 128 ? m : 128) + 3) & ~3;
-  // linear memory layout (doubles): [Ap: mcp x kcMax][Bp: ncp x kcMax][Cb: mcp x ncp]
-  const bpAt = mcp * kcMax, cbAt = bpAt + ncp * kcMax, end = cbAt + mcp * ncp;
+  // Narrow products reuse each op(A) block for few column strips, so packing it would cost as much
+  // as the multiply-adds: copy it as is instead (row segments, memcpy speed; the kernel reads it
+  // with strides). A transposed raw block takes up to 256 rows of op(A) so that a narrow row-major
+  // A (lda <= 256) is copied in one piece per depth block. The row blocking (MC) does not change
+  // any sum, only the depth blocking (KC = 256) does.
+  const rawA = n <= 64;
+  const mc = rawA && transA ? 256 : 128;
+  const mcp = ((m < mc ? m : mc) + 3) & ~3;
+  // linear memory layout (doubles): [Ap: mcp x kcMax (+4 slack)][Bp: ncp x kcMax][Cb: mcp x ncp]
+  const bpAt = mcp * kcMax + 4, cbAt = bpAt + ncp * kcMax, end = cbAt + mcp * ncp;
   const mem = wasmReserve(end * 8);
   const ap = mem.subarray(0, bpAt), bp = mem.subarray(bpAt, cbAt), cb = mem.subarray(cbAt, end);
   const exp = wasmSlot.exp!;
@@ -249,11 +257,28 @@ export function gemmCoreWasm(
       // first column strip with a non-empty depth range when op(B) is upper triangular
       let j0 = 0;
       if (triB) while (j0 < nb && jc + j0 + (nb - j0 < 4 ? nb - j0 : 4) <= pc) j0 += 4;
-      for (let ic = 0; ic < m; ic += 128) {
-        const mb = m - ic < 128 ? m - ic : 128;
+      for (let ic = 0; ic < m; ic += mc) {
+        const mb = m - ic < mc ? m - ic : mc;
         if (upper && ic > jc + nb - 1) break;
-        packA(transA, a, aOff, lda, ic, mb, pc, kb, ap);
-        exp.macro(kb, mb, nb, 0, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
+        if (rawA) {
+          // op(A) block copied row segment by row segment (memcpy speed), read in place by the kernel
+          if (!transA) {
+            let src = aOff + ic * lda + pc;
+            if (kb === lda) ap.set(a.subarray(src, src + mb * kb));
+            else for (let i = 0; i < mb; i++, src += lda) ap.set(a.subarray(src, src + kb), i * kb);
+            exp.macroStrided(kb, mb, nb, 0, kb * 8, 8, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
+          } else {
+            let src = aOff + pc * lda + ic;
+            // whole rows of A: one copy with stride lda (lanes past mb read the next row or the slack)
+            const ld = mb === lda ? lda : mcp;
+            if (mb === lda) ap.set(a.subarray(src, src + kb * mb));
+            else for (let p = 0; p < kb; p++, src += lda) ap.set(a.subarray(src, src + mb), p * mcp);
+            exp.macroStrided(kb, mb, nb, 0, 8, ld * 8, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
+          }
+        } else {
+          packA(transA, a, aOff, lda, ic, mb, pc, kb, ap);
+          exp.macro(kb, mb, nb, 0, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
+        }
         for (let i = 0; i < mb; i++) {
           let js = j0;
           if (upper) { const d = ic + (i & ~3) - jc; if (d > js) js = d; }
