@@ -474,6 +474,9 @@ class Splitter {
         }
       }
     }
+    // leave the criterion clean for the next (possibly complete) feature
+    crit.initMissing(0);
+    crit.missingGoToLeft = false;
     this.fastProxy = bestProxy;
     return false;
   }

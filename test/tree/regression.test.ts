@@ -143,6 +143,30 @@ describe('missing values (NaN) routed as scikit-learn >= 1.3', () => {
     for (let i = 0; i < Xtn.data.length; i += 7) Xtn.data[i] = NaN;
     assert.equal(clf.predict(Xtn).length, Xte.rows);
   });
+  it('root split with NaN in a column is the exhaustive optimum over (feature, threshold, missing side)', () => {
+    const rs = new RandomState(3);
+    const gini = (a: number[]) => { const m = a.length; if (!m) return 0; const q = a.filter((v) => v === 1).length / m; return 1 - q * q - (1 - q) * (1 - q); };
+    for (let trial = 0; trial < 60; trial++) {
+      const X = Array.from({ length: 30 }, () => [rs.uniform() < 0.3 ? NaN : Math.round(rs.uniform() * 10), Math.round(rs.uniform() * 10), rs.uniform() < 0.1 ? NaN : Math.round(rs.uniform() * 10)]);
+      const y = X.map((r) => (r[1]! + (Number.isNaN(r[2]!) ? 9 : r[2]!) + (Number.isNaN(r[0]!) ? 5 : r[0]!) + rs.uniform() * 6 > 14 ? 1 : 0));
+      const clf = new DecisionTreeClassifier({ maxDepth: 1, randomState: 0 }).fit(X, y);
+      let best = Infinity;
+      for (let f = 0; f < 3; f++) {
+        const vals = [...new Set(X.map((r) => r[f]!).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+        const thr = vals.slice(0, -1).map((v, i) => (v + vals[i + 1]!) / 2);
+        if (X.some((r) => Number.isNaN(r[f]!))) thr.push(Infinity);
+        for (const t of thr) for (const ml of [false, true]) {
+          const L: number[] = [], R: number[] = [];
+          X.forEach((r, i) => { const v = r[f]!; (Number.isNaN(v) ? ml : v <= t) ? L.push(y[i]!) : R.push(y[i]!); });
+          if (L.length && R.length) best = Math.min(best, L.length * gini(L) + R.length * gini(R));
+        }
+      }
+      if (clf.tree.nodeCount === 1) continue;
+      const L: number[] = [], R: number[] = [];
+      clf.apply(X).forEach((l, i) => (l === 1 ? L : R).push(y[i]!));
+      assert.ok(Math.abs(L.length * gini(L) + R.length * gini(R) - best) <= 1e-9, `trial ${trial}`);
+    }
+  });
   it('other splitters and criteria reject NaN with a DataError naming X', () => {
     assert.throws(() => new DecisionTreeClassifier({ splitter: 'random' }).fit([[NaN], [1]], [0, 1]), (e: unknown) => e instanceof DataError && /'X'|X/.test((e as Error).message));
     assert.throws(() => new DecisionTreeRegressor({ criterion: 'absolute_error' }).fit([[NaN], [1]], [0, 1]), DataError);
