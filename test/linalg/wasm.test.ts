@@ -45,8 +45,9 @@ describe('WebAssembly SIMD kernel', () => {
   });
 
   const rs = new RandomState(7);
-  // shapes cover edge strips (m, n, k not multiples of 4), several KC/NC/MC blocks, all flags
-  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [9, 9, 9], [33, 34, 35], [130, 131, 260], [129, 1030, 300], [5, 1100, 520]];
+  // shapes cover edge strips (m, n, k not multiples of 4), several KC/NC/MC blocks, all flags, and the
+  // unpacked-A path of narrow products (n <= 64; transposed A up to 256 rows per block)
+  const shapes: [number, number, number][] = [[1, 1, 1], [3, 5, 2], [9, 9, 9], [33, 34, 35], [130, 131, 260], [129, 1030, 300], [5, 1100, 520], [301, 20, 600], [1001, 64, 200], [258, 65, 70]];
   for (const [m, n, k] of shapes) {
     it(`gemmCore ${m}x${n}x${k}: bit-identical to the TypeScript kernel for all transposes, upper and triangular-B`, () => {
       for (const ta of [false, true]) for (const tb of [false, true]) for (const upper of [false, true]) for (const tri of [false, true]) {
