@@ -70,6 +70,15 @@ describe('RandomForest behaviour', () => {
     const r2 = await new RandomForestRegressor({ nEstimators: 4, randomState: 1, maxDepth: 5, nJobs: 2 }).fitAsync(Xtr, ytr);
     assert.deepEqual(Array.from(r2.predict(Xte)), Array.from(r1.predict(Xte)));
   });
+  it('multi-output regression: each output averaged over the trees', () => {
+    const X = Array.from({ length: 60 }, (_, i) => [i % 10, Math.floor(i / 10)]);
+    const Y = X.map((r) => [r[0]! * 2, r[1]! > 2 ? 5 : -5]);
+    const rf = new RandomForestRegressor({ nEstimators: 10, randomState: 0 }).fit(X, Y);
+    const pred = rf.predict([[4, 0], [4, 5]]);
+    assert.equal(pred.length, 4);
+    assert.ok(Math.abs(pred[0]! - 8) < 2 && pred[1]! < 0 && pred[3]! > 0);
+    assert.ok(rf.score(X, Y) > 0.9);
+  });
   it('oobScore needs bootstrap; hist splitter forest is accurate', () => {
     assert.throws(() => new RandomForestClassifier({ bootstrap: false, oobScore: true }).fit([[0], [1]], [0, 1]), InvalidParameterError);
     const { Xtr, Xte, ytr, yte } = split('breast_cancer');
