@@ -1,5 +1,5 @@
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
-import { DataError, ShapeError } from '../core/errors.js';
+import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
@@ -25,6 +25,8 @@ export type DecisionTreeClassifierParams = ParamsOf<typeof classifierSchema>;
 
 export interface DecisionTreeClassifierState {
   classes: Label[];
+  /** set for multi-output fits */
+  classesPerOutput?: Label[][];
   nFeatures: number;
   tree: TreeArrays;
   featureImportances: Float64Array;
@@ -42,6 +44,31 @@ function prepareData(m: Matrix, splitter: string, maxBins: number, criterion: st
   const data: SplitterData = { n: m.rows, d: m.cols, Xc, nanMask: nanMaskOf(Xc, m.rows, m.cols, splitter, criterion, owner) };
   if (splitter === 'hist') Object.assign(data, binFeatures(Xc, m.rows, m.cols, maxBins));
   return data;
+}
+
+/** Encode 1-D labels, or a 2-D array of label rows (multi-output), as row-major class codes. */
+export function encodeClassTargets(y: LabelsLike | readonly (readonly Label[])[], n: number, owner: string): { perOutput: Label[][]; encoded: Int32Array; multi: boolean } {
+  const first = (y as ArrayLike<unknown>)?.length ? (y as ArrayLike<unknown>)[0] : undefined;
+  if (first === null || typeof first !== 'object') {
+    const { classes, encoded } = checkLabels(y as LabelsLike, n, { owner });
+    return { perOutput: [classes], encoded, multi: false };
+  }
+  const rows = y as readonly (readonly Label[])[];
+  if (rows.length !== n) throw new ShapeError('y', `${n} rows (the number of rows of X)`, `${rows.length} rows`, owner);
+  const K = rows[0]!.length;
+  if (!(K >= 1)) throw new ShapeError('y', 'rows with at least one label', `row 0 of length ${K}`, owner);
+  const encoded = new Int32Array(n * K);
+  const perOutput: Label[][] = [];
+  for (let k = 0; k < K; k++) {
+    const col = rows.map((r, i) => {
+      if (!r || r.length !== K) throw new ShapeError('y', `rows of ${K} labels`, `row ${i} of length ${r?.length}`, owner);
+      return r[k]!;
+    });
+    const { classes, encoded: e } = checkLabels(col, n, { name: `y[:, ${k}]`, owner });
+    perOutput.push(classes);
+    for (let i = 0; i < n; i++) encoded[i * K + k] = e[i]!;
+  }
+  return { perOutput, encoded, multi: true };
 }
 
 /** Per-sample weights from classWeight ('balanced': n / (k * count), dict: by label, default 1). */
@@ -81,37 +108,84 @@ export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, D
     super(params);
   }
 
-  private fitTreeArrays(X: MatrixLike, y: LabelsLike, sampleWeight: ArrayLike<number> | null | undefined, ccpAlpha: number): { classes: Label[]; d: number; tree: TreeArrays } {
+  private fitTreeArrays(X: MatrixLike, y: LabelsLike | readonly (readonly Label[])[], sampleWeight: ArrayLike<number> | null | undefined, ccpAlpha: number): { perOutput: Label[][]; multi: boolean; d: number; tree: TreeArrays } {
     const owner = this.kind;
     const m = checkArray(X, { owner, allowNaN: true });
-    const { classes, encoded } = checkLabels(y, m.rows, { owner });
     const n = m.rows, d = m.cols;
+    const { perOutput, encoded, multi } = encodeClassTargets(y, n, owner);
+    const K = perOutput.length;
     const P = this.params;
     const sw = checkSampleWeight(sampleWeight, n, owner);
     if (P.classWeight !== null) {
-      const f = classWeightFactors(P.classWeight as 'balanced' | Record<string, number>, classes, encoded);
-      for (let i = 0; i < n; i++) sw[i]! *= f[i]!;
+      if (multi && P.classWeight !== 'balanced') throw new InvalidParameterError('classWeight', "'balanced' or null for a multi-output y", P.classWeight, owner);
+      // multi-output: the product of the per-output weights, as scikit-learn's compute_sample_weight
+      for (let k = 0; k < K; k++) {
+        const col = multi ? Int32Array.from({ length: n }, (_, i) => encoded[i * K + k]!) : encoded;
+        const f = classWeightFactors(P.classWeight as 'balanced' | Record<string, number>, perOutput[k]!, col);
+        for (let i = 0; i < n; i++) sw[i]! *= f[i]!;
+      }
     }
     let totalW = 0;
     for (const w of sw) totalW += w;
     if (!(totalW > 0)) throw new DataError('sampleWeight', 'a positive total weight', totalW, owner);
     const spec: TreeSpec = { ...resolveTreeSpec(P, P.criterion, n, d, owner), ccpAlpha };
     const seed = checkRandomState(P.randomState, 'randomState', owner).randint(0, RAND_R_MAX);
-    const target: TreeTarget = { kind: 'class', y: encoded, nClasses: Int32Array.of(classes.length) };
-    return { classes, d, tree: fitTree(prepareData(m, P.splitter, P.maxBins, P.criterion, owner), target, sw, spec, seed) };
+    const target: TreeTarget = { kind: 'class', y: encoded, nClasses: Int32Array.from(perOutput, (c) => c.length) };
+    return { perOutput, multi, d, tree: fitTree(prepareData(m, P.splitter, P.maxBins, P.criterion, owner), target, sw, spec, seed) };
   }
 
-  fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
-    const { classes, d, tree } = this.fitTreeArrays(X, y, sampleWeight, this.params.ccpAlpha);
-    this._state = { classes, nFeatures: d, tree, featureImportances: computeImportances(tree, d) };
+  /**
+   * Fit on X and class labels y: a 1-D array, or for several outputs one row of labels per sample
+   * (`y[i] = [label0, label1, ...]`; then use predictMultiOutput / predictProbaMultiOutput).
+   */
+  fit(X: MatrixLike, y: LabelsLike | readonly (readonly Label[])[], sampleWeight?: ArrayLike<number> | null): this {
+    const { perOutput, multi, d, tree } = this.fitTreeArrays(X, y, sampleWeight, this.params.ccpAlpha);
+    this._state = { classes: perOutput[0]!, nFeatures: d, tree, featureImportances: computeImportances(tree, d), ...(multi ? { classesPerOutput: perOutput } : {}) };
     return this;
   }
 
+  /** Classes of each output (multi-output fits; `[classes]` otherwise). */
+  get classesPerOutput(): Label[][] { return this.fitted.classesPerOutput ?? [this.fitted.classes]; }
+
+  /** Per-output class probabilities: one n x nClasses[k] Matrix per output. */
+  predictProbaMultiOutput(X: MatrixLike): Matrix[] {
+    const s = this.fitted;
+    const leaves = this.apply(X);
+    const per = this.classesPerOutput;
+    const stride = s.tree.value.length / s.tree.nodeCount, mk = s.tree.nClasses;
+    return per.map((cls, k) => {
+      const kc = cls.length;
+      const out = Matrix.zeros(leaves.length, kc);
+      for (let i = 0; i < leaves.length; i++) {
+        const off = leaves[i]! * stride + k * mk;
+        let sum = 0;
+        for (let c = 0; c < kc; c++) sum += s.tree.value[off + c]!;
+        if (sum === 0) sum = 1;
+        for (let c = 0; c < kc; c++) out.data[i * kc + c] = s.tree.value[off + c]! / sum;
+      }
+      return out;
+    });
+  }
+
+  /** Predicted labels, one row [label0, label1, ...] per sample (any number of outputs). */
+  predictMultiOutput(X: MatrixLike): Label[][] {
+    const per = this.classesPerOutput;
+    const probas = this.predictProbaMultiOutput(X);
+    const n = probas[0]!.rows;
+    return Array.from({ length: n }, (_, i) => probas.map((p, k) => {
+      const kc = p.cols;
+      let best = 0;
+      for (let c = 1; c < kc; c++) if (p.data[i * kc + c]! > p.data[i * kc + best]!) best = c;
+      return per[k]![best]!;
+    }));
+  }
+
   /** Effective alphas and total leaf impurities of minimal cost-complexity pruning (fits an unpruned tree). */
-  costComplexityPruningPath(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): PruningPath {
+  costComplexityPruningPath(X: MatrixLike, y: LabelsLike | readonly (readonly Label[])[], sampleWeight?: ArrayLike<number> | null): PruningPath {
     return pruningPath(this.fitTreeArrays(X, y, sampleWeight, 0).tree);
   }
 
+  /** Classes (of the first output for a multi-output fit). */
   get classes(): Label[] { return this.fitted.classes; }
   get tree(): TreeArrays { return this.fitted.tree; }
   /** MDI importances, normalised to sum 1 (length nFeatures). */
@@ -137,6 +211,7 @@ export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, D
   /** Class probabilities (n x nClasses, columns in `classes` order): the leaf's weighted class fractions. */
   predictProba(X: MatrixLike): Matrix {
     const s = this.fitted;
+    if (s.classesPerOutput) throw new InvalidParameterError('y', 'a 1-D y for predict/predictProba (this model was fitted on several outputs: use predictMultiOutput / predictProbaMultiOutput)', `${s.classesPerOutput.length} outputs`, this.kind);
     const leaves = this.apply(X);
     const k = s.classes.length;
     const out = Matrix.zeros(leaves.length, k);

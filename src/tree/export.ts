@@ -21,9 +21,9 @@ function fmt(v: number, decimals: number): string {
 }
 
 function argmaxRow(t: TreeArrays, node: number): number {
-  const k = t.nClasses;
+  const k = t.nClasses, o = node * (t.value.length / t.nodeCount); // first output's classes
   let best = 0;
-  for (let c = 1; c < k; c++) if (t.value[node * k + c]! > t.value[node * k + best]!) best = c;
+  for (let c = 1; c < k; c++) if (t.value[o + c]! > t.value[o + best]!) best = c;
   return best;
 }
 
@@ -49,8 +49,8 @@ export function exportText(est: FittedTreeLike, opts: ExportTextOptions = {}): s
       return;
     }
     if (opts.showWeights) {
-      const k = t.nClasses;
-      val = '[' + Array.from(t.value.subarray(node * k, node * k + k), (v) => fmt(v, decimals)).join(', ') + ']';
+      const k = t.nClasses, o = node * (t.value.length / t.nodeCount);
+      val = '[' + Array.from(t.value.subarray(o, o + k), (v) => fmt(v, decimals)).join(', ') + ']';
     }
     val += ' class: ' + String(est.classes[argmaxRow(t, node)]);
     report += opts.showWeights ? `${indent} weights: ${val}\n` : `${indent}${val}\n`;
@@ -106,13 +106,13 @@ export function treeToRules(est: FittedTreeLike, opts: { featureNames?: string[]
       const classes = est.classes;
       const best = classes ? argmaxRow(t, node) : 0;
       let sum = 0;
-      for (let c = 0; c < k; c++) sum += t.value[node * k + c]!;
       const stride = t.value.length / t.nodeCount;
+      for (let c = 0; c < k; c++) sum += t.value[node * stride + c]!;
       const rule: Rule = {
         conditions: conds,
         prediction: classes ? classes[best]! : t.value[node * stride]!,
         samples: t.nNodeSamples[node]!,
-        confidence: classes ? t.value[node * k + best]! / sum : 1,
+        confidence: classes ? t.value[node * stride + best]! / sum : 1,
         toString() {
           const lhs = this.conditions.length ? this.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${c.threshold.toFixed(decimals)}`).join(' AND ') : 'TRUE';
           if (!classes) return `IF ${lhs} THEN value = ${(this.prediction as number).toFixed(decimals)} (samples ${this.samples})`;

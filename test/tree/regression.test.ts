@@ -71,6 +71,19 @@ describe('DecisionTreeClassifier: random splitter, best-first, pruning, weights 
   }
 });
 
+describe('multi-output DecisionTreeClassifier equals scikit-learn', () => {
+  for (const c of fx.multiOutput) {
+    it(`${c.dataset} ${JSON.stringify(c.params)}`, () => {
+      const { Xtr, Xte } = data(c.dataset);
+      const clf = new DecisionTreeClassifier(c.params).fit(Xtr, c.y2);
+      assertTree(clf.tree, c, clf);
+      assert.deepEqual(clf.predictMultiOutput(Xte), c.testPred);
+      clf.predictProbaMultiOutput(Xte)[1]!.data.forEach((v, i) => assert.ok(close(v, c.testProba1[i], 1e-12), `proba[${i}]`));
+      assert.throws(() => clf.predict(Xte), /predictMultiOutput/);
+    });
+  }
+});
+
 describe('costComplexityPruningPath equals scikit-learn to 1e-9', () => {
   for (const c of fx.paths) {
     it(`${c.kind} ${c.dataset} ${JSON.stringify(c.params)}`, () => {
