@@ -229,24 +229,20 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
   const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
   const str = (t: string): number[] => [...uleb(t.length), ...Array.from(t, (c) => c.charCodeAt(0))];
   const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const PARAMS = ['xp', 'n', 'd', 'ctp', 'kp', 'cnp', 'labp', 'sump', 'wsp', 'wp', 'mode'];
-  const LI32 = ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'best', 'i0', 'so', 'xo', 'end'];
-  const LF64 = ['v0', 'wi'];
-  const LV128 = ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'wv', 'b0v', 'b0i', 'b1v', 'b1i', 'gi', 'mk', 'id'];
+  // local indices of the function being assembled (see `func`)
   const at = new Map<string, number>();
-  [...PARAMS, ...LI32, ...LF64, ...LV128].forEach((nm, t) => at.set(nm, t));
   // instructions
   const get = (nm: string): number[] => [0x20, ...uleb(at.get(nm)!)];
   const set = (nm: string): number[] => [0x21, ...uleb(at.get(nm)!)];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const ADD = 0x6a, MUL = 0x6c, AND = 0x71, OR = 0x72, SHL = 0x74, LT_S = 0x48, LT_U = 0x49, GT_S = 0x4a, GT_U = 0x4b, GE_S = 0x4e, NE = 0x47, SELECT = 0x1b;
-  const F64_ADD = 0xa0, F64_MUL = 0xa2, F64_EQ = 0x61, F64_LT = 0x63, TRUNC = 0xaa;
+  const ADD = 0x6a, MUL = 0x6c, AND = 0x71, OR = 0x72, SHL = 0x74, LT_S = 0x48, LT_U = 0x49, GT_S = 0x4a, GT_U = 0x4b, GE_S = 0x4e, GE_U = 0x4f, NE = 0x47, SELECT = 0x1b;
+  const F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2, F64_EQ = 0x61, F64_LT = 0x63, TRUNC = 0xaa, I32_LOAD = 0x28;
   const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
   const vLoad = (off = 0): number[] => simd(0, 3, ...uleb(off));
   const vSplatLoad = (): number[] => simd(10, 3, 0);
   const vStore = (): number[] => simd(11, 3, 0);
   const vConst = (lo: number, hi: number): number[] => simd(12, ...new Uint8Array(Float64Array.of(lo, hi).buffer));
-  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_MUL = simd(242), F64X2_LT = simd(73), BITSELECT = simd(82);
+  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_SUB = simd(241), F64X2_MUL = simd(242), F64X2_LT = simd(73), BITSELECT = simd(82);
   const lane = (l: number): number[] => simd(33, l);
   const fLoad = (): number[] => [0x2b, 3, 0];
   const fStore = (): number[] => [0x39, 3, 0];
@@ -316,7 +312,73 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
       ...when(...get('so'), ...get('so'), ...fLoad(), ...get('xo'), ...fLoad(), ...get('wi'), F64_MUL, F64_ADD, ...fStore()),
     ),
   ];
-  const body: number[] = [
+  /** A function: its parameters (all i32), locals by type, result type (0 = none) and body. */
+  const func = (params: string[], li32: string[], lf64: string[], lv128: string[], result: number, body: () => number[]): { type: number[]; code: number[] } => {
+    at.clear();
+    [...params, ...li32, ...lf64, ...lv128].forEach((nm, t) => at.set(nm, t));
+    const locals = [[...uleb(li32.length), 0x7f], [...uleb(lf64.length), 0x7c], [...uleb(lv128.length), 0x7b]];
+    const code = [...vec(locals), ...body(), 0x0b];
+    return { type: [0x60, ...vec(params.map(() => [0x7f])), ...(result ? [1, result] : [0])], code: [...uleb(code.length), ...code] };
+  };
+  /**
+   * For each row of X (n x d at xp), `out[f] op= g(x[f], aux[f])` over the d features: f64x2 on
+   * feature pairs, then the odd feature; `vecOp`/`scalarOp` get (address of out[f], address of
+   * x[f], address of aux[f]) and leave nothing on the stack.
+   */
+  const rowSweep = (vecOp: (o: number[], x: number[], u: number[]) => number[], scalarOp: (o: number[], x: number[], u: number[]) => number[]): number[] => [
+    ...get('d'), ...i32(3), SHL, ...set('d8'),
+    ...get('xp'), ...get('n'), ...get('d8'), MUL, ADD, ...set('end'),
+    ...get('xp'), ...set('xo'),
+    ...block(loop(
+      ...get('xo'), ...get('end'), GE_U, ...brIf(1),
+      ...get('outp'), ...set('o'), ...get('auxp'), ...set('u'), ...get('outp'), ...get('d8'), ADD, ...set('oe'),
+      ...block(loop(
+        ...get('o'), ...i32(16), ADD, ...get('oe'), GT_U, ...brIf(1),
+        ...vecOp(get('o'), get('xo'), get('u')),
+        ...inc('o', 16), ...inc('xo', 16), ...inc('u', 16), ...br(0),
+      )),
+      ...get('o'), ...get('oe'), LT_U,
+      ...when(...scalarOp(get('o'), get('xo'), get('u')), ...inc('xo', 8)),
+      ...br(0),
+    )),
+  ];
+  const sweepParams = ['xp', 'n', 'd', 'outp', 'auxp'];
+  const sweepLocals = ['d8', 'end', 'xo', 'o', 'oe', 'u'];
+  // colsum: out[f] += x[i][f], rows in order (numpy's mean(axis=0) order)
+  const colsum = func(sweepParams, sweepLocals, [], [], 0, () => rowSweep(
+    (o, x) => [...o, ...o, ...vLoad(), ...x, ...vLoad(), ...F64X2_ADD, ...vStore()],
+    (o, x) => [...o, ...o, ...fLoad(), ...x, ...fLoad(), F64_ADD, ...fStore()],
+  ));
+  // center: t = x[i][f] - mean[f] (aux); x[i][f] = t; out[f] += t * t
+  const center = func(sweepParams, sweepLocals, ['t'], ['tv'], 0, () => rowSweep(
+    (o, x, u) => [...x, ...x, ...vLoad(), ...u, ...vLoad(), ...F64X2_SUB, ...set('tv'), ...get('tv'), ...vStore(),
+      ...o, ...o, ...vLoad(), ...get('tv'), ...get('tv'), ...F64X2_MUL, ...F64X2_ADD, ...vStore()],
+    (o, x, u) => [...x, ...x, ...fLoad(), ...u, ...fLoad(), F64_SUB, ...set('t'), ...get('t'), ...fStore(),
+      ...o, ...o, ...fLoad(), ...get('t'), ...get('t'), F64_MUL, F64_ADD, ...fStore()],
+  ));
+  // inertia: sum over rows, in order, of w_i * (sum over f, in order, of (x[i][f] - c[label_i][f])^2)
+  const inertia = func(['xp', 'n', 'd', 'cp', 'labp', 'wp'], ['i', 'd8', 'xo', 'xe', 'co'], ['s', 'r', 't'], [], 0x7c, () => [
+    ...get('d'), ...i32(3), SHL, ...set('d8'),
+    ...get('xp'), ...set('xo'),
+    ...block(loop(
+      ...get('i'), ...get('n'), GE_S, ...brIf(1),
+      ...get('cp'), ...addr('labp', 'i', 2), I32_LOAD, 2, 0, ...get('d8'), MUL, ADD, ...set('co'),
+      ...get('xo'), ...get('d8'), ADD, ...set('xe'),
+      0x44, ...new Uint8Array(8), ...set('r'),
+      ...block(loop(
+        ...get('xo'), ...get('xe'), GE_U, ...brIf(1),
+        ...get('xo'), ...fLoad(), ...get('co'), ...fLoad(), F64_SUB, ...set('t'),
+        ...get('r'), ...get('t'), ...get('t'), F64_MUL, F64_ADD, ...set('r'),
+        ...inc('xo', 8), ...inc('co', 8), ...br(0),
+      )),
+      ...get('s'), ...get('r'), ...addr('wp', 'i', 3), ...fLoad(), F64_MUL, F64_ADD, ...set('s'),
+      ...inc('i', 1), ...br(0),
+    )),
+    ...get('s'),
+  ]);
+  const assign = func(['xp', 'n', 'd', 'ctp', 'kp', 'cnp', 'labp', 'sump', 'wsp', 'wp', 'mode'],
+    ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'best', 'i0', 'so', 'xo', 'end'], ['v0', 'wi'],
+    ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'wv', 'b0v', 'b0i', 'b1v', 'b1i', 'gi', 'mk', 'id'], 0, () => [
     ...i32(0), ...set('i'),
     ...vConst(-2, -2), ...set('m2'),
     ...get('d'), ...i32(3), SHL, ...set('d8'),
@@ -349,17 +411,17 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
       ...get('i1'), ...get('i'), NE, ...when(...finishRow(1, 'i1', 'x1')),
       ...inc('i', 2), ...br(0),
     )),
-  ];
-  const locals = [[...uleb(LI32.length), 0x7f], [...uleb(LF64.length), 0x7c], [...uleb(LV128.length), 0x7b]];
-  const fn = [...vec(locals), ...body, 0x0b];
+  ]);
+  const fns = [assign, colsum, center, inertia];
+  const names = ['assign', 'colsum', 'center', 'inertia'];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
-    ...section(1, vec([[0x60, ...vec(PARAMS.map(() => [0x7f])), 0]])), // type: (i32 x 11) -> ()
+    ...section(1, vec(fns.map((f) => f.type))), // one type per function
     ...(sharedMaxPages ? section(2, vec([[...str('env'), ...str('memory'), 2, 3, 1, ...uleb(sharedMaxPages)]])) : []), // shared memory import
-    ...section(3, vec([[0]])), // function 0 has type 0
+    ...section(3, vec(fns.map((_, t) => uleb(t)))), // function t has type t
     ...(sharedMaxPages ? [] : section(5, vec([[0, 1]]))), // one memory, 1 page minimum
-    ...section(7, vec([[...str('assign'), 0, 0], [...str('memory'), 2, 0]])),
-    ...section(10, vec([[...uleb(fn.length), ...fn]])),
+    ...section(7, vec([...names.map((nm, t) => [...str(nm), 0, ...uleb(t)]), [...str('memory'), 2, 0]])),
+    ...section(10, vec(fns.map((f) => f.code))),
   ]);
 }
 
@@ -370,6 +432,9 @@ interface WasmApi {
 }
 interface LloydExports {
   assign(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
+  colsum(xp: number, n: number, d: number, outp: number, auxp: number): void;
+  center(xp: number, n: number, d: number, outp: number, auxp: number): void;
+  inertia(xp: number, n: number, d: number, cp: number, labp: number, wp: number): number;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -390,29 +455,38 @@ function lloydWasmModule(): object | null {
   return lloydModule;
 }
 
+/**
+ * A released kernel instance, kept only as long as the garbage collector lets it live: the next
+ * assigner reuses its memory, whose pages the OS has already mapped (first-touch page faults on
+ * tens of MB of fresh memory cost about as much as two Lloyd passes).
+ */
+let spare: WeakRef<LloydExports> | null = null;
+
 /** Largest wasm32 footprint we ask for (bytes); bigger problems use the TypeScript kernel. */
 const WASM_MAX_BYTES = 2 ** 30;
 
 /**
  * The Lloyd E(+M) pass over a fixed `n x d` data matrix against changing `k x d` centers:
- * nearest-center labels and, optionally, per-label weighted sums. The data lives in `X`, which the
- * caller fills once: with WebAssembly SIMD available it is a view of the kernel's own memory (no
- * copy per pass, and none at all when the caller writes its data there directly), so each `assign`
- * only moves the centers in and the labels and sums out. Falls back to the TypeScript kernel (same
- * results, about 3x slower) where WebAssembly SIMD is missing, under `setLinalgBackend('ts')`, or
- * past 1 GiB of data.
+ * nearest-center labels and, optionally, per-label weighted sums; plus the data preparation
+ * (column means, in-place centring) and the inertia, in the same kernel. The data lives in `X`,
+ * which the caller fills once: with WebAssembly SIMD available it is a view of the kernel's own
+ * memory, so each `assign` only moves the centers in and the labels and sums out. Falls back to
+ * TypeScript (same results, about 3x slower) where WebAssembly SIMD is missing, under
+ * `setLinalgBackend('ts')`, or past 1 GiB of data. Call `release()` when done so that the next
+ * assigner can reuse the memory.
  *
  * @example
  * const a = new LloydAssigner(n, d, k, null);
  * a.X.set(data);                                         // n x d, row-major
  * a.assign(C, rowNormsSq(C, k, d), labels, sums, wsum);  // labels; sums[label] += x; wsum[label] += 1
+ * const inertia = a.inertia(C, labels);
+ * a.release();
  */
 export class LloydAssigner {
-  /** The `n x d` data (fill before `assign`; it stays valid for the life of the assigner). */
-  readonly X: Float64Array;
-  private readonly exp: LloydExports | null = null;
+  private _X: Float64Array;
+  private exp: LloydExports | null = null;
   private readonly weights: Float64Array | null;
-  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0 };
+  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0 };
 
   constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null) {
     this.weights = weights;
@@ -424,26 +498,95 @@ export class LloydAssigner {
     at.cn = at.ct + align(kp * d * 16);
     at.sum = at.cn + align(kp * 16);
     at.ws = at.sum + align(k * d * 8);
-    const total = at.ws + align(k * 8);
+    at.col = at.ws + align(k * 8);
+    const total = at.col + 2 * align(d * 8);
     const mod = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES ? lloydWasmModule() : null;
     if (!mod) {
-      this.X = new Float64Array(n * d);
+      this._X = new Float64Array(n * d);
       return;
     }
-    const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const exp = new W.Instance(mod, {}).exports as LloydExports;
+    let exp = spare?.deref();
+    spare = null;
+    if (!exp) {
+      const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+      exp = new W.Instance(mod, {}).exports as LloydExports;
+    }
     // all the memory at once: a later grow would detach X
     exp.memory.grow(Math.ceil(Math.max(0, total - exp.memory.buffer.byteLength) / 65536));
-    this.X = new Float64Array(exp.memory.buffer, 0, n * d);
+    this._X = new Float64Array(exp.memory.buffer, 0, n * d);
     const w = new Float64Array(exp.memory.buffer, at.w, n);
     if (weights) w.set(weights.subarray(0, n));
     else w.fill(1);
     this.exp = exp;
   }
 
+  /** The `n x d` data (fill before `assign`; valid until `release`). */
+  get X(): Float64Array {
+    return this._X;
+  }
+
   /** True when the WebAssembly kernel is in use. */
   get wasm(): boolean {
     return this.exp !== null;
+  }
+
+  /** Hand the kernel memory over to the next assigner; this one must not be used afterwards. */
+  release(): void {
+    if (this.exp) spare = new WeakRef(this.exp);
+    this.exp = null;
+    this._X = new Float64Array(0);
+  }
+
+  /** Column means of X, summed row by row (as `mean(axis=0)` in numpy, and `columnMeans`). */
+  columnMeans(): Float64Array {
+    const { n, d, exp } = this;
+    const s = new Float64Array(d);
+    if (exp) {
+      new Float64Array(exp.memory.buffer, this.at.col, d).fill(0);
+      exp.colsum(this.at.x, n, d, this.at.col, this.at.col);
+      s.set(new Float64Array(exp.memory.buffer, this.at.col, d));
+    } else {
+      const X = this._X;
+      for (let i = 0, o = 0; i < n; i++, o += d) for (let f = 0; f < d; f++) s[f]! += X[o + f]!;
+    }
+    for (let f = 0; f < d; f++) s[f]! /= n;
+    return s;
+  }
+
+  /** Subtract `mean` from every row of X in place; returns the per-column sums of the squared differences. */
+  center(mean: Float64Array): Float64Array {
+    const { n, d, exp } = this;
+    const v = new Float64Array(d);
+    if (exp) {
+      const col = this.at.col;
+      new Float64Array(exp.memory.buffer, col, d).fill(0);
+      new Float64Array(exp.memory.buffer, col + align(d * 8), d).set(mean.subarray(0, d));
+      exp.center(this.at.x, n, d, col, col + align(d * 8));
+      v.set(new Float64Array(exp.memory.buffer, col, d));
+      return v;
+    }
+    const X = this._X;
+    for (let i = 0, o = 0; i < n; i++, o += d) {
+      for (let f = 0; f < d; f++) {
+        const t = X[o + f]! - mean[f]!;
+        X[o + f] = t;
+        v[f]! += t * t;
+      }
+    }
+    return v;
+  }
+
+  /** Weighted sum of squared distances of the rows to their labelled center (direct differences, rows in order). */
+  inertia(C: Float64Array, labels: Int32Array): number {
+    const { n, d, k, exp } = this;
+    if (!exp) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += sqDistRows(this._X, i, C, labels[i]!, d) * (this.weights ? this.weights[i]! : 1);
+      return s;
+    }
+    new Float64Array(exp.memory.buffer, this.at.ct, k * d).set(C.subarray(0, k * d));
+    new Int32Array(exp.memory.buffer, this.at.lab, n).set(labels.subarray(0, n));
+    return exp.inertia(this.at.x, n, d, this.at.ct, this.at.lab, this.at.w);
   }
 
   /**
@@ -455,7 +598,7 @@ export class LloydAssigner {
     const { n, d, k } = this;
     const exp = this.exp;
     if (!exp) {
-      assignNearest(this.X, d, 0, n, C, k, cNorms, labels, sums, sums ? wsum : null, this.weights);
+      assignNearest(this._X, d, 0, n, C, k, cNorms, labels, sums, sums ? wsum : null, this.weights);
       return;
     }
     const at = this.at;

@@ -77,12 +77,21 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     const initArr = typeof init === 'string' ? null : checkInitMatrix(init, k, d, owner);
     const nInit = resolveNInit(this.params.nInit, init, 10);
     const elkan = algorithm === 'elkan' && k > 1;
-    // The Lloyd kernel owns the mean-centred copy of X (scikit-learn centres X in fit for accurate
-    // distances); centring also yields the variances of the tolerance in the same pass.
+    // Mean-centred copy of X (scikit-learn centres X in fit for accurate distances). The Lloyd
+    // kernel owns it and computes the means and the tolerance's variances itself.
     const assigner = elkan ? null : new LloydAssigner(n, d, k, w);
-    const Xc = assigner ? assigner.X : new Float64Array(n * d);
-    const mean = columnMeans(m.data, n, d);
-    const tol = centerInto(m.data, n, d, mean, Xc, this.params.tol);
+    let Xc: Float64Array, mean: Float64Array, sq: Float64Array;
+    if (assigner) {
+      assigner.X.set(m.data.subarray(0, n * d));
+      mean = assigner.columnMeans();
+      sq = assigner.center(mean);
+      Xc = assigner.X;
+    } else {
+      mean = columnMeans(m.data, n, d);
+      Xc = new Float64Array(n * d);
+      sq = centerInto(m.data, n, d, mean, Xc);
+    }
+    const tol = toleranceOf(sq, n, d, this.params.tol);
     if (initArr) for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) initArr[j * d + f]! -= mean[f]!;
     const xNorms = initArr ? null : rowNormsSq(Xc, n, d); // only k-means++ / random seeding reads them
 
@@ -92,6 +101,7 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
       const run = elkan ? kmeansSingleElkan(Xc, n, d, w, centers0, k, maxIter, tol) : kmeansSingleLloyd(Xc, n, d, w, centers0, k, maxIter, tol, assigner!);
       if (best === null || (run.inertia < best.inertia && !isSameClustering(run.labels, best.labels, k))) best = run;
     }
+    assigner?.release();
     const centers = best!.centers;
     for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) centers[j * d + f]! += mean[f]!;
     this._state = { clusterCenters: new Matrix(centers, k, d), labels: best!.labels, inertia: best!.inertia, nIter: best!.nIter, nFeatures: d };
@@ -209,8 +219,8 @@ export function tolerance(X: Float64Array, n: number, d: number, tol: number): n
   return (s / d) * tol;
 }
 
-/** `Xc = X - mean` (row by row) and `tolerance(X, n, d, tol)` from the same differences. */
-function centerInto(X: Float64Array, n: number, d: number, mean: Float64Array, Xc: Float64Array, tol: number): number {
+/** `Xc = X - mean` (row by row); returns the per-column sums of the squared differences. */
+function centerInto(X: Float64Array, n: number, d: number, mean: Float64Array, Xc: Float64Array): Float64Array {
   const v = new Float64Array(d);
   for (let i = 0, o = 0; i < n; i++, o += d) {
     for (let f = 0; f < d; f++) {
@@ -219,9 +229,14 @@ function centerInto(X: Float64Array, n: number, d: number, mean: Float64Array, X
       v[f]! += t * t;
     }
   }
+  return v;
+}
+
+/** `tolerance` from the per-column sums of squared deviations. */
+function toleranceOf(sq: Float64Array, n: number, d: number, tol: number): number {
   if (tol === 0) return 0;
   let s = 0;
-  for (let f = 0; f < d; f++) s += v[f]! / n;
+  for (let f = 0; f < d; f++) s += sq[f]! / n;
   return (s / d) * tol;
 }
 
@@ -346,6 +361,7 @@ export function predictLabels(m: Matrix, centers: Matrix): Int32Array {
     const a = new LloydAssigner(m.rows, m.cols, centers.rows, null);
     a.X.set(m.data.subarray(0, m.rows * m.cols));
     a.assign(centers.data, cn, labels);
+    a.release();
   }
   else assignNearest(m.data, m.cols, 0, m.rows, centers.data, centers.rows, cn, labels);
   return labels;
@@ -441,6 +457,7 @@ export function kmeansSingleLloyd(
   X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number,
   assigner?: LloydAssigner,
 ): KMeansRun {
+  const own = !assigner;
   if (!assigner) {
     assigner = new LloydAssigner(n, d, k, w);
     assigner.X.set(X.subarray(0, n * d));
@@ -461,7 +478,9 @@ export function kmeansSingleLloyd(
     labelsOld.set(labels);
   }
   if (!strict) assigner.assign(centers, rowNormsSq(centers, k, d), labels);
-  return { labels, inertia: inertiaOf(X, n, d, w, centers, labels), centers, nIter: Math.min(i + 1, maxIter) };
+  const inertia = assigner.inertia(centers, labels);
+  if (own) assigner.release();
+  return { labels, inertia, centers, nIter: Math.min(i + 1, maxIter) };
 }
 
 /** Half the pairwise center distances and, per center, the half distance to its nearest other center. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { KMeans, kmeansPlusPlus, columnMeans, tolerance } from '../../src/cluster/kmeans.js';
+import { KMeans, kmeansPlusPlus, columnMeans, inertiaOf, tolerance } from '../../src/cluster/kmeans.js';
 import { MiniBatchKMeans } from '../../src/cluster/minibatchKmeans.js';
 import { DataError, InvalidParameterError, ShapeError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
@@ -171,6 +171,14 @@ describe('Lloyd kernel (WebAssembly SIMD) equals the TypeScript kernel bit for b
       const lab2 = new Int32Array(n);
       a.assign(C, cn, lab2);
       assert.deepEqual(lab2, ref, 'labels only');
+      assert.equal(a.inertia(C, ref), inertiaOf(X, n, d, w ?? new Float64Array(n).fill(1), C, ref), 'inertia');
+      const mean = columnMeans(X, n, d);
+      assert.deepEqual(a.columnMeans(), mean, 'column means');
+      const sq = a.center(mean);
+      const Xc = X.map((v, t) => v - mean[t % d]!);
+      assert.deepEqual(a.X, Xc, 'centred');
+      assert.deepEqual(sq, Float64Array.from({ length: d }, (_, f) => { let q = 0; for (let i = 0; i < n; i++) q += Xc[i * d + f]! ** 2; return q; }), 'squared deviations');
+      a.release();
     }
     assert.equal(wasmUsed, wasmAvailable());
   });
