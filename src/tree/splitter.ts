@@ -504,17 +504,25 @@ class Splitter {
   private goLeft: Uint8Array | null = null;
 
   nodeReset(start: number, end: number): number {
-    this.crit.init(this.presorted ? this.presorted[0]! : this.samples, start, end);
+    this.crit.init(this.samples, start, end);
     return this.crit.weightedNNodeSamples;
   }
 
-  /** Presort mode: stable-partition every feature's order so samples[start:pos] of `best` come first. */
-  private partitionPresorted(bestF: number, start: number, pos: number, end: number): void {
-    const P = this.presorted!, goLeft = this.goLeft!, tmp = this.sampTmp!;
+  /**
+   * Presort mode: stable-partition the feature orders so samples[start:pos] of `best` come first.
+   * Features constant in this node (features[0:nConst]) are skipped: their segments go stale, but a
+   * stale segment still holds samples of a node where the feature was constant, so it is detected as
+   * constant again if ever drawn (best-first growth does not pass constants down). `samples` keeps
+   * the node's set for the criterion.
+   */
+  private partitionPresorted(bestF: number, start: number, pos: number, end: number, nConst: number): void {
+    const P = this.presorted!, goLeft = this.goLeft!, tmp = this.sampTmp!, features = this.features;
     const B = P[bestF]!;
     for (let q = start; q < pos; q++) goLeft[B[q]!] = 1;
     for (let q = pos; q < end; q++) goLeft[B[q]!] = 0;
-    for (let f = 0; f < P.length; f++) {
+    this.samples.set(B.subarray(start, end), start);
+    for (let t = nConst; t < features.length; t++) {
+      const f = features[t]!;
       if (f === bestF) continue;
       const S = P[f]!;
       let l = start, r = 0;
@@ -710,7 +718,7 @@ class Splitter {
       }
     }
     if (best.pos < end && this.presorted) {
-      this.partitionPresorted(best.feature, start, best.pos, end);
+      this.partitionPresorted(best.feature, start, best.pos, end, nTotalConst);
       crit.samples = this.presorted[best.feature]!;
       crit.reset();
       crit.update(best.pos);
