@@ -298,6 +298,10 @@ export function gemmCoreWasm(
  * in cache.
  */
 export function gramBlockCore(x: Float64Array, xOff: number, r0: number, r1: number, d: number, mu: Float64Array | null, w: Float64Array | null, c: Float64Array): void {
+  if (wasmSlot.on && !w && d <= 1024) {
+    gramBlockCoreWasm(x, xOff, r0, r1, d, mu, c);
+    return;
+  }
   const BR = 256;
   const buf = new Float64Array(BR * d);
   const buf2 = w ? new Float64Array(BR * d) : buf;
@@ -321,3 +325,47 @@ export function gramBlockCore(x: Float64Array, xOff: number, r0: number, r1: num
     gemmCore(true, false, d, d, rows, 1, y, 0, d, y, 0, d, c, 0, d, true, false);
   }
 }
+
+/**
+ * `gramBlockCore` without W on the WebAssembly kernel: each 256-row chunk is centered straight into
+ * the packed panel in linear memory, once, because op(A) = Y^T packed in 4-row strips and
+ * op(B) = Y packed in 4-column strips have the same layout (A block ic is B strips from ic on).
+ * Same sums in the same order as `gramBlockCore` + `gemmCore`, so bit-identical. Needs d <= 1024
+ * (one column panel).
+ */
+export function gramBlockCoreWasm(x: Float64Array, xOff: number, r0: number, r1: number, d: number, mu: Float64Array | null, c: Float64Array): void {
+  const dp = (d + 3) & ~3;
+  const cbAt = dp * 256, end = cbAt + 128 * dp;
+  const mem = wasmReserve(end * 8);
+  const exp = wasmSlot.exp!;
+  for (let s = r0; s < r1; s += 256) {
+    const kb = r1 - s < 256 ? r1 - s : 256;
+    // centered, packed: element (p, j) at (j >> 2) * 4 kb + 4 p + (j & 3); zero columns up to dp
+    for (let p = 0; p < kb; p++) {
+      const src = xOff + (s + p) * d;
+      let o = 4 * p, j = 0;
+      if (mu) {
+        for (; j + 3 < d; j += 4, o += 4 * kb) {
+          mem[o] = x[src + j]! - mu[j]!; mem[o + 1] = x[src + j + 1]! - mu[j + 1]!;
+          mem[o + 2] = x[src + j + 2]! - mu[j + 2]!; mem[o + 3] = x[src + j + 3]! - mu[j + 3]!;
+        }
+        for (let r = 0; j + r < dp; r++) mem[o + r] = j + r < d ? x[src + j + r]! - mu[j + r]! : 0;
+      } else {
+        for (; j + 3 < d; j += 4, o += 4 * kb) {
+          mem[o] = x[src + j]!; mem[o + 1] = x[src + j + 1]!; mem[o + 2] = x[src + j + 2]!; mem[o + 3] = x[src + j + 3]!;
+        }
+        for (let r = 0; j + r < dp; r++) mem[o + r] = j + r < d ? x[src + j + r]! : 0;
+      }
+    }
+    for (let ic = 0; ic < d; ic += 128) {
+      const mb = d - ic < 128 ? d - ic : 128;
+      exp.macro(kb, mb, d, ic * kb * 8, 0, cbAt * 8, dp, 1, 1, ic, 0, 0);
+      for (let i = 0; i < mb; i++) {
+        const js = ic + (i & ~3);
+        const o = (ic + i) * d, q = cbAt + i * dp;
+        for (let j = js; j < d; j++) c[o + j] += mem[q + j]!;
+      }
+    }
+  }
+}
+

@@ -9,7 +9,7 @@
  * (browsers without cross-origin isolation), everything runs in the calling thread: results never
  * depend on the thread count except through the order of floating-point sums across blocks.
  */
-import { gemmCore, gemmCoreWasm, gramBlockCore, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
+import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
 import { wasmKernelBytes } from './wasm.js';
 
 interface NodeWorker {
@@ -21,7 +21,7 @@ interface WorkerThreadsModule {
   Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
 }
 
-const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCore].map((f) => f.toString()).join('\n');
+const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore].map((f) => f.toString()).join('\n');
 // Each worker instantiates its own copy of the WebAssembly kernel from the bytes in workerData
 // (linear memories are per thread); every message says whether to use it (setLinalgBackend).
 const WORKER_SOURCE = `'use strict';

@@ -81,12 +81,18 @@ describe('WebAssembly SIMD kernel', () => {
     const d = 23, n = 700, x = rs.standardNormal(n * d) as Float64Array, mu = rs.standardNormal(d) as Float64Array;
     const w = new Float64Array(d * d);
     for (let i = 0; i < d; i++) for (let j = i; j < d; j++) w[i * d + j] = rs.standardNormal();
-    for (const W of [null, w]) {
+    for (const W of [null, w]) for (const m of [mu, null]) {
       const gt = new Float64Array(d * d), gw = new Float64Array(d * d);
-      withBackend('ts', () => gramBlockCore(x, 0, 0, n, d, mu, W, gt));
-      withBackend('wasm', () => gramBlockCore(x, 0, 0, n, d, mu, W, gw));
+      withBackend('ts', () => gramBlockCore(x, 0, 0, n, d, m, W, gt));
+      withBackend('wasm', () => gramBlockCore(x, 0, 0, n, d, m, W, gw));
       assert.ok(sameBits(gt, gw));
     }
+    // row range with an offset, d a multiple of 4 and more than one 128-row block of the Gram
+    const d2 = 136, x2 = rs.standardNormal(600 * d2) as Float64Array, mu2 = rs.standardNormal(d2) as Float64Array;
+    const gt = new Float64Array(d2 * d2), gw = new Float64Array(d2 * d2);
+    withBackend('ts', () => gramBlockCore(x2, -50 * d2, 50, 600, d2, mu2, null, gt));
+    withBackend('wasm', () => gramBlockCore(x2, -50 * d2, 50, 600, d2, mu2, null, gw));
+    assert.ok(sameBits(gt, gw));
   });
 
   it('single-thread, multi-thread, TS and WASM all give the same bits (workers run their own instance)', () => {
