@@ -103,9 +103,19 @@ export function fitAndScore(est: AnyEstimator, X: unknown, y: LabelsLike | null,
   const t1 = now();
   const Xte = takeRows(X, fold.test);
   const yte = y == null ? null : takeRows(y, fold.test);
-  const test = scorers.map((s) => s(est as never, Xte, yte as never));
+  // as scikit-learn's _score: a scorer that throws gives errorScore (unless 'raise')
+  const score = (s: ScorerFn, Xs: unknown, ys: unknown): number => {
+    try {
+      return s(est as never, Xs, ys as never);
+    } catch (e) {
+      const errorScore = opts.errorScore ?? NaN;
+      if (errorScore === 'raise') throw e;
+      return errorScore;
+    }
+  };
+  const test = scorers.map((s) => score(s, Xte, yte));
   const scoreTime = now() - t1;
-  const train = opts.returnTrainScore ? scorers.map((s) => s(est as never, Xtr, ytr as never)) : undefined;
+  const train = opts.returnTrainScore ? scorers.map((s) => score(s, Xtr, ytr)) : undefined;
   return { test, train, fitTime, scoreTime, estimator: opts.returnEstimator ? est : undefined };
 }
 
