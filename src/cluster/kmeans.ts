@@ -4,7 +4,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest, euclideanDistances, LloydAssigner, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
+import { assignNearest, distRowsSk, euclideanDistances, LloydAssigner, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
 
 /** Initial centers: a strategy name or an explicit `nClusters x nFeatures` matrix. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix | readonly (readonly number[])[];
@@ -501,49 +501,69 @@ function centerHalfDistances(C: Float64Array, k: number, d: number): { half: Flo
   return { half, next };
 }
 
+/**
+ * Elkan E-step for row i (the per-sample body of scikit-learn's `_update_chunk_dense`): tightens
+ * the bounds only where the triangle inequality cannot rule a center out. Returns the label.
+ * Kept apart from the loops so that V8 optimises it as a small hot function.
+ */
+function elkanRow(
+  X: Float64Array, i: number, d: number, centers: Float64Array, k: number, half: Float64Array, next: Float64Array,
+  upper: Float64Array, lower: Float64Array, labels: Int32Array,
+): number {
+  let ub = upper[i]!;
+  let label = labels[i]!;
+  if (next[label]! >= ub) return label;
+  let tight = false;
+  const lo = i * k;
+  for (let j = 0; j < k; j++) {
+    if (j !== label && ub > lower[lo + j]! && ub > half[label * k + j]!) {
+      if (!tight) {
+        ub = distRowsSk(X, i, centers, label, d);
+        lower[lo + label] = ub;
+        tight = true;
+      }
+      if (ub > lower[lo + j]! || ub > half[label * k + j]!) {
+        const dist = distRowsSk(X, i, centers, j, d);
+        lower[lo + j] = dist;
+        if (dist < ub) { label = j; ub = dist; }
+      }
+    }
+  }
+  labels[i] = label;
+  upper[i] = ub;
+  return label;
+}
+
+/** After the centers moved by `shift`: upper bounds grow by their center's shift, lower bounds shrink (clipped at 0). */
+function elkanShiftBounds(n: number, k: number, shift: Float64Array, labels: Int32Array, upper: Float64Array, lower: Float64Array): void {
+  for (let i = 0, lo = 0; i < n; i++, lo += k) {
+    upper[i]! += shift[labels[i]!]!;
+    for (let j = 0; j < k; j++) {
+      const v = lower[lo + j]! - shift[j]!;
+      lower[lo + j] = v < 0 ? 0 : v;
+    }
+  }
+}
+
 function elkanIter(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, wsum: Float64Array,
   half: Float64Array, next: Float64Array, upper: Float64Array, lower: Float64Array, labels: Int32Array, k: number, shift: Float64Array, update: boolean,
 ): number {
-  if (update) { centersNew.fill(0); wsum.fill(0); }
-  for (let i = 0; i < n; i++) {
-    let ub = upper[i]!;
-    let tight = false;
-    let label = labels[i]!;
-    if (!(next[label]! >= ub)) {
-      for (let j = 0; j < k; j++) {
-        if (j !== label && ub > lower[i * k + j]! && ub > half[label * k + j]!) {
-          if (!tight) {
-            ub = Math.sqrt(sqDistRows(X, i, centers, label, d));
-            lower[i * k + label] = ub;
-            tight = true;
-          }
-          if (ub > lower[i * k + j]! || ub > half[label * k + j]!) {
-            const dist = Math.sqrt(sqDistRows(X, i, centers, j, d));
-            lower[i * k + j] = dist;
-            if (dist < ub) { label = j; ub = dist; }
-          }
-        }
-      }
-      labels[i] = label;
-      upper[i] = ub;
-    }
-    if (update) {
-      const wi = w[i]!;
-      wsum[label]! += wi;
-      for (let f = 0; f < d; f++) centersNew[label * d + f]! += X[i * d + f]! * wi;
-    }
+  if (!update) {
+    for (let i = 0; i < n; i++) elkanRow(X, i, d, centers, k, half, next, upper, lower, labels);
+    return 0;
   }
-  if (!update) return 0;
+  centersNew.fill(0);
+  wsum.fill(0);
+  for (let i = 0; i < n; i++) {
+    const label = elkanRow(X, i, d, centers, k, half, next, upper, lower, labels);
+    const wi = w[i]!;
+    wsum[label]! += wi;
+    for (let f = 0, so = label * d, xo = i * d; f < d; f++) centersNew[so + f]! += X[xo + f]! * wi;
+  }
   relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
   const tot = averageAndShift(centersNew, wsum, centers, k, d, shift);
-  for (let i = 0; i < n; i++) {
-    upper[i]! += shift[labels[i]!]!;
-    for (let j = 0; j < k; j++) {
-      const v = lower[i * k + j]! - shift[j]!;
-      lower[i * k + j] = v < 0 ? 0 : v;
-    }
-  }
+  elkanShiftBounds(n, k, shift, labels, upper, lower);
   return tot;
 }
 
@@ -561,11 +581,11 @@ export function kmeansSingleElkan(X: Float64Array, n: number, d: number, w: Floa
   // init_bounds_dense
   for (let i = 0; i < n; i++) {
     let best = 0;
-    let minD = Math.sqrt(sqDistRows(X, i, centers, 0, d));
+    let minD = distRowsSk(X, i, centers, 0, d);
     lower[i * k] = minD;
     for (let j = 1; j < k; j++) {
       if (minD > half[best * k + j]!) {
-        const dist = Math.sqrt(sqDistRows(X, i, centers, j, d));
+        const dist = distRowsSk(X, i, centers, j, d);
         lower[i * k + j] = dist;
         if (dist < minD) { minD = dist; best = j; }
       }
