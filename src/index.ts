@@ -4,9 +4,14 @@
  */
 export * from './core/index.js';
 export * from './modelSelection/split.js';
+export * from './modelSelection/splitters.js';
+export * from './modelSelection/paramGrid.js';
+export { crossValidate, crossValScore, learningCurve, checkCv, type CrossValidateOptions, type CrossValidateResult, type LearningCurveOptions, type LearningCurveResult, type CvSpec, type ErrorScore } from './modelSelection/validation.js';
+export { GridSearchCV, RandomizedSearchCV, type GridSearchCVParams, type RandomizedSearchCVParams, type CvResults, type MetricResults } from './modelSelection/search.js';
+export { scorerNames, type Scoring, type ScorerFn } from './modelSelection/scoring.js';
+export * from './pipeline/index.js';
+export * from './linear/index.js';
 export * from './metrics/index.js';
-// metrics' r2Score (scikit-learn's full signature) wins over the tree module's internal helper
-export { r2Score } from './metrics/index.js';
 export * from './neighbors/index.js';
 export * from './cluster/index.js';
 export * from './dummy/dummy.js';

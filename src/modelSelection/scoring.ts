@@ -1,13 +1,12 @@
 /**
- * Scorers for model selection: `estimator.score` by default, a scikit-learn scorer name, or a
+ * Scorers for model selection: `estimator.score` by default, a scikit-learn scorer name (resolved
+ * through the metrics module's `getScorer`, in the calling thread and in pool workers alike), or a
  * function `(estimator, X, y) => number` (greater is better).
- *
- * TODO(lead): when `src/metrics/scorer.ts` (`getScorer(name)`) lands, resolve names through it in
- * `namedScorer` below and drop the small built-in map; the worker task resolves names the same way.
  */
 import { InvalidParameterError } from '../core/errors.js';
 import type { MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
+import type { LabelArray } from '../metrics/classification.js';
+import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/scorer.js';
 
 /** A fitted estimator as scorers see it (the methods used are looked up at run time). */
 export interface Fitted {
@@ -20,60 +19,16 @@ export type ScorerFn = (estimator: Fitted, X: unknown, y: ArrayLike<number | str
 /** `null` (estimator.score), a scorer name, a function, or several of them (multi-metric). */
 export type Scoring = null | string | ScorerFn | readonly string[] | Record<string, string | ScorerFn | null>;
 
-function numeric(a: ArrayLike<number | string>, name: string, owner: string): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    if (typeof v !== 'number') throw new InvalidParameterError(name, 'numeric targets for a regression scorer', v, owner);
-    out[i] = v;
-  }
-  return out;
-}
-
-function mse(yTrue: Float64Array, yPred: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < yTrue.length; i++) s += (yTrue[i]! - yPred[i]!) ** 2;
-  return s / yTrue.length;
-}
-
-/** scikit-learn's r2_score (force_finite: a constant yTrue gives 1 when predicted exactly, else 0). */
-function r2(yTrue: Float64Array, yPred: Float64Array): number {
-  let mean = 0;
-  for (const v of yTrue) mean += v;
-  mean /= yTrue.length;
-  let num = 0, den = 0;
-  for (let i = 0; i < yTrue.length; i++) {
-    num += (yTrue[i]! - yPred[i]!) ** 2;
-    den += (yTrue[i]! - mean) ** 2;
-  }
-  if (den === 0) return num === 0 ? 1 : 0;
-  return 1 - num / den;
-}
-
-const BUILTIN: Record<string, ScorerFn> = {
-  accuracy: (est, X, y) => accuracyScore(y, est.predict(X)),
-  r2: (est, X, y) => r2(numeric(y, 'y', 'r2'), numeric(est.predict(X), 'prediction', 'r2')),
-  neg_mean_squared_error: (est, X, y) => -mse(numeric(y, 'y', 'neg_mean_squared_error'), numeric(est.predict(X), 'prediction', 'neg_mean_squared_error')),
-  neg_root_mean_squared_error: (est, X, y) => -Math.sqrt(mse(numeric(y, 'y', 'neg_root_mean_squared_error'), numeric(est.predict(X), 'prediction', 'neg_root_mean_squared_error'))),
-  neg_mean_absolute_error: (est, X, y) => {
-    const t = numeric(y, 'y', 'neg_mean_absolute_error');
-    const p = numeric(est.predict(X), 'prediction', 'neg_mean_absolute_error');
-    let s = 0;
-    for (let i = 0; i < t.length; i++) s += Math.abs(t[i]! - p[i]!);
-    return -s / t.length;
-  },
-};
-
-/** Names accepted as `scoring` strings. */
+/** Names accepted as `scoring` strings (scikit-learn's scorer names, from the metrics registry). */
 export function scorerNames(): string[] {
-  return Object.keys(BUILTIN).sort();
+  return getScorerNames();
 }
 
-/** The scorer for a scikit-learn scorer name (e.g. 'accuracy', 'r2', 'neg_mean_squared_error'). */
+/** The scorer for a scikit-learn scorer name (e.g. 'accuracy', 'f1_macro', 'roc_auc', 'neg_mean_squared_error'). */
 export function namedScorer(name: string, owner = 'scoring'): ScorerFn {
-  const fn = BUILTIN[name];
-  if (!fn) throw new InvalidParameterError('scoring', `a scorer name (one of ${scorerNames().join(', ')}), a function or null`, name, owner);
-  return fn;
+  if (!getScorerNames().includes(name)) throw new InvalidParameterError('scoring', `a scorer name (one of ${scorerNames().join(', ')}), a function or null`, name, owner);
+  const scorer = getScorer(name);
+  return (est, X, y) => scorer(est as unknown as ScorableEstimator, X as MatrixLike, y as LabelArray);
 }
 
 /** `estimator.score(X, y)`: scikit-learn's default scoring. */
