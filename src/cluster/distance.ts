@@ -5,7 +5,7 @@
  *
  * All functions take raw buffers plus dimensions: `X` is `n x d` row-major, `C` is `k x d`.
  *
- * The Lloyd E+M pass (`assignNearest`, `LloydAssigner`) runs in a WebAssembly SIMD kernel when the
+ * The Lloyd E+M pass (`assignNearest`, `KMeansKernel`) runs in a WebAssembly SIMD kernel when the
  * engine supports it (see `lloydWasmBytes`), with a pure TypeScript fallback; both perform the same
  * floating-point operations in the same order, so labels and center sums are bit-identical.
  */
@@ -255,7 +255,9 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
   const set = (nm: string): number[] => [0x21, ...uleb(at.get(nm)!)];
   const i32 = (v: number): number[] => [0x41, ...sleb(v)];
   const ADD = 0x6a, MUL = 0x6c, AND = 0x71, OR = 0x72, SHL = 0x74, LT_S = 0x48, LT_U = 0x49, GT_S = 0x4a, GT_U = 0x4b, GE_S = 0x4e, GE_U = 0x4f, NE = 0x47, SELECT = 0x1b;
-  const F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2, F64_EQ = 0x61, F64_LT = 0x63, TRUNC = 0xaa, I32_LOAD = 0x28;
+  const F64_ADD = 0xa0, F64_SUB = 0xa1, F64_MUL = 0xa2, F64_SQRT = 0x9f, F64_EQ = 0x61, F64_LT = 0x63, F64_GT = 0x64, F64_GE = 0x66, TRUNC = 0xaa, I32_LOAD = 0x28;
+  const EQZ = 0x45, CALL = 0x10;
+  const iLoad = (): number[] => [0x28, 2, 0];
   const simd = (op: number, ...imm: number[]): number[] => [0xfd, ...uleb(op), ...imm];
   const vLoad = (off = 0): number[] => simd(0, 3, ...uleb(off));
   const vSplatLoad = (): number[] => simd(10, 3, 0);
@@ -302,6 +304,23 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
     }),
   ];
   const zero = (names: string[]): number[] => names.flatMap((nm) => [...vConst(0, 0), ...set(nm)]);
+  // wsum[lab] += w_r; sums[lab] += x_r * w_r (f64x2 over feature pairs, then the odd feature)
+  const addRow = (r: string, xrow: string, lab: string): number[] => [
+    ...addr('wp', r, 3), ...fLoad(), ...set('wi'),
+    ...get('wi'), ...F64X2_SPLAT, ...set('wv'),
+    ...addr('wsp', lab, 3), ...set('so'),
+    ...get('so'), ...get('so'), ...fLoad(), ...get('wi'), F64_ADD, ...fStore(),
+    ...get('sump'), ...get(lab), ...get('d8'), MUL, ADD, ...set('so'),
+    ...get(xrow), ...set('xo'),
+    ...get(xrow), ...get('d8'), ADD, ...set('end'),
+    ...block(loop(
+      ...get('xo'), ...i32(16), ADD, ...get('end'), GT_U, ...brIf(1),
+      ...get('so'), ...get('so'), ...vLoad(), ...get('xo'), ...vLoad(), ...get('wv'), ...F64X2_MUL, ...F64X2_ADD, ...vStore(),
+      ...inc('so', 16), ...inc('xo', 16), ...br(0),
+    )),
+    ...get('xo'), ...get('end'), LT_U,
+    ...when(...get('so'), ...get('so'), ...fLoad(), ...get('xo'), ...fLoad(), ...get('wi'), F64_MUL, F64_ADD, ...fStore()),
+  ];
   // label of row r from its (even lane, odd lane) minima -- the smaller value, the smaller index on
   // a tie -- then the weighted sum update (f64x2 over feature pairs, then the odd feature)
   const finishRow = (row: number, r: string, xrow: string): number[] => [
@@ -313,23 +332,7 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
     ...get(`b${row}v`), ...lane(1), ...get('v0'), F64_EQ, ...get('best'), ...get('i0'), LT_S, AND, OR,
     SELECT, ...set('best'),
     ...addr('labp', r, 2), ...get('best'), ...iStore(),
-    ...get('mode'),
-    ...when(
-      ...addr('wp', r, 3), ...fLoad(), ...set('wi'),
-      ...get('wi'), ...F64X2_SPLAT, ...set('wv'),
-      ...addr('wsp', 'best', 3), ...set('so'),
-      ...get('so'), ...get('so'), ...fLoad(), ...get('wi'), F64_ADD, ...fStore(),
-      ...get('sump'), ...get('best'), ...get('d8'), MUL, ADD, ...set('so'),
-      ...get(xrow), ...set('xo'),
-      ...get(xrow), ...get('d8'), ADD, ...set('end'),
-      ...block(loop(
-        ...get('xo'), ...i32(16), ADD, ...get('end'), GT_U, ...brIf(1),
-        ...get('so'), ...get('so'), ...vLoad(), ...get('xo'), ...vLoad(), ...get('wv'), ...F64X2_MUL, ...F64X2_ADD, ...vStore(),
-        ...inc('so', 16), ...inc('xo', 16), ...br(0),
-      )),
-      ...get('xo'), ...get('end'), LT_U,
-      ...when(...get('so'), ...get('so'), ...fLoad(), ...get('xo'), ...fLoad(), ...get('wi'), F64_MUL, F64_ADD, ...fStore()),
-    ),
+    ...get('mode'), ...when(...addRow(r, xrow, 'best')),
   ];
   /** A function: its parameters (all i32), locals by type, result type (0 = none) and body. */
   const func = (params: string[], li32: string[], lf64: string[], lv128: string[], result: number, body: () => number[]): { type: number[]; code: number[] } => {
@@ -431,8 +434,113 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
       ...inc('i', 2), ...br(0),
     )),
   ]);
-  const fns = [assign, colsum, center, inertia];
-  const names = ['assign', 'colsum', 'center', 'inertia'];
+  // dist(ap, bp, d): sqrt of the sum of squared differences in `distRowsSk` order
+  const DIST = 4;
+  const dist = func(['ap', 'bp', 'd'], ['a4', 'e'], ['s', 't0', 't1', 't2', 't3'], [], 0x7c, () => [
+    ...get('ap'), ...get('d'), ...i32(2), 0x76 /* shr_u */, ...i32(5), SHL, ADD, ...set('a4'),
+    ...get('ap'), ...get('d'), ...i32(3), SHL, ADD, ...set('e'),
+    ...block(loop(
+      ...get('ap'), ...get('a4'), GE_U, ...brIf(1),
+      ...[0, 1, 2, 3].flatMap((q) => [...get('ap'), 0x2b, 3, q * 8, ...get('bp'), 0x2b, 3, q * 8, F64_SUB, ...set('t' + q)]),
+      ...get('s'),
+      ...get('t0'), ...get('t0'), F64_MUL, ...get('t1'), ...get('t1'), F64_MUL, F64_ADD,
+      ...get('t2'), ...get('t2'), F64_MUL, F64_ADD, ...get('t3'), ...get('t3'), F64_MUL, F64_ADD,
+      F64_ADD, ...set('s'),
+      ...inc('ap', 32), ...inc('bp', 32), ...br(0),
+    )),
+    ...block(loop(
+      ...get('ap'), ...get('e'), GE_U, ...brIf(1),
+      ...get('ap'), ...fLoad(), ...get('bp'), ...fLoad(), F64_SUB, ...set('t0'),
+      ...get('s'), ...get('t0'), ...get('t0'), F64_MUL, F64_ADD, ...set('s'),
+      ...inc('ap', 8), ...inc('bp', 8), ...br(0),
+    )),
+    ...get('s'), F64_SQRT,
+  ]);
+  const distTo = (center: string): number[] => [...get('xo'), ...get('cp'), ...get(center), ...get('d8'), MUL, ADD, ...get('d'), CALL, DIST];
+  const f64At = (base: string, index: number[]): number[] => [...get(base), ...index, ...i32(3), SHL, ADD];
+  const lowerAt = (j: string): number[] => [...get('lo'), ...get(j), ...i32(3), SHL, ADD];
+  const halfAt = (): number[] => f64At('halfp', [...get('label'), ...get('k'), MUL, ...get('j'), ADD]);
+  const rowStart = (): number[] => [
+    ...get('xp'), ...get('i'), ...get('d8'), MUL, ADD, ...set('xo'),
+    ...get('lowerp'), ...get('i'), ...get('k'), MUL, ...i32(3), SHL, ADD, ...set('lo'),
+  ];
+  // elkanInit: scikit-learn's init_bounds_dense (as the TypeScript loop of kmeansSingleElkan)
+  const elkanInit = func(['xp', 'n', 'd', 'cp', 'k', 'halfp', 'upperp', 'lowerp', 'labp'], ['i', 'j', 'label', 'xo', 'lo', 'd8'], ['ub', 'dd'], [], 0, () => [
+    ...get('d'), ...i32(3), SHL, ...set('d8'),
+    ...block(loop(
+      ...get('i'), ...get('n'), GE_S, ...brIf(1),
+      ...rowStart(),
+      ...i32(0), ...set('label'),
+      ...distTo('label'), ...set('ub'), ...get('lo'), ...get('ub'), ...fStore(),
+      ...i32(1), ...set('j'),
+      ...block(loop(
+        ...get('j'), ...get('k'), GE_S, ...brIf(1),
+        ...get('ub'), ...halfAt(), ...fLoad(), F64_GT,
+        ...when(
+          ...distTo('j'), ...set('dd'), ...lowerAt('j'), ...get('dd'), ...fStore(),
+          ...get('dd'), ...get('ub'), F64_LT, ...when(...get('dd'), ...set('ub'), ...get('j'), ...set('label')),
+        ),
+        ...inc('j', 1), ...br(0),
+      )),
+      ...addr('labp', 'i', 2), ...get('label'), ...iStore(),
+      ...f64At('upperp', get('i')), ...get('ub'), ...fStore(),
+      ...inc('i', 1), ...br(0),
+    )),
+  ]);
+  // elkanStep: `elkanRow` for every row, then (mode 1) the weighted sums as `assign`
+  const elkanStep = func(['xp', 'n', 'd', 'cp', 'k', 'halfp', 'nextp', 'upperp', 'lowerp', 'labp', 'sump', 'wsp', 'wp', 'mode'],
+    ['i', 'j', 'label', 'xo', 'lo', 'd8', 'tight', 'so', 'end', 'xr'], ['ub', 'dd', 'wi'], ['wv'], 0, () => [
+    ...get('d'), ...i32(3), SHL, ...set('d8'),
+    ...block(loop(
+      ...get('i'), ...get('n'), GE_S, ...brIf(1),
+      ...rowStart(), ...get('xo'), ...set('xr'),
+      ...f64At('upperp', get('i')), ...fLoad(), ...set('ub'),
+      ...addr('labp', 'i', 2), ...iLoad(), ...set('label'),
+      ...f64At('nextp', get('label')), ...fLoad(), ...get('ub'), F64_GE, EQZ,
+      ...when(
+        ...i32(0), ...set('tight'), ...i32(0), ...set('j'),
+        ...block(loop(
+          ...get('j'), ...get('k'), GE_S, ...brIf(1),
+          ...get('j'), ...get('label'), NE,
+          ...when(...get('ub'), ...lowerAt('j'), ...fLoad(), F64_GT,
+            ...when(...get('ub'), ...halfAt(), ...fLoad(), F64_GT,
+              ...when(
+                ...get('tight'), EQZ,
+                ...when(...distTo('label'), ...set('ub'), ...lowerAt('label'), ...get('ub'), ...fStore(), ...i32(1), ...set('tight')),
+                ...get('ub'), ...lowerAt('j'), ...fLoad(), F64_GT, ...get('ub'), ...halfAt(), ...fLoad(), F64_GT, OR,
+                ...when(
+                  ...distTo('j'), ...set('dd'), ...lowerAt('j'), ...get('dd'), ...fStore(),
+                  ...get('dd'), ...get('ub'), F64_LT, ...when(...get('j'), ...set('label'), ...get('dd'), ...set('ub')),
+                ),
+              ))),
+          ...inc('j', 1), ...br(0),
+        )),
+        ...addr('labp', 'i', 2), ...get('label'), ...iStore(),
+        ...f64At('upperp', get('i')), ...get('ub'), ...fStore(),
+      ),
+      ...get('mode'), ...when(...addRow('i', 'xr', 'label')),
+      ...inc('i', 1), ...br(0),
+    )),
+  ]);
+  // elkanBounds: `elkanShiftBounds`
+  const elkanBounds = func(['n', 'k', 'shiftp', 'labp', 'upperp', 'lowerp'], ['i', 'j', 'lo'], ['v'], [], 0, () => [
+    ...get('lowerp'), ...set('lo'),
+    ...block(loop(
+      ...get('i'), ...get('n'), GE_S, ...brIf(1),
+      ...f64At('upperp', get('i')), ...f64At('upperp', get('i')), ...fLoad(), ...f64At('shiftp', [...addr('labp', 'i', 2), ...iLoad()]), ...fLoad(), F64_ADD, ...fStore(),
+      ...i32(0), ...set('j'),
+      ...block(loop(
+        ...get('j'), ...get('k'), GE_S, ...brIf(1),
+        ...lowerAt('j'), ...fLoad(), ...f64At('shiftp', get('j')), ...fLoad(), F64_SUB, ...set('v'),
+        ...lowerAt('j'), 0x44, ...new Uint8Array(8), ...get('v'), ...get('v'), 0x44, ...new Uint8Array(8), F64_LT, SELECT, ...fStore(),
+        ...inc('j', 1), ...br(0),
+      )),
+      ...get('lo'), ...get('k'), ...i32(3), SHL, ADD, ...set('lo'),
+      ...inc('i', 1), ...br(0),
+    )),
+  ]);
+  const fns = [assign, colsum, center, inertia, dist, elkanInit, elkanStep, elkanBounds];
+  const names = ['assign', 'colsum', 'center', 'inertia', 'dist', 'elkanInit', 'elkanStep', 'elkanBounds'];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, vec(fns.map((f) => f.type))), // one type per function
@@ -454,6 +562,9 @@ interface LloydExports {
   colsum(xp: number, n: number, d: number, outp: number, auxp: number): void;
   center(xp: number, n: number, d: number, outp: number, auxp: number): void;
   inertia(xp: number, n: number, d: number, cp: number, labp: number, wp: number): number;
+  elkanInit(xp: number, n: number, d: number, cp: number, k: number, halfp: number, upperp: number, lowerp: number, labp: number): void;
+  elkanStep(xp: number, n: number, d: number, cp: number, k: number, halfp: number, nextp: number, upperp: number, lowerp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
+  elkanBounds(n: number, k: number, shiftp: number, labp: number, upperp: number, lowerp: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -495,19 +606,20 @@ const WASM_MAX_BYTES = 2 ** 30;
  * assigner can reuse the memory.
  *
  * @example
- * const a = new LloydAssigner(n, d, k, null);
+ * const a = new KMeansKernel(n, d, k, null);
  * a.X.set(data);                                         // n x d, row-major
  * a.assign(C, rowNormsSq(C, k, d), labels, sums, wsum);  // labels; sums[label] += x; wsum[label] += 1
  * const inertia = a.inertia(C, labels);
  * a.release();
  */
-export class LloydAssigner {
+export class KMeansKernel {
   private _X: Float64Array;
   private exp: LloydExports | null = null;
   private readonly weights: Float64Array | null;
-  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0 };
+  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0 };
 
-  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null) {
+  /** With `elkan`, also room for Elkan's bounds (`n x k` lower bounds). */
+  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null, elkan = false) {
     this.weights = weights;
     const kp = (k + 1) >> 1;
     const at = this.at;
@@ -518,7 +630,12 @@ export class LloydAssigner {
     at.sum = at.cn + align(kp * 16);
     at.ws = at.sum + align(k * d * 8);
     at.col = at.ws + align(k * 8);
-    const total = at.col + 2 * align(d * 8);
+    at.upper = at.col + 2 * align(d * 8);
+    at.half = at.upper + (elkan ? align(n * 8) : 0);
+    at.next = at.half + (elkan ? align(k * k * 8) : 0);
+    at.shift = at.next + (elkan ? align(k * 8) : 0);
+    at.lower = at.shift + (elkan ? align(k * 8) : 0);
+    const total = at.lower + (elkan ? n * k * 8 : 0);
     const mod = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES ? lloydWasmModule() : null;
     if (!mod) {
       this._X = new Float64Array(n * d);
@@ -606,6 +723,57 @@ export class LloydAssigner {
     new Float64Array(exp.memory.buffer, this.at.ct, k * d).set(C.subarray(0, k * d));
     new Int32Array(exp.memory.buffer, this.at.lab, n).set(labels.subarray(0, n));
     return exp.inertia(this.at.x, n, d, this.at.ct, this.at.lab, this.at.w);
+  }
+
+  private f64(): Float64Array {
+    return new Float64Array(this.exp!.memory.buffer);
+  }
+
+  /**
+   * Elkan's initial bounds and labels (scikit-learn's `init_bounds_dense`) for the centers `C`
+   * and their pairwise half distances `half` (`k x k`); labels are written to `labels`.
+   * WebAssembly only (check `wasm`); the assigner must have been built with `elkan`.
+   */
+  elkanInit(C: Float64Array, half: Float64Array, labels: Int32Array): void {
+    const { n, d, k, at } = this;
+    const exp = this.exp!;
+    const f64 = this.f64();
+    f64.set(C.subarray(0, k * d), at.ct / 8);
+    f64.set(half.subarray(0, k * k), at.half / 8);
+    f64.fill(0, at.lower / 8, at.lower / 8 + n * k);
+    exp.elkanInit(at.x, n, d, at.ct, k, at.half, at.upper, at.lower, at.lab);
+    labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
+  }
+
+  /**
+   * One Elkan E-step (as `elkanRow` on every row) against `C` with half distances `half` and
+   * nearest-other half distances `next`; labels out to `labels`; with `sums`/`wsum`, the weighted
+   * sums per label are added as in `assign`. The bounds stay in the kernel between calls.
+   */
+  elkanStep(C: Float64Array, half: Float64Array, next: Float64Array, labels: Int32Array, sums: Float64Array | null = null, wsum: Float64Array | null = null): void {
+    const { n, d, k, at } = this;
+    const exp = this.exp!;
+    const f64 = this.f64();
+    f64.set(C.subarray(0, k * d), at.ct / 8);
+    f64.set(half.subarray(0, k * k), at.half / 8);
+    f64.set(next.subarray(0, k), at.next / 8);
+    if (sums) {
+      f64.set(sums.subarray(0, k * d), at.sum / 8);
+      f64.set(wsum!.subarray(0, k), at.ws / 8);
+    }
+    exp.elkanStep(at.x, n, d, at.ct, k, at.half, at.next, at.upper, at.lower, at.lab, at.sum, at.ws, at.w, sums ? 1 : 0);
+    labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
+    if (sums) {
+      sums.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
+      wsum!.set(f64.subarray(at.ws / 8, at.ws / 8 + k));
+    }
+  }
+
+  /** Elkan's bound update after the centers moved by `shift` (labels as left by the last `elkanStep`). */
+  elkanShiftBounds(shift: Float64Array): void {
+    const { n, k, at } = this;
+    this.f64().set(shift.subarray(0, k), at.shift / 8);
+    this.exp!.elkanBounds(n, k, at.shift, at.lab, at.upper, at.lower);
   }
 
   /**

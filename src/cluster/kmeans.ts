@@ -4,7 +4,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest, distRowsSk, euclideanDistances, LloydAssigner, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
+import { assignNearest, distRowsSk, euclideanDistances, KMeansKernel, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
 
 /** Initial centers: a strategy name or an explicit `nClusters x nFeatures` matrix. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix | readonly (readonly number[])[];
@@ -77,20 +77,13 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     const initArr = typeof init === 'string' ? null : checkInitMatrix(init, k, d, owner);
     const nInit = resolveNInit(this.params.nInit, init, 10);
     const elkan = algorithm === 'elkan' && k > 1;
-    // Mean-centred copy of X (scikit-learn centres X in fit for accurate distances). The Lloyd
-    // kernel owns it and computes the means and the tolerance's variances itself.
-    const assigner = elkan ? null : new LloydAssigner(n, d, k, w);
-    let Xc: Float64Array, mean: Float64Array, sq: Float64Array;
-    if (assigner) {
-      assigner.X.set(m.data.subarray(0, n * d));
-      mean = assigner.columnMeans();
-      sq = assigner.center(mean);
-      Xc = assigner.X;
-    } else {
-      mean = columnMeans(m.data, n, d);
-      Xc = new Float64Array(n * d);
-      sq = centerInto(m.data, n, d, mean, Xc);
-    }
+    // Mean-centred copy of X (scikit-learn centres X in fit for accurate distances). The kernel
+    // owns it and computes the means and the tolerance's variances itself.
+    const kernel = new KMeansKernel(n, d, k, w, elkan);
+    kernel.X.set(m.data.subarray(0, n * d));
+    const mean = kernel.columnMeans();
+    const sq = kernel.center(mean);
+    const Xc = kernel.X;
     const tol = toleranceOf(sq, n, d, this.params.tol);
     if (initArr) for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) initArr[j * d + f]! -= mean[f]!;
     const xNorms = initArr ? null : rowNormsSq(Xc, n, d); // only k-means++ / random seeding reads them
@@ -98,10 +91,10 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     let best: KMeansRun | null = null;
     for (let r = 0; r < nInit; r++) {
       const centers0 = initArr ? initArr.slice() : initCentroids(Xc, n, d, k, xNorms!, init as 'k-means++' | 'random', rng);
-      const run = elkan ? kmeansSingleElkan(Xc, n, d, w, centers0, k, maxIter, tol) : kmeansSingleLloyd(Xc, n, d, w, centers0, k, maxIter, tol, assigner!);
+      const run = elkan ? kmeansSingleElkan(Xc, n, d, w, centers0, k, maxIter, tol, kernel) : kmeansSingleLloyd(Xc, n, d, w, centers0, k, maxIter, tol, kernel);
       if (best === null || (run.inertia < best.inertia && !isSameClustering(run.labels, best.labels, k))) best = run;
     }
-    assigner?.release();
+    kernel.release();
     const centers = best!.centers;
     for (let j = 0; j < k; j++) for (let f = 0; f < d; f++) centers[j * d + f]! += mean[f]!;
     this._state = { clusterCenters: new Matrix(centers, k, d), labels: best!.labels, inertia: best!.inertia, nIter: best!.nIter, nFeatures: d };
@@ -217,19 +210,6 @@ export function tolerance(X: Float64Array, n: number, d: number, tol: number): n
   let s = 0;
   for (let f = 0; f < d; f++) s += v[f]! / n;
   return (s / d) * tol;
-}
-
-/** `Xc = X - mean` (row by row); returns the per-column sums of the squared differences. */
-function centerInto(X: Float64Array, n: number, d: number, mean: Float64Array, Xc: Float64Array): Float64Array {
-  const v = new Float64Array(d);
-  for (let i = 0, o = 0; i < n; i++, o += d) {
-    for (let f = 0; f < d; f++) {
-      const t = X[o + f]! - mean[f]!;
-      Xc[o + f] = t;
-      v[f]! += t * t;
-    }
-  }
-  return v;
 }
 
 /** `tolerance` from the per-column sums of squared deviations. */
@@ -358,7 +338,7 @@ export function predictLabels(m: Matrix, centers: Matrix): Int32Array {
   const cn = rowNormsSq(centers.data, centers.rows, centers.cols);
   // the kernel's copy of X pays off from a few thousand rows on
   if (m.rows * centers.rows >= 1 << 15) {
-    const a = new LloydAssigner(m.rows, m.cols, centers.rows, null);
+    const a = new KMeansKernel(m.rows, m.cols, centers.rows, null);
     a.X.set(m.data.subarray(0, m.rows * m.cols));
     a.assign(centers.data, cn, labels);
     a.release();
@@ -435,7 +415,7 @@ function averageAndShift(sums: Float64Array, wsum: Float64Array, centersOld: Flo
 
 function lloydIter(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, wsum: Float64Array, labels: Int32Array, k: number, shift: Float64Array,
-  assigner: LloydAssigner,
+  assigner: KMeansKernel,
 ): number {
   centersNew.fill(0);
   wsum.fill(0);
@@ -451,15 +431,15 @@ function equalLabels(a: Int32Array, b: Int32Array): boolean {
 
 /**
  * One Lloyd run (`_kmeans_single_lloyd`). X must already be mean-centred like `centersInit`.
- * `assigner` (a `LloydAssigner` over the same X and w) lets several runs share one kernel copy of X.
+ * `assigner` (a `KMeansKernel` over the same X and w) lets several runs share one kernel copy of X.
  */
 export function kmeansSingleLloyd(
   X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number,
-  assigner?: LloydAssigner,
+  assigner?: KMeansKernel,
 ): KMeansRun {
   const own = !assigner;
   if (!assigner) {
-    assigner = new LloydAssigner(n, d, k, w);
+    assigner = new KMeansKernel(n, d, k, w);
     assigner.X.set(X.subarray(0, n * d));
   }
   let centers = centersInit;
@@ -545,6 +525,35 @@ function elkanShiftBounds(n: number, k: number, shift: Float64Array, labels: Int
   }
 }
 
+/** `kmeansSingleElkan` on the WebAssembly kernel (bounds and labels live in the kernel). */
+function elkanWasm(X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number, kernel: KMeansKernel): KMeansRun {
+  let centers = centersInit;
+  let centersNew: Float64Array = new Float64Array(k * d);
+  const wsum = new Float64Array(k);
+  const labels = new Int32Array(n);
+  const labelsOld = new Int32Array(n).fill(-1);
+  const shift = new Float64Array(k);
+  let { half, next } = centerHalfDistances(centers, k, d);
+  kernel.elkanInit(centers, half, labels);
+  let strict = false;
+  let i = 0;
+  for (; i < maxIter; i++) {
+    centersNew.fill(0);
+    wsum.fill(0);
+    kernel.elkanStep(centers, half, next, labels, centersNew, wsum);
+    relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
+    const shiftTot = averageAndShift(centersNew, wsum, centers, k, d, shift);
+    kernel.elkanShiftBounds(shift);
+    ({ half, next } = centerHalfDistances(centersNew, k, d));
+    const t = centers; centers = centersNew; centersNew = t;
+    if (equalLabels(labels, labelsOld)) { strict = true; break; }
+    if (shiftTot <= tol) break;
+    labelsOld.set(labels);
+  }
+  if (!strict) kernel.elkanStep(centers, half, next, labels);
+  return { labels, inertia: kernel.inertia(centers, labels), centers, nIter: Math.min(i + 1, maxIter) };
+}
+
 function elkanIter(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, wsum: Float64Array,
   half: Float64Array, next: Float64Array, upper: Float64Array, lower: Float64Array, labels: Int32Array, k: number, shift: Float64Array, update: boolean,
@@ -567,8 +576,16 @@ function elkanIter(
   return tot;
 }
 
-/** One Elkan run (`_kmeans_single_elkan`); same results as Lloyd, fewer distance computations on well-separated data. */
-export function kmeansSingleElkan(X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number): KMeansRun {
+/**
+ * One Elkan run (`_kmeans_single_elkan`); same results as Lloyd, fewer distance computations on
+ * well-separated data. With a WebAssembly `kernel` (built with `elkan` over the same X and w) the
+ * passes run there, with the same operations in the same order.
+ */
+export function kmeansSingleElkan(
+  X: Float64Array, n: number, d: number, w: Float64Array, centersInit: Float64Array, k: number, maxIter: number, tol: number,
+  kernel: KMeansKernel | null = null,
+): KMeansRun {
+  if (kernel?.wasm) return elkanWasm(X, n, d, w, centersInit, k, maxIter, tol, kernel);
   let centers = centersInit;
   let centersNew: Float64Array = new Float64Array(k * d);
   const wsum = new Float64Array(k);
