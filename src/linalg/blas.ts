@@ -5,7 +5,7 @@
 import { InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { gemmCore } from './kernels.js';
-import { linalgThreads, runTasks, sharedFloat64, toShared, type KernelTask } from './threads.js';
+import { linalgThreads, runTasks, sharedFloat64, toSharedScratch, type KernelTask } from './threads.js';
 
 /** Multiply-adds above which a product is split over worker threads. */
 export const PARALLEL_MIN_WORK = 1 << 23;
@@ -64,7 +64,7 @@ export function gemm(
     gemmCore(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, false);
     return;
   }
-  const as = toShared(a), bs = toShared(b), cs = toShared(c);
+  const as = toSharedScratch(a, 'a'), bs = toSharedScratch(b, 'b'), cs = toSharedScratch(c, 'c');
   const tasks: KernelTask[] = [];
   const step = Math.ceil(m / threads / 4) * 4;
   for (let i0 = 0; i0 < m; i0 += step) {
@@ -99,7 +99,7 @@ export function syrk(trans: boolean, n: number, k: number, alpha: number, a: Flo
     if (threads <= 1) {
       gemmCore(!trans ? false : true, !trans ? true : false, n, n, k, alpha, a, aOff, lda, a, aOff, lda, c, cOff, ldc, true, false);
     } else {
-      const as = toShared(a);
+      const as = toSharedScratch(a, 'a');
       const parts: Float64Array[] = [];
       const tasks: KernelTask[] = [];
       const step = Math.ceil(k / threads);

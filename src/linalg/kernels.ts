@@ -243,8 +243,12 @@ export function gemmCoreWasm(
   const rawA = n <= 64;
   const mc = rawA && transA ? 256 : 128;
   const mcp = ((m < mc ? m : mc) + 3) & ~3;
-  // linear memory layout (doubles): [Ap: mcp x kcMax (+4 slack)][Bp: ncp x kcMax][Cb: mcp x ncp]
-  const bpAt = mcp * kcMax + 4, cbAt = bpAt + ncp * kcMax, end = cbAt + mcp * ncp;
+  // A transposed raw block spans kb rows of A; when they are not much longer than the block
+  // (lda <= 2 mcp, e.g. a row-split over threads of a narrow A^T B) copy the whole span in one piece
+  const span = rawA && transA && lda <= 2 * mcp;
+  const apLen = (span ? lda : mcp) * kcMax + 4;
+  // linear memory layout (doubles): [Ap (+4 slack)][Bp: ncp x kcMax][Cb: mcp x ncp]
+  const bpAt = apLen, cbAt = bpAt + ncp * kcMax, end = cbAt + mcp * ncp;
   const mem = wasmReserve(end * 8);
   const ap = mem.subarray(0, bpAt), bp = mem.subarray(bpAt, cbAt), cb = mem.subarray(cbAt, end);
   const exp = wasmSlot.exp!;
@@ -269,9 +273,10 @@ export function gemmCoreWasm(
             exp.macroStrided(kb, mb, nb, 0, kb * 8, 8, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
           } else {
             let src = aOff + pc * lda + ic;
-            // whole rows of A: one copy with stride lda (lanes past mb read the next row or the slack)
-            const ld = mb === lda ? lda : mcp;
-            if (mb === lda) ap.set(a.subarray(src, src + kb * mb));
+            // one copy of the span with stride lda (lanes past mb read other columns or the slack),
+            // or row segments with stride mcp
+            const ld = span ? lda : mcp;
+            if (span) ap.set(a.subarray(src, src + (kb - 1) * lda + mb));
             else for (let p = 0; p < kb; p++, src += lda) ap.set(a.subarray(src, src + mb), p * mcp);
             exp.macroStrided(kb, mb, nb, 0, 8, ld * 8, bpAt * 8, cbAt * 8, ncp, alpha, upper ? 1 : 0, ic - jc, triB ? 1 : 0, jc - pc);
           }

@@ -10,7 +10,6 @@ import { checkArray, type MatrixLike } from '../core/validation.js';
 import { gemm, syrk } from './blas.js';
 import { eighRaw } from './eigh.js';
 import { luInPlace, qrInPlace } from './factor.js';
-import { sharedFloat64 } from './threads.js';
 
 const EPS = 2.220446049250313e-16;
 
@@ -217,8 +216,7 @@ export type PowerIterationNormalizer = 'auto' | 'QR' | 'LU' | 'none';
 
 function product(A: Matrix, B: Matrix, transA: boolean): Matrix {
   const m = transA ? A.cols : A.rows, k = transA ? A.rows : A.cols;
-  // on a SharedArrayBuffer, so a multi-threaded gemm writes it directly (no copy in and out)
-  const C = new Matrix(sharedFloat64(m * B.cols), m, B.cols);
+  const C = Matrix.zeros(m, B.cols);
   gemm(transA, false, m, B.cols, k, 1, A.data, A.cols, B.data, B.cols, 1, C.data, B.cols); // C is fresh zeros: beta = 1 skips a pass
   return C;
 }
@@ -246,7 +244,7 @@ function rangeFinder(a: Matrix, size: number, nIter: number, normalizer: PowerIt
   if (norm === 'auto') norm = nIter <= 2 ? 'none' : 'LU';
   for (let i = 0; i < nIter; i++) {
     Q = product(a, Q, false);
-    if (norm === 'LU') Q = luInPlace(Q, true, true).L;
+    if (norm === 'LU') Q = luInPlace(Q, true).L;
     else if (norm === 'QR') Q = qrInPlace(Q).Q;
     Q = product(a, Q, true);
     if (norm === 'LU') Q = luInPlace(Q, true).L;

@@ -168,3 +168,28 @@ export function toShared(a: Float64Array): Float64Array {
   s.set(a);
   return s;
 }
+
+/** Reusable SharedArrayBuffers for `toSharedScratch` (one per operand slot). */
+const scratch: Record<'a' | 'b' | 'c', SharedArrayBuffer | null> = { a: null, b: null, c: null };
+/** Scratch buffers above this size are not kept after use. */
+const SCRATCH_KEEP_BYTES = 1 << 28;
+
+/**
+ * `a` itself when it already lives on a SharedArrayBuffer, else a view of a reusable shared scratch
+ * buffer of the slot (filled with `a` when `copy`). Fresh SharedArrayBuffers are expensive to
+ * touch from several threads (first-touch page faults serialise them), so one buffer per operand
+ * slot is kept across calls. The view is valid until the next call with the same slot.
+ */
+export function toSharedScratch(a: Float64Array, slot: 'a' | 'b' | 'c', copy = true): Float64Array {
+  if (typeof SharedArrayBuffer === 'undefined' || a.buffer instanceof SharedArrayBuffer) return a;
+  const need = a.length * 8;
+  let buf = scratch[slot];
+  if (!buf || buf.byteLength < need) {
+    buf = new SharedArrayBuffer(Math.max(need, 8));
+    scratch[slot] = need <= SCRATCH_KEEP_BYTES ? buf : null;
+  }
+  const v = new Float64Array(buf, 0, a.length);
+  if (copy) v.set(a);
+  return v;
+}
+
