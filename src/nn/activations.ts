@@ -20,9 +20,22 @@ const SELU_SCALE = 1.0507009873554805;
 const SQRT_2_PI = Math.sqrt(2 / Math.PI);
 
 const ACTIVATIONS: Record<string, Activation> = {
-  linear: elementwise('linear', (z) => z, () => 1),
-  relu: elementwise('relu', (z) => (z > 0 ? z : 0), (z) => (z > 0 ? 1 : 0)),
-  sigmoid: elementwise('sigmoid', (z) => 1 / (1 + Math.exp(-z)), (_z, a) => a * (1 - a)),
+  linear: {
+    name: 'linear',
+    forward(z, a) { a.set(z.length === a.length ? z : z.subarray(0, a.length)); },
+    backward(_z, _a, ga, gz) { gz.set(ga.length === gz.length ? ga : ga.subarray(0, gz.length)); },
+  },
+  // the hot activations get explicit loops (no per-element closure call)
+  relu: {
+    name: 'relu',
+    forward(z, a) { for (let i = 0; i < z.length; i++) { const v = z[i]!; a[i] = v > 0 ? v : 0; } },
+    backward(z, _a, ga, gz) { for (let i = 0; i < z.length; i++) gz[i] = z[i]! > 0 ? ga[i]! : 0; },
+  },
+  sigmoid: {
+    name: 'sigmoid',
+    forward(z, a) { for (let i = 0; i < z.length; i++) a[i] = 1 / (1 + Math.exp(-z[i]!)); },
+    backward(_z, a, ga, gz) { for (let i = 0; i < a.length; i++) { const v = a[i]!; gz[i] = ga[i]! * (v * (1 - v)); } },
+  },
   tanh: elementwise('tanh', Math.tanh, (_z, a) => 1 - a * a),
   leakyRelu: elementwise('leakyRelu', (z) => (z > 0 ? z : 0.3 * z), (z) => (z > 0 ? 1 : 0.3)),
   elu: elementwise('elu', (z) => (z > 0 ? z : Math.expm1(z)), (z, a) => (z > 0 ? 1 : a + 1)),
