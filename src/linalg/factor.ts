@@ -7,7 +7,6 @@ import { DataError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { wasmReserve, wasmSlot } from './kernels.js';
-import { sharedFloat64 } from './threads.js';
 import './wasm.js'; // installs the WebAssembly kernels (wasmSlot) when available
 
 /** Elements above which `luInPlace` / `qrInPlace` run in WebAssembly (bit-identical, faster). */
@@ -39,11 +38,8 @@ export function lu(A: MatrixLike, opts: { permuteL?: boolean } = {}): LUResult {
   return luInPlace(a, opts.permuteL ?? false);
 }
 
-/**
- * `lu` on a matrix that may be overwritten (no validation). `sharedL` allocates L on a
- * SharedArrayBuffer (when it feeds a multi-threaded product).
- */
-export function luInPlace(a: Matrix, permuteL: boolean, sharedL = false): LUResult {
+/** `lu` on a matrix that may be overwritten (no validation). */
+export function luInPlace(a: Matrix, permuteL: boolean): LUResult {
   const m = a.rows, n = a.cols, k = Math.min(m, n);
   const w = a.data;
   let perm = new Int32Array(m);
@@ -57,7 +53,7 @@ export function luInPlace(a: Matrix, permuteL: boolean, sharedL = false): LUResu
   } else {
     luLoops(w, m, n, k, perm);
   }
-  const L = sharedL ? new Matrix(sharedFloat64(m * k), m, k) : Matrix.zeros(m, k), U = Matrix.zeros(k, n);
+  const L = Matrix.zeros(m, k), U = Matrix.zeros(k, n);
   for (let i = 0; i < m; i++) {
     const dst = permuteL ? perm[i]! : i;
     for (let j = 0; j < Math.min(i, k); j++) L.data[dst * k + j] = w[i * n + j]!;
