@@ -7,7 +7,7 @@ import {
   zeroOneLoss, type PRFOptions,
 } from '../../src/metrics/classification.js';
 import { accuracyScore } from '../../src/metrics/accuracy.js';
-import { loadFixture, runCase, type FixtureCase } from './sklearnFixtures.js';
+import { itFixtureCases, loadFixture } from '../helpers/sklearnFixtures.js';
 
 // scikit-learn 1.2.1 values from scripts/fixtures/metrics_sklearn.py (breast_cancer, iris, wine, digits models + edge cases)
 const fx = loadFixture('metrics_classification.json');
@@ -48,20 +48,7 @@ function call(fn: string, a: Record<string, unknown>): unknown {
 const SAME_MESSAGE = /average='binary'|not a valid label|average has to be|At least one label|only one label|pos_label is not specified/;
 
 describe('classification metrics equal scikit-learn 1.2.1 (1e-12)', () => {
-  const byFn = new Map<string, FixtureCase[]>();
-  for (const c of fx.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
-  for (const [fn, cases] of byFn) {
-    it(`${fn}: ${cases.length} cases`, () => {
-      cases.forEach((c, i) => {
-        try {
-          runCase(fx, c, call, (cc) => SAME_MESSAGE.test(cc.error ?? ''));
-        } catch (e) {
-          (e as Error).message = `case ${i} (${c.note} ${JSON.stringify(c.args)}): ${(e as Error).message}`;
-          throw e;
-        }
-      });
-    });
-  }
+  itFixtureCases(fx, call, SAME_MESSAGE, Infinity);
 });
 
 describe('classification metrics: behaviour and typed errors', () => {

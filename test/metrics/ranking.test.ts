@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataError, InvalidParameterError, ShapeError } from '../../src/core/errors.js';
 import { setMetricWarningHandler } from '../../src/metrics/classification.js';
 import { aucScore, averagePrecisionScore, precisionRecallCurve, rocAucScore, rocCurve, topKAccuracyScore } from '../../src/metrics/ranking.js';
-import { loadFixture, runCase, type FixtureCase } from './sklearnFixtures.js';
+import { itFixtureCases, loadFixture } from '../helpers/sklearnFixtures.js';
 
 // scikit-learn 1.2.1 values from scripts/fixtures/metrics_sklearn.py
 const fx = loadFixture('metrics_ranking.json');
@@ -27,20 +27,7 @@ function call(fn: string, a: Record<string, unknown>): unknown {
 const SAME_MESSAGE = /Only one class present|multi_class must be|Partial AUC|sample_weight is not supported|pos_label is not specified|not a valid label|At least 2 points|y should be a 1d array/;
 
 describe('ranking metrics equal scikit-learn 1.2.1 (1e-12)', () => {
-  const byFn = new Map<string, FixtureCase[]>();
-  for (const c of fx.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
-  for (const [fn, cases] of byFn) {
-    it(`${fn}: ${cases.length} cases`, () => {
-      cases.forEach((c, i) => {
-        try {
-          runCase(fx, c, call, (cc) => SAME_MESSAGE.test(cc.error ?? ''));
-        } catch (e) {
-          (e as Error).message = `case ${i} (${c.note} ${JSON.stringify(c.args).slice(0, 200)}): ${(e as Error).message}`;
-          throw e;
-        }
-      });
-    });
-  }
+  itFixtureCases(fx, call, SAME_MESSAGE);
 });
 
 describe('ranking metrics: typed errors', () => {

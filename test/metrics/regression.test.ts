@@ -6,7 +6,7 @@ import {
   explainedVarianceScore, maxError, meanAbsoluteError, meanAbsolutePercentageError, meanGammaDeviance, meanPoissonDeviance,
   meanSquaredError, meanSquaredLogError, meanTweedieDeviance, medianAbsoluteError, r2Score, rootMeanSquaredError,
 } from '../../src/metrics/regression.js';
-import { loadFixture, runCase, type FixtureCase } from './sklearnFixtures.js';
+import { itFixtureCases, loadFixture } from '../helpers/sklearnFixtures.js';
 
 // scikit-learn 1.2.1 values from scripts/fixtures/metrics_sklearn.py (diabetes, linnerud models + edge cases)
 const fx = loadFixture('metrics_regression.json');
@@ -35,20 +35,7 @@ function call(fn: string, a: Record<string, unknown>): unknown {
 const SAME_MESSAGE = /Multioutput not supported|Mean Squared Logarithmic|Tweedie deviance is only defined|can only be used on/;
 
 describe('regression metrics equal scikit-learn 1.2.1 (1e-12)', () => {
-  const byFn = new Map<string, FixtureCase[]>();
-  for (const c of fx.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
-  for (const [fn, cases] of byFn) {
-    it(`${fn}: ${cases.length} cases`, () => {
-      cases.forEach((c, i) => {
-        try {
-          runCase(fx, c, call, (cc) => SAME_MESSAGE.test(cc.error ?? ''));
-        } catch (e) {
-          (e as Error).message = `case ${i} (${c.note} ${JSON.stringify(c.args).slice(0, 200)}): ${(e as Error).message}`;
-          throw e;
-        }
-      });
-    });
-  }
+  itFixtureCases(fx, call, SAME_MESSAGE);
 });
 
 describe('regression metrics: behaviour and typed errors', () => {

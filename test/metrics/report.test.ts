@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataError } from '../../src/core/errors.js';
 import { setMetricWarningHandler } from '../../src/metrics/classification.js';
 import { classificationReport, formatFixed } from '../../src/metrics/report.js';
-import { loadFixture, runCase } from './sklearnFixtures.js';
+import { loadFixture, runCase } from '../helpers/sklearnFixtures.js';
 
 // scikit-learn 1.2.1 classification_report output (text and output_dict) from scripts/fixtures/metrics_sklearn.py
 const fx = loadFixture('metrics_report.json');

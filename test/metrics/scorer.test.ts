@@ -4,7 +4,7 @@ import { InvalidParameterError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { fbetaScore, setMetricWarningHandler } from '../../src/metrics/classification.js';
 import { getScorer, getScorerNames, makeScorer, type ScorableEstimator } from '../../src/metrics/scorer.js';
-import { closeTo, loadFixture } from './sklearnFixtures.js';
+import { closeTo, loadFixture } from '../helpers/sklearnFixtures.js';
 
 // sklearn.metrics.get_scorer(name)(est, X, y) on stub estimators replaying stored model outputs (scripts/fixtures/metrics_sklearn.py)
 const fx = loadFixture('metrics_scorer.json') as unknown as { cases: Array<{ kind: string; key: string; y: number[]; pred: number[]; proba?: number[][]; dec?: number[] | number[][] | null; classes?: number[]; values: Record<string, number | { error: string }> }> };

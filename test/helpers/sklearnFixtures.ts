@@ -1,6 +1,7 @@
-// Shared driver for the metric fixtures written by scripts/fixtures/metrics_sklearn.py.
+// Shared driver for the fixtures written by scripts/fixtures/metrics_sklearn.py (function-call cases).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { it } from 'node:test';
 import { DeepmineError } from '../../src/core/errors.js';
 
 export interface FixtureCase {
@@ -85,4 +86,26 @@ export function runCase(fx: Fixture, c: FixtureCase, call: (fn: string, a: Recor
     return;
   }
   closeTo(call(c.fn, a), c.value);
+}
+
+/**
+ * One `it` per fixture function (cases grouped by `fn`), each running all its cases with
+ * {@link runCase}; a failing case's message names its index, note and (the start of) its arguments.
+ * Call inside a `describe`.
+ */
+export function itFixtureCases(fx: Fixture, call: (fn: string, a: Record<string, unknown>) => unknown, sameMessage: RegExp, maxArgChars = 200): void {
+  const byFn = new Map<string, FixtureCase[]>();
+  for (const c of fx.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
+  for (const [fn, cases] of byFn) {
+    it(`${fn}: ${cases.length} cases`, () => {
+      cases.forEach((c, i) => {
+        try {
+          runCase(fx, c, call, (cc) => sameMessage.test(cc.error ?? ''));
+        } catch (e) {
+          (e as Error).message = `case ${i} (${c.note} ${JSON.stringify(c.args).slice(0, maxArgChars)}): ${(e as Error).message}`;
+          throw e;
+        }
+      });
+    });
+  }
 }
