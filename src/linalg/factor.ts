@@ -6,11 +6,13 @@
 import { DataError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { wasmReserve, wasmSlot } from './kernels.js';
+import { wasmForBytes, wasmSlot } from './kernels.js';
 import './wasm.js'; // installs the WebAssembly kernels (wasmSlot) when available
 
 /** Elements above which `luInPlace` / `qrInPlace` run in WebAssembly (bit-identical, faster). */
 const WASM_FACTOR_MIN = 2048;
+/** Working sets above this stay in TypeScript (32-bit WebAssembly memories top out at 4 GiB). */
+const WASM_FACTOR_MAX_BYTES = 2 ** 31;
 
 const EPS = 2.220446049250313e-16;
 
@@ -43,13 +45,13 @@ export function luInPlace(a: Matrix, permuteL: boolean): LUResult {
   const m = a.rows, n = a.cols, k = Math.min(m, n);
   const w = a.data;
   let perm = new Int32Array(m);
-  if (wasmSlot.on && m * n >= WASM_FACTOR_MIN) {
+  if (wasmSlot.on && m * n >= WASM_FACTOR_MIN && m * n * 8 < WASM_FACTOR_MAX_BYTES) {
     // the same loops compiled to WebAssembly (asm/gemm.ts `lu`): copy in, factor, copy back
-    const mem = wasmReserve(m * n * 8 + m * 4);
-    mem.set(w.subarray(0, m * n));
-    wasmSlot.exp!.lu(0, m, n, m * n * 8);
-    w.set(wasmSlot.f64.subarray(0, m * n));
-    perm = new Int32Array(wasmSlot.f64.buffer, m * n * 8, m).slice();
+    const { exp, f64 } = wasmForBytes(m * n * 8 + m * 4);
+    f64.set(w.subarray(0, m * n));
+    exp.lu(0, m, n, m * n * 8);
+    w.set(f64.subarray(0, m * n));
+    perm = new Int32Array(f64.buffer, m * n * 8, m).slice();
   } else {
     luLoops(w, m, n, k, perm);
   }
@@ -127,14 +129,13 @@ export function qr(A: MatrixLike): QRResult {
 export function qrInPlace(a: Matrix): QRResult {
   const m = a.rows, n = a.cols, k = Math.min(m, n);
   const w = a.data;
-  if (wasmSlot.on && m * n >= WASM_FACTOR_MIN && k > 0) {
+  if (wasmSlot.on && m * n >= WASM_FACTOR_MIN && k > 0 && (m * n + m * k) * 8 < WASM_FACTOR_MAX_BYTES) {
     // the same loops compiled to WebAssembly (asm/gemm.ts `qr`); layout (doubles): W, Q, taus, tmp
     const qAt = m * n, tauAt = qAt + m * k, tmpAt = tauAt + k, end = tmpAt + n;
-    const mem = wasmReserve(end * 8);
-    mem.set(w.subarray(0, m * n));
-    mem.fill(0, qAt, tauAt);
-    wasmSlot.exp!.qr(0, m, n, qAt * 8, tauAt * 8, tmpAt * 8);
-    const f = wasmSlot.f64;
+    const { exp, f64: f } = wasmForBytes(end * 8);
+    f.set(w.subarray(0, m * n));
+    f.fill(0, qAt, tauAt);
+    exp.qr(0, m, n, qAt * 8, tauAt * 8, tmpAt * 8);
     const R = Matrix.zeros(k, n);
     for (let i = 0; i < k; i++) for (let j = i; j < n; j++) R.data[i * n + j] = f[i * n + j]!;
     // leave `a` as the TypeScript loops do: R above the diagonal, zeros below in reflected columns

@@ -34,6 +34,8 @@ export interface WasmSlot {
   on: boolean;
   exp: WasmGemmExports | null;
   f64: Float64Array;
+  /** The compiled module (for temporary instances, see `wasmForBytes`). */
+  mod?: object | null;
 }
 
 /** This thread's WebAssembly kernel (each worker thread declares and fills its own). */
@@ -48,8 +50,10 @@ export function wasmInstall(bytes: Uint8Array | null): boolean {
   if (!bytes || !W) return false;
   try {
     if (!W.validate(bytes)) return false;
-    const inst = new W.Instance(new W.Module(bytes), { env: { hypot: Math.hypot } });
+    const mod = new W.Module(bytes);
+    const inst = new W.Instance(mod, { env: { hypot: Math.hypot } });
     const exp = inst.exports as WasmGemmExports;
+    wasmSlot.mod = mod;
     wasmSlot.exp = exp;
     wasmSlot.f64 = new Float64Array(exp.memory.buffer);
     return true;
@@ -57,6 +61,20 @@ export function wasmInstall(bytes: Uint8Array | null): boolean {
     wasmSlot.exp = null;
     return false;
   }
+}
+
+/**
+ * Linear memory of at least `bytes` bytes for a one-off large computation (LU / QR of a tall
+ * matrix): this thread's instance up to 32 MiB; beyond that a temporary instance of the same module,
+ * so that the large memory is garbage-collected with it (WebAssembly memories never shrink).
+ * Not used by worker threads.
+ */
+export function wasmForBytes(bytes: number): { exp: WasmGemmExports; f64: Float64Array } {
+  if (bytes <= 1 << 25 || !wasmSlot.mod) return { exp: wasmSlot.exp!, f64: wasmReserve(bytes) };
+  const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+  const exp = new W.Instance(wasmSlot.mod, { env: { hypot: Math.hypot } }).exports as WasmGemmExports;
+  exp.memory.grow(Math.ceil(bytes / 65536));
+  return { exp, f64: new Float64Array(exp.memory.buffer) };
 }
 
 /** A Float64Array view of the kernel's linear memory, grown to at least `bytes` bytes. */

@@ -139,4 +139,11 @@ describe('WebAssembly SIMD kernel', () => {
       assert.ok(same(t.qr.Q.data, w.qr.Q.data) && same(t.qr.R.data, w.qr.R.data) && same(t.a2, w.a2), `qr ${msg}`);
     }
   });
+
+  it('a QR too large for the kept instance (> 32 MiB) runs on a temporary one, same bits', () => {
+    const m = 20000, n = 110, d = rs.standardNormal(m * n) as Float64Array;
+    const t = withBackend('ts', () => qrInPlace(new Matrix(d.slice(), m, n)));
+    const w = withBackend('wasm', () => qrInPlace(new Matrix(d.slice(), m, n)));
+    assert.ok(sameBits(t.Q.data, w.Q.data) && sameBits(t.R.data, w.R.data));
+  });
 });
