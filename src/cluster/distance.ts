@@ -5,9 +5,10 @@
  *
  * All functions take raw buffers plus dimensions: `X` is `n x d` row-major, `C` is `k x d`.
  *
- * The Lloyd E+M pass (`assignNearest`, `KMeansKernel`) runs in a WebAssembly SIMD kernel when the
- * engine supports it (see `lloydWasmBytes`), with a pure TypeScript fallback; both perform the same
- * floating-point operations in the same order, so labels and center sums are bit-identical.
+ * The k-means passes (`KMeansKernel`: Lloyd E+M, Elkan, centring, inertia) run in a WebAssembly
+ * SIMD module assembled here (see `lloydWasmBytes`), with pure TypeScript fallbacks (`assignNearest`
+ * and the loops of `kmeans.ts`); both perform the same floating-point operations in the same order,
+ * so labels, sums and inertia are bit-identical whichever runs.
  */
 import { linalgBackend } from '../linalg/wasm.js';
 
@@ -596,14 +597,15 @@ let spare: WeakRef<LloydExports> | null = null;
 const WASM_MAX_BYTES = 2 ** 30;
 
 /**
- * The Lloyd E(+M) pass over a fixed `n x d` data matrix against changing `k x d` centers:
- * nearest-center labels and, optionally, per-label weighted sums; plus the data preparation
- * (column means, in-place centring) and the inertia, in the same kernel. The data lives in `X`,
- * which the caller fills once: with WebAssembly SIMD available it is a view of the kernel's own
- * memory, so each `assign` only moves the centers in and the labels and sums out. Falls back to
- * TypeScript (same results, about 3x slower) where WebAssembly SIMD is missing, under
- * `setLinalgBackend('ts')`, or past 1 GiB of data. Call `release()` when done so that the next
- * assigner can reuse the memory.
+ * The k-means passes over a fixed `n x d` data matrix against changing `k x d` centers: the
+ * Lloyd E(+M) step (nearest-center labels and, optionally, per-label weighted sums), Elkan's
+ * bounded E(+M) step (with `elkan`), the data preparation (column means, in-place centring) and the
+ * inertia. The data lives in `X`, which the caller fills once: with WebAssembly SIMD available it
+ * is a view of the kernel's own memory, so each pass only moves the centers in and the labels and
+ * sums out (Elkan's bounds stay in the kernel). Falls back to TypeScript (same results, 3-5x
+ * slower; the Elkan methods are WebAssembly only, `kmeans.ts` has their TypeScript loops) where
+ * WebAssembly SIMD is missing, under `setLinalgBackend('ts')`, or past 1 GiB. Call `release()`
+ * when done so that the next kernel can reuse the memory.
  *
  * @example
  * const a = new KMeansKernel(n, d, k, null);

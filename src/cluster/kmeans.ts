@@ -46,7 +46,9 @@ export interface SampleWeightOption {
  * greedy k-means++ seeding with `2 + log(k)` local trials drawn from the same numpy-identical
  * RandomState stream, Lloyd iterations on mean-centred data with scikit-learn's convergence rules
  * (strict label convergence or squared center shift <= tol x mean variance), empty clusters
- * relocated to the farthest points, and Elkan's triangle-inequality variant.
+ * relocated to the farthest points, and Elkan's triangle-inequality variant. The passes over the
+ * data run in the WebAssembly SIMD kernel of `distance.ts` (`KMeansKernel`), bit-identical to the
+ * TypeScript fallback used under `setLinalgBackend('ts')`.
  *
  * @example
  * const km = new KMeans({ nClusters: 2, randomState: 0 }).fit([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]]);
