@@ -25,3 +25,4 @@ export { PCA, IncrementalPCA, type PCAParams, type PCAState, type IncrementalPCA
 export * from './assoc/index.js';
 export { profile, histogram, quantileSorted, type Profile, type ProfileOptions, type ColumnProfile, type NumericProfile, type CategoricalProfile, type BooleanProfile, type DateProfile, type DuplicateRows, type Histogram } from './analysis/profile.js';
 export * from './datasets/load.js';
+export * from './datasets/generators.js';
