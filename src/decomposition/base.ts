@@ -2,7 +2,10 @@
  * What PCA and IncrementalPCA share (scikit-learn's `_BasePCA`): projection, reconstruction and
  * the probabilistic PCA covariance, precision and log-likelihood.
  */
+import { Estimator } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
+import type { Schema } from '../core/params.js';
+import { checkArray, type MatrixLike } from '../core/validation.js';
 import { gemm } from '../linalg/blas.js';
 import { choleskyRaw, inv, luInPlace } from '../linalg/factor.js';
 
@@ -38,21 +41,19 @@ export function projectRows(s: LinearModelState, X: Matrix): Matrix {
 /** `Z C + mean` (C rows scaled by sqrt(explainedVariance) when whitened). */
 export function unprojectRows(s: LinearModelState, Z: Matrix): Matrix {
   const n = Z.rows, d = s.nFeatures, k = s.nComponents;
-  let C = s.components;
-  if (s.whiten) {
-    C = C.slice();
-    for (let j = 0; j < k; j++) { const f = Math.sqrt(s.explainedVariance[j]!); for (let i = 0; i < d; i++) C[j * d + i]! *= f; }
-  }
+  const C = scaledComponents(s);
   const X = Matrix.zeros(n, d);
   for (let i = 0; i < n; i++) X.data.set(s.mean, i * d);
   gemm(false, false, n, d, k, 1, Z.data, k, C, d, 1, X.data, d);
   return X;
 }
 
+/** The components, rows scaled by sqrt(explainedVariance) when whitened (a copy then; callers do not write to it). */
 function scaledComponents(s: LinearModelState): Float64Array {
+  if (!s.whiten) return s.components;
   const { nComponents: k, nFeatures: d } = s;
   const C = s.components.slice();
-  if (s.whiten) for (let j = 0; j < k; j++) { const f = Math.sqrt(s.explainedVariance[j]!); for (let i = 0; i < d; i++) C[j * d + i]! *= f; }
+  for (let j = 0; j < k; j++) { const f = Math.sqrt(s.explainedVariance[j]!); for (let i = 0; i < d; i++) C[j * d + i]! *= f; }
   return C;
 }
 
@@ -126,4 +127,55 @@ export function logLikelihoods(s: LinearModelState, X: Matrix): Float64Array {
     out[i] = -0.5 * q - c;
   }
   return out;
+}
+
+/** Fitted state every PCA flavour has (scikit-learn's `_BasePCA` attributes). */
+export interface BasePCAState extends LinearModelState {
+  explainedVarianceRatio: Float64Array;
+  singularValues: Float64Array;
+}
+
+/**
+ * Methods PCA and IncrementalPCA share (scikit-learn's `_BasePCA`): fitted attributes, transform,
+ * inverseTransform and the probabilistic PCA covariance, precision and log-likelihood.
+ */
+export abstract class BasePCA<S extends Schema, St extends BasePCAState> extends Estimator<S, St> {
+  abstract fit(X: MatrixLike): this;
+
+  /** Principal axes, nComponentsOut x nFeatures (rows sorted by explained variance). */
+  get components(): Matrix { const s = this.fitted; return new Matrix(s.components.slice(), s.nComponents, s.nFeatures); }
+  get explainedVariance(): Float64Array { return this.fitted.explainedVariance; }
+  get explainedVarianceRatio(): Float64Array { return this.fitted.explainedVarianceRatio; }
+  get singularValues(): Float64Array { return this.fitted.singularValues; }
+  get mean(): Float64Array { return this.fitted.mean; }
+  get noiseVariance(): number { return this.fitted.noiseVariance; }
+  /** Number of components kept (resolved from a fraction, 'mle' or null). */
+  get nComponentsOut(): number { return this.fitted.nComponents; }
+
+  /** Project X on the components: `(X - mean) C^T`, divided by sqrt(explainedVariance) when whitening. */
+  transform(X: MatrixLike): Matrix {
+    const s = this.fitted;
+    return projectRows(s, checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }));
+  }
+
+  fitTransform(X: MatrixLike): Matrix {
+    return this.fit(X).transform(X);
+  }
+
+  /** Map scores back to feature space: `Z C + mean` (times sqrt(explainedVariance) when whitened). */
+  inverseTransform(Z: MatrixLike): Matrix {
+    const s = this.fitted;
+    return unprojectRows(s, checkArray(Z, { owner: this.kind, name: 'Z', nFeatures: s.nComponents }));
+  }
+
+  /** Data covariance under the probabilistic PCA model (nFeatures x nFeatures). */
+  getCovariance(): Matrix { return getCovarianceOf(this.fitted); }
+  /** Inverse of `getCovariance()` computed with the matrix inversion lemma. */
+  getPrecision(): Matrix { return getPrecisionOf(this.fitted); }
+
+  /** Log-likelihood of each sample under the probabilistic PCA model (Tipping & Bishop 1999). */
+  scoreSamples(X: MatrixLike): Float64Array {
+    const s = this.fitted;
+    return logLikelihoods(s, checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }));
+  }
 }

@@ -1,10 +1,10 @@
 import { InvalidParameterError, ShapeError } from '../core/errors.js';
-import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { svdFlip, svdInPlace } from '../linalg/svd.js';
-import { getCovarianceOf, getPrecisionOf, logLikelihoods, projectRows, unprojectRows, type LinearModelState } from './base.js';
+import { BasePCA, type BasePCAState } from './base.js';
 
 const schema = {
   nComponents: p.nullable(p.int(1, { min: 1 }), null),
@@ -14,9 +14,7 @@ const schema = {
 export type IncrementalPCAParams = ParamsOf<typeof schema>;
 
 /** Fitted state of IncrementalPCA. */
-export interface IncrementalPCAState extends LinearModelState {
-  explainedVarianceRatio: Float64Array;
-  singularValues: Float64Array;
+export interface IncrementalPCAState extends BasePCAState {
   /** Per-feature variance of all rows seen (ddof = 0). */
   var: Float64Array;
   nSamplesSeen: number;
@@ -34,7 +32,7 @@ export interface IncrementalPCAState extends LinearModelState {
  * for (const chunk of chunks) ipca.partialFit(chunk);
  * const Z = ipca.transform(X);
  */
-export class IncrementalPCA extends Estimator<typeof schema, IncrementalPCAState> {
+export class IncrementalPCA extends BasePCA<typeof schema, IncrementalPCAState> {
   static override readonly kind = 'IncrementalPCA';
   static override readonly schema = schema;
   static override readonly capabilities: Capabilities = { type: 'transformer', supervised: false, stochastic: false, allowNaN: false };
@@ -134,35 +132,7 @@ export class IncrementalPCA extends Estimator<typeof schema, IncrementalPCAState
     };
   }
 
-  get components(): Matrix { const s = this.fitted; return new Matrix(s.components.slice(), s.nComponents, s.nFeatures); }
-  get explainedVariance(): Float64Array { return this.fitted.explainedVariance; }
-  get explainedVarianceRatio(): Float64Array { return this.fitted.explainedVarianceRatio; }
-  get singularValues(): Float64Array { return this.fitted.singularValues; }
-  get mean(): Float64Array { return this.fitted.mean; }
   get var(): Float64Array { return this.fitted.var; }
-  get noiseVariance(): number { return this.fitted.noiseVariance; }
   get nSamplesSeen(): number { return this.fitted.nSamplesSeen; }
-  get nComponentsOut(): number { return this.fitted.nComponents; }
-
-  transform(X: MatrixLike): Matrix {
-    const s = this.fitted;
-    return projectRows(s, checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }));
-  }
-
-  fitTransform(X: MatrixLike): Matrix {
-    return this.fit(X).transform(X);
-  }
-
-  inverseTransform(Z: MatrixLike): Matrix {
-    const s = this.fitted;
-    return unprojectRows(s, checkArray(Z, { owner: this.kind, name: 'Z', nFeatures: s.nComponents }));
-  }
-
-  getCovariance(): Matrix { return getCovarianceOf(this.fitted); }
-  getPrecision(): Matrix { return getPrecisionOf(this.fitted); }
-  scoreSamples(X: MatrixLike): Float64Array {
-    const s = this.fitted;
-    return logLikelihoods(s, checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }));
-  }
 }
 registerEstimator(IncrementalPCA);

@@ -1,5 +1,5 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
-import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
@@ -11,7 +11,7 @@ import { gram, shareRows } from '../linalg/gram.js';
 import { randomizedSvd, squareSvd, svdFlip, svdInPlace } from '../linalg/svd.js';
 import { sharedFloat64 } from '../linalg/threads.js';
 import { columnMeans } from '../linalg/covariance.js';
-import { getCovarianceOf, getPrecisionOf, logLikelihoods, projectRows, unprojectRows, type LinearModelState } from './base.js';
+import { BasePCA, type BasePCAState } from './base.js';
 
 const schema = {
   nComponents: p.custom<number | 'mle' | null>(
@@ -30,14 +30,12 @@ const schema = {
 export type PCAParams = ParamsOf<typeof schema>;
 
 /** Fitted state of PCA (all arrays row-major). */
-export interface PCAState extends LinearModelState {
+export interface PCAState extends BasePCAState {
   /** Solver actually used ('auto' resolved). */
   fitSvdSolver: 'full' | 'covariance_eigh' | 'randomized';
   nSamples: number;
   /** Variance of each component (ddof = 1), length nComponentsOut. */
   explainedVariance: Float64Array;
-  explainedVarianceRatio: Float64Array;
-  singularValues: Float64Array;
 }
 
 
@@ -57,7 +55,7 @@ export interface PCAState extends LinearModelState {
  * pca.explainedVarianceRatio; // Float64Array [0.92..., 0.05...]
  * const Z = pca.transform(X);  // n x 2 scores
  */
-export class PCA extends Estimator<typeof schema, PCAState> {
+export class PCA extends BasePCA<typeof schema, PCAState> {
   static override readonly kind = 'PCA';
   static override readonly schema = schema;
   static override readonly capabilities: Capabilities = { type: 'transformer', supervised: false, stochastic: true, allowNaN: false };
@@ -163,43 +161,7 @@ export class PCA extends Estimator<typeof schema, PCAState> {
     };
   }
 
-  /** Principal axes, nComponentsOut x nFeatures (rows sorted by explained variance). */
-  get components(): Matrix { const s = this.fitted; return new Matrix(s.components.slice(), s.nComponents, s.nFeatures); }
-  get explainedVariance(): Float64Array { return this.fitted.explainedVariance; }
-  get explainedVarianceRatio(): Float64Array { return this.fitted.explainedVarianceRatio; }
-  get singularValues(): Float64Array { return this.fitted.singularValues; }
-  get mean(): Float64Array { return this.fitted.mean; }
-  get noiseVariance(): number { return this.fitted.noiseVariance; }
-  /** Number of components kept (resolved from a fraction, 'mle' or null). */
-  get nComponentsOut(): number { return this.fitted.nComponents; }
   get fitSvdSolver(): string { return this.fitted.fitSvdSolver; }
-
-  /** Project X on the components: `(X - mean) C^T`, divided by sqrt(explainedVariance) when whitening. */
-  transform(X: MatrixLike): Matrix {
-    const s = this.fitted;
-    return projectRows(s, checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }));
-  }
-
-  fitTransform(X: MatrixLike): Matrix {
-    return this.fit(X).transform(X);
-  }
-
-  /** Map scores back to feature space: `Z C + mean` (times sqrt(explainedVariance) when whitened). */
-  inverseTransform(Z: MatrixLike): Matrix {
-    const s = this.fitted;
-    return unprojectRows(s, checkArray(Z, { owner: this.kind, name: 'Z', nFeatures: s.nComponents }));
-  }
-
-  /** Data covariance under the probabilistic PCA model (nFeatures x nFeatures). */
-  getCovariance(): Matrix { return getCovarianceOf(this.fitted); }
-  /** Inverse of `getCovariance()` computed with the matrix inversion lemma. */
-  getPrecision(): Matrix { return getPrecisionOf(this.fitted); }
-
-  /** Log-likelihood of each sample under the probabilistic PCA model (Tipping & Bishop 1999). */
-  scoreSamples(X: MatrixLike): Float64Array {
-    const s = this.fitted;
-    return logLikelihoods(s, checkArray(X, { owner: this.kind, nFeatures: s.nFeatures }));
-  }
 
   /** Mean log-likelihood of the samples. */
   score(X: MatrixLike): number {
