@@ -1,4 +1,4 @@
-import { InvalidParameterError, ShapeError } from '../core/errors.js';
+import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -117,6 +117,8 @@ export class IncrementalPCA extends BasePCA<typeof schema, IncrementalPCAState> 
     svdFlip(null, Vt, false);
     let varSum = 0;
     for (let j = 0; j < d; j++) varSum += vr[j]! * total;
+    // scikit-learn returns NaN ratios (0 / 0) here; a typed error instead, as PCA
+    if (!(varSum > 0)) throw new DataError('X', 'data with non-zero variance', `every column is constant over the ${total} rows seen (total variance 0)`, owner);
     const ev = S.map((v) => (v * v) / (total - 1));
     const ratio = S.map((v) => (v * v) / varSum);
     let noise = 0;

@@ -178,6 +178,14 @@ describe('IncrementalPCA equals scikit-learn (1e-8)', () => {
     const m = new IncrementalPCA({ nComponents: 2 }).partialFit(data('iris'));
     assert.throws(() => m.partialFit([[1, 2, 3]]), ShapeError);
   });
+  it('all-constant data (or a single first row) is a DataError, not NaN ratios', () => {
+    const isVarError = (e: unknown) => e instanceof DataError && /'X'/.test((e as Error).message) && /total variance 0/.test((e as Error).message);
+    assert.throws(() => new IncrementalPCA({ nComponents: 1 }).fit([[1, 2], [1, 2], [1, 2]]), isVarError);
+    assert.throws(() => new IncrementalPCA().partialFit([[1, 2]]), isVarError);
+    const m = new IncrementalPCA({ nComponents: 1 }).partialFit([[0, 1], [2, 3]]);
+    m.partialFit([[1, 2], [1, 2]]);
+    assert.ok(m.explainedVarianceRatio.every(Number.isFinite));
+  });
   it('JSON round trip keeps partialFit state', () => {
     const m = new IncrementalPCA({ nComponents: 2 }).partialFit(data('iris'));
     const again = loadModel<IncrementalPCA>(JSON.parse(JSON.stringify(m.toJSON())));
