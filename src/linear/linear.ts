@@ -1,7 +1,7 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
-import { p, type ParamsOf, type Schema } from '../core/params.js';
+import { p, type ParamSpec, type ParamsOf, type Schema } from '../core/params.js';
 import { checkArray, checkTarget, type LabelsLike, type MatrixLike } from '../core/validation.js';
 
 export interface LinearState {
@@ -39,7 +39,10 @@ function checkWeights(sampleWeight: ArrayLike<number> | null | undefined, n: num
   if (sampleWeight == null) return null;
   if (sampleWeight.length !== n) throw new InvalidParameterError('sampleWeight', `an array of length ${n}`, sampleWeight, owner);
   const out = Float64Array.from(sampleWeight);
-  for (const w of out) if (!(w >= 0) || !Number.isFinite(w)) throw new InvalidParameterError('sampleWeight', 'finite non-negative weights', w, owner);
+  let sum = 0;
+  for (const w of out) { if (!(w >= 0) || !Number.isFinite(w)) throw new InvalidParameterError('sampleWeight', 'finite non-negative weights', w, owner); sum += w; }
+  // all-zero weights would make the weighted means 0 / 0 (NaN coefficients)
+  if (!(sum > 0)) throw new InvalidParameterError('sampleWeight', 'weights with a positive sum', sum, owner);
   return out;
 }
 
@@ -103,7 +106,24 @@ function qrLeastSquares(A0: Float64Array, b0: Float64Array, n: number, d: number
   return x;
 }
 
-abstract class LinearModel<S extends Schema> extends Estimator<S, LinearState> {
+abstract class LinearModel<S extends Schema & { fitIntercept: ParamSpec<boolean> }> extends Estimator<S, LinearState> {
+  /** Validate X, y and the weights, then centre and weight the problem as every solver starts. */
+  protected prepare(X: MatrixLike, y: LabelsLike, sampleWeight: ArrayLike<number> | null | undefined): ReturnType<typeof preprocess> & { m: Matrix } {
+    const m = checkArray(X, { owner: this.kind });
+    const t = checkTarget(y, m.rows, { owner: this.kind });
+    const sw = checkWeights(sampleWeight, m.rows, this.kind);
+    return { m, ...preprocess(m, t, sw, this.params.fitIntercept as boolean) };
+  }
+
+  /** Store the solution of the centred problem with its intercept `yOff - xOff . coef`. */
+  protected setSolution(coef: Float64Array, xOff: Float64Array, yOff: number): this {
+    const d = coef.length;
+    let intercept = 0;
+    if (this.params.fitIntercept) { intercept = yOff; for (let j = 0; j < d; j++) intercept -= xOff[j]! * coef[j]!; }
+    this._state = { coef, intercept, nFeatures: d };
+    return this;
+  }
+
   get coef(): Float64Array { return this.fitted.coef; }
   get intercept(): number { return this.fitted.intercept; }
 
@@ -153,16 +173,9 @@ export class LinearRegression extends LinearModel<typeof linearSchema> {
   }
 
   fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
-    const m = checkArray(X, { owner: this.kind });
-    const t = checkTarget(y, m.rows, { owner: this.kind });
-    const sw = checkWeights(sampleWeight, m.rows, this.kind);
-    const { A, b, xOff, yOff } = preprocess(m, t, sw, this.params.fitIntercept);
+    const { m, A, b, xOff, yOff } = this.prepare(X, y, sampleWeight);
     if (m.rows < m.cols) throw new DataError('X', `at least as many samples as features (${m.cols}) for least squares`, `${m.rows} samples`, this.kind);
-    const coef = qrLeastSquares(A, b, m.rows, m.cols, this.kind);
-    let intercept = 0;
-    if (this.params.fitIntercept) { intercept = yOff; for (let j = 0; j < m.cols; j++) intercept -= xOff[j]! * coef[j]!; }
-    this._state = { coef, intercept, nFeatures: m.cols };
-    return this;
+    return this.setSolution(qrLeastSquares(A, b, m.rows, m.cols, this.kind), xOff, yOff);
   }
 }
 registerEstimator(LinearRegression);
@@ -190,10 +203,7 @@ export class Ridge extends LinearModel<typeof ridgeSchema> {
   }
 
   fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
-    const m = checkArray(X, { owner: this.kind });
-    const t = checkTarget(y, m.rows, { owner: this.kind });
-    const sw = checkWeights(sampleWeight, m.rows, this.kind);
-    const { A, b, xOff, yOff } = preprocess(m, t, sw, this.params.fitIntercept);
+    const { m, A, b, xOff, yOff } = this.prepare(X, y, sampleWeight);
     const n = m.rows, d = m.cols, alpha = this.params.alpha;
     let coef: Float64Array;
     if (d > n) {
@@ -220,10 +230,7 @@ export class Ridge extends LinearModel<typeof ridgeSchema> {
       for (let j = 0; j < d; j++) { for (let k = 0; k < j; k++) G[k * d + j] = G[j * d + k]!; G[j * d + j]! += alpha; }
       coef = choleskySolve(G, r, d, this.kind);
     }
-    let intercept = 0;
-    if (this.params.fitIntercept) { intercept = yOff; for (let j = 0; j < d; j++) intercept -= xOff[j]! * coef[j]!; }
-    this._state = { coef, intercept, nFeatures: d };
-    return this;
+    return this.setSolution(coef, xOff, yOff);
   }
 }
 registerEstimator(Ridge);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DataError } from '../../src/core/errors.js';
+import { DataError, InvalidParameterError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { LinearRegression, Ridge } from '../../src/linear/index.js';
 import { checkEstimator } from '../helpers/conformance.js';
@@ -27,6 +27,12 @@ describe('LinearRegression and Ridge equal scikit-learn on diabetes', () => {
     const X = [[1, 2], [2, 4], [3, 6], [4, 8]];
     assert.throws(() => new LinearRegression().fit(X, [1, 2, 3, 4]), DataError);
     assert.ok(new Ridge().fit(X, [1, 2, 3, 4]).score(X, [1, 2, 3, 4]) > 0.9);
+  });
+  it('all-zero sample weights are an InvalidParameterError (not NaN coefficients)', () => {
+    const X = [[1, 0], [0, 1], [1, 1]];
+    for (const est of [new LinearRegression(), new Ridge()]) {
+      assert.throws(() => est.fit(X, [1, 2, 3], [0, 0, 0]), (e: unknown) => e instanceof InvalidParameterError && e.param === 'sampleWeight');
+    }
   });
 });
 
