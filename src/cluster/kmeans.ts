@@ -250,7 +250,7 @@ export function kmeansPlusPlus(
   const first = rng.randint(n);
   centers.set(X.subarray(first * d, first * d + d), 0);
   indices[0] = first;
-  let closest = distToRow(X, n, d, xNorms, first);
+  let closest = distToRows(X, n, d, xNorms, [first])[0]!;
   let pot = pairwiseSum(closest);
   const cum = new Float64Array(n);
   const candIds = new Int32Array(trials);
@@ -262,8 +262,9 @@ export function kmeansPlusPlus(
     let bestPot = Infinity;
     let bestDist: Float64Array | null = null;
     let bestId = -1;
+    const dists = distToRows(X, n, d, xNorms, candIds);
     for (let t = 0; t < trials; t++) {
-      const dist = distToRow(X, n, d, xNorms, candIds[t]!);
+      const dist = dists[t]!;
       for (let i = 0; i < n; i++) if (closest[i]! < dist[i]!) dist[i] = closest[i]!;
       const cp = pairwiseSum(dist);
       if (cp < bestPot || bestDist === null) { bestPot = cp; bestDist = dist; bestId = candIds[t]!; }
@@ -276,18 +277,43 @@ export function kmeansPlusPlus(
   return { centers, indices };
 }
 
-/** Squared distances of every row of X to row `r` (dot-product expansion, clipped at 0), as `_euclidean_distances`. */
-function distToRow(X: Float64Array, n: number, d: number, xNorms: Float64Array, r: number): Float64Array {
-  const out = new Float64Array(n);
-  const ro = r * d;
-  const cn = xNorms[r]!;
-  for (let i = 0, o = 0; i < n; i++, o += d) {
+/**
+ * Squared distances of every row of X to each of the rows `rows` (dot-product expansion, clipped
+ * at 0), as `_euclidean_distances(X[rows], X)`. X is read once (in L2-sized row blocks shared by
+ * all the rows `rows`), four rows at a time so that four independent dot products are in flight;
+ * each is summed in feature order, so the values are those of a one-pair loop.
+ */
+function distToRows(X: Float64Array, n: number, d: number, xNorms: Float64Array, rows: ArrayLike<number>): Float64Array[] {
+  const out = Array.from(rows, () => new Float64Array(n));
+  const BLOCK = 512;
+  for (let b = 0; b < n; b += BLOCK) {
+    const e = Math.min(n, b + BLOCK);
+    for (let t = 0; t < rows.length; t++) distBlock(X, d, xNorms, rows[t]! * d, xNorms[rows[t]!]!, b, e, out[t]!);
+  }
+  return out;
+}
+
+/** `out[i]` for i in [b, e): the squared distance of row i to the row at offset `ro` (norm `cn`). */
+function distBlock(X: Float64Array, d: number, xNorms: Float64Array, ro: number, cn: number, b: number, e: number, out: Float64Array): void {
+  let i = b;
+  for (; i + 3 < e; i += 4) {
+    const o0 = i * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let f = 0; f < d; f++) {
+      const c = X[ro + f]!;
+      s0 += c * X[o0 + f]!; s1 += c * X[o1 + f]!; s2 += c * X[o2 + f]!; s3 += c * X[o3 + f]!;
+    }
+    const v0 = -2 * s0 + cn + xNorms[i]!, v1 = -2 * s1 + cn + xNorms[i + 1]!;
+    const v2 = -2 * s2 + cn + xNorms[i + 2]!, v3 = -2 * s3 + cn + xNorms[i + 3]!;
+    out[i] = v0 > 0 ? v0 : 0; out[i + 1] = v1 > 0 ? v1 : 0; out[i + 2] = v2 > 0 ? v2 : 0; out[i + 3] = v3 > 0 ? v3 : 0;
+  }
+  for (; i < e; i++) {
+    const o = i * d;
     let s = 0;
     for (let f = 0; f < d; f++) s += X[ro + f]! * X[o + f]!;
     const v = -2 * s + cn + xNorms[i]!;
     out[i] = v > 0 ? v : 0;
   }
-  return out;
 }
 
 /** numpy searchsorted(side='left'): first index with a[i] >= v. */
