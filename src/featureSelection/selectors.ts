@@ -115,15 +115,41 @@ registerEstimator(VarianceThreshold);
 const scoreFuncSpec = p.custom<ScoreFuncName | ScoreFunc>('f_classif', `one of ${Object.keys(SCORE_FUNCTIONS).join(', ')} or a function (X, y) => {scores, pvalues} | scores`, (v) => typeof v === 'function' || (typeof v === 'string' && v in SCORE_FUNCTIONS), 'Univariate statistic used to rank features.');
 export interface UnivariateSelectorState { scores: Float64Array; pvalues: Float64Array | null; support: Uint8Array; featureNamesIn: string[] | null }
 
-function runScore(fn: ScoreFuncName | ScoreFunc, X: MatrixLike, y: LabelsLike): { scores: Float64Array; pvalues: Float64Array | null } {
+function runScore(fn: ScoreFuncName | ScoreFunc, X: Matrix, y: LabelsLike, owner: string): { scores: Float64Array; pvalues: Float64Array | null } {
   const f = typeof fn === 'string' ? SCORE_FUNCTIONS[fn] : fn;
   const r = f(X, y);
-  return r instanceof Float64Array ? { scores: r, pvalues: null } : { scores: r.scores, pvalues: r.pvalues };
+  const out = r instanceof Float64Array ? { scores: r, pvalues: null } : { scores: r.scores, pvalues: r.pvalues };
+  // a custom scoreFunc returning the wrong length would silently select the wrong columns
+  if (!out.scores || out.scores.length !== X.cols) throw new DataError('scoreFunc', `scores for each of the ${X.cols} features`, out.scores, owner);
+  return out;
 }
 
 /** scikit-learn `_clean_nans`: NaN scores rank lowest. */
 function cleanNaNs(s: Float64Array): Float64Array {
   return s.map((v) => (Number.isNaN(v) ? -Number.MAX_VALUE : v));
+}
+
+/** SelectKBest and SelectPercentile: score every feature with `scoreFunc`, then keep a subset chosen from the scores. */
+abstract class UnivariateSelector<S extends Schema & { scoreFunc: typeof scoreFuncSpec }> extends SelectorBase<S, UnivariateSelectorState> {
+  /** Reject parameters that do not suit a d-column X (runs before scoring). */
+  protected checkWidth(_d: number): void {}
+  /** Mask of the kept features for these scores (d of them). */
+  protected abstract select(scores: Float64Array, d: number): Uint8Array;
+
+  fit(X: MatrixLike, y: LabelsLike): this {
+    const m = checkArray(X, { owner: this.kind });
+    this.checkWidth(m.cols);
+    const { scores, pvalues } = runScore(this.params.scoreFunc as ScoreFuncName | ScoreFunc, m, y, this.kind);
+    this._state = { scores, pvalues, support: this.select(scores, m.cols), featureNamesIn: namesOf(X) };
+    return this;
+  }
+
+  get scores(): Float64Array { return this.fitted.scores; }
+  get pvalues(): Float64Array | null { return this.fitted.pvalues; }
+
+  fitTransform(X: MatrixLike, y: LabelsLike): Matrix {
+    return this.fit(X, y).transform(X);
+  }
 }
 
 const kBestSchema = {
@@ -139,7 +165,7 @@ const kBestSchema = {
  * const sel = new SelectKBest({ scoreFunc: 'chi2', k: 2 }).fit(X, y);
  * sel.getSupport(true); sel.scores; sel.pvalues;
  */
-export class SelectKBest extends SelectorBase<typeof kBestSchema, UnivariateSelectorState> {
+export class SelectKBest extends UnivariateSelector<typeof kBestSchema> {
   static override readonly kind = 'SelectKBest';
   static override readonly schema = kBestSchema;
   static override readonly capabilities: Capabilities = { type: 'transformer', supervised: true, stochastic: false, allowNaN: false };
@@ -148,27 +174,21 @@ export class SelectKBest extends SelectorBase<typeof kBestSchema, UnivariateSele
     super(params);
   }
 
-  fit(X: MatrixLike, y: LabelsLike): this {
-    const m = checkArray(X, { owner: this.kind });
+  protected override checkWidth(d: number): void {
     const k = this.params.k;
-    if (k !== 'all' && k > m.cols) throw new InvalidParameterError('k', `<= n_features = ${m.cols}, or 'all'`, k, this.kind);
-    const { scores, pvalues } = runScore(this.params.scoreFunc, m, y);
-    const support = new Uint8Array(m.cols);
+    if (k !== 'all' && k > d) throw new InvalidParameterError('k', `<= n_features = ${d}, or 'all'`, k, this.kind);
+  }
+
+  protected select(scores: Float64Array, d: number): Uint8Array {
+    const k = this.params.k;
+    const support = new Uint8Array(d);
     if (k === 'all') support.fill(1);
     else if (k > 0) {
       const sc = cleanNaNs(scores);
       const order = Array.from(sc.keys()).sort((a, b) => sc[a]! - sc[b]! || a - b);
       for (const j of order.slice(order.length - k)) support[j] = 1;
     }
-    this._state = { scores, pvalues, support, featureNamesIn: namesOf(X) };
-    return this;
-  }
-
-  get scores(): Float64Array { return this.fitted.scores; }
-  get pvalues(): Float64Array | null { return this.fitted.pvalues; }
-
-  fitTransform(X: MatrixLike, y: LabelsLike): Matrix {
-    return this.fit(X, y).transform(X);
+    return support;
   }
 }
 registerEstimator(SelectKBest);
@@ -186,7 +206,7 @@ const percSchema = {
  * @example
  * new SelectPercentile({ scoreFunc: 'f_classif', percentile: 20 }).fitTransform(X, y);
  */
-export class SelectPercentile extends SelectorBase<typeof percSchema, UnivariateSelectorState> {
+export class SelectPercentile extends UnivariateSelector<typeof percSchema> {
   static override readonly kind = 'SelectPercentile';
   static override readonly schema = percSchema;
   static override readonly capabilities: Capabilities = { type: 'transformer', supervised: true, stochastic: false, allowNaN: false };
@@ -195,11 +215,8 @@ export class SelectPercentile extends SelectorBase<typeof percSchema, Univariate
     super(params);
   }
 
-  fit(X: MatrixLike, y: LabelsLike): this {
-    const m = checkArray(X, { owner: this.kind });
-    const { scores, pvalues } = runScore(this.params.scoreFunc, m, y);
+  protected select(scores: Float64Array, d: number): Uint8Array {
     const pc = this.params.percentile;
-    const d = m.cols;
     const support = new Uint8Array(d);
     if (pc === 100) support.fill(1);
     else if (pc > 0) {
@@ -210,15 +227,7 @@ export class SelectPercentile extends SelectorBase<typeof percSchema, Univariate
       const maxFeats = Math.trunc((d * pc) / 100);
       for (let j = 0; j < d && kept < maxFeats; j++) if (sc[j] === thr) { support[j] = 1; kept++; }
     }
-    this._state = { scores, pvalues, support, featureNamesIn: namesOf(X) };
-    return this;
-  }
-
-  get scores(): Float64Array { return this.fitted.scores; }
-  get pvalues(): Float64Array | null { return this.fitted.pvalues; }
-
-  fitTransform(X: MatrixLike, y: LabelsLike): Matrix {
-    return this.fit(X, y).transform(X);
+    return support;
   }
 }
 registerEstimator(SelectPercentile);

@@ -92,6 +92,10 @@ describe('univariate statistics, selectors and RFE equal scikit-learn', () => {
     assert.throws(() => new SelectKBest({ k: 5 }).fit([[1, 2], [3, 4]], [0, 1]), InvalidParameterError);
     assert.throws(() => new VarianceThreshold().fit([[1, 2], [1, 2]]), DataError);
     assert.throws(() => new RFE().fit([[1, 2], [3, 4]], [0, 1]), InvalidParameterError);
+    // a custom scoreFunc must give one score per feature
+    const short = () => Float64Array.of(1);
+    assert.throws(() => new SelectKBest({ scoreFunc: short, k: 1 }).fit([[1, 2], [3, 4]], [0, 1]), (e: unknown) => e instanceof DataError && /'scoreFunc'/.test((e as Error).message));
+    assert.throws(() => new SelectPercentile({ scoreFunc: short }).fit([[1, 2], [3, 4]], [0, 1]), DataError);
   });
   it('RFE persists with its fitted estimator', () => {
     const { X, y } = loadDataset('iris');
