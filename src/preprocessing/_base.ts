@@ -84,6 +84,17 @@ export function requireObserved(m: Matrix, owner: string, names: readonly string
   }
 }
 
+/**
+ * The fit input of the NaN-tolerant per-column estimators: X checked (NaN allowed), its column
+ * names when it has them, and a DataError naming the first column that has no observed value.
+ */
+export function checkObservedColumns(X: MatrixLike, owner: string): { m: Matrix; names: string[] | null } {
+  const m = checkArray(X, { owner, allowNaN: true });
+  const names = namesOf(X);
+  requireObserved(m, owner, names);
+  return { m, names };
+}
+
 export function colName(j: number, names: readonly string[] | null | undefined): string {
   return names ? `${JSON.stringify(names[j])} (index ${j})` : `${j}`;
 }

@@ -2,7 +2,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { featureNamesIn, namesOf, quantileSorted, requireObserved, sortedColumn } from './_base.js';
+import { checkObservedColumns, featureNamesIn, quantileSorted, sortedColumn } from './_base.js';
 
 const schema = {
   method: p.oneOf(['iqr', 'zscore'] as const, 'iqr', "'iqr': Tukey fences [Q1 - k*IQR, Q3 + k*IQR]; 'zscore': |x - mean| / std > threshold."),
@@ -44,9 +44,7 @@ export class OutlierFilter extends Estimator<typeof schema, OutlierFilterState> 
   }
 
   fit(X: MatrixLike): this {
-    const m = checkArray(X, { owner: this.kind, allowNaN: true });
-    const names = namesOf(X);
-    requireObserved(m, this.kind, names);
+    const { m, names } = checkObservedColumns(X, this.kind);
     const d = m.cols;
     const lower = new Float64Array(d), upper = new Float64Array(d);
     for (let j = 0; j < d; j++) {

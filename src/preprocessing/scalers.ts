@@ -2,7 +2,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { featureNamesIn, namesOf, quantileSorted, requireObserved, sortedColumn } from './_base.js';
+import { checkObservedColumns, featureNamesIn, namesOf, quantileSorted, sortedColumn } from './_base.js';
 
 const EPS = 2.220446049250313e-16;
 const TRANSFORMER: Capabilities = { type: 'transformer', supervised: false, stochastic: false, allowNaN: true };
@@ -69,9 +69,7 @@ export class MinMaxScaler extends Estimator<typeof minMaxSchema, MinMaxScalerSta
   }
 
   fit(X: MatrixLike): this {
-    const m = checkArray(X, { owner: this.kind, allowNaN: true });
-    const names = namesOf(X);
-    requireObserved(m, this.kind, names);
+    const { m, names } = checkObservedColumns(X, this.kind);
     const d = m.cols;
     const lo = new Float64Array(d).fill(Infinity), hi = new Float64Array(d).fill(-Infinity);
     for (let i = 0, t = 0; i < m.rows; i++) {
@@ -148,9 +146,7 @@ export class MaxAbsScaler extends Estimator<typeof maxAbsSchema, MaxAbsScalerSta
   }
 
   fit(X: MatrixLike): this {
-    const m = checkArray(X, { owner: this.kind, allowNaN: true });
-    const names = namesOf(X);
-    requireObserved(m, this.kind, names);
+    const { m, names } = checkObservedColumns(X, this.kind);
     const d = m.cols;
     const mx = new Float64Array(d);
     for (let t = 0; t < m.data.length; t++) { const a = Math.abs(m.data[t]!); if (a > mx[t % d]!) mx[t % d] = a; }
@@ -210,9 +206,7 @@ export class RobustScaler extends Estimator<typeof robustSchema, RobustScalerSta
   }
 
   fit(X: MatrixLike): this {
-    const m = checkArray(X, { owner: this.kind, allowNaN: true });
-    const names = namesOf(X);
-    requireObserved(m, this.kind, names);
+    const { m, names } = checkObservedColumns(X, this.kind);
     const d = m.cols;
     const center = this.params.withCentering ? new Float64Array(d) : null;
     const scale = this.params.withScaling ? new Float64Array(d) : null;

@@ -2,6 +2,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
+import { checkObservedColumns } from './_base.js';
 
 const schema = {
   withMean: p.bool(true, 'Center to zero mean.'),
@@ -20,7 +21,7 @@ export interface StandardScalerState {
 
 /**
  * Standardize features by removing the mean and scaling to unit variance (scikit-learn's
- * StandardScaler). NaN is ignored in fit and kept in transform.
+ * StandardScaler). NaN is ignored in fit and kept in transform; an all-NaN column is a DataError naming it.
  *
  * @example
  * const Z = new StandardScaler().fitTransform([[0, 1], [2, 3]]); // [[-1, -1], [1, 1]]
@@ -35,7 +36,8 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
   }
 
   fit(X: MatrixLike): this {
-    const m = checkArray(X, { owner: this.kind, allowNaN: true });
+    // an all-NaN column is a DataError naming it (scikit-learn returns NaN statistics with a warning)
+    const { m } = checkObservedColumns(X, this.kind);
     const d = m.cols;
     const mean = new Float64Array(d), vr = new Float64Array(d), cnt = new Float64Array(d), scale = new Float64Array(d);
     for (let j = 0; j < d; j++) {

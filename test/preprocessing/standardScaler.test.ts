@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { DataError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { StandardScaler } from '../../src/preprocessing/index.js';
 import { checkEstimator } from '../helpers/conformance.js';
@@ -34,6 +35,9 @@ describe('StandardScaler equals scikit-learn (1e-12 relative)', () => {
     close(s.scale, fx.nan.scale, 'scale');
     const Z = s.transform(X).toArray();
     Z.forEach((r, i) => r.forEach((v, j) => { const e = fx.nan.Z[i][j]; if (e === null) assert.ok(Number.isNaN(v)); else assert.ok(Math.abs(v - e) < 1e-12); }));
+  });
+  it('an all-NaN column is a DataError naming it (not a NaN mean)', () => {
+    assert.throws(() => new StandardScaler().fit([[1, NaN], [2, NaN]]), (e: unknown) => e instanceof DataError && /column 1 is all NaN/.test((e as Error).message));
   });
 });
 
