@@ -264,7 +264,7 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
   const vSplatLoad = (): number[] => simd(10, 3, 0);
   const vStore = (): number[] => simd(11, 3, 0);
   const vConst = (lo: number, hi: number): number[] => simd(12, ...new Uint8Array(Float64Array.of(lo, hi).buffer));
-  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_SUB = simd(241), F64X2_MUL = simd(242), F64X2_LT = simd(73), BITSELECT = simd(82);
+  const F64X2_SPLAT = simd(20), F64X2_ADD = simd(240), F64X2_SUB = simd(241), F64X2_MUL = simd(242), F64X2_LT = simd(73), F64X2_GT = simd(74), BITSELECT = simd(82);
   const lane = (l: number): number[] => simd(33, l);
   const fLoad = (): number[] => [0x2b, 3, 0];
   const fStore = (): number[] => [0x39, 3, 0];
@@ -540,8 +540,49 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
       ...inc('i', 1), ...br(0),
     )),
   ]);
-  const fns = [assign, colsum, center, inertia, dist, elkanInit, elkanStep, elkanBounds];
-  const names = ['assign', 'colsum', 'center', 'inertia', 'dist', 'elkanInit', 'elkanStep', 'elkanBounds'];
+  // rowDist: out[t * n + i] = max(0, -2 x_i.c_t + ||c_t||^2 + ||x_i||^2) for the 2 kp (packed)
+  // centers c_t, as `distBlock` in kmeans.ts (k-means++ candidates); the Lloyd depth loops
+  const emitDist = (q: number, acc: string, row: string, xs: string): number[] => [
+    ...get(acc), ...get('m2'), ...F64X2_MUL, ...addr('cnp', 'g', 4), ...vLoad(16 * q), ...F64X2_ADD, ...get(xs), ...F64X2_ADD, ...set('cv'),
+    ...get('cv'), ...vConst(0, 0), ...get('cv'), ...vConst(0, 0), ...F64X2_GT, ...BITSELECT, ...set('cv'),
+    ...[0, 1].flatMap((l) => [
+      ...get('outp'), ...get('g'), ...i32(1), SHL, ...i32(2 * q + l), ADD, ...get('n8'), MUL, ADD, ...get(row), ...i32(3), SHL, ADD,
+      ...get('cv'), ...lane(l), ...fStore(),
+    ]),
+  ];
+  const rowDist = func(['xp', 'n', 'd', 'ctp', 'kp', 'cnp', 'xnp', 'outp'],
+    ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'n8'], [],
+    ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'xs0', 'xs1'], 0, () => [
+    ...vConst(-2, -2), ...set('m2'),
+    ...get('d'), ...i32(3), SHL, ...set('d8'),
+    ...get('n'), ...i32(3), SHL, ...set('n8'),
+    ...block(loop(
+      ...get('i'), ...get('n'), GE_S, ...brIf(1),
+      ...get('i'), ...i32(1), ADD, ...get('i'), ...get('i'), ...i32(1), ADD, ...get('n'), LT_S, SELECT, ...set('i1'),
+      ...get('xp'), ...get('i'), ...get('d8'), MUL, ADD, ...set('x0'),
+      ...get('xp'), ...get('i1'), ...get('d8'), MUL, ADD, ...set('x1'),
+      ...addr('xnp', 'i', 3), ...vSplatLoad(), ...set('xs0'),
+      ...addr('xnp', 'i1', 3), ...vSplatLoad(), ...set('xs1'),
+      ...i32(0), ...set('g'), ...get('ctp'), ...set('c'),
+      ...block(loop(
+        ...get('g'), ...i32(4), ADD, ...get('kp'), GT_S, ...brIf(1),
+        ...zero(['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7']),
+        ...depthLoop(4),
+        ...[0, 1, 2, 3].flatMap((q) => [...emitDist(q, 'a' + q, 'i', 'xs0'), ...emitDist(q, 'a' + (q + 4), 'i1', 'xs1')]),
+        ...inc('g', 4), ...br(0),
+      )),
+      ...block(loop(
+        ...get('g'), ...get('kp'), GE_S, ...brIf(1),
+        ...zero(['a0', 'a4']),
+        ...depthLoop(1),
+        ...emitDist(0, 'a0', 'i', 'xs0'), ...emitDist(0, 'a4', 'i1', 'xs1'),
+        ...inc('g', 1), ...br(0),
+      )),
+      ...inc('i', 2), ...br(0),
+    )),
+  ]);
+  const fns = [assign, colsum, center, inertia, dist, elkanInit, elkanStep, elkanBounds, rowDist];
+  const names = ['assign', 'colsum', 'center', 'inertia', 'dist', 'elkanInit', 'elkanStep', 'elkanBounds', 'rowDist'];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
     ...section(1, vec(fns.map((f) => f.type))), // one type per function
@@ -566,6 +607,7 @@ interface LloydExports {
   elkanInit(xp: number, n: number, d: number, cp: number, k: number, halfp: number, upperp: number, lowerp: number, labp: number): void;
   elkanStep(xp: number, n: number, d: number, cp: number, k: number, halfp: number, nextp: number, upperp: number, lowerp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
   elkanBounds(n: number, k: number, shiftp: number, labp: number, upperp: number, lowerp: number): void;
+  rowDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, outp: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -618,12 +660,18 @@ export class KMeansKernel {
   private _X: Float64Array;
   private exp: LloydExports | null = null;
   private readonly weights: Float64Array | null;
-  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0 };
+  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0 };
+  private readonly rowDistMax: number;
+  private xnOf: Float64Array | null = null;
 
-  /** With `elkan`, also room for Elkan's bounds (`n x k` lower bounds). */
-  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null, elkan = false) {
+  /**
+   * With `elkan`, also room for Elkan's bounds (`n x k` lower bounds); with `rowDistMax`, for
+   * `rowDistances` to that many rows at once (k-means++ seeding).
+   */
+  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null, elkan = false, rowDistMax = 0) {
     this.weights = weights;
-    const kp = (k + 1) >> 1;
+    this.rowDistMax = rowDistMax;
+    const kp = (Math.max(k, rowDistMax) + 1) >> 1;
     const at = this.at;
     at.w = align(n * d * 8);
     at.lab = at.w + align(n * 8);
@@ -637,7 +685,9 @@ export class KMeansKernel {
     at.next = at.half + (elkan ? align(k * k * 8) : 0);
     at.shift = at.next + (elkan ? align(k * 8) : 0);
     at.lower = at.shift + (elkan ? align(k * 8) : 0);
-    const total = at.lower + (elkan ? n * k * 8 : 0);
+    at.xn = at.lower + (elkan ? align(n * k * 8) : 0);
+    at.rd = at.xn + (rowDistMax > 0 ? align(n * 8) : 0);
+    const total = at.rd + (rowDistMax > 0 ? 2 * ((rowDistMax + 1) >> 1) * n * 8 : 0);
     const mod = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES ? lloydWasmModule() : null;
     if (!mod) {
       this._X = new Float64Array(n * d);
@@ -725,6 +775,33 @@ export class KMeansKernel {
     new Float64Array(exp.memory.buffer, this.at.ct, k * d).set(C.subarray(0, k * d));
     new Int32Array(exp.memory.buffer, this.at.lab, n).set(labels.subarray(0, n));
     return exp.inertia(this.at.x, n, d, this.at.ct, this.at.lab, this.at.w);
+  }
+
+  /**
+   * Squared distances of every row of X to each of the rows `rows` of X (at most `rowDistMax`),
+   * as `max(0, -2 x.c + ||c||^2 + ||x||^2)` with the squared row norms `xNorms`: the values of the
+   * TypeScript loop of `kmeansPlusPlus`, one pass over X for all the rows. WebAssembly only.
+   */
+  rowDistances(rows: ArrayLike<number>, xNorms: Float64Array): Float64Array[] {
+    const { n, d, at } = this;
+    const m = rows.length;
+    if (!this.exp || m > this.rowDistMax) throw new Error('KMeansKernel.rowDistances: not available (check wasm and rowDistMax)');
+    const f64 = this.f64();
+    if (this.xnOf !== xNorms) {
+      f64.set(xNorms.subarray(0, n), at.xn / 8);
+      this.xnOf = xNorms;
+    }
+    const C = new Float64Array(m * d);
+    const cn = new Float64Array(m);
+    for (let t = 0; t < m; t++) {
+      C.set(this._X.subarray(rows[t]! * d, rows[t]! * d + d), t * d);
+      cn[t] = xNorms[rows[t]!]!;
+    }
+    const kp = (m + 1) >> 1;
+    packCenters(C, m, d, f64, at.ct / 8);
+    for (let j = 0; j < 2 * kp; j++) f64[at.cn / 8 + j] = j < m ? cn[j]! : Infinity;
+    this.exp.rowDist(at.x, n, d, at.ct, kp, at.cn, at.xn, at.rd);
+    return Array.from({ length: m }, (_, t) => f64.slice(at.rd / 8 + t * n, at.rd / 8 + (t + 1) * n));
   }
 
   private f64(): Float64Array {

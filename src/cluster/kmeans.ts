@@ -81,7 +81,7 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     const elkan = algorithm === 'elkan' && k > 1;
     // Mean-centred copy of X (scikit-learn centres X in fit for accurate distances). The kernel
     // owns it and computes the means and the tolerance's variances itself.
-    const kernel = new KMeansKernel(n, d, k, w, elkan);
+    const kernel = new KMeansKernel(n, d, k, w, elkan, init === 'k-means++' ? 2 + Math.floor(Math.log(k)) : 0);
     kernel.X.set(m.data.subarray(0, n * d));
     const mean = kernel.columnMeans();
     const sq = kernel.center(mean);
@@ -92,7 +92,7 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
 
     let best: KMeansRun | null = null;
     for (let r = 0; r < nInit; r++) {
-      const centers0 = initArr ? initArr.slice() : initCentroids(Xc, n, d, k, xNorms!, init as 'k-means++' | 'random', rng);
+      const centers0 = initArr ? initArr.slice() : initCentroids(Xc, n, d, k, xNorms!, init as 'k-means++' | 'random', rng, undefined, kernel);
       const run = elkan ? kmeansSingleElkan(Xc, n, d, w, centers0, k, maxIter, tol, kernel) : kmeansSingleLloyd(Xc, n, d, w, centers0, k, maxIter, tol, kernel);
       if (best === null || (run.inertia < best.inertia && !isSameClustering(run.labels, best.labels, k))) best = run;
     }
@@ -241,16 +241,19 @@ export function columnMeans(X: Float64Array, n: number, d: number): Float64Array
  */
 export function kmeansPlusPlus(
   X: Float64Array, n: number, d: number, k: number, rng: RandomState,
-  opts: { xNorms?: Float64Array; nLocalTrials?: number } = {},
+  opts: { xNorms?: Float64Array; nLocalTrials?: number; kernel?: KMeansKernel } = {},
 ): { centers: Float64Array; indices: Int32Array } {
   const xNorms = opts.xNorms ?? rowNormsSq(X, n, d);
   const trials = opts.nLocalTrials ?? 2 + Math.floor(Math.log(k));
+  // the WebAssembly kernel when it holds this X (same values as distToRows)
+  const kernel = opts.kernel?.wasm && opts.kernel.X === X ? opts.kernel : null;
+  const distToRows = (rows: ArrayLike<number>): Float64Array[] => (kernel ? kernel.rowDistances(rows, xNorms) : distToRowsTs(X, n, d, xNorms, rows));
   const centers = new Float64Array(k * d);
   const indices = new Int32Array(k).fill(-1);
   const first = rng.randint(n);
   centers.set(X.subarray(first * d, first * d + d), 0);
   indices[0] = first;
-  let closest = distToRows(X, n, d, xNorms, [first])[0]!;
+  let closest = distToRows([first])[0]!;
   let pot = pairwiseSum(closest);
   const cum = new Float64Array(n);
   const candIds = new Int32Array(trials);
@@ -262,7 +265,7 @@ export function kmeansPlusPlus(
     let bestPot = Infinity;
     let bestDist: Float64Array | null = null;
     let bestId = -1;
-    const dists = distToRows(X, n, d, xNorms, candIds);
+    const dists = distToRows(candIds);
     for (let t = 0; t < trials; t++) {
       const dist = dists[t]!;
       for (let i = 0; i < n; i++) if (closest[i]! < dist[i]!) dist[i] = closest[i]!;
@@ -283,7 +286,7 @@ export function kmeansPlusPlus(
  * all the rows `rows`), four rows at a time so that four independent dot products are in flight;
  * each is summed in feature order, so the values are those of a one-pair loop.
  */
-function distToRows(X: Float64Array, n: number, d: number, xNorms: Float64Array, rows: ArrayLike<number>): Float64Array[] {
+function distToRowsTs(X: Float64Array, n: number, d: number, xNorms: Float64Array, rows: ArrayLike<number>): Float64Array[] {
   const out = Array.from(rows, () => new Float64Array(n));
   const BLOCK = 512;
   for (let b = 0; b < n; b += BLOCK) {
@@ -331,6 +334,7 @@ function searchLeft(a: Float64Array, v: number): number {
 /** @internal `_init_centroids` for the string strategies (optionally on a random subset of `initSize` rows). */
 export function initCentroids(
   X: Float64Array, n: number, d: number, k: number, xNorms: Float64Array, init: 'k-means++' | 'random', rng: RandomState, initSize?: number,
+  kernel?: KMeansKernel,
 ): Float64Array {
   let Xs = X;
   let ns = n;
@@ -346,7 +350,7 @@ export function initCentroids(
     }
     ns = initSize;
   }
-  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms }).centers;
+  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms, kernel }).centers;
   const seeds = rng.permutation(ns);
   const out = new Float64Array(k * d);
   for (let j = 0; j < k; j++) out.set(Xs.subarray(seeds[j]! * d, seeds[j]! * d + d), j * d);

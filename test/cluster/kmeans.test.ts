@@ -179,6 +179,26 @@ describe('Lloyd kernel (WebAssembly SIMD) equals the TypeScript kernel bit for b
       assert.deepEqual(a.X, Xc, 'centred');
       assert.deepEqual(sq, Float64Array.from({ length: d }, (_, f) => { let q = 0; for (let i = 0; i < n; i++) q += Xc[i * d + f]! ** 2; return q; }), 'squared deviations');
       a.release();
+      // k-means++ candidate distances: kernel vs the TypeScript loop (same seeds, same values)
+      if (n >= 3) {
+        const m = 1 + (trial % 5);
+        const b = new KMeansKernel(n, d, k, null, false, m);
+        b.X.set(X);
+        const xn = rowNormsSq(X, n, d);
+        const ka = kmeansPlusPlus(b.X, n, d, Math.min(n, 3), new RandomState(trial), { xNorms: xn, nLocalTrials: m, kernel: b });
+        const kb = kmeansPlusPlus(X, n, d, Math.min(n, 3), new RandomState(trial), { xNorms: xn, nLocalTrials: m });
+        assert.deepEqual(ka.indices, kb.indices, 'k-means++ indices');
+        if (b.wasm) {
+          const rows = Array.from({ length: m }, (_, t) => (t * 7) % n);
+          const got = b.rowDistances(rows, xn);
+          for (let t = 0; t < m; t++) {
+            const r = rows[t]!;
+            const want = Float64Array.from({ length: n }, (_, i) => { let q = 0; for (let f = 0; f < d; f++) q += X[r * d + f]! * X[i * d + f]!; const v = -2 * q + xn[r]! + xn[i]!; return v > 0 ? v : 0; });
+            assert.deepEqual(got[t], want, `rowDistances n=${n} d=${d} m=${m}`);
+          }
+        }
+        b.release();
+      }
     }
     assert.equal(wasmUsed, wasmAvailable());
   });
