@@ -1,7 +1,7 @@
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
-import { p, type ParamsOf } from '../core/params.js';
+import { p, type ParamsOf, type Schema } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { accuracyScore } from '../metrics/accuracy.js';
@@ -89,6 +89,30 @@ export function classWeightFactors(classWeight: 'balanced' | Record<string, numb
   return out;
 }
 
+/** What both CART estimators expose on their fitted tree (scikit-learn's `BaseDecisionTree`). */
+abstract class BaseDecisionTree<S extends Schema, St extends { tree: TreeArrays; featureImportances: Float64Array; nFeatures: number }> extends Estimator<S, St> {
+  get tree(): TreeArrays { return this.fitted.tree; }
+  /** MDI importances, normalised to sum 1 (length nFeatures). */
+  get featureImportances(): Float64Array { return this.fitted.featureImportances; }
+  get nFeatures(): number { return this.fitted.nFeatures; }
+  getDepth(): number { return this.fitted.tree.maxDepth; }
+  getNLeaves(): number { return countLeaves(this.fitted.tree); }
+
+  /** Index of the leaf each sample lands in. */
+  apply(X: MatrixLike): Int32Array {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
+    return applyTree(s.tree, m.data, m.rows, m.cols);
+  }
+
+  /** Nodes visited by each sample (list of node ids per sample, root first). */
+  decisionPath(X: MatrixLike): number[][] {
+    const s = this.fitted;
+    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
+    return decisionPathTree(s.tree, m.data, m.rows, m.cols);
+  }
+}
+
 /**
  * CART classification tree with scikit-learn's algorithm: same splits, thresholds, node order and
  * feature-sampling draws for the same `randomState` (see src/tree/splitter.ts). Supports
@@ -99,7 +123,7 @@ export function classWeightFactors(classWeight: 'balanced' | Record<string, numb
  * const tree = new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 }).fit(X, y);
  * tree.predict(X); tree.featureImportances; exportText(tree);
  */
-export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, DecisionTreeClassifierState> {
+export class DecisionTreeClassifier extends BaseDecisionTree<typeof classifierSchema, DecisionTreeClassifierState> {
   static override readonly kind = 'DecisionTreeClassifier';
   static override readonly schema = classifierSchema;
   static override readonly capabilities: Capabilities = { type: 'classifier', supervised: true, stochastic: true, allowNaN: true };
@@ -187,26 +211,6 @@ export class DecisionTreeClassifier extends Estimator<typeof classifierSchema, D
 
   /** Classes (of the first output for a multi-output fit). */
   get classes(): Label[] { return this.fitted.classes; }
-  get tree(): TreeArrays { return this.fitted.tree; }
-  /** MDI importances, normalised to sum 1 (length nFeatures). */
-  get featureImportances(): Float64Array { return this.fitted.featureImportances; }
-  get nFeatures(): number { return this.fitted.nFeatures; }
-  getDepth(): number { return this.fitted.tree.maxDepth; }
-  getNLeaves(): number { return countLeaves(this.fitted.tree); }
-
-  /** Index of the leaf each sample lands in. */
-  apply(X: MatrixLike): Int32Array {
-    const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
-    return applyTree(s.tree, m.data, m.rows, m.cols);
-  }
-
-  /** Nodes visited by each sample (list of node ids per sample, root first). */
-  decisionPath(X: MatrixLike): number[][] {
-    const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
-    return decisionPathTree(s.tree, m.data, m.rows, m.cols);
-  }
 
   /** Class probabilities (n x nClasses, columns in `classes` order): the leaf's weighted class fractions. */
   predictProba(X: MatrixLike): Matrix {
@@ -289,7 +293,7 @@ export function checkPoissonTarget(y: Float64Array, nOutputs: number, owner: str
  * const reg = new DecisionTreeRegressor({ maxDepth: 4, randomState: 0 }).fit(X, y);
  * reg.predict(X); reg.featureImportances; reg.costComplexityPruningPath(X, y).ccpAlphas;
  */
-export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, DecisionTreeRegressorState> {
+export class DecisionTreeRegressor extends BaseDecisionTree<typeof regressorSchema, DecisionTreeRegressorState> {
   static override readonly kind = 'DecisionTreeRegressor';
   static override readonly schema = regressorSchema;
   static override readonly capabilities: Capabilities = { type: 'regressor', supervised: true, stochastic: true, allowNaN: true, multiOutput: true };
@@ -325,27 +329,9 @@ export class DecisionTreeRegressor extends Estimator<typeof regressorSchema, Dec
     return pruningPath(this.fitTreeArrays(X, y, sampleWeight, 0).tree);
   }
 
-  get tree(): TreeArrays { return this.fitted.tree; }
-  get featureImportances(): Float64Array { return this.fitted.featureImportances; }
-  get nFeatures(): number { return this.fitted.nFeatures; }
-  getDepth(): number { return this.fitted.tree.maxDepth; }
-  getNLeaves(): number { return countLeaves(this.fitted.tree); }
-
   /** One IF ... THEN value = ... rule per leaf (see treeToRules). */
   toRules(opts: { featureNames?: string[]; decimals?: number } = {}): Rule[] {
     return treeToRules({ tree: this.fitted.tree }, opts);
-  }
-
-  apply(X: MatrixLike): Int32Array {
-    const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
-    return applyTree(s.tree, m.data, m.rows, m.cols);
-  }
-
-  decisionPath(X: MatrixLike): number[][] {
-    const s = this.fitted;
-    const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures, allowNaN: true });
-    return decisionPathTree(s.tree, m.data, m.rows, m.cols);
   }
 
   /** Leaf means (medians for absolute_error); for a 2-D y, row-major n x nOutputs values (see `predictMatrix`). */
