@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { RandomState } from '../src/core/random.js';
 import { gemm, syrk } from '../src/linalg/blas.js';
-import { linalgThreads, setLinalgThreads } from '../src/linalg/threads.js';
+import { linalgThreads, setLinalgThreads, sharedFloat64 } from '../src/linalg/threads.js';
 import { setLinalgBackend, wasmAvailable } from '../src/linalg/wasm.js';
 import { runPython } from './util.js';
 
@@ -30,8 +30,14 @@ const rows: { task: string; impl: string; best: number | null; median: number | 
 const N = 1024;
 const a = rs.standardNormal(N * N) as Float64Array, b = rs.standardNormal(N * N) as Float64Array, c = new Float64Array(N * N);
 const gemmTask = `gemm ${N}x${N}x${N}`, gemmFlops = 2 * N ** 3;
-const n = 50000, d = 200, x = rs.standardNormal(n * d) as Float64Array, g = new Float64Array(d * d);
+// X on a SharedArrayBuffer, as PCA allocates it, so that worker threads read it without a copy
+const n = 50000, d = 200, x = sharedFloat64(n * d), g = new Float64Array(d * d);
+x.set(rs.standardNormal(n * d) as Float64Array);
 const syrkTask = `syrk X^T X, X ${n}x${d}`, syrkFlops = n * d * d;
+// the narrow products of PCA's randomized range finder (X Q and X^T L with 20 columns)
+const s = 20, q = rs.standardNormal(d * s) as Float64Array, l = rs.standardNormal(n * s) as Float64Array;
+const y = new Float64Array(n * s), z = new Float64Array(d * s);
+const narrowTask = `X Q + X^T L, X ${n}x${d}, ${s} columns`, narrowFlops = 2 * 2 * n * d * s;
 const all = linalgThreads();
 const backends = wasmAvailable() ? (['wasm', 'ts'] as const) : (['ts'] as const);
 for (const backend of backends) {
@@ -39,32 +45,37 @@ for (const backend of backends) {
   for (const t of [1, all]) {
     setLinalgThreads(t);
     const label = `deepmine ${backend === 'wasm' ? 'WASM SIMD' : 'TS'} (${t} thread${t > 1 ? 's' : ''})`;
-    const r = bestAndMedian(() => gemm(false, false, N, N, N, 1, a, N, b, N, 0, c, N), backend === 'wasm' ? 9 : 5);
+    const r = bestAndMedian(() => gemm(false, false, N, N, N, 1, a, N, b, N, 0, c, N), backend === 'wasm' ? 15 : 5);
     rows.push({ task: gemmTask, impl: label, ...r, flops: gemmFlops });
-    const s = bestAndMedian(() => syrk(true, d, n, 1, x, d, 0, g, d), 5, 1);
-    rows.push({ task: syrkTask, impl: label, ...s, flops: syrkFlops });
+    const sy = bestAndMedian(() => syrk(true, d, n, 1, x, d, 0, g, d), 7, 1);
+    rows.push({ task: syrkTask, impl: label, ...sy, flops: syrkFlops });
+    const nw = bestAndMedian(() => { gemm(false, false, n, s, d, 1, x, d, q, s, 0, y, s); gemm(true, false, d, s, n, 1, x, d, l, s, 0, z, s); }, 7, 1);
+    rows.push({ task: narrowTask, impl: label, ...nw, flops: narrowFlops });
   }
 }
 setLinalgBackend('auto');
 setLinalgThreads(null);
-const py = runPython<{ gemm: [number, number]; syrk: [number, number] }>(`
+const py = runPython<{ gemm: [number, number]; syrk: [number, number]; narrow: [number, number] }>(`
 import json, time, numpy as np
 a = np.random.randn(${N}, ${N}); b = np.random.randn(${N}, ${N}); x = np.random.randn(${n}, ${d})
+q = np.random.randn(${d}, ${s}); l = np.random.randn(${n}, ${s})
 def t(f, r=9):
     f(); f(); ts = []
     for _ in range(r):
         s = time.perf_counter(); f(); ts.append((time.perf_counter() - s) * 1000)
     ts.sort()
     return [ts[0], ts[len(ts) // 2]]
-print(json.dumps({'gemm': t(lambda: a @ b), 'syrk': t(lambda: x.T @ x, 5)}))`, ['numpy']);
+print(json.dumps({'gemm': t(lambda: a @ b, 15), 'syrk': t(lambda: x.T @ x, 7), 'narrow': t(lambda: (x @ q, x.T @ l), 7)}))`, ['numpy']);
 rows.push({ task: gemmTask, impl: 'numpy (OpenBLAS, all threads)', best: py?.gemm[0] ?? null, median: py?.gemm[1] ?? null, flops: gemmFlops });
 rows.push({ task: syrkTask, impl: 'numpy x.T @ x (OpenBLAS)', best: py?.syrk[0] ?? null, median: py?.syrk[1] ?? null, flops: syrkFlops });
+rows.push({ task: narrowTask, impl: 'numpy (OpenBLAS)', best: py?.narrow[0] ?? null, median: py?.narrow[1] ?? null, flops: narrowFlops });
 
 console.log(`\n### Dense products (GFLOP/s from the best run; 2 flops per multiply-add; syrk counts n d^2, the symmetric half, for both)\n`);
 console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after; ${all} hardware threads\n`);
 console.log('| task | implementation | best (ms) | median (ms) | GFLOP/s | ratio vs numpy |');
 console.log('|---|---|---:|---:|---:|---:|');
-const rowsSorted = [...rows].sort((p, q) => (p.task === q.task ? 0 : p.task === gemmTask ? -1 : 1));
+const order = [gemmTask, syrkTask, narrowTask];
+const rowsSorted = [...rows].sort((u, v) => order.indexOf(u.task) - order.indexOf(v.task));
 for (const r of rowsSorted) {
   const np = rows.find((q) => q.task === r.task && q.impl.startsWith('numpy'))?.best;
   const f = (v: number | null) => (v == null ? 'n/a' : v.toFixed(1));
