@@ -34,12 +34,23 @@ export function wasmKernelBytes(): Uint8Array | null {
   return AVAILABLE ? BYTES : null;
 }
 
-/** True when the WebAssembly SIMD kernel could be instantiated here. */
+/**
+ * True when the WebAssembly SIMD kernel could be instantiated here (Node 16.4+, Chrome 91+,
+ * Firefox 89+, Safari 16.4+; false under a CSP without 'wasm-unsafe-eval').
+ *
+ * @example
+ * if (!wasmAvailable()) console.warn('dense kernels run in pure TypeScript (about 4x slower)');
+ */
 export function wasmAvailable(): boolean {
   return AVAILABLE;
 }
 
-/** The backend in effect: 'wasm' or 'ts'. */
+/**
+ * The backend in effect: 'wasm' or 'ts'.
+ *
+ * @example
+ * linalgBackend(); // 'wasm' on Node 20
+ */
 export function linalgBackend(): 'wasm' | 'ts' {
   return wasmSlot.on ? 'wasm' : 'ts';
 }
