@@ -1,4 +1,4 @@
-import { DataError, InvalidParameterError } from '../core/errors.js';
+import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamSpec, type ParamsOf, type Schema } from '../core/params.js';
@@ -37,7 +37,7 @@ function preprocess(X: Matrix, y: Float64Array, sw: Float64Array | null, fitInte
 
 function checkWeights(sampleWeight: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array | null {
   if (sampleWeight == null) return null;
-  if (sampleWeight.length !== n) throw new InvalidParameterError('sampleWeight', `an array of length ${n}`, sampleWeight, owner);
+  if (sampleWeight.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the number of rows of X)`, `length ${sampleWeight.length}`, owner);
   const out = Float64Array.from(sampleWeight);
   let sum = 0;
   for (const w of out) { if (!(w >= 0) || !Number.isFinite(w)) throw new InvalidParameterError('sampleWeight', 'finite non-negative weights', w, owner); sum += w; }

@@ -1,3 +1,4 @@
+import { ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -90,7 +91,11 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
   }
 
   getFeatureNamesOut(inputFeatures?: string[]): string[] {
-    return inputFeatures ?? Array.from({ length: this.fitted.mean.length }, (_, j) => `x${j}`);
+    const d = this.fitted.mean.length;
+    if (inputFeatures !== undefined && (!Array.isArray(inputFeatures) || inputFeatures.length !== d)) {
+      throw new ShapeError('inputFeatures', `${d} names (the features seen in fit)`, Array.isArray(inputFeatures) ? `${inputFeatures.length} names` : inputFeatures, this.kind);
+    }
+    return inputFeatures ? [...inputFeatures] : Array.from({ length: d }, (_, j) => `x${j}`);
   }
 }
 registerEstimator(StandardScaler);
