@@ -257,3 +257,26 @@ export function qr(w: usize, m: i32, n: i32, q: usize, taus: usize, tmp: usize):
     }
   }
 }
+
+/**
+ * Givens rotation of rows i and i + 1 of the row-major n x n matrix at z (the eigenvector update
+ * of the implicit QL iteration in `src/linalg/eigh.ts`): for each k,
+ * z[i+1][k] = s z[i][k] + c z[i+1][k], z[i][k] = c z[i][k] - s z[i+1][k] (element-wise, same bits).
+ */
+export function rotRows(z: usize, i: i32, n: i32, c: f64, s: f64): void {
+  const ri = z + ((<usize>i * <usize>n) << 3), ri1 = ri + (<usize>n << 3);
+  const cv = f64x2.splat(c), sv = f64x2.splat(s);
+  let k = 0;
+  for (; k + 1 < n; k += 2) {
+    const o = <usize>k << 3;
+    const zi = v128.load(ri + o), zh = v128.load(ri1 + o);
+    v128.store(ri1 + o, f64x2.add(f64x2.mul(sv, zi), f64x2.mul(cv, zh)));
+    v128.store(ri + o, f64x2.sub(f64x2.mul(cv, zi), f64x2.mul(sv, zh)));
+  }
+  if (k < n) {
+    const o = <usize>k << 3;
+    const zi = load<f64>(ri + o), zh = load<f64>(ri1 + o);
+    store<f64>(ri1 + o, s * zi + c * zh);
+    store<f64>(ri + o, c * zi - s * zh);
+  }
+}

@@ -5,6 +5,8 @@
 import { ConvergenceWarning, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
+import { wasmForBytes, wasmSlot, type WasmGemmExports } from './kernels.js';
+import './wasm.js'; // installs the WebAssembly kernels (wasmSlot) when available
 
 /** Result of `eigh`: `A = V diag(values) V^T`. */
 export interface EighResult {
@@ -37,9 +39,11 @@ export function eighRaw(V: Float64Array, n: number): EighResult {
   if (n === 0) return { values: d, vectors: Matrix.zeros(0, 0) };
   tred2(V, d, e, n);
   // tql2 rotates pairs of columns of V: work on the transpose so they are contiguous rows
-  const Z = new Float64Array(n * n);
+  // (in WebAssembly memory when the SIMD kernel is on: its row rotations are the O(n^3) part)
+  const wasm = wasmSlot.on && n >= 16 ? wasmForBytes(n * n * 8) : null;
+  const Z = wasm ? wasm.f64.subarray(0, n * n) : new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Z[j * n + i] = V[i * n + j]!;
-  tql2(Z, d, e, n);
+  tql2(Z, d, e, n, wasm ? wasm.exp : null);
   const out = Matrix.zeros(n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out.data[j * n + i] = Z[i * n + j]!;
   return { values: d, vectors: out };
@@ -110,8 +114,11 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
   e[0] = 0;
 }
 
-/** Implicit QL on the tridiagonal (d, e); Z holds the transformation transposed (rows = vectors). */
-function tql2(Z: Float64Array, d: Float64Array, e: Float64Array, n: number): void {
+/**
+ * Implicit QL on the tridiagonal (d, e); Z holds the transformation transposed (rows = vectors).
+ * With `wasm`, Z is a view at offset 0 of its memory and the row rotations run there (same bits).
+ */
+function tql2(Z: Float64Array, d: Float64Array, e: Float64Array, n: number, wasm: WasmGemmExports | null): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
   let f = 0, tst1 = 0;
@@ -153,6 +160,7 @@ function tql2(Z: Float64Array, d: Float64Array, e: Float64Array, n: number): voi
           c = p / r;
           p = c * d[i]! - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]!);
+          if (wasm) { wasm.rotRows(0, i, n, c, s); continue; }
           const oi = i * n, oi1 = (i + 1) * n;
           for (let k = 0; k < n; k++) {
             const zh = Z[oi1 + k]!, zi = Z[oi + k]!;

@@ -25,6 +25,8 @@ export interface WasmGemmExports {
   lu(w: number, m: number, n: number, perm: number): void;
   /** In-place Householder QR (reflectors below the diagonal) plus the thin Q at q (zero-filled m x min(m, n)). */
   qr(w: number, m: number, n: number, q: number, taus: number, tmp: number): void;
+  /** Givens rotation of rows i, i + 1 of the n x n matrix at byte offset z (QL eigenvector update). */
+  rotRows(z: number, i: number, n: number, c: number, s: number): void;
   macroStrided(kb: number, mb: number, nb: number, ap: number, rs: number, ps: number, bp: number, cb: number, ldcb: number, alpha: number, upper: number, rowMinusCol: number, tri: number, colMinusDepth: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }

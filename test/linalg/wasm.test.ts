@@ -7,6 +7,7 @@ import { InvalidParameterError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/random.js';
 import { gemm, linalgBackend, setLinalgBackend, setLinalgThreads, syrk, wasmAvailable } from '../../src/linalg/index.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { eighRaw } from '../../src/linalg/eigh.js';
 import { luInPlace, qrInPlace } from '../../src/linalg/factor.js';
 import { gemmCore, gemmCoreWasm, gramBlockCore } from '../../src/linalg/kernels.js';
 import { GEMM_WASM_BASE64 } from '../../src/linalg/wasmGemm.generated.js';
@@ -145,5 +146,18 @@ describe('WebAssembly SIMD kernel', () => {
     const t = withBackend('ts', () => qrInPlace(new Matrix(d.slice(), m, n)));
     const w = withBackend('wasm', () => qrInPlace(new Matrix(d.slice(), m, n)));
     assert.ok(sameBits(t.Q.data, w.Q.data) && sameBits(t.R.data, w.R.data));
+  });
+
+  it('eigh: QL rotations in WebAssembly give the same bits (random, low rank, diagonal, odd sizes)', () => {
+    for (const n of [5, 16, 17, 64, 201]) for (const kind of ['random', 'rank 1', 'diagonal']) {
+      const a = rs.standardNormal(n * n) as Float64Array, u = rs.standardNormal(n) as Float64Array;
+      const S = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) {
+        const v = kind === 'random' ? a[i * n + j]! : kind === 'rank 1' ? u[i]! * u[j]! : i === j ? a[i]! : 0;
+        S[i * n + j] = v; S[j * n + i] = v;
+      }
+      const t = withBackend('ts', () => eighRaw(S.slice(), n)), w = withBackend('wasm', () => eighRaw(S.slice(), n));
+      assert.ok(sameBits(t.values, w.values) && sameBits(t.vectors.data, w.vectors.data), `${n} ${kind}`);
+    }
   });
 });
