@@ -65,6 +65,7 @@ describe('PCA equals scikit-learn (1e-8, signs included)', () => {
   for (const name of ['iris', 'wine', 'digits', 'synthetic']) {
     it(name, () => {
       const X = data(name);
+      let compared = 0;
       for (const key of Object.keys(fx[name])) {
         const m = /^(full|cov)_(\w+)$/.exec(key);
         if (!m) continue;
@@ -72,7 +73,10 @@ describe('PCA equals scikit-learn (1e-8, signs included)', () => {
         if (name === 'synthetic' && m[1] === 'full') continue; // below, timed separately
         const p = new PCA({ nComponents: k, svdSolver: m[1] === 'full' ? 'full' : 'covariance_eigh' }).fit(X);
         compare(p, X, fx[name][key], `${name} ${key}`);
+        compared++;
       }
+      // a renamed fixture key must not turn this loop into zero comparisons
+      assert.ok(compared >= ({ iris: 4, wine: 4, digits: 2, synthetic: 1 } as Record<string, number>)[name]!, `${name}: ${compared} full_/cov_ fixture configurations compared`);
       if (name !== 'synthetic') {
         assert.equal(new PCA({ nComponents: 0.95, svdSolver: 'full' }).fit(X).nComponentsOut, fx[name].n_frac95);
         assert.equal(new PCA({ nComponents: 0.5, svdSolver: 'full' }).fit(X).nComponentsOut, fx[name].n_frac50);

@@ -18,6 +18,19 @@ export interface Fixture {
   cases: FixtureCase[];
 }
 
+/**
+ * Guard for a loop over fixture cases: registers an `it` that fails unless `arr` is a non-empty
+ * array (a renamed or missing fixture key must fail the suite, not run zero cases), and returns
+ * `arr` (or `[]`) to loop over. Call where `it` may be called (top level or inside a `describe`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are parsed JSON
+export function fixtureCases<T = any>(arr: readonly T[] | undefined | null, what: string): T[] {
+  it(`${what}: the fixture has cases`, () => {
+    assert.ok(Array.isArray(arr) && arr.length > 0, `${what}: expected a non-empty array of fixture cases, got ${JSON.stringify(arr)?.slice(0, 80)}`);
+  });
+  return Array.isArray(arr) ? [...arr] : [];
+}
+
 /** Decode {"$f": "NaN"} markers. */
 export function decode(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(decode);
@@ -95,7 +108,7 @@ export function runCase(fx: Fixture, c: FixtureCase, call: (fn: string, a: Recor
  */
 export function itFixtureCases(fx: Fixture, call: (fn: string, a: Record<string, unknown>) => unknown, sameMessage: RegExp, maxArgChars = 200): void {
   const byFn = new Map<string, FixtureCase[]>();
-  for (const c of fx.cases) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
+  for (const c of fixtureCases(fx.cases, 'fixture cases')) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
   for (const [fn, cases] of byFn) {
     it(`${fn}: ${cases.length} cases`, () => {
       cases.forEach((c, i) => {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DataError } from '../../src/core/errors.js';
 import { setMetricWarningHandler } from '../../src/metrics/classification.js';
 import { classificationReport, formatFixed } from '../../src/metrics/report.js';
-import { loadFixture, runCase } from '../helpers/sklearnFixtures.js';
+import { fixtureCases, loadFixture, runCase } from '../helpers/sklearnFixtures.js';
 
 // scikit-learn 1.2.1 classification_report output (text and output_dict) from scripts/fixtures/metrics_sklearn.py
 const fx = loadFixture('metrics_report.json');
@@ -12,7 +12,7 @@ before(() => { prev = setMetricWarningHandler(() => {}); });
 after(() => { setMetricWarningHandler(prev); });
 
 describe('classificationReport equals scikit-learn 1.2.1', () => {
-  fx.cases.forEach((c, i) => {
+  fixtureCases(fx.cases, 'metrics_report.json cases').forEach((c, i) => {
     it(`case ${i}: ${c.note}${c.args.output_dict ? ' (dict)' : ''}`, () => {
       runCase(fx, c, (_fn, a) => {
         const { yTrue, yPred, ...o } = a as Record<string, never>;

@@ -4,7 +4,7 @@ import { InvalidParameterError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { fbetaScore, setMetricWarningHandler } from '../../src/metrics/classification.js';
 import { getScorer, getScorerNames, makeScorer, type ScorableEstimator } from '../../src/metrics/scorer.js';
-import { closeTo, loadFixture } from '../helpers/sklearnFixtures.js';
+import { closeTo, fixtureCases, loadFixture } from '../helpers/sklearnFixtures.js';
 
 // sklearn.metrics.get_scorer(name)(est, X, y) on stub estimators replaying stored model outputs (scripts/fixtures/metrics_sklearn.py)
 const fx = loadFixture('metrics_scorer.json') as unknown as { cases: Array<{ kind: string; key: string; y: number[]; pred: number[]; proba?: number[][]; dec?: number[] | number[][] | null; classes?: number[]; values: Record<string, number | { error: string }> }> };
@@ -13,7 +13,7 @@ before(() => { prev = setMetricWarningHandler(() => {}); });
 after(() => { setMetricWarningHandler(prev); });
 
 describe('getScorer equals scikit-learn get_scorer (sign conventions, response methods)', () => {
-  for (const c of fx.cases) {
+  for (const c of fixtureCases(fx.cases, 'metrics_scorer.json cases')) {
     it(`${c.kind} ${c.key}: ${Object.keys(c.values).length} scorers`, () => {
       const est: ScorableEstimator = {
         predict: () => c.pred,

@@ -80,6 +80,7 @@ describe('KNeighborsRegressor equals scikit-learn (diabetes, iris petal width)',
   for (const [name, { X, y }] of Object.entries(sets)) {
     it(name, () => {
       const { Xtr, Xte, ytr, yte } = split(X, y);
+      assert.ok(fx.regression[name].configs.length > 0, 'fixture has regression configs');
       for (const c of fx.regression[name].configs) {
         const reg = new KNeighborsRegressor({ nNeighbors: c.k, weights: c.weights, metric: c.metric, p: c.p }).fit(Xtr, ytr);
         const pred = reg.predict(Xte);
@@ -99,15 +100,18 @@ describe('NearestNeighbors', () => {
   const iris = loadDataset('iris');
   it('kneighbors() without X leaves each sample out (distances equal scikit-learn)', () => {
     const res = new NearestNeighbors({ nNeighbors: 4 }).fit(iris.X).kneighbors();
+    assert.equal(fx.selfQuery.dist.length, iris.X.rows, 'fixture rows');
     fx.selfQuery.dist.forEach((r: number[], i: number) => r.forEach((v, t) => assert.ok(rel(res.distances.get(i, t), v), `row ${i}`)));
     for (let i = 0; i < iris.X.rows; i++) assert.ok(!res.indices.subarray(i * 4, i * 4 + 4).includes(i) || fx.selfQuery.dist[i][0] === 0);
   });
   it('radiusNeighbors sorted equals scikit-learn', () => {
     const res = new NearestNeighbors({ radius: 0.5 }).fit(iris.X).radiusNeighbors(iris.X.takeRows(Array.from({ length: 20 }, (_, i) => i)), { sortResults: true });
+    assert.equal(fx.radius.ind.length, 20, 'fixture rows');
     fx.radius.ind.forEach((r: number[], i: number) => {
       const ind = [...res.indices.subarray(res.indptr[i]!, res.indptr[i + 1]!)];
       assert.deepEqual(ind.sort((a, b) => a - b), [...r].sort((a, b) => a - b), `row ${i}`);
       const dist = res.distances.subarray(res.indptr[i]!, res.indptr[i + 1]!);
+      assert.equal(dist.length, fx.radius.dist[i].length, `row ${i} distances`);
       fx.radius.dist[i].forEach((v: number, t: number) => assert.ok(rel(dist[t]!, v)));
     });
   });
