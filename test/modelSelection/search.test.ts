@@ -81,6 +81,20 @@ describe('GridSearchCV reproduces scikit-learn cv_results_', () => {
     assert.throws(() => new GridSearchCV(new DecisionTreeClassifier(), { noSuch: [1] }).fit(iris.X, Array.from(iris.y)), InvalidParameterError);
     assert.throws(() => new GridSearchCV(new DecisionTreeClassifier(), { maxDepth: [1] }).fit(iris.X, [1, 2]), ShapeError);
   });
+  it('a candidate whose fit fails scores errorScore: NaN ranks last (scikit-learn _store), a number is used as is, raise rethrows', () => {
+    // classWeight naming a class not in y fails at fit time (scikit-learn: ValueError from compute_class_weight)
+    const grid = { classWeight: [null, { 7: 2 }, 'balanced'] };
+    const y = Array.from(iris.y);
+    const s = new GridSearchCV(new LogisticRegression(), grid, { cv: 3 }).fit(iris.X, y);
+    const m = Array.from(s.cvResults.meanTestScore);
+    assert.ok(Number.isNaN(m[1]!) && Number.isFinite(m[0]!) && Number.isFinite(m[2]!), `mean test scores ${m}`);
+    assert.equal(s.cvResults.rankTestScore[1], 3, 'NaN candidate ranks last');
+    assert.notEqual(s.bestIndex, 1);
+    const z = new GridSearchCV(new LogisticRegression(), grid, { cv: 3, errorScore: 0 }).fit(iris.X, y);
+    assert.equal(z.cvResults.meanTestScore[1], 0);
+    assert.deepEqual(z.cvResults.splitTestScores.map((f) => f[1]), [0, 0, 0]);
+    assert.throws(() => new GridSearchCV(new LogisticRegression(), grid, { cv: 3, errorScore: 'raise' }).fit(iris.X, y), (e: unknown) => e instanceof InvalidParameterError && e.param === 'classWeight');
+  });
   it('JSON round trip keeps cvResults, bestParams and the refitted model', () => {
     const s = new GridSearchCV(treePipe(), { clf__maxDepth: [2, 3] }, { cv: new KFold({ nSplits: 3, shuffle: true, randomState: 1 }) }).fit(wine.X, Array.from(wine.y));
     const again = loadModel(JSON.parse(JSON.stringify(s.toJSON()))) as GridSearchCV;

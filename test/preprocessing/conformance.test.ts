@@ -27,10 +27,10 @@ checkEstimator('LabelEncoder', {
     'infinity in X is a DataError': 'covered below on 1-D labels',
     'constructor does no work; clone is unfitted': 'runs fit(X) with 2-D X',
     'fit returns this': 'covered below',
-    'same randomState gives the same result': 'covered below',
+    'same randomState gives the same result': 'LabelEncoder has no randomState',
     'JSON round trip predicts identically': 'covered below',
-    'inputs are not mutated': 'covered below',
-    'fitting twice gives the same state': 'covered below',
+    'inputs are not mutated': 'covered below on 1-D labels',
+    'fitting twice gives the same state': 'covered below on 1-D labels',
     'NotFittedError before fit': 'covered below',
   },
 });
@@ -50,6 +50,13 @@ describe('LabelEncoder (1-D conformance and behaviour)', () => {
     assert.throws(() => le.transform(['zz']), (e: unknown) => e instanceof DataError && /"zz"/.test((e as Error).message));
     assert.throws(() => new LabelEncoder().fit([]), ShapeError);
     assert.throws(() => new LabelEncoder().fit([1, NaN]), DataError);
+    assert.throws(() => new LabelEncoder().fit([1, Infinity]), (e: unknown) => e instanceof DataError && /Infinity/.test((e as Error).message));
+    // inputs are not mutated; fitting twice gives the same state
+    const y = ['b', 'a', 'c', 'a'];
+    const twice = new LabelEncoder().fit(y);
+    const state = JSON.stringify(twice.toJSON());
+    assert.deepEqual(y, ['b', 'a', 'c', 'a']);
+    assert.equal(JSON.stringify(twice.fit(y).toJSON()), state);
     assert.deepEqual(new LabelEncoder().fit([10, 2, 2]).classes, [2, 10]);
   });
   it('OutlierFilter: IQR and z-score rules, filter()', () => {
