@@ -30,11 +30,11 @@ describe('LogisticRegression equals scikit-learn (lbfgs)', () => {
       const clf = new LogisticRegression(camel(c.params)).fit(X, y);
       const coef = [...clf.coef.data, ...clf.intercept];
       const want = [...c.coef, ...c.intercept];
-      // same L-BFGS-B iteration: equal iteration counts; coefficients to 1e-6 (observed <= 7e-9)
-      coef.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-6, `coef[${i}]: ${v} vs ${want[i]}`));
+      // same L-BFGS-B iteration: equal iteration counts; coefficients to 1e-7 (observed <= 6.2e-9)
+      coef.forEach((v, i) => assert.ok(Math.abs(v - want[i]) <= 1e-7, `coef[${i}]: ${v} vs ${want[i]}`));
       assert.deepEqual(Array.from(clf.nIter), c.nIter);
       assert.deepEqual(clf.predict(X), c.predict);
-      clf.predictProba(X.takeRows([0, 1, 2, 3, 4])).data.forEach((v, i) => assert.ok(Math.abs(v - c.proba0[i]) < 1e-7, `proba[${i}]`));
+      clf.predictProba(X.takeRows([0, 1, 2, 3, 4])).data.forEach((v, i) => assert.ok(Math.abs(v - c.proba0[i]) < 1e-10, `proba[${i}]: ${v} vs ${c.proba0[i]}`));
     });
   }
   it('string labels, decisionFunction shape, predictLogProba', () => {
