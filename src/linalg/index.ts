@@ -4,5 +4,5 @@ export { cholesky, choleskySolve, inv, lu, qr, solve, type LUResult, type QRResu
 export { eigh, type EighResult } from './eigh.js';
 export { randomizedRangeFinder, randomizedSvd, svd, svdFlip, type PowerIterationNormalizer, type RandomizedSvdOptions, type SVDResult } from './svd.js';
 export { columnMeans, correlation, covariance } from './covariance.js';
-export { linalgThreads, setLinalgThreads } from './threads.js';
+export { linalgThreads, registerKernel, runTasks, setLinalgThreads, sharedFloat64, type KernelTask } from './threads.js';
 export { linalgBackend, setLinalgBackend, wasmAvailable, type LinalgBackend } from './wasm.js';

@@ -8,8 +8,13 @@
  * SharedArrayBuffer views (zero copy). Where worker_threads or SharedArrayBuffer is unavailable
  * (browsers without cross-origin isolation), everything runs in the calling thread: results never
  * depend on the thread count except through the order of floating-point sums across blocks.
+ *
+ * Other modules add kernels with `registerKernel(name, fn)`: the function's source goes to each
+ * worker with the first task of that name (the worker evaluates and caches it), so it must be
+ * self-contained (no free variables except globals such as `WebAssembly` and `Math`).
  */
 import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
+import { InvalidParameterError } from '../core/errors.js';
 import { wasmKernelBytes } from './wasm.js';
 
 interface NodeWorker {
@@ -25,7 +30,7 @@ const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCor
 // Each worker instantiates its own copy of the WebAssembly kernel from the bytes in workerData
 // (linear memories are per thread); every message says whether to use it (setLinalgBackend).
 const WORKER_SOURCE = `'use strict';
-var __name = function (f) { return f; };
+var __name = globalThis.__name = function (f) { return f; };
 var wasmSlot = { on: false, exp: null, f64: new Float64Array(0) };
 ${KERNEL_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
@@ -34,7 +39,10 @@ const HAS_WASM = wasmInstall(workerData.wasm);
 parentPort.on('message', function (m) {
   const ctl = new Int32Array(m.ctl);
   wasmSlot.on = HAS_WASM && m.wasm;
-  try { FNS[m.fn].apply(null, m.args); } catch (e) { Atomics.store(ctl, 1, 1); }
+  try {
+    if (m.src !== undefined) FNS[m.fn] = (0, eval)('(' + m.src + ')');
+    FNS[m.fn].apply(null, m.args);
+  } catch (e) { Atomics.store(ctl, 1, 1); }
   Atomics.add(ctl, 0, 1);
   Atomics.notify(ctl, 0);
 });
@@ -55,11 +63,21 @@ Atomics.add(ready, 0, 1);
 Atomics.notify(ready, 0);
 `;
 
-/** A kernel call: function name in `kernels.ts` and its arguments (typed arrays on SharedArrayBuffer for outputs). */
+/**
+ * A kernel call: the name of a built-in kernel of `kernels.ts` ('gemmCore', 'gramBlockCore') or of
+ * one added with `registerKernel`, and its arguments (structured-cloneable: numbers, strings,
+ * typed arrays on SharedArrayBuffer for outputs, `WebAssembly.Module`, shared `WebAssembly.Memory`).
+ */
 export interface KernelTask {
-  fn: 'gemmCore' | 'gramBlockCore';
+  fn: string;
   args: unknown[];
 }
+
+type KernelFn = (...args: never[]) => void;
+/** Kernels added by `registerKernel`: the function (run in this thread) and its source (sent to workers). */
+const registered = new Map<string, { fn: KernelFn; src: string }>();
+/** Per worker: the source last sent for each registered name. */
+let sentSrc: Map<string, string>[] = [];
 
 let workers: NodeWorker[] = [];
 let broken = false;
@@ -128,24 +146,73 @@ function ensureWorkers(n: number): boolean {
     Atomics.wait(ready, 0, c, 50);
   }
   workers = workers.concat(fresh);
+  sentSrc = sentSrc.concat(fresh.map(() => new Map<string, string>()));
   return true;
 }
 
-const LOCAL = { gemmCore, gramBlockCore } as const;
+const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn };
 
 /**
- * Run the tasks, task 0 in the calling thread and the others on worker threads, and return when
- * all are done. Falls back to running them one after another when workers are unavailable.
+ * Make `fn` runnable by `runTasks` under `name`. Worker threads get `fn.toString()` with the
+ * first task of that name and evaluate it once, so `fn` must be self-contained: a plain
+ * `function` (or arrow) whose body uses only its arguments and globals (`Math`, `WebAssembly`,
+ * `Atomics`, `globalThis` for a per-thread cache...), no imports or closed-over variables.
+ * Registering the name again replaces the kernel (workers get the new source). Built-in names
+ * cannot be replaced.
+ *
+ * @example
+ * registerKernel('scaleRows', function (x: Float64Array, from: number, to: number, a: number) {
+ *   for (let i = from; i < to; i++) x[i] *= a;
+ * });
+ * const x = sharedFloat64(1 << 20).fill(1);
+ * runTasks([{ fn: 'scaleRows', args: [x, 0, 1 << 19, 2] }, { fn: 'scaleRows', args: [x, 1 << 19, 1 << 20, 2] }]);
+ */
+export function registerKernel(name: string, fn: (...args: never[]) => void): void {
+  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore)', name, 'registerKernel');
+  if (typeof fn !== 'function') throw new InvalidParameterError('fn', 'a function', typeof fn, 'registerKernel');
+  const src = fn.toString();
+  // class methods and method shorthand (`f(x) {}`) do not evaluate as expressions
+  if (!/^(async\s+)?(function\b|\(|[A-Za-z_$][\w$]*\s*=>)/.test(src)) throw new InvalidParameterError('fn', 'a function expression or arrow function (not a method)', src.slice(0, 40), 'registerKernel');
+  registered.set(name, { fn, src });
+}
+
+function localKernel(name: string): KernelFn {
+  const f = LOCAL[name] ?? registered.get(name)?.fn;
+  if (!f) throw new InvalidParameterError('fn', 'a built-in or registered kernel name', name, 'runTasks');
+  return f;
+}
+
+/**
+ * Run the tasks, task 0 in the calling thread and task t on worker t - 1, and return when all are
+ * done (at most `linalgThreads()` tasks should be given at once). Runs them one after another in
+ * the calling thread when workers are unavailable or `setLinalgThreads(1)` is in effect. Throws if
+ * a kernel threw in a worker (the other tasks have finished by then).
+ *
+ * @example
+ * const out = sharedFloat64(2);
+ * registerKernel('fillOne', function (a: Float64Array, i: number) { a[i] = i + 1; });
+ * runTasks([{ fn: 'fillOne', args: [out, 0] }, { fn: 'fillOne', args: [out, 1] }]); // out = [1, 2]
  */
 export function runTasks(tasks: KernelTask[]): void {
   if (tasks.length === 0) return;
-  if (tasks.length === 1 || !ensureWorkers(tasks.length - 1)) {
-    for (const t of tasks) (LOCAL[t.fn] as (...a: unknown[]) => void)(...t.args);
+  const fns = tasks.map((t) => localKernel(t.fn) as (...a: unknown[]) => void);
+  if (tasks.length === 1 || linalgThreads() <= 1 || !ensureWorkers(tasks.length - 1)) {
+    tasks.forEach((t, i) => fns[i]!(...t.args));
     return;
   }
   const ctl = new Int32Array(new SharedArrayBuffer(8));
-  for (let t = 1; t < tasks.length; t++) workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn: tasks[t]!.fn, args: tasks[t]!.args, wasm: wasmSlot.on });
-  (LOCAL[tasks[0]!.fn] as (...a: unknown[]) => void)(...tasks[0]!.args);
+  for (let t = 1; t < tasks.length; t++) {
+    const { fn, args } = tasks[t]!;
+    const reg = registered.get(fn);
+    const sent = sentSrc[t - 1]!;
+    let src: string | undefined;
+    if (reg && sent.get(fn) !== reg.src) {
+      src = reg.src;
+      sent.set(fn, src);
+    }
+    workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn, args, wasm: wasmSlot.on, src });
+  }
+  fns[0]!(...tasks[0]!.args);
   const need = tasks.length - 1;
   for (;;) {
     const done = Atomics.load(ctl, 0);
