@@ -10,7 +10,23 @@
  * and the loops of `kmeans.ts`); both perform the same floating-point operations in the same order,
  * so labels, sums and inertia are bit-identical whichever runs.
  */
+import { linalgThreads, registerKernel, runTasks } from '../linalg/threads.js';
 import { linalgBackend } from '../linalg/wasm.js';
+
+/**
+ * Rows per block of the weighted per-label sums (the k-means M step): each block of
+ * `sumChunkRows(n)` consecutive rows is summed on its own, rows in order, from zero, and the block
+ * sums are added in block order. The blocks do not depend on the thread count, so the sums (and
+ * the whole fit) are bit-identical whether one thread or several compute the blocks.
+ */
+export function sumChunkRows(n: number): number {
+  return Math.max(SUM_CHUNK_MIN_ROWS, 2 * Math.ceil(n / (2 * SUM_MAX_CHUNKS)));
+}
+const SUM_CHUNK_MIN_ROWS = 4096;
+const SUM_MAX_CHUNKS = 64;
+
+/** `n * d * k` above which the k-means passes are split over worker threads. */
+export const KMEANS_PARALLEL_MIN_WORK = 1 << 21;
 
 /** numpy's pairwise summation (`pairwise_sum` in numpy/core/src/umath/loops_utils.h), for bit-parity with `ndarray.sum()` on a contiguous 1-D array. */
 export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
@@ -598,6 +614,7 @@ interface WasmApi {
   validate(b: Uint8Array): boolean;
   Module: new (b: Uint8Array) => object;
   Instance: new (m: object, i: object) => { exports: unknown };
+  Memory: new (o: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBuffer; grow(pages: number): number };
 }
 interface LloydExports {
   assign(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
@@ -637,6 +654,58 @@ let spare: WeakRef<LloydExports> | null = null;
 
 /** Largest wasm32 footprint we ask for (bytes); bigger problems use the TypeScript kernel. */
 const WASM_MAX_BYTES = 2 ** 30;
+const SHARED_MAX_PAGES = WASM_MAX_BYTES / 65536;
+
+/** A kernel instance on a shared memory that worker threads instantiate the module on too. */
+interface SharedKernel {
+  exp: LloydExports;
+  mem: object;
+  /** key of the memory in the per-thread instance caches (see `kmeansWasmTask`) */
+  id: number;
+}
+let sharedModule: object | null | undefined;
+let spareShared: WeakRef<SharedKernel> | null = null;
+let nextSharedId = 1;
+
+/** The kernel module importing a shared `env.memory` (at most 1 GiB), or null where threads/SIMD are unavailable. */
+function lloydSharedModule(): object | null {
+  if (sharedModule === undefined) {
+    sharedModule = null;
+    const W = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+    try {
+      const bytes = lloydWasmBytes(SHARED_MAX_PAGES);
+      if (W && typeof SharedArrayBuffer !== 'undefined' && W.validate(bytes)) sharedModule = new W.Module(bytes);
+    } catch {
+      sharedModule = null;
+    }
+  }
+  return sharedModule;
+}
+
+/**
+ * Worker-thread kernel (serialised with `registerKernel`, so self-contained): on this thread's
+ * instance of the module `mod` over the shared memory `mem` (instantiated on first use, cached per
+ * thread under `id`), call the export `name` once per argument list of `calls`, in order.
+ * `name` 'forget' drops the cached instance (the memory can then be freed).
+ */
+function kmeansWasmTask(mod: object, mem: object, id: number, name: string, calls: number[][]): void {
+  const g = globalThis as unknown as { __deepmineKMeans?: Map<number, Record<string, (...a: number[]) => unknown>> };
+  let cache = g.__deepmineKMeans;
+  if (!cache) cache = g.__deepmineKMeans = new Map();
+  if (name === 'forget') {
+    cache.delete(id);
+    return;
+  }
+  let exp = cache.get(id);
+  if (!exp) {
+    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+    exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => unknown>;
+    cache.set(id, exp);
+  }
+  const f = exp[name]!;
+  for (let c = 0; c < calls.length; c++) f.apply(null, calls[c]!);
+}
+registerKernel('kmeansWasm', kmeansWasmTask);
 
 /**
  * The k-means passes over a fixed `n x d` data matrix against changing `k x d` centers: the
@@ -649,6 +718,12 @@ const WASM_MAX_BYTES = 2 ** 30;
  * WebAssembly SIMD is missing, under `setLinalgBackend('ts')`, or past 1 GiB. Call `release()`
  * when done so that the next kernel can reuse the memory.
  *
+ * When `n * d * k >= KMEANS_PARALLEL_MIN_WORK` and `linalgThreads() > 1`, the memory is a shared
+ * `WebAssembly.Memory` and the row passes (Lloyd E+M, Elkan's steps) are split over worker threads
+ * (`runTasks`), each with its own instance of the module on that memory, working on a range of
+ * row blocks (`sumChunkRows`) and writing the sums of its blocks to their own slots; the calling
+ * thread adds the block sums in block order. Results are bit-identical for any thread count.
+ *
  * @example
  * const a = new KMeansKernel(n, d, k, null);
  * a.X.set(data);                                         // n x d, row-major
@@ -660,9 +735,15 @@ export class KMeansKernel {
   private _X: Float64Array;
   private exp: LloydExports | null = null;
   private readonly weights: Float64Array | null;
-  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0 };
+  private readonly at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, part: 0 };
   private readonly rowDistMax: number;
   private xnOf: Float64Array | null = null;
+  private shared: SharedKernel | null = null;
+  /** threads that are worth it for this size (1: single-threaded) */
+  private readonly maxThreads: number;
+  private usedWorkers = false;
+  private readonly chunk: number;
+  private readonly nChunks: number;
 
   /**
    * With `elkan`, also room for Elkan's bounds (`n x k` lower bounds); with `rowDistMax`, for
@@ -687,19 +768,42 @@ export class KMeansKernel {
     at.lower = at.shift + (elkan ? align(k * 8) : 0);
     at.xn = at.lower + (elkan ? align(n * k * 8) : 0);
     at.rd = at.xn + (rowDistMax > 0 ? align(n * 8) : 0);
-    const total = at.rd + (rowDistMax > 0 ? 2 * ((rowDistMax + 1) >> 1) * n * 8 : 0);
-    const mod = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES ? lloydWasmModule() : null;
-    if (!mod) {
+    this.chunk = sumChunkRows(n);
+    this.nChunks = Math.max(1, Math.ceil(n / this.chunk));
+    at.part = at.rd + (rowDistMax > 0 ? align(2 * ((rowDistMax + 1) >> 1) * n * 8) : 0);
+    const total = at.part + this.nChunks * (k * d + k) * 8;
+    const wasmOk = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES;
+    this.maxThreads = Math.min(linalgThreads(), this.nChunks, Math.max(1, Math.floor((n * d * k) / KMEANS_PARALLEL_MIN_WORK)));
+    const smod = wasmOk && this.maxThreads > 1 ? lloydSharedModule() : null;
+    const mod = wasmOk && !smod ? lloydWasmModule() : null;
+    if (!mod && !smod) {
       this._X = new Float64Array(n * d);
       return;
     }
-    let exp = spare?.deref();
-    spare = null;
-    if (!exp) {
-      const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-      exp = new W.Instance(mod, {}).exports as LloydExports;
+    let exp: LloydExports | undefined;
+    if (smod) {
+      let sh = spareShared?.deref();
+      spareShared = null;
+      if (!sh) {
+        const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+        const mem = new W.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+        sh = { exp: new W.Instance(smod, { env: { memory: mem } }).exports as LloydExports, mem, id: nextSharedId++ };
+      }
+      // this thread runs its share of the work on its own instance
+      const g = globalThis as unknown as { __deepmineKMeans?: Map<number, unknown> };
+      (g.__deepmineKMeans ??= new Map()).set(sh.id, sh.exp);
+      this.shared = sh;
+      exp = sh.exp;
+    } else {
+      exp = spare?.deref();
+      spare = null;
+      if (!exp) {
+        const W = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+        exp = new W.Instance(mod!, {}).exports as LloydExports;
+      }
     }
-    // all the memory at once: a later grow would detach X
+    // all the memory at once: a later grow would detach X (a shared memory's views stay valid, but
+    // the buffer read before the grow would be too short)
     exp.memory.grow(Math.ceil(Math.max(0, total - exp.memory.buffer.byteLength) / 65536));
     this._X = new Float64Array(exp.memory.buffer, 0, n * d);
     const w = new Float64Array(exp.memory.buffer, at.w, n);
@@ -718,9 +822,61 @@ export class KMeansKernel {
     return this.exp !== null;
   }
 
+  /** Threads the row passes use now (1 unless the memory is shared; capped by `linalgThreads()`). */
+  get threads(): number {
+    return this.shared ? Math.max(1, Math.min(this.maxThreads, linalgThreads())) : 1;
+  }
+
+  /**
+   * Call the export `name` once per row block, `args(r0, rows, c)` giving its arguments for rows
+   * `[r0, r0 + rows)` of block `c`: the blocks split in contiguous ranges over the threads.
+   */
+  private perBlock(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds', args: (r0: number, rows: number, c: number) => number[]): void {
+    const { n, chunk, nChunks } = this;
+    const calls: number[][] = [];
+    for (let c = 0; c < nChunks; c++) calls.push(args(c * chunk, Math.min(chunk, n - c * chunk), c));
+    const t = this.threads;
+    if (t <= 1) {
+      const f = this.exp![name] as (...a: number[]) => void;
+      for (const a of calls) f(...a);
+      return;
+    }
+    const sh = this.shared!;
+    const tasks = Array.from({ length: t }, (_, i) => ({
+      fn: 'kmeansWasm',
+      args: [lloydSharedModule(), sh.mem, sh.id, name, calls.slice(Math.floor((i * nChunks) / t), Math.floor(((i + 1) * nChunks) / t))],
+    }));
+    this.usedWorkers = true;
+    runTasks(tasks);
+  }
+
+  /** Zero the per-block sum slots (`k x d` sums then `k` weights per block). */
+  private clearParts(): void {
+    const { k, d, nChunks } = this;
+    const o = this.at.part / 8;
+    this.f64().fill(0, o, o + nChunks * (k * d + k));
+  }
+
+  /** `sums += block sums`, `wsum += block weights`, blocks in order. */
+  private addParts(src: Float64Array, o: number, sums: Float64Array, wsum: Float64Array): void {
+    const { k, d, nChunks } = this;
+    const kd = k * d;
+    for (let c = 0; c < nChunks; c++, o += kd + k) {
+      for (let t = 0; t < kd; t++) sums[t]! += src[o + t]!;
+      for (let j = 0; j < k; j++) wsum[j]! += src[o + kd + j]!;
+    }
+  }
+
   /** Hand the kernel memory over to the next assigner; this one must not be used afterwards. */
   release(): void {
-    if (this.exp) spare = new WeakRef(this.exp);
+    const sh = this.shared;
+    if (sh) {
+      // the worker threads drop their instances (and references to the memory)
+      if (this.usedWorkers) runTasks(Array.from({ length: this.maxThreads }, () => ({ fn: 'kmeansWasm', args: [null, null, sh.id, 'forget', []] })));
+      (globalThis as unknown as { __deepmineKMeans?: Map<number, unknown> }).__deepmineKMeans?.delete(sh.id);
+      spareShared = new WeakRef(sh);
+      this.shared = null;
+    } else if (this.exp) spare = new WeakRef(this.exp);
     this.exp = null;
     this._X = new Float64Array(0);
   }
@@ -820,7 +976,7 @@ export class KMeansKernel {
     f64.set(C.subarray(0, k * d), at.ct / 8);
     f64.set(half.subarray(0, k * k), at.half / 8);
     f64.fill(0, at.lower / 8, at.lower / 8 + n * k);
-    exp.elkanInit(at.x, n, d, at.ct, k, at.half, at.upper, at.lower, at.lab);
+    this.perBlock('elkanInit', (r0, rows) => [at.x + r0 * d * 8, rows, d, at.ct, k, at.half, at.upper + r0 * 8, at.lower + r0 * k * 8, at.lab + r0 * 4]);
     labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
   }
 
@@ -836,23 +992,19 @@ export class KMeansKernel {
     f64.set(C.subarray(0, k * d), at.ct / 8);
     f64.set(half.subarray(0, k * k), at.half / 8);
     f64.set(next.subarray(0, k), at.next / 8);
-    if (sums) {
-      f64.set(sums.subarray(0, k * d), at.sum / 8);
-      f64.set(wsum!.subarray(0, k), at.ws / 8);
-    }
-    exp.elkanStep(at.x, n, d, at.ct, k, at.half, at.next, at.upper, at.lower, at.lab, at.sum, at.ws, at.w, sums ? 1 : 0);
+    if (sums) this.clearParts();
+    const stride = (k * d + k) * 8;
+    this.perBlock('elkanStep', (r0, rows, c) => [at.x + r0 * d * 8, rows, d, at.ct, k, at.half, at.next, at.upper + r0 * 8, at.lower + r0 * k * 8, at.lab + r0 * 4,
+      at.part + c * stride, at.part + c * stride + k * d * 8, at.w + r0 * 8, sums ? 1 : 0]);
     labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
-    if (sums) {
-      sums.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
-      wsum!.set(f64.subarray(at.ws / 8, at.ws / 8 + k));
-    }
+    if (sums) this.addParts(f64, at.part / 8, sums, wsum!);
   }
 
   /** Elkan's bound update after the centers moved by `shift` (labels as left by the last `elkanStep`). */
   elkanShiftBounds(shift: Float64Array): void {
     const { n, k, at } = this;
     this.f64().set(shift.subarray(0, k), at.shift / 8);
-    this.exp!.elkanBounds(n, k, at.shift, at.lab, at.upper, at.lower);
+    this.perBlock('elkanBounds', (r0, rows) => [rows, k, at.shift, at.lab + r0 * 4, at.upper + r0 * 8, at.lower + r0 * k * 8]);
   }
 
   /**
@@ -864,7 +1016,18 @@ export class KMeansKernel {
     const { n, d, k } = this;
     const exp = this.exp;
     if (!exp) {
-      assignNearest(this._X, d, 0, n, C, k, cNorms, labels, sums, sums ? wsum : null, this.weights);
+      if (!sums) {
+        assignNearest(this._X, d, 0, n, C, k, cNorms, labels, null, null, this.weights);
+        return;
+      }
+      // the blocks of the WebAssembly path, one after the other
+      const part = new Float64Array(k * d + k);
+      for (let r0 = 0; r0 < n; r0 += this.chunk) {
+        part.fill(0);
+        assignNearest(this._X, d, r0, Math.min(n, r0 + this.chunk), C, k, cNorms, labels, part.subarray(0, k * d), part.subarray(k * d), this.weights);
+        for (let t = 0; t < k * d; t++) sums[t]! += part[t]!;
+        for (let j = 0; j < k; j++) wsum![j]! += part[k * d + j]!;
+      }
       return;
     }
     const at = this.at;
@@ -873,16 +1036,11 @@ export class KMeansKernel {
     packCenters(C, k, d, f64, at.ct / 8);
     const cn = at.cn / 8;
     for (let j = 0; j < 2 * kp; j++) f64[cn + j] = j < k ? cNorms[j]! : Infinity;
-    if (sums) {
-      f64.set(sums.subarray(0, k * d), at.sum / 8);
-      f64.set(wsum!.subarray(0, k), at.ws / 8);
-    }
-    exp.assign(at.x, n, d, at.ct, kp, at.cn, at.lab, at.sum, at.ws, at.w, sums ? 1 : 0);
+    if (sums) this.clearParts();
+    const stride = (k * d + k) * 8;
+    this.perBlock('assign', (r0, rows, c) => [at.x + r0 * d * 8, rows, d, at.ct, kp, at.cn, at.lab + r0 * 4, at.part + c * stride, at.part + c * stride + k * d * 8, at.w + r0 * 8, sums ? 1 : 0]);
     labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
-    if (sums) {
-      sums.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
-      wsum!.set(f64.subarray(at.ws / 8, at.ws / 8 + k));
-    }
+    if (sums) this.addParts(f64, at.part / 8, sums, wsum!);
   }
 }
 

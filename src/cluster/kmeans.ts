@@ -4,7 +4,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest, distRowsSk, euclideanDistances, KMeansKernel, pairwiseSum, rowNormsSq, sqDistRows } from './distance.js';
+import { assignNearest, distRowsSk, euclideanDistances, KMeansKernel, pairwiseSum, rowNormsSq, sqDistRows, sumChunkRows } from './distance.js';
 
 /** Initial centers: a strategy name or an explicit `nClusters x nFeatures` matrix. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix | readonly (readonly number[])[];
@@ -596,11 +596,20 @@ function elkanIter(
   }
   centersNew.fill(0);
   wsum.fill(0);
-  for (let i = 0; i < n; i++) {
-    const label = elkanRow(X, i, d, centers, k, half, next, upper, lower, labels);
-    const wi = w[i]!;
-    wsum[label]! += wi;
-    for (let f = 0, so = label * d, xo = i * d; f < d; f++) centersNew[so + f]! += X[xo + f]! * wi;
+  // per-block sums added in block order, as the WebAssembly kernel (`sumChunkRows`)
+  const chunk = sumChunkRows(n);
+  const part = new Float64Array(k * d), wpart = new Float64Array(k);
+  for (let r0 = 0; r0 < n; r0 += chunk) {
+    part.fill(0);
+    wpart.fill(0);
+    for (let i = r0, r1 = Math.min(n, r0 + chunk); i < r1; i++) {
+      const label = elkanRow(X, i, d, centers, k, half, next, upper, lower, labels);
+      const wi = w[i]!;
+      wpart[label]! += wi;
+      for (let f = 0, so = label * d, xo = i * d; f < d; f++) part[so + f]! += X[xo + f]! * wi;
+    }
+    for (let t = 0; t < k * d; t++) centersNew[t]! += part[t]!;
+    for (let j = 0; j < k; j++) wsum[j]! += wpart[j]!;
   }
   relocateEmptyClusters(X, n, d, w, centers, centersNew, wsum, labels, k);
   const tot = averageAndShift(centersNew, wsum, centers, k, d, shift);

@@ -4,6 +4,14 @@ import { InvalidParameterError } from '../../src/core/errors.js';
 import { lloydWasmBytes } from '../../src/cluster/distance.js';
 import { linalgThreads, registerKernel, runTasks, setLinalgThreads, sharedFloat64 } from '../../src/linalg/index.js';
 
+/** The slice of the WebAssembly API used here (the project's lib setting has no WebAssembly types). */
+interface Wasm {
+  Module: new (b: Uint8Array) => object;
+  Memory: new (o: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBuffer };
+  Instance: new (m: object, i: object) => { exports: unknown };
+}
+const WA = (globalThis as unknown as { WebAssembly: Wasm }).WebAssembly;
+
 // A kernel that records which thread ran it (worker threads have a threadId > 0).
 registerKernel('testWhere', function (out: Float64Array, i: number, a: number) {
   const wt = (globalThis as { process?: { getBuiltinModule?: (n: string) => { threadId: number } } }).process?.getBuiltinModule?.('node:worker_threads');
@@ -12,12 +20,13 @@ registerKernel('testWhere', function (out: Float64Array, i: number, a: number) {
 });
 
 // A kernel that instantiates a WebAssembly module on a shared memory once per thread and memory.
-registerKernel('testWasmColsum', function (mod: WebAssembly.Module, mem: WebAssembly.Memory, id: number, xp: number, n: number, d: number, outp: number) {
+registerKernel('testWasmColsum', function (mod: object, mem: object, id: number, xp: number, n: number, d: number, outp: number) {
   const g = globalThis as unknown as { __testWasm?: Map<number, { colsum: (...a: number[]) => void }> };
   const cache = g.__testWasm ?? (g.__testWasm = new Map());
   let exp = cache.get(id);
   if (!exp) {
-    exp = new WebAssembly.Instance(mod, { env: { memory: mem } }).exports as unknown as { colsum: (...a: number[]) => void };
+    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+    exp = new W.Instance(mod, { env: { memory: mem } }).exports as { colsum: (...a: number[]) => void };
     cache.set(id, exp);
   }
   exp.colsum(xp, n, d, outp, outp);
@@ -56,8 +65,8 @@ describe('registerKernel / runTasks', () => {
   });
 
   it('WebAssembly.Module and a shared WebAssembly.Memory as arguments', () => {
-    const mod = new WebAssembly.Module(lloydWasmBytes(64));
-    const mem = new WebAssembly.Memory({ initial: 2, maximum: 64, shared: true });
+    const mod = new WA.Module(lloydWasmBytes(64));
+    const mem = new WA.Memory({ initial: 2, maximum: 64, shared: true });
     const n = 1000, d = 3;
     const X = new Float64Array(mem.buffer, 0, n * d);
     for (let i = 0; i < X.length; i++) X[i] = Math.sin(i);
