@@ -2,6 +2,9 @@
  * KMeans per-Lloyd-iteration time on make_blobs 200,000 x 16, k = 8, nInit 1 (same explicit initial
  * centers for every implementation), and silhouette on 20,000 x 8: deepmine vs ml-kmeans vs scikit-learn.
  *
+ * deepmine runs with setLinalgThreads(1) and (2) (the Lloyd/Elkan row passes split over worker
+ * threads), scikit-learn with threadpool_limits(1) and (2).
+ *
  * Per iteration = whole fit / nIter (so validation, centring and the final inertia count, as they
  * do for scikit-learn). On a shared machine the load moves every figure: the table gives the best
  * of N runs (the least disturbed) with the median in the note, and the load average.
@@ -12,6 +15,7 @@ import { join } from 'node:path';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { KMeans } from '../src/cluster/kmeans.js';
 import { setLinalgBackend } from '../src/linalg/wasm.js';
+import { linalgThreads, setLinalgThreads } from '../src/linalg/threads.js';
 import { Matrix } from '../src/core/matrix.js';
 import { RandomState } from '../src/core/random.js';
 import { silhouetteScore } from '../src/metrics/cluster.js';
@@ -62,13 +66,21 @@ const med = (ts: number[]): number => ts[Math.floor(ts.length / 2)]!;
 const load = (): string => `load ${loadavg().map((v) => v.toFixed(1)).join(' ')}`;
 const REPEAT = 7;
 
-for (const [label, algorithm, backend] of [['deepmine', 'lloyd', 'auto'], ['deepmine (TypeScript kernel)', 'lloyd', 'ts'], ['deepmine elkan', 'elkan', 'auto']] as const) {
+const cores = linalgThreads();
+const configs = [
+  ['deepmine, 1 thread', 'lloyd', 'auto', 1], ['deepmine, 2 threads', 'lloyd', 'auto', 2],
+  ['deepmine (TypeScript kernel)', 'lloyd', 'ts', 1], ['deepmine elkan, 1 thread', 'elkan', 'auto', 1], ['deepmine elkan, 2 threads', 'elkan', 'auto', 2],
+] as const;
+for (const [label, algorithm, backend, threads] of configs) {
   setLinalgBackend(backend);
+  setLinalgThreads(threads);
   let nIter = 0;
-  const ts = runTimes(() => { nIter = new KMeans({ nClusters: K, init, maxIter: ITERS, tol: 0, algorithm }).fit(X).nIter; }, label === 'deepmine' ? REPEAT : 3);
-  rows.push({ task, impl: label, ms: ts[0]! / nIter, note: `best of ${ts.length}, median ${(med(ts) / nIter).toFixed(1)}; ${nIter} iterations, whole fit / nIter, 1 thread${backend === 'ts' ? ", setLinalgBackend('ts')" : ', WebAssembly SIMD'}; ${load()}` });
+  const ts = runTimes(() => { nIter = new KMeans({ nClusters: K, init, maxIter: ITERS, tol: 0, algorithm }).fit(X).nIter; }, algorithm === 'lloyd' && backend === 'auto' ? REPEAT : 3);
+  const th = Math.min(threads, cores);
+  rows.push({ task, impl: label, ms: ts[0]! / nIter, note: `best of ${ts.length}, median ${(med(ts) / nIter).toFixed(1)}; ${nIter} iterations, whole fit / nIter, setLinalgThreads(${threads}) = ${th} thread${th > 1 ? 's' : ''}${backend === 'ts' ? ", setLinalgBackend('ts')" : ', WebAssembly SIMD'}; ${load()}` });
 }
 setLinalgBackend('auto');
+setLinalgThreads(null);
 
 const arr = X.toArray();
 const initArr = init.toArray();
@@ -99,8 +111,12 @@ print(json.dumps({'best': ts[0] / km.n_iter_, 'med': ts[len(ts) // 2] / km.n_ite
 // default parameters: k-means++ seeding (greedy, 2 + log k local trials), nInit 1
 const ftask = `KMeans fit, init k-means++ (randomState 0), blobs ${N}x${D}, k=${K}`;
 let fIter = 0;
-const fts = runTimes(() => { fIter = new KMeans({ nClusters: K, randomState: 0, nInit: 1 }).fit(X).nIter; }, 5);
-rows.push({ task: ftask, impl: 'deepmine', ms: fts[0]!, note: `best of 5, median ${med(fts).toFixed(1)}; whole fit, ${fIter} iterations, 1 thread; ${load()}` });
+for (const threads of [1, 2]) {
+  setLinalgThreads(threads);
+  const fts = runTimes(() => { fIter = new KMeans({ nClusters: K, randomState: 0, nInit: 1 }).fit(X).nIter; }, 5);
+  rows.push({ task: ftask, impl: `deepmine, ${threads} thread${threads > 1 ? 's' : ''}`, ms: fts[0]!, note: `best of 5, median ${med(fts).toFixed(1)}; whole fit, ${fIter} iterations, setLinalgThreads(${threads}) (k-means++ seeding single-threaded); ${load()}` });
+}
+setLinalgThreads(null);
 for (const threads of [1, 2]) {
   const py = runPython<{ best: number; med: number; nIter: number; load: number[] }>(`
 import json, os, time, numpy as np
