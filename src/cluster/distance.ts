@@ -556,7 +556,7 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
       ...inc('i', 1), ...br(0),
     )),
   ]);
-  // rowDist: out[t * n + i] = max(0, -2 x_i.c_t + ||c_t||^2 + ||x_i||^2) for the 2 kp (packed)
+  // rowDist: out[t * ldo + i] = max(0, -2 x_i.c_t + ||c_t||^2 + ||x_i||^2) for the 2 kp (packed)
   // centers c_t, as `distBlock` in kmeans.ts (k-means++ candidates); the Lloyd depth loops
   const emitDist = (q: number, acc: string, row: string, xs: string): number[] => [
     ...get(acc), ...get('m2'), ...F64X2_MUL, ...addr('cnp', 'g', 4), ...vLoad(16 * q), ...F64X2_ADD, ...get(xs), ...F64X2_ADD, ...set('cv'),
@@ -566,12 +566,12 @@ export function lloydWasmBytes(sharedMaxPages?: number): Uint8Array {
       ...get('cv'), ...lane(l), ...fStore(),
     ]),
   ];
-  const rowDist = func(['xp', 'n', 'd', 'ctp', 'kp', 'cnp', 'xnp', 'outp'],
+  const rowDist = func(['xp', 'n', 'd', 'ctp', 'kp', 'cnp', 'xnp', 'outp', 'ldo'],
     ['i', 'i1', 'x0', 'x1', 'g', 'c', 'xf0', 'xf1', 'xe', 'd8', 'n8'], [],
     ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 's0', 's1', 'cv', 'm2', 'xs0', 'xs1'], 0, () => [
     ...vConst(-2, -2), ...set('m2'),
     ...get('d'), ...i32(3), SHL, ...set('d8'),
-    ...get('n'), ...i32(3), SHL, ...set('n8'),
+    ...get('ldo'), ...i32(3), SHL, ...set('n8'),
     ...block(loop(
       ...get('i'), ...get('n'), GE_S, ...brIf(1),
       ...get('i'), ...i32(1), ADD, ...get('i'), ...get('i'), ...i32(1), ADD, ...get('n'), LT_S, SELECT, ...set('i1'),
@@ -624,7 +624,7 @@ interface LloydExports {
   elkanInit(xp: number, n: number, d: number, cp: number, k: number, halfp: number, upperp: number, lowerp: number, labp: number): void;
   elkanStep(xp: number, n: number, d: number, cp: number, k: number, halfp: number, nextp: number, upperp: number, lowerp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
   elkanBounds(n: number, k: number, shiftp: number, labp: number, upperp: number, lowerp: number): void;
-  rowDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, outp: number): void;
+  rowDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, outp: number, ldo: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -831,7 +831,7 @@ export class KMeansKernel {
    * Call the export `name` once per row block, `args(r0, rows, c)` giving its arguments for rows
    * `[r0, r0 + rows)` of block `c`: the blocks split in contiguous ranges over the threads.
    */
-  private perBlock(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds', args: (r0: number, rows: number, c: number) => number[]): void {
+  private perBlock(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist', args: (r0: number, rows: number, c: number) => number[]): void {
     const { n, chunk, nChunks } = this;
     const calls: number[][] = [];
     for (let c = 0; c < nChunks; c++) calls.push(args(c * chunk, Math.min(chunk, n - c * chunk), c));
@@ -956,7 +956,7 @@ export class KMeansKernel {
     const kp = (m + 1) >> 1;
     packCenters(C, m, d, f64, at.ct / 8);
     for (let j = 0; j < 2 * kp; j++) f64[at.cn / 8 + j] = j < m ? cn[j]! : Infinity;
-    this.exp.rowDist(at.x, n, d, at.ct, kp, at.cn, at.xn, at.rd);
+    this.perBlock('rowDist', (r0, rows) => [at.x + r0 * d * 8, rows, d, at.ct, kp, at.cn, at.xn + r0 * 8, at.rd + r0 * 8, n]);
     return Array.from({ length: m }, (_, t) => f64.slice(at.rd / 8 + t * n, at.rd / 8 + (t + 1) * n));
   }
 
