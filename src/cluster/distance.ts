@@ -8,7 +8,10 @@
  * The k-means passes (`KMeansKernel`: Lloyd E+M, Elkan, centring, inertia) run in a WebAssembly
  * SIMD module assembled here (see `lloydWasmBytes`), with pure TypeScript fallbacks (`assignNearest`
  * and the loops of `kmeans.ts`); both perform the same floating-point operations in the same order,
- * so labels, sums and inertia are bit-identical whichever runs.
+ * so labels, sums and inertia are bit-identical whichever runs. Large problems split the row passes
+ * over worker threads (`linalg/threads.ts`, `registerKernel('kmeansWasm', ...)`) on a shared
+ * WebAssembly memory; the per-label sums are formed per fixed block of rows (`sumChunkRows`) and
+ * added in block order, so the thread count does not change any result either.
  */
 import { linalgThreads, registerKernel, runTasks } from '../linalg/threads.js';
 import { linalgBackend } from '../linalg/wasm.js';
@@ -22,11 +25,15 @@ import { linalgBackend } from '../linalg/wasm.js';
 export function sumChunkRows(n: number): number {
   return Math.max(SUM_CHUNK_MIN_ROWS, 2 * Math.ceil(n / (2 * SUM_MAX_CHUNKS)));
 }
-const SUM_CHUNK_MIN_ROWS = 4096;
+const SUM_CHUNK_MIN_ROWS = 1024;
 const SUM_MAX_CHUNKS = 64;
 
-/** `n * d * k` above which the k-means passes are split over worker threads. */
-export const KMEANS_PARALLEL_MIN_WORK = 1 << 21;
+/**
+ * `n * d * k` per thread: the k-means row passes use `floor(n d k / KMEANS_PARALLEL_MIN_WORK)`
+ * threads at most (so two from about 2.1M, where a Lloyd pass takes about 0.5 ms on one core and
+ * 0.36 ms on two).
+ */
+export const KMEANS_PARALLEL_MIN_WORK = 1 << 20;
 
 /** numpy's pairwise summation (`pairwise_sum` in numpy/core/src/umath/loops_utils.h), for bit-parity with `ndarray.sum()` on a contiguous 1-D array. */
 export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {

@@ -48,7 +48,9 @@ export interface SampleWeightOption {
  * (strict label convergence or squared center shift <= tol x mean variance), empty clusters
  * relocated to the farthest points, and Elkan's triangle-inequality variant. The passes over the
  * data run in the WebAssembly SIMD kernel of `distance.ts` (`KMeansKernel`), bit-identical to the
- * TypeScript fallback used under `setLinalgBackend('ts')`.
+ * TypeScript fallback used under `setLinalgBackend('ts')`. From `n * d * k` of about 2M on, the
+ * row passes run on `linalgThreads()` worker threads (`setLinalgThreads(1)` keeps one), with
+ * bit-identical results for any thread count.
  *
  * @example
  * const km = new KMeans({ nClusters: 2, randomState: 0 }).fit([[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]]);

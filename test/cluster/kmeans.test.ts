@@ -229,7 +229,7 @@ describe('Lloyd kernel (WebAssembly SIMD) equals the TypeScript kernel bit for b
 });
 
 describe('KMeans on worker threads', () => {
-  // 40,000 x 16, k = 8: n d k = 5.1M, two threads' worth of work (KMEANS_PARALLEL_MIN_WORK = 2M)
+  // 40,000 x 16, k = 8: n d k = 5.1M, two threads' worth of work (KMEANS_PARALLEL_MIN_WORK = 1M per thread)
   const n = 40_000, d = 16, k = 8;
   const rs = new RandomState(11);
   const C0 = rs.uniform(-5, 5, k * d);
