@@ -114,7 +114,7 @@ let fIter = 0;
 for (const threads of [1, 2]) {
   setLinalgThreads(threads);
   const fts = runTimes(() => { fIter = new KMeans({ nClusters: K, randomState: 0, nInit: 1 }).fit(X).nIter; }, 5);
-  rows.push({ task: ftask, impl: `deepmine, ${threads} thread${threads > 1 ? 's' : ''}`, ms: fts[0]!, note: `best of 5, median ${med(fts).toFixed(1)}; whole fit, ${fIter} iterations, setLinalgThreads(${threads}) (k-means++ candidate distances threaded, the rest of the seeding in one thread); ${load()}` });
+  rows.push({ task: ftask, impl: `deepmine, ${threads} thread${threads > 1 ? 's' : ''}`, ms: fts[0]!, note: `best of 5, median ${med(fts).toFixed(1)}; whole fit, ${fIter} iterations, setLinalgThreads(${threads})${threads > 1 ? " (k-means++ candidate distances threaded, the rest of the seeding in one thread)" : ""}; ${load()}` });
 }
 setLinalgThreads(null);
 for (const threads of [1, 2]) {
