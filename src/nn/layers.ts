@@ -53,6 +53,8 @@ export interface DenseOptions {
   l2?: number;
   /** L1 penalty factor on the kernel (Keras `l1(x)`: adds x * sum(|W|) to the loss). */
   l1?: number;
+  /** Keras form of the two penalties above: `kernelRegularizer: { l1, l2 }` (`l1_l2`). */
+  kernelRegularizer?: { l1?: number; l2?: number };
   /** Input width, for the first layer (else inferred at build). */
   inputDim?: number;
 }
@@ -76,7 +78,7 @@ export class Dense implements Layer {
   readonly kind = 'Dense';
   readonly units: number;
   readonly activation: Activation;
-  readonly opts: Required<Omit<DenseOptions, 'inputDim'>> & { inputDim: number | null };
+  readonly opts: Required<Omit<DenseOptions, 'inputDim' | 'kernelRegularizer'>> & { inputDim: number | null };
   W: Float64Array = new Float64Array(0);
   b: Float64Array = new Float64Array(0);
   gW: Float64Array = new Float64Array(0);
@@ -96,7 +98,7 @@ export class Dense implements Layer {
     }
     this.opts = {
       activation: this.activation.name, useBias: opts.useBias ?? true, kernelInitializer: opts.kernelInitializer ?? 'glorotUniform',
-      biasInitializer: opts.biasInitializer ?? 'zeros', l2: checkPenalty(opts.l2 ?? 0, 'l2'), l1: checkPenalty(opts.l1 ?? 0, 'l1'),
+      biasInitializer: opts.biasInitializer ?? 'zeros', l2: checkPenalty(opts.l2 ?? opts.kernelRegularizer?.l2 ?? 0, 'l2'), l1: checkPenalty(opts.l1 ?? opts.kernelRegularizer?.l1 ?? 0, 'l1'),
       inputDim: opts.inputDim === undefined || opts.inputDim === null ? null : checkUnits(opts.inputDim, 'inputDim', 'Dense'),
     };
   }

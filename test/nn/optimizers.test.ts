@@ -152,6 +152,14 @@ describe('fit options, callbacks and metrics', () => {
     assert.match(m.summary(), /batch_normalization \(BatchNormalization\)\s+\(None, 6\)\s+24/);
     assert.match(m.summary(), /Non-trainable params: 12/);
   });
+  it('kernelRegularizer {l1, l2} is the same penalty as the l1 / l2 options', () => {
+    const a = new Sequential([new Dense(3, { l1: 0.01, l2: 0.02 })]).compile({ optimizer: 'sgd', loss: 'meanSquaredError' }).build(4, 1);
+    const b = new Sequential([new Dense(3, { kernelRegularizer: { l1: 0.01, l2: 0.02 } })]).compile({ optimizer: 'sgd', loss: 'meanSquaredError' }).build(4, 1);
+    const yy = Array.from({ length: 300 }, () => [0, 1, 0]);
+    assert.deepEqual(a.computeGradients(Xt, yy), b.computeGradients(Xt, yy));
+    assert.ok(a.computeGradients(Xt, yy).loss > new Sequential([new Dense(3)]).compile({ optimizer: 'sgd', loss: 'meanSquaredError' }).build(4, 1).computeGradients(Xt, yy).loss);
+    assert.throws(() => new Dense(2, { kernelRegularizer: { l2: -1 } }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'l2');
+  });
 });
 
 describe('determinism across threads', () => {
