@@ -19,27 +19,12 @@ import { linalgThreads, setLinalgThreads } from '../src/linalg/threads.js';
 import { Matrix } from '../src/core/matrix.js';
 import { RandomState } from '../src/core/random.js';
 import { silhouetteScore } from '../src/metrics/cluster.js';
+import { makeBlobs as makeBlobsGen } from '../src/datasets/generators.js';
 import { printTable, runPython, timeit, type BenchRow } from './util.js';
 
-/** scikit-learn's make_blobs on the numpy-identical RandomState. */
-function makeBlobs(nSamples: number, nFeatures: number, nCenters: number, std: number, seed: number): { X: Matrix; y: Int32Array } {
-  const rs = new RandomState(seed);
-  const centers = rs.uniform(-10, 10, nCenters * nFeatures);
-  const X = new Float64Array(nSamples * nFeatures);
-  const y = new Int32Array(nSamples);
-  let r = 0;
-  for (let c = 0; c < nCenters; c++) {
-    const cnt = Math.floor(nSamples / nCenters) + (c < nSamples % nCenters ? 1 : 0);
-    for (let t = 0; t < cnt; t++, r++) {
-      for (let f = 0; f < nFeatures; f++) X[r * nFeatures + f] = centers[c * nFeatures + f]! + std * rs.standardNormal();
-      y[r] = c;
-    }
-  }
-  const idx = rs.shuffle(new Int32Array(nSamples).map((_, i) => i));
-  const Xs = new Float64Array(X.length);
-  for (let i = 0; i < nSamples; i++) Xs.set(X.subarray(idx[i]! * nFeatures, (idx[i]! + 1) * nFeatures), i * nFeatures);
-  return { X: new Matrix(Xs, nSamples, nFeatures), y: Int32Array.from(idx, (i) => y[i]!) };
-}
+/** scikit-learn's make_blobs on the numpy-identical RandomState (same points as sklearn's). */
+const makeBlobs = (nSamples: number, nFeatures: number, nCenters: number, std: number, seed: number) =>
+  makeBlobsGen({ nSamples, nFeatures, centers: nCenters, clusterStd: std, randomState: seed });
 
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-bench-'));
 const rows: BenchRow[] = [];

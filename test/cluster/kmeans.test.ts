@@ -1,3 +1,4 @@
+import { makeBlobs as makeBlobsGen } from '../../src/datasets/generators.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -17,26 +18,9 @@ import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
 const fx = JSON.parse(readFileSync(new URL('../fixtures/cluster_kmeans.json', import.meta.url), 'utf8'));
 
 /** scikit-learn's make_blobs (integer n_samples and centers, scalar std, shuffle) on our numpy-identical RandomState. */
+/** scikit-learn's make_blobs (src/datasets/generators.ts reproduces it exactly). */
 export function makeBlobs(nSamples: number, nFeatures: number, nCenters: number, clusterStd: number, seed: number): { X: Matrix; y: Int32Array } {
-  const rs = new RandomState(seed);
-  const centers = rs.uniform(-10, 10, nCenters * nFeatures);
-  const per = new Array(nCenters).fill(Math.floor(nSamples / nCenters));
-  for (let i = 0; i < nSamples % nCenters; i++) per[i]++;
-  const X = new Float64Array(nSamples * nFeatures);
-  const y = new Int32Array(nSamples);
-  let r = 0;
-  for (let c = 0; c < nCenters; c++) {
-    for (let t = 0; t < per[c]; t++, r++) {
-      for (let f = 0; f < nFeatures; f++) X[r * nFeatures + f] = centers[c * nFeatures + f]! + clusterStd * rs.standardNormal();
-      y[r] = c;
-    }
-  }
-  const idx = new Int32Array(nSamples).map((_, i) => i);
-  rs.shuffle(idx);
-  const Xs = new Float64Array(X.length);
-  const ys = new Int32Array(nSamples);
-  for (let i = 0; i < nSamples; i++) { Xs.set(X.subarray(idx[i]! * nFeatures, (idx[i]! + 1) * nFeatures), i * nFeatures); ys[i] = y[idx[i]!]!; }
-  return { X: new Matrix(Xs, nSamples, nFeatures), y: ys };
+  return makeBlobsGen({ nSamples, nFeatures, centers: nCenters, clusterStd, randomState: seed });
 }
 
 function data(name: string): Matrix {
