@@ -7,6 +7,7 @@ import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Table, type Column, type ColumnKind } from '../core/table.js';
 import { correlation } from '../linalg/covariance.js';
+import { pairwiseSum } from '../core/numeric.js';
 
 /** Histogram of a numeric column: `counts[i]` values fall in `[edges[i], edges[i + 1])` (the last bin is closed), as `numpy.histogram`. */
 export interface Histogram {
@@ -183,25 +184,8 @@ function distinctSorted(s: Float64Array): number {
   return d;
 }
 
-/** numpy's pairwise summation (blocks of 8 accumulators, recursion above 128 elements), so means match numpy's rounding. */
-export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
-  if (n < 8) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += a[start + i]!;
-    return s;
-  }
-  if (n <= 128) {
-    const r = [a[start]!, a[start + 1]!, a[start + 2]!, a[start + 3]!, a[start + 4]!, a[start + 5]!, a[start + 6]!, a[start + 7]!];
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) for (let k = 0; k < 8; k++) r[k]! += a[start + i + k]!;
-    let s = (r[0]! + r[1]!) + (r[2]! + r[3]!) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
-    for (; i < n; i++) s += a[start + i]!;
-    return s;
-  }
-  let n2 = n >> 1;
-  n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
+/** numpy's pairwise summation, shared from core/numeric.ts (re-exported for this module's users). */
+export { pairwiseSum };
 
 /** numpy's linear-interpolation quantile of sorted values (`_lerp`, including its t >= 0.5 branch). */
 export function quantileSorted(s: ArrayLike<number>, q: number): number {

@@ -15,6 +15,7 @@
  */
 import { linalgThreads, registerKernel, runTasks } from '../linalg/threads.js';
 import { linalgBackend } from '../linalg/wasm.js';
+import { pairwiseSum } from '../core/numeric.js';
 
 /**
  * Rows per block of the weighted per-label sums (the k-means M step): each block of
@@ -35,30 +36,8 @@ const SUM_MAX_CHUNKS = 64;
  */
 export const KMEANS_PARALLEL_MIN_WORK = 1 << 20;
 
-/** numpy's pairwise summation (`pairwise_sum` in numpy/core/src/umath/loops_utils.h), for bit-parity with `ndarray.sum()` on a contiguous 1-D array. */
-export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  if (n <= 128) {
-    let r0 = a[start]!, r1 = a[start + 1]!, r2 = a[start + 2]!, r3 = a[start + 3]!;
-    let r4 = a[start + 4]!, r5 = a[start + 5]!, r6 = a[start + 6]!, r7 = a[start + 7]!;
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      const s = start + i;
-      r0 += a[s]!; r1 += a[s + 1]!; r2 += a[s + 2]!; r3 += a[s + 3]!;
-      r4 += a[s + 4]!; r5 += a[s + 5]!; r6 += a[s + 6]!; r7 += a[s + 7]!;
-    }
-    let res = (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
-    for (; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
+/** numpy's pairwise summation, shared from core/numeric.ts (re-exported for this module's users). */
+export { pairwiseSum };
 
 /** Squared L2 norm of each of the `n` rows of `X` (`n x d`). */
 export function rowNormsSq(X: Float64Array, n: number, d: number): Float64Array {

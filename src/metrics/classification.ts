@@ -9,6 +9,7 @@
 import { DataError, DeepmineError, InvalidParameterError, ShapeError, describeValue } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Label } from '../core/validation.js';
+import { pairwiseSum } from '../core/numeric.js';
 
 export type { Label };
 
@@ -57,26 +58,7 @@ export function metricWarn(message: string): void {
 // numeric helpers (internal)
 
 /** @internal numpy's pairwise summation (`ndarray.sum()` on a contiguous 1-D float64 array). */
-export function npSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
-  if (n < 8) {
-    let res = 0; // numpy starts from -0.0 then adds; identical for non-empty sums
-    for (let i = 0; i < n; i++) res += a[start + i]!;
-    return n === 0 ? 0 : res;
-  }
-  if (n <= 128) {
-    const r = [a[start]!, a[start + 1]!, a[start + 2]!, a[start + 3]!, a[start + 4]!, a[start + 5]!, a[start + 6]!, a[start + 7]!];
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      for (let k = 0; k < 8; k++) r[k]! += a[start + i + k]!;
-    }
-    let res = ((r[0]! + r[1]!) + (r[2]! + r[3]!)) + ((r[4]! + r[5]!) + (r[6]! + r[7]!));
-    for (; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return npSum(a, start, n2) + npSum(a, start + n2, n - n2);
-}
+export const npSum = pairwiseSum;
 
 /** @internal `np.average(a, weights=w)` for 1-D arrays. */
 export function npAverage(a: ArrayLike<number>, w?: ArrayLike<number> | null): number {

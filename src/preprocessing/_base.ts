@@ -7,6 +7,7 @@ import { DataError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Table } from '../core/table.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
+import { pairwiseSum } from '../core/numeric.js';
 
 /** `['x0', 'x1', ...]`, scikit-learn's generated input feature names. */
 export function defaultNames(n: number): string[] {
@@ -247,26 +248,5 @@ export function isMissing(v: number | string | null): boolean {
 
 export type { MatrixLike };
 
-/** numpy's pairwise summation (`pairwise_sum_DOUBLE`, blocks of 128 with 8 accumulators), bit for bit. */
-export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - start): number {
-  if (n < 8) {
-    let res = 0;
-    for (let i = 0; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  if (n <= 128) {
-    let r0 = a[start]!, r1 = a[start + 1]!, r2 = a[start + 2]!, r3 = a[start + 3]!;
-    let r4 = a[start + 4]!, r5 = a[start + 5]!, r6 = a[start + 6]!, r7 = a[start + 7]!;
-    let i = 8;
-    for (; i < n - (n % 8); i += 8) {
-      r0 += a[start + i]!; r1 += a[start + i + 1]!; r2 += a[start + i + 2]!; r3 += a[start + i + 3]!;
-      r4 += a[start + i + 4]!; r5 += a[start + i + 5]!; r6 += a[start + i + 6]!; r7 += a[start + i + 7]!;
-    }
-    let res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7));
-    for (; i < n; i++) res += a[start + i]!;
-    return res;
-  }
-  let n2 = Math.floor(n / 2);
-  n2 -= n2 % 8;
-  return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
-}
+/** numpy's pairwise summation, shared from core/numeric.ts (re-exported for this module's users). */
+export { pairwiseSum };
