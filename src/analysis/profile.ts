@@ -7,7 +7,7 @@ import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Table, type Column, type ColumnKind } from '../core/table.js';
 import { correlation } from '../linalg/covariance.js';
-import { pairwiseSum } from '../core/numeric.js';
+import { pairwiseSum, quantileSorted } from '../core/numeric.js';
 
 /** Histogram of a numeric column: `counts[i]` values fall in `[edges[i], edges[i + 1])` (the last bin is closed), as `numpy.histogram`. */
 export interface Histogram {
@@ -187,16 +187,8 @@ function distinctSorted(s: Float64Array): number {
 /** numpy's pairwise summation, shared from core/numeric.ts (re-exported for this module's users). */
 export { pairwiseSum };
 
-/** numpy's linear-interpolation quantile of sorted values (`_lerp`, including its t >= 0.5 branch). */
-export function quantileSorted(s: ArrayLike<number>, q: number): number {
-  const h = q * (s.length - 1);
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, s.length - 1);
-  const t = h - lo;
-  const a = s[lo]!, b = s[hi]!;
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
+/** numpy's linear-interpolation quantile of sorted values (shared from core/numeric.ts). */
+export { quantileSorted };
 
 /**
  * numpy.histogram with `bins` equal-width bins over [min, max] of the finite values (a constant

@@ -28,3 +28,21 @@ export function pairwiseSum(a: ArrayLike<number>, start = 0, n = a.length - star
   n2 -= n2 % 8;
   return pairwiseSum(a, start, n2) + pairwiseSum(a, start + n2, n - n2);
 }
+
+/**
+ * numpy's `quantile(..., method='linear')` of an ascending-sorted array without NaN (numpy 1.24:
+ * virtual index (n-1)q, `_lerp` with the `t >= 0.5` branch), bit for bit.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const vi = (n - 1) * q;
+  if (vi >= n - 1) return sorted[n - 1]!;
+  if (vi < 0) return sorted[0]!;
+  const lo = Math.floor(vi);
+  const a = sorted[lo]!;
+  const b = sorted[lo + 1]!;
+  const t = vi - lo;
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}

@@ -7,7 +7,7 @@ import { DataError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { Table } from '../core/table.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { pairwiseSum } from '../core/numeric.js';
+import { pairwiseSum, quantileSorted } from '../core/numeric.js';
 
 /** `['x0', 'x1', ...]`, scikit-learn's generated input feature names. */
 export function defaultNames(n: number): string[] {
@@ -37,23 +37,7 @@ export function featureNamesIn(owner: string, nFeatures: number, fittedNames: re
   return fittedNames ? [...fittedNames] : defaultNames(nFeatures);
 }
 
-/**
- * numpy's `quantile(..., method='linear')` of an ascending-sorted array without NaN (numpy 1.24:
- * virtual index (n-1)q, `_lerp` with the `t >= 0.5` branch), bit for bit.
- */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const vi = (n - 1) * q;
-  if (vi >= n - 1) return sorted[n - 1]!;
-  if (vi < 0) return sorted[0]!;
-  const lo = Math.floor(vi);
-  const a = sorted[lo]!;
-  const b = sorted[lo + 1]!;
-  const t = vi - lo;
-  const diff = b - a;
-  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-}
+export { quantileSorted };
 
 /** numpy's `linspace(start, stop, num)` (endpoint included), same operation order. */
 export function linspace(start: number, stop: number, num: number): Float64Array {
