@@ -63,8 +63,8 @@ export function makeScorer(metric: MetricFn, opts: { greaterIsBetter?: boolean; 
       if (nClasses <= 2) yPred = binaryColumn(yPred as Matrix, est, kwargs);
     } else {
       if (nClasses > 2) throw dataError('y', 'a binary target for a threshold scorer', `${nClasses} classes`, owner, 'multiclass format is not supported');
-      if (typeof est.decisionFunction === 'function') {
-        const d = est.decisionFunction(X);
+      if (supports(est, 'decisionFunction')) {
+        const d = est.decisionFunction!(X);
         yPred = d instanceof Matrix ? (d.cols === 1 ? d.data : d) : d;
       } else yPred = binaryColumn(probaOf(est, X, owner), est, kwargs);
     }
@@ -74,6 +74,16 @@ export function makeScorer(metric: MetricFn, opts: { greaterIsBetter?: boolean; 
     return sign * v;
   };
   return Object.assign(fn, { scorerName: name, greaterIsBetter: sign === 1, responseMethod: method }) as Scorer;
+}
+
+/**
+ * Whether an estimator offers a response method. Meta-estimators whose methods depend on their
+ * final step (Pipeline) answer through `hasMethod`, as scikit-learn's `available_if` does.
+ */
+function supports(est: ScorableEstimator, method: 'decisionFunction' | 'predictProba'): boolean {
+  const probe = (est as { hasMethod?: (m: string) => boolean }).hasMethod;
+  if (typeof probe === 'function') return probe.call(est, method);
+  return typeof est[method] === 'function';
 }
 
 function probaOf(est: ScorableEstimator, X: MatrixLike, owner: string): Matrix {

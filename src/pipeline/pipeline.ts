@@ -200,6 +200,16 @@ export class Pipeline extends Estimator<typeof schema, PipelineState> {
     });
   }
 
+  /**
+   * Whether the final step offers `method` (scikit-learn's `available_if`): a Pipeline ending in an
+   * estimator without `decisionFunction` does not offer one, so scorers fall back to predictProba.
+   */
+  hasMethod(method: string): boolean {
+    const steps = this.isFitted ? this.fittedSteps(method) : this.params.steps;
+    const last = steps[steps.length - 1]?.[1];
+    return !!last && !isIdentity(last) && typeof (last as Record<string, unknown>)[method] === 'function';
+  }
+
   private final(method: string): [Step[], AnyEstimator] {
     const steps = this.fittedSteps(method);
     const last = steps[steps.length - 1]![1];

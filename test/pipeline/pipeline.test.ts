@@ -119,3 +119,20 @@ const X = Array.from({ length: 24 }, (_, i) => [i % 5, (i * 7) % 11, (i * 3) % 4
 const yc = X.map((r) => (r[0]! + r[1]! > 7 ? 1 : 0));
 checkEstimator('Pipeline', { make: (p) => new Pipeline({ steps: [['s', new StandardScaler()], ['c', new LogisticRegression()]], ...p }), X, y: yc, methods: ['predict', 'predictProba', 'decisionFunction'] });
 checkEstimator('ColumnTransformer', { make: (p) => new ColumnTransformer({ transformers: [['a', new StandardScaler(), [0, 2]]], remainder: 'passthrough', ...p }), X });
+
+describe('Pipeline offers only the response methods of its final step (scikit-learn available_if)', () => {
+  it('roc_auc on a pipeline ending in a tree uses predictProba; with LogisticRegression it uses decisionFunction', async () => {
+    const { getScorer } = await import('../../src/metrics/scorer.js');
+    const { rocAucScore } = await import('../../src/metrics/ranking.js');
+    const ds = loadDataset('breast_cancer');
+    const y = Array.from(ds.y);
+    const tree = new Pipeline([['s', new StandardScaler()], ['t', new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 })]]).fit(ds.X, y);
+    assert.equal(tree.hasMethod('decisionFunction'), false);
+    assert.equal(tree.hasMethod('predictProba'), true);
+    const auc = getScorer('roc_auc')(tree as never, ds.X, y);
+    assert.equal(auc, rocAucScore(y, Array.from({ length: y.length }, (_, i) => tree.predictProba(ds.X).get(i, 1))));
+    const lr = new Pipeline([['s', new StandardScaler()], ['lr', new LogisticRegression()]]).fit(ds.X, y);
+    assert.equal(lr.hasMethod('decisionFunction'), true);
+    assert.ok(Number.isFinite(getScorer('roc_auc')(lr as never, ds.X, y)));
+  });
+});
