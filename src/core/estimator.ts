@@ -156,7 +156,7 @@ export function registerLoader(kind: string, load: (json: Record<string, unknown
 }
 
 /** Rebuild an estimator (or any registered model) from `toJSON()` output (an object or its JSON text). */
-export function loadModel<E extends Estimator<Schema, unknown> = Estimator<Schema, unknown>>(saved: SavedModel | string): E {
+export function loadModel<E = Estimator<Schema, unknown>>(saved: SavedModel | string): E {
   const obj = (typeof saved === 'string' ? JSON.parse(saved) : saved) as SavedModel;
   if (!obj || typeof obj !== 'object' || obj.format !== 'deepmine') {
     throw new DataError('saved', "a deepmine model (format: 'deepmine')", obj && typeof obj === 'object' ? `format ${JSON.stringify((obj as { format?: unknown }).format)}` : obj, 'loadModel');
