@@ -5,7 +5,7 @@ import { p, type ParamsOf, type Schema } from '../core/params.js';
 import { decodeValue, encodeValue } from '../core/serialize.js';
 import { checkArray, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { featureNamesIn, namesOf, quantileSorted } from '../preprocessing/_base.js';
-import { mutualInfoClassif } from './mutualInfo.js';
+import { mutualInfoClassif, mutualInfoRegression } from './mutualInfo.js';
 import { chi2, fClassif, fRegression, type UnivariateResult } from './univariate.js';
 
 /** Named score functions (named ones persist to JSON; a custom function does not). */
@@ -15,6 +15,11 @@ export const SCORE_FUNCTIONS = {
   f_regression: fRegression,
   mutual_info_classif: (X: MatrixLike, y: LabelsLike): UnivariateResult => {
     const scores = mutualInfoClassif(X, y, { randomState: 0 });
+    return { scores, pvalues: new Float64Array(scores.length).fill(NaN) };
+  },
+  /** Seeded with randomState 0 so that a fitted selector is reproducible. */
+  mutual_info_regression: (X: MatrixLike, y: LabelsLike): UnivariateResult => {
+    const scores = mutualInfoRegression(X, y as ArrayLike<number>, { randomState: 0 });
     return { scores, pvalues: new Float64Array(scores.length).fill(NaN) };
   },
 } as const;
