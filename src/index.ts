@@ -19,7 +19,7 @@ export * from './tree/index.js';
 export * from './nn/index.js';
 export * from './preprocessing/index.js';
 export { SimpleImputer, KNNImputer, nanEuclideanDistances, type Cell } from './impute/index.js';
-export { VarianceThreshold, SelectKBest, SelectPercentile, RFE, chi2, fClassif, fRegression, mutualInfoClassif, type UnivariateResult } from './featureSelection/index.js';
+export { VarianceThreshold, SelectKBest, SelectPercentile, RFE, chi2, fClassif, fRegression, mutualInfoClassif, mutualInfoRegression, type MutualInfoRegressionOptions, type UnivariateResult } from './featureSelection/index.js';
 export { gemm, gemv, syrk, matmul, cholesky, choleskySolve, solve, inv, lu, qr, eigh, svd, svdFlip, randomizedSvd, randomizedRangeFinder, covariance, correlation, columnMeans, setLinalgThreads, linalgThreads, registerKernel, runTasks, sharedFloat64, type KernelTask, type SVDResult, type EighResult, type QRResult, type LUResult, type RandomizedSvdOptions } from './linalg/index.js';
 export { linalgBackend, setLinalgBackend, wasmAvailable, type LinalgBackend } from './linalg/index.js';
 export { PCA, IncrementalPCA, type PCAParams, type PCAState, type IncrementalPCAParams, type IncrementalPCAState } from './decomposition/index.js';
