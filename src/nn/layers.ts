@@ -28,7 +28,7 @@ export interface Layer {
    * Gradient w.r.t. the layer input from the gradient w.r.t. its output, or w.r.t. its
    * pre-activation when `gIsPreActivation` (fused loss + output activation). Fills `grads()`.
    */
-  backward(g: Float64Array, n: number, gIsPreActivation?: boolean): Float64Array;
+  backward(g: Float64Array, n: number, gIsPreActivation?: boolean, needInputGrad?: boolean): Float64Array;
   /** Trainable arrays, in Keras' `trainable_weights` order. */
   params(): Float64Array[];
   /** Gradients of `params()`, same order. */
@@ -137,7 +137,7 @@ export class Dense implements Layer {
     return this.out;
   }
 
-  backward(ga: Float64Array, n: number, gaIsGz = false): Float64Array {
+  backward(ga: Float64Array, n: number, gaIsGz = false, needInputGrad = true): Float64Array {
     const { units: u, inputDim: d, W, gW } = this;
     const gz = gaIsGz ? ga : this.gz;
     if (!gaIsGz) this.activation.backward(this.z, this.out, ga, gz, u);
@@ -145,7 +145,8 @@ export class Dense implements Layer {
     const { l1, l2 } = this.opts;
     if (l2) for (let t = 0; t < W.length; t++) gW[t]! += 2 * l2 * W[t]!;
     if (l1) for (let t = 0; t < W.length; t++) gW[t]! += l1 * Math.sign(W[t]!);
-    denseGradX(gz, W, this.gx, n, d, u);
+    // the first layer's input gradient is never used: skip that product
+    if (needInputGrad) denseGradX(gz, W, this.gx, n, d, u);
     return this.gx;
   }
 

@@ -252,7 +252,7 @@ export class Sequential implements TrainingModel {
         for (const cb of callbacks) cb.onBatchEnd?.(batch, { loss }, this);
         if (this.stopTraining) break;
         let grad: Float64Array = gv;
-        for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, nb, k === this.layers.length - 1 && fused);
+        for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, nb, k === this.layers.length - 1 && fused, k > 0);
         c.opt.step(params, grads);
       }
       logs = { loss: lossSum / seen, ...acc.result() };
@@ -296,7 +296,7 @@ export class Sequential implements TrainingModel {
     const g = new Float64Array(m.rows * u);
     const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, m.rows, u, fused, g, W) + this.penalty();
     let grad: Float64Array = g;
-    for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, m.rows, k === this.layers.length - 1 && fused);
+    for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, m.rows, k === this.layers.length - 1 && fused, k > 0);
     return { loss, grads: this.layers.flatMap((l) => l.grads()).map((a) => a.slice()) };
   }
 
