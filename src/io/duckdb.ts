@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { DuckDBConnection, DuckDBInstance, type DuckDBDataChunk, type DuckDBVector } from '@duckdb/node-api';
 import { DataError, IOError, InvalidParameterError } from '../core/errors.js';
+import { Matrix } from '../core/matrix.js';
 import { Table, type Column, type ColumnKind } from '../core/table.js';
 
 let shared: Promise<DuckDBConnection> | null = null;
@@ -235,4 +236,73 @@ function readStrings(name: string, chunks: DuckDBDataChunk[], j: number, n: numb
     off += ch.rowCount;
   }
   return { kind: 'categorical', name, codes, labels };
+}
+
+export interface StreamOptions {
+  /** Rows per yielded block (default 65,536; DuckDB produces 2,048-row chunks underneath). */
+  batchRows?: number;
+  /** Columns to read (default: every column); each is cast to DOUBLE (NULL and failed casts -> NaN). */
+  columns?: string[];
+}
+
+/**
+ * Stream a file or query as numeric row blocks without holding the whole result: the out-of-core
+ * path for `IncrementalPCA.partialFit`, `MiniBatchKMeans.partialFit` and other streaming
+ * estimators. `source` is a file path (CSV, Parquet, JSON by extension) or a SELECT query.
+ *
+ * @example
+ * const ipca = new IncrementalPCA({ nComponents: 5 });
+ * for await (const { X } of streamMatrix('big.parquet', { batchRows: 50_000 })) ipca.partialFit(X);
+ */
+export async function* streamMatrix(source: string, opts: StreamOptions = {}): AsyncGenerator<{ X: Matrix; columns: string[] }> {
+  const owner = 'streamMatrix';
+  if (typeof source !== 'string' || !source.trim()) throw new InvalidParameterError('source', 'a file path or a SELECT query', source, owner);
+  const batchRows = opts.batchRows ?? 65536;
+  if (!Number.isInteger(batchRows) || batchRows < 1) throw new InvalidParameterError('batchRows', 'an integer >= 1', batchRows, owner);
+  const isQuery = /^\s*(select|with|from|values|table|\()/i.test(source);
+  let from: string;
+  if (isQuery) from = `(${source.trim().replace(/;\s*$/, '')})`;
+  else {
+    if (!existsSync(source)) throw new IOError(source, `${owner}: file not found`);
+    const ext = source.toLowerCase();
+    from = ext.endsWith('.parquet') ? `read_parquet(${sqlString(source)})` : ext.endsWith('.json') || ext.endsWith('.ndjson') || ext.endsWith('.jsonl') ? `read_json_auto(${sqlString(source)})` : `read_csv_auto(${sqlString(source)})`;
+  }
+  const con = await connection();
+  const schema = await describe(con, from, isQuery ? null : source, owner);
+  const names = opts.columns ?? schema.map((s) => s.name);
+  const known = new Set(schema.map((s) => s.name));
+  for (const c of names) if (!known.has(c)) throw new DataError('columns', `names of existing columns (${[...known].join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
+  const d = names.length;
+  const sql = `SELECT ${names.map((n) => `TRY_CAST(${sqlIdent(n)} AS DOUBLE)`).join(', ')} FROM ${from}`;
+  let result;
+  try {
+    result = await con.stream(sql);
+  } catch (e) {
+    throw new DataError('source', 'a readable numeric source', (e as Error).message.split('\n')[0], owner);
+  }
+  let buf = new Float64Array(batchRows * d);
+  let rows = 0;
+  const col = new Float64Array(2048);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) break;
+    let done = 0;
+    while (done < chunk.rowCount) {
+      const take = Math.min(chunk.rowCount - done, batchRows - rows);
+      for (let j = 0; j < d; j++) {
+        const cnt = chunk.rowCount;
+        const tmp = cnt <= col.length ? col : new Float64Array(cnt);
+        copyNumbers(chunk.getColumnVector(j), cnt, tmp, 0);
+        for (let i = 0; i < take; i++) buf[(rows + i) * d + j] = tmp[done + i]!;
+      }
+      rows += take;
+      done += take;
+      if (rows === batchRows) {
+        yield { X: new Matrix(buf, rows, d), columns: [...names] };
+        buf = new Float64Array(batchRows * d);
+        rows = 0;
+      }
+    }
+  }
+  if (rows > 0) yield { X: new Matrix(buf.slice(0, rows * d), rows, d), columns: [...names] };
 }

@@ -1,4 +1,4 @@
-export { readCsv, readParquet, readJson, query, connection, closeConnection, type ReadOptions, type ReadCsvOptions } from './duckdb.js';
+export { readCsv, readParquet, readJson, query, connection, closeConnection, streamMatrix, type ReadOptions, type ReadCsvOptions, type StreamOptions } from './duckdb.js';
 export { writeCsv, writeParquet, type WriteCsvOptions } from './write.js';
 export { toMatrix, type XY } from './toMatrix.js';
 export { saveModel, loadModelFile, type Persistable } from './model.js';

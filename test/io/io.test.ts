@@ -136,3 +136,38 @@ describe('saveModel / loadModelFile', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('streamMatrix: out-of-core numeric blocks', () => {
+  it('streams a CSV in fixed blocks equal to readCsv; IncrementalPCA.partialFit over the stream = fit with the same batchSize', async () => {
+    const { streamMatrix } = await import('../../src/io/duckdb.js');
+    const { IncrementalPCA } = await import('../../src/decomposition/index.js');
+    const { Matrix } = await import('../../src/core/matrix.js');
+    const dir = mkdtempSync(join(tmpdir(), 'deepmine-stream-'));
+    const file = join(dir, 'x.csv');
+    const rs = new RandomState(3);
+    const n = 5003, d = 6;
+    const data = rs.standardNormal(n * d);
+    for (let i = 0; i < n; i++) data[i * d + 1] = data[i * d]! * 2 + data[i * d + 1]! * 0.1;
+    writeFileSync(file, ['a,b,c,d,e,f', ...Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * d, (i + 1) * d), (v) => String(v)).join(','))].join('\n'));
+    const ipca = new IncrementalPCA({ nComponents: 3 });
+    const sizes: number[] = [];
+    const seen: number[] = [];
+    for await (const { X, columns } of streamMatrix(file, { batchRows: 1000 })) {
+      assert.deepEqual(columns, ['a', 'b', 'c', 'd', 'e', 'f']);
+      sizes.push(X.rows);
+      seen.push(...X.data);
+      ipca.partialFit(X);
+    }
+    assert.deepEqual(sizes, [1000, 1000, 1000, 1000, 1000, 3]);
+    assert.deepEqual(seen, Array.from(data));
+    const whole = new IncrementalPCA({ nComponents: 3, batchSize: 1000 }).fit(new Matrix(data, n, d));
+    assert.deepEqual(Array.from(ipca.components.data ?? ipca.components), Array.from(whole.components.data ?? whole.components));
+    const sub: number[] = [];
+    for await (const { X } of streamMatrix(`SELECT b, a FROM read_csv_auto('${file}') WHERE a > 0`, { batchRows: 4096 })) sub.push(X.rows);
+    assert.equal(sub.reduce((s, v) => s + v, 0), Array.from({ length: n }, (_, i) => data[i * d]!).filter((v) => v > 0).length);
+    await assert.rejects(async () => { for await (const _ of streamMatrix(join(dir, 'missing.csv'))) void _; }, IOError);
+    await assert.rejects(async () => { for await (const _ of streamMatrix(file, { columns: ['zz'] })) void _; }, DataError);
+    await assert.rejects(async () => { for await (const _ of streamMatrix(file, { batchRows: 0 })) void _; }, (e: unknown) => (e as { param?: string }).param === 'batchRows');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
