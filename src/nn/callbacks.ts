@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../core/errors.js';
+import { DataError, InvalidParameterError } from '../core/errors.js';
 
 /** What a callback may touch on the model being trained. */
 export interface TrainingModel {
@@ -129,17 +129,24 @@ export class ReduceLROnPlateau implements Callback {
 }
 
 /**
- * Stops training at the first batch whose loss is NaN or infinite and records why in
- * `reason` (and in `History.stopReason`). Without it, a non-finite loss throws a DataError.
+ * Stops training at the first batch whose loss is NaN or infinite and records why in `reason`
+ * (and in `History.stopReason`); with `raiseError: true` (Keras 3's `raise_error`) it throws a
+ * DataError naming the batch and the loss instead. Without this callback, a non-finite loss throws
+ * a DataError too.
  */
 export class TerminateOnNaN implements Callback {
   reason: string | null = null;
+  readonly raiseError: boolean;
+  constructor(opts: { raiseError?: boolean } = {}) {
+    this.raiseError = opts.raiseError ?? false;
+  }
   onTrainBegin(): void { this.reason = null; }
   onBatchEnd(batch: number, logs: Logs, model: TrainingModel): void {
     const l = logs.loss;
     if (l !== undefined && !Number.isFinite(l)) {
       this.reason = `TerminateOnNaN: batch ${batch} has loss ${l}`;
       model.stopTraining = true;
+      if (this.raiseError) throw new DataError('loss', 'a finite training loss', `${l} at batch ${batch} (TerminateOnNaN)`, 'Sequential.fit');
     }
   }
 }

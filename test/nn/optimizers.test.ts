@@ -117,6 +117,8 @@ describe('fit options, callbacks and metrics', () => {
     const h = bad().fit(Xb, [1, 2, 3, 4], { epochs: 5, batchSize: 1, randomState: 0, callbacks: [guard] });
     assert.equal(h.epoch.length, 1);
     assert.match(h.stopReason!, /TerminateOnNaN: batch \d+ has loss (NaN|Infinity)/);
+    assert.throws(() => bad().fit(Xb, [1, 2, 3, 4], { epochs: 5, batchSize: 1, randomState: 0, callbacks: [new TerminateOnNaN({ raiseError: true })] }),
+      (e: unknown) => e instanceof DataError && /TerminateOnNaN/.test((e as Error).message) && /batch \d+/.test((e as Error).message));
   });
   it('Dropout is active only in training and reproducible with a seed; BatchNormalization uses moving statistics at inference', () => {
     const m = new Sequential([Input({ shape: [4] }), new Dense(16, { activation: 'relu' }), new Dropout(0.5), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
