@@ -76,3 +76,42 @@ export class IOError extends DeepmineError {
 export class ConvergenceWarning extends DeepmineError {
   override name = 'ConvergenceWarning';
 }
+
+/**
+ * An operation would exceed a resource budget (memory, output size, run time) before it starts:
+ * the estimate, the budget and the parameter to change are named, so the caller can act instead
+ * of the process running out of memory.
+ */
+export class ResourceError extends DeepmineError {
+  override name = 'ResourceError';
+  constructor(
+    readonly what: string,
+    readonly estimate: number,
+    readonly budget: number,
+    readonly hint: string,
+    readonly owner?: string,
+  ) {
+    super(`${owner ? owner + ': ' : ''}${what} would need about ${formatAmount(estimate)}, over the budget of ${formatAmount(budget)}; ${hint}`);
+  }
+}
+
+/** A long operation was cancelled through its AbortSignal. */
+export class AbortError extends DeepmineError {
+  override name = 'AbortError';
+  constructor(readonly owner?: string, reason?: unknown) {
+    super(`${owner ? owner + ': ' : ''}operation was aborted${reason === undefined ? '' : ` (${describeValue(reason)})`}`);
+  }
+}
+
+/** A worker thread died (crash, out of memory, process.exit) while running a task. */
+export class WorkerError extends DeepmineError {
+  override name = 'WorkerError';
+}
+
+function formatAmount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
+  if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
+  if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
