@@ -90,8 +90,10 @@ export class ResourceError extends DeepmineError {
     readonly budget: number,
     readonly hint: string,
     readonly owner?: string,
+    /** 'bytes' (formatted as KiB/MiB/GiB) or a count noun such as 'rules' */
+    readonly unit: string = 'bytes',
   ) {
-    super(`${owner ? owner + ': ' : ''}${what} would need about ${formatAmount(estimate)}, over the budget of ${formatAmount(budget)}; ${hint}`);
+    super(`${owner ? owner + ': ' : ''}${what} would need about ${formatAmount(estimate, unit)}, over the budget of ${formatAmount(budget, unit)}; ${hint}`);
   }
 }
 
@@ -108,8 +110,9 @@ export class WorkerError extends DeepmineError {
   override name = 'WorkerError';
 }
 
-function formatAmount(n: number): string {
+function formatAmount(n: number, unit: string): string {
   if (!Number.isFinite(n)) return String(n);
+  if (unit !== 'bytes') return `${Math.round(n).toLocaleString('en-US')} ${unit}`;
   if (n >= 2 ** 30) return `${(n / 2 ** 30).toFixed(1)} GiB`;
   if (n >= 2 ** 20) return `${(n / 2 ** 20).toFixed(1)} MiB`;
   if (n >= 2 ** 10) return `${(n / 2 ** 10).toFixed(1)} KiB`;
