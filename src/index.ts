@@ -27,3 +27,8 @@ export * from './assoc/index.js';
 export { profile, histogram, quantileSorted, type Profile, type ProfileOptions, type ColumnProfile, type NumericProfile, type CategoricalProfile, type BooleanProfile, type DateProfile, type DuplicateRows, type Histogram } from './analysis/profile.js';
 export * from './datasets/load.js';
 export * from './datasets/generators.js';
+
+// fusion layers (above the algorithms)
+export * from './explain/index.js';
+
+export * from './fusion/index.js';

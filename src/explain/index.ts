@@ -1,0 +1,14 @@
+/**
+ * Model-agnostic explainers (browser-safe): they compose fitted estimators and never import
+ * `io/` or `cli/`. Each helper module appends its exports in its own block below.
+ */
+
+// --- importance, partial dependence, SHAP (permutation.ts, partialDependence.ts, shap*.ts)
+
+
+
+// --- surrogate rules and error slices (surrogate.ts, sliceline.ts)
+
+
+
+// --- end

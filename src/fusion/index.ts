@@ -1,0 +1,19 @@
+/**
+ * Net + miner compositions (browser-safe): nets as feature extractors and outlier scorers in
+ * front of the miners, miners describing what nets learned. Never imports `io/` or `cli/`.
+ * Each helper module appends its exports in its own block below.
+ */
+
+// --- autoencoder features, outliers, net feature selection, deep clustering
+
+
+
+// --- cluster descriptions (describe.ts)
+
+
+
+// --- activation mining (activations.ts)
+
+
+
+// --- end
