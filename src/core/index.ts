@@ -7,3 +7,6 @@ export * from './params.js';
 export * from './serialize.js';
 export * from './estimator.js';
 export { WorkerPool, parallelMap, resolveNJobs, getPool, closePool, cpuCount, type PoolTask } from './pool.js';
+export * from './warnings.js';
+export * from './sampleWeight.js';
+export * from './roles.js';

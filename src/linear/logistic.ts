@@ -2,8 +2,9 @@ import { InvalidParameterError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { checkArray, checkLabels, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
+import { classifierScore } from '../metrics/score.js';
 import { lbfgs } from './lbfgs.js';
 
 const schema = {
@@ -67,15 +68,7 @@ export class LogisticRegression extends Estimator<typeof schema, LogisticRegress
     const { classes, encoded } = checkLabels(y, m.rows, { owner });
     const n = m.rows, d = m.cols, K = classes.length;
     if (K < 2) throw new InvalidParameterError('y', 'at least 2 classes', `only class ${JSON.stringify(classes[0])}`, owner);
-    const sw = new Float64Array(n).fill(1);
-    if (sampleWeight) {
-      if (sampleWeight.length !== n) throw new InvalidParameterError('sampleWeight', `an array of length ${n}`, sampleWeight, owner);
-      for (let i = 0; i < n; i++) {
-        const w = sampleWeight[i]!;
-        if (!(w >= 0) || !Number.isFinite(w)) throw new InvalidParameterError('sampleWeight', 'finite non-negative weights', w, owner);
-        sw[i] = w;
-      }
-    }
+    const sw = checkSampleWeightOrOnes(sampleWeight, n, owner);
     if (P.classWeight !== null) {
       const cw = new Float64Array(K);
       if (P.classWeight === 'balanced') {
@@ -198,8 +191,9 @@ export class LogisticRegression extends Estimator<typeof schema, LogisticRegress
   }
 
   /** Mean accuracy. */
-  score(X: MatrixLike, y: LabelsLike): number {
-    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
+  /** Accuracy on (X, y) (the public `accuracyScore`). */
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    return classifierScore(y as ArrayLike<Label>, this.predict(X), sampleWeight);
   }
 }
 registerEstimator(LogisticRegression);

@@ -22,3 +22,4 @@ export {
   mutualInfoScore, normalizedMutualInfoScore, adjustedMutualInfoScore, homogeneityCompletenessVMeasure,
   homogeneityScore, completenessScore, vMeasureScore, contingencyMatrix, type AverageMethod,
 } from './cluster.js';
+export { classifierScore, regressorScore } from './score.js';

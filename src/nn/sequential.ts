@@ -1,6 +1,7 @@
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../core/errors.js';
 import { LIBRARY_VERSION, registerLoader } from '../core/estimator.js';
 import { checkRandomState, RandomState, type RandomStateLike } from '../core/random.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { fromBase64, toBase64 } from '../core/serialize.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { Matrix } from '../core/matrix.js';
@@ -148,15 +149,7 @@ export class Sequential implements TrainingModel {
 
   private rowWeights(Y: Float64Array, n: number, opts: FitOptions): Float64Array | null {
     if (!opts.sampleWeight && !opts.classWeight) return null;
-    const w = new Float64Array(n).fill(1);
-    if (opts.sampleWeight) {
-      if (opts.sampleWeight.length !== n) throw new ShapeError('sampleWeight', `length ${n}`, `length ${opts.sampleWeight.length}`, 'Sequential.fit');
-      for (let i = 0; i < n; i++) {
-        const v = opts.sampleWeight[i]!;
-        if (!(v >= 0) || !Number.isFinite(v)) throw new DataError('sampleWeight', 'finite weights >= 0', `${v} at index ${i}`, 'Sequential.fit');
-        w[i] = v;
-      }
-    }
+    const w = checkSampleWeightOrOnes(opts.sampleWeight, n, 'Sequential.fit');
     if (opts.classWeight) {
       const u = this.outUnits, c = this.compiled!;
       const yc = c.loss.name === 'sparseCategoricalCrossentropy' ? 1 : u;
