@@ -33,6 +33,8 @@ const TYPED: Record<string, new (buf: ArrayBuffer) => ArrayBufferView> = {
 export function decodeValue(v: unknown): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map(decodeValue);
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v; // already an object (revived estimator, typed array...)
   const o = v as Record<string, unknown>;
   if ('$num' in o) return Number(o.$num);
   if ('$typed' in o) {
