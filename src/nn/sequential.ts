@@ -1,4 +1,4 @@
-import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../core/errors.js';
+import { DataError, InvalidParameterError, IOError, NotFittedError, ShapeError } from '../core/errors.js';
 import { LIBRARY_VERSION, registerLoader } from '../core/estimator.js';
 import { checkRandomState, RandomState, type RandomStateLike } from '../core/random.js';
 import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
@@ -390,9 +390,25 @@ export class Sequential implements TrainingModel {
   }
 
   /** Write `toJSON()` to a file (Node only; see also `saveModel` in `deepmine/node`). */
-  async save(path: string): Promise<void> {
-    const fs = await import('node:fs/promises');
-    await fs.writeFile(path, JSON.stringify(this.toJSON()));
+  /**
+   * Write `toJSON()` to a file (Node only), refusing to replace an existing file unless
+   * `{ overwrite: true }`, like `saveModel`. `node:fs` is imported at call time through a
+   * computed specifier, so browser bundles never try to resolve it.
+   */
+  async save(path: string, opts: { overwrite?: boolean } = {}): Promise<void> {
+    const spec = ['node', 'fs/promises'].join(':');
+    let fs: { writeFile(p: string, data: string, o: { flag: string }): Promise<void> };
+    try {
+      fs = (await import(/* @vite-ignore */ spec)) as typeof fs;
+    } catch {
+      throw new IOError(path, 'Sequential.save: writing files needs Node (in a browser, store JSON.stringify(model.toJSON()) yourself)');
+    }
+    try {
+      await fs.writeFile(path, JSON.stringify(this.toJSON()), { flag: opts.overwrite ? 'w' : 'wx' });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') throw new IOError(path, 'Sequential.save: the file exists already; pass { overwrite: true } to replace it');
+      throw new IOError(path, `Sequential.save: cannot write the file: ${(e as Error).message}`);
+    }
   }
 }
 
