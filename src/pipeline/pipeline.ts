@@ -130,6 +130,7 @@ export class Pipeline extends Estimator<typeof schema, PipelineState> {
   fitTransform(X: unknown, y?: unknown): Matrix {
     return this.fitUpToLast(X, y, (last, Xt) => {
       if (isIdentity(last)) return Xt;
+      if (typeof last.fitTransform !== 'function' && typeof last.transform !== 'function') throw new InvalidParameterError('steps', 'a final transformer for fitTransform()', last.kind, this.kind);
       if (typeof last.fitTransform === 'function') return last.fitTransform(Xt, y);
       return last.fit(Xt, y).transform(Xt);
     }) as Matrix;
