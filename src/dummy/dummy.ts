@@ -3,6 +3,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
+import { predictFromProba } from '../core/roles.js';
 import { checkSampleWeight } from '../core/sampleWeight.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { classifierScore, regressorScore } from '../metrics/score.js';
@@ -86,10 +87,7 @@ export class DummyClassifier extends Estimator<typeof classifierSchema, DummyCla
       const rng = checkRandomState(this.params.randomState);
       return Array.from(rng.randint(0, s.classes.length, m.rows), (k) => s.classes[k]!);
     }
-    const proba = this.predictProba(m);
-    const out: Label[] = new Array(m.rows);
-    for (let i = 0; i < m.rows; i++) out[i] = s.classes[argmax(proba.row(i))]!;
-    return out;
+    return predictFromProba(this.predictProba(m), s.classes);
   }
 
   /** Accuracy on (X, y) (the public `accuracyScore`). */

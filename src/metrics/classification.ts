@@ -287,9 +287,9 @@ function mcmSums(tg: Targets, w: Float64Array | null, labels: readonly Label[] |
     const a = idx.get(tg.yTrue[i]!)!;
     const b = idx.get(tg.yPred[i]!)!;
     const wi = w ? w[i]! : 1;
-    if (a === b) tp[a] += wi;
-    ps[b] += wi;
-    ts[a] += wi;
+    if (a === b) tp[a]! += wi;
+    ps[b]! += wi;
+    ts[a]! += wi;
   }
   const sel = all.slice(0, nLabels).map((l) => idx.get(l)!);
   const tpS = sel.map((j) => tp[j]!);

@@ -108,7 +108,7 @@ export class KNeighborsClassifier extends KNeighborsBase<KNeighborsClassifierSta
     for (let i = 0; i < nq; i++) {
       rowWeights(res, i, this.params.weights, w);
       const row = out.row(i);
-      for (let t = 0; t < k; t++) row[s.y[res.indices[i * k + t]!]!] += w[t]!;
+      for (let t = 0; t < k; t++) row[s.y[res.indices[i * k + t]!]!]! += w[t]!;
     }
     return out;
   }
