@@ -197,7 +197,7 @@ export function loadModel<E = Estimator<Schema, unknown>>(saved: SavedModel | st
   }
   try {
     const loader = loaders.get(obj.kind);
-    if (loader) return loader(obj as unknown as Record<string, unknown>) as E;
+    if (loader) return guardLoaded(loader(obj as unknown as Record<string, unknown>) as object, obj.kind) as E;
     const Ctor = registry.get(obj.kind)!;
     const est = new Ctor(decodeValue(obj.params, 'params') as never);
     Estimator.restore(est, obj.state);
