@@ -132,6 +132,15 @@ function emit(model: unknown, x: string[], output: 'predict' | 'proba' | 'transf
         return trees.length === 1 ? parts[0]! : `((${parts.join(' + ')}) / ${sql.num(trees.length)})`;
       });
       if (output === 'proba') return proba;
+      if (trees.length === 1) {
+        // one tree: each leaf's label directly (argmax of its class counts, first on ties)
+        const t = trees[0]!;
+        return [treeCase(t, x, (node) => {
+          let best = 0;
+          for (let c = 1; c < k; c++) if (t.value[node * k + c]! > t.value[node * k + best]!) best = c;
+          return label(s.classes[best]!, sql);
+        }, sql)];
+      }
       return [argBest(proba, s.classes.map((c) => label(c, sql)), 'max')];
     }
     default:
