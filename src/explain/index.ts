@@ -4,6 +4,7 @@
  */
 
 // --- importance, partial dependence, SHAP (permutation.ts, partialDependence.ts, shap*.ts)
+export { permutationImportance, permutationImportanceSync, type PermutationImportanceOptions, type PermutationImportanceResult, type PermutableModel, type PermutationScorer, type PermutationScoring } from './permutation.js';
 
 
 
