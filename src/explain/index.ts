@@ -5,6 +5,8 @@
 
 // --- importance, partial dependence, SHAP (permutation.ts, partialDependence.ts, shap*.ts)
 export { permutationImportance, permutationImportanceSync, type PermutationImportanceOptions, type PermutationImportanceResult, type PermutableModel, type PermutationScorer, type PermutationScoring } from './permutation.js';
+export { partialDependence, mquantiles, type PartialDependenceOptions, type PartialDependenceResult, type PDModel } from './partialDependence.js';
+export { treeEnsembleViewOf, type TreeView, type TreeEnsembleView, type HasTreeEnsembleView } from './treeView.js';
 
 
 
