@@ -17,7 +17,8 @@ import { KMeans } from '../cluster/kmeans.js';
 import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
-import { treeShapCore } from './treeShap.js';
+import { parallelMap, resolveNJobs } from '../core/pool.js';
+import { treeShapCore, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -182,4 +183,32 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
   const { f, names } = batchFunction(model, opts.output, m.rows);
   const r = kernelShapCore(f, m, { background: bg.data, backgroundWeights: bg.weights, nsamples, rs });
   return { values: r.values, expectedValue: r.expectedValue, featureNames, outputNames: names(r.values.length), method: 'kernel' };
+}
+
+const TREE_TASK = new URL(`./treeShap${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/**
+ * `shapValues` with TreeSHAP rows spread over `nJobs` workers of the pool (the trees travel as
+ * plain typed arrays, X as a SharedArrayBuffer). Identical values to `shapValues`; kernel and
+ * linear SHAP run in the calling thread.
+ */
+export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: ShapOptions & { nJobs?: number | null } = {}): Promise<ShapResult> {
+  const nJobs = resolveNJobs(opts.nJobs, OWNER);
+  const method = opts.method ?? 'auto';
+  const view = nJobs > 1 && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
+  const m = checkArray(X, { name: 'X', owner: OWNER });
+  if (!view || m.rows < 2 || view.nFeatures !== m.cols) return shapValues(model, m, opts);
+  const base = shapValues(model, m.takeRows([0]), opts); // validates options, names, expected value
+  const n = m.rows, d = m.cols;
+  const buf = new SharedArrayBuffer(n * d * 8);
+  new Float64Array(buf).set(m.data);
+  const blocks = Math.min(n, nJobs);
+  const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
+  const parts = await parallelMap<Float64Array[]>(nJobs, TREE_TASK, 'treeShapJob', jobs.map((j) => [j]));
+  const values = base.values.map((_, k) => {
+    const out = Matrix.zeros(n, d);
+    parts.forEach((p, b) => out.data.set(p[k]!, jobs[b]!.start * d));
+    return out;
+  });
+  return { ...base, values };
 }

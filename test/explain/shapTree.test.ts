@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { loadDataset } from '../../src/datasets/load.js';
-import { shapValues } from '../../src/explain/shap.js';
+import { closePool } from '../../src/core/pool.js';
+import { shapValues, shapValuesAsync } from '../../src/explain/shap.js';
 import { LEAF, treeEnsembleViewOf, type TreeEnsembleView, type TreeView } from '../../src/explain/treeView.js';
 import { MLPClassifier } from '../../src/nn/index.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/tree/cart.js';
@@ -128,6 +129,21 @@ describe('TreeSHAP equals brute-force Shapley values (all coalitions, same path-
       assert.ok(worst <= 1e-10, `max |TreeSHAP - brute force| = ${worst}`);
     });
   }
+});
+
+after(() => closePool());
+
+describe('shapValuesAsync: TreeSHAP rows over the worker pool', () => {
+  it('nJobs 2 gives the identical values', async () => {
+    const { X, y } = data('breast_cancer');
+    const rf = new RandomForestClassifier({ nEstimators: 10, maxDepth: 6, randomState: 0 }).fit(X, y);
+    const rows = X.takeRows(Array.from({ length: 41 }, (_, i) => i * 13));
+    const a = shapValues(rf, rows);
+    const b = await shapValuesAsync(rf, rows, { nJobs: 2 });
+    assert.equal(b.values.length, 2);
+    for (let k = 0; k < 2; k++) assert.deepEqual(Array.from(b.values[k]!.data), Array.from(a.values[k]!.data));
+    assert.deepEqual(Array.from(b.expectedValue), Array.from(a.expectedValue));
+  });
 });
 
 describe('shapValues (trees): names and bad input', () => {
