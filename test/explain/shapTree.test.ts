@@ -5,7 +5,7 @@ import { Matrix } from '../../src/core/matrix.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { closePool } from '../../src/core/pool.js';
 import { shapValues, shapValuesAsync } from '../../src/explain/shap.js';
-import { LEAF, treeEnsembleViewOf, type TreeEnsembleView, type TreeView } from '../../src/explain/treeView.js';
+import { LEAF, treeEnsembleViewOf, treeLeaf, type TreeEnsembleView, type TreeView } from '../../src/explain/treeView.js';
 import { MLPClassifier } from '../../src/nn/index.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/tree/cart.js';
 import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
@@ -143,6 +143,26 @@ describe('shapValuesAsync: TreeSHAP rows over the worker pool', () => {
     assert.equal(b.values.length, 2);
     for (let k = 0; k < 2; k++) assert.deepEqual(Array.from(b.values[k]!.data), Array.from(a.values[k]!.data));
     assert.deepEqual(Array.from(b.expectedValue), Array.from(a.expectedValue));
+  });
+});
+
+describe('the TreeView interface: a future tree ensemble plugs in by providing treeEnsembleView()', () => {
+  it('a boosting-like model (base + learning rate * sum of trees) gets exact TreeSHAP', () => {
+    const { X, y } = data('diabetes');
+    const trees = treeEnsembleViewOf(new RandomForestRegressor({ nEstimators: 4, maxDepth: 4, randomState: 0 }).fit(X, y))!.trees;
+    const boost = {
+      treeEnsembleView: (): TreeEnsembleView => ({ trees, nOutputs: 1, nFeatures: X.cols, scale: 0.1, base: Float64Array.of(150), outputNames: ['value'], output: 'raw', kind: 'regressor', modelKind: 'ToyBoost' }),
+      predict: (Z: Matrix) => Float64Array.from({ length: Z.rows }, (_, i) => 150 + 0.1 * trees.reduce((a, t) => a + t.value[treeLeaf(t, Z.data, i * Z.cols)]!, 0)),
+    };
+    const rows = X.takeRows([0, 10, 20, 30]);
+    const s = shapValues(boost as never, rows);
+    assert.equal(s.method, 'tree');
+    const pred = boost.predict(rows);
+    for (let i = 0; i < rows.rows; i++) {
+      let sum = s.expectedValue[0]!;
+      for (let j = 0; j < X.cols; j++) sum += s.values[0]!.data[i * X.cols + j]!;
+      assert.ok(Math.abs(sum - pred[i]!) < 1e-9);
+    }
   });
 });
 
