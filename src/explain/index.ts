@@ -8,6 +8,7 @@
 
 
 // --- surrogate rules and error slices (surrogate.ts, sliceline.ts)
+export { sliceLine, mineErrors, sliceScore, sliceScoreUpperBound, encodeFeatures, type SliceLineOptions, type MineErrorsOptions, type SliceLineResult, type Slice, type SlicePredicate, type SliceLevelStats, type EncodedFeature } from './sliceline.js';
 
 
 
