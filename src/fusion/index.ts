@@ -13,6 +13,7 @@
 
 
 // --- activation mining (activations.ts)
+export { mineActivations, layerOutput, type MineActivationsOptions, type MineActivationsResult, type ActivationPattern, type PatternRule, type NetLike } from './activations.js';
 
 
 
