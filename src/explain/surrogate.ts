@@ -7,7 +7,8 @@
  */
 import { Estimator, loadModel, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../core/errors.js';
-import type { Matrix } from '../core/matrix.js';
+import { Matrix } from '../core/matrix.js';
+import { checkRandomState, type RandomState } from '../core/random.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../tree/cart.js';
@@ -34,6 +35,8 @@ const schema = {
   minImpurityDecrease: p.num(0, { min: 0 }),
   ccpAlpha: p.num(0, { min: 0 }),
   randomState: p.randomState(),
+  nSynthetic: p.int(0, { min: 0, doc: 'Extra rows drawn around the training rows (a random row plus Gaussian noise of syntheticNoise x the column std) and labelled by the model, as TREPAN\'s membership queries (Craven & Shavlik 1996): more of the model\'s boundary for the tree to copy.' }),
+  syntheticNoise: p.num(0.3, { min: 0, doc: 'Noise of the synthetic rows, in column standard deviations.' }),
   featureNames: p.nullable(p.custom<string[]>([], 'an array of strings', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'))),
   decimals: p.int(2, { min: 0, max: 12, doc: 'Decimals of thresholds and values in rule texts.' }),
 };
@@ -131,9 +134,15 @@ export class SurrogateTree extends Estimator<typeof schema, SurrogateTreeState> 
       maxDepth: ps.maxDepth, maxLeafNodes: ps.maxLeafNodes, minSamplesLeaf: ps.minSamplesLeaf, minSamplesSplit: ps.minSamplesSplit,
       minImpurityDecrease: ps.minImpurityDecrease, ccpAlpha: ps.ccpAlpha, randomState: ps.randomState,
     };
+    let Xfit = m, outFit = out;
+    if (ps.nSynthetic > 0) {
+      Xfit = synthesize(m, ps.nSynthetic, ps.syntheticNoise, checkRandomState(ps.randomState, 'randomState', this.kind));
+      const extra = modelOutputs(model, Xfit, task, this.kind);
+      outFit = extra;
+    }
     const tree: Tree = task === 'classification'
-      ? new DecisionTreeClassifier(common).fit(m, out as Label[])
-      : new DecisionTreeRegressor(common).fit(m, out as Float64Array);
+      ? new DecisionTreeClassifier(common).fit(Xfit, outFit as Label[])
+      : new DecisionTreeRegressor(common).fit(Xfit, outFit as Float64Array);
     const leaves = ruleLeaves(tree);
     const train = ruleStats(tree, leaves, m, out, y ?? null, task);
     this._state = { tree, task, nFeatures: m.cols, leaves, train, trainFidelity: fidelityOf(tree, m, out, task) };
@@ -199,7 +208,7 @@ export class SurrogateTree extends Estimator<typeof schema, SurrogateTreeState> 
       const prec = st.precision[q]!;
       const lhs = r.conditions.length ? r.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${c.threshold.toFixed(dec)}`).join(' AND ') : 'TRUE';
       const rhs = typeof r.prediction === 'number' && s.task === 'regression' ? r.prediction.toFixed(dec) : String(r.prediction);
-      const stats = [`coverage ${(coverage * 100).toFixed(0)}%`, ...(prec === prec ? [`precision ${prec.toFixed(2)}`] : []), `fidelity ${fid === fid ? fid.toFixed(2) : 'n/a'}`];
+      const stats = [`coverage ${(coverage * 100).toFixed(coverage > 0 && coverage < 0.01 ? 1 : 0)}%`, ...(prec === prec ? [`precision ${prec.toFixed(2)}`] : []), `fidelity ${fid === fid ? fid.toFixed(2) : 'n/a'}`];
       const text = `${lhs} => ${rhs} (${stats.join(', ')})`;
       const conditions = r.conditions;
       return {
@@ -225,6 +234,25 @@ export class SurrogateTree extends Estimator<typeof schema, SurrogateTreeState> 
   }
 }
 registerEstimator(SurrogateTree);
+
+/** X followed by `extra` rows: a uniformly drawn row of X plus N(0, (noise * column std)^2) per column. */
+function synthesize(m: Matrix, extra: number, noise: number, rng: RandomState): Matrix {
+  const n = m.rows, d = m.cols;
+  const sd = new Float64Array(d), mu = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j]! += m.data[i * d + j]!;
+  for (let j = 0; j < d; j++) mu[j]! /= n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sd[j]! += (m.data[i * d + j]! - mu[j]!) ** 2;
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]! / n) * noise;
+  const out = new Matrix(new Float64Array((n + extra) * d), n + extra, d);
+  out.data.set(m.data);
+  const rows = rng.randint(0, n, extra) as Float64Array;
+  const z = rng.standardNormal(extra * d) as Float64Array;
+  for (let r = 0; r < extra; r++) {
+    const src = rows[r]! * d, dst = (n + r) * d;
+    for (let j = 0; j < d; j++) out.data[dst + j] = m.data[src + j]! + sd[j]! * z[r * d + j]!;
+  }
+  return out;
+}
 
 function taskOf(model: ExplainableModel): 'classification' | 'regression' {
   const type = (model.constructor as { capabilities?: { type?: string } }).capabilities?.type;

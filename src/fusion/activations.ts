@@ -184,6 +184,12 @@ function describe(m: Matrix, target: Int32Array, count: number, depth: number, f
   const pool = positive.length ? positive : cands;
   let best = pool[0]!;
   for (const x of pool) if (key(x) > key(best)) best = x;
-  const text = best.r.conditions.length ? best.r.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${c.threshold.toFixed(2)}`).join(' AND ') : 'TRUE';
+  const text = best.r.conditions.length ? best.r.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${fix2(c.threshold)}`).join(' AND ') : 'TRUE';
   return { rule: { conditions: best.r.conditions, text, support: best.c / n, precision: best.c ? best.tp / best.c : 0, recall: best.tp / count }, accuracy: correct / n };
+}
+
+/** Two decimals without a '-0.00'. */
+function fix2(v: number): string {
+  const s = v.toFixed(2);
+  return s === '-0.00' ? '0.00' : s;
 }

@@ -67,6 +67,16 @@ describe('SurrogateTree of a classifier (iris, random forest)', () => {
     assert.equal(out.tree.getNLeaves(), 5);
   });
 
+  it('nSynthetic: extra rows labelled by the model feed the tree, rule statistics stay on X', () => {
+    const a = new SurrogateTree({ model: forest, maxLeafNodes: 6, featureNames: names, nSynthetic: 300, syntheticNoise: 0.2, randomState: 1 }).fit(iris.X, yIris);
+    const b = new SurrogateTree({ model: forest, maxLeafNodes: 6, featureNames: names, nSynthetic: 300, syntheticNoise: 0.2, randomState: 1 }).fit(iris.X, yIris);
+    assert.deepEqual(a.rules.map(String), b.rules.map(String));
+    assert.equal(a.tree.tree.nNodeSamples[0], n + 300);
+    assert.equal(a.rules.reduce((s, r) => s + r.support, 0), n);
+    const tp = a.predict(iris.X) as string[];
+    assert.equal(a.trainFidelity, tp.filter((p, i) => p === modelPred[i]).length / n);
+  });
+
   it('saved with its model: loadModel gives the same rules and fidelity', () => {
     const again = loadModel<SurrogateTree>(JSON.parse(JSON.stringify(sur.toJSON())));
     assert.deepEqual(again.rules.map(String), sur.rules.map(String));
