@@ -437,7 +437,8 @@ export interface MineErrorsOptions extends SliceLineOptions {
 export interface PredictingModel {
   predict(X: MatrixLike): ArrayLike<unknown>;
   predictProba?(X: MatrixLike): Matrix;
-  readonly classes?: Label[];
+  /** class labels in predictProba column order (classifiers) */
+  readonly classes?: unknown;
   readonly isFitted?: boolean;
   readonly kind?: string;
 }
@@ -461,9 +462,8 @@ export function modelErrors(model: PredictingModel, X: MatrixLike, y: LabelsLike
   } else {
     if (typeof model.predictProba !== 'function') throw new InvalidParameterError('loss', "'0/1' or 'squared' (the model has no predictProba)", l, owner);
     const classes = safeClasses(model);
-    const { encoded } = checkLabels(y, n, { name: 'y', owner });
+    const { encoded, classes: lab } = checkLabels(y, n, { name: 'y', owner });
     const P = model.predictProba(X);
-    const lab = checkLabels(y, n, { name: 'y', owner }).classes;
     const colOf = lab.map((c) => (classes ? classes.indexOf(c) : -1));
     for (let i = 0; i < n; i++) {
       const col = colOf[encoded[i]!]!;
@@ -475,7 +475,7 @@ export function modelErrors(model: PredictingModel, X: MatrixLike, y: LabelsLike
 }
 
 function safeClasses(model: PredictingModel): Label[] | undefined {
-  try { return model.classes; } catch { return undefined; }
+  try { return Array.isArray(model.classes) ? model.classes as Label[] : undefined; } catch { return undefined; }
 }
 
 /**
