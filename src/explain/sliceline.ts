@@ -195,24 +195,38 @@ export function encodeFeatures(X: MatrixLike, opts: SliceLineOptions = {}, owner
       return;
     }
     const v = c.values!;
-    const present = v.filter((x) => x === x).sort();
+    // up to nBins + 1 distinct values (enough to decide binned vs categorical), one pass
     const distinct: number[] = [];
-    for (let i = 0; i < present.length; i++) if (i === 0 || present[i] !== present[i - 1]) distinct.push(present[i]!);
+    let nPresent = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[i]!;
+      if (x !== x) continue;
+      nPresent++;
+      if (distinct.length <= nBins && !distinct.includes(x)) distinct.push(x);
+    }
     const out = new Int32Array(n).fill(-1);
     if (distinct.length <= nBins || cat.has(j)) {
+      if (cat.has(j)) { distinct.length = 0; for (let i = 0; i < n; i++) if (v[i] === v[i] && !distinct.includes(v[i]!)) distinct.push(v[i]!); }
+      distinct.sort((a, b) => a - b);
       const index = new Map(distinct.map((x, t) => [x, t]));
       for (let i = 0; i < n; i++) if (v[i] === v[i]) out[i] = index.get(v[i]!)!;
       codes.push(out);
       features.push({ name, kind: 'categorical', labels: distinct.map(fmtNum) });
       return;
     }
-    const lo = distinct[0]!, hi = distinct[distinct.length - 1]!;
+    const present = new Float64Array(nPresent);
+    let q = 0;
+    for (let i = 0; i < n; i++) if (v[i] === v[i]) present[q++] = v[i]!;
+    // order statistics by quickselect (no full sort): min, max and the two neighbours of each quantile position
+    const lo = select(present, 0), hi = select(present, nPresent - 1);
     const raw: number[] = [];
     for (let b = 0; b <= nBins; b++) {
       if (binning === 'uniform') raw.push(b === nBins ? hi : lo + ((hi - lo) * b) / nBins);
       else {
-        const pos = ((present.length - 1) * b) / nBins, f = Math.floor(pos);
-        raw.push(f >= present.length - 1 ? hi : present[f]! + (present[f + 1]! - present[f]!) * (pos - f));
+        // numpy's linear quantile at (n - 1) * b / nBins
+        const pos = ((nPresent - 1) * b) / nBins, f = Math.floor(pos);
+        if (f >= nPresent - 1) raw.push(hi);
+        else { const a = select(present, f), c2 = select(present, f + 1); raw.push(a + (c2 - a) * (pos - f)); }
       }
     }
     const edges = Float64Array.from(raw.filter((e, t) => t === 0 || e > raw[t - 1]!));
@@ -229,6 +243,34 @@ export function encodeFeatures(X: MatrixLike, opts: SliceLineOptions = {}, owner
     features.push({ name, kind: 'binned', labels, edges });
   });
   return { codes, features, n };
+}
+
+/** The k-th smallest value of `a` (reorders `a`; Hoare partitioning, median-of-three pivots). */
+function select(a: Float64Array, k: number): number {
+  let l = 0, r = a.length - 1;
+  while (r > l) {
+    const m = (l + r) >> 1;
+    if (a[m]! < a[l]!) swap(a, m, l);
+    if (a[r]! < a[l]!) swap(a, r, l);
+    if (a[r]! < a[m]!) swap(a, r, m);
+    const pivot = a[m]!;
+    let i = l, j = r;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) { swap(a, i, j); i++; j--; }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
 }
 
 function checkErrors(errors: ArrayLike<number>, n: number, owner: string): Float64Array {
@@ -263,7 +305,8 @@ interface Cand {
   se: number;
   sm: number;
   score: number;
-  rows: Int32Array;
+  /** row indices, or null until needed (see rowsOf) */
+  rows: Int32Array | null;
 }
 
 /**
@@ -304,6 +347,20 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
   const bits = new Uint32Array(nPred * words);
   for (let p = 0; p < nPred; p++) for (let t = start[p]!; t < start[p + 1]!; t++) { const i = all[t]!; bits[p * words + (i >>> 5)]! |= 1 << (i & 31); }
 
+  /** A slice's rows (memoised): the smallest predicate's list filtered through the other predicates' bitsets. */
+  const rowsOf = (c: Cand): Int32Array => {
+    if (c.rows) return c.rows;
+    let p0 = c.preds[0]!;
+    for (const p of c.preds) if (count[p]! < count[p0]!) p0 = p;
+    const out: number[] = [];
+    for (let t = start[p0]!; t < start[p0 + 1]!; t++) {
+      const i = all[t]!;
+      let ok = true;
+      for (const p of c.preds) if (p !== p0 && !(bits[p * words + (i >>> 5)]! & (1 << (i & 31)))) { ok = false; break; }
+      if (ok) out.push(i);
+    }
+    return (c.rows = Int32Array.from(out));
+  };
   let eSum = 0;
   for (let i = 0; i < n; i++) eSum += e[i]!;
   const eAvg = eSum / n;
@@ -344,10 +401,10 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
     const index = new Map<number | string, Cand>();
     for (const c of parents) index.set(keyOf(c.preds, level - 1), c);
     const minsc = top.length >= k ? top[k - 1]!.score : systemds && top.length ? top[top.length - 1]!.score : -Infinity;
-    const next: Cand[] = [];
     const key = new Int32Array(level);
     const scratch = new Int32Array(level);
-    const rowBuf = new Int32Array(n);
+    // 1. join, then prune by parents, size bound and score bound
+    const todo: { preds: Int32Array; small: Cand; missing: number }[] = [];
     for (let a = 0; a < parents.length; a++) {
       const pa = parents[a]!.preds;
       for (let b = a + 1; b < parents.length; b++) {
@@ -376,24 +433,64 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
         if (ss < minSup) { stats.prunedSize++; continue; }
         const ub = sliceScoreUpperBound(ss, se, sm, eAvg, minSup, alpha, systemds ? nPred : n);
         if (!(ub > minsc && ub > 0)) { stats.prunedScore++; continue; }
-        // evaluate: rows of the smallest parent that also satisfy the predicate it lacks
-        const src = small!.rows, bw = missing * words;
-        const rows = rowBuf;
-        let cnt = 0, cse = 0, csm = 0;
-        for (let t = 0; t < src.length; t++) {
-          const i = src[t]!;
-          if (bits[bw + (i >>> 5)]! & (1 << (i & 31))) { rows[cnt++] = i; const v = e[i]!; cse += v; if (v > csm) csm = v; }
-        }
-        stats.evaluated++;
-        const score = sliceScore(cnt, cse, eAvg, alpha, n);
-        const valid = cnt >= minSup && cse > 0;
-        if (valid) stats.valid++;
-        // rows are kept for the next level's parents and for top-k candidates only
-        const keep = (valid && level < maxLevel && level < d) || (score > 0 && cnt >= minSup);
-        const cand: Cand = { preds: preds.slice(), ss: cnt, se: cse, sm: csm, score, rows: keep ? rows.slice(0, cnt) : EMPTY };
-        next.push(cand);
+        todo.push({ preds: preds.slice(), small: small!, missing });
       }
     }
+    // 2. evaluate the survivors
+    stats.evaluated = todo.length;
+    const next: Cand[] = new Array(todo.length);
+    const keepRows = level < maxLevel && level < d;
+    const done = new Uint8Array(todo.length);
+    if (level === 2) {
+      // pairs of features: one pass over the rows fills a contingency table of counts, error
+      // sums and maxima, when that is cheaper than filtering each candidate's smallest parent
+      const byPair = new Map<number, number[]>();
+      todo.forEach((c, t) => {
+        const pk = featOf[c.preds[0]!]! * d + featOf[c.preds[1]!]!;
+        let l = byPair.get(pk);
+        if (!l) byPair.set(pk, (l = []));
+        l.push(t);
+      });
+      for (const [pk, list] of byPair) {
+        let filterCost = 0;
+        for (const t of list) filterCost += todo[t]!.small.ss;
+        if (filterCost <= n) continue;
+        const fa = Math.floor(pk / d), fb = pk % d, db = features[fb]!.labels.length;
+        const cells = features[fa]!.labels.length * db;
+        const cnt = new Float64Array(cells), sum = new Float64Array(cells), mx = new Float64Array(cells);
+        const ca = codes[fa]!, cb = codes[fb]!;
+        for (let i = 0; i < n; i++) {
+          const x = ca[i]!, z = cb[i]!;
+          if (x < 0 || z < 0) continue;
+          const cell = x * db + z, v = e[i]!;
+          cnt[cell]!++;
+          sum[cell]! += v;
+          if (v > mx[cell]!) mx[cell] = v;
+        }
+        for (const t of list) {
+          const c = todo[t]!;
+          const cell = (c.preds[0]! - off[fa]!) * db + (c.preds[1]! - off[fb]!);
+          next[t] = { preds: c.preds, ss: cnt[cell]!, se: sum[cell]!, sm: mx[cell]!, score: sliceScore(cnt[cell]!, sum[cell]!, eAvg, alpha, n), rows: null };
+          done[t] = 1;
+        }
+      }
+    }
+    const rowBuf = new Int32Array(n);
+    todo.forEach((c, t) => {
+      if (done[t]) return;
+      // rows of the smallest parent that also satisfy the predicate it lacks
+      const src = rowsOf(c.small), bw = c.missing * words;
+      let cnt = 0, cse = 0, csm = 0;
+      for (let q = 0; q < src.length; q++) {
+        const i = src[q]!;
+        if (bits[bw + (i >>> 5)]! & (1 << (i & 31))) { rowBuf[cnt++] = i; const v = e[i]!; cse += v; if (v > csm) csm = v; }
+      }
+      const score = sliceScore(cnt, cse, eAvg, alpha, n);
+      // rows are kept for the next level's parents and for top-k candidates only (else recomputed on demand)
+      const keep = (keepRows && cnt >= minSup && cse > 0) || (score > 0 && cnt >= minSup);
+      next[t] = { preds: c.preds, ss: cnt, se: cse, sm: csm, score, rows: keep ? rowBuf.slice(0, cnt) : null };
+    });
+    for (const c of next) if (c.ss >= minSup && c.se > 0) stats.valid++;
     levels.push(stats);
     maintainTopK(next);
     S = next;
@@ -405,14 +502,12 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
       const text = feat.kind === 'binned' ? `${feat.name} in ${feat.labels[v]}` : `${feat.name} = ${feat.labels[v]}`;
       return { feature: f, featureName: feat.name, value: v, text };
     });
-    return { predicates, description: predicates.map((q) => q.text).join(' AND '), size: c.ss, errorSum: c.se, maxError: c.sm, errorRate: c.se / c.ss, score: c.score, level: c.preds.length, rows: c.rows };
+    return { predicates, description: predicates.map((q) => q.text).join(' AND '), size: c.ss, errorSum: c.se, maxError: c.sm, errorRate: c.se / c.ss, score: c.score, level: c.preds.length, rows: rowsOf(c) };
   });
   const evaluated = levels.reduce((s, l) => s + l.evaluated, 0);
   const bruteForce = levels.reduce((s, l) => s + l.bruteForce, 0);
   return { slices, levels, averageError: eAvg, nRows: n, minSupport: minSup, features, evaluated, bruteForce };
 }
-
-const EMPTY = new Int32Array(0);
 
 function cmpPreds(a: Int32Array, b: Int32Array): number {
   for (let t = 0; t < a.length; t++) if (a[t] !== b[t]) return a[t]! - b[t]!;
