@@ -206,7 +206,7 @@ export class SurrogateTree extends Estimator<typeof schema, SurrogateTreeState> 
       const coverage = st.nRows ? st.support[q]! / st.nRows : 0;
       const fid = st.fidelity[q]!;
       const prec = st.precision[q]!;
-      const lhs = r.conditions.length ? r.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${c.threshold.toFixed(dec)}`).join(' AND ') : 'TRUE';
+      const lhs = r.conditions.length ? r.conditions.map((c) => `${c.featureName ?? `feature_${c.feature}`} ${c.op} ${fixed(c.threshold, dec)}`).join(' AND ') : 'TRUE';
       const rhs = typeof r.prediction === 'number' && s.task === 'regression' ? r.prediction.toFixed(dec) : String(r.prediction);
       const stats = [`coverage ${(coverage * 100).toFixed(coverage > 0 && coverage < 0.01 ? 1 : 0)}%`, ...(prec === prec ? [`precision ${prec.toFixed(2)}`] : []), `fidelity ${fid === fid ? fid.toFixed(2) : 'n/a'}`];
       const text = `${lhs} => ${rhs} (${stats.join(', ')})`;
@@ -252,6 +252,12 @@ function synthesize(m: Matrix, extra: number, noise: number, rng: RandomState): 
     for (let j = 0; j < d; j++) out.data[dst + j] = m.data[src + j]! + sd[j]! * z[r * d + j]!;
   }
   return out;
+}
+
+/** toFixed without a negative zero ('-0.00' -> '0.00'). */
+function fixed(v: number, dec: number): string {
+  const t = v.toFixed(dec);
+  return /^-0\.?0*$/.test(t) ? t.slice(1) : t;
 }
 
 function taskOf(model: ExplainableModel): 'classification' | 'regression' {
