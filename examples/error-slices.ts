@@ -12,7 +12,7 @@ const mush = loadDataset('mushroom');
 const pipe = new Pipeline([['onehot', new OneHotEncoder({ handleUnknown: 'ignore' })], ['tree', new DecisionTreeClassifier({ maxDepth: 2, randomState: 0 })]]).fit(mush.X, mush.y);
 const res = mineErrors(pipe, mush.X, mush.y, { alpha: 0.95, minSupport: 100, k: 4, maxLevel: 2 });
 console.log(`mushroom, depth-2 tree: error rate ${res.averageError.toFixed(3)} over ${res.nRows} rows (${res.loss} loss)`);
-for (const s of res.slices) console.log(`  ${s.description.padEnd(52)} size ${String(s.size).padStart(5)}  errors ${s.errorSum}  rate ${s.errorRate.toFixed(2)}  score ${s.score.toFixed(3)}`);
+for (const s of res.slices) console.log(`  ${s.description.padEnd(60)} size ${String(s.size).padStart(5)}  errors ${s.errorSum}  rate ${s.errorRate.toFixed(2)}  score ${s.score.toFixed(3)}`);
 console.log('  per level (evaluated / brute force): ' + res.levels.map((l) => `L${l.level} ${l.evaluated}/${l.bruteForce}`).join(', '));
 
 // 2. A regressor: squared errors of a linear model on diabetes, numeric columns binned by quantile.
