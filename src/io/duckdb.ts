@@ -36,6 +36,11 @@ export interface ReadCsvOptions extends ReadOptions {
   quote?: string;
   /** Strings that mean "missing" in addition to the empty field, e.g. ['?', 'NA']. */
   missing?: string[];
+  /**
+   * Lines to skip before the header (default 0). Fixed rather than sniffed: DuckDB's sniffer would
+   * otherwise take the lines before a ragged row for a preamble and drop them without a word.
+   */
+  skip?: number;
 }
 
 const KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'boolean', 'date'];
@@ -82,10 +87,12 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
   const delim = optChar(opts.delimiter, 'delimiter', owner);
   const quote = optChar(opts.quote, 'quote', owner, true) ?? '"';
   const missing = optStrings(opts.missing, 'missing', owner);
+  const skip = opts.skip ?? 0;
+  if (!Number.isSafeInteger(skip) || skip < 0) throw new InvalidParameterError('skip', 'an integer >= 0', skip, owner);
   const file = bindFile(path, owner, opts);
   try {
     if (!opts.glob && isBlankFile(file.path)) throw new DataError('file', 'a CSV file with at least a header line', 'an empty file', owner);
-    const args = [file.literal, `quote = ${sqlString(quote)}`, 'allow_quoted_nulls = false'];
+    const args = [file.literal, `quote = ${sqlString(quote)}`, 'allow_quoted_nulls = false', `skip = ${skip}`];
     if (quote) args.push(`escape = ${sqlString(quote)}`);
     if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
     if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
@@ -97,7 +104,7 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
       } catch (e) {
         // a dialect DuckDB could not sniff (ragged rows, an unterminated quote): ask DuckDB's
         // strict parser for the line, with the dialect the caller gave
-        if (delim !== undefined && quote && e instanceof IOError && /sniff|dialect/i.test(e.message)) await diagnoseCsv(con, file, path, delim, quote, header, owner);
+        if (delim !== undefined && quote && e instanceof IOError && /sniff|dialect/i.test(e.message)) await diagnoseCsv(con, file, path, delim, quote, skip, owner);
         throw e;
       }
       if (table.nCols === 1 && delim === undefined && quote && !opts.glob) {
@@ -105,7 +112,7 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
         // the sniffer falls back to one text column when no delimiter fits every line: if the
         // header holds a usual delimiter, re-read strictly with it to find the offending line
         const cand = [',', ';', '\t', '|'].find((c) => name.includes(c));
-        if (cand) await diagnoseCsv(con, file, path, cand, quote, header, owner);
+        if (cand) await diagnoseCsv(con, file, path, cand, quote, skip, owner);
       }
       return table;
     });
@@ -119,23 +126,24 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
  * throws a DataError naming the line DuckDB reports (ragged row, unterminated quote). Returns
  * quietly when the file parses (then the sniffed reading stands).
  */
-async function diagnoseCsv(con: DuckDBConnection, file: BoundFile, path: string, delim: string, quote: string, header: boolean | undefined, owner: string): Promise<void> {
-  const base = `${file.literal}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, auto_detect = false, strict_mode = true, max_line_size = 10000000`;
-  // 1. the number of fields on line 1, as DuckDB counts them
+async function diagnoseCsv(con: DuckDBConnection, file: BoundFile, path: string, delim: string, quote: string, skip: number, owner: string): Promise<void> {
+  const base = `${file.literal}, skip = ${skip}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, auto_detect = false, strict_mode = true, max_line_size = 10000000`;
+  // DuckDB's strict parser with all-text columns: line 1 fixes the number of fields (its error
+  // reports at least one more field than expected, so step up until line 1 parses); the first
+  // error on a later line is the one to report
   let k = 1;
-  try {
-    await con.runAndReadAll(`SELECT count(*) FROM read_csv(${base}, header = false, columns = {'c0': 'VARCHAR'}) LIMIT 1`);
-  } catch (e) {
-    const m = /Line: 1\b[\s\S]*?Expected Number of Columns: 1 Found: (\d+)/.exec((e as Error).message);
-    if (!m) { const err = csvError(e, path, owner); if (err) throw err; return; }
-    k = Number(m[1]);
-  }
-  const cols = Array.from({ length: k }, (_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ');
-  try {
-    await con.runAndReadAll(`SELECT count(*) FROM read_csv(${base}, header = ${header === false ? 'false' : 'true'}, columns = {${cols}})`);
-  } catch (e) {
-    const err = csvError(e, path, owner);
-    if (err) throw err;
+  for (;;) {
+    const cols = Array.from({ length: k }, (_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ');
+    try {
+      await con.runAndReadAll(`SELECT count(*) FROM read_csv(${base}, header = false, columns = {${cols}})`);
+      return; // parses strictly: the sniffed reading stands
+    } catch (e) {
+      const m = /CSV Error on Line: 1\b[\s\S]*?Expected Number of Columns: \d+ Found: (\d+)/.exec((e as Error).message);
+      if (m && k < 4096) { k = Math.max(k + 1, Number(m[1])); continue; }
+      const err = csvError(e, path, owner);
+      if (err) throw err;
+      return;
+    }
   }
 }
 
@@ -147,9 +155,10 @@ function csvError(e: unknown, path: string, owner: string): DataError | null {
   const lines = msg.split('\n').map((s) => s.trim());
   const stop = lines.findIndex((s) => /^Possible (fixes|Solution)/i.test(s));
   const before = (stop < 0 ? lines : lines.slice(0, stop)).filter((s) => s && !/^Original Line/.test(s));
-  const reason = before.length > 1 ? before[before.length - 1]! : before[0]!.replace(/^[A-Za-z ]+Error: /, '');
-  const col = /Column:? "?([^"\n]+?)"?\s*$/m.exec(msg)?.[1];
-  return new DataError('file', 'a well-formed CSV file', `${reason}${line ? ` on line ${line}` : ''}${col ? ` (column ${JSON.stringify(col)})` : ''} of ${JSON.stringify(path)}`, owner);
+  const conv = before.find((s) => /Error when converting|Could not convert/.test(s));
+  const reason = conv ?? (before.length > 1 ? before[before.length - 1]! : (before[0] ?? msg).replace(/^[A-Za-z ]+Error: /, ''));
+  const hint = conv && /auto-detected/.test(msg) ? '; the column type was sniffed from the first rows: set it with the types option or fix the cell' : '';
+  return new DataError('file', 'a well-formed CSV file', `${reason}${line ? ` on line ${line}` : ''} of ${JSON.stringify(path)}${hint}`, owner);
 }
 
 /** Read a Parquet file into a Table. */

@@ -66,7 +66,7 @@ export async function* streamMatrix(source: string, opts: StreamOptions = {}): A
     if (ext.endsWith('.parquet')) from = `read_parquet(${file.literal})`;
     else if (ext.endsWith('.json') || ext.endsWith('.ndjson') || ext.endsWith('.jsonl')) from = `read_json_auto(${file.literal})`;
     else {
-      const args = [file.literal, `quote = '"'`, `escape = '"'`];
+      const args = [file.literal, `quote = '"'`, `escape = '"'`, 'skip = 0'];
       if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
       if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
       from = `read_csv(${args.join(', ')})`;
