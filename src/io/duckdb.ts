@@ -97,11 +97,17 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
     if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
     if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
     if (missing?.length) args.push(`nullstr = [${['', ...missing].map(sqlString).join(', ')}]`);
+    // forced numeric/categorical columns are read as text by DuckDB (then cast exactly once), so
+    // the sniffer cannot turn "01234" into 1234 or -0 into 0 first
+    const asText = Object.entries(opts.types ?? {}).filter(([, k]) => k === 'numeric' || k === 'categorical');
+    if (asText.length) args.push(`types = {${asText.map(([c]) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}}`);
     return await withConnection(async (con) => {
       let table: Table;
       try {
         table = await readSource(con, `read_csv(${args.join(', ')})`, path, owner, opts);
       } catch (e) {
+        const unknown = /Columns? with names?: (.*?) do(es)? not exist/i.exec((e as Error).message)?.[1];
+        if (unknown) throw new DataError('types', 'names of existing columns', `unknown column ${unknown}`, owner);
         // a dialect DuckDB could not sniff (ragged rows, an unterminated quote): ask DuckDB's
         // strict parser for the line, with the dialect the caller gave
         if (delim !== undefined && quote && e instanceof IOError && /sniff|dialect/i.test(e.message)) await diagnoseCsv(con, file, path, delim, quote, skip, owner);

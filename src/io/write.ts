@@ -27,7 +27,7 @@ function quote(s: string, delim: string): string {
 
 function cell(c: Column, i: number, delim: string, owner: string): string {
   switch (c.kind) {
-    case 'numeric': { const v = c.values[i]!; return Number.isNaN(v) ? '' : String(v); }
+    case 'numeric': { const v = c.values[i]!; return Number.isNaN(v) ? '' : Object.is(v, -0) ? '-0' : String(v); }
     case 'boolean': { const v = c.values[i]!; return Number.isNaN(v) ? '' : v ? 'true' : 'false'; }
     case 'date': {
       const v = c.values[i]!;
