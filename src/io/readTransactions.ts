@@ -48,8 +48,15 @@ class IntList {
   }
   grow(): void {
     if (this.a.length >= MAX_ITEMS) throw new DataError('file', `fewer than ${MAX_ITEMS} items in all`, 'more', OWNER);
-    const g = new Int32Array(Math.min(MAX_ITEMS, this.a.length * 2));
-    g.set(this.a);
+    // doubling while small, 1.5x when large (a 2 GB array doubled would need 6 GB at the copy)
+    this.reserve(this.a.length < 1 << 26 ? this.a.length * 2 : Math.ceil(this.a.length * 1.5));
+  }
+  /** Make room for `cap` values (never shrinks). */
+  reserve(cap: number): void {
+    cap = Math.min(MAX_ITEMS, Math.max(cap, this.n));
+    if (cap <= this.a.length) return;
+    const g = new Int32Array(cap);
+    g.set(this.a.subarray(0, this.n));
     this.a = g;
   }
   /** The used part, copied only when more than a quarter of the capacity is unused. */
@@ -79,13 +86,18 @@ export function readTransactions(path: string, opts: ReadTransactionsOptions = {
   const parser: ChunkParser = format === 'fimi'
     ? new FimiParser(path, opts.header ?? false, opts.keepEmpty ?? false)
     : new LineParser(format === 'basket' ? new BasketLines(delimiter, opts.keepEmpty ?? false) : new LongLines(delimiter, path), opts.header ?? format === 'long');
-  readChunks(path, chunkBytes, (chunk) => parser.push(chunk));
+  readChunks(path, chunkBytes, (chunk) => parser.push(chunk), (f) => parser.expect(f));
   return parser.finish();
 }
 
-interface ChunkParser { push(chunk: Uint8Array): void; finish(): TransactionDB }
+interface ChunkParser {
+  push(chunk: Uint8Array): void;
+  /** After the first chunk: size the arrays for the whole file from what it held (one allocation instead of many copies). */
+  expect(fraction: number): void;
+  finish(): TransactionDB;
+}
 
-function readChunks(path: string, chunkBytes: number, onChunk: (b: Uint8Array) => void): void {
+function readChunks(path: string, chunkBytes: number, onChunk: (b: Uint8Array) => void, onFirst?: (fraction: number) => void): void {
   let fd: number;
   try {
     if (statSync(path).isDirectory()) throw new IOError(path, `${OWNER}: expected a file, found a directory`);
@@ -94,6 +106,8 @@ function readChunks(path: string, chunkBytes: number, onChunk: (b: Uint8Array) =
     throw toIOError(path, e, OWNER, 'cannot read the transactions file');
   }
   const buf = Buffer.allocUnsafe(chunkBytes);
+  let size = 0, seen = 0;
+  try { size = statSync(path).size; } catch { /* unknown size: no estimate */ }
   try {
     for (;;) {
       let n: number;
@@ -104,6 +118,8 @@ function readChunks(path: string, chunkBytes: number, onChunk: (b: Uint8Array) =
       }
       if (n === 0) break;
       onChunk(buf.subarray(0, n));
+      if (seen === 0 && size > n * 4 && onFirst) onFirst(n / size);
+      seen += n;
     }
   } finally {
     closeSync(fd);
@@ -150,6 +166,11 @@ class FimiParser implements ChunkParser {
     }
     this.v = v;
     this.inNum = inNum;
+  }
+
+  expect(fraction: number): void {
+    this.items.reserve(Math.ceil((this.items.n / fraction) * 1.05) + 1024);
+    this.offsets.reserve(Math.ceil((this.offsets.n / fraction) * 1.05) + 1024);
   }
 
   private item(v: number): void {
@@ -208,7 +229,7 @@ export function parseFimi(bytes: Uint8Array, path = '<bytes>', header = false, k
 }
 
 /** What to do with each complete text line. */
-interface LineSink { line(text: string, lineNo: number): void; finish(): TransactionDB }
+interface LineSink { line(text: string, lineNo: number): void; expect?(fraction: number): void; finish(): TransactionDB }
 
 /** UTF-8 chunks -> complete lines (the partial last line is carried to the next chunk). */
 class LineParser implements ChunkParser {
@@ -229,6 +250,8 @@ class LineParser implements ChunkParser {
     }
     this.carry = text.slice(start);
   }
+
+  expect(fraction: number): void { this.sink.expect?.(fraction); }
 
   private emit(line: string): void {
     this.lineNo++;
@@ -303,6 +326,11 @@ class BasketLines implements LineSink {
     for (const f of fields) if (f.length > 0) { this.items.push(this.names.id(f)); any = true; }
     if (!any && !this.keepEmpty) return;
     this.offsets.push(this.items.n);
+  }
+
+  expect(fraction: number): void {
+    this.items.reserve(Math.ceil((this.items.n / fraction) * 1.05) + 1024);
+    this.offsets.reserve(Math.ceil((this.offsets.n / fraction) * 1.05) + 1024);
   }
 
   finish(): TransactionDB { return build(this.items, this.offsets, this.names.seen); }
