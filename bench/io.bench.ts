@@ -67,7 +67,7 @@ if (process.env.DEEPMINE_BENCH_BIG === '1' && existsSync(fimi)) {
   const src = readFileSync(fimi);
   const reps = Math.ceil(2.2e9 / src.length);
   const ws = createWriteStream(big);
-  for (let r = 0; r < reps; r++) if (!ws.write(src)) await new Promise((res) => ws.once('drain', res));
+  for (let r = 0; r < reps; r++) if (!ws.write(src)) await new Promise<void>((res) => ws.once('drain', () => res()));
   await new Promise<void>((res) => ws.end(() => res()));
   const gb = statSync(big).size / 1e9;
   const rss0 = process.memoryUsage().rss;
