@@ -146,26 +146,50 @@ class FimiParser implements ChunkParser {
 
   push(bytes: Uint8Array): void {
     const len = bytes.length;
-    let v = this.v, inNum = this.inNum;
-    for (let i = 0; i < len; i++) {
+    let i = 0;
+    if (this.skipping) {
+      while (i < len && bytes[i] !== 10) i++;
+      if (i === len) return;
+      this.skipping = false;
+      this.line++;
+      i++;
+    }
+    // hot loop on locals; state is written back at the end of the chunk (and before any call
+    // that reads it)
+    const it = this.items;
+    let a = it.a, n = it.n, v = this.v, inNum = this.inNum, lineOpen = this.lineOpen, maxId = this.maxId;
+    for (; i < len; i++) {
       const b = bytes[i]!;
-      if (this.skipping) {
-        if (b === 10) { this.skipping = false; this.line++; }
-        continue;
-      }
       if (b >= 48 && b <= 57) {
         v = v * 10 + (b - 48);
-        if (v > 0x7ffffffe) throw new DataError('file', 'item ids below 2^31 - 1', `an id of ${v} or more on line ${this.line}`, OWNER);
         inNum = true;
-        this.lineOpen = true;
         continue;
       }
-      if (inNum) { this.item(v); v = 0; inNum = false; }
-      if (b === 10) { this.endLine(); this.line++; } else if (b === 32 || b === 9 || b === 13) this.lineOpen = true;
+      if (inNum) {
+        if (v > 0x7ffffffe) throw new DataError('file', 'item ids below 2^31 - 1', `an id of ${v} on line ${this.line}`, OWNER);
+        if (n === a.length) { it.n = n; it.grow(); a = it.a; }
+        a[n++] = v;
+        if (v > maxId) maxId = v;
+        v = 0;
+        inNum = false;
+        lineOpen = true;
+      }
+      if (b === 10) {
+        lineOpen = false;
+        this.line++;
+        if (n === this.lineStart && !this.keepEmpty) continue;
+        n = this.lineStart + sortUnique(a, this.lineStart, n);
+        this.offsets.push(n);
+        this.lineStart = n;
+      } else if (b === 32 || b === 9 || b === 13) lineOpen = true;
       else throw new IOError(this.path, `FIMI format expects non-negative integer item ids; found ${JSON.stringify(String.fromCharCode(b))} on line ${this.line}`);
     }
+    if (inNum && v > 0x7ffffffe) throw new DataError('file', 'item ids below 2^31 - 1', `an id of ${v} on line ${this.line}`, OWNER);
+    it.n = n;
     this.v = v;
     this.inNum = inNum;
+    this.lineOpen = lineOpen || inNum;
+    this.maxId = maxId;
   }
 
   expect(fraction: number): void {
