@@ -45,7 +45,20 @@ const LOOKS_LIKE_SQL = /^\s*(select|with|from|values|table|\()/i;
  * const ipca = new IncrementalPCA({ nComponents: 5 });
  * for await (const { X } of streamMatrix('big.parquet', { batchRows: 50_000 })) ipca.partialFit(X);
  */
-export async function* streamMatrix(source: string, opts: StreamOptions = {}): AsyncGenerator<{ X: Matrix; columns: string[] }> {
+export function streamMatrix(source: string, opts: StreamOptions = {}): AsyncGenerator<{ X: Matrix; columns: string[] }> {
+  const holder: Holder = { con: null };
+  const gen = stream(source, opts, holder);
+  abandoned.register(gen, holder);
+  return gen;
+}
+
+/** The stream's connection, reachable from the finalizer without keeping the generator alive. */
+interface Holder { con: DuckDBConnection | null }
+
+/** A stream dropped without finishing or `return()` releases its connection when collected. */
+const abandoned = new FinalizationRegistry<Holder>((h) => { if (h.con) release(h.con); });
+
+async function* stream(source: string, opts: StreamOptions, holder: Holder): AsyncGenerator<{ X: Matrix; columns: string[] }> {
   const owner = 'streamMatrix';
   if (typeof source !== 'string' || !source.trim()) throw new InvalidParameterError('source', 'a file path or a SELECT query', source, owner);
   if (opts === null || typeof opts !== 'object') throw new InvalidParameterError('options', 'an options object', opts, owner);
@@ -76,6 +89,7 @@ export async function* streamMatrix(source: string, opts: StreamOptions = {}): A
   let con: DuckDBConnection | null = null;
   try {
     con = await openDedicated();
+    holder.con = con;
     const schema = await describe(con, from, path, owner);
     const names = opts.columns ?? schema.map((s) => s.name);
     const typeOf = new Map(schema.map((s) => [s.name, s.type]));
@@ -87,6 +101,7 @@ export async function* streamMatrix(source: string, opts: StreamOptions = {}): A
       }
     }
     const d = names.length;
+    if (batchRows * d > 2 ** 27) throw new InvalidParameterError('batchRows', `at most ${Math.floor(2 ** 27 / d)} rows for ${d} columns (blocks of up to 1 GiB)`, batchRows, owner);
     const proj = names.map((n) => {
       const t = typeOf.get(n)!;
       const id = sqlIdent(n);
@@ -130,6 +145,7 @@ export async function* streamMatrix(source: string, opts: StreamOptions = {}): A
     }
     if (rows > 0) yield { X: new Matrix(buf.slice(0, rows * d), rows, d), columns: [...names] };
   } finally {
+    holder.con = null;
     if (con) release(con);
     file?.cleanup();
   }

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DataError, InvalidParameterError, IOError } from '../../src/core/errors.js';
 import { Table } from '../../src/core/table.js';
 import { checkArray, checkLabels, checkTarget } from '../../src/core/validation.js';
@@ -73,6 +75,19 @@ describe('issue 13 #1: a stream has its own connection', () => {
     // leaving a loop early closes the stream's connection
     for await (const _ of streamMatrix(p, { batchRows: 100 })) { void _; break; }
     assert.equal(openConnectionCount(), base);
+  });
+
+  it('a stream dropped mid-way (no break, no return) releases its connection when collected; huge blocks are refused', async () => {
+    const p = join(dir, 'drop.csv');
+    bigCsv(p, 10_000);
+    const base = openConnectionCount();
+    await (async () => { const g = streamMatrix(p, { batchRows: 100 }); await g.next(); })();
+    assert.equal(openConnectionCount(), base + 1);
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let k = 0; k < 20 && openConnectionCount() > base; k++) { gc(); await new Promise((r) => setTimeout(r, 20)); }
+    assert.equal(openConnectionCount(), base);
+    await assert.rejects(countRows(streamMatrix(p, { batchRows: 2 ** 26 })), (e: unknown) => e instanceof InvalidParameterError && (e as InvalidParameterError).param === 'batchRows');
   });
 
   it('file names that look like SQL are files: from.csv, select x.csv, (a).csv, values.csv', async () => {
