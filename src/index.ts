@@ -27,3 +27,5 @@ export * from './datasets/index.js';
 export * from './explain/index.js';
 
 export * from './fusion/index.js';
+
+export * from './sql/index.js';

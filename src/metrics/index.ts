@@ -23,3 +23,5 @@ export {
   homogeneityScore, completenessScore, vMeasureScore, contingencyMatrix, type AverageMethod,
 } from './cluster.js';
 export { classifierScore, regressorScore } from './score.js';
+export { linearSumAssignment, clusteringAccuracy, matchClusters } from './assignment.js';
+export type { Assignment, CostMatrixLike, LinearSumAssignmentOptions, ClusterMatching } from './assignment.js';

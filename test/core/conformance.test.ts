@@ -45,6 +45,7 @@ const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   FunctionTransformer: tr('FunctionTransformer', { func: 'square', validate: true }),
   GaussianMixture: tr('GaussianMixture', { nComponents: 2 }),
   GridSearchCV: { make: (p) => new deepmine.GridSearchCV({ estimator: new deepmine.LogisticRegression(), paramGrid: { C: [0.1, 1] }, cv: 3, ...p }) as never, X: Xb, y: yb, methods: ['predict'] },
+  IsolationForest: tr('IsolationForest', { nEstimators: 10 }, { weights: 'arg' }),
   IncrementalPCA: tr('IncrementalPCA', { nComponents: 2, batchSize: 8 }, { partialFitBatch: 8 }),
   KBinsDiscretizer: tr('KBinsDiscretizer', { nBins: 3, strategy: 'uniform' }),
   KMeans: tr('KMeans', { nClusters: 3, nInit: 1 }, { weights: 'opts' }),
@@ -77,6 +78,7 @@ const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   SelectPercentile: { ...tr('SelectPercentile', { percentile: 50 }), y: yb },
   SimpleImputer: tr('SimpleImputer'),
   StandardScaler: tr('StandardScaler'),
+  SurrogateTree: { make: (p) => new D.SurrogateTree!({ model: new deepmine.DecisionTreeClassifier({ maxDepth: 4, randomState: 0 }).fit(Xb, yb), maxLeafNodes: 4, ...p }) as never, X: Xb },
   TransactionEncoder: { none: 'transactions (ragged item lists), not X: covered by test/assoc/io.test.ts' },
   VarianceThreshold: tr('VarianceThreshold'),
 };
