@@ -4,7 +4,8 @@
  * and every entry runs the contract checks of test/helpers/conformance.ts (`checkContract`):
  * deeply immutable params, unit sample weights equal no weights, one error class per bad weight,
  * partialFit streams equal fit where promised, fitTransform / fitPredict equal fit + transform /
- * labels, score equals the public metric, `__` routing on meta-estimators. The per-area test files
+ * labels, score equals the public metric, `__` routing on meta-estimators, and row-order
+ * invariance where it should hold (declared per entry with `rowOrderTol`). The per-area test files
  * run `checkEstimator` (the basic checks) for their estimators.
  */
 import assert from 'node:assert/strict';
@@ -41,7 +42,7 @@ const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   DecisionTreeClassifier: sup('DecisionTreeClassifier', { maxDepth: 3 }),
   DecisionTreeRegressor: reg('DecisionTreeRegressor', { maxDepth: 3 }),
   DummyClassifier: sup('DummyClassifier', { strategy: 'prior' }),
-  DummyRegressor: reg('DummyRegressor', {}, { weights: undefined }),
+  DummyRegressor: reg('DummyRegressor', {}, { weights: undefined, rowOrderTol: 1e-12 }),
   FunctionTransformer: tr('FunctionTransformer', { func: 'square', validate: true }),
   GaussianMixture: tr('GaussianMixture', { nComponents: 2 }),
   GridSearchCV: { make: (p) => new deepmine.GridSearchCV({ estimator: new deepmine.LogisticRegression(), paramGrid: { C: [0.1, 1] }, cv: 3, ...p }) as never, X: Xb, y: yb, methods: ['predict'] },
@@ -53,31 +54,31 @@ const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   KNeighborsClassifier: sup('KNeighborsClassifier', { nNeighbors: 3 }, { weights: undefined }),
   KNeighborsRegressor: reg('KNeighborsRegressor', { nNeighbors: 3 }, { weights: undefined }),
   LabelEncoder: { none: '1-D labels, not X: covered by test/preprocessing/conformance.test.ts' },
-  LinearRegression: reg('LinearRegression', {}, { weightTol: 1e-12 }),
-  LogisticRegression: sup('LogisticRegression', {}),
+  LinearRegression: reg('LinearRegression', {}, { weightTol: 1e-12, rowOrderTol: 1e-10 }),
+  LogisticRegression: sup('LogisticRegression', {}, { rowOrderTol: 1e-5 }),
   MLPClassifier: sup('MLPClassifier', { hiddenLayerSizes: [4], maxIter: 5 }, { weights: undefined }),
   MLPRegressor: reg('MLPRegressor', { hiddenLayerSizes: [4], maxIter: 5 }, { weights: undefined }),
-  MaxAbsScaler: tr('MaxAbsScaler'),
-  MinMaxScaler: tr('MinMaxScaler', { featureRange: [0, 2] }),
+  MaxAbsScaler: tr('MaxAbsScaler', {}, { rowOrderTol: 0 }),
+  MinMaxScaler: tr('MinMaxScaler', { featureRange: [0, 2] }, { rowOrderTol: 0 }),
   MiniBatchKMeans: tr('MiniBatchKMeans', { nClusters: 3, batchSize: 8 }, { weights: 'opts' }),
   NearestNeighbors: tr('NearestNeighbors', { nNeighbors: 3 }, { methods: ['kneighbors'] }),
   Normalizer: tr('Normalizer'),
   OneHotEncoder: tr('OneHotEncoder', {}, { X: Xb.map((r) => r.map((v) => Math.round(v))) }),
   OrdinalEncoder: tr('OrdinalEncoder', {}, { X: Xb.map((r) => r.map((v) => Math.round(v))) }),
   OutlierFilter: tr('OutlierFilter'),
-  PCA: tr('PCA', { nComponents: 2 }),
+  PCA: tr('PCA', { nComponents: 2 }, { rowOrderTol: 1e-9 }),
   Pipeline: { make: (p) => new deepmine.Pipeline({ steps: [['s', new deepmine.StandardScaler()], ['c', new deepmine.LogisticRegression()]], ...p }) as never, X: Xb, y: yb, methods: ['predict', 'predictProba'] },
   PolynomialFeatures: tr('PolynomialFeatures'),
   RFE: { make: (p) => new deepmine.RFE({ estimator: new deepmine.DecisionTreeClassifier({ randomState: 0 }), nFeaturesToSelect: 2, ...p }) as never, X: Xb, y: yb, methods: ['transform', 'predict'] },
   RandomForestClassifier: sup('RandomForestClassifier', { nEstimators: 5, maxDepth: 3 }),
   RandomForestRegressor: reg('RandomForestRegressor', { nEstimators: 5, maxDepth: 3 }),
   RandomizedSearchCV: { make: (p) => new deepmine.RandomizedSearchCV({ estimator: new deepmine.LogisticRegression(), paramDistributions: { C: deepmine.uniform(0.1, 2) }, nIter: 2, cv: 3, ...p }) as never, X: Xb, y: yb, methods: ['predict'] },
-  Ridge: reg('Ridge', { alpha: 0.5 }, { weightTol: 1e-12 }),
+  Ridge: reg('Ridge', { alpha: 0.5 }, { weightTol: 1e-12, rowOrderTol: 1e-10 }),
   RobustScaler: tr('RobustScaler'),
   SelectKBest: { ...tr('SelectKBest', { k: 2 }), y: yb },
   SelectPercentile: { ...tr('SelectPercentile', { percentile: 50 }), y: yb },
   SimpleImputer: tr('SimpleImputer'),
-  StandardScaler: tr('StandardScaler'),
+  StandardScaler: tr('StandardScaler', {}, { rowOrderTol: 1e-12 }),
   SurrogateTree: { make: (p) => new D.SurrogateTree!({ model: new deepmine.DecisionTreeClassifier({ maxDepth: 4, randomState: 0 }).fit(Xb, yb), maxLeafNodes: 4, ...p }) as never, X: Xb },
   TransactionEncoder: { none: 'transactions (ragged item lists), not X: covered by test/assoc/io.test.ts' },
   VarianceThreshold: tr('VarianceThreshold'),

@@ -173,6 +173,8 @@ export interface ContractOptions extends ConformanceOptions {
   partialFitBatch?: number;
   /** Tolerance for "unit weights equal no weights" (different but equivalent code paths). */
   weightTol?: number;
+  /** Training-row order does not change the outputs beyond this relative tolerance (only where it should hold: no tie-breaking by row order). */
+  rowOrderTol?: number;
 }
 
 function flat(v: unknown): number[] | unknown {
@@ -234,6 +236,16 @@ export function checkContract(name: string, opts: ContractOptions): void {
         assert.throws(() => fitW(seeded(), [Infinity, ...new Array(n - 1).fill(1)]), DataError, 'Infinity');
         if (!rules.allowNegative) assert.throws(() => fitW(seeded(), [-1, ...new Array(n - 1).fill(1)]), DataError, 'negative');
         if (!rules.allowZeroSum) assert.throws(() => fitW(seeded(), new Array(n).fill(0)), DataError, 'all zero');
+      });
+    }
+
+    if (opts.rowOrderTol !== undefined) {
+      check('row order of the training data does not matter', () => {
+        const perm = X.map((_, i) => (i * 7 + 3) % X.length);
+        assert.equal(new Set(perm).size, X.length, 'permutation');
+        const a = fit(seeded(), X, y, caps) as AnyEstimator;
+        const b = fit(seeded(), perm.map((i) => X[i]!), y ? perm.map((i) => y[i]!) : undefined, caps) as AnyEstimator;
+        methods.forEach((m) => closeTo(flat(b[m](X)), flat(a[m](X)), opts.rowOrderTol!, m));
       });
     }
 
