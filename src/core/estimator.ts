@@ -1,6 +1,6 @@
 import { DataError, DeepmineError, InvalidParameterError, NotFittedError } from './errors.js';
 import { checkDecodedState } from './modelCheck.js';
-import { isEstimatorLike, isStepList, resolveParams, type ParamsOf, type Schema } from './params.js';
+import { isEstimatorLike, resolveParams, type ParamsOf, type Schema } from './params.js';
 import { RandomState } from './random.js';
 import { decodeValue, encodeValue } from './serialize.js';
 import { VersionWarning, warn } from './warnings.js';
@@ -89,9 +89,11 @@ export abstract class Estimator<S extends Schema, State> {
     const out: Record<string, unknown> = { ...this._params };
     const deep = typeof opts === 'boolean' ? opts : !!opts?.deep;
     if (!deep) return out as ParamsOf<S> & Record<string, unknown>;
+    const schema = (this.constructor as unknown as { schema: S }).schema;
     for (const [key, v] of Object.entries(this._params as Record<string, unknown>)) {
-      if (isEstimatorLike(v)) addNested(out, key, v);
-      else if (isStepList(v)) for (const [name, e] of v) { out[name] = e; if (isEstimatorLike(e)) addNested(out, name, e); }
+      const nested = nestedKind(schema, key, v);
+      if (nested === 'estimator') addNested(out, key, v as never);
+      else if (nested === 'steps') for (const [name, e] of v as [string, unknown][]) { out[name] = e; if (isEstimatorLike(e)) addNested(out, name, e); }
     }
     return out as ParamsOf<S> & Record<string, unknown>;
   }
@@ -118,7 +120,7 @@ export abstract class Estimator<S extends Schema, State> {
     const own: Record<string, unknown> = { ...(this._params as Record<string, unknown>) };
     const nested = new Map<string, Record<string, unknown>>();
     const stepsKeyOf = (name: string, src: Record<string, unknown>): string | undefined =>
-      Object.keys(ctor.schema).find((k) => (ctor.schema[k]!.nested === 'steps' || isStepList(src[k])) && Array.isArray(src[k]) && (src[k] as unknown[][]).some((s) => s[0] === name));
+      Object.keys(ctor.schema).find((k) => nestedKind(ctor.schema, k, src[k]) === 'steps' && (src[k] as unknown[][]).some((s) => s[0] === name));
     // own keys first, so that nested keys apply to replaced estimators / steps
     const replaceSteps = new Map<string, unknown>();
     for (const [k, v] of Object.entries(patch)) {
@@ -147,7 +149,7 @@ export abstract class Estimator<S extends Schema, State> {
         copy.setParams(sub);
         return copy;
       };
-      if (head in ctor.schema && isEstimatorLike(own[head])) own[head] = withSub(own[head], `parameter ${JSON.stringify(head)}`);
+      if (head in ctor.schema && nestedKind(ctor.schema, head, own[head]) === 'estimator') own[head] = withSub(own[head], `parameter ${JSON.stringify(head)}`);
       else {
         const key = stepsKeyOf(head, own);
         if (key === undefined) {
@@ -161,10 +163,12 @@ export abstract class Estimator<S extends Schema, State> {
 
   /** Names that `name__param` can address: estimator-valued params and step names. */
   private nestedNames(params: Record<string, unknown>): string[] {
+    const schema = (this.constructor as unknown as { schema: S }).schema;
     const names: string[] = [];
     for (const [k, v] of Object.entries(params)) {
-      if (isEstimatorLike(v)) names.push(k);
-      else if (isStepList(v)) for (const s of v) names.push(s[0]);
+      const nested = nestedKind(schema, k, v);
+      if (nested === 'estimator') names.push(k);
+      else if (nested === 'steps') for (const s of v as [string][]) names.push(s[0]);
     }
     return names;
   }
@@ -178,7 +182,11 @@ export abstract class Estimator<S extends Schema, State> {
     const Ctor = this.constructor as new (p: Partial<ParamsOf<S>>) => this;
     const given = new Set(Object.keys(patch).filter((k) => !k.includes('__')));
     const merged = this.routeParams(patch);
-    for (const [k, v] of Object.entries(merged)) if (!given.has(k) || v instanceof RandomState) merged[k] = cloneParamValue(v);
+    const schema = (this.constructor as unknown as { schema: S }).schema;
+    for (const [k, v] of Object.entries(merged)) {
+      if (v instanceof RandomState) merged[k] = RandomState.fromState(v.getState());
+      else if (!given.has(k) && nestedKind(schema, k, v)) merged[k] = cloneParamValue(v);
+    }
     return new Ctor(merged as Partial<ParamsOf<S>>);
   }
 
@@ -240,6 +248,19 @@ export abstract class Estimator<S extends Schema, State> {
   static restore(est: Estimator<Schema, unknown>, state: unknown): void {
     est.restoreState(state);
   }
+}
+
+/**
+ * Whether a parameter holds nested estimators: declared in the schema (`p.estimator()` ->
+ * 'estimator', `p.steps()` -> 'steps') and actually holding them. Only declared parameters are
+ * routed, deep-listed and cloned: an estimator passed as plain data (e.g. the fitted model a
+ * SurrogateTree explains, a `p.custom` param) is kept by reference, as before.
+ */
+function nestedKind(schema: Schema, key: string, v: unknown): 'estimator' | 'steps' | undefined {
+  const declared = schema[key]?.nested;
+  if (declared === 'estimator') return isEstimatorLike(v) ? 'estimator' : undefined;
+  if (declared === 'steps') return Array.isArray(v) && v.every((s) => Array.isArray(s) && typeof s[0] === 'string') ? 'steps' : undefined;
+  return undefined;
 }
 
 function addNested(out: Record<string, unknown>, name: string, est: { getParams?(o?: unknown): Record<string, unknown> }): void {

@@ -19,7 +19,8 @@ function checkTransformers(v: unknown): boolean {
 
 const schema = {
   transformers: p.steps<TransformerSpec[]>([], 'an array of [name, transformer | "drop" | "passthrough", column names or indices] triples', checkTransformers),
-  remainder: p.custom<'drop' | 'passthrough' | AnyEstimator>('drop', "'drop', 'passthrough' or a transformer", (v) => v === 'drop' || v === 'passthrough' || isEstimatorLike(v), 'What happens to the columns no transformer names.'),
+  // a nested estimator when it is one ('drop' / 'passthrough' otherwise): routed by remainder__param, cloned by clone()
+  remainder: { ...p.custom<'drop' | 'passthrough' | AnyEstimator>('drop', "'drop', 'passthrough' or a transformer", (v) => v === 'drop' || v === 'passthrough' || isEstimatorLike(v), 'What happens to the columns no transformer names.'), nested: 'estimator' as const },
   verboseFeatureNamesOut: p.bool(true, 'Prefix output names with the transformer name (`name__feature`).'),
 };
 export type ColumnTransformerParams = ParamsOf<typeof schema>;
