@@ -2,7 +2,6 @@ import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Estimator, registerEstimator, reviveValue, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { isEstimatorLike, p, type ParamsOf, type Schema } from '../core/params.js';
-import { decodeValue, encodeValue } from '../core/serialize.js';
 import { checkArray, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { featureNamesIn, namesOf, quantileSorted } from '../preprocessing/_base.js';
 import { mutualInfoClassif, mutualInfoRegression } from './mutualInfo.js';

@@ -1,4 +1,4 @@
-import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
+import { DataError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamSpec, type ParamsOf, type Schema } from '../core/params.js';

@@ -1,8 +1,6 @@
 import { InvalidParameterError, NotFittedError } from '../core/errors.js';
 import { Estimator, registerEstimator, registerReviver, reviveValue, type Capabilities } from '../core/estimator.js';
 import { p, type ParamsOf, type Schema } from '../core/params.js';
-import { RandomState } from '../core/random.js';
-import { decodeValue, encodeValue } from '../core/serialize.js';
 import type { LabelsLike } from '../core/validation.js';
 import { ParameterGrid, ParameterSampler, reviveDistribution, type ParamDistributions, type ParamGridSpec, type ParamSet } from './paramGrid.js';
 import { resolveScoring, type Scoring } from './scoring.js';
