@@ -78,9 +78,8 @@ export function gemm(
 /**
  * Symmetric rank-k update (BLAS dsyrk, both triangles filled): `C = alpha * A * A^T + beta * C`
  * with A n x k (trans = false), or `C = alpha * A^T * A + beta * C` with A k x n (trans = true).
- * Only the upper triangle is computed (half the work of gemm) and then mirrored. Large products
- * are split over cores by rows of C (full depth per element), so the result does not depend on
- * the number of threads.
+ * Only the upper triangle is computed (half the work of gemm) and then mirrored. Tall products
+ * (`trans`, large k) are split over cores by rows of A, each core summing its own Gram.
  *
  * @example
  * const x = Float64Array.of(1, 2, 3, 4, 5, 6); // 3 x 2
@@ -95,33 +94,24 @@ export function syrk(trans: boolean, n: number, k: number, alpha: number, a: Flo
   checkExtent(owner, 'C', c, cOff, n, n, ldc);
   scale(c, cOff, ldc, n, n, beta);
   if (alpha !== 0 && k > 0) {
-    // upper triangle of C += alpha op(A) op(A)^T, op(A) = A (n x k) or A^T. Threads split the
-    // rows of C (4-aligned, balanced by triangle area), never the depth k: every element is the
-    // same full-depth sum in the same 256-deep blocks whatever the thread count (bit-identical).
-    const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((n * n * k) / 2 / PARALLEL_MIN_WORK)), Math.floor(n / 16));
+    // upper triangle of C += alpha op(A) op(A)^T, op(A) = A (n x k) or A^T
+    const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((n * n * k) / 2 / PARALLEL_MIN_WORK)), Math.ceil(k / 256));
     if (threads <= 1) {
       gemmCore(!trans ? false : true, !trans ? true : false, n, n, k, alpha, a, aOff, lda, a, aOff, lda, c, cOff, ldc, true, false);
     } else {
-      const as = toSharedScratch(a, 'a'), cs = toSharedScratch(c, 'c');
+      const as = toSharedScratch(a, 'a');
+      const parts: Float64Array[] = [];
       const tasks: KernelTask[] = [];
-      const total = (n * (n + 1)) / 2;
-      let r0 = 0;
-      for (let t = 0; t < threads && r0 < n; t++) {
-        // rows [r0, r1) hold about total / threads upper-triangle elements; r1 a multiple of 4
-        let r1 = n;
-        if (t < threads - 1) {
-          const target = (total * (t + 1)) / threads;
-          // elements in rows [0, r): r n - r (r - 1) / 2
-          let r = r0 + 4;
-          while (r < n && r * n - (r * (r - 1)) / 2 < target) r += 4;
-          r1 = Math.min(n, r);
-        }
-        const off = trans ? aOff + r0 : aOff + r0 * lda;
-        tasks.push({ fn: 'gemmCore', args: [trans, !trans, r1 - r0, n - r0, k, alpha, as, off, lda, as, off, lda, cs, cOff + r0 * ldc + r0, ldc, true, false] });
-        r0 = r1;
+      const step = Math.ceil(k / threads);
+      for (let p0 = 0; p0 < k; p0 += step) {
+        const depth = Math.min(step, k - p0);
+        const part = sharedFloat64(n * n);
+        parts.push(part);
+        const off = trans ? aOff + p0 * lda : aOff + p0;
+        tasks.push({ fn: 'gemmCore', args: [trans, !trans, n, n, depth, alpha, as, off, lda, as, off, lda, part, 0, n, true, false] });
       }
       runTasks(tasks);
-      if (cs !== c) c.set(cs);
+      for (const part of parts) for (let i = 0; i < n; i++) for (let j = i; j < n; j++) c[cOff + i * ldc + j]! += part[i * n + j]!;
     }
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[cOff + i * ldc + j] = c[cOff + j * ldc + i]!;
