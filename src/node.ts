@@ -4,5 +4,5 @@
  */
 export * from './index.js';
 export * from './io/index.js';
-export { fitSql, duckdbEngine, postgresEngine } from './sql/node.js';
+export { fitSql, duckdbEngine, postgresEngine, clickhouseEngine } from './sql/node.js';
 export { runCli, buildProgram } from './cli/program.js';
