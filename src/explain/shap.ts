@@ -18,7 +18,7 @@ import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
 import { parallelMap, resolveNJobs } from '../core/pool.js';
-import { treeShapCore, type TreeShapJob } from './treeShap.js';
+import { treeShapCore, treeShapInteractionsCore, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -45,6 +45,8 @@ export interface ShapOptions {
   output?: 'auto' | 'predict' | 'predictProba' | 'decisionFunction';
   /** Column names (default x0, x1, ...). */
   featureNames?: readonly string[];
+  /** TreeSHAP only: also compute SHAP interaction values (d times the cost). */
+  interactions?: boolean;
 }
 
 export interface ShapResult {
@@ -57,6 +59,11 @@ export interface ShapResult {
   outputNames: string[];
   /** Algorithm used. */
   method: 'tree' | 'linear' | 'kernel';
+  /**
+   * With `interactions: true` (trees): per output an n x d x d array (row-major [i][j][k]); row i's
+   * matrix is symmetric, its row j sums to values[k][i, j], and all its entries sum to output - expected.
+   */
+  interactionValues?: Float64Array[];
 }
 
 function modelKind(model: unknown): string {
@@ -164,8 +171,11 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
     if (view.nFeatures !== d) throw new ShapeError('X', `${view.nFeatures} columns (the model's number of features)`, `${d} columns`, OWNER);
     const r = treeShapCore(view, m.data, m.rows, d);
     const outputNames = view.outputNames;
-    return { ...r, featureNames, outputNames, method: 'tree' };
+    const res: ShapResult = { ...r, featureNames, outputNames, method: 'tree' };
+    if (opts.interactions) res.interactionValues = treeShapInteractionsCore(view, m.data, m.rows, d);
+    return res;
   }
+  if (opts.interactions) throw new InvalidParameterError('interactions', `false for ${modelKind(model)} (interaction values need TreeSHAP: a tree model)`, true, OWNER);
   const isLinear = model instanceof LinearRegression || model instanceof Ridge || model instanceof LogisticRegression;
   if (method === 'linear' && !isLinear) throw new InvalidParameterError('method', `'kernel' or 'auto' for ${modelKind(model)} (LinearSHAP needs LinearRegression, Ridge or LogisticRegression)`, method, OWNER);
   const B = opts.background === undefined ? m : checkArray(opts.background, { name: 'background', owner: OWNER, nFeatures: d });
@@ -195,7 +205,7 @@ const TREE_TASK = new URL(`./treeShap${import.meta.url.endsWith('.ts') ? '.ts' :
 export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: ShapOptions & { nJobs?: number | null } = {}): Promise<ShapResult> {
   const nJobs = resolveNJobs(opts.nJobs, OWNER);
   const method = opts.method ?? 'auto';
-  const view = nJobs > 1 && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
+  const view = nJobs > 1 && !opts.interactions && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
   const m = checkArray(X, { name: 'X', owner: OWNER });
   if (!view || m.rows < 2 || view.nFeatures !== m.cols) return shapValues(model, m, opts);
   const base = shapValues(model, m.takeRows([0]), opts); // validates options, names, expected value
