@@ -17,8 +17,8 @@ import { KMeans } from '../cluster/kmeans.js';
 import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
-import { parallelMap, resolveNJobs } from '../core/pool.js';
-import { treeShapCore, treeShapInteractionsCore, type TreeShapJob } from './treeShap.js';
+import { getPool, resolveNJobs } from '../core/pool.js';
+import { treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -214,7 +214,17 @@ export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: Sha
   new Float64Array(buf).set(m.data);
   const blocks = Math.min(n, nJobs);
   const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
-  const parts = await parallelMap<Float64Array[]>(nJobs, TREE_TASK, 'treeShapJob', jobs.map((j) => [j]));
+  // the calling thread explains block 0 while nJobs - 1 workers explain the others
+  const pool = await getPool(blocks - 1);
+  const pending = pool ? jobs.slice(1).map((j) => pool.run<Float64Array[]>({ module: TREE_TASK, fn: 'treeShapJob', args: [j] })) : [];
+  let parts: Float64Array[][];
+  try {
+    parts = pool ? [treeShapJob(jobs[0]!)] : jobs.map((j) => treeShapJob(j));
+  } catch (e) {
+    for (const t of pending) t.catch(() => {});
+    throw e;
+  }
+  parts.push(...(await Promise.all(pending)));
   const values = base.values.map((_, k) => {
     const out = Matrix.zeros(n, d);
     parts.forEach((p, b) => out.data.set(p[k]!, jobs[b]!.start * d));
