@@ -71,7 +71,7 @@ function modelKind(model: unknown): string {
 }
 
 /** The batch function KernelSHAP evaluates, and its output names. */
-function batchFunction(model: ShapModel, output: ShapOptions['output'], n: number): { f: BatchFn; names: (k: number) => string[] } {
+function batchFunction(model: ShapModel, output: ShapOptions['output']): { f: BatchFn; names: (k: number) => string[] } {
   const asOut = (v: unknown, rows: number): { data: Float64Array; k: number } => {
     if (v instanceof Matrix) return { data: v.data, k: v.cols };
     const arr = v as ArrayLike<unknown>;
@@ -87,7 +87,6 @@ function batchFunction(model: ShapModel, output: ShapOptions['output'], n: numbe
   const fn = (m as Record<string, unknown>)[method];
   if (typeof fn !== 'function') throw new InvalidParameterError('output', `a method the model has (it has no ${method})`, method, OWNER);
   const classes = (() => { try { return m.classes?.map(String); } catch { return undefined; } })();
-  void n;
   return {
     f: (X) => asOut((fn as (X: Matrix) => unknown).call(m, X), X.rows),
     names: (k) => (method === 'predictProba' && classes && classes.length === k ? classes : k === 1 ? [method === 'decisionFunction' && classes ? classes[classes.length - 1]! : 'value'] : classes && classes.length === k ? classes : Array.from({ length: k }, (_, j) => `output ${j}`)),
@@ -190,7 +189,7 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
   if (how !== 'kmeans' && how !== 'sample') throw new InvalidParameterError('summarize', "'kmeans' or 'sample'", how, OWNER);
   const rs = checkRandomState(opts.randomState, 'randomState', OWNER);
   const bg = summarizeBackground(B, size, how, rs);
-  const { f, names } = batchFunction(model, opts.output, m.rows);
+  const { f, names } = batchFunction(model, opts.output);
   const r = kernelShapCore(f, m, { background: bg.data, backgroundWeights: bg.weights, nsamples, rs });
   return { values: r.values, expectedValue: r.expectedValue, featureNames, outputNames: names(r.values.length), method: 'kernel' };
 }
