@@ -14,6 +14,8 @@ export { kernelShapCore, kernelCoalitions, type BatchFn, type Coalitions, type K
 
 
 // --- surrogate rules and error slices (surrogate.ts, sliceline.ts)
+export { SurrogateTree, extractRules, type SurrogateTreeParams, type SurrogateTreeState, type SurrogateRule, type RuleStats, type ExplainableModel, type ExtractRulesOptions } from './surrogate.js';
+export { sliceLine, mineErrors, sliceScore, sliceScoreUpperBound, encodeFeatures, type SliceLineOptions, type MineErrorsOptions, type SliceLineResult, type Slice, type SlicePredicate, type SliceLevelStats, type EncodedFeature } from './sliceline.js';
 
 
 
