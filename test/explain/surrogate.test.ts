@@ -6,6 +6,9 @@ import { loadDataset } from '../../src/datasets/load.js';
 import { extractRules, SurrogateTree } from '../../src/explain/surrogate.js';
 import { r2Score } from '../../src/metrics/regression.js';
 import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
+import { RandomState } from '../../src/core/random.js';
+import { Dense } from '../../src/nn/layers.js';
+import { Sequential } from '../../src/nn/sequential.js';
 import { checkEstimator } from '../helpers/conformance.js';
 
 const iris = loadDataset('iris');
@@ -95,6 +98,18 @@ describe('SurrogateTree of a regressor (diabetes, random forest)', () => {
     assert.equal(sur.rules.length, 8);
     assert.equal(sur.rules.reduce((s, r) => s + r.support, 0), ds.X.rows);
     assert.match(sur.rules[0]!.text, /=> \d+\.\d\d \(coverage \d+%, precision -?\d\.\d\d, fidelity -?\d\.\d\d\)$/);
+  });
+});
+
+describe('SurrogateTree of a Sequential (one output column = regression)', () => {
+  it('fits on the net outputs; fidelity is R^2 against them', () => {
+    const net = new Sequential([new Dense(6, { activation: 'tanh' }), new Dense(1)]).build(4, new RandomState(0));
+    const sur = new SurrogateTree({ model: net, maxLeafNodes: 6, randomState: 0 }).fit(iris.X);
+    assert.equal(sur.task, 'regression');
+    const f = net.predict(iris.X).data;
+    assert.ok(Math.abs(sur.fidelity(iris.X) - r2Score(f, sur.predict(iris.X) as Float64Array)) < 1e-12);
+    const twoOut = new Sequential([new Dense(2)]).build(4, new RandomState(0));
+    assert.throws(() => new SurrogateTree({ model: twoOut }).fit(iris.X), (e: unknown) => e instanceof DataError && e.argument === 'model');
   });
 });
 
