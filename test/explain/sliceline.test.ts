@@ -106,6 +106,16 @@ describe('sliceLine on a planted slice (20,000 x 10)', () => {
   });
 });
 
+describe('sliceLine edge cases', () => {
+  it('no errors: no slice; missing values match no predicate', () => {
+    const X = [[1, 2], [1, 3], [2, 2], [2, 3], [NaN, 2]];
+    assert.deepEqual(sliceLine(X, [0, 0, 0, 0, 0], { minSupport: 1 }).slices, []);
+    const r = sliceLine(X, [1, 0, 0, 0, 1], { minSupport: 1, k: 20 });
+    assert.ok(r.slices.every((s) => !s.rows.includes(4) || s.predicates.every((p) => p.feature === 1)));
+    assert.equal(r.features[0]!.labels.length, 2);
+  });
+});
+
 describe('sliceLine binning and categorical tables', () => {
   it('quantile and uniform edges', () => {
     const X = Array.from({ length: 100 }, (_, i) => [i * i]);

@@ -125,6 +125,9 @@ describe('SurrogateTree bad input', () => {
     assert.throws(() => sur.fidelity([[1, 2, 3]]), (e: unknown) => e instanceof ShapeError && e.argument === 'X');
     assert.throws(() => new SurrogateTree({ model: forest, maxLeafNodes: 1 }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'maxLeafNodes');
     assert.throws(() => new SurrogateTree({ model: { predict: () => [1] } }).fit(iris.X), (e: unknown) => e instanceof DataError && e.argument === 'model');
+    const plain = new SurrogateTree({ model: { predict: (X: unknown) => forest.predict(X as never) } }).fit(iris.X);
+    assert.ok(plain.fidelity(iris.X) > 0.9);
+    assert.throws(() => plain.toJSON(), (e: unknown) => e instanceof DataError && e.argument === 'model');
   });
 });
 
