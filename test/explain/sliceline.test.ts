@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { encodeCategorical, Table } from '../../src/core/table.js';
 import { RandomState } from '../../src/core/random.js';
 import { DummyClassifier, DummyRegressor } from '../../src/dummy/dummy.js';
 import { encodeFeatures, mineErrors, sliceLine, sliceScore } from '../../src/explain/sliceline.js';
@@ -117,6 +118,20 @@ describe('sliceLine edge cases', () => {
 });
 
 describe('sliceLine binning and categorical tables', () => {
+  it('a Table: categorical columns by label, numeric ones binned, names from the table', () => {
+    const n = 400;
+    const colors = Array.from({ length: n }, (_, i) => ['red', 'green', 'blue', 'grey'][i % 4]!);
+    const size = Float64Array.from({ length: n }, (_, i) => (i * 37) % 101);
+    const t = new Table([encodeCategorical('color', colors), { kind: 'numeric', name: 'size', values: size }]);
+    const e = Float64Array.from({ length: n }, (_, i) => (colors[i] === 'blue' && size[i]! >= 50 ? 1 : i % 10 === 0 ? 1 : 0));
+    const r = sliceLine(t, e, { alpha: 0.95, minSupport: 10, k: 3, nBins: 2 });
+    assert.equal(r.features[0]!.kind, 'categorical');
+    assert.equal(r.features[1]!.kind, 'binned');
+    assert.match(r.slices[0]!.description, /^color = blue AND size in \[50, 100\]$/);
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => colors[i] === 'blue' && size[i]! >= 50);
+    assert.deepEqual(Array.from(r.slices[0]!.rows), rows);
+  });
+
   it('quantile and uniform edges', () => {
     const X = Array.from({ length: 100 }, (_, i) => [i * i]);
     const q = encodeFeatures(X, { nBins: 4 });
