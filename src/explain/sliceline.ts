@@ -223,16 +223,20 @@ export function encodeFeatures(X: MatrixLike, opts: SliceLineOptions = {}, owner
     const raw: number[] = [];
     if (binning === 'uniform') for (let b = 0; b <= nBins; b++) raw.push(b === nBins ? hi : lo + ((hi - lo) * b) / nBins);
     else {
-      // numpy's linear quantile at (n - 1) * b / nBins
+      // numpy's linear quantile at (n - 1) * (b / nBins), the same numbers as core/numeric quantileSorted
       const want = new Set<number>();
-      for (let b = 0; b <= nBins; b++) { const f = Math.floor(((nPresent - 1) * b) / nBins); want.add(f); if (f + 1 < nPresent) want.add(f + 1); }
+      for (let b = 0; b <= nBins; b++) { const f = Math.floor((nPresent - 1) * (b / nBins)); want.add(f); if (f + 1 < nPresent) want.add(f + 1); }
       const ks = [...want].sort((a, b) => a - b);
       const val = new Map<number, number>();
       multiSelect(present, ks, 0, ks.length - 1, 0, nPresent - 1, val);
       for (let b = 0; b <= nBins; b++) {
-        const pos = ((nPresent - 1) * b) / nBins, f = Math.floor(pos);
+        const pos = (nPresent - 1) * (b / nBins), f = Math.floor(pos);
         if (f >= nPresent - 1) raw.push(hi);
-        else { const a = val.get(f)!, c2 = val.get(f + 1)!; raw.push(a + (c2 - a) * (pos - f)); }
+        else {
+          // numpy's lerp (as core/numeric quantileSorted): from the nearer end
+          const a = val.get(f)!, c2 = val.get(f + 1)!, t = pos - f, diff = c2 - a;
+          raw.push(t >= 0.5 ? c2 - diff * (1 - t) : a + diff * t);
+        }
       }
     }
     const edges = Float64Array.from(raw.filter((e, t) => t === 0 || e > raw[t - 1]!));

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { encodeCategorical, Table } from '../../src/core/table.js';
+import { quantileSorted } from '../../src/core/numeric.js';
 import { RandomState } from '../../src/core/random.js';
 import { DummyClassifier, DummyRegressor } from '../../src/dummy/dummy.js';
 import { encodeFeatures, mineErrors, sliceLine, sliceScore } from '../../src/explain/sliceline.js';
@@ -141,6 +142,10 @@ describe('sliceLine binning and categorical tables', () => {
     const counts = [0, 0, 0, 0];
     for (const c of q.codes[0]!) counts[c]!++;
     assert.deepEqual(counts, [25, 25, 25, 25]);
+    const rnd = Array.from(new RandomState(5).rand(997) as Float64Array, (v) => [v]);
+    const sorted = rnd.map((r) => r[0]!).sort((a, b) => a - b);
+    const e7 = encodeFeatures(rnd, { nBins: 7 }).features[0]!.edges!;
+    assert.deepEqual(Array.from(e7), Array.from({ length: 8 }, (_, b) => quantileSorted(sorted, b / 7)));
     const u = encodeFeatures(X, { nBins: 4, binning: 'uniform' });
     assert.deepEqual(Array.from(u.features[0]!.edges!), [0, 2450.25, 4900.5, 7350.75, 9801]);
   });
