@@ -9,10 +9,12 @@
 
 
 // --- cluster descriptions (describe.ts)
+export { describeClusters, niceThreshold, type DescribeClustersOptions, type ClusterDescriptions, type ClusterDescription, type ClusterRule, type RuleTerm, type ContrastItem, type ContrastItemset } from './describe.js';
 
 
 
 // --- activation mining (activations.ts)
+export { mineActivations, layerOutput, type MineActivationsOptions, type MineActivationsResult, type ActivationPattern, type PatternRule, type NetLike } from './activations.js';
 
 
 
