@@ -20,7 +20,7 @@ import { MinMaxScaler, minMaxState } from '../preprocessing/scalers.js';
 import { StandardScaler, scaleOf } from '../preprocessing/standardScaler.js';
 import { dialectRules, type DialectRules } from './dialect.js';
 import { EngineError, num, type SqlEngine, type SqlRow } from './types.js';
-import { centerDistancesSql, nearestCenterSql } from './predict.js';
+import { centerDistancesSql } from './predict.js';
 
 const OWNER = 'fitSql';
 
@@ -210,8 +210,14 @@ async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
   }
   let nIter = 0;
   for (let it = 0; it < P.maxIter; it++) {
-    const lab = nearestCenterSql(ctx.x, C, k, ctx.sql);
-    const q = `SELECT lab, count(*) AS cnt, ${ctx.x.map((e, j) => `sum(${ctx.sql.float64(e)}) AS s${j}`).join(', ')} FROM (SELECT ${lab} AS lab, ${ctx.x.join(', ')} FROM ${ctx.from}) AS t GROUP BY lab`;
+    // distances once per row in an inner SELECT, then the first index of the minimum (as the
+    // in-memory argmin): k comparisons per row instead of a k x k CASE over repeated expressions
+    const d2 = centerDistancesSql(ctx.x, C, k, ctx.sql);
+    const dk = d2.map((_, c) => `deepmine_d${c}`);
+    const lab = k === 1 ? '0' : `CASE ${dk.slice(0, -1).map((dc, c) => `WHEN ${dc} = deepmine_m THEN ${c}`).join(' ')} ELSE ${k - 1} END`;
+    const inner = `SELECT ${ctx.x.map((e, j) => `${e} AS deepmine_x${j}`).join(', ')}, ${d2.map((e, c) => `${e} AS ${dk[c]}`).join(', ')} FROM ${ctx.from}`;
+    const mid = `SELECT *, ${ctx.sql.least(dk)} AS deepmine_m FROM (${inner}) AS t0`;
+    const q = `SELECT ${lab} AS lab, count(*) AS cnt, ${ctx.x.map((_, j) => `sum(${ctx.sql.float64(`deepmine_x${j}`)}) AS s${j}`).join(', ')} FROM (${mid}) AS t1 GROUP BY lab`;
     const groups = await run(ctx, q, true, n);
     const next = C.slice(); // an empty cluster keeps its center (scikit-learn relocates it to a far point)
     for (const g of groups) {
