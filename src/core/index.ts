@@ -7,3 +7,4 @@ export * from './params.js';
 export * from './serialize.js';
 export * from './estimator.js';
 export { WorkerPool, parallelMap, resolveNJobs, getPool, closePool, cpuCount, type PoolTask } from './pool.js';
+export { registerErrorClass, reviveError, throwIfAborted, checkSignal, yieldToEventLoop, type RunOptions, type SignalLike, type ParallelMapOptions } from './pool.js';
