@@ -1,4 +1,5 @@
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
+import { checkMemory } from '../core/resources.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -75,6 +76,8 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     checkNClusters(k, m.rows, owner);
     const n = m.rows;
     const d = m.cols;
+    // elkan keeps n x k lower bounds and k x k center distances; k near n makes that ~16 n^2 bytes
+    checkMemory(`k-means with k=${k} on ${n} samples`, 8 * ((algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 2 * n * d + 4 * n), { owner, hint: "lower nClusters (k near the number of samples rarely makes sense), or use algorithm 'lloyd'" });
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
     const init = this.params.init;

@@ -8,3 +8,4 @@ export * from './serialize.js';
 export * from './estimator.js';
 export { WorkerPool, parallelMap, resolveNJobs, getPool, closePool, cpuCount, type PoolTask } from './pool.js';
 export { registerErrorClass, reviveError, throwIfAborted, checkSignal, yieldToEventLoop, type RunOptions, type SignalLike, type ParallelMapOptions } from './pool.js';
+export { setResourceBudget, getResourceBudget, withResourceBudget, defaultMemoryBytes, checkMemory, checkOutputCount, itemLimit, type ResourceBudget, type GuardOptions } from './resources.js';
