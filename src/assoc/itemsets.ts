@@ -2,7 +2,8 @@
  * Shared plumbing of the miners: frequent-item preparation (ranks), the flat itemset buffer the
  * miners write into, deterministic sorting, a hash index over itemsets, and the public result type.
  */
-import { InvalidParameterError } from '../core/errors.js';
+import { InvalidParameterError, ResourceError } from '../core/errors.js';
+import { getResourceBudget, type ResourceBudget } from '../core/resources.js';
 import { resolveMinCount, toTransactionDB, type Item, type SupportOptions, type TransactionDB, type TransactionsLike } from './transactions.js';
 
 /** One frequent itemset: labels in {@link compareItems} order, relative support and absolute count. */
@@ -18,6 +19,35 @@ export interface Itemset {
 export interface MineOptions extends SupportOptions {
   /** Longest itemset to report (mlxtend's `max_len`); null = no limit. */
   maxLen?: number | null;
+  /**
+   * Resource budget of this call (default: the global one, see `setResourceBudget`): mining stops
+   * with a ResourceError once the itemsets found would need more memory, or more itemsets than
+   * `maxOutputItems`.
+   */
+  budget?: Partial<ResourceBudget> | null;
+}
+
+/** Estimated bytes of one output itemset of `len` items (buffer entry plus the labelled Itemset object). */
+export const ITEMSET_BYTES = 112;
+export const ITEMSET_ITEM_BYTES = 16;
+
+/** Limits of an {@link ItemsetBuffer} (plain data: it travels to worker threads). */
+export interface ItemsetGuard {
+  memoryBytes: number;
+  maxOutputItems: number;
+  owner: string;
+}
+
+/** The guard of a call: its budget (or the global one), split over `parts` threads. */
+export function itemsetGuard(owner: string, budget?: Partial<ResourceBudget> | null, parts = 1): ItemsetGuard {
+  const b = getResourceBudget(budget, owner);
+  return { memoryBytes: b.memoryBytes / parts, maxOutputItems: b.maxOutputItems / parts, owner };
+}
+
+function itemsetOverflow(g: ItemsetGuard, size: number, bytes: number): ResourceError {
+  const hint = 'raise minSupport (or minCount), set maxLen, or use countFrequentItemsets / topKItemsets; or raise the budget (budget option, setResourceBudget)';
+  if (size > g.maxOutputItems) return new ResourceError(`mining (stopped early: the output passed the item cap)`, size, g.maxOutputItems, hint, g.owner, 'itemsets');
+  return new ResourceError(`the ${size.toLocaleString('en-US')}+ frequent itemsets found so far (mining stopped early)`, bytes, g.memoryBytes, hint, g.owner);
 }
 
 /** Where miners report itemsets: `ranks[0..len)` in rank space (any order) with their count. */
@@ -48,6 +78,9 @@ export interface Prepared {
   /** transactions in rank space, ranks ascending, infrequent items removed (CSR) */
   offsets: Int32Array;
   ranks: Int32Array;
+  /** the call's resource budget (MineOptions.budget) and name, for the output guard */
+  budget?: Partial<ResourceBudget> | null;
+  owner?: string;
 }
 
 export function checkMaxLen(maxLen: unknown, owner: string): number {
@@ -92,7 +125,12 @@ export function prepare(data: TransactionsLike, opts: MineOptions, owner: string
     }
     offsets[t + 1] = w;
   }
-  return { db, minCount, maxLen, rankToId, rankCount, offsets, ranks };
+  return { db, minCount, maxLen, rankToId, rankCount, offsets, ranks, budget: opts.budget ?? null, owner };
+}
+
+/** The output buffer of a miner: labelled by `prep.rankToId`, guarded by the call's budget. */
+export function outputBuffer(prep: Prepared, owner = prep.owner ?? 'frequent itemset mining'): ItemsetBuffer {
+  return new ItemsetBuffer(prep.rankToId, itemsetGuard(owner, prep.budget));
 }
 
 /** Growable flat store of itemsets (item ids ascending) with counts. */
@@ -103,10 +141,18 @@ export class ItemsetBuffer implements Sink {
   size = 0;
   private nItems = 0;
 
-  constructor(private readonly rankToId: Int32Array | null = null) {}
+  constructor(private readonly rankToId: Int32Array | null = null, readonly guard: ItemsetGuard | null = itemsetGuard('frequent itemset mining')) {}
+
+  /** Estimated bytes of the output so far. */
+  estimatedBytes(): number {
+    return this.size * ITEMSET_BYTES + this.nItems * ITEMSET_ITEM_BYTES;
+  }
 
   add(ranks: Int32Array, len: number, count: number): void {
     if (this.size + 1 >= this.counts.length) {
+      // checked at each doubling of the buffer (cheap; at most 2x past the limit of the estimate)
+      const g = this.guard;
+      if (g && (this.size > g.maxOutputItems || this.estimatedBytes() > g.memoryBytes)) throw itemsetOverflow(g, this.size, this.estimatedBytes());
       const c = new Int32Array(this.counts.length * 2); c.set(this.counts); this.counts = c;
       const o = new Int32Array(this.offsets.length * 2); o.set(this.offsets); this.offsets = o;
     }
@@ -128,8 +174,14 @@ export class ItemsetBuffer implements Sink {
   }
 
   /** Concatenate flat parts (e.g. from workers) into one buffer; itemsets keep their part order. */
-  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array }[]): ItemsetBuffer {
-    const buf = new ItemsetBuffer();
+  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array }[], guard: ItemsetGuard | null = null): ItemsetBuffer {
+    const buf = new ItemsetBuffer(null, guard);
+    if (guard) {
+      let size = 0, nItems = 0;
+      for (const p of parts) { size += p.size; nItems += p.offsets[p.size]!; }
+      const bytes = size * ITEMSET_BYTES + nItems * ITEMSET_ITEM_BYTES;
+      if (size > guard.maxOutputItems || bytes > guard.memoryBytes) throw itemsetOverflow(guard, size, bytes);
+    }
     let size = 0, nItems = 0;
     for (const p of parts) { size += p.size; nItems += p.offsets[p.size]!; }
     buf.items = new Int32Array(Math.max(1, nItems));
