@@ -297,15 +297,16 @@ export interface ParallelRunOptions {
 }
 
 /**
- * FP-Growth over `nJobs` threads: the calling thread and `nJobs - 1` workers of the shared pool.
+ * FP-Growth over `nJobs` workers of the shared pool (the calling thread only waits; where there
+ * are no workers it mines in slices itself).
  * The rank-recoded transactions and their vertical layout go to SharedArrayBuffers once (the
  * workers never copy them); the top-level items, costliest first by {@link projectionCosts}, form
  * one shared queue from which every thread claims the next projection with an atomic increment, so
  * the threads stay balanced whatever the error of the estimate. The merged result is the same
  * collection as {@link mineFPGrowth}'s (callers sort it, so the output is identical to nJobs 1).
  *
- * The calling thread mines in slices of about `sliceMs` and yields to the event loop between them
- * (timers and I/O keep running, `signal` is seen). A failure anywhere (a worker that dies, a
+ * Without workers the calling thread mines in slices of about `sliceMs` and yields to the event
+ * loop between them (timers and I/O keep running, `signal` is seen). A failure anywhere (a worker that dies, a
  * ResourceError, an abort) stops the other threads: the queue is closed and the remaining workers
  * are terminated; every task's rejection is handled, so nothing escapes as an unhandled rejection.
  */
@@ -316,7 +317,9 @@ export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null 
   const signal = checkSignal(opts?.signal, owner);
   throwIfAborted(signal, owner);
   const nF = prep.rankCount.length;
-  const pool = n > 1 && nF > 1 ? await getPool(n - 1) : null;
+  // every share goes to a pool worker (nJobs 1 included): the calling thread only waits, so its
+  // event loop stays free; without workers (browser) it mines in slices
+  const pool = nF > 1 ? await getPool(n) : null;
   const threads = pool ? n : 1;
   const guard = countOnly ? null : itemsetGuard(prep.owner ?? owner, prep.budget);
   const share = pool ? shareInt32 : (a: Int32Array) => a;
@@ -332,16 +335,16 @@ export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null 
   signal?.addEventListener('abort', onAbort, { once: true });
   // post the worker tasks first (they start as soon as they arrive); their outcomes are handled at once
   const remote = pool
-    ? Array.from({ length: n - 1 }, () => pool.run<MinedPart>({ module: TASK_MODULE, fn: 'mineFPGrowthPart', args: [job] }, { signal: stop.signal, owner })
+    ? Array.from({ length: n }, () => pool.run<MinedPart>({ module: TASK_MODULE, fn: 'mineFPGrowthPart', args: [job] }, { signal: stop.signal, owner })
       .then((v) => ({ ok: true as const, v }), (e: unknown) => { Atomics.store(claim, 0, order.length); return { ok: false as const, e }; }))
     : [];
   let results: MinedPart[];
   try {
-    const local = await mineSliced(job, signal, owner, opts?.sliceMs ?? 10);
+    const local = pool ? [] : [await mineSliced(job, signal, owner, opts?.sliceMs ?? 10)];
     const outcomes = await Promise.all(remote);
     const bad = outcomes.find((o) => !o.ok);
     if (bad && !bad.ok) throw signal?.aborted ? abortOf(signal, owner) : bad.e;
-    results = [local, ...outcomes.map((o) => (o as { v: MinedPart }).v)];
+    results = [...local, ...outcomes.map((o) => (o as { v: MinedPart }).v)];
   } catch (e) {
     Atomics.store(claim, 0, order.length); // nobody claims more
     stop.abort(); // terminate workers still deep in a projection
@@ -405,5 +408,5 @@ export async function fpGrowthAsync(data: TransactionsLike, opts: ParallelMineOp
   checkSignal(signal, 'fpGrowthAsync');
   const prep = prepare(data, rest, 'fpGrowthAsync', true);
   const buf = await mineFPGrowthParallel(prep, nJobs, false, 'fpGrowthAsync', { signal });
-  return buf.toItemsets(prep.db);
+  return buf.toItemsetsAsync(prep.db, signal, 'fpGrowthAsync');
 }

@@ -3,6 +3,7 @@
  * miners write into, deterministic sorting, a hash index over itemsets, and the public result type.
  */
 import { InvalidParameterError, ResourceError } from '../core/errors.js';
+import { throwIfAborted, yieldToEventLoop, type SignalLike } from '../core/pool.js';
 import { getResourceBudget, type ResourceBudget } from '../core/resources.js';
 import { resolveMinCount, toTransactionDB, type Item, type SupportOptions, type TransactionDB, type TransactionsLike } from './transactions.js';
 
@@ -226,18 +227,35 @@ export class ItemsetBuffer implements Sink {
   /** Public result: labelled, sorted by support descending then items. */
   toItemsets(db: DBInfo, keep?: Uint8Array): Itemset[] {
     const order = this.sortedOrder();
+    const out: Itemset[] = [];
+    this.labelRange(db, order, 0, order.length, out, keep);
+    return out;
+  }
+
+  /** {@link toItemsets} building the objects in slices, yielding to the event loop between them. */
+  async toItemsetsAsync(db: DBInfo, signal?: SignalLike | null, owner?: string): Promise<Itemset[]> {
+    const order = this.sortedOrder();
+    const out: Itemset[] = [];
+    const step = 20000;
+    for (let q = 0; q < order.length; q += step) {
+      if (q > 0) { await yieldToEventLoop(); throwIfAborted(signal, owner); }
+      this.labelRange(db, order, q, Math.min(order.length, q + step), out);
+    }
+    return out;
+  }
+
+  private labelRange(db: DBInfo, order: Int32Array, from: number, to: number, out: Itemset[], keep?: Uint8Array): void {
     const n = db.nTransactions;
     const labels = db.labels;
-    const out: Itemset[] = [];
-    for (let q = 0; q < order.length; q++) {
+    for (let q = from; q < to; q++) {
       const i = order[q]!;
       if (keep && !keep[i]) continue;
-      const items: Item[] = [];
-      for (let k = this.offsets[i]!; k < this.offsets[i + 1]!; k++) items.push(labels[this.items[k]!]!);
+      const s = this.offsets[i]!, e = this.offsets[i + 1]!;
+      const items = new Array<Item>(e - s);
+      for (let k = s; k < e; k++) items[k - s] = labels[this.items[k]!]!;
       const count = this.counts[i]!;
       out.push({ items, support: count / n, count });
     }
-    return out;
   }
 }
 

@@ -76,8 +76,9 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     checkNClusters(k, m.rows, owner);
     const n = m.rows;
     const d = m.cols;
-    // elkan keeps n x k lower bounds and k x k center distances; k near n makes that ~16 n^2 bytes
-    checkMemory(`k-means with k=${k} on ${n} samples`, 8 * ((algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 2 * n * d + 4 * n), { owner, hint: "lower nClusters (k near the number of samples rarely makes sense), or use algorithm 'lloyd'" });
+    // per-block partial sums (up to 64 blocks of k x d), elkan's n x k and k x k bounds: k near n makes that O(n^2)
+    const kmBytes = 8 * (Math.ceil(n / sumChunkRows(n)) * (k * d + k) + (algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 2 * n * d + 16 * n);
+    checkMemory(`k-means with k=${k} on ${n} samples`, kmBytes, { owner, hint: "lower nClusters (k near the number of samples rarely makes sense; try MiniBatchKMeans or AgglomerativeClustering)" });
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
     const init = this.params.init;
