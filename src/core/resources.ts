@@ -72,12 +72,12 @@ function checkBudget(b: unknown, owner: string): Partial<ResourceBudget> {
 }
 
 /**
- * Set the process-wide budget (fields left out keep their value; `null` restores the defaults).
- * Returns the previous settings, so a caller can restore them.
+ * Set the process-wide budget (fields left out, or `null`, use the defaults). Returns the previous
+ * settings, so `setResourceBudget(prev)` restores them.
  */
 export function setResourceBudget(budget: Partial<ResourceBudget> | null): Partial<ResourceBudget> {
   const prev = globalBudget;
-  globalBudget = budget === null ? {} : { ...globalBudget, ...checkBudget(budget, 'setResourceBudget') };
+  globalBudget = budget === null ? {} : checkBudget(budget, 'setResourceBudget');
   return prev;
 }
 
