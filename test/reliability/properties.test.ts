@@ -67,7 +67,7 @@ describe('metrics on random inputs: a number or a typed error', () => {
     fc.assert(fc.property(labels, labels, (a, b) => typedOrOk(() => {
       const acc = accuracyScore(a as never, b as never);
       assert.ok(acc >= 0 && acc <= 1);
-      const f = f1Score(a as never, b as never, { average: 'macro' } as never) as number;
+      const f = f1Score(a as never, b as never, { average: 'macro' } as never) as unknown as number;
       assert.ok(Number.isNaN(f) || (f >= 0 && f <= 1));
     })), params(200));
   });
