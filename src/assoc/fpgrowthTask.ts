@@ -28,6 +28,8 @@ export interface FPGrowthJob {
 
 /** Itemsets of one part, as an {@link ItemsetBuffer}'s arrays trimmed to size. */
 export interface FlatItemsets {
+  /** true when the itemsets are in output order */
+  sorted?: boolean;
   size: number;
   items: Int32Array;
   offsets: Int32Array;
@@ -49,7 +51,8 @@ export function partOf(job: FPGrowthJob): { prep: Prepared; vertical: { tidStart
     return { prep, vertical, sink, part: () => ({ total: sink.total, byLength: sink.byLength }) };
   }
   const buf = new ItemsetBuffer(job.rankToId, job.guard);
-  return { prep, vertical, sink: buf, part: () => ({ size: buf.size, items: buf.items.slice(0, buf.offsets[buf.size]!), offsets: buf.offsets.slice(0, buf.size + 1), counts: buf.counts.slice(0, buf.size) }) };
+  // each thread sorts its own part: the caller only merges the sorted runs
+  return { prep, vertical, sink: buf, part: () => buf.sortedCopy() };
 }
 
 /**

@@ -175,7 +175,7 @@ export class ItemsetBuffer implements Sink {
   }
 
   /** Concatenate flat parts (e.g. from workers) into one buffer; itemsets keep their part order. */
-  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array }[], guard: ItemsetGuard | null = null): ItemsetBuffer {
+  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array; sorted?: boolean }[], guard: ItemsetGuard | null = null): ItemsetBuffer {
     const buf = new ItemsetBuffer(null, guard);
     if (guard) {
       let size = 0, nItems = 0;
@@ -198,6 +198,10 @@ export class ItemsetBuffer implements Sink {
     }
     buf.size = size;
     buf.nItems = w;
+    if (parts.every((p) => p.sorted)) {
+      buf.sortedRuns = [0];
+      for (const p of parts) buf.sortedRuns.push(buf.sortedRuns[buf.sortedRuns.length - 1]! + p.size);
+    }
     return buf;
   }
 
@@ -206,22 +210,65 @@ export class ItemsetBuffer implements Sink {
     return this.offsets[i + 1]! - this.offsets[i]!;
   }
 
+  /**
+   * Boundaries of runs that are each already in output order (set by {@link fromParts} when every
+   * part was sorted by its worker), or null.
+   */
+  sortedRuns: number[] | null = null;
+
+  /** Output order of itemsets a and b: count descending, then item ids lexicographically (a proper prefix first). */
+  compare(a: number, b: number): number {
+    const { counts, offsets, items } = this;
+    const d = counts[b]! - counts[a]!;
+    if (d !== 0) return d;
+    const sa = offsets[a]!, ea = offsets[a + 1]!, sb = offsets[b]!, eb = offsets[b + 1]!;
+    const la = ea - sa, lb = eb - sb, m = la < lb ? la : lb;
+    for (let k = 0; k < m; k++) {
+      const x = items[sa + k]! - items[sb + k]!;
+      if (x !== 0) return x;
+    }
+    return la - lb;
+  }
+
   /** Indices sorted by count descending, then item ids lexicographically (a proper prefix first). */
   sortedOrder(): Int32Array {
     const idx = new Int32Array(this.size);
     for (let i = 0; i < this.size; i++) idx[i] = i;
-    const { counts, offsets, items } = this;
-    return idx.sort((a, b) => {
-      const d = counts[b]! - counts[a]!;
-      if (d !== 0) return d;
-      const sa = offsets[a]!, ea = offsets[a + 1]!, sb = offsets[b]!, eb = offsets[b + 1]!;
-      const la = ea - sa, lb = eb - sb, m = la < lb ? la : lb;
-      for (let k = 0; k < m; k++) {
-        const x = items[sa + k]! - items[sb + k]!;
-        if (x !== 0) return x;
-      }
-      return la - lb;
-    });
+    return idx.sort((a, b) => this.compare(a, b));
+  }
+
+  /** A copy of this buffer's itemsets in output order (what a worker sends back). */
+  sortedCopy(): { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array; sorted: true } {
+    const order = this.sortedOrder();
+    const items = new Int32Array(this.offsets[this.size]!), offsets = new Int32Array(this.size + 1), counts = new Int32Array(this.size);
+    let w = 0;
+    for (let q = 0; q < order.length; q++) {
+      const i = order[q]!;
+      for (let k = this.offsets[i]!; k < this.offsets[i + 1]!; k++) items[w++] = this.items[k]!;
+      offsets[q + 1] = w;
+      counts[q] = this.counts[i]!;
+    }
+    return { size: this.size, items, offsets, counts, sorted: true };
+  }
+
+  /**
+   * {@link sortedOrder}, without one long synchronous sort when the buffer holds sorted runs
+   * (a k-way merge, yielding to the event loop every 65,536 itemsets).
+   */
+  async sortedOrderAsync(): Promise<Int32Array> {
+    const runs = this.sortedRuns;
+    if (!runs) return this.sortedOrder();
+    const k = runs.length - 1;
+    const out = new Int32Array(this.size);
+    if (k <= 1) { for (let i = 0; i < this.size; i++) out[i] = i; return out; }
+    const heads = runs.slice(0, k), ends = runs.slice(1);
+    for (let q = 0; q < this.size; q++) {
+      let best = -1;
+      for (let r = 0; r < k; r++) if (heads[r]! < ends[r]! && (best < 0 || this.compare(heads[r]!, heads[best]!) < 0)) best = r;
+      out[q] = heads[best]!++;
+      if ((q & 0xffff) === 0xffff) await yieldToEventLoop();
+    }
+    return out;
   }
 
   /** Public result: labelled, sorted by support descending then items. */
@@ -234,7 +281,8 @@ export class ItemsetBuffer implements Sink {
 
   /** {@link toItemsets} building the objects in slices, yielding to the event loop between them. */
   async toItemsetsAsync(db: DBInfo, signal?: SignalLike | null, owner?: string): Promise<Itemset[]> {
-    const order = this.sortedOrder();
+    const order = await this.sortedOrderAsync();
+    throwIfAborted(signal, owner);
     const out: Itemset[] = [];
     const step = 20000;
     for (let q = 0; q < order.length; q += step) {
