@@ -1,6 +1,7 @@
 import {
   AbortError, ConvergenceWarning, DataError, DeepmineError, describeValue, InvalidParameterError, IOError, NotFittedError, ResourceError, ShapeError, WorkerError,
 } from './errors.js';
+import { builtin } from './builtin.js';
 
 /**
  * The process-wide worker pool for parallel work (`nJobs`). A task names a module (URL) and one of
@@ -102,16 +103,6 @@ export function cpuCount(): number {
   return 1;
 }
 
-/** A Node built-in without a static import (browser-safe); null where unavailable. */
-function builtin<T>(name: string): T | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  try {
-    return proc.getBuiltinModule(name) as T;
-  } catch {
-    return null;
-  }
-}
 
 /** scikit-learn's n_jobs semantics: null -> 1, -1 -> all cores, -2 -> all but one, k > 0 -> k. */
 export function resolveNJobs(nJobs: number | null | undefined, owner?: string): number {

@@ -13,6 +13,7 @@
  * withResourceBudget({ maxOutputItems: 1e6 }, () => fpGrowth(db, { minSupport: 0.001 }));
  */
 import { InvalidParameterError, ResourceError } from './errors.js';
+import { builtin } from './builtin.js';
 
 export interface ResourceBudget {
   /** Largest estimated memory (bytes) one operation may allocate. */
@@ -26,15 +27,6 @@ export const FALLBACK_MEMORY_BYTES = 2 * 2 ** 30;
 /** Default output cap: far above any useful result, below what a JS heap can hold. */
 export const DEFAULT_MAX_OUTPUT_ITEMS = 1e8;
 
-function builtin<T>(name: string): T | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  try {
-    return proc.getBuiltinModule(name) as T;
-  } catch {
-    return null;
-  }
-}
 
 let machineDefault: number | null = null;
 

@@ -16,6 +16,7 @@
 import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
 import { InvalidParameterError, WorkerError } from '../core/errors.js';
 import { wasmKernelBytes } from './wasm.js';
+import { builtin } from '../core/builtin.js';
 
 interface NodeWorker {
   postMessage(m: unknown): void;
@@ -96,15 +97,6 @@ let workers: NodeWorker[] = [];
 let broken = false;
 let maxThreads: number | null = null;
 
-function builtin<T>(name: string): T | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  try {
-    return proc.getBuiltinModule(name) as T;
-  } catch {
-    return null;
-  }
-}
 
 function hardwareThreads(): number {
   const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
