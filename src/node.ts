@@ -5,3 +5,4 @@
 export * from './index.js';
 export * from './io/index.js';
 export { runCli, buildProgram } from './cli/program.js';
+export { writeReport, nextFreeDir, rulesCsv, toJsonSafe, type WriteReportOptions } from './report/write.js';

@@ -1,11 +1,23 @@
 #!/usr/bin/env node
 /**
- * deepmine CLI entry point. Every command takes --json (one JSON document on stdout), --seed and
- * --quiet; the program itself lives in ./program.ts (runnable in-process) and each command in
- * ./commands/<name>.ts.
+ * deepmine CLI entry point. Every command takes --json (one JSON document on stdout), --seed,
+ * --quiet and --verbose; the program itself lives in ./program.ts (runnable in-process) and each
+ * command in ./commands/<name>.ts. Exit codes: 0 ok, 1 internal failure, 2 user error, 130 on Ctrl-C.
  */
 import { closeConnection } from '../io/duckdb.js';
 import { runCli } from './program.js';
+
+// `deepmine ... | head`: the reader went away; stop quietly (exit 0), no EPIPE stack trace
+for (const s of [process.stdout, process.stderr]) {
+  s.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+}
+process.on('SIGINT', () => {
+  process.stderr.write('\ndeepmine: interrupted\n');
+  process.exit(130);
+});
 
 try {
   process.exitCode = await runCli(process.argv.slice(2));
