@@ -1,4 +1,5 @@
-import { DataError, InvalidParameterError, NotFittedError } from './errors.js';
+import { DataError, DeepmineError, InvalidParameterError, NotFittedError } from './errors.js';
+import { checkDecodedState } from './modelCheck.js';
 import { resolveParams, type ParamsOf, type Schema } from './params.js';
 import { RandomState } from './random.js';
 import { decodeValue, encodeValue } from './serialize.js';
@@ -127,9 +128,23 @@ export abstract class Estimator<S extends Schema, State> {
     };
   }
 
+  /**
+   * Structural checks of a decoded state beyond the registered generic ones (array lengths against
+   * declared sizes, index ranges): override where a malformed state could make a later call
+   * misbehave. Throw a DataError naming the field.
+   */
+  protected validateState(_state: State): void {}
+
   /** Used by loadModel. */
   protected restoreState(json: unknown): void {
-    this._state = json === null ? null : this.decodeState(json);
+    if (json === null) {
+      this._state = null;
+      return;
+    }
+    const state = this.decodeState(json);
+    checkDecodedState(this.kind, state);
+    this.validateState(state);
+    this._state = state;
   }
 
   static restore(est: Estimator<Schema, unknown>, state: unknown): void {
@@ -155,20 +170,71 @@ export function registerLoader(kind: string, load: (json: Record<string, unknown
   loaders.set(kind, load);
 }
 
-/** Rebuild an estimator (or any registered model) from `toJSON()` output (an object or its JSON text). */
+/**
+ * Rebuild an estimator (or any registered model) from `toJSON()` output (an object or its JSON
+ * text). The input is treated as untrusted: the envelope, every encoded value and the structure
+ * of the state are checked (see `core/modelCheck.ts`), and any failure is a DataError (never a
+ * RangeError from deep inside, never an object that hangs later).
+ */
 export function loadModel<E = Estimator<Schema, unknown>>(saved: SavedModel | string): E {
-  const obj = (typeof saved === 'string' ? JSON.parse(saved) : saved) as SavedModel;
-  if (!obj || typeof obj !== 'object' || obj.format !== 'deepmine') {
+  let obj: SavedModel;
+  try {
+    obj = (typeof saved === 'string' ? JSON.parse(saved) : saved) as SavedModel;
+  } catch (e) {
+    throw new DataError('saved', 'JSON text of a deepmine model', (e as Error).message, 'loadModel');
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj) || obj.format !== 'deepmine') {
     throw new DataError('saved', "a deepmine model (format: 'deepmine')", obj && typeof obj === 'object' ? `format ${JSON.stringify((obj as { format?: unknown }).format)}` : obj, 'loadModel');
   }
-  if (obj.formatVersion > FORMAT_VERSION) {
-    throw new DataError('saved', `formatVersion <= ${FORMAT_VERSION} (upgrade deepmine to read it)`, obj.formatVersion, 'loadModel');
+  if (!Number.isInteger(obj.formatVersion) || obj.formatVersion < 1) {
+    throw new DataError('saved.formatVersion', `an integer in [1, ${FORMAT_VERSION}]`, obj.formatVersion, 'loadModel');
   }
-  const loader = loaders.get(obj.kind);
-  if (loader) return loader(obj as unknown as Record<string, unknown>) as E;
-  const Ctor = registry.get(obj.kind);
-  if (!Ctor) throw new InvalidParameterError('kind', `a registered model kind (one of ${[...registeredKinds(), ...loaders.keys()].sort().join(', ')})`, obj.kind, 'loadModel');
-  const est = new Ctor(decodeValue(obj.params) as never);
-  Estimator.restore(est, obj.state);
-  return est as E;
+  if (obj.formatVersion > FORMAT_VERSION) {
+    throw new DataError('saved.formatVersion', `<= ${FORMAT_VERSION} (upgrade deepmine to read it)`, obj.formatVersion, 'loadModel');
+  }
+  if (typeof obj.kind !== 'string' || !(loaders.has(obj.kind) || registry.has(obj.kind))) {
+    throw new InvalidParameterError('kind', `a registered model kind (one of ${[...registeredKinds(), ...loaders.keys()].sort().join(', ')})`, obj.kind, 'loadModel');
+  }
+  try {
+    const loader = loaders.get(obj.kind);
+    if (loader) return guardLoaded(loader(obj as unknown as Record<string, unknown>) as object, obj.kind) as E;
+    const Ctor = registry.get(obj.kind)!;
+    const est = new Ctor(decodeValue(obj.params, 'params') as never);
+    Estimator.restore(est, obj.state);
+    return guardLoaded(est, obj.kind) as E;
+  } catch (e) {
+    if (e instanceof DeepmineError) throw e;
+    throw new DataError('saved', `a well-formed saved ${obj.kind}`, `${(e as Error)?.name ?? 'error'}: ${(e as Error)?.message ?? String(e)}`, 'loadModel');
+  }
+}
+
+/**
+ * The structural checks cannot prove every field of every estimator's state well-formed, so a
+ * loaded model is wrapped: an untyped error (TypeError, RangeError...) raised by one of its
+ * methods or getters, which can only come from a malformed saved state, becomes a DataError
+ * naming the model kind. Typed errors pass unchanged; `instanceof` and every method work as on
+ * the unwrapped estimator (the methods run on the estimator itself, not on the wrapper).
+ */
+function guardLoaded<T extends object>(est: T, kind: string): T {
+  const wrapError = (e: unknown): unknown => (e instanceof DeepmineError || !(e instanceof Error) ? e : new DataError('saved', `a well-formed saved ${kind} (its state looks corrupted)`, `${e.name}: ${e.message}`, 'loadModel'));
+  return new Proxy(est, {
+    get(target, key) {
+      let v: unknown;
+      try {
+        v = Reflect.get(target, key, target);
+      } catch (e) {
+        throw wrapError(e);
+      }
+      if (typeof v !== 'function' || key === 'constructor') return v;
+      const fn = v as (...a: unknown[]) => unknown;
+      return function (this: unknown, ...args: unknown[]) {
+        try {
+          const r = fn.apply(target, args);
+          return r instanceof Promise ? r.catch((e: unknown) => { throw wrapError(e); }) : r;
+        } catch (e) {
+          throw wrapError(e);
+        }
+      };
+    },
+  });
 }

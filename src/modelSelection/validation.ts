@@ -190,7 +190,7 @@ export interface Job {
  */
 export async function runJobs(template: AnyEstimator, X: unknown, y: LabelsLike | null, jobs: Job[], scoring: ResolvedScoring, opts: FitScoreOptions & { nJobs?: number | null }, owner: string): Promise<FitScoreResult[]> {
   const n = resolveNJobs(opts.nJobs, owner);
-  if (n === 1 || jobs.length <= 1 || scoring.specs.some((s) => s === null)) return runJobsSync(template, X, y, jobs, scoring, opts);
+  if (n === 1 || jobs.length <= 1 || scoring.specs.some((s) => s === null) || !canTravel(template)) return runJobsSync(template, X, y, jobs, scoring, opts);
   const Xs = shareData(X);
   const ys = shareData(y);
   const argLists = jobs.map((j) => [{
@@ -201,6 +201,16 @@ export async function runJobs(template: AnyEstimator, X: unknown, y: LabelsLike 
   } satisfies CvJob]);
   const out = await parallelMap<CvJobResult>(n, TASK_MODULE, 'cvTask', argLists);
   return out.map((r) => ({ ...r, estimator: r.estimator ? (loadModel(r.estimator) as AnyEstimator) : undefined }));
+}
+
+/** Whether the estimator can be sent to a worker as JSON (a FunctionTransformer holding a JS function cannot). */
+function canTravel(est: AnyEstimator): boolean {
+  try {
+    est.toJSON();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** runJobs in the calling thread. */

@@ -1,5 +1,5 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
-import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { Estimator, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
@@ -127,8 +127,8 @@ export type FunctionTransformerParams = ParamsOf<typeof fnSchema>;
 /**
  * Apply a function to X (scikit-learn's FunctionTransformer). `func` is a function of a Matrix or
  * the name of an element-wise function (`'log1p'`, `'sqrt'`, ...). Only named functions survive
- * `toJSON()`/`loadModel()`: a model saved with a JS function loads as the identity, so name
- * functions you mean to persist.
+ * `toJSON()`/`loadModel()`: `toJSON()` refuses a JS function (InvalidParameterError) rather than
+ * save a model that would reload as something else, so name functions you mean to persist.
  *
  * @example
  * new FunctionTransformer({ func: 'log1p' }).fitTransform([[0], [Math.E - 1]]).toArray(); // [[0], [1]]
@@ -180,6 +180,18 @@ export class FunctionTransformer extends Estimator<typeof fnSchema, { nFeatures:
   inverseTransform(X: MatrixLike): Matrix {
     this.fitted;
     return this.apply(this.params.inverseFunc, checkArray(X, { owner: this.kind, allowNaN: true }));
+  }
+
+  /**
+   * Only named functions can be saved: a JS function cannot be written to JSON, and a model that
+   * silently reloaded as the identity would change a Pipeline's predictions, so saving refuses.
+   */
+  override toJSON(): SavedModel {
+    for (const k of ['func', 'inverseFunc', 'featureNamesOut'] as const) {
+      const v = this.params[k];
+      if (typeof v === 'function') throw new InvalidParameterError(k, `a named function (one of ${Object.keys(NAMED_FUNCTIONS).join(', ')}${k === 'featureNamesOut' ? " or 'one-to-one'" : ''}) to save this FunctionTransformer`, v, this.kind);
+    }
+    return super.toJSON();
   }
 
   getFeatureNamesOut(inputFeatures?: string[]): string[] {
