@@ -4,7 +4,7 @@
  * --quiet and --verbose; the program itself lives in ./program.ts (runnable in-process) and each
  * command in ./commands/<name>.ts. Exit codes: 0 ok, 1 internal failure, 2 user error, 130 on Ctrl-C.
  */
-import { closeConnection } from '../io/duckdb.js';
+import { closeDuck } from './commands/shared.js';
 import { runCli } from './program.js';
 
 // `deepmine ... | head`: the reader went away; stop quietly (exit 0), no EPIPE stack trace
@@ -22,5 +22,5 @@ process.on('SIGINT', () => {
 try {
   process.exitCode = await runCli(process.argv.slice(2));
 } finally {
-  await closeConnection();
+  await closeDuck();
 }

@@ -7,8 +7,6 @@ import { analyzeWithContext } from '../../report/analyze.js';
 import { STAGE_NAMES, type AnalysisContext, type AnalyzeOptions, type StageName } from '../../report/context.js';
 import { evalLine } from '../../report/stages.js';
 import type { AnalysisResult, ModelEval, RulesSection } from '../../report/types.js';
-import { nextFreeDir, writeReport } from '../../report/write.js';
-import { CHART_VERSIONS } from '../../report/render.js';
 import { readTransactions } from '../../io/transactions.js';
 import { saveBundles, type ModelBundle } from '../bundle.js';
 import { addCommon, fileKind, io, loadTable, numArg, output, withStdin, type CommonOptions } from './shared.js';
@@ -61,8 +59,9 @@ function fileHash(path: string): string | null {
 }
 
 /** Run an analysis from CLI options: load, analyze, write the report, print the summary. */
-export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptions, defaults: { dataset?: string } = {}): Promise<void> {
-  const config: AnalyzeOptions = opts.config ? readConfig(opts.config) : {};
+export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptions, defaults: { dataset?: string; only?: StageName[]; extra?: AnalyzeOptions; print?: boolean } = {}): Promise<void> {
+  const config: AnalyzeOptions = { ...(opts.config ? readConfig(opts.config) : {}), ...(defaults.extra ?? {}) };
+  if (defaults.only) config.skip = STAGE_NAMES.filter((n) => !defaults.only!.includes(n));
   const options: AnalyzeOptions = { ...config };
   if (opts.target !== undefined) options.target = opts.target;
   if (opts.testSize !== undefined) options.testSize = opts.testSize;
@@ -70,9 +69,12 @@ export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptio
   if (opts.skip) options.skip = [...new Set([...(config.skip ?? []), ...opts.skip])];
   const dataset = opts.dataset ?? (data === undefined ? defaults.dataset : undefined);
   // report directory: explicit -> must not exist (unless --force); default -> next free name
+  // vega (report rendering) is loaded only by the commands that write a report
+  const { nextFreeDir, writeReport } = await import('../../report/write.js');
+  const { CHART_VERSIONS } = await import('../../report/render.js');
   const reportDir = opts.report ?? nextFreeDir(DEFAULT_REPORT_DIR);
   if (opts.report !== undefined && existsSync(opts.report) && !opts.force) throw new IOError(opts.report, 'deepmine: the report directory exists already; pass --force to replace its files, or choose another --report DIR');
-  const progress = (s: string) => { if (!opts.quiet) io.err(s + '\n'); };
+  const progress = (s: string) => { if (!opts.quiet && defaults.print !== false) io.err(s + '\n'); };
   const t0 = Date.now();
   const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`;
 
@@ -113,6 +115,7 @@ export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptio
   const written = await writeReport(result, reportDir, { force: !!opts.force });
   let models: string[] = [];
   if (opts.saveModel) models = saveBundles(opts.saveModel, bundlesOf(ctx), !!opts.force);
+  if (defaults.print === false) { if (!opts.quiet) io.err(`deepmine: report written to ${written.index}\n`); return; }
   const summary = summaryJson(result, written.index, written.bytes, models);
   output(opts, summary, () => summaryText(result, written.index, written.bytes, models));
 }
@@ -229,4 +232,15 @@ export function registerAnalyze(program: Command): void {
     .action(async (data: string | undefined, opts: AnalyzeCliOptions) => {
       await runAnalyze(data, { ...opts, testSize: opts.testSize ?? 0.2 }, { dataset: 'breast_cancer' });
     });
+}
+
+/** `--report DIR` of the single-algorithm commands: the report of the stages that command runs. */
+export async function commandReport(data: string | undefined, opts: AnalyzeCliOptions, only: StageName[], extra: AnalyzeOptions = {}): Promise<void> {
+  if (opts.report === undefined) return;
+  await runAnalyze(data, { ...opts, json: false, saveModel: undefined }, { only, extra, print: false, dataset: data === undefined ? 'breast_cancer' : undefined });
+}
+
+/** Adds --report DIR and --force to a single-algorithm command. */
+export function addReportOption(cmd: Command): Command {
+  return cmd.option('--report <dir>', 'also write an HTML report of this step into DIR (never replaced without --force)').option('--force', 'replace an existing --report directory or --save-model file');
 }

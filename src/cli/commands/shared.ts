@@ -6,7 +6,18 @@ import { DataError, InvalidParameterError, IOError } from '../../core/errors.js'
 import { Matrix } from '../../core/matrix.js';
 import { encodeCategorical, Table, type Column } from '../../core/table.js';
 import { loadDataset, DATASET_NAMES } from '../../datasets/load.js';
-import { readCsv, readJson, readParquet } from '../../io/duckdb.js';
+
+type DuckIO = typeof import('../../io/duckdb.js');
+let duckModule: DuckIO | null = null;
+/** The DuckDB readers, loaded on first use (the native module costs ~0.5 s of start-up). */
+export async function duck(): Promise<DuckIO> {
+  duckModule ??= await import('../../io/duckdb.js');
+  return duckModule;
+}
+/** Close DuckDB if a command opened it (lets the process exit promptly). */
+export async function closeDuck(): Promise<void> {
+  if (duckModule) await duckModule.closeConnection();
+}
 
 /** Where a command writes: the process streams, or buffers when the CLI runs in-process (tests). */
 export interface CliIO {
@@ -134,6 +145,7 @@ async function loadFile(path: string, kind: ReturnType<typeof fileKind> | null, 
   if (statSync(path).isDirectory()) throw new IOError(path, 'deepmine: expected a file, found a directory');
   if (statSync(path).size === 0) throw new DataError('data', 'a file with a header and at least one row', `an empty file ${JSON.stringify(source)}`, 'deepmine');
   const k = kind ?? fileKind(path);
+  const { readCsv, readJson, readParquet } = await duck();
   let table: Table;
   if (k === 'parquet') table = await readParquet(path);
   else if (k === 'json') table = await readJson(path);
@@ -234,7 +246,7 @@ export async function loadXY(input: string | undefined, target: string | undefin
   if (input === undefined || (isBuiltin(name) && !existsSync(name))) {
     if (target === undefined) {
       const ds = loadDataset(name);
-      if (ds.X instanceof Matrix) return { X: ds.X, y: Array.from(ds.y as Float64Array), featureNames: ds.featureNames, source: `built-in ${name}`, oneHot: [], targetName: 'target' };
+      if (ds.X instanceof Matrix) return { X: ds.X, y: Array.from(ds.y as Float64Array, (v) => (ds.targetNames ? ds.targetNames[v]! : v)), featureNames: ds.featureNames, source: `built-in ${name}`, oneHot: [], targetName: 'target' };
     }
   }
   const f = await loadFeatures(name, { target, requireTarget: true, ...(opts.na ? { na: opts.na } : {}) });
