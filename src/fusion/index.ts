@@ -9,6 +9,7 @@
 
 
 // --- cluster descriptions (describe.ts)
+export { describeClusters, niceThreshold, type DescribeClustersOptions, type ClusterDescriptions, type ClusterDescription, type ClusterRule, type RuleTerm, type ContrastItem, type ContrastItemset } from './describe.js';
 
 
 

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +49,7 @@ const EXPECTED: Record<string, RegExp[]> = {
     /reconstruction MSE with 2 dimensions: PCA \d\.\d+, autoencoder \d\.\d+/,
     /KMeans\(10\) on autoencoder embedding: ARI vs digit labels \d\.\d+/,
   ],
+  'describe-clusters.ts': [/^cluster \d \(\d+ rows\): .+ \(precision \d\.\d\d, covers \d+%\)/m, /clustering accuracy vs cultivar: 0\.\d{3}/],
   'neural-net.ts': [
     /phase 1: \d+ epochs/,
     /test: loss \d\.\d+, accuracy \d\.\d+, auc \d\.\d+/,
@@ -65,6 +67,11 @@ describe('examples/', { concurrency: 2 }, () => {
       for (const re of patterns) assert.match(stdout, re, `${name}: stdout lacks ${re}`);
     });
   }
+
+  it('every example in examples/ is run here', () => {
+    const files = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.ts')).sort();
+    assert.deepEqual(files, [...Object.keys(EXPECTED), 'seed.ts'].sort(), 'add the new example and what it must print to EXPECTED');
+  });
 
   it('the seed program runs', { timeout: 90_000 }, async () => {
     const { code, stdout, stderr } = await runExample('seed.ts');
