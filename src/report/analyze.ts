@@ -86,7 +86,7 @@ export async function analyzeWithContext(table: Table, options: AnalyzeOptions =
   const progress: ProgressFn = run.onProgress ?? (() => {});
   const ctx: AnalysisContext = {
     table, source: run.source ?? 'table', opts, progress, alerts: [], profile: null, target, task, classes: null,
-    X: null, featureNames: [], y: null, ruleTable: null, droppedColumns: [], encoding: [], Z: null, split: null, models: {},
+    X: null, featureNames: [], y: null, rowIndex: null, ruleTable: null, droppedColumns: [], encoding: [], Z: null, split: null, models: {},
     clusterLabels: null, clusterRows: null, outcomes: {}, transactions: run.transactions ?? null,
   };
   if (task === 'classification') {

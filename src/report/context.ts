@@ -150,6 +150,8 @@ export interface AnalysisContext {
   featureNames: string[];
   /** label strings (classification) or numbers (regression); null without a target */
   y: string[] | number[] | null;
+  /** rows of `table` behind X (null: all rows) */
+  rowIndex: Int32Array | null;
   /** the Table the rules stage discretizes (dropped columns removed) */
   ruleTable: Table | null;
   droppedColumns: { column: string; reason: string }[];

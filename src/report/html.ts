@@ -155,7 +155,7 @@ export async function buildReport(result: AnalysisResult, opts: ReportOptions = 
   add('clusters', 'Clusters', statusBox('cluster', s.cluster) + (cl ? `<p>${esc(cl.algorithm)}, k = ${cl.k}${cl.candidates.length ? ' (best silhouette)' : ''}, silhouette ${r4(cl.silhouette)}; sizes ${cl.sizes.join(', ')}.</p><div class="grid">` +
     (cl.map.length ? await figure(clusterMapChart(cid('cmap'), cl, pca?.totalRows ?? cl.map.length)) : '') +
     (cl.candidates.length ? await figure(lineChart(cid('sil'), 'Silhouette by k', `Silhouette score for k = ${cl.candidates[0]!.k} to ${cl.candidates.at(-1)!.k}; the best is k = ${cl.k}`, [{ name: 'silhouette', x: cl.candidates.map((c) => c.k), y: cl.candidates.map((c) => c.silhouette) }], { x: 'k', y: 'silhouette', points: true })) : '') +
-    `</div><h3>Cluster descriptions</h3><p class="note">${esc(cl.method)}</p>` + table(['cluster', 'rows', 'what sets it apart'], cl.descriptions.map((d) => [`cluster ${d.cluster}`, d.size, d.text])) : ''));
+    `</div><h3>Cluster descriptions</h3><p class="note">${esc(cl.method)}</p>` + table(['cluster', 'rows', 'rules (precision, coverage)', 'over-represented items (lift)', 'highest / lowest features (z)'], cl.descriptions.map((d) => [`cluster ${d.cluster}`, d.size, d.rules.join(' · ') || '–', d.itemsets.join(' · ') || '–', d.text])) : ''));
 
   // ---- association rules
   const ru = ok<RulesSection>(s.rules);

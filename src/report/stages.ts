@@ -12,6 +12,8 @@ import { Matrix } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
 import { Table } from '../core/table.js';
 import { PCA } from '../decomposition/pca.js';
+import { describeClusters } from '../fusion/describe.js';
+import { IsolationForest } from '../preprocessing/isolationForest.js';
 import { silhouetteScore } from '../metrics/cluster.js';
 import { aucScore, averagePrecisionScore, precisionRecallCurve, rocCurve } from '../metrics/ranking.js';
 import { trainTestSplitIndices } from '../modelSelection/split.js';
@@ -292,10 +294,22 @@ const cleanStage: Stage = {
     }
     const dropped = new Set(ctx.droppedColumns.map((dc) => dc.column));
     ctx.ruleTable = t.select(t.names.filter((nm) => !dropped.has(nm)));
+    ctx.rowIndex = rows ? Int32Array.from(rows) : null;
     // Z: median-imputed, standard-scaled (two-pass variance), for PCA and clustering
     ctx.Z = scaleColumns(imputeMedian(X, X).X).Z;
+    // multivariate outliers: an isolation forest on the scaled features (fitted and scored on seeded samples)
+    let isolation: { outliers: number; scored: number } | null = null;
+    if (ctx.Z.rows >= 20) {
+      const fitRows = sampleRows(ctx.Z.rows, 10000, ctx.opts.seed + 5), scoreRows = sampleRows(ctx.Z.rows, 100000, ctx.opts.seed + 6);
+      const iso = new IsolationForest({ randomState: ctx.opts.seed }).fit(fitRows ? ctx.Z.takeRows(fitRows) : ctx.Z);
+      const pred = iso.predict(scoreRows ? ctx.Z.takeRows(scoreRows) : ctx.Z);
+      let k = 0;
+      for (const v of pred) if (v === -1) k++;
+      isolation = { outliers: k, scored: pred.length };
+      if (k > 0) ctx.alerts.push({ kind: 'outliers', severity: 'info', columns: [], message: `an isolation forest (100 trees, threshold -0.5) scores ${k} of ${pred.length} ${scoreRows ? 'sampled ' : ''}rows (${pct(k / pred.length)}) as multivariate outliers`, fix: 'flagged, not removed: look at these rows before trusting the models on them' });
+    }
     for (const dc of ctx.droppedColumns) notes.push(`dropped ${dc.column}: ${dc.reason}`);
-    return { data: { features: d, rows: m, dropped: ctx.droppedColumns, oneHot: t.columns.filter((c) => c.kind === 'categorical' && !dropped.has(c.name) && c.name !== ctx.target).map((c) => c.name), outlierRows }, notes };
+    return { data: { features: d, rows: m, dropped: ctx.droppedColumns, oneHot: t.columns.filter((c) => c.kind === 'categorical' && !dropped.has(c.name) && c.name !== ctx.target).map((c) => c.name), outlierRows, isolation }, notes };
   },
 };
 
@@ -589,11 +603,26 @@ const clusterStage: Stage = {
       const l = labels[i]!, src = rows ? rows[i]! : i;
       for (let j = 0; j < d; j++) { zsum[l * d + j]! += Zs.data[i * d + j]!; xsum[l * d + j]! += X.data[src * d + j]!; }
     }
+    let described: { rules: string[]; itemsets: string[] }[] | null = null;
+    let method = 'mean z-score of each feature inside the cluster (features standard-scaled over all rows)';
+    try {
+      const tableRows = Int32Array.from(rows ?? labels.map((_, i) => i), (i) => (ctx.rowIndex ? ctx.rowIndex[i]! : i));
+      const t = ctx.ruleTable!;
+      const names = t.names.filter((nm) => nm !== ctx.target);
+      const dc = describeClusters(t.takeRows(tableRows), labels, { featureNames: names });
+      described = sizes.map((_, c) => {
+        const d = dc.clusters.find((x) => x.cluster === c);
+        return { rules: d ? d.rules.map((r) => r.text) : [], itemsets: d ? d.itemsets.map((x) => x.text) : [] };
+      });
+      method = 'describeClusters: one-vs-rest rules of a depth-3 tree (precision, coverage) and contrast itemsets (lift); plus the mean z-scores';
+    } catch (e) {
+      ctx.progress({ stage: 'cluster', phase: 'info', message: `describeClusters failed (${(e as Error).message}); mean z-scores only` });
+    }
     const descriptions = sizes.map((size, c) => {
       const feats = Array.from({ length: d }, (_, j) => ({ feature: ctx.featureNames[j]!, z: zsum[c * d + j]! / size, mean: xsum[c * d + j]! / size }))
         .filter((f) => Math.abs(f.z) > 1e-9)
         .sort((a, b) => Math.abs(b.z) - Math.abs(a.z)).slice(0, 4);
-      return { cluster: c, size, features: feats, text: feats.length ? feats.map((f) => `${f.feature} ${f.z > 0 ? 'high' : 'low'} (mean ${fmtNum(f.mean, 4)}, z ${f.z.toFixed(2)})`).join('; ') : 'no distinctive feature' };
+      return { cluster: c, size, features: feats, text: feats.length ? feats.map((f) => `${f.feature} ${f.z > 0 ? 'high' : 'low'} (mean ${fmtNum(f.mean, 4)}, z ${f.z.toFixed(2)})`).join('; ') : 'no distinctive feature', rules: described?.[c]?.rules ?? [], itemsets: described?.[c]?.itemsets ?? [] };
     });
     // the cluster map: the PCA scatter rows, coloured by their cluster
     const sc = (ctx as AnalysisContext & { pcaScatter?: { rows: Int32Array | null; pca: PCA } }).pcaScatter;
@@ -603,7 +632,7 @@ const clusterStage: Stage = {
       const P = sc.pca.transform(Zm), L = km.predict(Zm);
       map = Array.from({ length: P.rows }, (_, i) => ({ pc1: P.data[i * P.cols]!, pc2: P.cols > 1 ? P.data[i * P.cols + 1]! : 0, cluster: L[i]! }));
     }
-    const data: ClusterSection & { map: typeof map } = { algorithm: 'k-means', k, sizes, silhouette: sil, candidates, descriptions, method: 'mean z-score of each feature inside the cluster (features standard-scaled over all rows)', map };
+    const data: ClusterSection & { map: typeof map } = { algorithm: 'k-means', k, sizes, silhouette: sil, candidates, descriptions, method, map };
     return { data, notes: rows ? [`clustered a seeded sample of ${rows.length} of ${Z.rows} rows`] : [] };
   },
 };

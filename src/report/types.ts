@@ -104,7 +104,7 @@ export interface ClusterSection {
   silhouette: number | null;
   candidates: { k: number; silhouette: number; inertia: number }[];
   /** per cluster: the features that set it apart */
-  descriptions: { cluster: number; size: number; text: string; features: { feature: string; z: number; mean: number }[] }[];
+  descriptions: { cluster: number; size: number; text: string; features: { feature: string; z: number; mean: number }[]; rules: string[]; itemsets: string[] }[];
   method: string;
 }
 

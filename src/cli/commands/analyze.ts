@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DataError, InvalidParameterError, IOError } from '../../core/errors.js';
 import { Table } from '../../core/table.js';
 import { analyzeWithContext } from '../../report/analyze.js';
-import { STAGE_NAMES, type AnalysisContext, type AnalyzeOptions, type StageName } from '../../report/context.js';
+import { resolveOptions, STAGE_NAMES, type AnalysisContext, type AnalyzeOptions, type StageName } from '../../report/context.js';
 import { evalLine } from '../../report/stages.js';
 import type { AnalysisResult, ModelEval, RulesSection } from '../../report/types.js';
 import { readTransactions } from '../../io/transactions.js';
@@ -95,6 +95,11 @@ export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptio
     table = t.table; source = t.source;
     if (t.builtinTarget && options.target === undefined) options.target = t.builtinTarget;
     if (data !== undefined) hash = fileHash(data);
+  }
+  // user errors before any progress line: bad config values, an unknown target column
+  resolveOptions(options, 'deepmine analyze');
+  if (!baskets && options.target !== undefined && options.target !== null && !table.has(options.target)) {
+    throw new DataError('--target', `one of the columns [${table.names.slice(0, 20).map((n) => JSON.stringify(n)).join(', ')}${table.nCols > 20 ? ', ...' : ''}]`, JSON.stringify(options.target), 'deepmine analyze');
   }
   if (baskets) {
     options.target = null;
