@@ -148,7 +148,7 @@ export function profileAlerts(ctx: AnalysisContext): Alert[] {
   pairs.sort((a, b) => Math.abs(b[2]) - Math.abs(a[2]));
   for (const [a, b, r] of pairs.slice(0, 10)) out.push({ kind: 'correlated', severity: 'info', columns: [a, b], message: `${a} and ${b} are strongly correlated (Pearson r = ${fmtNum(r, 4)})`, fix: 'keep one of them for linear models and for reading importances (they share credit)' });
   if (pairs.length > 10) out.push({ kind: 'correlated', severity: 'info', columns: [], message: `${pairs.length - 10} more pairs with |r| >= 0.95`, fix: 'see the correlation heatmap' });
-  if (p.duplicateRows.count > 0) out.push({ kind: 'duplicates', severity: 'warning', columns: [], message: `${p.duplicateRows.count} duplicate rows (${pct(p.duplicateRows.count / n)}), e.g. row ${p.duplicateRows.indices[0]} repeats row ${p.duplicateRows.firstOccurrence[0]}`, fix: 'remove them if they are not real repeated observations; they can leak between train and test' });
+  if (p.duplicateRows.count > 0 && !ctx.transactions) out.push({ kind: 'duplicates', severity: 'warning', columns: [], message: `${p.duplicateRows.count} duplicate rows (${pct(p.duplicateRows.count / n)}), e.g. row ${p.duplicateRows.indices[0]} repeats row ${p.duplicateRows.firstOccurrence[0]}`, fix: 'remove them if they are not real repeated observations; they can leak between train and test' });
   if (ctx.target !== null && ctx.task === 'classification') {
     const tc = p.columns.find((c) => c.name === ctx.target);
     const counts = classCounts(ctx);
