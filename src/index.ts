@@ -32,3 +32,5 @@ export * from './datasets/generators.js';
 export * from './explain/index.js';
 
 export * from './fusion/index.js';
+
+export * from './sql/index.js';

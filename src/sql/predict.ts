@@ -107,8 +107,7 @@ function emit(model: unknown, x: string[], output: 'predict' | 'proba' | 'transf
       const s = model as unknown as { clusterCenters: Matrix };
       const C = s.clusterCenters;
       need(C.cols);
-      const d2 = Array.from({ length: C.rows }, (_, k) => `(${x.map((e, j) => { const t = `(${e} - ${sql.num(C.data[k * C.cols + j]!)})`; return `${t} * ${t}`; }).join(' + ')})`);
-      return [argBest(d2, d2.map((_, k) => String(k)), 'min')];
+      return [nearestCenterSql(x, C.data, C.rows, sql)];
     }
     case 'DecisionTreeRegressor':
     case 'RandomForestRegressor': {
@@ -133,11 +132,32 @@ function emit(model: unknown, x: string[], output: 'predict' | 'proba' | 'transf
         return trees.length === 1 ? parts[0]! : `((${parts.join(' + ')}) / ${sql.num(trees.length)})`;
       });
       if (output === 'proba') return proba;
+      if (trees.length === 1) {
+        // one tree: each leaf's label directly (argmax of its class counts, first on ties)
+        const t = trees[0]!;
+        return [treeCase(t, x, (node) => {
+          let best = 0;
+          for (let c = 1; c < k; c++) if (t.value[node * k + c]! > t.value[node * k + best]!) best = c;
+          return label(s.classes[best]!, sql);
+        }, sql)];
+      }
       return [argBest(proba, s.classes.map((c) => label(c, sql)), 'max')];
     }
     default:
       throw new InvalidParameterError('model', 'a tree, forest, linear or logistic model, KMeans, PCA, StandardScaler, MinMaxScaler or a Pipeline of these', m.kind, OWNER);
   }
+}
+
+/** Squared distances of the row to each of the k centers (k x d, row-major), one expression each. */
+export function centerDistancesSql(x: string[], C: ArrayLike<number>, k: number, sql: DialectRules): string[] {
+  const d = x.length;
+  return Array.from({ length: k }, (_, c) => `(${x.map((e, j) => { const t = `(${e} - ${sql.num(C[c * d + j]!)})`; return `${t} * ${t}`; }).join(' + ')})`);
+}
+
+/** The index of the nearest of the k centers (first on ties, as KMeans.predict). */
+export function nearestCenterSql(x: string[], C: ArrayLike<number>, k: number, sql: DialectRules): string {
+  const d2 = centerDistancesSql(x, C, k, sql);
+  return argBest(d2, d2.map((_, c) => String(c)), 'min');
 }
 
 function checkSingleOutput(trees: TreeArrays[]): void {

@@ -50,6 +50,9 @@ const EXPECTED: Record<string, RegExp[]> = {
     /KMeans\(10\) on autoencoder embedding: ARI vs digit labels \d\.\d+/,
   ],
   'describe-clusters.ts': [/^cluster \d \(\d+ rows\): .+ \(precision \d\.\d\d, covers \d+%\)/m, /clustering accuracy vs cultivar: 0\.\d{3}/],
+  'explain.ts': [/permutation importance \(top 5\):/, /partial dependence on /, /sum check: expected \+ sum\(values\) = \d\.\d+/, /KernelSHAP \(MLP\) row 0 top features:/, /LinearSHAP \(logistic regression\) row 0: log-odds/],
+  'error-slices.ts': [/mushroom, depth-2 tree: error rate 0\.\d+/, /per level \(evaluated \/ brute force\): L1 \d+\/\d+/, /planted slice .+ found x2 in .+ AND x5 in/],
+  'surrogate-rules.ts': [/surrogate: \d+ rules, fidelity train 0\.\d+, test 0\.\d+/, /=> [01] \(coverage \d/, /extractRules\(maxDepth 2\): \d+ rules, fidelity 0\.\d+/, /hidden-layer co-activation patterns/],
   'neural-net.ts': [
     /phase 1: \d+ epochs/,
     /test: loss \d\.\d+, accuracy \d\.\d+, auc \d\.\d+/,
