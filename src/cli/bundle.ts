@@ -4,7 +4,8 @@
  * into its inputs: the feature encoding, the training medians (imputation), the input scaler (nets)
  * and the target scaling (regression nets).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomicSync } from '../io/atomic.js';
 import { join } from 'node:path';
 import { loadModel } from '../core/estimator.js';
 import { DataError, IOError } from '../core/errors.js';
@@ -36,7 +37,7 @@ export function saveBundles(dir: string, bundles: Record<string, ModelBundle>, f
   for (const [name, b] of Object.entries(bundles)) {
     const p = join(dir, `${name}.json`);
     if (existsSync(p) && !force) throw new IOError(p, 'deepmine: the model file exists already; pass --force to replace it');
-    writeFileSync(p, JSON.stringify(b), { flag: force ? 'w' : 'wx' });
+    writeFileAtomicSync(p, JSON.stringify(b), { overwrite: force, owner: 'deepmine --save-model' });
     paths.push(p);
   }
   return paths;

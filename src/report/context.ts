@@ -166,6 +166,8 @@ export interface AnalysisContext {
     trainRows: number;
     /** training medians (imputation) and standard-scaler mean/scale */
     medians: Float64Array; mean: Float64Array; scale: Float64Array;
+    /** row indices into X of the (sampled) training and test rows */
+    trainIdx: Int32Array; testIdx: Int32Array;
   } | null;
   /** fitted models by name (tree, forest, nn) with a predict over unscaled X */
   models: Record<string, FittedModel>;

@@ -21,10 +21,10 @@ import { Dense } from '../nn/layers.js';
 import { Sequential } from '../nn/sequential.js';
 import { getOptimizer } from '../nn/optimizers.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor, RandomForestClassifier, RandomForestRegressor, treeLayout, treeToRules } from '../tree/index.js';
-import * as explainModule from '../explain/index.js';
-import * as fusionModule from '../fusion/index.js';
+import { extractRules, mineErrors, permutationImportanceSync, shapValues } from '../explain/index.js';
 import type { AnalysisContext, FittedModel, Stage, StageName } from './context.js';
-import type { Alert, ClusterSection, ForestSection, ModelEval, NetSection, PcaSection, RulesSection, TreeSection } from './types.js';
+import type { Alert, ClusterSection, ErrorSlicesSection, ForestSection, ImportanceSection, ModelEval, NetSection, PcaSection, RulesSection, ShapSection, SurrogateSection, TreeSection } from './types.js';
+import { encodeTable } from './context.js';
 
 // ------------------------------------------------------------------ helpers
 
@@ -386,7 +386,7 @@ const splitStage: Stage = {
     const sc = scaleColumns(XTrain);
     ctx.split = {
       XTrain, XTest, yTrain: Array.from(train, (i) => y[i]!), yTest: Array.from(test, (i) => y[i]!),
-      ZTrain: sc.Z, ZTest: scaleColumns(XTest, sc).Z, trainRows: train.length, medians, mean: sc.mean, scale: sc.scale,
+      ZTrain: sc.Z, ZTest: scaleColumns(XTest, sc).Z, trainRows: train.length, medians, mean: sc.mean, scale: sc.scale, trainIdx: train, testIdx: test,
     };
     return { data: { train: train.length, test: test.length, stratified: stratify !== null }, notes };
   },
@@ -501,45 +501,105 @@ function bestModel(ctx: AnalysisContext): FittedModel | null {
   return ctx.models.forest ?? ctx.models.tree ?? ctx.models.nn ?? null;
 }
 
-/** A component another part of deepmine provides, looked up at run time (null until it lands). */
-function component(mod: object, name: string): ((...a: never[]) => unknown) | null {
-  const f = (mod as Record<string, unknown>)[name];
-  return typeof f === 'function' ? (f as (...a: never[]) => unknown) : null;
+/** A seeded sample of the test rows (at most `max`) as [X, y]. */
+function testSample(ctx: AnalysisContext, max: number, salt: number): { X: Matrix; y: (string | number)[]; idx: Int32Array } {
+  const s = ctx.split!;
+  const rows = sampleRows(s.XTest.rows, max, ctx.opts.seed + salt);
+  if (!rows) return { X: s.XTest, y: s.yTest, idx: Int32Array.from(s.yTest, (_, i) => i) };
+  return { X: s.XTest.takeRows(rows), y: Array.from(rows, (i) => s.yTest[i]!), idx: rows };
 }
 
 const importanceStage: Stage = {
   name: 'importance', title: 'Permutation importance', needs: ['split'], supervised: true,
   run(ctx) {
-    if (!component(explainModule, 'permutationImportance')) return { unavailable: 'permutation importance (explain/permutationImportance) is not available in this build' };
-    if (!bestModel(ctx)) return { notApplicable: 'no model was trained' };
-    return { unavailable: 'permutation importance is not wired in this build' };
+    const m = bestModel(ctx);
+    if (!m) return { notApplicable: 'no model was trained' };
+    const o = ctx.opts.importance;
+    const { X, y } = testSample(ctx, o.maxRows, 7);
+    const scoring = ctx.task === 'classification' ? 'accuracy' : 'r2';
+    const model = { predict: (Z: Matrix) => m.predict(Z) as never };
+    const r = permutationImportanceSync(model, X, y as never, { scoring, nRepeats: o.nRepeats, randomState: ctx.opts.seed });
+    const data: ImportanceSection = {
+      model: m.name, scoring,
+      importances: ctx.featureNames.map((feature, j) => ({ feature, mean: r.importancesMean[j]!, std: r.importancesStd[j]! })).sort((a, b) => b.mean - a.mean),
+    };
+    return { data, notes: [`${o.nRepeats} shuffles of each feature on ${X.rows} test rows; drop in ${scoring}`] };
   },
 };
 
 const shapStage: Stage = {
   name: 'shap', title: 'SHAP summary', needs: ['split'], supervised: true,
   run(ctx) {
-    if (!component(explainModule, 'shapValues')) return { unavailable: 'SHAP values (explain/shapValues) are not available in this build' };
-    if (!bestModel(ctx)) return { notApplicable: 'no model was trained' };
-    return { unavailable: 'SHAP is not wired in this build' };
+    const m = ctx.models.forest ?? ctx.models.tree ?? null;
+    if (!m) return { notApplicable: 'SHAP is computed for the forest or the tree (TreeSHAP), and neither was trained' };
+    const { X } = testSample(ctx, ctx.opts.shap.maxRows, 8);
+    const r = shapValues(m.estimator as never, X, { featureNames: ctx.featureNames, randomState: ctx.opts.seed });
+    const d = X.cols, n = X.rows;
+    // binary: the positive class; multiclass: mean |SHAP| over the classes; regression: the value
+    const k = r.values.length === 2 ? 1 : 0;
+    const meanAbs = new Float64Array(d);
+    for (const V of r.values) for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) meanAbs[j]! += Math.abs(V.data[i * d + j]!) / (n * r.values.length);
+    const order = Array.from({ length: d }, (_, j) => j).sort((a, b) => meanAbs[b]! - meanAbs[a]!);
+    const points: ShapSection['points'] = [];
+    if (r.values.length <= 2) {
+      const V = r.values[k]!;
+      for (const j of order.slice(0, 12)) {
+        const col = X.col(j), sorted = Array.from(col).sort((a, b) => a - b);
+        for (let i = 0; i < n; i++) {
+          const rank = sorted.length > 1 ? sorted.indexOf(col[i]!) / (sorted.length - 1) : 0.5;
+          points.push({ feature: ctx.featureNames[j]!, shap: V.data[i * d + j]!, value: rank });
+        }
+      }
+    }
+    const data: ShapSection = { model: m.name, meanAbs: order.map((j) => ({ feature: ctx.featureNames[j]!, value: meanAbs[j]! })), points, sampled: n < ctx.split!.XTest.rows };
+    return { data, notes: [`${r.method} SHAP on ${n} test rows${r.values.length === 2 ? `, class ${ctx.classes![1]}` : r.values.length > 2 ? ', mean over the classes' : ''}`] };
   },
 };
 
 const surrogateStage: Stage = {
   name: 'surrogate', title: 'Surrogate rules', needs: ['split'], supervised: true,
   run(ctx) {
-    if (!component(explainModule, 'SurrogateTree') && !component(explainModule, 'extractRules')) return { unavailable: 'surrogate rules (explain/SurrogateTree) are not available in this build' };
-    if (!bestModel(ctx)) return { notApplicable: 'no model was trained' };
-    return { unavailable: 'surrogate rules are not wired in this build' };
+    const m = ctx.models.nn ?? ctx.models.forest ?? null;
+    if (!m) return { notApplicable: 'no black-box model (net or forest) was trained' };
+    const s = ctx.split!;
+    const rows = sampleRows(s.XTrain.rows, 10000, ctx.opts.seed + 9);
+    const X = rows ? s.XTrain.takeRows(rows) : s.XTrain;
+    const y = rows ? Array.from(rows, (i) => s.yTrain[i]!) : s.yTrain;
+    const model = { predict: (Z: Matrix) => m.predict(Z), ...(ctx.classes ? { classes: ctx.classes } : {}) };
+    const r = extractRules(model as never, X, { task: ctx.task!, maxDepth: ctx.opts.surrogate.maxDepth, maxLeafNodes: null, featureNames: ctx.featureNames, y: y as never, randomState: ctx.opts.seed, decimals: 3 });
+    const fidelity = r.surrogate.fidelity(s.XTest);
+    const data: SurrogateSection = {
+      model: m.name, fidelity, depth: ctx.opts.surrogate.maxDepth,
+      rules: r.rules.sort((a, b) => b.support - a.support).map((x) => ({ rule: x.conditions.map((c) => `${c.featureName ?? ctx.featureNames[c.feature]} ${c.op} ${fmtNum(c.threshold, 4)}`).join(' and ') || '(always)', prediction: typeof x.prediction === 'number' ? fmtNum(x.prediction, 4) : String(x.prediction), samples: x.support, confidence: x.precision ?? x.fidelity })),
+    };
+    return { data, notes: [`a depth-${data.depth} tree fitted to the ${m.name}'s predictions on ${X.rows} training rows; fidelity measured on the test rows; confidence = agreement with the true labels inside the rule`] };
   },
 };
 
 const errorsStage: Stage = {
   name: 'errors', title: 'Error slices', needs: ['split'], supervised: true,
   run(ctx) {
-    if (!component(explainModule, 'mineErrors')) return { unavailable: 'error slices (explain/mineErrors) are not available in this build' };
-    if (!bestModel(ctx)) return { notApplicable: 'no model was trained' };
-    return { unavailable: 'error slices are not wired in this build' };
+    const m = bestModel(ctx);
+    if (!m) return { notApplicable: 'no model was trained' };
+    const s = ctx.split!;
+    // the test rows in their original columns (slices read "color = red", "age in [30, 45)")
+    const tableRows = Int32Array.from(s.testIdx, (i) => (ctx.rowIndex ? ctx.rowIndex[i]! : i));
+    const t = ctx.ruleTable!;
+    const T = t.select(t.names.filter((nm) => nm !== ctx.target)).takeRows(tableRows);
+    const model = {
+      predict: (X: unknown) => {
+        const raw = encodeTable(X as typeof T, ctx.encoding, 'analyze errors');
+        return m.predict(imputeMedian(raw, raw, s.medians).X);
+      },
+    };
+    const n = T.nRows;
+    const r = mineErrors(model as never, T, s.yTest as never, { k: ctx.opts.errors.maxSlices, minSupport: Math.max(5, Math.ceil(0.02 * n)), maxLevel: 2, loss: ctx.task === 'classification' ? '0/1' : 'squared' });
+    const base = r.averageError;
+    const data: ErrorSlicesSection = {
+      model: m.name, baseError: base,
+      slices: r.slices.map((x) => ({ slice: x.description, size: x.size, error: x.errorRate, lift: base > 0 ? x.errorRate / base : 0 })),
+    };
+    return { data, notes: [`SliceLine (${r.loss} loss) over the ${n} test rows, at most 2 predicates, slices of at least ${r.minSupport} rows`] };
   },
 };
 
@@ -678,9 +738,5 @@ export const STAGES: readonly Stage[] = [profileStage, cleanStage, splitStage, t
 
 export const stageByName = (name: StageName): Stage => STAGES.find((s) => s.name === name)!;
 
-/** Is a fusion component available in this build (for `--json` capability reports)? */
-export function hasComponent(name: string): boolean {
-  return component(explainModule, name) !== null || component(fusionModule, name) !== null;
-}
 
 export { Table };

@@ -1,11 +1,12 @@
 /**
  * Node-only: write a report directory (index.html, result.json, rules.csv). Never replaces an
- * existing directory's files unless `force` is set. Exported from deepmine/node, not from
+ * existing directory's files unless `force` is set; each file is written atomically (io/atomic). Exported from deepmine/node, not from
  * deepmine/report (which stays browser-safe).
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { IOError } from '../core/errors.js';
+import { writeFileAtomicSync } from '../io/atomic.js';
 import { buildReport, type ReportOptions } from './html.js';
 import type { AnalysisResult, RulesSection } from './types.js';
 
@@ -56,11 +57,10 @@ export async function writeReport(result: AnalysisResult, dir: string, opts: Wri
     if (!opts.force) throw new IOError(dir, 'writeReport: the report directory exists already; pass --force (force: true) to replace its files, or choose another directory');
   }
   mkdirSync(dir, { recursive: true });
-  const flag = opts.force ? 'w' : 'wx';
   const rules = result.stages.rules?.status === 'ok' ? (result.stages.rules.data as RulesSection) : null;
   const files: string[] = [];
   const html = await buildReport(result, { ...opts, files: { result: 'result.json', ...(rules ? { rules: 'rules.csv' } : {}) } });
-  const write = (name: string, data: string) => { const p = join(dir, name); writeFileSync(p, data, { flag }); files.push(p); return Buffer.byteLength(data); };
+  const write = (name: string, data: string) => { const p = join(dir, name); writeFileAtomicSync(p, data, { overwrite: !!opts.force, owner: 'writeReport' }); files.push(p); return Buffer.byteLength(data); };
   const bytes = write('index.html', html);
   write('result.json', JSON.stringify(toJsonSafe(result), null, 1));
   if (rules) write('rules.csv', rulesCsv(rules));

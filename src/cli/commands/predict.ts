@@ -1,4 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomicSync } from '../../io/atomic.js';
 import type { Command } from 'commander';
 import { DataError, IOError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
@@ -131,7 +132,7 @@ export function registerModelCommands(program: Command): void {
       for (let i = 0; i < predictions.length; i++) lines.push([predictions[i], ...(proba ? Array.from(proba.row(i)) : [])].map(csvCell).join(','));
       const csv = lines.join('\n') + '\n';
       if (opts.out !== undefined) {
-        writeFileSync(opts.out, csv, { flag: opts.force ? 'w' : 'wx' });
+        writeFileAtomicSync(opts.out, csv, { overwrite: !!opts.force, owner: 'deepmine predict' });
         if (!opts.quiet) io.err(`deepmine: ${predictions.length} predictions of the ${b.model} written to ${opts.out}\n`);
       } else io.out(csv);
     });
