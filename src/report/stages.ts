@@ -644,7 +644,7 @@ const clusterStage: Stage = {
     let k: number;
     let candidates: ClusterSection['candidates'] = [];
     if (o.k === 'auto') {
-      const ck = chooseK(Zs.rows > 5000 ? Zs.takeRows(sampleRows(Zs.rows, 5000, ctx.opts.seed)!) : Zs, { kMin: 2, kMax: Math.min(o.kMax, Zs.rows - 1), randomState: ctx.opts.seed, silhouetteSampleSize: 2000 });
+      const ck = chooseK(Zs.rows > 2000 ? Zs.takeRows(sampleRows(Zs.rows, 2000, ctx.opts.seed)!) : Zs, { kMin: 2, kMax: Math.min(o.kMax, Zs.rows - 1), randomState: ctx.opts.seed, silhouetteSampleSize: 2000 });
       k = ck.k;
       candidates = ck.candidates.map((c) => ({ k: c.k, silhouette: c.silhouette, inertia: c.inertia }));
       ctx.progress({ stage: 'cluster', phase: 'info', message: `k = ${k} by silhouette over k = 2..${candidates.at(-1)?.k}` });

@@ -93,6 +93,11 @@ describe('HTML report in headless Chromium', { skip }, () => {
     const ids = await page.$$eval('main > section', (s: any[]) => s.map((x: any) => x.id));
     assert.deepEqual(ids.slice(0, 3), ['summary', 'alerts', 'profile']);
     for (const id of ['balance', 'models', 'net', 'tree', 'importance', 'surrogate', 'errors', 'pca', 'clusters', 'rules', 'run']) assert.ok(ids.includes(id), id);
+    // every stage ran: no "not available" box
+    assert.equal(await page.$$eval('.status', (s: any[]) => s.length), 0);
+    assert.match(await page.textContent('#surrogate') ?? '', /fidelity \d\.\d+/);
+    assert.ok(await page.$$eval('#errors table tbody tr', (r: any[]) => r.length) > 0);
+    assert.ok(await page.$$eval('#clusters table tbody tr', (r: any[]) => r.length) >= 2);
   });
 
   it('every chart is a non-empty SVG with an accessible name and a data table', async () => {
@@ -111,7 +116,7 @@ describe('HTML report in headless Chromium', { skip }, () => {
       assert.ok(c.marks > 5 && c.width > 50, `${c.id} is drawn`);
       assert.ok(c.table > 0, `${c.id} has its data as a table`);
     }
-    for (const id of ['cm', 'roc', 'pr', 'loss', 'tree', 'imp', 'corr', 'var', 'pcs', 'cmap', 'rules', 'balance']) assert.ok(charts.some((c) => c.id.startsWith(`fig-${id}-`)), `a ${id} chart`);
+    for (const id of ['cm', 'roc', 'pr', 'loss', 'tree', 'imp', 'perm', 'shap', 'beeswarm', 'corr', 'var', 'pcs', 'cmap', 'rules', 'balance']) assert.ok(charts.some((c) => c.id.startsWith(`fig-${id}-`)), `a ${id} chart`);
   });
 
   it('the rules table sorts and filters; it says it is truncated and the full list is beside it', async () => {
