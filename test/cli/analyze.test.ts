@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { Matrix } from '../../src/core/matrix.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { accuracyScore } from '../../src/metrics/accuracy.js';
@@ -152,6 +152,21 @@ describe('deepmine demo / analyze', { concurrency: true }, () => {
       assert.equal(r.code, 2);
       assert.match(r.err, /candidate rules, over the budget/);
     }
+  });
+
+  it('every command --help starts with examples; Ctrl-C ends a run at once (SIGINT: the shell reports 130)', async () => {
+    for (const c of ['analyze', 'demo', 'predict', 'evaluate', 'profile', 'tree', 'cluster', 'rules', 'pca', 'nn']) {
+      const r = await deepmine([c, '--help']);
+      assert.equal(r.code, 0);
+      assert.match(r.out, /^\s*Examples:\n  deepmine /, c);
+    }
+    await ensureBuilt();
+    const child = spawn(process.execPath, [MAIN, 'demo', '--report', join(dir, 'sigint'), '--force'], { stdio: 'ignore' });
+    const t0 = Date.now();
+    setTimeout(() => child.kill('SIGINT'), 1500);
+    const [code, signal] = await new Promise<[number | null, string | null]>((r) => child.on('close', (c, s) => r([c, s])));
+    assert.ok(signal === 'SIGINT' || code === 130, `${code} ${signal}`);
+    assert.ok(Date.now() - t0 < 15000);
   });
 
   it('EPIPE: piping into head exits quietly', async () => {

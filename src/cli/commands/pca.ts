@@ -26,6 +26,7 @@ const nArg = (v: string): number | 'mle' => {
  */
 export function registerPca(program: Command): void {
   addReportOption(addCommon(program.command('pca <data>').description('principal components of the standard-scaled features: explained variance, loadings, projections')
+    .addHelpText('before', '\nExamples:\n  deepmine pca wine -n 3\n  deepmine pca my.csv -n 0.9 --target label --json\n')
     .option('-n, --n-components <k>', "components: an integer, a variance fraction in (0, 1), or 'mle'", nArg, 2)
     .option('--target <column>', 'a label column to leave out of the features (built-in datasets leave theirs out)')
     .option('--no-scale', 'PCA of the raw (centred) features instead of standard-scaled ones')

@@ -9,6 +9,7 @@ import { addCommon, fmt, intArg, loadTable, output, type CommonOptions } from '.
  */
 export function registerProfile(program: Command): void {
   addReportOption(addCommon(program.command('profile <data>').description('column types, missing values, statistics (pandas describe), top values, duplicate rows, correlations')
+    .addHelpText('before', '\nExamples:\n  deepmine profile iris\n  deepmine profile my.csv --na "?,NA" --json\n  cat my.csv | deepmine profile - --report profile-report\n')
     .option('--top <k>', 'most frequent values listed per categorical column', intArg('--top', 0), 5)
     .option('--bins <b>', 'histogram bins per numeric column (default: Sturges)', intArg('--bins', 1))))
     .action(async (data: string, opts: CommonOptions & { top: number; bins?: number }) => {

@@ -86,6 +86,7 @@ const ruleJson = (r: AssociationRule) => ({
  */
 export function registerRules(program: Command): void {
   addReportOption(addCommon(program.command('rules <data>').description('frequent itemsets (FP-Growth) and association rules from a FIMI .dat, a basket CSV or a table')
+    .addHelpText('before', '\nExamples:\n  deepmine rules groceries --min-support 0.02 --metric lift\n  deepmine rules baskets.dat --min-support 0.05 --max-len 3 --max-rules 1000\n  deepmine rules table.csv --min-support 0.2 --report rules-report\n')
     .option('--min-support <s>', 'minimum itemset support, a fraction in (0, 1]', numArg('--min-support', 0, 1, { lo: true }), 0.1)
     .option('--min-confidence <c>', 'minimum rule confidence in [0, 1]', numArg('--min-confidence', 0, 1), 0.8)
     .option('--metric <m>', `rule metric to rank by (and filter on with --min-threshold): ${RULE_METRICS.join(', ')}`, choiceArg('--metric', RULE_METRICS), 'confidence')
