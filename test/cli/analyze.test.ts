@@ -176,6 +176,20 @@ describe('deepmine demo / analyze', { concurrency: true }, () => {
     assert.ok(!/EPIPE|at /.test(r.stderr), r.stderr);
   });
 
+  it('tree and demo honour --na', async () => {
+    const p = join(dir, 'na.csv');
+    writeFileSync(p, 'x,y,label\n' + Array.from({ length: 60 }, (_, i) => `${i % 9 === 0 ? '?' : i},${(i * 7) % 13},${i > 30 ? 'hi' : 'lo'}`).join('\n') + '\n');
+    const t = await deepmineJson(['tree', p, '--target', 'label', '--na', '?', '--max-depth', '2']);
+    const names = t.rules.flatMap((r: { conditions: { featureName: string }[] }) => r.conditions.map((c) => c.featureName));
+    assert.ok(names.every((n: string) => n === 'x' || n === 'y'), names.join(','));
+    assert.ok(t.accuracy > 0.8);
+    const d = await deepmineJson(['demo', p, '--target', 'label', '--na', '?', '--skip', 'nn,forest,rules,cluster,importance,shap,surrogate,errors', '--report', join(dir, 'na-rep'), '--quiet']);
+    const res = JSON.parse(readFileSync(join(dir, 'na-rep/result.json'), 'utf8'));
+    assert.equal(res.profile.columns[0].type, 'numeric');
+    assert.equal(res.profile.columns[0].missing, 7);
+    assert.equal(d.stages.tree.status, 'ok');
+  });
+
   it('cluster never names a constant column as distinctive', async () => {
     const p = join(dir, 'const.csv');
     writeFileSync(p, 'a,b,k\n' + Array.from({ length: 40 }, (_, i) => `${i < 20 ? i : 100 + i},${0.1 + 0.2},7.3`).join('\n') + '\n');
