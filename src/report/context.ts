@@ -58,7 +58,7 @@ const DEFAULTS = {
   forest: { nEstimators: 50, maxDepth: null as number | null },
   nn: { layers: [32, 16], epochs: 30, batchSize: 32, validationSplit: 0.2 },
   importance: { nRepeats: 5, maxRows: 2000 },
-  shap: { maxRows: 200 },
+  shap: { maxRows: 100 },
   surrogate: { maxDepth: 3 },
   errors: { maxSlices: 10 },
   pca: { nComponents: 10 },

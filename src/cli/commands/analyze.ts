@@ -200,7 +200,7 @@ Examples:
   { "target": "label", "testSize": 0.2, "seed": 42, "skip": ["rules"], "maxTrainRows": 50000,
     "tree": { "maxDepth": 4, "minSamplesLeaf": 5 }, "forest": { "nEstimators": 50, "maxDepth": null },
     "nn": { "layers": [32, 16], "epochs": 30, "batchSize": 32, "learningRate": 0.001, "validationSplit": 0.2 },
-    "importance": { "nRepeats": 5, "maxRows": 2000 }, "shap": { "maxRows": 200 }, "surrogate": { "maxDepth": 3 },
+    "importance": { "nRepeats": 5, "maxRows": 2000 }, "shap": { "maxRows": 100 }, "surrogate": { "maxDepth": 3 },
     "errors": { "maxSlices": 10 }, "pca": { "nComponents": 10 }, "cluster": { "k": "auto", "kMax": 8, "maxRows": 20000 },
     "rules": { "minSupport": 0.1, "minConfidence": 0.7, "maxLen": 3, "maxRules": 20000, "maxRows": 100000, "shown": 200 } }
 Stages: ${STAGE_NAMES.join(', ')}.
