@@ -234,7 +234,7 @@ nav{position:sticky;top:0;background:#f9fafb;border-bottom:1px solid var(--line)
 nav ul{display:flex;flex-wrap:wrap;gap:.2rem 1rem;list-style:none;margin:0;padding:.5rem 1.5rem}
 nav a{color:var(--accent);text-decoration:none} nav a:hover,nav a:focus{text-decoration:underline}
 main{padding:0 1.5rem 3rem;max-width:1400px}
-section{border-bottom:1px solid var(--line);padding:1rem 0}
+section{border-bottom:1px solid var(--line);padding:1rem 0;scroll-margin-top:4.5rem}
 h2{font-size:1.2rem;margin:.5rem 0} h3{font-size:1rem;margin:1rem 0 .5rem}
 .grid{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}
 figure.chart{margin:0;padding:.5rem;border:1px solid var(--line);border-radius:6px;max-width:100%;overflow-x:auto}
