@@ -171,6 +171,10 @@ function stageResult(r: AnalysisResult, name: string): string {
     case 'pca': { const v = d.explainedVarianceRatio as number[]; return `PC1+PC2 explain ${(100 * ((v[0] ?? 0) + (v[1] ?? 0))).toFixed(1)}%`; }
     case 'cluster': return `k = ${d.k}, sizes ${(d.sizes as number[]).join('/')}, silhouette ${Number(d.silhouette).toFixed(3)}`;
     case 'rules': return `${d.nRules} rules from ${d.nItemsets} itemsets`;
+    case 'importance': { const t = (d.importances as { feature: string; mean: number }[])[0]; return t ? `top: ${t.feature} (drop in ${d.scoring} ${t.mean.toFixed(4)})` : 'done'; }
+    case 'shap': { const t = (d.meanAbs as { feature: string; value: number }[])[0]; return t ? `top: ${t.feature} (mean |SHAP| ${t.value.toFixed(4)})` : 'done'; }
+    case 'surrogate': return `${(d.rules as unknown[]).length} rules mimic the ${d.model}, fidelity ${Number(d.fidelity).toFixed(3)}`;
+    case 'errors': { const t = (d.slices as { slice: string; error: number; size: number }[])[0]; return t ? `worst slice: ${t.slice} (${t.size} rows, error ${t.error.toFixed(3)} vs ${Number(d.baseError).toFixed(3)})` : 'no slice above the base error'; }
     default: return 'done';
   }
 }
