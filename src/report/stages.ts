@@ -715,10 +715,12 @@ const rulesStage: Stage = {
     const itemsets = fpGrowth(db, { minSupport: o.minSupport, maxLen: o.maxLen });
     const LIMIT = 500000;
     if (itemsets.length > LIMIT) return { notApplicable: `${itemsets.length} frequent itemsets at min support ${o.minSupport}: too many to derive rules from; raise rules.minSupport in --config` };
-    let rules = itemsets.some((s) => s.items.length > 1) ? associationRules(itemsets, { metric: 'confidence', minThreshold: o.minConfidence, nTransactions: db.nTransactions }) : [];
+    // maxRules/sortBy: the library's bounded top-k where associationRules has it (older builds ignore them; the slice below caps)
+    const bounded = { maxRules: o.maxRules, sortBy: 'lift' } as Record<string, unknown>;
+    let rules = itemsets.some((s) => s.items.length > 1) ? associationRules(itemsets, { metric: 'confidence', minThreshold: o.minConfidence, nTransactions: db.nTransactions, ...bounded }) : [];
     rules = rules.filter((r) => r.lift > 1);
     rules.sort((a, b) => b.lift - a.lift || b.support - a.support);
-    const capped = rules.length > o.maxRules;
+    const capped = rules.length >= o.maxRules; // (with the library top-k the total beyond maxRules is not known)
     const total = rules.length;
     if (capped) rules = rules.slice(0, o.maxRules);
     const data: RulesSection = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { quantileSorted } from '../../analysis/profile.js';
-import { associationRules, RULE_METRICS, type AssociationRule, type RuleMetric } from '../../assoc/rules.js';
+import { associationRules, RULE_METRICS, type AssociationRule, type RuleMetric, type RuleOptions } from '../../assoc/rules.js';
 import { fpGrowth } from '../../assoc/fpgrowth.js';
 import { TransactionDB } from '../../assoc/transactions.js';
 import { DataError, ResourceError } from '../../core/errors.js';
@@ -107,7 +107,9 @@ export function registerRules(program: Command): void {
       for (const s of itemsets) if (s.items.length > 1) candidates += 2 ** s.items.length - 2;
       if (candidates > opts.maxCandidates) throw new ResourceError('rule generation', candidates, opts.maxCandidates, `${itemsets.length} itemsets at --min-support ${opts.minSupport}: raise --min-support, set --max-len (e.g. 3), or raise --max-candidates`, 'deepmine rules', 'candidate rules');
       const m = opts.metric;
-      let rules = itemsets.some((s) => s.items.length > 1) ? associationRules(itemsets, { metric: 'confidence', minThreshold: opts.minConfidence, nTransactions: db.nTransactions }) : [];
+      // maxRules/sortBy: the library's bounded top-k (a heap) where associationRules has it; older builds ignore them and the slice below caps
+      const bounded = { maxRules: opts.maxRules, sortBy: m } as Partial<RuleOptions>;
+      let rules = itemsets.some((s) => s.items.length > 1) ? associationRules(itemsets, { metric: 'confidence', minThreshold: opts.minConfidence, nTransactions: db.nTransactions, ...bounded }) : [];
       if (opts.minThreshold !== undefined) rules = rules.filter((r) => r[opts.metric] >= opts.minThreshold!);
       const totalRules = rules.length;
       rules = rules.map((r, i) => [r, i] as const).sort((a, b) => (b[0][m] - a[0][m]) || a[1] - b[1]).map(([r]) => r);
