@@ -11,6 +11,8 @@ import { readTransactions } from '../../io/transactions.js';
 import { saveBundles, type ModelBundle } from '../bundle.js';
 import { addCommon, fileKind, io, loadTable, numArg, output, withStdin, type CommonOptions } from './shared.js';
 
+const ioDefaultErr = io.err;
+
 export interface AnalyzeCliOptions extends CommonOptions {
   testSize?: number;
   skip?: StageName[];
@@ -74,7 +76,13 @@ export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptio
   const { CHART_VERSIONS } = await import('../../report/render.js');
   const reportDir = opts.report ?? nextFreeDir(DEFAULT_REPORT_DIR);
   if (opts.report !== undefined && existsSync(opts.report) && !opts.force) throw new IOError(opts.report, 'deepmine: the report directory exists already; pass --force to replace its files, or choose another --report DIR');
-  const progress = (s: string) => { if (!opts.quiet && defaults.print !== false) io.err(s + '\n'); };
+  // progress on stderr: on a terminal one redrawn line for epochs, else plain lines; none with --quiet
+  const tty = !!process.stderr.isTTY && io.err === ioDefaultErr;
+  let pending = false;
+  const progress = (s: string, transient = false) => {
+    if (opts.quiet || defaults.print === false) return;
+    if (tty) { io.err(`\r\x1b[K${s}${transient ? '' : '\n'}`); pending = transient; } else io.err(s + '\n');
+  };
   const t0 = Date.now();
   const stamp = () => `[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s]`;
 
@@ -112,11 +120,13 @@ export async function runAnalyze(data: string | undefined, opts: AnalyzeCliOptio
     runInfo: { ...(hash ? { dataHash: hash } : {}), versions: { node: process.version, ...CHART_VERSIONS } },
     onProgress: (e) => {
       if (e.phase === 'start') return;
-      if (e.phase === 'info' && e.stage === 'nn' && !/epoch (\d+)\/\1 |epoch (1|5|10|15|20|25|30|40|50|75|100)\//.test(e.message)) return;
-      progress(`${stamp()} ${e.stage}: ${e.message}`);
+      const epoch = e.phase === 'info' && e.stage === 'nn';
+      if (epoch && !tty && !/epoch (\d+)\/\1 |epoch (1|5|10|15|20|25|30|40|50|75|100)\//.test(e.message)) return;
+      progress(`${stamp()} ${e.stage}: ${e.message}`, epoch && tty);
     },
   });
   progress(`${stamp()} writing the report`);
+  if (pending) io.err('\n');
   const written = await writeReport(result, reportDir, { force: !!opts.force });
   let models: string[] = [];
   if (opts.saveModel) models = saveBundles(opts.saveModel, bundlesOf(ctx), !!opts.force);
