@@ -190,6 +190,28 @@ describe('deepmine demo / analyze', { concurrency: true }, () => {
     assert.equal(d.stages.tree.status, 'ok');
   });
 
+  it('pca on a CSV fixture; tree --save-model on built-in iris, then evaluate/predict equal the library tree', async () => {
+    const csv = join(dir, 'pca.csv');
+    fixture(csv, 50);
+    const p = await deepmineJson(['pca', csv, '--target', 'label', '-n', '2']);
+    assert.equal(p.rows, 50 - 5); // rows with a missing score are dropped
+    assert.ok(p.features.includes('color=red') && !p.features.includes('label'));
+    const models = join(dir, 'iris-models');
+    const t = await deepmineJson(['tree', 'iris', '--max-depth', '3', '--seed', '0', '--save-model', models]);
+    const ds = loadDataset('iris');
+    const y = Array.from(ds.y as Float64Array, (v) => ds.targetNames![v]!);
+    const { trainTestSplit } = await import('../../src/modelSelection/split.js');
+    const [XTr, , yTr] = trainTestSplit(ds.X as Matrix, y, { testSize: 0.2, randomState: 0 });
+    const lib = new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 }).fit(XTr, yTr);
+    const expected = lib.predict(ds.X as Matrix);
+    const ev = await deepmineJson(['evaluate', '--model', join(models, 'tree.json'), 'iris']);
+    assert.equal(ev.correct, expected.filter((v, i) => v === y[i]).length);
+    assert.equal(ev.accuracy, accuracyScore(y, expected));
+    const pr = await deepmineJson(['predict', '--model', join(models, 'tree.json'), '--dataset', 'iris']);
+    assert.deepEqual(pr.predictions, expected);
+    assert.equal(t.depth, lib.getDepth());
+  });
+
   it('cluster never names a constant column as distinctive', async () => {
     const p = join(dir, 'const.csv');
     writeFileSync(p, 'a,b,k\n' + Array.from({ length: 40 }, (_, i) => `${i < 20 ? i : 100 + i},${0.1 + 0.2},7.3`).join('\n') + '\n');
