@@ -157,6 +157,8 @@ export interface AnalysisContext {
   droppedColumns: { column: string; reason: string }[];
   /** how each feature is computed from the input columns (to encode new data the same way) */
   encoding: FeatureSpec[];
+  /** X with missing values replaced by the column medians (all rows) */
+  Ximputed?: Matrix | null;
   /** standard-scaled X (all rows), for PCA and clustering */
   Z: Matrix | null;
   split: {

@@ -264,7 +264,9 @@ const cleanStage: Stage = {
         }
         continue;
       }
-      const v = Float64Array.from({ length: m }, (_, i) => c.values[at(i)]!);
+      let v: Float64Array;
+      if (!rows) v = c.values.slice();
+      else { v = new Float64Array(m); for (let i = 0; i < m; i++) v[i] = c.values[rows[i]!]!; }
       if (c.kind === 'numeric') {
         const np = prof as NumericProfile;
         // a row index: integers 0..n-1 or 1..n in order
@@ -296,7 +298,8 @@ const cleanStage: Stage = {
     ctx.ruleTable = t.select(t.names.filter((nm) => !dropped.has(nm)));
     ctx.rowIndex = rows ? Int32Array.from(rows) : null;
     // Z: median-imputed, standard-scaled (two-pass variance), for PCA and clustering
-    ctx.Z = scaleColumns(imputeMedian(X, X).X).Z;
+    ctx.Ximputed = imputeMedian(X, X, undefined, true).X;
+    ctx.Z = scaleColumns(ctx.Ximputed).Z;
     // multivariate outliers: an isolation forest on the scaled features (fitted and scored on seeded samples)
     let isolation: { outliers: number; scored: number } | null = null;
     if (ctx.Z.rows >= 20) {
@@ -320,18 +323,24 @@ function isSequence(v: Float64Array): boolean {
   return true;
 }
 
-/** Fill NaN with the column medians of `fitOn` (0 when a column has no value). */
-export function imputeMedian(X: Matrix, fitOn: Matrix, medians?: Float64Array): { X: Matrix; medians: Float64Array } {
+/**
+ * Fill NaN with the column medians of `fitOn` (0 when a column has no value). Medians are computed
+ * for every column (`medians` returned, e.g. for model files), or with `onlyMissing` just for the
+ * columns of X that hold a NaN (the others are returned as NaN: one sort per column saved).
+ */
+export function imputeMedian(X: Matrix, fitOn: Matrix, medians?: Float64Array, onlyMissing = false): { X: Matrix; medians: Float64Array } {
   const d = X.cols;
-  const med = medians ?? new Float64Array(d);
+  const hasNaN = new Uint8Array(d);
+  let any = false;
+  for (let i = 0; i < X.data.length; i++) if (Number.isNaN(X.data[i]!)) { hasNaN[i % d] = 1; any = true; }
+  const med = medians ?? new Float64Array(d).fill(NaN);
   if (!medians) {
     for (let j = 0; j < d; j++) {
+      if (onlyMissing && !hasNaN[j]) continue;
       const v = fitOn.col(j).filter((x) => !Number.isNaN(x)).sort();
       med[j] = v.length === 0 ? 0 : v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
     }
   }
-  let any = false;
-  for (const x of X.data) if (Number.isNaN(x)) { any = true; break; }
   if (!any) return { X, medians: med };
   const out = new Matrix(X.data.slice(), X.rows, d);
   for (let i = 0; i < out.data.length; i++) if (Number.isNaN(out.data[i]!)) out.data[i] = med[i % d]!;
@@ -636,7 +645,7 @@ const pcaStage: Stage = {
 const clusterStage: Stage = {
   name: 'cluster', title: 'Clustering', needs: ['clean'],
   run(ctx) {
-    const Z = ctx.Z!, X = imputeMedian(ctx.X!, ctx.X!).X;
+    const Z = ctx.Z!, X = ctx.Ximputed!;
     if (Z.rows < 10) return { notApplicable: `too few rows (${Z.rows}) to cluster` };
     const o = ctx.opts.cluster;
     const rows = sampleRows(Z.rows, o.maxRows, ctx.opts.seed + 3);
