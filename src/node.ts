@@ -8,3 +8,4 @@ import './datasets/load.js';
 export * from './io/index.js';
 export { fitSql, duckdbEngine, postgresEngine, clickhouseEngine } from './sql/node.js';
 export { runCli, buildProgram } from './cli/program.js';
+export { writeReport, nextFreeDir, rulesCsv, toJsonSafe, type WriteReportOptions } from './report/write.js';

@@ -6,7 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { LIBRARY_VERSION } from '../core/estimator.js';
 import { DeepmineError } from '../core/errors.js';
 import { registerCluster } from './commands/cluster.js';
-import { registerDemo } from './commands/demo.js';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerModelCommands } from './commands/predict.js';
 import { registerNn } from './commands/nn.js';
 import { registerPca } from './commands/pca.js';
 import { registerProfile } from './commands/profile.js';
@@ -14,17 +15,33 @@ import { registerRules } from './commands/rules.js';
 import { io, type CliIO } from './commands/shared.js';
 import { registerTree } from './commands/tree.js';
 
+const EXAMPLES = `
+Examples:
+  deepmine demo                                   # analyze built-in breast_cancer, report in ./deepmine-report/
+  deepmine analyze my.csv --target label          # the whole pipeline on your data, one HTML report
+  deepmine analyze my.csv --target label --save-model models && deepmine predict --model models/forest.json new.csv
+  deepmine profile my.csv --na "?,NA"             # column statistics and duplicates
+  deepmine rules baskets.dat --min-support 0.05   # association rules
+`;
+const FOOTER = `
+Results go to stdout, progress and messages to stderr; --json prints one JSON document.
+Exit codes: 0 ok, 1 internal failure, 2 user error (bad option, missing file, unknown column), 130 interrupted.
+No colours are used (NO_COLOR is respected trivially).
+`;
+
 /** A fresh commander program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command();
-  program.name('deepmine').description('Data mining fused with deep learning: profiles, trees, clusters, rules, PCA, neural nets.').version(LIBRARY_VERSION);
-  registerDemo(program);
+  program.name('deepmine').description('Data mining fused with deep learning: profiles, trees, clusters, rules, PCA, neural nets, and one HTML report.').version(LIBRARY_VERSION)
+    .addHelpText('before', EXAMPLES).addHelpText('after', FOOTER);
+  registerAnalyze(program);
   registerProfile(program);
   registerTree(program);
   registerCluster(program);
   registerRules(program);
   registerPca(program);
   registerNn(program);
+  registerModelCommands(program);
   program.exitOverride();
   program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -34,7 +51,8 @@ export function buildProgram(): Command {
 /**
  * Run the CLI on `argv` (without the node and script entries, e.g. `['profile', 'iris', '--json']`).
  * Output goes to `out`/`err` (default: the process streams). Returns the exit code: 0, or 1 after a
- * usage error or a typed deepmine error (printed as `deepmine: <message>` on err).
+ * unexpected failure, 2 after a usage error or a typed deepmine error (one line `deepmine: <message>`
+ * on err; the stack only with --verbose).
  *
  * @example
  * let json = '';
@@ -45,12 +63,21 @@ export async function runCli(argv: readonly string[], streams: Partial<CliIO> = 
   const saved = { ...io };
   if (streams.out) io.out = streams.out;
   if (streams.err) io.err = streams.err;
+  const verbose = argv.includes('--verbose');
   try {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
-    io.err(e instanceof DeepmineError ? `${e.message.startsWith('deepmine') ? '' : 'deepmine: '}${e.message}\n` : `${(e as Error).stack ?? String(e)}\n`);
+    if (e instanceof CommanderError) {
+      // help and version exit 0; a usage error (unknown option, missing argument) is a user error
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof DeepmineError) {
+      io.err(`${e.message.startsWith('deepmine') ? '' : 'deepmine: '}${e.message}\n${verbose && e.stack ? e.stack + '\n' : ''}`);
+      return 2;
+    }
+    const err = e as Error;
+    io.err(verbose ? `${err.stack ?? String(e)}\n` : `deepmine: internal error: ${err?.message ?? String(e)} (run again with --verbose for the stack trace)\n`);
     return 1;
   } finally {
     io.out = saved.out;

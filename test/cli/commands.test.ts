@@ -10,7 +10,7 @@ import { fpGrowth } from '../../src/assoc/fpgrowth.js';
 import { AgglomerativeClustering } from '../../src/cluster/agglomerative.js';
 import { GaussianMixture } from '../../src/cluster/gmm.js';
 import { KMeans } from '../../src/cluster/kmeans.js';
-import { runCli } from '../../src/cli/program.js';
+import { deepmine, deepmineJson } from './built.js';
 import { buildNet } from '../../src/cli/commands/nn.js';
 import { clusterSizes } from '../../src/cli/commands/cluster.js';
 import { loadFeatures } from '../../src/cli/commands/shared.js';
@@ -22,22 +22,17 @@ import { silhouetteScore } from '../../src/metrics/cluster.js';
 import { trainTestSplit } from '../../src/modelSelection/split.js';
 import { StandardScaler } from '../../src/preprocessing/standardScaler.js';
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await runCli(args, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
+/** The built binary as a subprocess (see ./built.ts). */
+async function cli(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return deepmine(args);
 }
-async function json(...args: string[]): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const r = await cli(...args, '--json');
-  assert.equal(r.code, 0, r.err);
-  return JSON.parse(r.out);
-}
+const json = (...args: string[]) => deepmineJson(args);
 
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-cli-'));
 after(async () => { rmSync(dir, { recursive: true, force: true }); await closeConnection(); });
 const SHARED = fileURLToPath(new URL('../../../shared/datasets/', import.meta.url));
 
-describe('deepmine profile', () => {
+describe('deepmine profile', { concurrency: true }, () => {
   it('iris --json: the library profile of the features plus the class column', async () => {
     const out = await json('profile', 'iris');
     const ds = loadDataset('iris');
@@ -62,7 +57,7 @@ describe('deepmine profile', () => {
   });
 });
 
-describe('deepmine rules', () => {
+describe('deepmine rules', { concurrency: true }, () => {
   it('groceries --json: fpGrowth + associationRules, rules ranked by lift', async () => {
     const out = await json('rules', 'groceries', '--min-support', '0.02', '--min-confidence', '0.3', '--metric', 'lift');
     const sets = fpGrowth(loadDataset('groceries').transactions, { minSupport: 0.02 });
@@ -100,7 +95,7 @@ describe('deepmine rules', () => {
   });
 });
 
-describe('deepmine cluster', () => {
+describe('deepmine cluster', { concurrency: true }, () => {
   const Z = new StandardScaler().fitTransform(loadDataset('iris').X);
   it('kmeans on scaled iris: inertia, sizes, silhouette, centers as KMeans', async () => {
     const out = await json('cluster', 'iris', '-k', '3', '--seed', '0');
@@ -126,7 +121,7 @@ describe('deepmine cluster', () => {
   });
 });
 
-describe('deepmine pca', () => {
+describe('deepmine pca', { concurrency: true }, () => {
   it('wine -n 3: PCA of the standard-scaled features', async () => {
     const out = await json('pca', 'wine', '-n', '3', '--scores', '2');
     const Z = new StandardScaler().fitTransform(loadDataset('wine').X);
@@ -140,7 +135,7 @@ describe('deepmine pca', () => {
   });
 });
 
-describe('deepmine nn', () => {
+describe('deepmine nn', { concurrency: true }, () => {
   it('iris multiclass: the same net as a direct Sequential run', async () => {
     const out = await json('nn', 'iris', '--layers', '8', '--epochs', '3', '--batch-size', '16', '--seed', '3');
     const ds = loadDataset('iris');
@@ -183,9 +178,9 @@ describe('loadFeatures', () => {
   });
 });
 
-describe('CLI errors', () => {
+describe('CLI errors', { concurrency: true }, () => {
   const cases: [string[], RegExp][] = [
-    [['profile', 'nosuch'], /'data' must be a built-in dataset .*received "nosuch"/],
+    [['profile', 'nosuch'], /file not found \(not a built-in dataset either/],
     [['profile', join(dir, 'missing.csv')], /file not found/],
     [['rules', 'groceries', '--min-support', '0'], /'--min-support' must be a number in \(0, 1\]; received "0"/],
     [['rules', 'groceries', '--metric', 'foo'], /'--metric' must be one of antecedentSupport/],
@@ -199,8 +194,9 @@ describe('CLI errors', () => {
   for (const [args, re] of cases) {
     it(args.join(' '), async () => {
       const r = await cli(...args);
-      assert.equal(r.code, 1);
+      assert.equal(r.code, 2, r.err);
       assert.equal(r.out, '');
+      assert.equal(r.err.trim().split('\n').length, 1, 'one line');
       assert.match(r.err, re);
       assert.ok(!/\n\s+at /.test(r.err), 'no stack trace for typed errors');
     });
@@ -208,6 +204,7 @@ describe('CLI errors', () => {
   it('--help exits 0 and lists every command', async () => {
     const r = await cli('--help');
     assert.equal(r.code, 0);
-    for (const c of ['demo', 'profile', 'tree', 'cluster', 'rules', 'pca', 'nn']) assert.match(r.out, new RegExp(`\\b${c}\\b`));
+    for (const c of ['analyze', 'demo', 'profile', 'tree', 'cluster', 'rules', 'pca', 'nn', 'predict', 'evaluate']) assert.match(r.out, new RegExp(`\\b${c}\\b`));
+    assert.match(r.out, /^\s*Examples:/, '--help starts with examples');
   });
 });

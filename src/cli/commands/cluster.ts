@@ -8,6 +8,8 @@ import { InvalidParameterError } from '../../core/errors.js';
 import { Matrix } from '../../core/matrix.js';
 import { calinskiHarabaszScore, daviesBouldinScore, silhouetteScore } from '../../metrics/cluster.js';
 import { StandardScaler } from '../../preprocessing/standardScaler.js';
+import { scaleColumns } from '../../report/stages.js';
+import { addReportOption, commandReport, type AnalyzeCliOptions } from './analyze.js';
 import { addCommon, choiceArg, fmt, intArg, loadFeatures, numArg, output, type CommonOptions } from './shared.js';
 
 const ALGORITHMS = ['kmeans', 'dbscan', 'agglomerative', 'gmm'] as const;
@@ -25,6 +27,12 @@ interface ClusterOptions extends CommonOptions {
 }
 
 const kArg = (v: string): number | 'auto' => (v === 'auto' ? 'auto' : intArg('-k', 1)(v));
+
+function isConstant(X: Matrix, j: number): boolean {
+  const d = X.cols, first = X.data[j]!;
+  for (let i = 1; i < X.rows; i++) if (X.data[i * d + j] !== first) return false;
+  return true;
+}
 
 /** Cluster sizes (labels 0..k-1; -1 is noise and not counted). */
 export function clusterSizes(labels: Int32Array): number[] {
@@ -61,7 +69,8 @@ export function clusterScores(X: Matrix, labels: Int32Array, sampleSize: number,
  * Calinski-Harabasz, inertia and centers (k-means), BIC/AIC (gmm), and per-cluster feature means.
  */
 export function registerCluster(program: Command): void {
-  addCommon(program.command('cluster <data>').description('clustering on standard-scaled features: sizes, silhouette, centers and cluster descriptions')
+  addReportOption(addCommon(program.command('cluster <data>').description('clustering on standard-scaled features: sizes, silhouette, centers and cluster descriptions')
+    .addHelpText('before', '\nExamples:\n  deepmine cluster iris -k 3\n  deepmine cluster my.csv -k auto --report cluster-report\n  deepmine cluster wine --algorithm dbscan --eps 1.5\n')
     .option('-k, --k <n>', "number of clusters (kmeans, agglomerative, gmm), or 'auto' (kmeans: best silhouette over k = 2..10)", kArg, 3)
     .option('--algorithm <a>', ALGORITHMS.join(', '), choiceArg('--algorithm', ALGORITHMS), 'kmeans')
     .option('--eps <e>', 'dbscan neighbourhood radius (scaled units)', numArg('--eps', 0, Infinity, { lo: true }), 0.5)
@@ -70,7 +79,7 @@ export function registerCluster(program: Command): void {
     .option('--covariance-type <t>', 'gmm covariance: full, tied, diag, spherical', choiceArg('--covariance-type', ['full', 'tied', 'diag', 'spherical'] as const), 'full')
     .option('--target <column>', 'a label column to leave out of the features (built-in datasets leave theirs out)')
     .option('--no-scale', 'cluster the raw features instead of standard-scaled ones')
-    .option('--silhouette-sample <n>', 'rows used for the silhouette above this size', intArg('--silhouette-sample', 2), 10000))
+    .option('--silhouette-sample <n>', 'rows used for the silhouette above this size', intArg('--silhouette-sample', 2), 10000)))
     .action(async (data: string, opts: ClusterOptions) => {
       const f = await loadFeatures(data, { useTarget: false, na: opts.na, ...(opts.target !== undefined ? { target: opts.target } : {}) });
       const { X, featureNames } = f;
@@ -121,10 +130,9 @@ export function registerCluster(program: Command): void {
       // per-cluster feature means (original units) and the features that set each cluster apart (mean z-score)
       const d = X.cols, kk = sizes.length;
       const sums = new Float64Array(kk * d), zsum = new Float64Array(kk * d);
-      const mu = new Float64Array(d), sd = new Float64Array(d);
-      for (let i = 0; i < X.rows; i++) for (let j = 0; j < d; j++) mu[j]! += X.data[i * d + j]! / X.rows;
-      for (let i = 0; i < X.rows; i++) for (let j = 0; j < d; j++) sd[j]! += (X.data[i * d + j]! - mu[j]!) ** 2 / X.rows;
-      for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]!) || 1;
+      // two-pass mean and variance; a column whose spread is rounding noise (relative to its mean) is constant and never "distinctive"
+      const { mean: mu, scale: sd } = scaleColumns(X);
+      const constant = Array.from({ length: d }, (_, j) => sd[j] === 1 && isConstant(X, j));
       for (let i = 0; i < X.rows; i++) {
         const l = labels[i]!;
         if (l < 0) continue;
@@ -133,7 +141,7 @@ export function registerCluster(program: Command): void {
       const clusters = sizes.map((size, c) => {
         const means = Array.from({ length: d }, (_, j) => sums[c * d + j]! / size);
         const z = Array.from({ length: d }, (_, j) => zsum[c * d + j]! / size);
-        const order = z.map((v, j) => j).sort((a, b) => Math.abs(z[b]!) - Math.abs(z[a]!)).slice(0, 3);
+        const order = z.map((v, j) => j).filter((j) => !constant[j]).sort((a, b) => Math.abs(z[b]!) - Math.abs(z[a]!)).slice(0, 3);
         return { cluster: c, size, means, distinctive: order.map((j) => ({ feature: featureNames[j]!, z: z[j]!, mean: means[j]! })) };
       });
       const centers = centersScaled && (scaler ? scaler.inverseTransform(centersScaled) : centersScaled);
@@ -143,6 +151,7 @@ export function registerCluster(program: Command): void {
         ...(centers ? { centers, centersScaled } : {}),
         clusters,
       };
+      await commandReport(data, opts as unknown as AnalyzeCliOptions, ['profile', 'clean', 'pca', 'cluster'], { cluster: { k: opts.k === 'auto' || opts.k < 2 ? 'auto' : opts.k } });
       output(opts, result, () => [
         `${opts.algorithm} on ${f.source}: ${X.rows} rows x ${d} features${opts.scale ? ' (standard-scaled)' : ''}${f.droppedRows ? `, ${f.droppedRows} rows with missing values dropped` : ''}`,
         `clusters ${kk}${extra.noise !== undefined ? `, noise ${extra.noise}` : ''}, sizes [${sizes.join(', ')}]`,

@@ -3,6 +3,7 @@ import { InvalidParameterError } from '../../core/errors.js';
 import { Matrix } from '../../core/matrix.js';
 import { PCA } from '../../decomposition/pca.js';
 import { StandardScaler } from '../../preprocessing/standardScaler.js';
+import { addReportOption, commandReport, type AnalyzeCliOptions } from './analyze.js';
 import { addCommon, fmt, intArg, loadFeatures, output, type CommonOptions } from './shared.js';
 
 interface PcaOptions extends CommonOptions {
@@ -24,11 +25,12 @@ const nArg = (v: string): number | 'mle' => {
  * projections of the first rows (biplot data).
  */
 export function registerPca(program: Command): void {
-  addCommon(program.command('pca <data>').description('principal components of the standard-scaled features: explained variance, loadings, projections')
+  addReportOption(addCommon(program.command('pca <data>').description('principal components of the standard-scaled features: explained variance, loadings, projections')
+    .addHelpText('before', '\nExamples:\n  deepmine pca wine -n 3\n  deepmine pca my.csv -n 0.9 --target label --json\n')
     .option('-n, --n-components <k>', "components: an integer, a variance fraction in (0, 1), or 'mle'", nArg, 2)
     .option('--target <column>', 'a label column to leave out of the features (built-in datasets leave theirs out)')
     .option('--no-scale', 'PCA of the raw (centred) features instead of standard-scaled ones')
-    .option('--scores <n>', 'projected rows included in the JSON (biplot data)', intArg('--scores', 0), 0))
+    .option('--scores <n>', 'projected rows included in the JSON (biplot data)', intArg('--scores', 0), 0)))
     .action(async (data: string, opts: PcaOptions) => {
       const f = await loadFeatures(data, { useTarget: false, na: opts.na, ...(opts.target !== undefined ? { target: opts.target } : {}) });
       const { X, featureNames } = f;
@@ -54,6 +56,7 @@ export function registerPca(program: Command): void {
         singularValues: pca.singularValues, components, loadings,
         ...(scores ? { scores: Array.from({ length: nScores }, (_, i) => Array.from(scores.row(i))) } : {}),
       };
+      await commandReport(data, opts as unknown as AnalyzeCliOptions, ['profile', 'clean', 'pca'], {});
       output(opts, result, () => [
         `PCA on ${f.source}: ${X.rows} rows x ${X.cols} features${opts.scale ? ' (standard-scaled)' : ''}, ${pca.nComponentsOut} components (${pca.fitSvdSolver})`,
         ...ratio.map((r, i) => `  PC${i + 1}: ${(100 * r).toFixed(2)}% of the variance (cumulative ${(100 * cumulative[i]!).toFixed(2)}%); ` +

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { profile, type ColumnProfile } from '../../analysis/profile.js';
+import { addReportOption, commandReport, type AnalyzeCliOptions } from './analyze.js';
 import { addCommon, fmt, intArg, loadTable, output, type CommonOptions } from './shared.js';
 
 /**
@@ -7,12 +8,14 @@ import { addCommon, fmt, intArg, loadTable, output, type CommonOptions } from '.
  * duplicate rows and correlations of a built-in dataset or a CSV/Parquet/JSON file.
  */
 export function registerProfile(program: Command): void {
-  addCommon(program.command('profile <data>').description('column types, missing values, statistics (pandas describe), top values, duplicate rows, correlations')
+  addReportOption(addCommon(program.command('profile <data>').description('column types, missing values, statistics (pandas describe), top values, duplicate rows, correlations')
+    .addHelpText('before', '\nExamples:\n  deepmine profile iris\n  deepmine profile my.csv --na "?,NA" --json\n  cat my.csv | deepmine profile - --report profile-report\n')
     .option('--top <k>', 'most frequent values listed per categorical column', intArg('--top', 0), 5)
-    .option('--bins <b>', 'histogram bins per numeric column (default: Sturges)', intArg('--bins', 1)))
+    .option('--bins <b>', 'histogram bins per numeric column (default: Sturges)', intArg('--bins', 1))))
     .action(async (data: string, opts: CommonOptions & { top: number; bins?: number }) => {
       const { table, source } = await loadTable(data, opts);
       const p = profile(table, { topK: opts.top, ...(opts.bins !== undefined ? { bins: opts.bins } : {}) });
+      await commandReport(data, opts as unknown as AnalyzeCliOptions, ['profile'], {});
       output(opts, { source, ...p }, () => profileText(source, p));
     });
 }

@@ -1,9 +1,23 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DataError, InvalidParameterError } from '../../core/errors.js';
+import { DataError, InvalidParameterError, IOError } from '../../core/errors.js';
 import { Matrix } from '../../core/matrix.js';
 import { encodeCategorical, Table, type Column } from '../../core/table.js';
 import { loadDataset, DATASET_NAMES } from '../../datasets/load.js';
-import { readCsv, readJson, readParquet } from '../../io/duckdb.js';
+
+type DuckIO = typeof import('../../io/duckdb.js');
+let duckModule: DuckIO | null = null;
+/** The DuckDB readers, loaded on first use (the native module costs ~0.5 s of start-up). */
+export async function duck(): Promise<DuckIO> {
+  duckModule ??= await import('../../io/duckdb.js');
+  return duckModule;
+}
+/** Close DuckDB if a command opened it (lets the process exit promptly). */
+export async function closeDuck(): Promise<void> {
+  if (duckModule) await duckModule.closeConnection();
+}
 
 /** Where a command writes: the process streams, or buffers when the CLI runs in-process (tests). */
 export interface CliIO {
@@ -18,6 +32,8 @@ export interface CommonOptions {
   target?: string;
   quiet?: boolean;
   na?: string[];
+  verbose?: boolean;
+  dataset?: string;
 }
 
 /** Options every command takes: --json, --seed, --quiet, --na. */
@@ -26,6 +42,7 @@ export function addCommon(cmd: Command): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--seed <n>', 'random seed', intArg('--seed', 0), 42)
     .option('--quiet', 'no progress output')
+    .option('--verbose', 'stack traces on errors')
     .option('--na <values>', 'comma-separated strings read as missing in CSV input, e.g. "?,NA"', (v) => v.split(','));
 }
 
@@ -72,31 +89,88 @@ const isBuiltin = (name: string) => (DATASET_NAMES as readonly string[]).include
  * their target as a last column `target` (class names for classification); mushroom gets
  * `edibility` first, as in the UCI file.
  */
-export async function loadTable(input: string | undefined, opts: { na?: string[] } = {}): Promise<LoadedTable> {
-  if (input === undefined) throw new DataError('data', `a built-in dataset (${DATASET_NAMES.join(', ')}) or a CSV/Parquet/JSON file`, 'nothing', 'deepmine');
-  if (isBuiltin(input)) {
-    const ds = loadDataset(input);
-    if (ds.task === 'baskets') throw new DataError('data', 'a table (groceries is a basket dataset: use `deepmine rules groceries`)', input, 'deepmine');
-    if (ds.X instanceof Table) {
-      return { table: new Table([encodeCategorical('edibility', ds.y as string[]), ...ds.X.columns]), source: `built-in ${input}`, builtinTarget: 'edibility', task: 'classification' };
-    }
-    const X = ds.X as Matrix;
-    const cols: Column[] = ds.featureNames.map((name, j) => ({ kind: 'numeric', name, values: X.col(j) }));
-    const y = ds.y as Float64Array;
-    cols.push(ds.targetNames ? encodeCategorical('target', Array.from(y, (k) => ds.targetNames![k]!)) : { kind: 'numeric', name: 'target', values: y.slice() });
-    return { table: new Table(cols), source: `built-in ${input}`, builtinTarget: 'target', task: ds.task };
+export async function loadTable(input: string | undefined, opts: { na?: string[]; dataset?: string } = {}): Promise<LoadedTable> {
+  if (opts.dataset !== undefined) {
+    if (!isBuiltin(opts.dataset)) throw new DataError('--dataset', `one of ${DATASET_NAMES.join(', ')}`, JSON.stringify(opts.dataset), 'deepmine');
+    if (input !== undefined) throw new DataError('data', 'either a file or --dataset, not both', `${JSON.stringify(input)} and --dataset ${opts.dataset}`, 'deepmine');
+    input = opts.dataset;
   }
-  const lower = input.toLowerCase();
+  if (input === undefined) throw new DataError('data', `a file (CSV, Parquet, JSON), - for stdin, or --dataset NAME (${DATASET_NAMES.join(', ')})`, 'nothing', 'deepmine');
+  if (input === '-') return withStdin((path, kind) => loadFile(path, kind, opts, 'stdin'));
+  // an existing file wins over a dataset name (`--dataset iris` is always the built-in one)
+  if (isBuiltin(input) && !(existsSync(input) && statSync(input).isFile())) return loadBuiltin(input);
+  return loadFile(input, null, opts, input);
+}
+
+function loadBuiltin(input: string): LoadedTable {
+  const ds = loadDataset(input);
+  if (ds.task === 'baskets') throw new DataError('data', 'a table (groceries is a basket dataset: use `deepmine rules groceries`)', input, 'deepmine');
+  if (ds.X instanceof Table) {
+    return { table: new Table([encodeCategorical('edibility', ds.y as string[]), ...ds.X.columns]), source: `built-in ${input}`, builtinTarget: 'edibility', task: 'classification' };
+  }
+  const X = ds.X as Matrix;
+  const cols: Column[] = ds.featureNames.map((name, j) => ({ kind: 'numeric', name, values: X.col(j) }));
+  const y = ds.y as Float64Array;
+  cols.push(ds.targetNames ? encodeCategorical('target', Array.from(y, (k) => ds.targetNames![k]!)) : { kind: 'numeric', name: 'target', values: y.slice() });
+  return { table: new Table(cols), source: `built-in ${input}`, builtinTarget: 'target', task: ds.task };
+}
+
+/** File format from the extension (or the first bytes for stdin / no extension). */
+export function fileKind(path: string, head?: string): 'parquet' | 'json' | 'csv' | 'fimi' {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.parquet')) return 'parquet';
+  if (/\.(json|jsonl|ndjson)$/.test(lower)) return 'json';
+  if (lower.endsWith('.dat')) return 'fimi';
+  if (/\.(csv|tsv|txt)$/.test(lower)) return 'csv';
+  const h = head ?? readHead(path);
+  if (h.startsWith('PAR1')) return 'parquet';
+  if (/^\s*[[{]/.test(h)) return 'json';
+  return 'csv';
+}
+
+function readHead(path: string): string {
+  try {
+    const b = readFileSync(path);
+    return b.subarray(0, 256).toString('latin1');
+  } catch {
+    return '';
+  }
+}
+
+async function loadFile(path: string, kind: ReturnType<typeof fileKind> | null, opts: { na?: string[] }, source: string): Promise<LoadedTable> {
+  if (!existsSync(path)) {
+    const hint = /[\\/.]/.test(path) ? '' : ` (not a built-in dataset either: ${DATASET_NAMES.join(', ')})`;
+    throw new IOError(path, `deepmine: file not found${hint}`);
+  }
+  if (statSync(path).isDirectory()) throw new IOError(path, 'deepmine: expected a file, found a directory');
+  if (statSync(path).size === 0) throw new DataError('data', 'a file with a header and at least one row', `an empty file ${JSON.stringify(source)}`, 'deepmine');
+  const k = kind ?? fileKind(path);
+  const { readCsv, readJson, readParquet } = await duck();
   let table: Table;
-  if (lower.endsWith('.parquet')) table = await readParquet(input);
-  else if (/\.(json|jsonl|ndjson)$/.test(lower)) table = await readJson(input);
-  else {
-    if (!/\.(csv|tsv|txt)$/.test(lower) && !/[\\/.]/.test(input)) {
-      throw new DataError('data', `a built-in dataset (${DATASET_NAMES.join(', ')}) or a CSV/Parquet/JSON file`, JSON.stringify(input), 'deepmine');
-    }
-    table = await readCsv(input, opts.na?.length ? { missing: opts.na } : {});
+  if (k === 'parquet') table = await readParquet(path);
+  else if (k === 'json') table = await readJson(path);
+  else if (k === 'fimi') throw new DataError('data', 'a table (FIMI .dat files are transactions: use `deepmine rules` or `deepmine analyze`)', path, 'deepmine');
+  else table = await readCsv(path, opts.na?.length ? { missing: opts.na } : {});
+  if (table.nRows === 0) throw new DataError('data', 'at least one data row', `${JSON.stringify(source)} with ${table.nCols} column(s) and 0 rows`, 'deepmine');
+  return { table, source };
+}
+
+/** Read stdin to a temporary file (DuckDB reads files), call `f` with its path and sniffed kind, remove it. */
+export async function withStdin<T>(f: (path: string, kind: ReturnType<typeof fileKind>) => Promise<T>): Promise<T> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  const buf = Buffer.concat(chunks);
+  if (buf.length === 0) throw new DataError('data', 'data on stdin', 'nothing (stdin is empty)', 'deepmine');
+  const dir = mkdtempSync(join(tmpdir(), 'deepmine-stdin-'));
+  const head = buf.subarray(0, 256).toString('latin1');
+  const kind = fileKind('stdin', head);
+  const path = join(dir, `stdin.${kind === 'fimi' ? 'dat' : kind}`);
+  writeFileSync(path, buf);
+  try {
+    return await f(path, kind);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  return { table, source: input };
 }
 
 /** Numeric features, optional target, after one-hot encoding categorical features and dropping rows with a missing number or target. */
@@ -119,7 +193,7 @@ export interface Features {
  * encoded (`col=value`; a missing category is all zeros), booleans are 0/1, dates epoch ms; rows
  * with a missing number or a missing target are dropped (and counted in `droppedRows`).
  */
-export async function loadFeatures(input: string | undefined, opts: { target?: string; requireTarget?: boolean; useTarget?: boolean; na?: string[] }): Promise<Features> {
+export async function loadFeatures(input: string | undefined, opts: { target?: string; requireTarget?: boolean; useTarget?: boolean; na?: string[]; dataset?: string }): Promise<Features> {
   const t = await loadTable(input, opts);
   let target: string | null = opts.target ?? null;
   if (target === null && t.builtinTarget && opts.useTarget !== false) target = t.builtinTarget;
@@ -166,15 +240,17 @@ export async function loadFeatures(input: string | undefined, opts: { target?: s
   };
 }
 
-/** Load a built-in dataset name or a CSV/Parquet/JSON path into X, y (the target is required). */
-export async function loadXY(input: string | undefined, target: string | undefined): Promise<{ X: Matrix; y: (number | string)[]; featureNames: string[]; source: string }> {
-  const name = input ?? 'breast_cancer';
-  if (isBuiltin(name) && target === undefined) {
-    const ds = loadDataset(name);
-    if (ds.X instanceof Matrix) return { X: ds.X, y: Array.from(ds.y as Float64Array), featureNames: ds.featureNames, source: `built-in ${name}` };
+/** Load a built-in dataset name or a CSV/Parquet/JSON path into X, y (the target is required); `na` applies to files. */
+export async function loadXY(input: string | undefined, target: string | undefined, opts: { na?: string[]; dataset?: string } = {}): Promise<{ X: Matrix; y: (number | string)[]; featureNames: string[]; source: string; oneHot: string[]; targetName: string }> {
+  const name = input ?? opts.dataset ?? 'breast_cancer';
+  if (input === undefined || (isBuiltin(name) && !existsSync(name))) {
+    if (target === undefined) {
+      const ds = loadDataset(name);
+      if (ds.X instanceof Matrix) return { X: ds.X, y: Array.from(ds.y as Float64Array, (v) => (ds.targetNames ? ds.targetNames[v]! : v)), featureNames: ds.featureNames, source: `built-in ${name}`, oneHot: [], targetName: 'target' };
+    }
   }
-  const f = await loadFeatures(name, { target, requireTarget: true });
-  return { X: f.X, y: f.y!, featureNames: f.featureNames, source: f.source };
+  const f = await loadFeatures(name, { target, requireTarget: true, ...(opts.na ? { na: opts.na } : {}) });
+  return { X: f.X, y: f.y!, featureNames: f.featureNames, source: f.source, oneHot: f.oneHot, targetName: f.targetName! };
 }
 
 /** Replace non-finite numbers (NaN/Infinity) by null and typed arrays by plain arrays, for JSON. */
