@@ -5,6 +5,8 @@
  */
 
 // --- autoencoder features, outliers, net feature selection, deep clustering
+export { AutoencoderFeatures, autoencoderFeatures, type AutoencoderFeaturesParams, type AutoencoderFeaturesState } from './autoencoderFeatures.js';
+export { DeepClustering, deepClustering, softAssign, targetDistribution, klDivergence, type DeepClusteringParams, type DeepClusteringState, type DecHistoryEntry } from './deepClustering.js';
 
 
 
