@@ -11,6 +11,7 @@ export { DeepClustering, deepClustering, softAssign, targetDistribution, klDiver
 
 
 // --- cluster descriptions (describe.ts)
+export { describeClusters, niceThreshold, type DescribeClustersOptions, type ClusterDescriptions, type ClusterDescription, type ClusterRule, type RuleTerm, type ContrastItem, type ContrastItemset } from './describe.js';
 
 
 

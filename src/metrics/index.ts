@@ -22,3 +22,5 @@ export {
   mutualInfoScore, normalizedMutualInfoScore, adjustedMutualInfoScore, homogeneityCompletenessVMeasure,
   homogeneityScore, completenessScore, vMeasureScore, contingencyMatrix, type AverageMethod,
 } from './cluster.js';
+export { linearSumAssignment, clusteringAccuracy, matchClusters } from './assignment.js';
+export type { Assignment, CostMatrixLike, LinearSumAssignmentOptions, ClusterMatching } from './assignment.js';

@@ -5,3 +5,4 @@ export { KBinsDiscretizer, type KBinsDiscretizerParams, type KBinsDiscretizerSta
 export { PolynomialFeatures, FunctionTransformer, NAMED_FUNCTIONS, type PolynomialFeaturesParams, type FunctionTransformerParams, type NamedFunction } from './polynomial.js';
 export { OutlierFilter, type OutlierFilterParams, type OutlierFilterState } from './outlier.js';
 export type { MixedLike } from './_base.js';
+export { IsolationForest, averagePathLength, type IsolationForestParams, type IsolationForestState } from './isolationForest.js';
