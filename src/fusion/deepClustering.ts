@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../core/errors.js';
+import { InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -6,6 +6,7 @@ import { checkRandomState, type RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { KMeans, checkNClusters } from '../cluster/kmeans.js';
 import { Sequential } from '../nn/sequential.js';
+import { AutoencoderFeatures } from './autoencoderFeatures.js';
 import { ACTIVATIONS, buildAutoencoder, callbackList, intList, makeOptimizer, OPTIMIZERS, trainAutoencoder } from './_autoencoder.js';
 
 const decSchema = {
@@ -25,6 +26,8 @@ const decSchema = {
   alpha: p.num(1, { min: 0, minExclusive: true, doc: 'Degrees of freedom of the Student-t kernel.' }),
   gamma: p.num(0, { min: 0, doc: 'Weight of the clustering loss against the kept reconstruction loss: 0 = DEC (decoder dropped), > 0 = IDEC (loss = gamma KL + MSE; IDEC uses 0.1).' }),
   nInit: p.int(20, { min: 1, doc: 'k-means restarts on the embedding.' }),
+  autoencoder: p.custom<AutoencoderFeatures | null>(null, 'null or a fitted AutoencoderFeatures', (v) => v === null || v instanceof AutoencoderFeatures,
+    'Start from this pretrained autoencoder (its net is copied, not modified) instead of pretraining; encoderSizes, activation, noise and pretrain* are then unused.'),
   callbacks: callbackList,
   randomState: p.randomState(),
   verbose: p.bool(false),
@@ -93,16 +96,27 @@ export class DeepClustering extends Estimator<typeof decSchema, DeepClusteringSt
     checkNClusters(ps.nClusters, m.rows, owner);
     const n = m.rows, d = m.cols, k = ps.nClusters;
     const rng = checkRandomState(ps.randomState, 'randomState', owner);
-    const { net, nEncoder } = buildAutoencoder(d, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: 'linear', outputActivation: 'linear', l2: 0 });
-    net.build(d, rng);
-    const pre = trainAutoencoder(net, m, { optimizer: ps.pretrainOptimizer, learningRate: ps.pretrainLearningRate, epochs: ps.pretrainEpochs, batchSize: ps.batchSize, noise: ps.noise, callbacks: ps.callbacks, verbose: ps.verbose }, rng);
-    const dz = ps.encoderSizes[ps.encoderSizes.length - 1]!;
+    let net: Sequential, nEncoder: number, pretrainLoss: number[];
+    if (ps.autoencoder) {
+      const ae = ps.autoencoder;
+      if (!ae.isFitted) throw new InvalidParameterError('autoencoder', 'a fitted AutoencoderFeatures', 'an unfitted one', owner);
+      const width = ae.network.layers[0]!.inputDim;
+      if (width !== d) throw new ShapeError('autoencoder', `a net with ${d} inputs (the columns of X)`, `a net with ${width} inputs`, owner);
+      net = Sequential.fromJSON(ae.network.toJSON());
+      nEncoder = ae.nEncoderLayers;
+      pretrainLoss = ae.lossCurve.slice();
+    } else {
+      ({ net, nEncoder } = buildAutoencoder(d, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: 'linear', outputActivation: 'linear', l2: 0 }));
+      net.build(d, rng);
+      pretrainLoss = trainAutoencoder(net, m, { optimizer: ps.pretrainOptimizer, learningRate: ps.pretrainLearningRate, epochs: ps.pretrainEpochs, batchSize: ps.batchSize, noise: ps.noise, callbacks: ps.callbacks, verbose: ps.verbose }, rng).history.loss!;
+    }
+    const dz = net.layers[nEncoder - 1]!.outputDim;
     const codes = net.predictUpTo(m, nEncoder);
     const km = new KMeans({ nClusters: k, nInit: ps.nInit, randomState: rng }).fit(codes);
     const mu = km.clusterCenters.data.slice();
     const kmeansLabels = km.labels.slice();
     const r = decLoop(net, nEncoder, m, mu, k, dz, kmeansLabels, ps, rng);
-    this._state = { net, nEncoder, nFeatures: d, clusterCenters: new Matrix(mu, k, dz), labels: r.labels, kmeansLabels, pretrainLoss: pre.history.loss!, history: r.history, nIter: r.nIter, converged: r.converged };
+    this._state = { net, nEncoder, nFeatures: d, clusterCenters: new Matrix(mu, k, dz), labels: r.labels, kmeansLabels, pretrainLoss, history: r.history, nIter: r.nIter, converged: r.converged };
     return this;
   }
 
