@@ -1,5 +1,5 @@
 import { InvalidParameterError, ShapeError } from '../core/errors.js';
-import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
+import { Estimator, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, type RandomState } from '../core/random.js';
@@ -121,6 +121,12 @@ export class DeepClustering extends Estimator<typeof decSchema, DeepClusteringSt
   }
 
   fitPredict(X: MatrixLike): Int32Array { return this.fit(X).labels; }
+
+  /** Saved without the `autoencoder` parameter (only fit reads it; the fitted net is in the state). */
+  override toJSON(): SavedModel {
+    const j = super.toJSON();
+    return { ...j, params: { ...(j.params as Record<string, unknown>), autoencoder: null } };
+  }
 
   protected override encodeState(s: DeepClusteringState): unknown { return { ...s, net: s.net.toJSON(), clusterCenters: { data: Array.from(s.clusterCenters.data), rows: s.clusterCenters.rows, cols: s.clusterCenters.cols }, labels: Array.from(s.labels), kmeansLabels: Array.from(s.kmeansLabels) }; }
   protected override decodeState(json: unknown): DeepClusteringState {
@@ -309,7 +315,8 @@ function decLoop(net: Sequential, nEncoder: number, m: Matrix, mu: Float64Array,
     opt.step(params, grads);
     muOpt.step([mu], [gMu]);
     lossSum += loss; lossCount++;
-    index = (index + 1) * bs <= n ? index + 1 : 0;
+    // DEC-keras: `index + 1 if (index + 1) * bs <= n else 0`, which gives an empty batch when bs divides n
+    index = (index + 1) * bs < n ? index + 1 : 0;
   }
   if (!converged) {
     // final labels from the trained model, as DEC-keras' predict after the loop

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
+import { loadModel } from '../../src/core/estimator.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { loadDataset } from '../../src/datasets/load.js';
@@ -98,6 +99,15 @@ describe('DeepClustering: reproducibility, IDEC, bad input', () => {
     assert.notDeepEqual(Array.from(idec.network.layers[last]!.params()[0]!), w0, 'IDEC trains the decoder');
     assert.deepEqual(Array.from(ae.network.layers[last]!.params()[0]!), w0, 'the given autoencoder is not modified');
     assert.deepEqual(Array.from(dec.kmeansLabels), Array.from(small({ autoencoder: ae }).fit(blobs).kmeansLabels));
+  });
+
+  it('batchSize dividing n (no empty batch), JSON round trip when started from an autoencoder', () => {
+    const X32 = blobs.slice(0, 32);
+    const ae = new AutoencoderFeatures({ encoderSizes: [6, 2], epochs: 3, batchSize: 16, randomState: 0 }).fit(X32);
+    const dec = small({ autoencoder: ae, maxIter: 20 }).fit(X32);
+    assert.equal(dec.nIter, 20);
+    const back = loadModel<DeepClustering>(JSON.stringify(dec.toJSON()));
+    assert.deepEqual(Array.from(back.predictProba(X32).data), Array.from(dec.predictProba(X32).data));
   });
 
   it('typed errors: codes before fit, nClusters > n, autoencoder of another width', () => {
