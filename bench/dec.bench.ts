@@ -19,7 +19,7 @@
  *
  * Environment (for reduced runs on a busy machine; defaults = the protocol above with 3 seeds):
  * DEC_N (rows: a seeded random subset when < 70000), DEC_SEEDS (3), DEC_PRETRAIN (50),
- * DEC_MAXITER (20000), DEC_NINIT (20). The table prints exactly what ran.
+ * DEC_MAXITER (20000), DEC_NINIT (20), DEC_SEED0 (0: first seed, to split seeds over processes). The table prints exactly what ran.
  */
 import { existsSync } from 'node:fs';
 import { KMeans } from '../src/cluster/kmeans.js';
@@ -37,7 +37,7 @@ if (!files.every((f) => existsSync(`${DIR}/${f}`))) {
   process.exit(0);
 }
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
-const N = env('DEC_N', 70000), SEEDS = env('DEC_SEEDS', 3), PRE = env('DEC_PRETRAIN', 50), MAXITER = env('DEC_MAXITER', 20000), NINIT = env('DEC_NINIT', 20);
+const N = env('DEC_N', 70000), SEEDS = env('DEC_SEEDS', 3), PRE = env('DEC_PRETRAIN', 50), MAXITER = env('DEC_MAXITER', 20000), NINIT = env('DEC_NINIT', 20), SEED0 = env('DEC_SEED0', 0);
 
 const t0 = performance.now();
 const Xtr = readIdxMatrix(`${DIR}/${files[0]}`, { scale: 1 / 255 });
@@ -51,7 +51,7 @@ if (N < 70000) {
   X = X.takeRows(idx);
   y = Array.from(idx, (i) => yAll[i]!);
 }
-console.log(`# loaded ${X.rows} x ${X.cols} in ${((performance.now() - t0) / 1000).toFixed(1)} s; seeds ${SEEDS}, pretrain ${PRE} epochs, maxIter ${MAXITER}, nInit ${NINIT}`);
+console.log(`# loaded ${X.rows} x ${X.cols} in ${((performance.now() - t0) / 1000).toFixed(1)} s; seeds ${SEED0}..${SEED0 + SEEDS - 1}, pretrain ${PRE} epochs, maxIter ${MAXITER}, nInit ${NINIT}`);
 
 type Row = { acc: number[]; nmi: number[]; sec: number[]; note: string };
 const rows: Record<string, Row> = {};
@@ -65,7 +65,7 @@ const add = (name: string, labels: ArrayLike<number>, sec: number, note = '') =>
 };
 const timed = <T>(f: () => T): [T, number] => { const t = performance.now(); const v = f(); return [v, (performance.now() - t) / 1000]; };
 
-for (let seed = 0; seed < SEEDS; seed++) {
+for (let seed = SEED0; seed < SEED0 + SEEDS; seed++) {
   console.log(`# seed ${seed}`);
   const [km, tk] = timed(() => new KMeans({ nClusters: 10, nInit: NINIT, randomState: seed }).fit(X));
   add('k-means (raw pixels)', km.labels, tk);
