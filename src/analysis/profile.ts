@@ -106,7 +106,7 @@ const OWNER = 'profile';
  * Profile a Table or numeric Matrix: per column type, missing values, distinct values and
  * statistics, exact duplicate rows, the correlation matrix of the numeric columns and a histogram
  * per numeric column. Single pass per statistic over typed arrays (one sort per numeric column
- * for the quartiles and distinct count, one hash pass over the rows for duplicates).
+ * for the quartiles and distinct count, one hash pass and a radix sort of the hashes for duplicates).
  *
  * @example
  * const { X, featureNames } = loadDataset('iris');
@@ -285,23 +285,63 @@ function sameCell(c: Column, i: number, j: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
+/**
+ * Duplicate rows without a per-row Map entry (a Map holds at most 2^24 entries, which capped
+ * profile() at 16.8M rows): one hash per row, a stable two-pass radix sort of (hash, row) so
+ * equal hashes form runs in row order, exact comparison only within a run, then one scan in row
+ * order for the reported indices. Memory: 16 bytes per row.
+ */
 function duplicateRows(columns: readonly Column[], n: number, maxIndices: number): DuplicateRows {
   const h = new Int32Array(n).fill(0x2545f491);
   for (const c of columns) {
     if (c.kind === 'categorical') for (let i = 0; i < n; i++) h[i] = hashNumber(h[i]!, c.codes[i]! < 0 ? -1 : c.codes[i]!);
     else for (let i = 0; i < n; i++) h[i] = hashNumber(h[i]!, c.values[i]!);
   }
-  const buckets = new Map<number, number[]>();
+  const order = sortByHash(h, n);
+  const dupOf = new Int32Array(n).fill(-1);
+  const reps: number[] = [];
+  for (let s = 0; s < n; ) {
+    let e = s + 1;
+    const hv = h[order[s]!]!;
+    while (e < n && h[order[e]!] === hv) e++;
+    if (e - s > 1) {
+      // rows of the run in ascending order; each is compared with the distinct rows seen before it
+      reps.length = 0;
+      for (let t = s; t < e; t++) {
+        const i = order[t]!;
+        const orig = reps.find((j) => columns.every((c) => sameCell(c, i, j)));
+        if (orig === undefined) reps.push(i);
+        else dupOf[i] = orig;
+      }
+    }
+    s = e;
+  }
   const out: DuplicateRows = { count: 0, indices: [], firstOccurrence: [] };
   for (let i = 0; i < n; i++) {
-    let b = buckets.get(h[i]!);
-    if (!b) { buckets.set(h[i]!, [i]); continue; }
-    const orig = b.find((j) => columns.every((c) => sameCell(c, i, j)));
-    if (orig === undefined) { b.push(i); continue; }
+    if (dupOf[i]! < 0) continue;
     out.count++;
-    if (out.indices.length < maxIndices) { out.indices.push(i); out.firstOccurrence.push(orig); }
+    if (out.indices.length < maxIndices) { out.indices.push(i); out.firstOccurrence.push(dupOf[i]!); }
   }
   return out;
+}
+
+/** Row indices ordered by hash, rows in ascending order within equal hashes (stable LSD radix sort, 2 x 16 bits). */
+function sortByHash(h: Int32Array, n: number): Int32Array {
+  let src = new Int32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let dst = new Int32Array(n);
+  const count = new Int32Array(65537);
+  for (const shift of [0, 16]) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((h[src[i]!]! >>> shift) & 0xffff) + 1]!++;
+    for (let b = 0; b < 65536; b++) count[b + 1]! += count[b]!;
+    for (let i = 0; i < n; i++) {
+      const r = src[i]!;
+      dst[count[(h[r]! >>> shift) & 0xffff]!++] = r;
+    }
+    [src, dst] = [dst, src];
+  }
+  return src;
 }
 
 /** Pairwise-complete Pearson correlation (pandas `corr`); the multi-core `correlation` kernel when nothing is missing. */

@@ -348,7 +348,10 @@ export class RandomState {
   }
 
   setState(s: RandomStateJSON): this {
-    if (!s || !Array.isArray(s.key) || s.key.length !== N) throw new InvalidParameterError('state', `an object with a key of ${N} integers`, s, 'RandomState.setState');
+    if (!s || !Array.isArray(s.key) || s.key.length !== N || !s.key.every((k) => Number.isInteger(k) && k >= 0 && k <= 0xffffffff)) throw new InvalidParameterError('state', `an object with a key of ${N} integers in [0, 2**32 - 1]`, s, 'RandomState.setState');
+    if (!Number.isInteger(s.pos) || s.pos < 0 || s.pos > N) throw new InvalidParameterError('state.pos', `an integer in [0, ${N}]`, s.pos, 'RandomState.setState');
+    if (typeof s.hasGauss !== 'boolean' && s.hasGauss !== 0 && s.hasGauss !== 1) throw new InvalidParameterError('state.hasGauss', 'a boolean', s.hasGauss, 'RandomState.setState');
+    if (typeof s.gauss !== 'number') throw new InvalidParameterError('state.gauss', 'a number', s.gauss, 'RandomState.setState');
     this.mt.set(s.key);
     this.pos = s.pos;
     this.hasGauss = s.hasGauss;

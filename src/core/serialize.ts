@@ -25,30 +25,68 @@ export function encodeValue(v: unknown): unknown {
   return out;
 }
 
-const TYPED: Record<string, new (buf: ArrayBuffer) => ArrayBufferView> = {
+const TYPED: Record<string, { new (buf: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number }> = {
   Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray,
   BigInt64Array, BigUint64Array,
-} as unknown as Record<string, new (buf: ArrayBuffer) => ArrayBufferView>;
+} as unknown as Record<string, { new (buf: ArrayBuffer): ArrayBufferView; BYTES_PER_ELEMENT: number }>;
 
-export function decodeValue(v: unknown): unknown {
+/** Keys that would reach an object's prototype chain when assigned: never accepted from a file. */
+const FORBIDDEN_KEYS = new Set(['__proto__']);
+/** Deeper nesting than this is not something deepmine writes; refusing it avoids a stack overflow. */
+const MAX_DEPTH = 200;
+
+/**
+ * Inverse of `encodeValue`, for untrusted input: every tag is checked (known typed-array kind as
+ * an own key, base64 text whose length fits the element size, Matrix dimensions equal to its data
+ * length, Map entries as pairs), prototype keys are refused, and nesting is bounded, so a mutated
+ * file gives a DataError here rather than an object that misbehaves later.
+ */
+export function decodeValue(v: unknown, path = 'state', depth = 0): unknown {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map(decodeValue);
+  if (depth > MAX_DEPTH) throw new DataError(path, `nesting of at most ${MAX_DEPTH} levels`, 'deeper nesting', 'loadModel');
+  if (Array.isArray(v)) return v.map((x, i) => decodeValue(x, `${path}[${i}]`, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v; // already an object (revived estimator, typed array...)
   const o = v as Record<string, unknown>;
-  if ('$num' in o) return Number(o.$num);
+  if ('$num' in o) {
+    if (o.$num !== 'NaN' && o.$num !== 'Infinity' && o.$num !== '-Infinity') throw new DataError(path, "'NaN', 'Infinity' or '-Infinity' in $num", o.$num, 'loadModel');
+    return Number(o.$num);
+  }
   if ('$typed' in o) {
-    const Ctor = TYPED[o.$typed as string];
-    if (!Ctor) throw new DataError('state', 'a known typed array kind', o.$typed, 'loadModel');
-    const bytes = fromBase64(o.b64 as string);
+    const name = o.$typed;
+    const Ctor = typeof name === 'string' && Object.hasOwn(TYPED, name) ? TYPED[name]! : null;
+    if (!Ctor) throw new DataError(path, `a typed array kind (one of ${Object.keys(TYPED).join(', ')})`, name, 'loadModel');
+    if (typeof o.b64 !== 'string') throw new DataError(`${path}.b64`, 'base64 text', o.b64, 'loadModel');
+    const bytes = fromBase64(o.b64);
+    if (bytes.length % Ctor.BYTES_PER_ELEMENT !== 0) throw new DataError(`${path}.b64`, `a whole number of ${Ctor.BYTES_PER_ELEMENT}-byte ${name} elements`, `${bytes.length} bytes`, 'loadModel');
     return new Ctor(bytes.buffer as ArrayBuffer);
   }
   if ('$matrix' in o) {
-    const [r, c] = o.$matrix as [number, number];
-    return new Matrix(decodeValue(o.data) as Float64Array, r, c);
+    const dims = o.$matrix;
+    const ok = Array.isArray(dims) && dims.length === 2 && dims.every((x) => Number.isInteger(x) && (x as number) >= 0);
+    if (!ok) throw new DataError(`${path}.$matrix`, '[rows, cols] with non-negative integers', dims, 'loadModel');
+    const [r, c] = dims as [number, number];
+    const data = decodeValue(o.data, `${path}.data`, depth + 1);
+    if (!(data instanceof Float64Array) || data.length !== r * c) throw new DataError(`${path}.data`, `a Float64Array of length ${r} x ${c}`, data, 'loadModel');
+    return new Matrix(data, r, c);
   }
-  if ('$rng' in o) return RandomState.fromState(o.$rng as Parameters<typeof RandomState.fromState>[0]);
-  if ('$map' in o) return new Map((o.$map as [unknown, unknown][]).map(([k, x]) => [decodeValue(k), decodeValue(x)]));
+  if ('$rng' in o) {
+    try {
+      return RandomState.fromState(o.$rng as Parameters<typeof RandomState.fromState>[0]);
+    } catch (e) {
+      throw new DataError(`${path}.$rng`, 'a saved RandomState state', e instanceof Error ? e.message : o.$rng, 'loadModel');
+    }
+  }
+  if ('$map' in o) {
+    const entries = o.$map;
+    if (!Array.isArray(entries) || !entries.every((e) => Array.isArray(e) && e.length === 2)) throw new DataError(`${path}.$map`, 'an array of [key, value] pairs', entries, 'loadModel');
+    return new Map((entries as [unknown, unknown][]).map(([k, x], i) => [decodeValue(k, `${path}.$map[${i}]`, depth + 1), decodeValue(x, `${path}.$map[${i}]`, depth + 1)]));
+  }
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(o)) out[k] = decodeValue(x);
+  for (const [k, x] of Object.entries(o)) {
+    if (FORBIDDEN_KEYS.has(k)) throw new DataError(path, 'no __proto__ key', JSON.stringify(k), 'loadModel');
+    out[k] = decodeValue(x, `${path}.${k}`, depth + 1);
+  }
   return out;
 }
 

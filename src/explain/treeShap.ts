@@ -36,129 +36,145 @@ export function treeExpectedValue(t: TreeView, K: number): Float64Array {
   return out;
 }
 
-/** Reusable state for explaining rows against one tree (path storage for all depth levels). */
-class TreeShapWalker {
-  private feat: Int32Array;
-  private zero: Float64Array;
-  private one: Float64Array;
-  private pw: Float64Array;
-  private x!: ArrayLike<number>;
-  private xOff = 0;
-  private phi!: Float64Array;
-  private readonly K: number;
+/** 1/i for small integers (path lengths are bounded by the tree depth + 2). */
+const RECIP = Float64Array.from({ length: 256 }, (_, i) => (i === 0 ? Infinity : 1 / i));
 
-  constructor(private readonly t: TreeView, K: number) {
-    this.K = K;
-    const maxd = treeDepth(t) + 2;
-    const size = (maxd * (maxd + 1)) / 2 + maxd + 1;
-    this.feat = new Int32Array(size);
-    this.zero = new Float64Array(size);
-    this.one = new Float64Array(size);
-    this.pw = new Float64Array(size);
+/**
+ * A row explainer for one tree: returns `explain(x, offset, phi)` adding the tree's SHAP values
+ * for row x into phi (nFeatures x K, row-major). Closure over flat path arrays: level l of the
+ * recursion keeps its unique path at offset parentOffset + depth + 1 (as the reference
+ * implementation's pointer arithmetic). In path-dependent TreeSHAP every one-fraction is 0 or 1,
+ * which the EXTEND / UNWIND arithmetic below uses (no division by it).
+ */
+export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, off: number, phi: Float64Array, condition?: number, conditionFeature?: number) => void {
+  const L = t.childrenLeft, R = t.childrenRight, F = t.feature, T = t.threshold, V = t.value, miss = t.missingGoLeft, f32 = t.float32;
+  const maxd = treeDepth(t) + 2;
+  if (maxd + 2 >= RECIP.length) throw new RangeError(`TreeSHAP: tree depth ${maxd - 2} is over the supported ${RECIP.length - 4}`);
+  const size = (maxd * (maxd + 1)) / 2 + maxd + 1;
+  const feat = new Int32Array(size), zero = new Float64Array(size), one = new Uint8Array(size), pw = new Float64Array(size);
+  // training-cover fractions of each child
+  const fracL = new Float64Array(t.nodeCount), fracR = new Float64Array(t.nodeCount);
+  for (let node = 0; node < t.nodeCount; node++) {
+    if (L[node] === LEAF) continue;
+    fracL[node] = t.nodeWeight[L[node]!]! / t.nodeWeight[node]!;
+    fracR[node] = t.nodeWeight[R[node]!]! / t.nodeWeight[node]!;
   }
+  let x: ArrayLike<number> = [], xo = 0, phi: Float64Array = new Float64Array(0);
+  // conditioning for interaction values (Lundberg 2020, Alg. 3): cond = 1 (feature condF always
+  // follows x), -1 (never: always integrated out), 0 (plain TreeSHAP)
+  let cond = 0, condF = -1;
 
-  /** Add the tree's SHAP values for row x (offset xOff) into phi (nFeatures x K, row-major). */
-  explain(x: ArrayLike<number>, xOff: number, phi: Float64Array): void {
-    this.x = x;
-    this.xOff = xOff;
-    this.phi = phi;
-    this.recurse(0, 0, 0, 1, 1, -1);
-  }
-
-  private extend(p: number, depth: number, zeroFraction: number, oneFraction: number, feature: number): void {
-    const { feat, zero, one, pw } = this;
-    feat[p + depth] = feature;
-    zero[p + depth] = zeroFraction;
-    one[p + depth] = oneFraction;
-    pw[p + depth] = depth === 0 ? 1 : 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      pw[p + i + 1]! += (oneFraction * pw[p + i]! * (i + 1)) / (depth + 1);
-      pw[p + i] = (zeroFraction * pw[p + i]! * (depth - i)) / (depth + 1);
+  // inPlace: the parent's last child reuses the parent's path slot (the parent no longer needs it)
+  const recurse = (node: number, depth: number, parentP: number, pz: number, po: number, pf: number, inPlace: boolean, cf: number): void => {
+    if (cf === 0) return;
+    const p = inPlace ? parentP : parentP + depth + 1;
+    const extend = cond === 0 || pf !== condF;
+    if (!inPlace) {
+      for (let i = 0, e = extend ? depth : depth + 1; i < e; i++) {
+        feat[p + i] = feat[parentP + i]!;
+        zero[p + i] = zero[parentP + i]!;
+        one[p + i] = one[parentP + i]!;
+        pw[p + i] = pw[parentP + i]!;
+      }
     }
-  }
-
-  private unwind(p: number, depth: number, pathIndex: number): void {
-    const { feat, zero, one, pw } = this;
-    const oneFraction = one[p + pathIndex]!, zeroFraction = zero[p + pathIndex]!;
-    let nextOnePortion = pw[p + depth]!;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = pw[p + i]!;
-        pw[p + i] = (nextOnePortion * (depth + 1)) / ((i + 1) * oneFraction);
-        nextOnePortion = tmp - (pw[p + i]! * zeroFraction * (depth - i)) / (depth + 1);
+    const inv = RECIP[depth + 1]!;
+    if (extend) {
+      // EXTEND(path, pz, po, pf)
+      feat[p + depth] = pf;
+      zero[p + depth] = pz;
+      one[p + depth] = po;
+      pw[p + depth] = depth === 0 ? 1 : 0;
+      if (po) {
+        for (let i = depth - 1; i >= 0; i--) {
+          const w = pw[p + i]!;
+          pw[p + i + 1]! += w * (i + 1) * inv;
+          pw[p + i] = pz * w * (depth - i) * inv;
+        }
       } else {
-        pw[p + i] = (pw[p + i]! * (depth + 1)) / (zeroFraction * (depth - i));
+        for (let i = depth - 1; i >= 0; i--) pw[p + i] = pz * pw[p + i]! * (depth - i) * inv;
       }
     }
-    for (let i = pathIndex; i < depth; i++) {
-      feat[p + i] = feat[p + i + 1]!;
-      zero[p + i] = zero[p + i + 1]!;
-      one[p + i] = one[p + i + 1]!;
-    }
-  }
-
-  private unwoundSum(p: number, depth: number, pathIndex: number): number {
-    const { zero, one, pw } = this;
-    const oneFraction = one[p + pathIndex]!, zeroFraction = zero[p + pathIndex]!;
-    let nextOnePortion = pw[p + depth]!;
-    let total = 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (oneFraction !== 0) {
-        const tmp = (nextOnePortion * (depth + 1)) / ((i + 1) * oneFraction);
-        total += tmp;
-        nextOnePortion = pw[p + i]! - tmp * zeroFraction * ((depth - i) / (depth + 1));
-      } else if (zeroFraction !== 0) {
-        total += pw[p + i]! / zeroFraction / ((depth - i) / (depth + 1));
-      }
-    }
-    return total;
-  }
-
-  /**
-   * node: current node; depth: length of the unique path before appending the parent's split;
-   * parentP: offset of the parent's path (this level's path starts at parentP + depth + 1).
-   */
-  private recurse(node: number, depth: number, parentP: number, parentZero: number, parentOne: number, parentFeature: number): void {
-    const t = this.t, K = this.K;
-    const { feat, zero, one, pw } = this;
-    const myP = parentP + depth + 1;
-    for (let i = 0; i < depth; i++) {
-      feat[myP + i] = feat[parentP + i]!;
-      zero[myP + i] = zero[parentP + i]!;
-      one[myP + i] = one[parentP + i]!;
-      pw[myP + i] = pw[parentP + i]!;
-    }
-    this.extend(myP, depth, parentZero, parentOne, parentFeature);
-    const left = t.childrenLeft[node]!;
+    const left = L[node]!;
     if (left === LEAF) {
-      const phi = this.phi;
-      for (let i = 1; i <= depth; i++) {
-        const w = this.unwoundSum(myP, depth, i);
-        const scale = w * (one[myP + i]! - zero[myP + i]!);
-        const fo = feat[myP + i]! * K, vo = node * K;
-        for (let k = 0; k < K; k++) phi[fo + k]! += scale * t.value[vo + k]!;
+      const vo = node * K;
+      const d1 = depth + 1, invD1 = inv;
+      // elements with one-fraction 0 all get the same unwound sum (times -z / z = -1): compute it once
+      let cold = NaN;
+      for (let e = 1; e <= depth; e++) {
+        // UNWOUND_SUM(path, e) * (one - zero): weight of the path without element e
+        const z = zero[p + e]!;
+        let total = 0;
+        if (one[p + e]) {
+          let next = pw[p + depth]!;
+          for (let i = depth - 1; i >= 0; i--) {
+            const tmp = next * d1 * RECIP[i + 1]!;
+            total += tmp;
+            next = pw[p + i]! - tmp * z * (depth - i) * invD1;
+          }
+          total *= 1 - z;
+        } else if (z !== 0) {
+          if (cold !== cold) {
+            cold = 0;
+            for (let i = depth - 1; i >= 0; i--) cold += pw[p + i]! * d1 * RECIP[depth - i]!;
+            cold = -cold;
+          }
+          total = cold;
+        }
+        if (total === 0) continue;
+        total *= cf;
+        const fo = feat[p + e]! * K;
+        for (let k = 0; k < K; k++) phi[fo + k]! += total * V[vo + k]!;
       }
       return;
     }
-    const right = t.childrenRight[node]!;
-    const split = t.feature[node]!;
-    const hot = goesLeft(t, node, this.x[this.xOff + split]!) ? left : right;
-    const cold = hot === left ? right : left;
-    const w = t.nodeWeight[node]!;
-    const hotZero = t.nodeWeight[hot]! / w, coldZero = t.nodeWeight[cold]! / w;
-    let inZero = 1, inOne = 1;
-    let d = depth;
-    let pathIndex = 0;
-    for (; pathIndex <= d; pathIndex++) if (feat[myP + pathIndex] === split) break;
-    if (pathIndex !== d + 1) {
-      inZero = zero[myP + pathIndex]!;
-      inOne = one[myP + pathIndex]!;
-      this.unwind(myP, d, pathIndex);
+    const right = R[node]!, split = F[node]!;
+    const v = x[xo + split]!;
+    const hotLeft = v !== v ? !!(miss && miss[node]) : (f32 ? Math.fround(v) : v) <= T[node]!;
+    let inZero = 1, inOne = 1, d = depth;
+    let pi = 0;
+    for (; pi <= d; pi++) if (feat[p + pi] === split) break;
+    if (pi !== d + 1) {
+      // UNWIND(path, pi)
+      inZero = zero[p + pi]!;
+      inOne = one[p + pi]!;
+      let next = pw[p + d]!;
+      const dd1 = d + 1, invd1 = RECIP[d + 1]!;
+      if (inOne) {
+        for (let i = d - 1; i >= 0; i--) {
+          const tmp = pw[p + i]!;
+          const nw = next * dd1 * RECIP[i + 1]!;
+          pw[p + i] = nw;
+          next = tmp - nw * inZero * (d - i) * invd1;
+        }
+      } else {
+        for (let i = d - 1; i >= 0; i--) pw[p + i] = (pw[p + i]! * dd1) / (inZero * (d - i));
+      }
+      for (let i = pi; i < d; i++) {
+        feat[p + i] = feat[p + i + 1]!;
+        zero[p + i] = zero[p + i + 1]!;
+        one[p + i] = one[p + i + 1]!;
+      }
       d -= 1;
     }
-    this.recurse(hot, d + 1, myP, hotZero * inZero, inOne, split);
-    this.recurse(cold, d + 1, myP, coldZero * inZero, 0, split);
-  }
+    let hotCf = cf, coldCf = cf;
+    if (cond !== 0 && split === condF) {
+      if (cond > 0) coldCf = 0;
+      else { hotCf *= hotLeft ? fracL[node]! : fracR[node]!; coldCf *= hotLeft ? fracR[node]! : fracL[node]!; }
+      d -= 1;
+    }
+    if (hotLeft) {
+      recurse(left, d + 1, p, fracL[node]! * inZero, inOne, split, false, hotCf);
+      recurse(right, d + 1, p, fracR[node]! * inZero, 0, split, true, coldCf);
+    } else {
+      recurse(right, d + 1, p, fracR[node]! * inZero, inOne, split, false, hotCf);
+      recurse(left, d + 1, p, fracL[node]! * inZero, 0, split, true, coldCf);
+    }
+  };
+
+  return (xx, off, ph, condition = 0, conditionFeature = -1) => {
+    x = xx; xo = off; phi = ph; cond = condition; condF = conditionFeature;
+    recurse(0, 0, 0, 1, 1, -1, false, 1);
+  };
 }
 
 export interface TreeShapResult {
@@ -181,12 +197,67 @@ export function treeShapCore(view: TreeEnsembleView, X: Float64Array, n: number,
   }
   for (let k = 0; k < K; k++) expected[k] = view.base[k]! + view.scale * expected[k]!;
   const values = Array.from({ length: K }, () => Matrix.zeros(n, d));
-  const walkers = view.trees.map((t) => new TreeShapWalker(t, K));
+  const walkers = view.trees.map((t) => treeShapWalker(t, K));
   const phi = new Float64Array(d * K);
   for (let i = 0; i < n; i++) {
     phi.fill(0);
-    for (const w of walkers) w.explain(X, i * d, phi);
+    for (const w of walkers) w(X, i * d, phi);
     for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) values[k]!.data[i * d + j] = view.scale * phi[j * K + k]!;
   }
   return { values, expectedValue: expected };
+}
+
+/**
+ * SHAP interaction values (Lundberg et al. 2020, Algorithm 3): for each feature j, TreeSHAP with j
+ * always following x minus TreeSHAP with j always integrated out, halved, gives the off-diagonal
+ * row j; the diagonal is the SHAP value minus the row's off-diagonal sum. Returns per output a
+ * Float64Array of n x d x d (row-major: [i][j][k]); entries of row i sum to output - expected.
+ */
+export function treeShapInteractionsCore(view: TreeEnsembleView, X: Float64Array, n: number, d: number): Float64Array[] {
+  const K = view.nOutputs;
+  const out = Array.from({ length: K }, () => new Float64Array(n * d * d));
+  const walkers = view.trees.map((t) => treeShapWalker(t, K));
+  const used = view.trees.map((t) => { const u = new Uint8Array(d); for (let i = 0; i < t.nodeCount; i++) if (t.childrenLeft[i] !== LEAF) u[t.feature[i]!] = 1; return u; });
+  const phi = new Float64Array(d * K), on = new Float64Array(d * K), off = new Float64Array(d * K);
+  for (let i = 0; i < n; i++) {
+    const base = i * d * d;
+    phi.fill(0);
+    for (const w of walkers) w(X, i * d, phi);
+    for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) out[k]![base + j * d + j] = view.scale * phi[j * K + k]!;
+    for (let j = 0; j < d; j++) {
+      on.fill(0); off.fill(0);
+      let any = false;
+      view.trees.forEach((_, ti) => {
+        if (!used[ti]![j]) return;
+        any = true;
+        walkers[ti]!(X, i * d, on, 1, j);
+        walkers[ti]!(X, i * d, off, -1, j);
+      });
+      if (!any) continue;
+      for (let c = 0; c < d; c++) {
+        if (c === j) continue;
+        for (let k = 0; k < K; k++) {
+          const v = (view.scale * (on[c * K + k]! - off[c * K + k]!)) / 2;
+          out[k]![base + j * d + c] = v;
+          out[k]![base + j * d + j]! -= v;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** A pool task: TreeSHAP of rows [start, end) of a shared row-major X. */
+export interface TreeShapJob {
+  view: TreeEnsembleView;
+  X: { buf: SharedArrayBuffer; rows: number; cols: number };
+  start: number;
+  end: number;
+}
+
+/** Worker side of the parallel TreeSHAP: one n_block x d Float64Array per output. */
+export function treeShapJob(job: TreeShapJob): Float64Array[] {
+  const { cols: d } = job.X;
+  const X = new Float64Array(job.X.buf, job.start * d * 8, (job.end - job.start) * d);
+  return treeShapCore(job.view, X, job.end - job.start, d).values.map((m) => m.data);
 }

@@ -1,4 +1,4 @@
-import { InvalidParameterError } from '../core/errors.js';
+import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -37,6 +37,16 @@ export class KBinsDiscretizer extends Estimator<typeof schema, KBinsDiscretizerS
 
   constructor(params: Partial<KBinsDiscretizerParams> = {}) {
     super(params);
+  }
+
+  protected override validateState(s: KBinsDiscretizerState): void {
+    const bad = (field: string, expected: string, received: unknown) => new DataError(`state.${field}`, expected, received, `loadModel(${this.kind})`);
+    if (!Array.isArray(s.binEdges) || !(s.nBins instanceof Int32Array) || s.nBins.length !== s.binEdges.length) throw bad('nBins', 'an Int32Array with one entry per feature of binEdges', s.nBins);
+    s.binEdges.forEach((e, j) => {
+      // the declared number of bins must be carried by the edges themselves, so a small file cannot declare a huge output
+      if (!(e instanceof Float64Array) || e.length < 2 || s.nBins[j] !== e.length - 1) throw bad(`nBins[${j}]`, `binEdges[${j}].length - 1 (${e instanceof Float64Array ? e.length - 1 : '?'})`, s.nBins[j]);
+      for (let k = 1; k < e.length; k++) if (!(e[k - 1]! <= e[k]!)) throw bad(`binEdges[${j}]`, 'ascending edges', `edge ${k} = ${e[k]} after ${e[k - 1]}`);
+    });
   }
 
   fit(X: MatrixLike): this {

@@ -12,6 +12,17 @@ const TRANSFORMER: Capabilities = { type: 'transformer', supervised: false, stoc
 
 const categoriesSpec = p.custom<'auto' | Category[][]>('auto', "'auto' or one array of categories per column", (v) => v === 'auto' || (Array.isArray(v) && v.every((c) => Array.isArray(c) && c.length > 0 && c.every((x) => x === null || typeof x === 'number' || typeof x === 'string'))), 'Categories per feature: learned from the data (sorted as np.unique) or given.');
 
+/** Output columns per feature of a one-hot encoding: categories, minus a dropped one, with infrequent ones merged into one. */
+function outputWidths(cats: readonly (readonly Category[])[], dropIdx: readonly (number | null)[] | null, infrequentIndices: readonly (Int32Array | null)[]): number[] {
+  return cats.map((c, j) => {
+    let o = c.length;
+    if (dropIdx && dropIdx[j] !== null) o--;
+    const inf = infrequentIndices[j];
+    if (inf) o -= inf.length - 1;
+    return o;
+  });
+}
+
 /** Fitted categories of every column (shared by OneHotEncoder and OrdinalEncoder). */
 export interface CategoricalState {
   kinds: ('num' | 'str')[];
@@ -223,15 +234,31 @@ export class OneHotEncoder extends Estimator<typeof oneHotSchema, OneHotEncoderS
         return map[k]!;
       });
     }
-    const nFeaturesOuts = cats.map((c, j) => {
-      let o = c.length;
-      if (dropIdx && dropIdx[j] !== null) o--;
-      const inf = infrequentIndices[j];
-      if (inf) o -= inf.length - 1;
-      return o;
-    });
+    const nFeaturesOuts = outputWidths(cats, dropIdx, infrequentIndices);
     this._state = { ...state, infrequentIndices, defaultToInfrequent, dropIdx, nFeaturesOuts };
     return this;
+  }
+
+  protected override validateState(s: OneHotEncoderState): void {
+    const bad = (field: string, expected: string, received: unknown) => new DataError(`state.${field}`, expected, received, `loadModel(${this.kind})`);
+    const d = s.nFeatures;
+    for (const f of ['kinds', 'categories', 'infrequentIndices', 'defaultToInfrequent', 'nFeaturesOuts'] as const) {
+      if (!Array.isArray(s[f]) || s[f].length !== d) throw bad(f, `one entry per feature (${d})`, s[f]);
+    }
+    if (s.dropIdx !== null && (!Array.isArray(s.dropIdx) || s.dropIdx.length !== d)) throw bad('dropIdx', `null or one entry per feature (${d})`, s.dropIdx);
+    s.categories.forEach((c, j) => {
+      const nc = Array.isArray(c) ? c.length : -1;
+      if (nc < 1) throw bad(`categories[${j}]`, 'a non-empty array', c);
+      const inf = s.infrequentIndices[j], map = s.defaultToInfrequent[j];
+      if (inf !== null && !(inf instanceof Int32Array && inf.every((k) => k >= 0 && k < nc))) throw bad(`infrequentIndices[${j}]`, `null or indices in [0, ${nc})`, inf);
+      if ((map === null) !== (inf === null) || (map !== null && !(map instanceof Int32Array && map.length === nc && map.every((k) => k >= 0 && k < nc)))) throw bad(`defaultToInfrequent[${j}]`, `a map of ${nc} slots in [0, ${nc}) exactly when infrequentIndices[${j}] is set`, map);
+      const dj = s.dropIdx?.[j];
+      if (dj != null && !(Number.isInteger(dj) && dj >= 0 && dj < nc)) throw bad(`dropIdx[${j}]`, `null or an index in [0, ${nc})`, dj);
+    });
+    const widths = outputWidths(s.categories, s.dropIdx, s.infrequentIndices);
+    widths.forEach((w, j) => {
+      if (s.nFeaturesOuts[j] !== w) throw bad(`nFeaturesOuts[${j}]`, `${w} (from the categories, drop and infrequent settings)`, s.nFeaturesOuts[j]);
+    });
   }
 
   /** Categories of each feature, sorted as scikit-learn's `categories_`. */

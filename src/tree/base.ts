@@ -5,6 +5,8 @@
  */
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
+import { declaredFeatures, expectState, registerStateCheck, type StateCheckContext } from '../core/modelCheck.js';
 import { p } from '../core/params.js';
 import { ClassificationCriterion, MAECriterion, RegressionCriterion, type Criterion, type CriterionName, type RegressionCriterionName } from './criterion.js';
 import { pruneTree } from './prune.js';
@@ -76,17 +78,9 @@ export function resolveTreeSpec(P: CommonTreeParams, criterion: CriterionName, n
   };
 }
 
-/** Validated sample weights (ones when absent). */
+/** Validated sample weights (ones when absent): the shared core check. */
 export function checkSampleWeight(sampleWeight: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array {
-  const sw = new Float64Array(n).fill(1);
-  if (sampleWeight == null) return sw;
-  if (sampleWeight.length !== n) throw new DataError('sampleWeight', `length ${n}`, `length ${sampleWeight.length}`, owner);
-  for (let i = 0; i < n; i++) {
-    const w = sampleWeight[i]!;
-    if (!Number.isFinite(w) || w < 0) throw new DataError('sampleWeight', 'finite non-negative weights', `${w} at index ${i}`, owner);
-    sw[i] = w;
-  }
-  return sw;
+  return checkSampleWeightOrOnes(sampleWeight, n, owner);
 }
 
 /** X (row-major float64) as a column-major float32 copy, scikit-learn's DTYPE. */
@@ -246,3 +240,39 @@ export function countLeaves(t: TreeArrays): number {
   for (const l of t.childrenLeft) if (l === TREE_LEAF) c++;
   return c;
 }
+
+/**
+ * Structural check of a saved tree (registered with `loadModel`, so every state holding trees is
+ * covered: trees, forests, isolation forests). Builders number nodes depth- or best-first, so a
+ * child's id is always greater than its parent's: checking `parent < child < nodeCount` for every
+ * split node proves the tree acyclic in one pass. Array lengths, feature indices and thresholds
+ * are checked against the declared sizes, so a loaded tree never reads outside a row.
+ */
+function checkSavedTree(o: Record<string, unknown>, ctx: StateCheckContext): void {
+  if (!(o.childrenLeft instanceof Int32Array) && !(o.childrenRight instanceof Int32Array)) return;
+  const t = o as unknown as TreeArrays;
+  const n = t.nodeCount;
+  expectState(Number.isInteger(n) && n >= 1, ctx, 'nodeCount', 'an integer >= 1', n);
+  for (const [field, Ctor] of [['childrenLeft', Int32Array], ['childrenRight', Int32Array], ['feature', Int32Array], ['threshold', Float64Array]] as const) {
+    const a = o[field];
+    expectState(a instanceof Ctor && a.length === n, ctx, field, `a ${Ctor.name} of length nodeCount = ${n}`, a);
+  }
+  for (const field of ['impurity', 'nNodeSamples', 'weightedNNodeSamples', 'missingGoToLeft'] as const) {
+    const a = o[field] as ArrayLike<number> | undefined;
+    if (a !== undefined) expectState(ArrayBuffer.isView(a) && a.length === n, ctx, field, `a typed array of length nodeCount = ${n}`, a);
+  }
+  const nOut = t.nOutputs ?? 1;
+  expectState(Number.isInteger(t.nClasses) && t.nClasses >= 1 && Number.isInteger(nOut) && nOut >= 1, ctx, 'nClasses', 'integers nClasses >= 1 and nOutputs >= 1', `${t.nClasses}, ${nOut}`);
+  expectState(t.value instanceof Float64Array && t.value.length === n * nOut * t.nClasses, ctx, 'value', `a Float64Array of length nodeCount x nOutputs x nClasses = ${n * nOut * t.nClasses}`, t.value);
+  const d = declaredFeatures(ctx.root);
+  const { childrenLeft: L, childrenRight: R, feature, threshold } = t;
+  for (let i = 0; i < n; i++) {
+    const l = L[i]!, r = R[i]!;
+    if (l === TREE_LEAF && r === TREE_LEAF) continue;
+    expectState(l > i && l < n && r > i && r < n && l !== r, ctx, `childrenLeft[${i}]`, `child ids in (${i}, ${n}) or both ${TREE_LEAF} (a leaf)`, `${l}, ${r}`);
+    const f = feature[i]!;
+    expectState(f >= 0 && (d === null || f < d), ctx, `feature[${i}]`, `a feature index in [0, ${d ?? 'nFeatures'})`, f);
+    expectState(!Number.isNaN(threshold[i]!), ctx, `threshold[${i}]`, 'a number (not NaN)', threshold[i]);
+  }
+}
+registerStateCheck(checkSavedTree);

@@ -105,3 +105,33 @@ describe('profile helpers and errors', () => {
     assert.throws(() => profile(Matrix.fromRows([[1], [Infinity]])), /finite/);
   });
 });
+
+describe('profile duplicate rows without a per-row Map (issue 21)', () => {
+  it('counts duplicates exactly on a constructed case with hash-run collisions, -0 = 0 and NaN = NaN', () => {
+    // 300,000 rows: row i is a copy of row i % 100,003 (so rows >= 100,003 are duplicates of an
+    // earlier one), plus explicit -0 / NaN twins; the brute-force count is the reference
+    const n = 300_000, base = 100_003;
+    const a = new Float64Array(n), b = new Float64Array(n);
+    const c: string[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = i % base;
+      a[i] = r === 7 ? (i < base ? 0 : -0) : r === 11 ? NaN : r * 0.5;
+      b[i] = (r * 7919) % 1000;
+      c[i] = `k${r % 37}`;
+    }
+    const p = profile(Table.fromColumns({ a, b, c }), { maxDuplicateIndices: 5 });
+    const seen = new Map<string, number>();
+    let count = 0;
+    const first: number[] = [], idx: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const key = `${Object.is(a[i], -0) ? 0 : a[i]}|${b[i]}|${c[i]}`;
+      const o = seen.get(key);
+      if (o === undefined) seen.set(key, i);
+      else { count++; if (idx.length < 5) { idx.push(i); first.push(o); } }
+    }
+    assert.equal(count, n - base);
+    assert.equal(p.duplicateRows.count, count);
+    assert.deepEqual(p.duplicateRows.indices, idx);
+    assert.deepEqual(p.duplicateRows.firstOccurrence, first);
+  });
+});
