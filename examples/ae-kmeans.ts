@@ -4,7 +4,7 @@
  * the clusters in the original units (rules and contrast itemsets).
  * Run: node --import tsx examples/ae-kmeans.ts   (a few seconds)
  */
-import { AutoencoderFeatures, clusteringAccuracy, describeClusters, KMeans, loadDataset, StandardScaler } from '../src/index.js';
+import { AutoencoderFeatures, clusteringAccuracy, describeClusters, KMeans, loadDataset, StandardScaler } from '../src/node.js';
 
 const { X, y, featureNames } = loadDataset('wine');
 const Xs = new StandardScaler().fitTransform(X);

@@ -4,7 +4,7 @@
  * and without them. The test set is left untouched.
  * Run: node --import tsx examples/ae-outliers-tree.ts   (a few seconds)
  */
-import { AutoencoderOutlierDetector, DecisionTreeClassifier, loadDataset, StandardScaler, trainTestSplit } from '../src/index.js';
+import { AutoencoderOutlierDetector, DecisionTreeClassifier, loadDataset, StandardScaler, trainTestSplit } from '../src/node.js';
 
 const { X, y } = loadDataset('breast_cancer');
 const [Xtr, Xte, ytr, yte] = trainTestSplit(X, Array.from(y), { testSize: 0.3, stratify: Array.from(y), randomState: 0 });
