@@ -5,6 +5,10 @@
  */
 
 // --- autoencoder features, outliers, net feature selection, deep clustering
+export { AutoencoderFeatures, autoencoderFeatures, type AutoencoderFeaturesParams, type AutoencoderFeaturesState } from './autoencoderFeatures.js';
+export { AutoencoderOutlierDetector, autoencoderOutlierDetector, type AutoencoderOutlierDetectorParams, type AutoencoderOutlierDetectorState } from './autoencoderOutlier.js';
+export { NetFeatureSelector, netFeatureSelector, gradientTimesInput, type NetFeatureSelectorParams, type NetFeatureSelectorState, type SelectableNet } from './netFeatureSelector.js';
+export { DeepClustering, deepClustering, softAssign, targetDistribution, klDivergence, type DeepClusteringParams, type DeepClusteringState, type DecHistoryEntry } from './deepClustering.js';
 
 
 

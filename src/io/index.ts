@@ -4,3 +4,4 @@ export { toMatrix, type XY } from './toMatrix.js';
 export { saveModel, loadModelFile, type Persistable, type SaveModelOptions } from './model.js';
 export { readTransactions, fpGrowthFile, fpGrowthFileAsync, parseFimi, type ReadTransactionsOptions, type FileMineOptions } from './transactions.js';
 export { writeFileAtomic, writeFileAtomicSync, AtomicWriter, commitTemp, prepareTarget, tempPathFor, toIOError, type AtomicWriteOptions, type WriteError } from './atomic.js';
+export { readIdx, readIdxMatrix, parseIdx, type IdxArray, type IdxDtype, type IdxData } from './idx.js';

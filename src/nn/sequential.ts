@@ -294,6 +294,47 @@ export class Sequential implements TrainingModel {
     return { loss, grads: this.layers.flatMap((l) => l.grads()).map((a) => a.slice()) };
   }
 
+  /**
+   * Custom training loops (DEC, gradient x input): run layers `from`..`to - 1` on `n` rows of `x`
+   * (row-major Float64Array), keeping what `backwardLayers` needs. Returns the output buffer of
+   * layer `to - 1`, owned by the layer and overwritten by its next forward call (copy to keep).
+   * `training` switches Dropout/BatchNormalization as in fit (default false: inference).
+   */
+  forwardLayers(x: Float64Array, n: number, opts: { from?: number; to?: number; training?: boolean; randomState?: RandomStateLike } = {}): Float64Array {
+    if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
+    const [from, to] = this.layerRange(opts.from, opts.to, 'Sequential.forwardLayers');
+    const d = from === 0 ? this.inputDim! : this.layers[from - 1]!.outputDim;
+    if (!Number.isInteger(n) || n < 1 || x.length < n * d) throw new ShapeError('x', `at least n * ${d} = ${n * d} values for layer ${from}'s input`, `length ${x.length}`, 'Sequential.forwardLayers');
+    const xv = x.length === n * d ? x : x.subarray(0, n * d);
+    const ctx: ForwardContext = { training: opts.training ?? false, rng: opts.training ? checkRandomState(opts.randomState ?? 0, 'randomState', 'Sequential.forwardLayers') : null };
+    let a = xv;
+    for (let k = from; k < to; k++) a = this.layers[k]!.forward(a, n, ctx);
+    return a;
+  }
+
+  /**
+   * Backpropagate `grad` (n x output width of layer `to - 1`, the gradient of any loss w.r.t. that
+   * output) through layers `to - 1`..`from` after a `forwardLayers` call on the same rows: fills
+   * every layer's `grads()` and returns the gradient w.r.t. the input of layer `from` (computed
+   * only when `inputGrad` is true, the default; fit skips it for the first layer).
+   */
+  backwardLayers(grad: Float64Array, n: number, opts: { from?: number; to?: number; inputGrad?: boolean } = {}): Float64Array {
+    if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
+    const [from, to] = this.layerRange(opts.from, opts.to, 'Sequential.backwardLayers');
+    const u = this.layers[to - 1]!.outputDim;
+    if (grad.length !== n * u) throw new ShapeError('grad', `n * ${u} = ${n * u} values (layer ${to - 1}'s output)`, `length ${grad.length}`, 'Sequential.backwardLayers');
+    let g = grad;
+    for (let k = to - 1; k >= from; k--) g = this.layers[k]!.backward(g, n, false, k > from || (opts.inputGrad ?? true));
+    return g;
+  }
+
+  private layerRange(from = 0, to = this.layers.length, owner: string): [number, number] {
+    const L = this.layers.length;
+    if (!Number.isInteger(from) || from < 0 || from >= L) throw new InvalidParameterError('from', `an integer in [0, ${L - 1}]`, from, owner);
+    if (!Number.isInteger(to) || to <= from || to > L) throw new InvalidParameterError('to', `an integer in [${from + 1}, ${L}]`, to, owner);
+    return [from, to];
+  }
+
   /** Loss (incl. regularisation, as Keras) and compiled metrics on data. */
   evaluate(X: MatrixLike, y: Targets): { loss: number } & Partial<Record<NetMetric, number>> {
     if (!this.compiled || !this.built) throw new NotFittedError('Sequential', 'trained weights');

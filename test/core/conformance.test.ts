@@ -36,9 +36,12 @@ const tr = (Ctor: string, params: Record<string, unknown> = {}, extra: Partial<C
 /** kind -> contract entry, or a written reason why the kind has none here. */
 const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   AgglomerativeClustering: tr('AgglomerativeClustering', { nClusters: 3 }, { methods: [] }),
+  AutoencoderFeatures: tr('AutoencoderFeatures', { encoderSizes: [3, 2], epochs: 2, randomState: 0 }),
+  AutoencoderOutlierDetector: tr('AutoencoderOutlierDetector', { encoderSizes: [3, 2], epochs: 2, randomState: 0 }, { methods: ['scoreSamples', 'predict'] }),
   Autoencoder: tr('Autoencoder', { encoderLayers: [3], latentDim: 2, epochs: 2 }),
   ColumnTransformer: tr('ColumnTransformer', { transformers: [['a', new deepmine.StandardScaler(), [0, 2]]], remainder: 'passthrough' }),
   DBSCAN: tr('DBSCAN', { eps: 1.5, minSamples: 3 }, { methods: [], weights: 'opts', weightRules: { allowNegative: true, allowZeroSum: true } }),
+  DeepClustering: tr('DeepClustering', { nClusters: 3, encoderSizes: [4, 2], pretrainEpochs: 2, batchSize: 8, maxIter: 10, updateInterval: 5, nInit: 2, randomState: 0 }),
   DecisionTreeClassifier: sup('DecisionTreeClassifier', { maxDepth: 3 }),
   DecisionTreeRegressor: reg('DecisionTreeRegressor', { maxDepth: 3 }),
   DummyClassifier: sup('DummyClassifier', { strategy: 'prior' }),
@@ -62,6 +65,7 @@ const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   MinMaxScaler: tr('MinMaxScaler', { featureRange: [0, 2] }, { rowOrderTol: 0 }),
   MiniBatchKMeans: tr('MiniBatchKMeans', { nClusters: 3, batchSize: 8 }, { weights: 'opts' }),
   NearestNeighbors: tr('NearestNeighbors', { nNeighbors: 3 }, { methods: ['kneighbors'] }),
+  NetFeatureSelector: { ...tr('NetFeatureSelector', { k: 2, hiddenLayerSizes: [4], maxIter: 3, randomState: 0 }), y: yb },
   Normalizer: tr('Normalizer'),
   OneHotEncoder: tr('OneHotEncoder', {}, { X: Xb.map((r) => r.map((v) => Math.round(v))) }),
   OrdinalEncoder: tr('OrdinalEncoder', {}, { X: Xb.map((r) => r.map((v) => Math.round(v))) }),

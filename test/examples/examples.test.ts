@@ -49,6 +49,8 @@ const EXPECTED: Record<string, RegExp[]> = {
     /reconstruction MSE with 2 dimensions: PCA \d\.\d+, autoencoder \d\.\d+/,
     /KMeans\(10\) on autoencoder embedding: ARI vs digit labels \d\.\d+/,
   ],
+  'ae-kmeans.ts': [/autoencoder: ae0, ae1; reconstruction MSE \d\.\d+/, /KMeans\(3\) on the codes: cluster sizes \d+, \d+, \d+; accuracy vs cultivar 0\.\d+/, /^cluster 0 \(\d+ rows\): /m],
+  'ae-outliers-tree.ts': [/outliers removed: \d+ of 398 training rows/, /tree test accuracy: all rows 0\.\d+, outliers removed 0\.\d+/],
   'describe-clusters.ts': [/^cluster \d \(\d+ rows\): .+ \(precision \d\.\d\d, covers \d+%\)/m, /clustering accuracy vs cultivar: 0\.\d{3}/],
   'explain.ts': [/permutation importance \(top 5\):/, /partial dependence on /, /sum check: expected \+ sum\(values\) = \d\.\d+/, /KernelSHAP \(MLP\) row 0 top features:/, /LinearSHAP \(logistic regression\) row 0: log-odds/],
   'error-slices.ts': [/mushroom, depth-2 tree: error rate 0\.\d+/, /per level \(evaluated \/ brute force\): L1 \d+\/\d+/, /planted slice .+ found x2 in .+ AND x5 in/],
