@@ -32,3 +32,4 @@ export * from './datasets/generators.js';
 export * from './explain/index.js';
 
 export * from './fusion/index.js';
+export * from './ensemble/index.js';
