@@ -1,11 +1,18 @@
-/** readCsv 100k x 20 numeric: deepmine vs raw DuckDB vs papaparse (same file, same process). */
+/**
+ * I/O benchmarks: readCsv 100k x 20 numeric (deepmine vs raw DuckDB vs papaparse, same file, same
+ * process), streamMatrix over it, atomic writeCsv vs a plain write, readTransactions throughput.
+ * `DEEPMINE_BENCH_BIG=1` adds a generated 2.2 GB FIMI file (T10I4D100K repeated): readTransactions
+ * time and peak RSS against fpGrowthFile's two streamed passes; the file is deleted afterwards.
+ */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { RandomState } from '../src/core/random.js';
-import { readCsv, closeConnection } from '../src/io/index.js';
+import { readCsv, closeConnection, streamMatrix, writeCsv, readTransactions, fpGrowthFile } from '../src/io/index.js';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { printTable, timeit, type BenchRow } from './util.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-bench-'));
@@ -35,6 +42,56 @@ rows.push({
   }, { repeat: 3 }),
 });
 printTable('I/O: CSV to typed columns', rows);
+
+const more: BenchRow[] = [];
+more.push({ task: 'streamMatrix 100k x 20 (65,536-row blocks)', impl: 'deepmine', ms: await timeit(async () => { let r = 0; for await (const { X } of streamMatrix(path)) r += X.rows; return r; }, { repeat: 3 }) });
+const table = await readCsv(path);
+let k = 0;
+more.push({ task: 'writeCsv 100k x 20 (atomic: temp + fsync + link)', impl: 'deepmine', ms: await timeit(() => writeCsv(table, join(dir, `w${k++}.csv`)), { repeat: 3 }) });
+const text = readFileSync(path, 'utf8');
+more.push({ task: 'writeCsv 100k x 20 (atomic: temp + fsync + link)', impl: 'writeFileSync of the same text (no fsync)', ms: await timeit(() => writeFileSync(join(dir, `p${k++}.csv`), text), { repeat: 3 }) });
+const fimi = fileURLToPath(new URL('../../shared/datasets/fimi/T10I4D100K.dat', import.meta.url));
+if (existsSync(fimi)) {
+  const rep = join(dir, 'T10I4D100K-x10.dat');
+  const src = readFileSync(fimi);
+  writeFileSync(rep, Buffer.concat(Array.from({ length: 10 }, () => src)));
+  const mb = statSync(rep).size / 2 ** 20;
+  const ms = await timeit(() => readTransactions(rep), { repeat: 3 });
+  more.push({ task: `readTransactions FIMI ${mb.toFixed(0)} MiB (1M transactions)`, impl: 'deepmine', ms });
+  console.log(`readTransactions: ${(mb / (ms / 1000)).toFixed(0)} MiB/s`);
+}
+printTable('I/O: streaming, atomic writes, transactions', more);
+
+if (process.env.DEEPMINE_BENCH_BIG === '1' && existsSync(fimi)) {
+  const big = join(dir, 'big.dat');
+  const src = readFileSync(fimi);
+  const reps = Math.ceil(2.2e9 / src.length);
+  const ws = createWriteStream(big);
+  for (let r = 0; r < reps; r++) if (!ws.write(src)) await new Promise<void>((res) => ws.once('drain', () => res()));
+  await new Promise<void>((res) => ws.end(() => res()));
+  const gb = statSync(big).size / 1e9;
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  let timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  let t0 = performance.now();
+  let db: ReturnType<typeof readTransactions> | null = readTransactions(big);
+  const tRead = performance.now() - t0;
+  peak = Math.max(peak, process.memoryUsage().rss);
+  clearInterval(timer);
+  const readPeak = peak;
+  const nT = db.nTransactions, nItems = db.items.length;
+  const arrays = (db.items.byteLength + db.offsets.byteLength) / 2 ** 30;
+  db = null;
+  (globalThis as { gc?: () => void }).gc?.();
+  peak = process.memoryUsage().rss;
+  timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  t0 = performance.now();
+  const c = fpGrowthFile(big, { minSupport: 0.01, countOnly: true });
+  const tFile = performance.now() - t0;
+  clearInterval(timer);
+  console.log(`\n2.2 GB FIMI (${gb.toFixed(2)} GB, T10I4D100K x ${reps}): readTransactions ${(tRead / 1000).toFixed(1)} s, ${nT} transactions, ${nItems} items (${arrays.toFixed(2)} GiB of Int32 arrays), peak RSS ${(readPeak / 2 ** 30).toFixed(2)} GiB (start ${(rss0 / 2 ** 30).toFixed(2)}); fpGrowthFile countOnly minSupport 0.01: ${(tFile / 1000).toFixed(1)} s, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB, ${c.total} itemsets`);
+  rmSync(big, { force: true });
+}
 con.closeSync();
 await closeConnection();
 rmSync(dir, { recursive: true, force: true });

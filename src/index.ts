@@ -32,4 +32,6 @@ export * from './datasets/generators.js';
 export * from './explain/index.js';
 
 export * from './fusion/index.js';
+
+export * from './sql/index.js';
 export * from './ensemble/index.js';

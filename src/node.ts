@@ -4,4 +4,5 @@
  */
 export * from './index.js';
 export * from './io/index.js';
+export { fitSql, duckdbEngine, postgresEngine } from './sql/node.js';
 export { runCli, buildProgram } from './cli/program.js';

@@ -1,4 +1,4 @@
-import { DataError, ShapeError } from './errors.js';
+import { DataError, ShapeError, describeValue } from './errors.js';
 import { Matrix } from './matrix.js';
 import { Table } from './table.js';
 
@@ -89,13 +89,13 @@ function coerce(X: MatrixLike, name: string, owner: string | undefined, copy: bo
   const out = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     const r = rows[i];
-    if (r == null || typeof r !== 'object' || typeof r.length !== 'number') throw new DataError(name, 'rows that are arrays of numbers', `row ${i}: ${String(r)}`, owner);
+    if (r == null || typeof r !== 'object' || typeof r.length !== 'number') throw new DataError(name, 'rows that are arrays of numbers', `row ${i}: ${describeValue(r)}`, owner);
     if (r.length !== d) throw new ShapeError(name, `rows of equal length ${d} (from row 0)`, `row ${i} of length ${r.length}`, owner);
     for (let j = 0; j < d; j++) {
       const v = r[j] as unknown;
       if (typeof v === 'number') out[i * d + j] = v;
       else if (v === null || v === undefined) out[i * d + j] = NaN;
-      else throw new DataError(name, 'numeric values', `${typeof v} ${JSON.stringify(v)} at row ${i}, column ${j}`, owner);
+      else throw new DataError(name, 'numeric values', `${typeof v} ${describeValue(v)} at row ${i}, column ${j}`, owner);
     }
   }
   return new Matrix(out, n, d);
@@ -116,7 +116,8 @@ export function checkTarget(y: LabelsLike, nRows: number, opts: { name?: string;
 }
 
 function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  // never throws (BigInt, Symbol, null-prototype or cyclic objects): see describeValue
+  return describeValue(v);
 }
 
 /** Classes sorted as `np.unique` sorts them, and the index of each sample's class. */

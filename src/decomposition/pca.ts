@@ -89,50 +89,15 @@ export class PCA extends BasePCA<typeof schema, PCAState> {
   }
 
   private fitExact(m: Matrix, mean: Float64Array, nc: number | 'mle', solver: 'full' | 'covariance_eigh'): PCAState {
-    const n = m.rows, d = m.cols, minDim = Math.min(n, d);
-    let ev: Float64Array, S: Float64Array, Vt: Matrix;
+    const n = m.rows, d = m.cols;
     if (solver === 'covariance_eigh') {
       // scikit-learn: C = X^T X - n mu mu^T, / (n - 1), eigh, descending, clip at 0
       const G = gram(shareRows(m.data, n, d), null, null);
       for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) G[i * d + j] = (G[i * d + j]! - n * mean[i]! * mean[j]!) / (n - 1);
-      const { values, vectors } = eighRaw(G, d);
-      ev = new Float64Array(d);
-      S = new Float64Array(d);
-      Vt = Matrix.zeros(d, d);
-      for (let k = 0; k < d; k++) {
-        const v = Math.max(0, values[d - 1 - k]!);
-        ev[k] = v;
-        S[k] = Math.sqrt(v * (n - 1));
-        for (let i = 0; i < d; i++) Vt.data[k * d + i] = vectors.data[i * d + (d - 1 - k)]!;
-      }
-    } else {
-      ({ s: S, Vt } = exactSvd(m, mean));
-      ev = S.map((s) => (s * s) / (n - 1));
+      return pcaStateFromCovariance(G, mean, n, nc, this.params.whiten, this.kind);
     }
-    svdFlip(null, Vt, false);
-    let total = 0;
-    for (let i = 0; i < ev.length; i++) total += ev[i]!;
-    if (!(total > 0)) throw new DataError('X', 'data with non-zero variance', 'every column is constant (total variance 0)', this.kind);
-    const ratio = ev.map((v) => v / total);
-    let k: number;
-    if (nc === 'mle') k = inferDimension(ev, n);
-    else if (nc < 1) {
-      let cum = 0;
-      k = 0;
-      for (let i = 0; i < ratio.length; i++) { cum += ratio[i]!; if (cum <= nc) k = i + 1; else break; }
-      k = Math.min(k + 1, ratio.length);
-    } else k = nc;
-    let noise = 0;
-    if (k < minDim) {
-      let s = 0;
-      for (let i = k; i < ev.length; i++) s += ev[i]!;
-      noise = s / (ev.length - k);
-    }
-    return {
-      fitSvdSolver: solver, nSamples: n, nFeatures: d, nComponents: k, mean,
-      components: Vt.data.slice(0, k * d), explainedVariance: ev.slice(0, k), explainedVarianceRatio: ratio.slice(0, k),
-      singularValues: S.slice(0, k), noiseVariance: noise, whiten: this.params.whiten,
-    };
+    const { s: S, Vt } = exactSvd(m, mean);
+    return finishPcaState(S.map((v) => (v * v) / (n - 1)), S, Vt, mean, n, nc, 'full', this.params.whiten, this.kind);
   }
 
   private fitRandomized(m: Matrix, mean: Float64Array, k: number): PCAState {
@@ -181,6 +146,55 @@ registerEstimator(PCA);
  * Singular values and right singular vectors of the centered data. Tall: CholeskyQR(2) + Jacobi SVD
  * of the triangular factor; wide or Gram-singular: Householder QR + Jacobi (`svdInPlace`).
  */
+/**
+ * PCA state from the sample covariance `C` (d x d, divided by n - 1) of n rows with column means
+ * `mean`: eigh, eigenvalues descending and clipped at 0 (scikit-learn's covariance_eigh). Shared by
+ * the in-memory 'covariance_eigh' solver and `fitSql` (where the engine computes C).
+ */
+export function pcaStateFromCovariance(C: Float64Array, mean: Float64Array, n: number, nc: number | 'mle', whiten: boolean, owner: string): PCAState {
+  const d = mean.length;
+  const { values, vectors } = eighRaw(C, d);
+  const ev = new Float64Array(d);
+  const S = new Float64Array(d);
+  const Vt = Matrix.zeros(d, d);
+  for (let k = 0; k < d; k++) {
+    const v = Math.max(0, values[d - 1 - k]!);
+    ev[k] = v;
+    S[k] = Math.sqrt(v * (n - 1));
+    for (let i = 0; i < d; i++) Vt.data[k * d + i] = vectors.data[i * d + (d - 1 - k)]!;
+  }
+  return finishPcaState(ev, S, Vt, mean, n, nc, 'covariance_eigh', whiten, owner);
+}
+
+/** Sign flip, explained variance ratios, the number of components kept, noise variance. */
+function finishPcaState(ev: Float64Array, S: Float64Array, Vt: Matrix, mean: Float64Array, n: number, nc: number | 'mle', solver: 'full' | 'covariance_eigh', whiten: boolean, owner: string): PCAState {
+  const d = mean.length, minDim = Math.min(n, d);
+  svdFlip(null, Vt, false);
+  let total = 0;
+  for (let i = 0; i < ev.length; i++) total += ev[i]!;
+  if (!(total > 0)) throw new DataError('X', 'data with non-zero variance', 'every column is constant (total variance 0)', owner);
+  const ratio = ev.map((v) => v / total);
+  let k: number;
+  if (nc === 'mle') k = inferDimension(ev, n);
+  else if (nc < 1) {
+    let cum = 0;
+    k = 0;
+    for (let i = 0; i < ratio.length; i++) { cum += ratio[i]!; if (cum <= nc) k = i + 1; else break; }
+    k = Math.min(k + 1, ratio.length);
+  } else k = nc;
+  let noise = 0;
+  if (k < minDim) {
+    let s = 0;
+    for (let i = k; i < ev.length; i++) s += ev[i]!;
+    noise = s / (ev.length - k);
+  }
+  return {
+    fitSvdSolver: solver, nSamples: n, nFeatures: d, nComponents: k, mean,
+    components: Vt.data.slice(0, k * d), explainedVariance: ev.slice(0, k), explainedVarianceRatio: ratio.slice(0, k),
+    singularValues: S.slice(0, k), noiseVariance: noise, whiten,
+  };
+}
+
 function exactSvd(m: Matrix, mean: Float64Array): { s: Float64Array; Vt: Matrix } {
   const n = m.rows, d = m.cols;
   const householder = () => {

@@ -49,6 +49,19 @@ export type HistGradientBoostingClassifierParams = ParamsOf<typeof classifierSch
 type AnySchema = typeof regressorSchema | typeof classifierSchema;
 type CommonParams = ParamsOf<typeof commonSchema> & { loss: string; quantile?: number | null };
 
+/** Structural copy of explain/treeView.ts `TreeEnsembleView` (this layer does not import explain/). */
+export interface HgbTreeEnsembleView {
+  trees: { nodeCount: number; childrenLeft: Int32Array; childrenRight: Int32Array; feature: Int32Array; threshold: Float64Array; value: Float64Array; nodeWeight: Float64Array; missingGoLeft: Uint8Array; float32: boolean }[];
+  nOutputs: number;
+  nFeatures: number;
+  scale: number;
+  base: Float64Array;
+  outputNames: string[];
+  output: 'predict' | 'predictProba' | 'raw';
+  kind: 'regressor' | 'classifier';
+  modelKind: string;
+}
+
 /** Fitted state shared by both estimators. */
 export interface HgbState {
   nFeatures: number;
@@ -423,6 +436,48 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       predictTreeRaw(s.trees[t]!, m.data, m.cols, n, out, (t % K) * n);
       if (t % K === K - 1) yield Float64Array.from(out);
     }
+  }
+
+  /**
+   * The fitted trees as a tree-ensemble view (the `TreeEnsembleView` of explain/treeView.ts, typed
+   * structurally so this layer does not import explain/): TreeSHAP and partial dependence by
+   * recursion read it. Outputs are raw scores (log-odds / multinomial logits for classifiers, the
+   * link scale for poisson; the predictions themselves for identity-link regressors):
+   * output_k = baseline_k + sum of the class-k trees. Cover = training samples per node.
+   * Models with categorical splits are refused (the view compares thresholds only).
+   */
+  treeEnsembleView(): HgbTreeEnsembleView {
+    const s = this.fitted;
+    const K = s.nTreesPerIteration;
+    const views = s.trees.map((t, ti) => {
+      if (t.isCategorical.some((c) => c === 1)) {
+        throw new InvalidParameterError('model', 'a model without categorical splits (tree explainers compare thresholds only)', `categorical split in tree ${ti}`, this.kind);
+      }
+      const N = t.nodeCount;
+      const k = ti % K;
+      const childrenLeft = new Int32Array(N);
+      const childrenRight = new Int32Array(N);
+      const value = new Float64Array(N * K);
+      for (let i = 0; i < N; i++) {
+        childrenLeft[i] = t.isLeaf[i] ? -1 : t.left[i]!;
+        childrenRight[i] = t.isLeaf[i] ? -1 : t.right[i]!;
+      }
+      // leaves hold the tree's output; internal nodes the cover-weighted mean of their leaves
+      for (let i = N - 1; i >= 0; i--) {
+        value[i * K + k] = t.isLeaf[i] ? t.value[i]! : (t.count[t.left[i]!]! * value[t.left[i]! * K + k]! + t.count[t.right[i]!]! * value[t.right[i]! * K + k]!) / t.count[i]!;
+      }
+      return {
+        nodeCount: N, childrenLeft, childrenRight, feature: Int32Array.from(t.feature), threshold: Float64Array.from(t.threshold), value,
+        nodeWeight: Float64Array.from(t.count), missingGoLeft: Uint8Array.from(t.missingGoToLeft), float32: false,
+      };
+    });
+    const identity = s.lossName === 'squared_error' || s.lossName === 'absolute_error' || s.lossName === 'quantile';
+    const classes = s.classes;
+    return {
+      trees: views, nOutputs: K, nFeatures: s.nFeatures, scale: 1, base: Float64Array.from(s.baseline),
+      outputNames: classes ? (K === 1 ? [String(classes[1])] : classes.map(String)) : ['value'],
+      output: classes ? 'raw' : identity ? 'predict' : 'raw', kind: classes ? 'classifier' : 'regressor', modelKind: this.kind,
+    };
   }
 
   protected override validateState(s: HgbState): void {

@@ -14,6 +14,7 @@ export { describeClusters, niceThreshold, type DescribeClustersOptions, type Clu
 
 
 // --- activation mining (activations.ts)
+export { mineActivations, layerOutput, type MineActivationsOptions, type MineActivationsResult, type ActivationPattern, type PatternRule, type NetLike } from './activations.js';
 
 
 

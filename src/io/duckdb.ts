@@ -2,85 +2,208 @@
  * Node-only I/O on DuckDB: CSV, Parquet, JSON and SQL into the typed columnar `Table`.
  * Numeric columns arrive as Float64Array (NaN for NULL) straight from DuckDB's vectors; no
  * per-row JS objects are built for them. Strings are dictionary-encoded once per value.
+ *
+ * Each reader runs on a connection of its own (see connection.ts), file paths are bound as
+ * glob-escaped literals and every option is type-checked and quoted (see source.ts).
  */
-import { existsSync, statSync } from 'node:fs';
-import { DuckDBConnection, DuckDBInstance, type DuckDBDataChunk, type DuckDBVector } from '@duckdb/node-api';
+import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { DataError, IOError, InvalidParameterError } from '../core/errors.js';
-import { Matrix } from '../core/matrix.js';
 import { Table, type Column, type ColumnKind } from '../core/table.js';
+import { connection, withConnection } from './connection.js';
+import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
+import { copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
 
-let shared: Promise<DuckDBConnection> | null = null;
-
-/** The process-wide in-memory DuckDB connection used by the readers (created lazily). */
-export async function connection(): Promise<DuckDBConnection> {
-  shared ??= DuckDBInstance.create(':memory:').then((db) => db.connect());
-  return shared;
-}
-
-/** Close the shared connection (lets a CLI exit promptly). */
-export async function closeConnection(): Promise<void> {
-  if (!shared) return;
-  const c = await shared;
-  shared = null;
-  c.closeSync();
-}
+export { connection, closeConnection, openConnectionCount } from './connection.js';
+export { sqlString, sqlIdent, escapeGlob } from './source.js';
+export { streamMatrix, type StreamOptions } from './stream.js';
 
 export interface ReadOptions {
   /** Force column kinds, e.g. `{ zip: 'categorical', age: 'numeric' }` (numeric uses TRY_CAST: unparsable values become NaN). */
   types?: Record<string, ColumnKind>;
   /** Only these columns, in this order. */
   columns?: string[];
+  /** Treat the path as a glob pattern (`data/*.csv`); default false: the path names one file, read literally. */
+  glob?: boolean;
 }
 
 export interface ReadCsvOptions extends ReadOptions {
   /** Header row present (default: auto-detected by DuckDB). */
   header?: boolean;
-  /** Field delimiter (default: auto-detected). */
+  /** Field delimiter, one character (default: auto-detected). */
   delimiter?: string;
+  /** Quote character (default '"', RFC 4180; '' for none). */
+  quote?: string;
   /** Strings that mean "missing" in addition to the empty field, e.g. ['?', 'NA']. */
   missing?: string[];
+  /**
+   * Lines to skip before the header (default 0). Fixed rather than sniffed: DuckDB's sniffer would
+   * otherwise take the lines before a ragged row for a preamble and drop them without a word.
+   */
+  skip?: number;
 }
 
-export const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
-export const sqlIdent = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+const KINDS: readonly ColumnKind[] = ['numeric', 'categorical', 'boolean', 'date'];
 
-function checkFile(path: string, owner: string): void {
-  if (typeof path !== 'string' || path.length === 0) throw new InvalidParameterError('path', 'a non-empty file path', path, owner);
-  if (!existsSync(path)) throw new IOError(path, `${owner}: file not found`);
-  if (statSync(path).isDirectory()) throw new IOError(path, `${owner}: expected a file, found a directory`);
+function checkReadOptions(opts: unknown, owner: string): ReadOptions {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new InvalidParameterError('options', 'an options object', opts, owner);
+  const o = opts as ReadOptions;
+  optStrings(o.columns, 'columns', owner, true);
+  optBool(o.glob, 'glob', owner);
+  if (o.types !== undefined) {
+    if (o.types === null || typeof o.types !== 'object' || Array.isArray(o.types)) throw new InvalidParameterError('types', 'an object mapping column names to kinds', o.types, owner);
+    for (const [col, kind] of Object.entries(o.types)) {
+      if (!KINDS.includes(kind)) throw new InvalidParameterError('types', `one of ${KINDS.map((k) => `'${k}'`).join(', ')} for column ${JSON.stringify(col)}`, kind, owner);
+    }
+  }
+  return o;
+}
+
+/** The kind forced by `types` for a column (own keys only: a column named "constructor" is not special). */
+function forced(types: Record<string, ColumnKind> | undefined, name: string): ColumnKind | undefined {
+  return types && Object.prototype.hasOwnProperty.call(types, name) ? types[name] : undefined;
+}
+
+/** Is the file empty or only whitespace? (reads at most 64 KiB) */
+function isBlankFile(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  if (size > 1 << 16) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(size);
+    readSync(fd, buf, 0, size, 0);
+    return buf.toString('utf8').trim() === '';
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Read a CSV file into a Table. Types are sniffed by DuckDB; override with `types`. */
 export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<Table> {
-  checkFile(path, 'readCsv');
-  const args = [sqlString(path)];
-  if (opts.header !== undefined) args.push(`header = ${opts.header}`);
-  if (opts.delimiter !== undefined) args.push(`delim = ${sqlString(opts.delimiter)}`);
-  if (opts.missing?.length) args.push(`nullstr = [${['', ...opts.missing].map(sqlString).join(', ')}]`);
-  return readSource(`read_csv(${args.join(', ')})`, path, 'readCsv', opts);
+  const owner = 'readCsv';
+  checkReadOptions(opts, owner);
+  const header = optBool(opts.header, 'header', owner);
+  const delim = optChar(opts.delimiter, 'delimiter', owner);
+  const quote = optChar(opts.quote, 'quote', owner, true) ?? '"';
+  const missing = optStrings(opts.missing, 'missing', owner);
+  const skip = opts.skip ?? 0;
+  if (!Number.isSafeInteger(skip) || skip < 0) throw new InvalidParameterError('skip', 'an integer >= 0', skip, owner);
+  const file = bindFile(path, owner, opts);
+  try {
+    if (!opts.glob && isBlankFile(file.path)) throw new DataError('file', 'a CSV file with at least a header line', 'an empty file', owner);
+    const args = [file.literal, `quote = ${sqlString(quote)}`, 'allow_quoted_nulls = false', `skip = ${skip}`];
+    if (quote) args.push(`escape = ${sqlString(quote)}`);
+    if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
+    if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
+    if (missing?.length) args.push(`nullstr = [${['', ...missing].map(sqlString).join(', ')}]`);
+    // forced numeric/categorical columns are read as text by DuckDB (then cast exactly once), so
+    // the sniffer cannot turn "01234" into 1234 or -0 into 0 first
+    const asText = Object.entries(opts.types ?? {}).filter(([, k]) => k === 'numeric' || k === 'categorical');
+    if (asText.length) args.push(`types = {${asText.map(([c]) => `${sqlString(c)}: 'VARCHAR'`).join(', ')}}`);
+    return await withConnection(async (con) => {
+      let table: Table;
+      try {
+        table = await readSource(con, `read_csv(${args.join(', ')})`, path, owner, opts);
+      } catch (e) {
+        const unknown = /Columns? with names?: (.*?) do(es)? not exist/i.exec((e as Error).message)?.[1];
+        if (unknown) throw new DataError('types', 'names of existing columns', `unknown column ${unknown}`, owner);
+        // a dialect DuckDB could not sniff (ragged rows, an unterminated quote): ask DuckDB's
+        // strict parser for the line, with the dialect the caller gave
+        if (delim !== undefined && quote && e instanceof IOError && /sniff|dialect/i.test(e.message)) await diagnoseCsv(con, file, path, delim, quote, skip, owner);
+        throw e;
+      }
+      if (table.nCols === 1 && delim === undefined && quote && !opts.glob) {
+        const name = table.names[0]!;
+        // the sniffer falls back to one text column when no delimiter fits every line: if the
+        // header holds a usual delimiter, re-read strictly with it to find the offending line
+        const cand = [',', ';', '\t', '|'].find((c) => name.includes(c));
+        if (cand) await diagnoseCsv(con, file, path, cand, quote, skip, owner);
+      }
+      return table;
+    });
+  } finally {
+    file.cleanup();
+  }
+}
+
+/**
+ * Read the file with an explicit dialect and DuckDB's strict parser (all columns as text):
+ * throws a DataError naming the line DuckDB reports (ragged row, unterminated quote). Returns
+ * quietly when the file parses (then the sniffed reading stands).
+ */
+async function diagnoseCsv(con: DuckDBConnection, file: BoundFile, path: string, delim: string, quote: string, skip: number, owner: string): Promise<void> {
+  const base = `${file.literal}, skip = ${skip}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, auto_detect = false, strict_mode = true, max_line_size = 10000000`;
+  // DuckDB's strict parser with all-text columns: line 1 fixes the number of fields (its error
+  // reports at least one more field than expected, so step up until line 1 parses); the first
+  // error on a later line is the one to report
+  let k = 1;
+  for (;;) {
+    const cols = Array.from({ length: k }, (_, i) => `${sqlString(`c${i}`)}: 'VARCHAR'`).join(', ');
+    try {
+      await con.runAndReadAll(`SELECT count(*) FROM read_csv(${base}, header = false, columns = {${cols}})`);
+      return; // parses strictly: the sniffed reading stands
+    } catch (e) {
+      const m = /CSV Error on Line: 1\b[\s\S]*?Expected Number of Columns: \d+ Found: (\d+)/.exec((e as Error).message);
+      if (m && k < 4096) { k = Math.max(k + 1, Number(m[1])); continue; }
+      const err = csvError(e, path, owner);
+      if (err) throw err;
+      return;
+    }
+  }
+}
+
+/** A DataError for DuckDB's CSV parse / conversion errors (naming the line), or null for other errors. */
+function csvError(e: unknown, path: string, owner: string): DataError | null {
+  const msg = (e as Error).message ?? String(e);
+  const line = /CSV Error on Line: (\d+)/.exec(msg)?.[1];
+  if (!line && !/Conversion Error|Could not convert/i.test(msg)) return null;
+  const lines = msg.split('\n').map((s) => s.trim());
+  const stop = lines.findIndex((s) => /^Possible (fixes|Solution)/i.test(s));
+  const before = (stop < 0 ? lines : lines.slice(0, stop)).filter((s) => s && !/^Original Line/.test(s));
+  const conv = before.find((s) => /Error when converting|Could not convert/.test(s));
+  const reason = conv ?? (before.length > 1 ? before[before.length - 1]! : (before[0] ?? msg).replace(/^[A-Za-z ]+Error: /, ''));
+  const hint = conv && /auto-detected/.test(msg) ? '; the column type was sniffed from the first rows: set it with the types option or fix the cell' : '';
+  return new DataError('file', 'a well-formed CSV file', `${reason}${line ? ` on line ${line}` : ''} of ${JSON.stringify(path)}${hint}`, owner);
 }
 
 /** Read a Parquet file into a Table. */
 export async function readParquet(path: string, opts: ReadOptions = {}): Promise<Table> {
-  checkFile(path, 'readParquet');
-  return readSource(`read_parquet(${sqlString(path)})`, path, 'readParquet', opts);
+  const owner = 'readParquet';
+  checkReadOptions(opts, owner);
+  const file = bindFile(path, owner, opts);
+  try {
+    return await withConnection((con) => readSource(con, `read_parquet(${file.literal})`, path, owner, opts));
+  } finally {
+    file.cleanup();
+  }
 }
 
 /** Read a JSON (array of objects) or newline-delimited JSON file into a Table. */
 export async function readJson(path: string, opts: ReadOptions = {}): Promise<Table> {
-  checkFile(path, 'readJson');
-  return readSource(`read_json_auto(${sqlString(path)})`, path, 'readJson', opts);
+  const owner = 'readJson';
+  checkReadOptions(opts, owner);
+  const file = bindFile(path, owner, opts);
+  try {
+    return await withConnection((con) => readSource(con, `read_json_auto(${file.literal})`, path, owner, opts));
+  } finally {
+    file.cleanup();
+  }
 }
+
+const QUERY_START = /^(select|with|from|values|table|pivot|unpivot|describe|show|summarize)\b/i;
 
 /**
  * Run a SQL query on the in-memory DuckDB (files can be read inline: `FROM 'data.csv'`) and
- * return the result as a Table. Statements that return no rows (CREATE, COPY) return an empty Table.
+ * return the result as a Table. Statements that return no rows (CREATE, COPY) return an empty
+ * Table. Runs on the session connection, so tables and settings persist between calls.
  */
 export async function query(sql: string, opts: ReadOptions = {}): Promise<Table> {
   if (typeof sql !== 'string' || !sql.trim()) throw new InvalidParameterError('sql', 'a non-empty SQL string', sql, 'query');
+  checkReadOptions(opts, 'query');
   const trimmed = sql.trim().replace(/;\s*$/, '');
-  if (!/^(select|with|from|values|table|pivot|unpivot|describe|show|summarize)\b/i.test(trimmed) && !/^\(/.test(trimmed)) {
-    const con = await connection();
+  const con = await connection();
+  if (!QUERY_START.test(trimmed) && !/^\(/.test(trimmed)) {
     try {
       await con.run(trimmed);
     } catch (e) {
@@ -88,48 +211,34 @@ export async function query(sql: string, opts: ReadOptions = {}): Promise<Table>
     }
     return new Table([]);
   }
-  return readSource(`(${trimmed})`, null, 'query', opts);
+  return readSource(con, `(${trimmed})`, null, 'query', opts);
 }
 
-interface Described { name: string; type: string }
+export interface Described { name: string; type: string }
 
-async function describe(con: DuckDBConnection, source: string, path: string | null, owner: string): Promise<Described[]> {
+/** Column names and DuckDB types of `source` (a table function call or a parenthesised query). */
+export async function describe(con: DuckDBConnection, source: string, path: string | null, owner: string): Promise<Described[]> {
   try {
     const r = await con.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
     return r.getRowObjectsJS().map((o) => ({ name: String(o.column_name), type: String(o.column_type) }));
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0]!;
-    if (path) throw new IOError(path, `${owner}: cannot read this file (${msg})`);
-    throw new DataError('sql', 'a valid DuckDB query', msg, owner);
+    throw sourceError(e, path, owner);
   }
 }
 
-const NUMERIC_TYPES = /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|INT\d*)/;
-
-function kindOf(duckType: string): ColumnKind {
-  if (NUMERIC_TYPES.test(duckType)) return 'numeric';
-  if (duckType === 'BOOLEAN') return 'boolean';
-  if (/^(DATE|TIMESTAMP)/.test(duckType)) return 'date';
-  return 'categorical';
-}
-
-function projection(name: string, kind: ColumnKind, duckType: string): string {
-  const id = sqlIdent(name);
-  switch (kind) {
-    case 'numeric': return NUMERIC_TYPES.test(duckType) ? `CAST(${id} AS DOUBLE)` : `TRY_CAST(${id} AS DOUBLE)`;
-    case 'boolean': return `CAST(CAST(${id} AS BOOLEAN) AS DOUBLE)`;
-    case 'date': return `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)`;
-    case 'categorical': return `CAST(${id} AS VARCHAR)`;
+/** Map a DuckDB error to a typed one: CSV/conversion problems -> DataError (with the line), else IOError (file) or DataError (query). */
+export function sourceError(e: unknown, path: string | null, owner: string): Error {
+  if (path) {
+    const data = csvError(e, path, owner);
+    if (data) return data;
+    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!;
+    return new IOError(path, `${owner}: cannot read this file (${msg})`);
   }
+  return new DataError('sql', 'a valid DuckDB query', ((e as Error).message ?? String(e)).split('\n')[0]!, owner);
 }
 
-async function readSource(source: string, path: string | null, owner: string, opts: ReadOptions): Promise<Table> {
-  const con = await connection();
-  const fail = (e: unknown): never => {
-    const msg = (e as Error).message.split('\n')[0]!;
-    if (path) throw new IOError(path, `${owner}: cannot read this file (${msg})`);
-    throw new DataError('sql', 'a valid DuckDB query', msg, owner);
-  };
+async function readSource(con: DuckDBConnection, source: string, path: string | null, owner: string, opts: ReadOptions): Promise<Table> {
+  const fail = (e: unknown): never => { throw sourceError(e, path, owner); };
   let names: string[];
   let duckTypes: string[];
   let kinds: ColumnKind[];
@@ -151,10 +260,10 @@ async function readSource(source: string, path: string | null, owner: string, op
     const byName = new Map(schema.map((s) => [s.name, s]));
     names = opts.columns ?? schema.map((s) => s.name);
     for (const c of [...names, ...Object.keys(opts.types ?? {})]) {
-      if (!byName.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => s.name).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
+      if (!byName.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => JSON.stringify(s.name)).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
     }
     duckTypes = names.map((n) => byName.get(n)!.type);
-    kinds = names.map((n, j) => opts.types?.[n] ?? kindOf(duckTypes[j]!));
+    kinds = names.map((n, j) => forced(opts.types, n) ?? kindOf(duckTypes[j]!));
   }
   if (!chunks) {
     const sql = `SELECT ${names.map((n, k) => `${projection(n, kinds[k]!, duckTypes[k]!)} AS ${sqlIdent(n)}`).join(', ')} FROM ${source}`;
@@ -178,131 +287,4 @@ async function readSource(source: string, path: string | null, owner: string, op
     return { kind, name, values } as Column;
   });
   return new Table(columns);
-}
-
-/** DuckDB types whose vectors convert to float64 directly (no SQL cast). */
-const DIRECT = /^(DOUBLE|FLOAT|INTEGER|SMALLINT|TINYINT|BIGINT|UINTEGER|USMALLINT|UTINYINT|BOOLEAN)$/;
-
-/**
- * Copy a numeric/boolean vector into `out` at `off`, NULL -> NaN. Reads the vector's typed array
- * directly when the binding exposes it (a private field of @duckdb/node-api, checked at run time),
- * otherwise falls back to `getItem`.
- */
-function copyNumbers(vec: DuckDBVector, count: number, out: Float64Array, off: number): void {
-  const internal = vec as unknown as { items?: unknown; validity?: { data?: BigUint64Array | null; offset?: number } };
-  const items = internal.items;
-  const vdata = internal.validity?.data;
-  if (ArrayBuffer.isView(items) && !(items instanceof DataView) && (internal.validity?.offset ?? 0) === 0 && !(items instanceof Uint8Array)) {
-    if (items instanceof Float64Array) out.set(items.subarray(0, count), off);
-    else if (items instanceof BigInt64Array || items instanceof BigUint64Array) for (let i = 0; i < count; i++) out[off + i] = Number(items[i]!);
-    else {
-      const a = items as unknown as ArrayLike<number>;
-      for (let i = 0; i < count; i++) out[off + i] = a[i]!;
-    }
-    if (vdata) {
-      const words = new Uint32Array(vdata.buffer, vdata.byteOffset, vdata.length * 2);
-      for (let w = 0; w < words.length; w++) {
-        const bits = words[w]!;
-        if (bits === 0xffffffff) continue;
-        for (let b = 0; b < 32; b++) {
-          const i = w * 32 + b;
-          if (i >= count) break;
-          if (!((bits >>> b) & 1)) out[off + i] = NaN;
-        }
-      }
-    }
-    return;
-  }
-  for (let i = 0; i < count; i++) {
-    const v = vec.getItem(i) as number | bigint | boolean | null;
-    out[off + i] = v === null ? NaN : Number(v);
-  }
-}
-
-function readStrings(name: string, chunks: DuckDBDataChunk[], j: number, n: number): Column {
-  const codes = new Int32Array(n);
-  const index = new Map<string, number>();
-  const labels: string[] = [];
-  let off = 0;
-  for (const ch of chunks) {
-    const vec = ch.getColumnVector(j);
-    for (let i = 0; i < ch.rowCount; i++) {
-      const v = vec.getItem(i) as string | null;
-      if (v === null) { codes[off + i] = -1; continue; }
-      let c = index.get(v);
-      if (c === undefined) { c = labels.length; index.set(v, c); labels.push(v); }
-      codes[off + i] = c;
-    }
-    off += ch.rowCount;
-  }
-  return { kind: 'categorical', name, codes, labels };
-}
-
-export interface StreamOptions {
-  /** Rows per yielded block (default 65,536; DuckDB produces 2,048-row chunks underneath). */
-  batchRows?: number;
-  /** Columns to read (default: every column); each is cast to DOUBLE (NULL and failed casts -> NaN). */
-  columns?: string[];
-}
-
-/**
- * Stream a file or query as numeric row blocks without holding the whole result: the out-of-core
- * path for `IncrementalPCA.partialFit`, `MiniBatchKMeans.partialFit` and other streaming
- * estimators. `source` is a file path (CSV, Parquet, JSON by extension) or a SELECT query.
- *
- * @example
- * const ipca = new IncrementalPCA({ nComponents: 5 });
- * for await (const { X } of streamMatrix('big.parquet', { batchRows: 50_000 })) ipca.partialFit(X);
- */
-export async function* streamMatrix(source: string, opts: StreamOptions = {}): AsyncGenerator<{ X: Matrix; columns: string[] }> {
-  const owner = 'streamMatrix';
-  if (typeof source !== 'string' || !source.trim()) throw new InvalidParameterError('source', 'a file path or a SELECT query', source, owner);
-  const batchRows = opts.batchRows ?? 65536;
-  if (!Number.isInteger(batchRows) || batchRows < 1) throw new InvalidParameterError('batchRows', 'an integer >= 1', batchRows, owner);
-  const isQuery = /^\s*(select|with|from|values|table|\()/i.test(source);
-  let from: string;
-  if (isQuery) from = `(${source.trim().replace(/;\s*$/, '')})`;
-  else {
-    if (!existsSync(source)) throw new IOError(source, `${owner}: file not found`);
-    const ext = source.toLowerCase();
-    from = ext.endsWith('.parquet') ? `read_parquet(${sqlString(source)})` : ext.endsWith('.json') || ext.endsWith('.ndjson') || ext.endsWith('.jsonl') ? `read_json_auto(${sqlString(source)})` : `read_csv_auto(${sqlString(source)})`;
-  }
-  const con = await connection();
-  const schema = await describe(con, from, isQuery ? null : source, owner);
-  const names = opts.columns ?? schema.map((s) => s.name);
-  const known = new Set(schema.map((s) => s.name));
-  for (const c of names) if (!known.has(c)) throw new DataError('columns', `names of existing columns (${[...known].join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
-  const d = names.length;
-  const sql = `SELECT ${names.map((n) => `TRY_CAST(${sqlIdent(n)} AS DOUBLE)`).join(', ')} FROM ${from}`;
-  let result;
-  try {
-    result = await con.stream(sql);
-  } catch (e) {
-    throw new DataError('source', 'a readable numeric source', (e as Error).message.split('\n')[0], owner);
-  }
-  let buf = new Float64Array(batchRows * d);
-  let rows = 0;
-  const col = new Float64Array(2048);
-  for (;;) {
-    const chunk = await result.fetchChunk();
-    if (!chunk || chunk.rowCount === 0) break;
-    let done = 0;
-    while (done < chunk.rowCount) {
-      const take = Math.min(chunk.rowCount - done, batchRows - rows);
-      for (let j = 0; j < d; j++) {
-        const cnt = chunk.rowCount;
-        const tmp = cnt <= col.length ? col : new Float64Array(cnt);
-        copyNumbers(chunk.getColumnVector(j), cnt, tmp, 0);
-        for (let i = 0; i < take; i++) buf[(rows + i) * d + j] = tmp[done + i]!;
-      }
-      rows += take;
-      done += take;
-      if (rows === batchRows) {
-        yield { X: new Matrix(buf, rows, d), columns: [...names] };
-        buf = new Float64Array(batchRows * d);
-        rows = 0;
-      }
-    }
-  }
-  if (rows > 0) yield { X: new Matrix(buf.slice(0, rows * d), rows, d), columns: [...names] };
 }

@@ -1,5 +1,6 @@
-export { readCsv, readParquet, readJson, query, connection, closeConnection, streamMatrix, type ReadOptions, type ReadCsvOptions, type StreamOptions } from './duckdb.js';
-export { writeCsv, writeParquet, type WriteCsvOptions } from './write.js';
+export { readCsv, readParquet, readJson, query, connection, closeConnection, openConnectionCount, streamMatrix, type ReadOptions, type ReadCsvOptions, type StreamOptions } from './duckdb.js';
+export { writeCsv, writeParquet, type WriteCsvOptions, type WriteParquetOptions } from './write.js';
 export { toMatrix, type XY } from './toMatrix.js';
-export { saveModel, loadModelFile, type Persistable } from './model.js';
+export { saveModel, loadModelFile, type Persistable, type SaveModelOptions } from './model.js';
 export { readTransactions, fpGrowthFile, fpGrowthFileAsync, parseFimi, type ReadTransactionsOptions, type FileMineOptions } from './transactions.js';
+export { writeFileAtomic, writeFileAtomicSync, AtomicWriter, commitTemp, prepareTarget, tempPathFor, toIOError, type AtomicWriteOptions, type WriteError } from './atomic.js';

@@ -59,6 +59,18 @@ export interface MinMaxScalerState {
  * @example
  * new MinMaxScaler().fitTransform([[1], [3], [5]]); // [[0], [0.5], [1]]
  */
+/** MinMaxScaler's state from per-feature minima and maxima (shared by `fit` and `fitSql`). */
+export function minMaxState(lo: Float64Array, hi: Float64Array, featureRange: readonly [number, number], n: number, names: string[] | null): MinMaxScalerState {
+  const d = lo.length;
+  const [a, b] = featureRange;
+  const range = new Float64Array(d);
+  for (let j = 0; j < d; j++) range[j] = hi[j]! - lo[j]!;
+  const scale = handleZeros(range.slice());
+  const min = new Float64Array(d);
+  for (let j = 0; j < d; j++) { scale[j] = (b - a) / scale[j]!; min[j] = a - lo[j]! * scale[j]!; }
+  return { dataMin: lo, dataMax: hi, dataRange: range, scale, min, nSamplesSeen: n, featureNamesIn: names };
+}
+
 export class MinMaxScaler extends Estimator<typeof minMaxSchema, MinMaxScalerState> {
   static override readonly kind = 'MinMaxScaler';
   static override readonly schema = minMaxSchema;
@@ -79,13 +91,7 @@ export class MinMaxScaler extends Estimator<typeof minMaxSchema, MinMaxScalerSta
         if (v > hi[j]!) hi[j] = v;
       }
     }
-    const [a, b] = this.params.featureRange;
-    const range = new Float64Array(d);
-    for (let j = 0; j < d; j++) range[j] = hi[j]! - lo[j]!;
-    const scale = handleZeros(range.slice());
-    const min = new Float64Array(d);
-    for (let j = 0; j < d; j++) { scale[j] = (b - a) / scale[j]!; min[j] = a - lo[j]! * scale[j]!; }
-    this._state = { dataMin: lo, dataMax: hi, dataRange: range, scale, min, nSamplesSeen: m.rows, featureNamesIn: names };
+    this._state = minMaxState(lo, hi, this.params.featureRange, m.rows, names);
     return this;
   }
 

@@ -21,6 +21,17 @@ export interface StandardScalerState {
 }
 
 /**
+ * The scale of a feature with mean `mu` and population variance `v`: its standard deviation, or 1
+ * for a constant feature (scikit-learn's `_handle_zeros_in_scale` with the variance bound
+ * `10 * eps * max(1, |mean|)^2`). Shared by `fit` and `fitSql`.
+ */
+export function scaleOf(mu: number, v: number): number {
+  const sd = Math.sqrt(v);
+  const bound = 10 * 2.220446049250313e-16 * Math.max(1, Math.abs(mu)) ** 2;
+  return !(v > bound) || sd === 0 ? 1 : sd;
+}
+
+/**
  * Standardize features by removing the mean and scaling to unit variance (scikit-learn's
  * StandardScaler). NaN is ignored in fit and kept in transform; an all-NaN column is a DataError naming it.
  *
@@ -51,10 +62,7 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
       mean[j] = mu;
       vr[j] = c ? q / c : NaN;
       cnt[j] = c;
-      const sd = Math.sqrt(vr[j]!);
-      // scikit-learn _handle_zeros_in_scale: constant features (var <= 10 * eps * mean^2 bound) get scale 1
-      const bound = 10 * 2.220446049250313e-16 * Math.max(1, Math.abs(mu)) ** 2;
-      scale[j] = !(vr[j]! > bound) || sd === 0 ? 1 : sd;
+      scale[j] = scaleOf(mu, vr[j]!);
     }
     this._state = { mean, var: vr, scale, nSamplesSeen: cnt };
     return this;

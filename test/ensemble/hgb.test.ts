@@ -4,6 +4,7 @@ import { DataError, InvalidParameterError } from '../../src/core/errors.js';
 import { loadModel } from '../../src/core/estimator.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { fitBinMapper, HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HgbTree } from '../../src/ensemble/index.js';
+import { shapValues } from '../../src/explain/shap.js';
 import { caseData, fx, ramp, synthX, type CaseFx, type TreeFx } from './hgbFixture.js';
 
 type AnyHgb = HistGradientBoostingRegressor | HistGradientBoostingClassifier;
@@ -131,5 +132,26 @@ describe('HistGradientBoosting behaviour', () => {
     assert.throws(() => new HistGradientBoostingRegressor({ categoricalFeatures: [0] }).fit([[0.5], [1]], [1, 2]), (e: unknown) => e instanceof DataError && e.argument === 'X');
     assert.throws(() => new HistGradientBoostingRegressor({ loss: 'poisson' }).fit([[0], [1]], [-1, 2]), (e: unknown) => e instanceof DataError && e.argument === 'y');
     assert.throws(() => new HistGradientBoostingRegressor({ monotonicCst: [1, 0] }).fit([[0], [1]], [1, 2]), (e: unknown) => e instanceof InvalidParameterError && e.param === 'monotonicCst');
+  });
+});
+
+describe('HistGradientBoosting x TreeSHAP (explain/treeShap through treeEnsembleView)', () => {
+  it('SHAP values add up to the raw scores (regressor, binary and multiclass classifier)', () => {
+    for (const c of [fx.cases[0]!, fx.cases.find((q) => q.data === 'breast_cancer')!, fx.cases.find((q) => q.data === 'iris')!]) {
+      const { X, y } = caseData(c);
+      const est = c.kind === 'reg' ? new HistGradientBoostingRegressor({ maxIter: 10 }).fit(X, y) : new HistGradientBoostingClassifier({ maxIter: 10 }).fit(X, y);
+      const Xs = X.takeRows([0, 1, 2, 50, 120]);
+      const r = shapValues(est, Xs);
+      const raw = est instanceof HistGradientBoostingRegressor ? est.predict(Xs) : est.decisionFunction(Xs);
+      const K = est.nTreesPerIteration;
+      const rawAt = (i: number, k: number) => (raw instanceof Matrix ? raw.get(i, k) : raw[i]!);
+      for (let i = 0; i < Xs.rows; i++) {
+        for (let k = 0; k < K; k++) {
+          let sum = r.expectedValue[k]!;
+          for (let j = 0; j < Xs.cols; j++) sum += r.values[k]!.get(i, j);
+          assert.ok(Math.abs(sum - rawAt(i, k)) < 1e-9 * Math.max(1, Math.abs(rawAt(i, k))), `${c.data} row ${i} output ${k}: ${sum} vs ${rawAt(i, k)}`);
+        }
+      }
+    }
   });
 });

@@ -1,0 +1,231 @@
+/**
+ * `fitSql`: fit estimators where the data lives, from sufficient statistics the engine computes
+ * in a few plain SELECTs (the MADlib / BigQuery ML pattern, with nothing installed server-side).
+ * The result is the same estimator class, usable in memory afterwards (predict, transform,
+ * toJSON) and in SQL through `predictSql`.
+ *
+ * | estimator | passes over the data |
+ * |---|---|
+ * | StandardScaler, MinMaxScaler | 1 (count, mean, population variance / min, max per column) |
+ * | PCA | 2 (means; centred upper-triangle sums, at most 1,000 per query), eigh in TypeScript |
+ * | KMeans | 1 for the tolerance's variances + 1 per Lloyd iteration (GROUP BY nearest centre) + 1 for the inertia |
+ */
+import { DataError, InvalidParameterError } from '../core/errors.js';
+import { loadModel } from '../core/estimator.js';
+import { Matrix } from '../core/matrix.js';
+import { encodeValue } from '../core/serialize.js';
+import { KMeans } from '../cluster/kmeans.js';
+import { PCA, pcaStateFromCovariance } from '../decomposition/pca.js';
+import { MinMaxScaler, minMaxState } from '../preprocessing/scalers.js';
+import { StandardScaler, scaleOf } from '../preprocessing/standardScaler.js';
+import { dialectRules, type DialectRules } from './dialect.js';
+import { EngineError, num, type SqlEngine, type SqlRow } from './types.js';
+import { centerDistancesSql, nearestCenterSql } from './predict.js';
+
+const OWNER = 'fitSql';
+
+/** A table name, or a SELECT with the names of the columns to use. */
+export type SqlSource = string | { sql: string; columns: readonly string[] };
+
+export interface FitSqlOptions {
+  /** the engine to run on (required here; `deepmine/node`'s `fitSql` defaults to an embedded DuckDB) */
+  engine: SqlEngine;
+  /** columns to use, in feature order (default: every column of the table) */
+  columns?: readonly string[];
+}
+
+/** What a fit cost: passes over the data, queries sent, rows scanned. */
+export interface FitReport {
+  passes: number;
+  queries: number;
+  rowsScanned: number;
+  sql: string[];
+}
+
+const reports = new WeakMap<object, FitReport>();
+
+/** The passes, queries and rows scanned of a model fitted by `fitSql` (undefined otherwise). */
+export function fitReport(model: object): FitReport | undefined {
+  return reports.get(model);
+}
+
+interface Ctx {
+  engine: SqlEngine;
+  sql: DialectRules;
+  from: string;
+  cols: string[];
+  x: string[];
+  report: FitReport;
+}
+
+async function run(ctx: Ctx, q: string, pass: boolean, rows = 0): Promise<SqlRow[]> {
+  ctx.report.queries++;
+  ctx.report.sql.push(q);
+  if (pass) { ctx.report.passes++; ctx.report.rowsScanned += rows; }
+  return ctx.engine.query(q);
+}
+
+/** Fit `estimator` (StandardScaler, MinMaxScaler, PCA, KMeans) on `source` inside `engine`. */
+export async function fitSqlWith<E extends object>(estimator: E, source: SqlSource, opts: FitSqlOptions): Promise<E> {
+  const engine = opts?.engine;
+  if (!engine || typeof engine.query !== 'function') throw new InvalidParameterError('engine', 'a SqlEngine (duckdbEngine(), postgresEngine(url), ...)', engine, OWNER);
+  if (engine.closed) throw new EngineError(engine.dialect, 'the engine is closed');
+  const sql = dialectRules(engine.dialect);
+  let from: string;
+  let cols: string[];
+  if (typeof source === 'string') {
+    if (source.length === 0) throw new InvalidParameterError('source', 'a table name or {sql, columns}', source, OWNER);
+    from = source.split('.').map((part) => sql.ident(part)).join('.');
+    cols = opts.columns ? [...opts.columns] : await tableColumns(engine, from);
+  } else if (source && typeof source === 'object' && typeof source.sql === 'string' && Array.isArray(source.columns) && source.columns.length > 0) {
+    from = `(${source.sql}) AS deepmine_src`;
+    cols = [...(opts.columns ?? source.columns)];
+  } else throw new InvalidParameterError('source', 'a table name or {sql, columns} with a non-empty column list', source, OWNER);
+  if (cols.length === 0) throw new DataError('columns', 'at least one column', 'none', OWNER);
+  const ctx: Ctx = { engine, sql, from, cols, x: cols.map((c) => sql.ident(c)), report: { passes: 0, queries: 0, rowsScanned: 0, sql: [] } };
+  const n = await countAndCheck(ctx);
+  const kind = (estimator as { kind?: string }).kind;
+  let fitted: object;
+  if (estimator instanceof StandardScaler) fitted = await fitStandardScaler(ctx, estimator, n);
+  else if (estimator instanceof MinMaxScaler) fitted = await fitMinMax(ctx, estimator, n);
+  else if (estimator instanceof PCA) fitted = await fitPca(ctx, estimator, n);
+  else if (estimator instanceof KMeans) fitted = await fitKMeans(ctx, estimator, n);
+  else throw new InvalidParameterError('estimator', 'a StandardScaler, MinMaxScaler, PCA or KMeans', kind ?? estimator, OWNER);
+  reports.set(fitted, ctx.report);
+  return fitted as E;
+}
+
+async function tableColumns(engine: SqlEngine, from: string): Promise<string[]> {
+  const rows = await engine.query(`SELECT * FROM ${from} LIMIT 1`);
+  if (rows.length === 0) throw new DataError('source', 'a table with at least one row', 'an empty table', OWNER);
+  return Object.keys(rows[0]!);
+}
+
+/** Row count and a type check of every column (a non-numeric column is a DataError naming it). */
+async function countAndCheck(ctx: Ctx): Promise<number> {
+  const sample = await run(ctx, `SELECT ${ctx.x.join(', ')} FROM ${ctx.from} LIMIT 1`, false);
+  if (sample.length === 0) throw new DataError('source', 'at least one row', 'no rows', OWNER);
+  ctx.cols.forEach((c) => {
+    const v = sample[0]![c];
+    if (v !== null && typeof v !== 'number') throw new DataError(`columns['${c}']`, 'a numeric column', `a ${typeof v} value (${JSON.stringify(v).slice(0, 30)})`, OWNER);
+  });
+  const r = await run(ctx, `SELECT count(*) AS n FROM ${ctx.from}`, false);
+  return num(r[0], 'n', 'count');
+}
+
+/** Rebuild an estimator with a computed state through the checked persistence path. */
+function withState<E extends { toJSON(): object }>(est: E, state: unknown): E {
+  return loadModel<E>({ ...(est.toJSON() as Record<string, unknown>), state: encodeValue(state) } as never);
+}
+
+async function fitStandardScaler(ctx: Ctx, est: StandardScaler, n: number): Promise<StandardScaler> {
+  const { x } = ctx;
+  const q = `SELECT ${x.map((e, j) => `count(${e}) AS c${j}, avg(${ctx.sql.float64(e)}) AS m${j}, var_pop(${ctx.sql.float64(e)}) AS v${j}`).join(', ')} FROM ${ctx.from}`;
+  const [r] = await run(ctx, q, true, n);
+  const d = x.length;
+  const mean = new Float64Array(d), vr = new Float64Array(d), cnt = new Float64Array(d), scale = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    cnt[j] = num(r, `c${j}`, ctx.cols[j]!);
+    if (cnt[j] === 0) throw new DataError(`columns['${ctx.cols[j]}']`, 'at least one non-missing value', 'only NULLs', OWNER);
+    mean[j] = num(r, `m${j}`, ctx.cols[j]!);
+    vr[j] = num(r, `v${j}`, ctx.cols[j]!);
+    scale[j] = scaleOf(mean[j]!, vr[j]!);
+  }
+  return withState(est, { mean, var: vr, scale, nSamplesSeen: cnt });
+}
+
+async function fitMinMax(ctx: Ctx, est: MinMaxScaler, n: number): Promise<MinMaxScaler> {
+  const { x } = ctx;
+  const [r] = await run(ctx, `SELECT ${x.map((e, j) => `min(${ctx.sql.float64(e)}) AS lo${j}, max(${ctx.sql.float64(e)}) AS hi${j}`).join(', ')} FROM ${ctx.from}`, true, n);
+  const d = x.length;
+  const lo = Float64Array.from({ length: d }, (_, j) => num(r, `lo${j}`, ctx.cols[j]!));
+  const hi = Float64Array.from({ length: d }, (_, j) => num(r, `hi${j}`, ctx.cols[j]!));
+  return withState(est, minMaxState(lo, hi, est.params.featureRange, n, [...ctx.cols]));
+}
+
+/** Column means; a DataError when a column has NULLs (PCA, KMeans take complete rows, as in memory). */
+async function completeMeans(ctx: Ctx, n: number): Promise<Float64Array> {
+  const { x } = ctx;
+  const [r] = await run(ctx, `SELECT ${x.map((e, j) => `count(${e}) AS c${j}, avg(${ctx.sql.float64(e)}) AS m${j}`).join(', ')} FROM ${ctx.from}`, true, n);
+  return Float64Array.from({ length: x.length }, (_, j) => {
+    if (num(r, `c${j}`, ctx.cols[j]!) !== n) throw new DataError(`columns['${ctx.cols[j]}']`, 'no missing values (NULL)', `${n - num(r, `c${j}`, ctx.cols[j]!)} NULLs`, OWNER);
+    return num(r, `m${j}`, ctx.cols[j]!);
+  });
+}
+
+/** Upper-triangle sums of centred products, at most this many per query (PostgreSQL allows 1,664 target columns). */
+const MAX_EXPRS = 1000;
+
+async function fitPca(ctx: Ctx, est: PCA, n: number): Promise<PCA> {
+  const P = est.params;
+  if (P.svdSolver === 'randomized') throw new InvalidParameterError('svdSolver', "'auto', 'full' or 'covariance_eigh' (fitSql computes the covariance)", P.svdSolver, OWNER);
+  if (n < 2) throw new DataError('source', 'at least 2 rows', `${n} rows`, OWNER);
+  const d = ctx.x.length;
+  const mean = await completeMeans(ctx, n);
+  const centred = ctx.x.map((e, j) => `(${ctx.sql.float64(e)} - ${ctx.sql.num(mean[j]!)})`);
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < d; i++) for (let j = i; j < d; j++) pairs.push([i, j]);
+  const C = new Float64Array(d * d);
+  for (let s = 0; s < pairs.length; s += MAX_EXPRS) {
+    const chunk = pairs.slice(s, s + MAX_EXPRS);
+    const [r] = await run(ctx, `SELECT ${chunk.map(([i, j], t) => `sum(${centred[i]} * ${centred[j]}) AS g${t}`).join(', ')} FROM ${ctx.from}`, true, n);
+    chunk.forEach(([i, j], t) => {
+      const v = num(r, `g${t}`, 'covariance') / (n - 1);
+      C[i * d + j] = v;
+      C[j * d + i] = v;
+    });
+  }
+  const nc = P.nComponents === null ? Math.min(n, d) : P.nComponents;
+  if (typeof nc === 'number' && nc >= 1 && nc > Math.min(n, d)) throw new InvalidParameterError('nComponents', `at most min(nSamples, nFeatures) = ${Math.min(n, d)}`, nc, OWNER);
+  return withState(est, pcaStateFromCovariance(C, mean, n, nc, P.whiten, 'PCA'));
+}
+
+async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
+  const P = est.params;
+  const k = P.nClusters, d = ctx.x.length;
+  if (k > n) throw new InvalidParameterError('nClusters', `at most the number of rows (${n})`, k, OWNER);
+  if (P.algorithm === 'elkan') { /* Lloyd in SQL: Elkan's bounds are per row and cannot live in a SELECT */ }
+  // tolerance as scikit-learn: tol * mean of the column variances
+  const [vr] = await run(ctx, `SELECT ${ctx.x.map((e, j) => `count(${e}) AS c${j}, var_pop(${ctx.sql.float64(e)}) AS v${j}`).join(', ')} FROM ${ctx.from}`, true, n);
+  let varSum = 0;
+  for (let j = 0; j < d; j++) {
+    if (num(vr, `c${j}`, ctx.cols[j]!) !== n) throw new DataError(`columns['${ctx.cols[j]}']`, 'no missing values (NULL)', 'NULLs', OWNER);
+    varSum += num(vr, `v${j}`, ctx.cols[j]!);
+  }
+  const tol = (varSum / d) * P.tol;
+  let C: Float64Array;
+  if (typeof P.init === 'string') {
+    // seeding: KMeans in memory on a repeatable sample of up to 10,000 rows (rows ordered by an
+    // md5 of their values and the seed: the same seed and data give the same sample on any engine)
+    const m = Math.min(n, Math.max(10 * k, 10_000));
+    const seed = typeof P.randomState === 'number' ? P.randomState : 0;
+    const key = `md5(${[...ctx.x.map((e) => `CAST(${e} AS VARCHAR)`), ctx.sql.str(String(seed))].join(` || ${ctx.sql.str('|')} || `)})`;
+    const rows = await run(ctx, `SELECT ${ctx.x.join(', ')} FROM ${ctx.from} ORDER BY ${key} LIMIT ${m}`, true, n);
+    const S = new Matrix(Float64Array.from(rows.flatMap((r) => ctx.cols.map((c) => num(r, c, c)))), rows.length, d);
+    C = new KMeans({ nClusters: k, init: P.init, nInit: P.nInit, randomState: P.randomState, maxIter: P.maxIter, tol: P.tol }).fit(S).clusterCenters.data.slice();
+  } else {
+    const I = P.init as Matrix | number[][];
+    C = I instanceof Matrix ? I.data.slice() : Float64Array.from(I.flat());
+    if (C.length !== k * d) throw new DataError('init', `a ${k} x ${d} matrix`, `${C.length} values`, OWNER);
+  }
+  let nIter = 0;
+  for (let it = 0; it < P.maxIter; it++) {
+    const lab = nearestCenterSql(ctx.x, C, k, ctx.sql);
+    const q = `SELECT lab, count(*) AS cnt, ${ctx.x.map((e, j) => `sum(${ctx.sql.float64(e)}) AS s${j}`).join(', ')} FROM (SELECT ${lab} AS lab, ${ctx.x.join(', ')} FROM ${ctx.from}) AS t GROUP BY lab`;
+    const groups = await run(ctx, q, true, n);
+    const next = C.slice(); // an empty cluster keeps its center (scikit-learn relocates it to a far point)
+    for (const g of groups) {
+      const c = num(g, 'lab', 'label'), cnt = num(g, 'cnt', 'count');
+      for (let j = 0; j < d; j++) next[c * d + j] = num(g, `s${j}`, ctx.cols[j]!) / cnt;
+    }
+    let shift = 0;
+    for (let t = 0; t < k * d; t++) shift += (next[t]! - C[t]!) ** 2;
+    C = next;
+    nIter = it + 1;
+    if (shift <= tol) break;
+  }
+  const d2 = centerDistancesSql(ctx.x, C, k, ctx.sql);
+  const [ir] = await run(ctx, `SELECT sum(${d2.length === 1 ? d2[0] : `LEAST(${d2.join(', ')})`}) AS inertia FROM ${ctx.from}`, true, n);
+  // labels stay in the engine: use predictSql(model) to label rows there
+  return withState(est, { clusterCenters: new Matrix(C, k, d), labels: new Int32Array(0), inertia: num(ir, 'inertia', 'inertia'), nIter, nFeatures: d });
+}

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
+import { Matrix } from '../../src/core/matrix.js';
+import { loadDataset } from '../../src/datasets/load.js';
+import { closePool } from '../../src/core/pool.js';
+import { shapValues, shapValuesAsync } from '../../src/explain/shap.js';
+import { LEAF, treeEnsembleViewOf, treeLeaf, type TreeEnsembleView, type TreeView } from '../../src/explain/treeView.js';
+import { MLPClassifier } from '../../src/nn/index.js';
+import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/tree/cart.js';
+import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
+
+type Model = { predict(X: Matrix): ArrayLike<unknown>; predictProba?(X: Matrix): Matrix };
+
+function data(name: 'iris' | 'diabetes' | 'breast_cancer', cols?: number[]) {
+  const ds = loadDataset(name);
+  const X = cols ? ds.X.takeCols(cols) : ds.X;
+  return { X, y: Array.from(ds.y) };
+}
+
+/** Model outputs the SHAP values must add up to: predict (1 output) or predictProba. */
+function outputs(model: Model, X: Matrix, proba: boolean): Matrix {
+  if (proba) return model.predictProba!(X);
+  const p = model.predict(X) as Float64Array;
+  return new Matrix(Float64Array.from(p), X.rows, 1);
+}
+
+function checkLocalAccuracy(model: Model, X: Matrix, proba: boolean, tol: number) {
+  const s = shapValues(model as never, X);
+  assert.equal(s.method, 'tree');
+  const out = outputs(model, X, proba);
+  assert.equal(s.values.length, out.cols, 'one matrix per output');
+  let worst = 0;
+  for (let k = 0; k < out.cols; k++) for (let i = 0; i < X.rows; i++) {
+    let sum = s.expectedValue[k]!;
+    for (let j = 0; j < X.cols; j++) sum += s.values[k]!.data[i * X.cols + j]!;
+    worst = Math.max(worst, Math.abs(sum - out.data[i * out.cols + k]!));
+  }
+  assert.ok(worst <= tol, `local accuracy: worst |sum + expected - output| = ${worst}`);
+}
+
+describe('TreeSHAP local accuracy (sum of values + expected value = model output, 1e-9)', () => {
+  const cases: [string, 'iris' | 'diabetes' | 'breast_cancer', () => Model, boolean][] = [
+    ['DecisionTreeClassifier', 'breast_cancer', () => new DecisionTreeClassifier({ randomState: 0 }), true],
+    ['RandomForestClassifier', 'breast_cancer', () => new RandomForestClassifier({ nEstimators: 20, randomState: 0 }), true],
+    ['DecisionTreeRegressor (0/1 target)', 'breast_cancer', () => new DecisionTreeRegressor({ maxDepth: 8, randomState: 0 }), false],
+    ['DecisionTreeRegressor', 'diabetes', () => new DecisionTreeRegressor({ randomState: 0 }), false],
+    ['RandomForestRegressor', 'diabetes', () => new RandomForestRegressor({ nEstimators: 20, randomState: 0 }), false],
+    ['RandomForestRegressor (absolute_error: root value != leaf mean)', 'diabetes', () => new RandomForestRegressor({ nEstimators: 5, maxDepth: 5, criterion: 'absolute_error', randomState: 0 } as never), false],
+    ['DecisionTreeClassifier', 'iris', () => new DecisionTreeClassifier({ randomState: 0 }), true],
+    ['RandomForestClassifier', 'iris', () => new RandomForestClassifier({ nEstimators: 30, randomState: 1 }), true],
+    ['RandomForestRegressor', 'iris', () => new RandomForestRegressor({ nEstimators: 10, maxDepth: 6, randomState: 2 }), false],
+  ];
+  for (const [name, ds, make, proba] of cases) {
+    it(`${name} on ${ds}`, () => {
+      const { X, y } = data(ds);
+      const model = (make() as unknown as { fit(X: Matrix, y: number[]): Model }).fit(X, y);
+      checkLocalAccuracy(model, X, proba, 1e-9);
+    });
+  }
+});
+
+// ---- brute force: exact Shapley values over all 2^M coalitions with the same path-dependent expectation ----
+
+/** E[f(x) | x_S] of one tree: follow x on splits over S, else both children weighted by cover (Lundberg 2020, Alg. 1). */
+function condExpectation(t: TreeView, K: number, x: Float64Array, inS: Uint8Array, node = 0, out = new Float64Array(K), w = 1): Float64Array {
+  if (t.childrenLeft[node] === LEAF) {
+    for (let k = 0; k < K; k++) out[k]! += w * t.value[node * K + k]!;
+    return out;
+  }
+  const f = t.feature[node]!, l = t.childrenLeft[node]!, r = t.childrenRight[node]!;
+  if (inS[f]) {
+    condExpectation(t, K, x, inS, Math.fround(x[f]!) <= t.threshold[node]! ? l : r, out, w);
+  } else {
+    condExpectation(t, K, x, inS, l, out, (w * t.nodeWeight[l]!) / t.nodeWeight[node]!);
+    condExpectation(t, K, x, inS, r, out, (w * t.nodeWeight[r]!) / t.nodeWeight[node]!);
+  }
+  return out;
+}
+
+function bruteShapley(view: TreeEnsembleView, x: Float64Array, M: number): Float64Array {
+  const K = view.nOutputs;
+  const nS = 1 << M;
+  const v = new Float64Array(nS * K);
+  const inS = new Uint8Array(M);
+  for (let S = 0; S < nS; S++) {
+    for (let j = 0; j < M; j++) inS[j] = (S >> j) & 1;
+    for (const t of view.trees) {
+      const e = condExpectation(t, K, x, inS);
+      for (let k = 0; k < K; k++) v[S * K + k]! += view.scale * e[k]!;
+    }
+  }
+  const fact = [1];
+  for (let i = 1; i <= M; i++) fact.push(fact[i - 1]! * i);
+  const phi = new Float64Array(M * K);
+  for (let i = 0; i < M; i++) for (let S = 0; S < nS; S++) {
+    if ((S >> i) & 1) continue;
+    let size = 0;
+    for (let j = 0; j < M; j++) size += (S >> j) & 1;
+    const wgt = (fact[size]! * fact[M - size - 1]!) / fact[M]!;
+    const Si = S | (1 << i);
+    for (let k = 0; k < K; k++) phi[i * K + k]! += wgt * (v[Si * K + k]! - v[S * K + k]!);
+  }
+  return phi;
+}
+
+describe('TreeSHAP equals brute-force Shapley values (all coalitions, same path-dependent expectation) to 1e-10', () => {
+  const cases: [string, 'iris' | 'diabetes' | 'breast_cancer', number[] | undefined, () => unknown][] = [
+    ['DecisionTreeClassifier', 'iris', undefined, () => new DecisionTreeClassifier({ randomState: 0 })],
+    ['RandomForestClassifier', 'iris', undefined, () => new RandomForestClassifier({ nEstimators: 10, randomState: 0 })],
+    ['DecisionTreeRegressor, 8 features', 'diabetes', [0, 1, 2, 3, 4, 5, 6, 7], () => new DecisionTreeRegressor({ maxDepth: 10, randomState: 0 })],
+    ['RandomForestRegressor, 8 features', 'diabetes', [0, 1, 2, 3, 4, 5, 6, 7], () => new RandomForestRegressor({ nEstimators: 5, maxDepth: 6, randomState: 0 })],
+    ['DecisionTreeClassifier, 6 features', 'breast_cancer', [0, 1, 7, 20, 21, 27], () => new DecisionTreeClassifier({ randomState: 0 })],
+  ];
+  for (const [name, ds, cols, make] of cases) {
+    it(`${name} on ${ds}`, () => {
+      const { X, y } = data(ds, cols);
+      const model = (make() as { fit(X: Matrix, y: number[]): Model }).fit(X, y);
+      const view = treeEnsembleViewOf(model)!;
+      const rows = Array.from({ length: 15 }, (_, i) => (i * 37) % X.rows);
+      const sub = X.takeRows(rows);
+      const s = shapValues(model as never, sub);
+      const d = X.cols, K = view.nOutputs;
+      let worst = 0;
+      for (let i = 0; i < sub.rows; i++) {
+        const phi = bruteShapley(view, sub.row(i), d);
+        for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) worst = Math.max(worst, Math.abs(phi[j * K + k]! - s.values[k]!.data[i * d + j]!));
+      }
+      assert.ok(worst <= 1e-10, `max |TreeSHAP - brute force| = ${worst}`);
+    });
+  }
+});
+
+after(() => closePool());
+
+describe('shapValuesAsync: TreeSHAP rows over the worker pool', () => {
+  it('nJobs 2 gives the identical values', async () => {
+    const { X, y } = data('breast_cancer');
+    const rf = new RandomForestClassifier({ nEstimators: 10, maxDepth: 6, randomState: 0 }).fit(X, y);
+    const rows = X.takeRows(Array.from({ length: 41 }, (_, i) => i * 13));
+    const a = shapValues(rf, rows);
+    const b = await shapValuesAsync(rf, rows, { nJobs: 2 });
+    assert.equal(b.values.length, 2);
+    for (let k = 0; k < 2; k++) assert.deepEqual(Array.from(b.values[k]!.data), Array.from(a.values[k]!.data));
+    assert.deepEqual(Array.from(b.expectedValue), Array.from(a.expectedValue));
+  });
+});
+
+describe('the TreeView interface: a future tree ensemble plugs in by providing treeEnsembleView()', () => {
+  it('a boosting-like model (base + learning rate * sum of trees) gets exact TreeSHAP', () => {
+    const { X, y } = data('diabetes');
+    const trees = treeEnsembleViewOf(new RandomForestRegressor({ nEstimators: 4, maxDepth: 4, randomState: 0 }).fit(X, y))!.trees;
+    const boost = {
+      treeEnsembleView: (): TreeEnsembleView => ({ trees, nOutputs: 1, nFeatures: X.cols, scale: 0.1, base: Float64Array.of(150), outputNames: ['value'], output: 'raw', kind: 'regressor', modelKind: 'ToyBoost' }),
+      predict: (Z: Matrix) => Float64Array.from({ length: Z.rows }, (_, i) => 150 + 0.1 * trees.reduce((a, t) => a + t.value[treeLeaf(t, Z.data, i * Z.cols)]!, 0)),
+    };
+    const rows = X.takeRows([0, 10, 20, 30]);
+    const s = shapValues(boost as never, rows);
+    assert.equal(s.method, 'tree');
+    const pred = boost.predict(rows);
+    for (let i = 0; i < rows.rows; i++) {
+      let sum = s.expectedValue[0]!;
+      for (let j = 0; j < X.cols; j++) sum += s.values[0]!.data[i * X.cols + j]!;
+      assert.ok(Math.abs(sum - pred[i]!) < 1e-9);
+    }
+  });
+});
+
+describe('shapValues (trees): names and bad input', () => {
+  const { X, y } = data('iris');
+  it('one matrix per class, class names as output names', () => {
+    const rf = new RandomForestClassifier({ nEstimators: 5, randomState: 0 }).fit(X, y);
+    const s = shapValues(rf, X.takeRows([0, 60, 120]), { featureNames: ['sl', 'sw', 'pl', 'pw'] });
+    assert.deepEqual(s.outputNames, ['0', '1', '2']);
+    assert.deepEqual(s.featureNames, ['sl', 'sw', 'pl', 'pw']);
+    assert.equal(s.values.length, 3);
+    assert.deepEqual(s.values[0]!.shape, [3, 4]);
+  });
+  it('unfitted model -> NotFittedError', () => {
+    assert.throws(() => shapValues(new DecisionTreeClassifier(), X), NotFittedError);
+    assert.throws(() => shapValues(new RandomForestRegressor(), X), NotFittedError);
+  });
+  it("TreeSHAP on an MLP -> InvalidParameterError naming 'method'", () => {
+    const mlp = new MLPClassifier({ hiddenLayerSizes: [3], maxIter: 3, randomState: 0 }).fit(X, y);
+    assert.throws(() => shapValues(mlp, X, { method: 'tree' }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'method');
+  });
+  it('mismatched widths -> ShapeError, NaN rows -> DataError', () => {
+    const tree = new DecisionTreeRegressor({ maxDepth: 3, randomState: 0 }).fit(X, y);
+    assert.throws(() => shapValues(tree, X.takeCols([0, 1, 2])), (e: unknown) => e instanceof ShapeError && /'X'/.test((e as Error).message));
+    const bad = X.copy();
+    bad.data[9] = NaN;
+    assert.throws(() => shapValues(tree, bad), (e: unknown) => e instanceof DataError && /'X'/.test((e as Error).message));
+  });
+});

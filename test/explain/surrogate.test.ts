@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadModel } from '../../src/core/estimator.js';
+import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
+import { loadDataset } from '../../src/datasets/load.js';
+import { extractRules, SurrogateTree } from '../../src/explain/surrogate.js';
+import { r2Score } from '../../src/metrics/regression.js';
+import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
+import { checkEstimator } from '../helpers/conformance.js';
+
+const iris = loadDataset('iris');
+const names = ['sepal length', 'sepal width', 'petal length', 'petal width'];
+const yIris = Array.from(iris.y, (v) => iris.targetNames![v]!);
+const forest = new RandomForestClassifier({ nEstimators: 10, maxDepth: 4, randomState: 0 }).fit(iris.X, yIris);
+
+describe('SurrogateTree of a classifier (iris, random forest)', () => {
+  const sur = new SurrogateTree({ model: forest, maxLeafNodes: 5, featureNames: names, randomState: 0 }).fit(iris.X, yIris);
+  const n = iris.X.rows;
+  const rows = Array.from({ length: n }, (_, i) => Array.from(iris.X.row(i)));
+  const modelPred = forest.predict(iris.X);
+  const treePred = sur.predict(iris.X) as string[];
+
+  it('fidelity equals a hand count of agreeing rows', () => {
+    let agree = 0;
+    for (let i = 0; i < n; i++) if (treePred[i] === modelPred[i]) agree++;
+    assert.equal(sur.fidelity(iris.X), agree / n);
+    assert.equal(sur.trainFidelity, agree / n);
+    assert.ok(agree / n > 0.9);
+  });
+
+  it('the rules partition the data: coverages sum to n, every row matches exactly one rule', () => {
+    const rules = sur.rules;
+    assert.equal(rules.length, sur.tree.getNLeaves());
+    assert.equal(rules.reduce((s, r) => s + r.support, 0), n);
+    assert.ok(Math.abs(rules.reduce((s, r) => s + r.coverage, 0) - 1) < 1e-12);
+    const applied = sur.applyRules(iris.X);
+    for (let i = 0; i < n; i++) {
+      const hits = rules.map((r, q) => (r.matches(rows[i]!) ? q : -1)).filter((q) => q >= 0);
+      assert.equal(hits.length, 1, `row ${i} matches ${hits.length} rules`);
+      assert.equal(hits[0], applied[i]);
+      assert.equal(rules[hits[0]!]!.prediction, treePred[i]);
+    }
+  });
+
+  it('per-rule coverage, precision and fidelity equal hand counts', () => {
+    for (const r of sur.rules) {
+      const inside = rows.map((_, i) => i).filter((i) => r.matches(rows[i]!));
+      assert.equal(r.support, inside.length);
+      assert.equal(r.coverage, inside.length / n);
+      assert.equal(r.fidelity, inside.filter((i) => modelPred[i] === r.prediction).length / inside.length);
+      assert.equal(r.precision, inside.filter((i) => yIris[i] === r.prediction).length / inside.length);
+      assert.match(r.text, /^(TRUE|.+ (<=|>) \d+\.\d\d( AND .+ (<=|>) \d+\.\d\d)*) => (setosa|versicolor|virginica) \(coverage \d+%, precision \d\.\d\d, fidelity \d\.\d\d\)$/);
+    }
+    assert.match(sur.toText(), /petal (length|width) <= \d\.\d\d => setosa \(coverage 33%, precision 1\.00, fidelity 1\.00\)/);
+  });
+
+  it('evaluateRules on other rows; without labels no precision', () => {
+    const r = sur.evaluateRules(iris.X.takeRows([0, 1, 2, 60, 120]));
+    assert.equal(r.reduce((s, x) => s + x.support, 0), 5);
+    assert.ok(r.every((x) => x.precision === null && !/precision/.test(x.text)));
+  });
+
+  it('extractRules is the one-call form', () => {
+    const out = extractRules(forest, iris.X, { maxLeafNodes: 5, featureNames: names, randomState: 0, y: yIris });
+    assert.equal(out.fidelity, sur.trainFidelity);
+    assert.deepEqual(out.rules.map(String), sur.rules.map(String));
+    assert.equal(out.tree.getNLeaves(), 5);
+  });
+
+  it('nSynthetic: extra rows labelled by the model feed the tree, rule statistics stay on X', () => {
+    const a = new SurrogateTree({ model: forest, maxLeafNodes: 6, featureNames: names, nSynthetic: 300, syntheticNoise: 0.2, randomState: 1 }).fit(iris.X, yIris);
+    const b = new SurrogateTree({ model: forest, maxLeafNodes: 6, featureNames: names, nSynthetic: 300, syntheticNoise: 0.2, randomState: 1 }).fit(iris.X, yIris);
+    assert.deepEqual(a.rules.map(String), b.rules.map(String));
+    assert.equal(a.tree.tree.nNodeSamples[0], n + 300);
+    assert.equal(a.rules.reduce((s, r) => s + r.support, 0), n);
+    const tp = a.predict(iris.X) as string[];
+    assert.equal(a.trainFidelity, tp.filter((p, i) => p === modelPred[i]).length / n);
+  });
+
+  it('saved with its model: loadModel gives the same rules and fidelity', () => {
+    const again = loadModel<SurrogateTree>(JSON.parse(JSON.stringify(sur.toJSON())));
+    assert.deepEqual(again.rules.map(String), sur.rules.map(String));
+    assert.equal(again.fidelity(iris.X), sur.fidelity(iris.X));
+  });
+});
+
+describe('SurrogateTree of a regressor (diabetes, random forest)', () => {
+  const ds = loadDataset('diabetes');
+  const rf = new RandomForestRegressor({ nEstimators: 10, maxDepth: 5, randomState: 0 }).fit(ds.X, ds.y);
+  const sur = new SurrogateTree({ model: rf, maxDepth: 3, maxLeafNodes: null, randomState: 0 }).fit(ds.X, ds.y);
+  it('fidelity is R^2 of the tree against the model outputs', () => {
+    assert.equal(sur.task, 'regression');
+    const want = r2Score(rf.predict(ds.X), sur.predict(ds.X) as Float64Array);
+    assert.ok(Math.abs(sur.fidelity(ds.X) - want) < 1e-12, `${sur.fidelity(ds.X)} vs ${want}`);
+    assert.equal(sur.rules.length, 8);
+    assert.equal(sur.rules.reduce((s, r) => s + r.support, 0), ds.X.rows);
+    assert.match(sur.rules[0]!.text, /=> \d+\.\d\d \(coverage \d+%, precision -?\d\.\d\d, fidelity -?\d\.\d\d\)$/);
+  });
+});
+
+describe('SurrogateTree bad input', () => {
+  it('typed errors naming the argument', () => {
+    const unfitted = new RandomForestClassifier();
+    assert.throws(() => new SurrogateTree({ model: unfitted }).fit(iris.X), NotFittedError);
+    assert.throws(() => extractRules(unfitted, iris.X), NotFittedError);
+    assert.throws(() => new SurrogateTree().fit(iris.X), (e: unknown) => e instanceof InvalidParameterError && e.param === 'model');
+    assert.throws(() => new SurrogateTree({ model: 3 as never }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'model');
+    assert.throws(() => new SurrogateTree({ model: forest }).fit(iris.X, yIris.slice(1)), (e: unknown) => e instanceof ShapeError && e.argument === 'y');
+    const sur = new SurrogateTree({ model: forest }).fit(iris.X);
+    assert.throws(() => sur.fidelity([[1, 2, 3]]), (e: unknown) => e instanceof ShapeError && e.argument === 'X');
+    assert.throws(() => new SurrogateTree({ model: forest, maxLeafNodes: 1 }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'maxLeafNodes');
+    assert.throws(() => new SurrogateTree({ model: { predict: () => [1] } }).fit(iris.X), (e: unknown) => e instanceof DataError && e.argument === 'model');
+  });
+});
+
+checkEstimator('SurrogateTree', {
+  make: (p = {}) => new SurrogateTree({ model: forest, maxLeafNodes: 4, ...p }),
+  X: Array.from({ length: 30 }, (_, i) => Array.from(iris.X.row(i * 5))),
+});
