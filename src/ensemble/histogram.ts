@@ -50,34 +50,10 @@ export function buildHistogram(
     const col = f * n;
     const off = f * nBins;
     if (isRoot) {
-      if (constantHessian) {
-        for (let i = 0; i < m; i++) {
-          const b = off + binned[col + i]!;
-          hg[b] += og[i]!;
-          hc[b]++;
-        }
-      } else {
-        for (let i = 0; i < m; i++) {
-          const b = off + binned[col + i]!;
-          hg[b] += og[i]!;
-          hh[b] += oh[i]!;
-          hc[b]++;
-        }
-      }
-    } else if (constantHessian) {
-      for (let i = 0; i < m; i++) {
-        const b = off + binned[col + partition[start + i]!]!;
-        hg[b] += og[i]!;
-        hc[b]++;
-      }
-    } else {
-      for (let i = 0; i < m; i++) {
-        const b = off + binned[col + partition[start + i]!]!;
-        hg[b] += og[i]!;
-        hh[b] += oh[i]!;
-        hc[b]++;
-      }
-    }
+      if (constantHessian) rootConst(binned, col, off, m, og, hg, hc);
+      else rootFull(binned, col, off, m, og, oh, hg, hh, hc);
+    } else if (constantHessian) nodeConst(binned, col, off, partition, start, m, og, hg, hc);
+    else nodeFull(binned, col, off, partition, start, m, og, oh, hg, hh, hc);
   }
   return hist;
 }
@@ -99,4 +75,36 @@ export function subtractHistogram(parent: Histogram, sibling: Histogram, allowed
     if (!constantHessian) for (let b = a; b < e; b++) out.h[b] = parent.h[b]! - sibling.h[b]!;
   }
   return out;
+}
+
+// Small monomorphic kernels (one per case) so the JIT compiles each loop tightly.
+function rootConst(binned: Uint8Array, col: number, off: number, m: number, og: Float32Array, hg: Float64Array, hc: Uint32Array): void {
+  for (let i = 0; i < m; i++) {
+    const b = off + binned[col + i]!;
+    hg[b] += og[i]!;
+    hc[b]++;
+  }
+}
+function rootFull(binned: Uint8Array, col: number, off: number, m: number, og: Float32Array, oh: Float32Array, hg: Float64Array, hh: Float64Array, hc: Uint32Array): void {
+  for (let i = 0; i < m; i++) {
+    const b = off + binned[col + i]!;
+    hg[b] += og[i]!;
+    hh[b] += oh[i]!;
+    hc[b]++;
+  }
+}
+function nodeConst(binned: Uint8Array, col: number, off: number, part: Uint32Array, start: number, m: number, og: Float32Array, hg: Float64Array, hc: Uint32Array): void {
+  for (let i = 0; i < m; i++) {
+    const b = off + binned[col + part[start + i]!]!;
+    hg[b] += og[i]!;
+    hc[b]++;
+  }
+}
+function nodeFull(binned: Uint8Array, col: number, off: number, part: Uint32Array, start: number, m: number, og: Float32Array, oh: Float32Array, hg: Float64Array, hh: Float64Array, hc: Uint32Array): void {
+  for (let i = 0; i < m; i++) {
+    const b = off + binned[col + part[start + i]!]!;
+    hg[b] += og[i]!;
+    hh[b] += oh[i]!;
+    hc[b]++;
+  }
 }
