@@ -8,7 +8,7 @@
  * The machine is shared: besides wall time, the note gives this process's CPU time.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Matrix } from '../src/core/matrix.js';
 import { closePool } from '../src/core/pool.js';
@@ -82,4 +82,6 @@ if (py) {
 } else rows.push({ task, impl: 'scikit-learn', ms: null, note: 'no /usr/bin/python3 with scikit-learn' });
 
 printTable('Explainers: TreeSHAP and permutation importance', rows);
+// on a shared machine the wall times (and any nJobs speedup) depend on the load: state it
+console.log(`\n${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min)`);
 await closePool();

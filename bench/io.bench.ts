@@ -1,7 +1,8 @@
 /**
  * I/O benchmarks: readCsv 100k x 20 numeric (deepmine vs raw DuckDB vs papaparse, same file, same
  * process), streamMatrix over it, atomic writeCsv vs a plain write, readTransactions throughput.
- * `DEEPMINE_BENCH_BIG=1` adds a generated 2.2 GB FIMI file (T10I4D100K repeated): readTransactions
+ * `DEEPMINE_BENCH_BIG=1` (or `fimi` / `basket`) adds a generated 2.2 GB FIMI file and a 1 GB basket CSV
+ * (T10I4D100K repeated): readTransactions
  * time and peak RSS against fpGrowthFile's two streamed passes; the file is deleted afterwards.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,7 +63,8 @@ if (existsSync(fimi)) {
 }
 printTable('I/O: streaming, atomic writes, transactions', more);
 
-if (process.env.DEEPMINE_BENCH_BIG === '1' && existsSync(fimi)) {
+const BIG = process.env.DEEPMINE_BENCH_BIG ?? '';
+if ((BIG === '1' || BIG === 'fimi') && existsSync(fimi)) {
   const big = join(dir, 'big.dat');
   const src = readFileSync(fimi);
   const reps = Math.ceil(2.2e9 / src.length);
@@ -91,6 +93,29 @@ if (process.env.DEEPMINE_BENCH_BIG === '1' && existsSync(fimi)) {
   clearInterval(timer);
   console.log(`\n2.2 GB FIMI (${gb.toFixed(2)} GB, T10I4D100K x ${reps}): readTransactions ${(tRead / 1000).toFixed(1)} s, ${nT} transactions, ${nItems} items (${arrays.toFixed(2)} GiB of Int32 arrays), peak RSS ${(readPeak / 2 ** 30).toFixed(2)} GiB (start ${(rss0 / 2 ** 30).toFixed(2)}); fpGrowthFile countOnly minSupport 0.01: ${(tFile / 1000).toFixed(1)} s, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB, ${c.total} itemsets`);
   rmSync(big, { force: true });
+}
+
+if ((BIG === '1' || BIG === 'basket') && existsSync(fimi)) {
+  // a 1 GB basket CSV: T10I4D100K's transactions with items named "item<id>", repeated
+  const basket = join(dir, 'big-basket.csv');
+  const src = readFileSync(fimi, 'utf8').split('\n').filter((l) => l.trim()).map((l) => l.trim().split(/\s+/).map((v) => `item${v}`).join(',')).join('\n') + '\n';
+  const once = Buffer.from(src);
+  const reps = Math.ceil(1.0e9 / once.length);
+  const ws = createWriteStream(basket);
+  for (let r = 0; r < reps; r++) if (!ws.write(once)) await new Promise<void>((res) => ws.once('drain', () => res()));
+  await new Promise<void>((res) => ws.end(() => res()));
+  const gb = statSync(basket).size / 1e9;
+  (globalThis as { gc?: () => void }).gc?.();
+  const rss0 = process.memoryUsage().rss;
+  let peak = rss0;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 100);
+  const t0 = performance.now();
+  const db = readTransactions(basket);
+  const t = performance.now() - t0;
+  peak = Math.max(peak, process.memoryUsage().rss);
+  clearInterval(timer);
+  console.log(`\n1 GB basket CSV (${gb.toFixed(2)} GB, T10I4D100K as item<id> x ${reps}): readTransactions ${(t / 1000).toFixed(1)} s, ${db.nTransactions} transactions, ${db.items.length} items, ${db.labels.length} distinct, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB (start ${(rss0 / 2 ** 30).toFixed(2)})`);
+  rmSync(basket, { force: true });
 }
 con.closeSync();
 await closeConnection();

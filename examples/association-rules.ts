@@ -6,10 +6,10 @@
  * the strongest ones with their support / confidence / lift / information gain, then ask for the
  * k best rules directly with topKRules (no support threshold to guess).
  */
-import { associationRules, fpGrowth, loadDataset, topKRules, type AssociationRule } from '../src/index.js';
+import { associationRules, fpGrowth, loadDatasetAsync, topKRules, type AssociationRule } from '../src/index.js';
 
 // 1. Data: one array of item labels per shopping basket.
-const { transactions, items } = loadDataset('groceries');
+const { transactions, items } = await loadDatasetAsync('groceries');
 const avgLen = transactions.reduce((s, t) => s + t.length, 0) / transactions.length;
 console.log(`groceries: ${transactions.length} baskets, ${items.length} distinct items, ${avgLen.toFixed(2)} items per basket`);
 

@@ -8,11 +8,11 @@
  */
 import {
   adjustedRandScore, AgglomerativeClustering, chooseK, daviesBouldinScore, DBSCAN,
-  DecisionTreeClassifier, KMeans, loadDataset, silhouetteScore, StandardScaler,
+  DecisionTreeClassifier, KMeans, loadDatasetAsync, silhouetteScore, StandardScaler,
 } from '../src/index.js';
 
 // 1. Data: 178 wines x 13 chemical measurements on very different scales -> standardise.
-const { X, featureNames } = loadDataset('wine');
+const { X, featureNames } = await loadDatasetAsync('wine');
 const Xs = new StandardScaler().fitTransform(X);
 
 // 2. Try k = 2..6 and keep the k with the best mean silhouette.

@@ -4,10 +4,10 @@
  * the clusters with the cultivars (Hungarian matching of clusters to classes).
  * Run: node --import tsx examples/describe-clusters.ts   (about a second)
  */
-import { clusteringAccuracy, describeClusters, KMeans, loadDataset, matchClusters, StandardScaler } from '../src/index.js';
+import { clusteringAccuracy, describeClusters, KMeans, loadDatasetAsync, matchClusters, StandardScaler } from '../src/index.js';
 
 // 1. 178 wines x 13 measurements on different scales: cluster the standardised data.
-const { X, y, featureNames } = loadDataset('wine');
+const { X, y, featureNames } = await loadDatasetAsync('wine');
 const Xs = new StandardScaler().fitTransform(X);
 const km = new KMeans({ nClusters: 3, nInit: 10, randomState: 0 }).fit(Xs);
 

@@ -4,11 +4,11 @@
  * large enough to matter.
  * Run: node --import tsx examples/error-slices.ts
  */
-import { DecisionTreeClassifier, LinearRegression, loadDataset, Matrix, mineErrors, OneHotEncoder, Pipeline, RandomState, sliceLine } from '../src/index.js';
+import { DecisionTreeClassifier, LinearRegression, loadDatasetAsync, Matrix, mineErrors, OneHotEncoder, Pipeline, RandomState, sliceLine } from '../src/index.js';
 
 // 1. A classifier on categorical data: a depth-2 tree on the mushroom table (one-hot encoded
 //    inside a pipeline). mineErrors slices the table's own categories with 0/1 errors.
-const mush = loadDataset('mushroom');
+const mush = await loadDatasetAsync('mushroom');
 const pipe = new Pipeline([['onehot', new OneHotEncoder({ handleUnknown: 'ignore' })], ['tree', new DecisionTreeClassifier({ maxDepth: 2, randomState: 0 })]]).fit(mush.X, mush.y);
 const res = mineErrors(pipe, mush.X, mush.y, { alpha: 0.95, minSupport: 100, k: 4, maxLevel: 2 });
 console.log(`mushroom, depth-2 tree: error rate ${res.averageError.toFixed(3)} over ${res.nRows} rows (${res.loss} loss)`);
@@ -16,7 +16,7 @@ for (const s of res.slices) console.log(`  ${s.description.padEnd(60)} size ${St
 console.log('  per level (evaluated / brute force): ' + res.levels.map((l) => `L${l.level} ${l.evaluated}/${l.bruteForce}`).join(', '));
 
 // 2. A regressor: squared errors of a linear model on diabetes, numeric columns binned by quantile.
-const db = loadDataset('diabetes');
+const db = await loadDatasetAsync('diabetes');
 const lin = new LinearRegression().fit(db.X, db.y);
 const reg = mineErrors(lin, db.X, db.y, { alpha: 0.99, minSupport: 20, k: 3, nBins: 4, featureNames: db.featureNames });
 console.log(`\ndiabetes, linear regression: mean squared error ${reg.averageError.toFixed(1)}`);

@@ -10,12 +10,12 @@
  * exact LinearSHAP for a logistic regression on the standardised data.
  */
 import {
-  closePool, loadDataset, LogisticRegression, MLPClassifier, partialDependence, permutationImportance, RandomForestClassifier,
+  closePool, loadDatasetAsync, LogisticRegression, MLPClassifier, partialDependence, permutationImportance, RandomForestClassifier,
   shapValues, StandardScaler, trainTestSplit,
 } from '../src/index.js';
 
 // 1. Data and model: 569 tumours x 30 measurements, class 1 = benign.
-const { X, y, featureNames } = loadDataset('breast_cancer');
+const { X, y, featureNames } = await loadDatasetAsync('breast_cancer');
 const [Xtr, Xte, ytr, yte] = trainTestSplit(X, Array.from(y), { testSize: 0.25, randomState: 0 });
 const rf = new RandomForestClassifier({ nEstimators: 50, maxDepth: 6, randomState: 0 }).fit(Xtr, ytr as number[]);
 console.log(`random forest test accuracy ${rf.score(Xte, yte as number[]).toFixed(3)}`);

@@ -6,10 +6,10 @@
  * then squeeze the data to 2 dimensions with PCA(2) and with an Autoencoder (latentDim 2), compare
  * their reconstruction errors, and cluster the autoencoder's 2-D embedding with KMeans.
  */
-import { adjustedRandScore, Autoencoder, KMeans, loadDataset, PCA, StandardScaler, type Matrix } from '../src/index.js';
+import { adjustedRandScore, Autoencoder, KMeans, loadDatasetAsync, PCA, StandardScaler, type Matrix } from '../src/index.js';
 
 // 1. Data: 1797 images x 64 pixel intensities (0-16), labels 0-9. Standardise each pixel.
-const { X, y } = loadDataset('digits');
+const { X, y } = await loadDatasetAsync('digits');
 const Xs = new StandardScaler().fitTransform(X);
 
 // 2. PCA with a variance fraction: keep the fewest components explaining >= 90% of the variance.

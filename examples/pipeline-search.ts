@@ -7,12 +7,12 @@
  * Pipeline, tune maxDepth with GridSearchCV over StratifiedKFold, report on held-out rows.
  */
 import {
-  classificationReport, ColumnTransformer, DecisionTreeClassifier, GridSearchCV, loadDataset,
+  classificationReport, ColumnTransformer, DecisionTreeClassifier, GridSearchCV, loadDatasetAsync,
   OneHotEncoder, Pipeline, SimpleImputer, StratifiedKFold, trainTestSplit,
 } from '../src/index.js';
 
 // 1. Data: 8124 mushrooms x 22 categorical columns; 'stalk-root' has missing values ('?').
-const { X, y, featureNames } = loadDataset('mushroom');
+const { X, y, featureNames } = await loadDatasetAsync('mushroom');
 const withMissing = featureNames.filter((name) => X.values(name).some((v) => v === null));
 const complete = featureNames.filter((name) => !withMissing.includes(name));
 console.log(`mushroom: ${X.nRows} rows, ${X.nCols} columns; missing values in: ${withMissing.join(', ')}`);

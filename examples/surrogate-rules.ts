@@ -4,10 +4,10 @@
  * net's hidden layer is mined for units that fire together, each pattern described by a short rule.
  * Run: node --import tsx examples/surrogate-rules.ts
  */
-import { extractRules, loadDataset, mineActivations, MLPClassifier, StandardScaler, SurrogateTree, trainTestSplit } from '../src/index.js';
+import { extractRules, loadDatasetAsync, mineActivations, MLPClassifier, StandardScaler, SurrogateTree, trainTestSplit } from '../src/index.js';
 
 // 1. Data and the black box: 569 tumours x 30 features (0 = malignant, 1 = benign), 80/20 split.
-const { X, y, featureNames } = loadDataset('breast_cancer');
+const { X, y, featureNames } = await loadDatasetAsync('breast_cancer');
 const [XTrain, XTest, yTrain, yTest] = trainTestSplit(X, y, { testSize: 0.2, stratify: y, randomState: 42 });
 const scaler = new StandardScaler().fit(XTrain);
 const [Xtr, Xte] = [scaler.transform(XTrain), scaler.transform(XTest)];

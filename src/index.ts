@@ -3,12 +3,7 @@
  * `deepmine/node`.
  */
 export * from './core/index.js';
-export * from './modelSelection/split.js';
-export * from './modelSelection/splitters.js';
-export * from './modelSelection/paramGrid.js';
-export { crossValidate, crossValScore, learningCurve, checkCv, type CrossValidateOptions, type CrossValidateResult, type LearningCurveOptions, type LearningCurveResult, type CvSpec, type ErrorScore } from './modelSelection/validation.js';
-export { GridSearchCV, RandomizedSearchCV, type GridSearchCVParams, type RandomizedSearchCVParams, type CvResults, type MetricResults } from './modelSelection/search.js';
-export { scorerNames, type Scoring, type ScorerFn } from './modelSelection/scoring.js';
+export * from './modelSelection/index.js';
 export * from './pipeline/index.js';
 export * from './linear/index.js';
 export * from './metrics/index.js';
@@ -25,8 +20,8 @@ export { linalgBackend, setLinalgBackend, wasmAvailable, type LinalgBackend } fr
 export { PCA, IncrementalPCA, type PCAParams, type PCAState, type IncrementalPCAParams, type IncrementalPCAState } from './decomposition/index.js';
 export * from './assoc/index.js';
 export { profile, histogram, quantileSorted, type Profile, type ProfileOptions, type ColumnProfile, type NumericProfile, type CategoricalProfile, type BooleanProfile, type DateProfile, type DuplicateRows, type Histogram } from './analysis/profile.js';
-export * from './datasets/load.js';
-export * from './datasets/generators.js';
+export * from './datasets/index.js';
+
 
 // fusion layers (above the algorithms)
 export * from './explain/index.js';

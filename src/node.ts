@@ -3,6 +3,8 @@
  * Re-exports the browser-safe API too, so one import is enough in Node scripts.
  */
 export * from './index.js';
+// every built-in dataset registered, so the synchronous loadDataset(name) works in Node
+import './datasets/load.js';
 export * from './io/index.js';
-export { fitSql, duckdbEngine, postgresEngine } from './sql/node.js';
+export { fitSql, duckdbEngine, postgresEngine, clickhouseEngine } from './sql/node.js';
 export { runCli, buildProgram } from './cli/program.js';

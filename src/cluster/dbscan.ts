@@ -2,6 +2,7 @@ import { DataError, ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
+import { checkSampleWeight } from '../core/sampleWeight.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { resolveMetric } from '../neighbors/metrics.js';
 import { NeighborSearch, type RadiusNeighborsResult } from '../neighbors/search.js';
@@ -58,12 +59,7 @@ export class DBSCAN extends Estimator<typeof schema, DBSCANState> {
   fit(X: MatrixLike, opts: { sampleWeight?: ArrayLike<number> | null } = {}): this {
     const m = checkArray(X, { owner: this.kind });
     const n = m.rows;
-    const w = opts.sampleWeight ?? null;
-    if (w !== null) {
-      if (typeof w !== 'object' || typeof w.length !== 'number') throw new DataError('sampleWeight', 'a 1-D array of numbers', w, this.kind);
-      if (w.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the number of rows of X)`, `length ${w.length}`, this.kind);
-      for (let i = 0; i < n; i++) if (typeof w[i] !== 'number' || !Number.isFinite(w[i]!)) throw new DataError('sampleWeight', 'finite numbers', `${w[i]} at index ${i}`, this.kind);
-    }
+    const w = checkSampleWeight(opts.sampleWeight, n, this.kind, { allowNegative: true, allowZeroSum: true });
     const nb = this.neighborhoods(m);
     const { indptr, indices } = nb;
     const core = new Uint8Array(n);

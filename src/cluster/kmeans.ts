@@ -3,6 +3,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { assignNearest, distRowsSk, euclideanDistances, KMeansKernel, pairwiseSum, rowNormsSq, sqDistRows, sumChunkRows } from './distance.js';
 
@@ -176,17 +177,9 @@ export function checkNClusters(k: number, n: number, owner: string, param = 'nCl
   if (k > n) throw new InvalidParameterError(param, `<= the number of samples (${n})`, k, owner);
 }
 
-/** @internal sample weights: null -> all ones; finite, non-negative, length n. */
+/** @internal sample weights: null -> all ones; the shared core check. */
 export function checkSampleWeight(w: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array {
-  if (w === null || w === undefined) return new Float64Array(n).fill(1);
-  if (typeof (w as ArrayLike<number>).length !== 'number') throw new DataError('sampleWeight', 'a 1-D array of numbers', w, owner);
-  if (w.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the number of rows of X)`, `length ${w.length}`, owner);
-  const out = Float64Array.from(w);
-  for (let i = 0; i < n; i++) {
-    const v = out[i]!;
-    if (!Number.isFinite(v) || v < 0) throw new DataError('sampleWeight', 'finite, non-negative weights', `${v} at index ${i}`, owner);
-  }
-  return out;
+  return checkSampleWeightOrOnes(w, n, owner);
 }
 
 /** @internal explicit init matrix -> Float64Array copy of shape k x d. */

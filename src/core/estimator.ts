@@ -1,8 +1,9 @@
 import { DataError, DeepmineError, InvalidParameterError, NotFittedError } from './errors.js';
 import { checkDecodedState } from './modelCheck.js';
-import { resolveParams, type ParamsOf, type Schema } from './params.js';
+import { isEstimatorLike, resolveParams, type ParamsOf, type Schema } from './params.js';
 import { RandomState } from './random.js';
 import { decodeValue, encodeValue } from './serialize.js';
+import { VersionWarning, warn } from './warnings.js';
 
 export const LIBRARY_VERSION = '0.1.0';
 /** Version of the saved-model layout; bump when `SavedModel` changes incompatibly. */
@@ -59,7 +60,14 @@ export abstract class Estimator<S extends Schema, State> {
   constructor(params?: Partial<ParamsOf<S>>) {
     const ctor = this.constructor as unknown as { schema: S; kind: string };
     this._params = resolveParams(ctor.schema, params, ctor.kind);
+    this.checkParams(this._params);
   }
+
+  /**
+   * Cross-parameter validation beyond the schema (e.g. unique step names); runs in the
+   * constructor and in setParams before the new params are kept. Override; default: nothing.
+   */
+  protected checkParams(_params: Readonly<ParamsOf<S>>): void {}
 
   /** The estimator's name (registry key). */
   get kind(): string {
@@ -71,28 +79,118 @@ export abstract class Estimator<S extends Schema, State> {
     return this._params;
   }
 
-  /** A copy of the parameters. */
-  getParams(): ParamsOf<S> {
-    return { ...this._params } as ParamsOf<S>;
+  /**
+   * A copy of the parameters (scikit-learn's `get_params`). With `deep` (`getParams(true)` or
+   * `getParams({ deep: true })`) also every nested estimator's parameters as `name__param`, where
+   * `name` is an estimator-valued parameter (`estimator__maxDepth`) or a step name
+   * (`clf__C`, and `clf` itself for the step's estimator).
+   */
+  getParams(opts: boolean | { deep?: boolean } = false): ParamsOf<S> & Record<string, unknown> {
+    const out: Record<string, unknown> = { ...this._params };
+    const deep = typeof opts === 'boolean' ? opts : !!opts?.deep;
+    if (!deep) return out as ParamsOf<S> & Record<string, unknown>;
+    const schema = (this.constructor as unknown as { schema: S }).schema;
+    for (const [key, v] of Object.entries(this._params as Record<string, unknown>)) {
+      const nested = nestedKind(schema, key, v);
+      if (nested === 'estimator') addNested(out, key, v as never);
+      else if (nested === 'steps') for (const [name, e] of v as [string, unknown][]) { out[name] = e; if (isEstimatorLike(e)) addNested(out, name, e); }
+    }
+    return out as ParamsOf<S> & Record<string, unknown>;
   }
 
-  /** Change parameters in place (validated) and drop any fitted state; returns this. */
-  setParams(patch: Partial<ParamsOf<S>>): this {
+  /**
+   * Change parameters in place (validated) and drop any fitted state; returns this. Keys are the
+   * estimator's own parameters, `name__param` for a parameter of a nested estimator (an
+   * estimator-valued parameter or a named step; recursively: `rfe__estimator__maxDepth`), or a
+   * step name to replace that step. Nested estimators are cloned before they are changed, so an
+   * estimator passed in by the caller is never mutated.
+   */
+  setParams(patch: Partial<ParamsOf<S>> & Record<string, unknown>): this {
     const ctor = this.constructor as unknown as { schema: S; kind: string };
-    this._params = resolveParams(ctor.schema, { ...this._params, ...patch }, ctor.kind);
+    const next = resolveParams(ctor.schema, this.routeParams(patch) as Partial<ParamsOf<S>>, ctor.kind);
+    this.checkParams(next);
+    this._params = next;
     this._state = null;
     return this;
   }
 
-  /** A new, unfitted estimator with the same parameters plus `patch`. RandomState instances are copied. */
-  with(patch: Partial<ParamsOf<S>> = {}): this {
+  /** Own params merged with `patch`, nested keys applied to clones of the nested estimators. */
+  private routeParams(patch: Record<string, unknown>): Record<string, unknown> {
+    const ctor = this.constructor as unknown as { schema: S; kind: string };
+    const own: Record<string, unknown> = { ...(this._params as Record<string, unknown>) };
+    const nested = new Map<string, Record<string, unknown>>();
+    const stepsKeyOf = (name: string, src: Record<string, unknown>): string | undefined =>
+      Object.keys(ctor.schema).find((k) => nestedKind(ctor.schema, k, src[k]) === 'steps' && (src[k] as unknown[][]).some((s) => s[0] === name));
+    // own keys first, so that nested keys apply to replaced estimators / steps
+    const replaceSteps = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(patch)) {
+      if (k.includes('__')) continue;
+      if (k in ctor.schema) own[k] = v;
+      else if (stepsKeyOf(k, own) !== undefined) replaceSteps.set(k, v);
+      else throw new InvalidParameterError(k, `a known parameter (one of ${[...Object.keys(ctor.schema), ...this.nestedNames(own)].join(', ')}) or name__param`, `unknown parameter ${JSON.stringify(k)}`, ctor.kind);
+    }
+    for (const [k, v] of Object.entries(patch)) {
+      const cut = k.indexOf('__');
+      if (cut < 0) continue;
+      const head = k.slice(0, cut);
+      if (!nested.has(head)) nested.set(head, {});
+      nested.get(head)![k.slice(cut + 2)] = v;
+    }
+    for (const [name, e] of replaceSteps) {
+      const key = stepsKeyOf(name, own)!;
+      own[key] = (own[key] as unknown[][]).map((s) => (s[0] === name ? [s[0], e, ...s.slice(2)] : s));
+    }
+    for (const [head, sub] of nested) {
+      const withSub = (e: unknown, where: string): unknown => {
+        if (!isEstimatorLike(e) || typeof e.setParams !== 'function') {
+          throw new InvalidParameterError(`${head}__${Object.keys(sub)[0]}`, `a parameter of an estimator (${where} is not an estimator)`, e, ctor.kind);
+        }
+        const copy = e.clone() as { setParams(p: Record<string, unknown>): unknown };
+        copy.setParams(sub);
+        return copy;
+      };
+      if (head in ctor.schema && nestedKind(ctor.schema, head, own[head]) === 'estimator') own[head] = withSub(own[head], `parameter ${JSON.stringify(head)}`);
+      else {
+        const key = stepsKeyOf(head, own);
+        if (key === undefined) {
+          throw new InvalidParameterError(`${head}__${Object.keys(sub)[0]}`, `name__param with name an estimator parameter or step (one of ${this.nestedNames(own).join(', ') || 'none'})`, `unknown name ${JSON.stringify(head)}`, ctor.kind);
+        }
+        own[key] = (own[key] as unknown[][]).map((s) => (s[0] === head ? [s[0], withSub(s[1], `step ${JSON.stringify(head)}`), ...s.slice(2)] : s));
+      }
+    }
+    return own;
+  }
+
+  /** Names that `name__param` can address: estimator-valued params and step names. */
+  private nestedNames(params: Record<string, unknown>): string[] {
+    const schema = (this.constructor as unknown as { schema: S }).schema;
+    const names: string[] = [];
+    for (const [k, v] of Object.entries(params)) {
+      const nested = nestedKind(schema, k, v);
+      if (nested === 'estimator') names.push(k);
+      else if (nested === 'steps') for (const s of v as [string][]) names.push(s[0]);
+    }
+    return names;
+  }
+
+  /**
+   * A new, unfitted estimator with the same parameters plus `patch` (which may use `name__param`
+   * keys). Deep, as scikit-learn's `clone`: nested estimators (estimator-valued params and steps)
+   * are cloned, RandomState instances copied; values given in `patch` are used as given.
+   */
+  with(patch: Partial<ParamsOf<S>> & Record<string, unknown> = {}): this {
     const Ctor = this.constructor as new (p: Partial<ParamsOf<S>>) => this;
-    const merged: Record<string, unknown> = { ...this._params, ...patch };
-    for (const [k, v] of Object.entries(merged)) if (v instanceof RandomState) merged[k] = RandomState.fromState(v.getState());
+    const given = new Set(Object.keys(patch).filter((k) => !k.includes('__')));
+    const merged = this.routeParams(patch);
+    const schema = (this.constructor as unknown as { schema: S }).schema;
+    for (const [k, v] of Object.entries(merged)) {
+      if (v instanceof RandomState) merged[k] = RandomState.fromState(v.getState());
+      else if (!given.has(k) && nestedKind(schema, k, v)) merged[k] = cloneParamValue(v);
+    }
     return new Ctor(merged as Partial<ParamsOf<S>>);
   }
 
-  /** Unfitted copy with equal parameters (`with({})`). */
+  /** Unfitted deep copy with equal parameters (`with({})`). */
   clone(): this {
     return this.with({});
   }
@@ -112,9 +210,9 @@ export abstract class Estimator<S extends Schema, State> {
     return encodeValue(state);
   }
 
-  /** Inverse of encodeState. */
+  /** Inverse of encodeState; nested saved models in the state are revived (`reviveValue`). */
   protected decodeState(json: unknown): State {
-    return decodeValue(json) as State;
+    return decodeValue(reviveValue(json)) as State;
   }
 
   toJSON(): SavedModel {
@@ -150,6 +248,60 @@ export abstract class Estimator<S extends Schema, State> {
   static restore(est: Estimator<Schema, unknown>, state: unknown): void {
     est.restoreState(state);
   }
+}
+
+/**
+ * Whether a parameter holds nested estimators: declared in the schema (`p.estimator()` ->
+ * 'estimator', `p.steps()` -> 'steps') and actually holding them. Only declared parameters are
+ * routed, deep-listed and cloned: an estimator passed as plain data (e.g. the fitted model a
+ * SurrogateTree explains, a `p.custom` param) is kept by reference, as before.
+ */
+function nestedKind(schema: Schema, key: string, v: unknown): 'estimator' | 'steps' | undefined {
+  const declared = schema[key]?.nested;
+  if (declared === 'estimator') return isEstimatorLike(v) ? 'estimator' : undefined;
+  if (declared === 'steps') return Array.isArray(v) && v.every((s) => Array.isArray(s) && typeof s[0] === 'string') ? 'steps' : undefined;
+  return undefined;
+}
+
+function addNested(out: Record<string, unknown>, name: string, est: { getParams?(o?: unknown): Record<string, unknown> }): void {
+  if (typeof est.getParams !== 'function') return;
+  for (const [k, v] of Object.entries(est.getParams(true))) out[`${name}__${k}`] = v;
+}
+
+/** scikit-learn's `clone` on one parameter value: estimators cloned, RandomState copied, arrays / plain objects (step lists) mapped. */
+export function cloneParamValue(v: unknown): unknown {
+  if (v instanceof RandomState) return RandomState.fromState(v.getState());
+  if (isEstimatorLike(v)) return v.clone();
+  if (Array.isArray(v)) return v.map(cloneParamValue);
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneParamValue(x)]));
+  return v;
+}
+
+const revivers = new Map<string, (v: Record<string, unknown>) => unknown>();
+
+/**
+ * Register how a tagged JSON object comes back as an object on load (`{ $splitter: ... }` ->
+ * a CV splitter, `{ $dist: ... }` -> a distribution). Saved models (`format: 'deepmine'`) need no
+ * reviver: `reviveValue` loads them through `loadModel`.
+ */
+export function registerReviver(tag: string, revive: (v: Record<string, unknown>) => unknown): void {
+  revivers.set(tag, revive);
+}
+
+/**
+ * The one revival path for nested saved values: saved models -> estimators (`loadModel`),
+ * registered `$tag` objects -> their objects, recursively through arrays and plain objects.
+ * Runs on the raw JSON, before `decodeValue` (which passes the revived objects through).
+ * Used by `loadModel` for params and by `decodeState` for fitted state.
+ */
+export function reviveValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(reviveValue);
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const o = v as Record<string, unknown>;
+  if (o.format === 'deepmine' && typeof o.kind === 'string') return loadModel(o as unknown as SavedModel);
+  for (const [tag, fn] of revivers) if (tag in o) return fn(o);
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, reviveValue(x)]));
 }
 
 const registry = new Map<string, new (params?: never) => Estimator<Schema, unknown>>();
@@ -195,11 +347,12 @@ export function loadModel<E = Estimator<Schema, unknown>>(saved: SavedModel | st
   if (typeof obj.kind !== 'string' || !(loaders.has(obj.kind) || registry.has(obj.kind))) {
     throw new InvalidParameterError('kind', `a registered model kind (one of ${[...registeredKinds(), ...loaders.keys()].sort().join(', ')})`, obj.kind, 'loadModel');
   }
+  warnOnVersionMismatch(obj);
   try {
     const loader = loaders.get(obj.kind);
     if (loader) return guardLoaded(loader(obj as unknown as Record<string, unknown>) as object, obj.kind) as E;
     const Ctor = registry.get(obj.kind)!;
-    const est = new Ctor(decodeValue(obj.params, 'params') as never);
+    const est = new Ctor(decodeValue(reviveValue(obj.params), 'params') as never);
     Estimator.restore(est, obj.state);
     return guardLoaded(est, obj.kind) as E;
   } catch (e) {
@@ -237,4 +390,11 @@ function guardLoaded<T extends object>(est: T, kind: string): T {
       };
     },
   });
+}
+
+/** scikit-learn's InconsistentVersionWarning: a model saved by another deepmine version still loads, with a warning. */
+function warnOnVersionMismatch(obj: { kind?: unknown; version?: unknown }): void {
+  if (obj.version !== undefined && obj.version !== LIBRARY_VERSION) {
+    warn(new VersionWarning(`loadModel: ${String(obj.kind)} was saved by deepmine ${String(obj.version)} and is loaded by ${LIBRARY_VERSION}; results may differ`));
+  }
 }

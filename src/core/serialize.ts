@@ -45,6 +45,8 @@ export function decodeValue(v: unknown, path = 'state', depth = 0): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (depth > MAX_DEPTH) throw new DataError(path, `nesting of at most ${MAX_DEPTH} levels`, 'deeper nesting', 'loadModel');
   if (Array.isArray(v)) return v.map((x, i) => decodeValue(x, `${path}[${i}]`, depth + 1));
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return v; // already an object (revived estimator, typed array...)
   const o = v as Record<string, unknown>;
   if ('$num' in o) {
     if (o.$num !== 'NaN' && o.$num !== 'Infinity' && o.$num !== '-Infinity') throw new DataError(path, "'NaN', 'Infinity' or '-Infinity' in $num", o.$num, 'loadModel');

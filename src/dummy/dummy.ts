@@ -3,8 +3,10 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
+import { predictFromProba } from '../core/roles.js';
+import { checkSampleWeight } from '../core/sampleWeight.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
+import { classifierScore, regressorScore } from '../metrics/score.js';
 
 const classifierSchema = {
   strategy: p.oneOf(['prior', 'most_frequent', 'stratified', 'uniform', 'constant'] as const, 'prior', 'How predictions are made, as scikit-learn DummyClassifier.'),
@@ -35,9 +37,10 @@ export class DummyClassifier extends Estimator<typeof classifierSchema, DummyCla
     super(params);
   }
 
-  fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number>): this {
+  fit(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
     const m = checkArray(X, { owner: this.kind, allowNaN: true });
     const { classes, encoded } = checkLabels(y, m.rows, { owner: this.kind });
+    sampleWeight = checkSampleWeight(sampleWeight, m.rows, this.kind);
     const prior = new Float64Array(classes.length);
     let total = 0;
     for (let i = 0; i < encoded.length; i++) {
@@ -84,14 +87,12 @@ export class DummyClassifier extends Estimator<typeof classifierSchema, DummyCla
       const rng = checkRandomState(this.params.randomState);
       return Array.from(rng.randint(0, s.classes.length, m.rows), (k) => s.classes[k]!);
     }
-    const proba = this.predictProba(m);
-    const out: Label[] = new Array(m.rows);
-    for (let i = 0; i < m.rows; i++) out[i] = s.classes[argmax(proba.row(i))]!;
-    return out;
+    return predictFromProba(this.predictProba(m), s.classes);
   }
 
-  score(X: MatrixLike, y: LabelsLike): number {
-    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
+  /** Accuracy on (X, y) (the public `accuracyScore`). */
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    return classifierScore(y as ArrayLike<Label>, this.predict(X), sampleWeight);
   }
 }
 registerEstimator(DummyClassifier);
@@ -115,13 +116,17 @@ export class DummyRegressor extends Estimator<typeof regressorSchema, { constant
   fit(X: MatrixLike, y: LabelsLike): this {
     const m = checkArray(X, { owner: this.kind, allowNaN: true });
     const t = checkTarget(y, m.rows, { owner: this.kind });
+    if (this.params.strategy === 'constant' && this.params.constant === null) {
+      // scikit-learn: "Constant target value has to be specified when the constant strategy is used."
+      throw new InvalidParameterError('constant', "a number when strategy is 'constant'", null, this.kind);
+    }
     let c: number;
     if (this.params.strategy === 'mean') c = t.reduce((a, b) => a + b, 0) / t.length;
     else if (this.params.strategy === 'median') {
       const s = Float64Array.from(t).sort();
       const h = s.length >> 1;
       c = s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
-    } else c = this.params.constant ?? 0;
+    } else c = this.params.constant!;
     this._state = { constant: c, nFeatures: m.cols };
     return this;
   }
@@ -130,6 +135,12 @@ export class DummyRegressor extends Estimator<typeof regressorSchema, { constant
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.nFeatures });
     return new Float64Array(m.rows).fill(s.constant);
+  }
+
+  /** Coefficient of determination R^2 on (X, y) (the public `r2Score`). */
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    const pred = this.predict(X);
+    return regressorScore(checkTarget(y, pred.length, { owner: this.kind }), pred, 1, sampleWeight);
   }
 }
 registerEstimator(DummyRegressor);

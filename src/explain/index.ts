@@ -6,9 +6,9 @@
 // --- importance, partial dependence, SHAP (permutation.ts, partialDependence.ts, shap*.ts)
 export { permutationImportance, permutationImportanceSync, type PermutationImportanceOptions, type PermutationImportanceResult, type PermutableModel, type PermutationScorer, type PermutationScoring } from './permutation.js';
 export { partialDependence, mquantiles, type PartialDependenceOptions, type PartialDependenceResult, type PDModel } from './partialDependence.js';
-export { treeEnsembleViewOf, type TreeView, type TreeEnsembleView, type HasTreeEnsembleView } from './treeView.js';
+export { treeEnsembleViewOf, treeLeaf, type TreeView, type TreeEnsembleView, type HasTreeEnsembleView } from './treeView.js';
 export { shapValues, shapValuesAsync, summarizeBackground, type ShapOptions, type ShapResult, type ShapModel } from './shap.js';
-export { treeShapCore, treeExpectedValue, type TreeShapResult } from './treeShap.js';
+export { treeShapCore, treeShapInteractionsCore, treeExpectedValue, type TreeShapResult } from './treeShap.js';
 export { kernelShapCore, kernelCoalitions, type BatchFn, type Coalitions, type KernelShapCoreOptions } from './kernelShap.js';
 
 

@@ -10,7 +10,7 @@
  * on a non-target feature weighted by the training fractions (scikit-learn's
  * `compute_partial_dependence`), for tree regressors and forests of them.
  */
-import { DataError, InvalidParameterError } from '../core/errors.js';
+import { InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { pairwiseSum } from '../core/numeric.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
@@ -252,7 +252,7 @@ export function partialDependence(model: PDModel, X: MatrixLike, features: numbe
   if (!classifier && response !== 'auto') throw new InvalidParameterError('responseMethod', "'auto' for a regressor", response, OWNER);
   // fitted? (tree models throw NotFittedError from their view; others from predict below)
   const view = treeEnsembleViewOf(model);
-  if (view && view.nFeatures !== m.cols) throw new DataError('X', `${view.nFeatures} columns (the model's number of features)`, `${m.cols} columns`, OWNER);
+  if (view && view.nFeatures !== m.cols) throw new ShapeError('X', `${view.nFeatures} columns (the model's number of features)`, `${m.cols} columns`, OWNER);
   if (kind !== 'average') {
     if (method === 'recursion') throw new InvalidParameterError('method', "'brute' or 'auto' when kind is not 'average' (recursion only averages)", method, OWNER);
     method = 'brute';

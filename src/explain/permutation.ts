@@ -6,12 +6,13 @@
  * subset (`maxSamples`, scikit-learn's `sample_without_replacement`), and for each repeat shuffles a
  * running index vector and permutes the column with it. Importances are the baseline score minus the
  * permuted scores; mean and std use numpy's pairwise summation. `nJobs` spreads columns over the
- * worker pool (the model travels as its `toJSON()`), with the identical numbers.
+ * calling thread and nJobs - 1 pool workers (the model travels as its `toJSON()`), with the
+ * identical numbers.
  */
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { pairwiseSum } from '../core/numeric.js';
-import { parallelMap, resolveNJobs } from '../core/pool.js';
+import { getPool, resolveNJobs } from '../core/pool.js';
 import { checkRandomState, RandomState, type RandomStateLike } from '../core/random.js';
 import { checkArray, type Label, type MatrixLike } from '../core/validation.js';
 import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/scorer.js';
@@ -282,13 +283,24 @@ export async function permutationImportance(model: PermutableModel, X: MatrixLik
   const buf = new SharedArrayBuffer(p.X.data.length * 8);
   new Float64Array(buf).set(p.X.data);
   const yArr = ArrayBuffer.isView(p.y) ? Float64Array.from(p.y as ArrayLike<number>) : Array.from(p.y);
-  // contiguous column blocks, about two per worker (balance vs. model loading per task)
-  const nBlocks = Math.min(d, nJobs * 2);
+  // one contiguous column block per thread: the calling thread scores block 0 while nJobs - 1
+  // workers score the others (the model is cloned and rebuilt once per worker)
+  const nBlocks = Math.min(d, nJobs);
   const blocks: number[][] = Array.from({ length: nBlocks }, (_, b) => cols.slice(Math.floor((b * d) / nBlocks), Math.floor(((b + 1) * d) / nBlocks)));
-  const argLists = blocks.map((bc) => [{
+  const job = (bc: number[]): PermutationJob => ({
     model: saved, X: { buf, rows: p.X.rows, cols: d }, y: yArr, sampleWeight: p.sw, cols: bc,
     seed: p.seed, nRepeats: p.nRepeats, scoring: p.scorers.specs as string[], maxSamples: p.maxSamples,
-  } satisfies PermutationJob]);
-  const out = await parallelMap<Float64Array[][]>(nJobs, TASK_MODULE, 'permutationJob', argLists);
+  });
+  const pool = await getPool(nBlocks - 1);
+  if (!pool) return finish(p, permutationScoresCore(model, p.X, p.y, p.sw, cols, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples));
+  const pending = blocks.slice(1).map((bc) => pool.run<Float64Array[][]>({ module: TASK_MODULE, fn: 'permutationJob', args: [job(bc)] }));
+  let first: Float64Array[][];
+  try {
+    first = permutationScoresCore(model, p.X, p.y, p.sw, blocks[0]!, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples);
+  } catch (e) {
+    for (const t of pending) t.catch(() => {});
+    throw e;
+  }
+  const out = [first, ...(await Promise.all(pending))];
   return finish(p, out.flat());
 }

@@ -17,8 +17,8 @@ import { KMeans } from '../cluster/kmeans.js';
 import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
-import { parallelMap, resolveNJobs } from '../core/pool.js';
-import { treeShapCore, type TreeShapJob } from './treeShap.js';
+import { getPool, resolveNJobs } from '../core/pool.js';
+import { treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -45,6 +45,8 @@ export interface ShapOptions {
   output?: 'auto' | 'predict' | 'predictProba' | 'decisionFunction';
   /** Column names (default x0, x1, ...). */
   featureNames?: readonly string[];
+  /** TreeSHAP only: also compute SHAP interaction values (d times the cost). */
+  interactions?: boolean;
 }
 
 export interface ShapResult {
@@ -57,6 +59,11 @@ export interface ShapResult {
   outputNames: string[];
   /** Algorithm used. */
   method: 'tree' | 'linear' | 'kernel';
+  /**
+   * With `interactions: true` (trees): per output an n x d x d array (row-major [i][j][k]); row i's
+   * matrix is symmetric, its row j sums to values[k][i, j], and all its entries sum to output - expected.
+   */
+  interactionValues?: Float64Array[];
 }
 
 function modelKind(model: unknown): string {
@@ -64,7 +71,7 @@ function modelKind(model: unknown): string {
 }
 
 /** The batch function KernelSHAP evaluates, and its output names. */
-function batchFunction(model: ShapModel, output: ShapOptions['output'], n: number): { f: BatchFn; names: (k: number) => string[] } {
+function batchFunction(model: ShapModel, output: ShapOptions['output']): { f: BatchFn; names: (k: number) => string[] } {
   const asOut = (v: unknown, rows: number): { data: Float64Array; k: number } => {
     if (v instanceof Matrix) return { data: v.data, k: v.cols };
     const arr = v as ArrayLike<unknown>;
@@ -80,7 +87,6 @@ function batchFunction(model: ShapModel, output: ShapOptions['output'], n: numbe
   const fn = (m as Record<string, unknown>)[method];
   if (typeof fn !== 'function') throw new InvalidParameterError('output', `a method the model has (it has no ${method})`, method, OWNER);
   const classes = (() => { try { return m.classes?.map(String); } catch { return undefined; } })();
-  void n;
   return {
     f: (X) => asOut((fn as (X: Matrix) => unknown).call(m, X), X.rows),
     names: (k) => (method === 'predictProba' && classes && classes.length === k ? classes : k === 1 ? [method === 'decisionFunction' && classes ? classes[classes.length - 1]! : 'value'] : classes && classes.length === k ? classes : Array.from({ length: k }, (_, j) => `output ${j}`)),
@@ -164,8 +170,11 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
     if (view.nFeatures !== d) throw new ShapeError('X', `${view.nFeatures} columns (the model's number of features)`, `${d} columns`, OWNER);
     const r = treeShapCore(view, m.data, m.rows, d);
     const outputNames = view.outputNames;
-    return { ...r, featureNames, outputNames, method: 'tree' };
+    const res: ShapResult = { ...r, featureNames, outputNames, method: 'tree' };
+    if (opts.interactions) res.interactionValues = treeShapInteractionsCore(view, m.data, m.rows, d);
+    return res;
   }
+  if (opts.interactions) throw new InvalidParameterError('interactions', `false for ${modelKind(model)} (interaction values need TreeSHAP: a tree model)`, true, OWNER);
   const isLinear = model instanceof LinearRegression || model instanceof Ridge || model instanceof LogisticRegression;
   if (method === 'linear' && !isLinear) throw new InvalidParameterError('method', `'kernel' or 'auto' for ${modelKind(model)} (LinearSHAP needs LinearRegression, Ridge or LogisticRegression)`, method, OWNER);
   const B = opts.background === undefined ? m : checkArray(opts.background, { name: 'background', owner: OWNER, nFeatures: d });
@@ -180,7 +189,7 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
   if (how !== 'kmeans' && how !== 'sample') throw new InvalidParameterError('summarize', "'kmeans' or 'sample'", how, OWNER);
   const rs = checkRandomState(opts.randomState, 'randomState', OWNER);
   const bg = summarizeBackground(B, size, how, rs);
-  const { f, names } = batchFunction(model, opts.output, m.rows);
+  const { f, names } = batchFunction(model, opts.output);
   const r = kernelShapCore(f, m, { background: bg.data, backgroundWeights: bg.weights, nsamples, rs });
   return { values: r.values, expectedValue: r.expectedValue, featureNames, outputNames: names(r.values.length), method: 'kernel' };
 }
@@ -195,7 +204,7 @@ const TREE_TASK = new URL(`./treeShap${import.meta.url.endsWith('.ts') ? '.ts' :
 export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: ShapOptions & { nJobs?: number | null } = {}): Promise<ShapResult> {
   const nJobs = resolveNJobs(opts.nJobs, OWNER);
   const method = opts.method ?? 'auto';
-  const view = nJobs > 1 && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
+  const view = nJobs > 1 && !opts.interactions && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
   const m = checkArray(X, { name: 'X', owner: OWNER });
   if (!view || m.rows < 2 || view.nFeatures !== m.cols) return shapValues(model, m, opts);
   const base = shapValues(model, m.takeRows([0]), opts); // validates options, names, expected value
@@ -204,7 +213,17 @@ export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: Sha
   new Float64Array(buf).set(m.data);
   const blocks = Math.min(n, nJobs);
   const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
-  const parts = await parallelMap<Float64Array[]>(nJobs, TREE_TASK, 'treeShapJob', jobs.map((j) => [j]));
+  // the calling thread explains block 0 while nJobs - 1 workers explain the others
+  const pool = await getPool(blocks - 1);
+  const pending = pool ? jobs.slice(1).map((j) => pool.run<Float64Array[]>({ module: TREE_TASK, fn: 'treeShapJob', args: [j] })) : [];
+  let parts: Float64Array[][];
+  try {
+    parts = pool ? [treeShapJob(jobs[0]!)] : jobs.map((j) => treeShapJob(j));
+  } catch (e) {
+    for (const t of pending) t.catch(() => {});
+    throw e;
+  }
+  parts.push(...(await Promise.all(pending)));
   const values = base.values.map((_, k) => {
     const out = Matrix.zeros(n, d);
     parts.forEach((p, b) => out.data.set(p[k]!, jobs[b]!.start * d));

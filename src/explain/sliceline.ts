@@ -217,16 +217,26 @@ export function encodeFeatures(X: MatrixLike, opts: SliceLineOptions = {}, owner
     const present = new Float64Array(nPresent);
     let q = 0;
     for (let i = 0; i < n; i++) if (v[i] === v[i]) present[q++] = v[i]!;
-    // order statistics by quickselect (no full sort): min, max and the two neighbours of each quantile position
-    const lo = select(present, 0), hi = select(present, nPresent - 1);
+    // order statistics without a full sort: min, max and the two neighbours of each quantile position
+    let lo = Infinity, hi = -Infinity;
+    for (let t = 0; t < nPresent; t++) { const x = present[t]!; if (x < lo) lo = x; if (x > hi) hi = x; }
     const raw: number[] = [];
-    for (let b = 0; b <= nBins; b++) {
-      if (binning === 'uniform') raw.push(b === nBins ? hi : lo + ((hi - lo) * b) / nBins);
-      else {
-        // numpy's linear quantile at (n - 1) * b / nBins
-        const pos = ((nPresent - 1) * b) / nBins, f = Math.floor(pos);
+    if (binning === 'uniform') for (let b = 0; b <= nBins; b++) raw.push(b === nBins ? hi : lo + ((hi - lo) * b) / nBins);
+    else {
+      // numpy's linear quantile at (n - 1) * (b / nBins), the same numbers as core/numeric quantileSorted
+      const want = new Set<number>();
+      for (let b = 0; b <= nBins; b++) { const f = Math.floor((nPresent - 1) * (b / nBins)); want.add(f); if (f + 1 < nPresent) want.add(f + 1); }
+      const ks = [...want].sort((a, b) => a - b);
+      const val = new Map<number, number>();
+      multiSelect(present, ks, 0, ks.length - 1, 0, nPresent - 1, val);
+      for (let b = 0; b <= nBins; b++) {
+        const pos = (nPresent - 1) * (b / nBins), f = Math.floor(pos);
         if (f >= nPresent - 1) raw.push(hi);
-        else { const a = select(present, f), c2 = select(present, f + 1); raw.push(a + (c2 - a) * (pos - f)); }
+        else {
+          // numpy's lerp (as core/numeric quantileSorted): from the nearer end
+          const a = val.get(f)!, c2 = val.get(f + 1)!, t = pos - f, diff = c2 - a;
+          raw.push(t >= 0.5 ? c2 - diff * (1 - t) : a + diff * t);
+        }
       }
     }
     const edges = Float64Array.from(raw.filter((e, t) => t === 0 || e > raw[t - 1]!));
@@ -245,9 +255,17 @@ export function encodeFeatures(X: MatrixLike, opts: SliceLineOptions = {}, owner
   return { codes, features, n };
 }
 
-/** The k-th smallest value of `a` (reorders `a`; Hoare partitioning, median-of-three pivots). */
-function select(a: Float64Array, k: number): number {
-  let l = 0, r = a.length - 1;
+/** Order statistics ks[kl..kr] (ascending) of a[l..r]: select the middle one, recurse on both sides. */
+function multiSelect(a: Float64Array, ks: number[], kl: number, kr: number, l: number, r: number, out: Map<number, number>): void {
+  if (kl > kr) return;
+  const km = (kl + kr) >> 1, k = ks[km]!;
+  out.set(k, select(a, k, l, r));
+  multiSelect(a, ks, kl, km - 1, l, k - 1, out);
+  multiSelect(a, ks, km + 1, kr, k + 1, r, out);
+}
+
+/** The k-th smallest value of a[l..r] (k absolute; reorders that range so a[k] holds it; Hoare partitioning, median-of-three pivots). */
+function select(a: Float64Array, k: number, l = 0, r = a.length - 1): number {
   while (r > l) {
     const m = (l + r) >> 1;
     if (a[m]! < a[l]!) swap(a, m, l);
@@ -291,12 +309,17 @@ export function sliceScore(ss: number, se: number, eAvg: number, alpha: number, 
 
 /** SystemDS `scoreUB`: best score a sub-slice with size <= ss, error <= se and max error <= sm can reach. */
 export function sliceScoreUpperBound(ss: number, se: number, sm: number, eAvg: number, minSup: number, alpha: number, n: number): number {
+  const a = ubAt(minSup, ss, se, sm, eAvg, alpha, n), b = ubAt(Math.max(se / sm, minSup), ss, se, sm, eAvg, alpha, n), c = ubAt(ss, ss, se, sm, eAvg, alpha, n);
+  // NaN (0/0) counts as -Infinity, as the reference's replace(NaN, -Inf)
   let best = -Infinity;
-  for (const s of [minSup, Math.max(se / sm, minSup), ss]) {
-    const sc = alpha * ((Math.min(s * sm, se) / s) / eAvg - 1) - (1 - alpha) * ((1 / s) * n - 1);
-    if (sc > best) best = sc;
-  }
+  if (a > best) best = a;
+  if (b > best) best = b;
+  if (c > best) best = c;
   return best;
+}
+
+function ubAt(s: number, _ss: number, se: number, sm: number, eAvg: number, alpha: number, n: number): number {
+  return alpha * ((Math.min(s * sm, se) / s) / eAvg - 1) - (1 - alpha) * ((1 / s) * n - 1);
 }
 
 interface Cand {
@@ -401,6 +424,7 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
     const index = new Map<number | string, Cand>();
     for (const c of parents) index.set(keyOf(c.preds, level - 1), c);
     const minsc = top.length >= k ? top[k - 1]!.score : systemds && top.length ? top[top.length - 1]!.score : -Infinity;
+    const ubRows = systemds ? nPred : n;
     const key = new Int32Array(level);
     const scratch = new Int32Array(level);
     // 1. join, then prune by parents, size bound and score bound
@@ -415,6 +439,13 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
         const la = pa[level - 2]!, lb = pb[level - 2]!;
         if (featOf[la] === featOf[lb]) continue; // two values of one feature: empty slice
         stats.generated++;
+        // bounds from the two joined parents first (cheap: no lookups); the full bounds are the
+        // minima over all L parents, so failing here means failing there
+        const A = parents[a]!, B = parents[b]!;
+        const ss2 = A.ss < B.ss ? A.ss : B.ss;
+        if (ss2 < minSup) { stats.prunedSize++; continue; }
+        const ub2 = sliceScoreUpperBound(ss2, A.se < B.se ? A.se : B.se, A.sm < B.sm ? A.sm : B.sm, eAvg, minSup, alpha, ubRows);
+        if (!(ub2 > minsc && ub2 > 0)) { stats.prunedScore++; continue; }
         const preds = scratch;
         preds.set(pa);
         preds[level - 1] = lb;
@@ -431,7 +462,7 @@ export function sliceLineCore(codes: Int32Array[], features: EncodedFeature[], e
         }
         if (!ok) { stats.prunedParents++; continue; }
         if (ss < minSup) { stats.prunedSize++; continue; }
-        const ub = sliceScoreUpperBound(ss, se, sm, eAvg, minSup, alpha, systemds ? nPred : n);
+        const ub = sliceScoreUpperBound(ss, se, sm, eAvg, minSup, alpha, ubRows);
         if (!(ub > minsc && ub > 0)) { stats.prunedScore++; continue; }
         todo.push({ preds: preds.slice(), small: small!, missing });
       }

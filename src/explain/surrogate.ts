@@ -27,7 +27,7 @@ const isModel = (v: unknown): v is ExplainableModel => !!v && typeof v === 'obje
 
 const schema = {
   model: p.custom<ExplainableModel | null>(null, 'a fitted model with predict() (an estimator, a Sequential or any object)', (v) => v === null || isModel(v), 'The model to explain. Saved with the surrogate (its own toJSON) when it has one.'),
-  task: p.oneOf(['auto', 'classification', 'regression'] as const, 'auto', "'auto': classification when the model is a classifier (capabilities.type or a classes list), else regression."),
+  task: p.oneOf(['auto', 'classification', 'regression'] as const, 'auto', "'auto': classification when the model is a classifier (capabilities.type or a classes list) or predicts non-numbers, else regression."),
   maxDepth: p.nullable(p.int(1, { min: 1 }), null),
   maxLeafNodes: p.nullable(p.int(2, { min: 2 }), 16),
   minSamplesLeaf: p.anyOf<number>(1, [p.int(1, { min: 1 }), p.num(0.5, { min: 0, max: 1, minExclusive: true, maxExclusive: true })]),
@@ -127,7 +127,7 @@ export class SurrogateTree extends Estimator<typeof schema, SurrogateTreeState> 
     if (!model) throw new InvalidParameterError('model', 'a fitted model with predict()', null, this.kind);
     const m = checkArray(X, { owner: this.kind });
     if (y != null && y.length !== m.rows) throw new ShapeError('y', `length ${m.rows} (rows of X)`, `length ${y.length}`, this.kind);
-    const task = this.params.task === 'auto' ? taskOf(model) : this.params.task;
+    const task = this.params.task === 'auto' ? taskOf(model, m) : this.params.task;
     const out = modelOutputs(model, m, task, this.kind);
     const ps = this.params;
     const common = {
@@ -260,13 +260,19 @@ function fixed(v: number, dec: number): string {
   return /^-0\.?0*$/.test(t) ? t.slice(1) : t;
 }
 
-function taskOf(model: ExplainableModel): 'classification' | 'regression' {
+/** classifier / regressor from the model's capabilities or `classes`; otherwise from its predictions (any non-number: classification). */
+function taskOf(model: ExplainableModel, m: Matrix): 'classification' | 'regression' {
   const type = (model.constructor as { capabilities?: { type?: string } }).capabilities?.type;
   if (type === 'classifier') return 'classification';
   if (type === 'regressor') return 'regression';
   try {
     if (Array.isArray((model as { classes?: unknown }).classes)) return 'classification';
   } catch { /* unfitted getter */ }
+  if (model.isFitted === false) return 'regression'; // modelOutputs reports it
+  const raw = model.predict(m) as unknown;
+  if (raw && typeof raw === 'object' && 'cols' in (raw as object)) return 'regression';
+  const vals = raw as ArrayLike<unknown>;
+  for (let i = 0; i < (vals?.length ?? 0); i++) if (typeof vals[i] !== 'number') return 'classification';
   return 'regression';
 }
 

@@ -46,7 +46,7 @@ const RECIP = Float64Array.from({ length: 256 }, (_, i) => (i === 0 ? Infinity :
  * implementation's pointer arithmetic). In path-dependent TreeSHAP every one-fraction is 0 or 1,
  * which the EXTEND / UNWIND arithmetic below uses (no division by it).
  */
-export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, off: number, phi: Float64Array) => void {
+export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, off: number, phi: Float64Array, condition?: number, conditionFeature?: number) => void {
   const L = t.childrenLeft, R = t.childrenRight, F = t.feature, T = t.threshold, V = t.value, miss = t.missingGoLeft, f32 = t.float32;
   const maxd = treeDepth(t) + 2;
   if (maxd + 2 >= RECIP.length) throw new RangeError(`TreeSHAP: tree depth ${maxd - 2} is over the supported ${RECIP.length - 4}`);
@@ -60,32 +60,39 @@ export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, o
     fracR[node] = t.nodeWeight[R[node]!]! / t.nodeWeight[node]!;
   }
   let x: ArrayLike<number> = [], xo = 0, phi: Float64Array = new Float64Array(0);
+  // conditioning for interaction values (Lundberg 2020, Alg. 3): cond = 1 (feature condF always
+  // follows x), -1 (never: always integrated out), 0 (plain TreeSHAP)
+  let cond = 0, condF = -1;
 
   // inPlace: the parent's last child reuses the parent's path slot (the parent no longer needs it)
-  const recurse = (node: number, depth: number, parentP: number, pz: number, po: number, pf: number, inPlace: boolean): void => {
+  const recurse = (node: number, depth: number, parentP: number, pz: number, po: number, pf: number, inPlace: boolean, cf: number): void => {
+    if (cf === 0) return;
     const p = inPlace ? parentP : parentP + depth + 1;
+    const extend = cond === 0 || pf !== condF;
     if (!inPlace) {
-      for (let i = 0; i < depth; i++) {
+      for (let i = 0, e = extend ? depth : depth + 1; i < e; i++) {
         feat[p + i] = feat[parentP + i]!;
         zero[p + i] = zero[parentP + i]!;
         one[p + i] = one[parentP + i]!;
         pw[p + i] = pw[parentP + i]!;
       }
     }
-    // EXTEND(path, pz, po, pf)
-    feat[p + depth] = pf;
-    zero[p + depth] = pz;
-    one[p + depth] = po;
-    pw[p + depth] = depth === 0 ? 1 : 0;
     const inv = RECIP[depth + 1]!;
-    if (po) {
-      for (let i = depth - 1; i >= 0; i--) {
-        const w = pw[p + i]!;
-        pw[p + i + 1]! += w * (i + 1) * inv;
-        pw[p + i] = pz * w * (depth - i) * inv;
+    if (extend) {
+      // EXTEND(path, pz, po, pf)
+      feat[p + depth] = pf;
+      zero[p + depth] = pz;
+      one[p + depth] = po;
+      pw[p + depth] = depth === 0 ? 1 : 0;
+      if (po) {
+        for (let i = depth - 1; i >= 0; i--) {
+          const w = pw[p + i]!;
+          pw[p + i + 1]! += w * (i + 1) * inv;
+          pw[p + i] = pz * w * (depth - i) * inv;
+        }
+      } else {
+        for (let i = depth - 1; i >= 0; i--) pw[p + i] = pz * pw[p + i]! * (depth - i) * inv;
       }
-    } else {
-      for (let i = depth - 1; i >= 0; i--) pw[p + i] = pz * pw[p + i]! * (depth - i) * inv;
     }
     const left = L[node]!;
     if (left === LEAF) {
@@ -114,6 +121,7 @@ export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, o
           total = cold;
         }
         if (total === 0) continue;
+        total *= cf;
         const fo = feat[p + e]! * K;
         for (let k = 0; k < K; k++) phi[fo + k]! += total * V[vo + k]!;
       }
@@ -148,18 +156,24 @@ export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, o
       }
       d -= 1;
     }
+    let hotCf = cf, coldCf = cf;
+    if (cond !== 0 && split === condF) {
+      if (cond > 0) coldCf = 0;
+      else { hotCf *= hotLeft ? fracL[node]! : fracR[node]!; coldCf *= hotLeft ? fracR[node]! : fracL[node]!; }
+      d -= 1;
+    }
     if (hotLeft) {
-      recurse(left, d + 1, p, fracL[node]! * inZero, inOne, split, false);
-      recurse(right, d + 1, p, fracR[node]! * inZero, 0, split, true);
+      recurse(left, d + 1, p, fracL[node]! * inZero, inOne, split, false, hotCf);
+      recurse(right, d + 1, p, fracR[node]! * inZero, 0, split, true, coldCf);
     } else {
-      recurse(right, d + 1, p, fracR[node]! * inZero, inOne, split, false);
-      recurse(left, d + 1, p, fracL[node]! * inZero, 0, split, true);
+      recurse(right, d + 1, p, fracR[node]! * inZero, inOne, split, false, hotCf);
+      recurse(left, d + 1, p, fracL[node]! * inZero, 0, split, true, coldCf);
     }
   };
 
-  return (xx, off, ph) => {
-    x = xx; xo = off; phi = ph;
-    recurse(0, 0, 0, 1, 1, -1, false);
+  return (xx, off, ph, condition = 0, conditionFeature = -1) => {
+    x = xx; xo = off; phi = ph; cond = condition; condF = conditionFeature;
+    recurse(0, 0, 0, 1, 1, -1, false, 1);
   };
 }
 
@@ -191,6 +205,46 @@ export function treeShapCore(view: TreeEnsembleView, X: Float64Array, n: number,
     for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) values[k]!.data[i * d + j] = view.scale * phi[j * K + k]!;
   }
   return { values, expectedValue: expected };
+}
+
+/**
+ * SHAP interaction values (Lundberg et al. 2020, Algorithm 3): for each feature j, TreeSHAP with j
+ * always following x minus TreeSHAP with j always integrated out, halved, gives the off-diagonal
+ * row j; the diagonal is the SHAP value minus the row's off-diagonal sum. Returns per output a
+ * Float64Array of n x d x d (row-major: [i][j][k]); entries of row i sum to output - expected.
+ */
+export function treeShapInteractionsCore(view: TreeEnsembleView, X: Float64Array, n: number, d: number): Float64Array[] {
+  const K = view.nOutputs;
+  const out = Array.from({ length: K }, () => new Float64Array(n * d * d));
+  const walkers = view.trees.map((t) => treeShapWalker(t, K));
+  const used = view.trees.map((t) => { const u = new Uint8Array(d); for (let i = 0; i < t.nodeCount; i++) if (t.childrenLeft[i] !== LEAF) u[t.feature[i]!] = 1; return u; });
+  const phi = new Float64Array(d * K), on = new Float64Array(d * K), off = new Float64Array(d * K);
+  for (let i = 0; i < n; i++) {
+    const base = i * d * d;
+    phi.fill(0);
+    for (const w of walkers) w(X, i * d, phi);
+    for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) out[k]![base + j * d + j] = view.scale * phi[j * K + k]!;
+    for (let j = 0; j < d; j++) {
+      on.fill(0); off.fill(0);
+      let any = false;
+      view.trees.forEach((_, ti) => {
+        if (!used[ti]![j]) return;
+        any = true;
+        walkers[ti]!(X, i * d, on, 1, j);
+        walkers[ti]!(X, i * d, off, -1, j);
+      });
+      if (!any) continue;
+      for (let c = 0; c < d; c++) {
+        if (c === j) continue;
+        for (let k = 0; k < K; k++) {
+          const v = (view.scale * (on[c * K + k]! - off[c * K + k]!)) / 2;
+          out[k]![base + j * d + c] = v;
+          out[k]![base + j * d + j]! -= v;
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** A pool task: TreeSHAP of rows [start, end) of a shared row-major X. */

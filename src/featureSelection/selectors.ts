@@ -1,8 +1,7 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
-import { Estimator, loadModel, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
+import { Estimator, registerEstimator, reviveValue, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
-import { p, type ParamsOf, type Schema } from '../core/params.js';
-import { decodeValue, encodeValue } from '../core/serialize.js';
+import { isEstimatorLike, p, type ParamsOf, type Schema } from '../core/params.js';
 import { checkArray, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { featureNamesIn, namesOf, quantileSorted } from '../preprocessing/_base.js';
 import { mutualInfoClassif, mutualInfoRegression } from './mutualInfo.js';
@@ -244,7 +243,7 @@ type AnyModel = Estimator<Schema, unknown> & { fit(X: MatrixLike, y: LabelsLike)
 const isSaved = (v: unknown): v is SavedModel => !!v && typeof v === 'object' && (v as { format?: unknown }).format === 'deepmine';
 
 const rfeSchema = {
-  estimator: p.custom<AnyModel | null>(null, 'an estimator exposing featureImportances or coef after fit', (v) => v === null || v instanceof Estimator, 'Model refitted on shrinking feature sets.'),
+  estimator: p.estimator<AnyModel | null>(null, { expected: 'an estimator exposing featureImportances or coef after fit', check: (v) => v instanceof Estimator, doc: 'Model refitted on shrinking feature sets.' }),
   nFeaturesToSelect: p.custom<number | null>(null, 'null (half), an integer >= 1 or a fraction in (0, 1)', (v) => v === null || (typeof v === 'number' && ((Number.isInteger(v) && v >= 1) || (v > 0 && v < 1))), 'Number (or fraction) of features to keep.'),
   step: p.custom<number>(1, 'an integer >= 1 or a fraction in (0, 1)', (v) => typeof v === 'number' && ((Number.isInteger(v) && v >= 1) || (v > 0 && v < 1)), 'Features removed per iteration (or fraction of all features).'),
 };
@@ -267,9 +266,13 @@ export class RFE extends SelectorBase<typeof rfeSchema, RFEState> {
   static override readonly schema = rfeSchema;
   static override readonly capabilities: Capabilities = { type: 'transformer', supervised: true, stochastic: false, allowNaN: false };
 
-  constructor(params: Partial<RFEParams> = {}) {
+  /** `new RFE(estimator, opts)` or `new RFE({ estimator, ...opts })`. */
+  constructor(params?: Partial<RFEParams>);
+  constructor(estimator: AnyModel, opts?: Partial<Omit<RFEParams, 'estimator'>>);
+  constructor(a: unknown = {}, opts: Partial<Omit<RFEParams, 'estimator'>> = {}) {
+    const params = (isEstimatorLike(a) ? { ...opts, estimator: a } : a) as Partial<RFEParams>;
     const est = (params as { estimator?: unknown }).estimator;
-    super(isSaved(est) ? { ...params, estimator: loadModel(est) as AnyModel } : params);
+    super(isSaved(est) ? { ...params, estimator: reviveValue(est) as AnyModel } : params);
   }
 
   fit(X: MatrixLike, y: LabelsLike): this {
@@ -301,6 +304,12 @@ export class RFE extends SelectorBase<typeof rfeSchema, RFEState> {
     return this;
   }
 
+  /** The wrapped estimator's type ('classifier' ...), as scikit-learn's RFE `_estimator_type`: a search over an RFE of a classifier uses stratified folds. */
+  get estimatorType(): string {
+    const e = this.params.estimator as unknown as { estimatorType?: string; constructor: { capabilities?: { type: string } } } | null;
+    return e ? (e.estimatorType ?? e.constructor.capabilities?.type ?? 'other') : 'transformer';
+  }
+
   /** 1 for selected features, larger for features eliminated earlier. */
   get ranking(): Int32Array { return this.fitted.ranking; }
   /** The estimator refitted on the selected features. */
@@ -324,14 +333,6 @@ export class RFE extends SelectorBase<typeof rfeSchema, RFEState> {
     return est.score(this.transform(X), y);
   }
 
-  protected override encodeState(state: RFEState): unknown {
-    return { ...(encodeValue({ ...state, estimator: null }) as object), estimator: state.estimator.toJSON() };
-  }
-
-  protected override decodeState(json: unknown): RFEState {
-    const o = json as Record<string, unknown>;
-    return { ...(decodeValue({ ...o, estimator: null }) as RFEState), estimator: loadModel(o.estimator as SavedModel) as AnyModel };
-  }
 }
 registerEstimator(RFE);
 

@@ -1,6 +1,7 @@
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
+import { numpyArgpartition } from '../core/numeric.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { featureNamesIn, namesOf, pairwiseSum } from '../preprocessing/_base.js';
 
@@ -67,7 +68,8 @@ export function nanEuclideanDistances(X: Matrix, Y: Matrix): Matrix {
  * (scikit-learn's KNNImputer): nan-euclidean distances exactly as scikit-learn, uniform or
  * inverse-distance weights (zero distances take all the weight), the column mean when a row
  * shares no observed coordinate with any donor. All-missing columns are dropped (as scikit-learn
- * 1.2) unless `keepEmptyFeatures`. Ties at the k-th distance keep the lower training index.
+ * 1.2) unless `keepEmptyFeatures`. Donors are chosen in `np.argpartition` order, so exact distance
+ * ties pick the same donors as scikit-learn.
  *
  * @example
  * new KNNImputer({ nNeighbors: 2 }).fitTransform([[1, 2], [3, 4], [NaN, 6], [8, 8]]).toArray(); // row 2 -> [5.5, 6]
@@ -122,31 +124,23 @@ export class KNNImputer extends Estimator<typeof schema, KNNImputerState> {
         for (let t = 0; t < nf; t++) if (F.data[t * d + j] === F.data[t * d + j]) donors.push(t);
         const k = Math.min(k0, donors.length);
         const dist = new Float64Array(donors.length);
-        const order = new Int32Array(donors.length);
         rowsMissing.forEach((i, r) => {
           if (Xo[i * d + j] === Xo[i * d + j]) return;
           let allNaN = true;
           for (let u = 0; u < donors.length; u++) { dist[u] = D.data[r * nf + donors[u]!]!; if (dist[u] === dist[u]) allNaN = false; }
           if (allNaN) { Xo[i * d + j] = colMean[j]!; return; }
-          for (let u = 0; u < order.length; u++) order[u] = u;
-          // k smallest distances, NaN last, ties by training index
-          const sel = Array.from(order).sort((a, b) => {
-            const da = dist[a]!, db = dist[b]!;
-            if (da !== da) return db !== db ? a - b : 1;
-            if (db !== db) return -1;
-            return da - db || a - b;
-          }).slice(0, k);
+          // donors in np.argpartition(dist, k - 1)[:k] order (NaN last; exact ties as numpy), then
+          // np.ma.average over them in that order (numpy's pairwise sums)
+          const sel = Array.from(numpyArgpartition(dist, k - 1).subarray(0, k));
+          const vals = Float64Array.from(sel, (u) => F.data[donors[u]! * d + j]!);
           if (this.params.weights === 'uniform') {
-            let sum = 0;
-            for (const u of sel) sum += F.data[donors[u]! * d + j]!;
-            Xo[i * d + j] = sum / k;
+            Xo[i * d + j] = pairwiseSum(vals) / k;
           } else {
-            const w = sel.map((u) => 1 / dist[u]!);
+            const w = Float64Array.from(sel, (u) => 1 / dist[u]!);
             if (w.some((x) => x === Infinity)) for (let q = 0; q < w.length; q++) w[q] = w[q] === Infinity ? 1 : 0;
             for (let q = 0; q < w.length; q++) if (w[q] !== w[q]) w[q] = 0;
-            let num = 0, den = 0;
-            sel.forEach((u, q) => { num += F.data[donors[u]! * d + j]! * w[q]!; den += w[q]!; });
-            Xo[i * d + j] = num / den;
+            const prod = Float64Array.from(vals, (x, q) => x * w[q]!);
+            Xo[i * d + j] = pairwiseSum(prod) / pairwiseSum(w);
           }
         });
       }

@@ -114,10 +114,12 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
         throw e;
       }
       if (table.nCols === 1 && delim === undefined && quote && !opts.glob) {
-        const name = table.names[0]!;
         // the sniffer falls back to one text column when no delimiter fits every line: if the
-        // header holds a usual delimiter, re-read strictly with it to find the offending line
-        const cand = [',', ';', '\t', '|'].find((c) => name.includes(c));
+        // first line (the header, or the first cell without one) holds a usual delimiter, re-read
+        // strictly with it to find the offending line
+        const col = table.columns[0]!;
+        const first = header === false ? (col.kind === 'categorical' && col.codes[0]! >= 0 ? col.labels[col.codes[0]!]! : '') : col.name;
+        const cand = [',', ';', '\t', '|'].find((c) => first.includes(c));
         if (cand) await diagnoseCsv(con, file, path, cand, quote, skip, owner);
       }
       return table;

@@ -3,6 +3,7 @@
  * implicit QL algorithm with Wilkinson-like shifts (EISPACK tred2/tql2, as in JAMA).
  */
 import { ConvergenceWarning, ShapeError } from '../core/errors.js';
+import { warn } from '../core/warnings.js';
 import { Matrix } from '../core/matrix.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { wasmForBytes, wasmSlot, type WasmGemmExports } from './kernels.js';
@@ -118,6 +119,11 @@ function tred2(V: Float64Array, d: Float64Array, e: Float64Array, n: number): vo
  * Implicit QL on the tridiagonal (d, e); Z holds the transformation transposed (rows = vectors).
  * With `wasm`, Z is a view at offset 0 of its memory and the row rotations run there (same bits).
  */
+/** @internal QL iterations per eigenvalue before giving up with a ConvergenceWarning (tests lower it to force the path). */
+export let maxQlIter = 60;
+/** @internal */
+export function setMaxQlIter(n: number): number { const prev = maxQlIter; maxQlIter = n; return prev; }
+
 function tql2(Z: Float64Array, d: Float64Array, e: Float64Array, n: number, wasm: WasmGemmExports | null): void {
   for (let i = 1; i < n; i++) e[i - 1] = e[i]!;
   e[n - 1] = 0;
@@ -133,7 +139,11 @@ function tql2(Z: Float64Array, d: Float64Array, e: Float64Array, n: number, wasm
     if (m > l) {
       let iter = 0;
       do {
-        if (++iter > 60) throw new ConvergenceWarning(`eigh: the QL iteration did not converge for eigenvalue ${l} after 60 iterations`);
+        if (++iter > maxQlIter) {
+          // warn (scikit-learn's ConvergenceWarning is a warning, not an error) and keep the current estimate
+          warn(new ConvergenceWarning(`eigh: the QL iteration did not converge for eigenvalue ${l} after ${maxQlIter} iterations`));
+          break;
+        }
         let g = d[l]!;
         let p = (d[l + 1]! - g) / (2 * e[l]!);
         let r = Math.hypot(p, 1);

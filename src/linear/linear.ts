@@ -1,7 +1,9 @@
-import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
+import { DataError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamSpec, type ParamsOf, type Schema } from '../core/params.js';
+import { checkSampleWeight } from '../core/sampleWeight.js';
+import { regressorScore } from '../metrics/score.js';
 import { checkArray, checkTarget, type LabelsLike, type MatrixLike } from '../core/validation.js';
 
 export interface LinearState {
@@ -36,14 +38,8 @@ function preprocess(X: Matrix, y: Float64Array, sw: Float64Array | null, fitInte
 }
 
 function checkWeights(sampleWeight: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array | null {
-  if (sampleWeight == null) return null;
-  if (sampleWeight.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the number of rows of X)`, `length ${sampleWeight.length}`, owner);
-  const out = Float64Array.from(sampleWeight);
-  let sum = 0;
-  for (const w of out) { if (!(w >= 0) || !Number.isFinite(w)) throw new InvalidParameterError('sampleWeight', 'finite non-negative weights', w, owner); sum += w; }
-  // all-zero weights would make the weighted means 0 / 0 (NaN coefficients)
-  if (!(sum > 0)) throw new InvalidParameterError('sampleWeight', 'weights with a positive sum', sum, owner);
-  return out;
+  // all-zero weights would make the weighted means 0 / 0 (NaN coefficients): rejected by the core check
+  return checkSampleWeight(sampleWeight, n, owner);
 }
 
 /** Solve the symmetric positive definite system S x = r in place of r (Cholesky). */
@@ -140,15 +136,9 @@ abstract class LinearModel<S extends Schema & { fitIntercept: ParamSpec<boolean>
   }
 
   /** Coefficient of determination R^2 (scikit-learn's `r2_score`). */
-  score(X: MatrixLike, y: LabelsLike): number {
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
     const pred = this.predict(X);
-    const t = checkTarget(y, pred.length, { owner: this.kind });
-    let mean = 0;
-    for (const v of t) mean += v;
-    mean /= t.length;
-    let num = 0, den = 0;
-    for (let i = 0; i < t.length; i++) { num += (t[i]! - pred[i]!) ** 2; den += (t[i]! - mean) ** 2; }
-    return den === 0 ? (num === 0 ? 1 : 0) : 1 - num / den;
+    return regressorScore(checkTarget(y, pred.length, { owner: this.kind }), pred, 1, sampleWeight);
   }
 }
 

@@ -2,8 +2,9 @@ import { InvalidParameterError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { checkArray, checkLabels, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
+import { classifierScore } from '../metrics/score.js';
 import { lbfgs } from './lbfgs.js';
 
 const schema = {
@@ -67,16 +68,12 @@ export class LogisticRegression extends Estimator<typeof schema, LogisticRegress
     const { classes, encoded } = checkLabels(y, m.rows, { owner });
     const n = m.rows, d = m.cols, K = classes.length;
     if (K < 2) throw new InvalidParameterError('y', 'at least 2 classes', `only class ${JSON.stringify(classes[0])}`, owner);
-    const sw = new Float64Array(n).fill(1);
-    if (sampleWeight) {
-      if (sampleWeight.length !== n) throw new InvalidParameterError('sampleWeight', `an array of length ${n}`, sampleWeight, owner);
-      for (let i = 0; i < n; i++) {
-        const w = sampleWeight[i]!;
-        if (!(w >= 0) || !Number.isFinite(w)) throw new InvalidParameterError('sampleWeight', 'finite non-negative weights', w, owner);
-        sw[i] = w;
-      }
-    }
-    if (P.classWeight !== null) {
+    const sw = checkSampleWeightOrOnes(sampleWeight, n, owner);
+    const multinomial = K > 2 && P.multiClass !== 'ovr';
+    // scikit-learn 1.2.1 `_logistic_regression_path`: a dict (or multinomial) weights the original
+    // labels once; 'balanced' one-vs-rest is recomputed on each binary problem's masked labels
+    const balancedPerProblem = P.classWeight === 'balanced' && !multinomial;
+    if (P.classWeight !== null && !balancedPerProblem) {
       const cw = new Float64Array(K);
       if (P.classWeight === 'balanced') {
         const counts = new Float64Array(K);
@@ -90,7 +87,6 @@ export class LogisticRegression extends Estimator<typeof schema, LogisticRegress
       for (let i = 0; i < n; i++) sw[i]! *= cw[encoded[i]!]!;
     }
     const l2 = P.penalty === 'l2' ? 1 / P.C : 0;
-    const multinomial = K > 2 && P.multiClass !== 'ovr';
     const opts = { maxIter: P.maxIter, gtol: P.tol };
     const fi = P.fitIntercept;
     const w1 = d + (fi ? 1 : 0);
@@ -111,9 +107,16 @@ export class LogisticRegression extends Estimator<typeof schema, LogisticRegress
       intercept = new Float64Array(problems.length);
       nIter = new Int32Array(problems.length);
       const yb = new Float64Array(n);
+      const swk = balancedPerProblem ? new Float64Array(n) : sw;
       problems.forEach((pos, r) => {
-        for (let i = 0; i < n; i++) yb[i] = encoded[i] === pos ? 1 : 0;
-        const res = lbfgs((w, g) => binaryLossGrad(m, yb, sw, w, g, l2, fi), new Float64Array(w1), opts);
+        let nPos = 0;
+        for (let i = 0; i < n; i++) { yb[i] = encoded[i] === pos ? 1 : 0; nPos += yb[i]!; }
+        if (balancedPerProblem) {
+          // compute_class_weight('balanced', classes=[0, 1], y=y_bin): n / (2 * bincount)
+          const cw0 = n / (2 * (n - nPos)), cw1 = n / (2 * nPos);
+          for (let i = 0; i < n; i++) swk[i] = sw[i]! * (yb[i] ? cw1 : cw0);
+        }
+        const res = lbfgs((w, g) => binaryLossGrad(m, yb, swk, w, g, l2, fi), new Float64Array(w1), opts);
         for (let j = 0; j < d; j++) coef.data[r * d + j] = res.x[j]!;
         if (fi) intercept[r] = res.x[d]!;
         nIter[r] = res.nIter;
@@ -198,8 +201,9 @@ export class LogisticRegression extends Estimator<typeof schema, LogisticRegress
   }
 
   /** Mean accuracy. */
-  score(X: MatrixLike, y: LabelsLike): number {
-    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
+  /** Accuracy on (X, y) (the public `accuracyScore`). */
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    return classifierScore(y as ArrayLike<Label>, this.predict(X), sampleWeight);
   }
 }
 registerEstimator(LogisticRegression);

@@ -6,10 +6,14 @@
  * Numerics follow scikit-learn's order of operations (sample-order accumulation like `np.bincount`,
  * numpy's pairwise summation for 1-D reductions) so results agree with scikit-learn to ~1e-15.
  */
-import { DataError, DeepmineError, InvalidParameterError, ShapeError, describeValue } from '../core/errors.js';
+import { DeepmineWarning } from '../core/warnings.js';
+import { DataError, InvalidParameterError, ShapeError, describeValue } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import type { Label } from '../core/validation.js';
 import { pairwiseSum } from '../core/numeric.js';
+import { checkSampleWeight } from '../core/sampleWeight.js';
+import { checkLabelArray, fmtLabels, sortLabels } from '../core/labels.js';
+import { setWarningHandler, warn, type WarningHandler } from '../core/warnings.js';
 
 export type { Label };
 
@@ -24,34 +28,25 @@ export type Average = 'binary' | 'micro' | 'macro' | 'weighted' | 'samples' | nu
 // warnings
 
 /** scikit-learn's `UndefinedMetricWarning` (and the other metric warnings), passed to the warning handler. */
-export class UndefinedMetricWarning extends DeepmineError {
+export class UndefinedMetricWarning extends DeepmineWarning {
   override name = 'UndefinedMetricWarning';
 }
 
-type WarningHandler = (w: UndefinedMetricWarning) => void;
-const defaultHandler: WarningHandler = (w) => {
-  const proc = (globalThis as { process?: { emitWarning?: (m: string, t: string) => void } }).process;
-  if (proc?.emitWarning) proc.emitWarning(w.message, w.name);
-  else if (typeof console !== 'undefined') console.warn(`${w.name}: ${w.message}`);
-};
-let warningHandler: WarningHandler = defaultHandler;
-
 /**
- * Route metric warnings (ill-defined precision, missing classes...). Default: `process.emitWarning`
- * in Node, `console.warn` elsewhere. Pass `null` to restore the default; returns the previous handler.
+ * Route warnings (ill-defined precision, missing classes... and, since the channel moved to
+ * `core/warnings.ts`, every other deepmine warning). Same as `setWarningHandler`; kept for
+ * existing callers. Pass `null` to restore the default; returns the previous handler.
  * @example
  * const seen: string[] = [];
  * setMetricWarningHandler((w) => seen.push(w.message));
  */
 export function setMetricWarningHandler(handler: WarningHandler | null): WarningHandler {
-  const prev = warningHandler;
-  warningHandler = handler ?? defaultHandler;
-  return prev;
+  return setWarningHandler(handler);
 }
 
 /** @internal */
 export function metricWarn(message: string): void {
-  warningHandler(new UndefinedMetricWarning(message));
+  warn(new UndefinedMetricWarning(message));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -80,53 +75,11 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 // ---------------------------------------------------------------------------------------------
 // label validation (internal)
 
-/** @internal Sorted distinct labels (numbers numerically, strings by code point). */
-export function sortLabels<T extends Label>(labels: T[]): T[] {
-  if (labels.length && typeof labels[0] === 'number') return (labels as number[]).sort((a, b) => a - b) as T[];
-  return labels.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
+export { sortLabels, fmtLabels, checkLabelArray } from '../core/labels.js';
 
-/** @internal numpy-style rendering of a label list, for messages: [0, 1] or ['a', 'b']. */
-export function fmtLabels(labels: readonly Label[]): string {
-  return '[' + labels.map((l) => (typeof l === 'string' ? `'${l}'` : String(l))).join(', ') + ']';
-}
-
-/** @internal Validate a 1-D label array; returns its element type. */
-export function checkLabelArray(y: unknown, name: string, owner: string, kind: { type: 'number' | 'string' | null }): Label[] {
-  if (y == null || typeof y === 'string' || typeof (y as ArrayLike<unknown>).length !== 'number') {
-    throw new DataError(name, 'a 1-D array of labels (numbers or strings)', y, owner);
-  }
-  const a = y as ArrayLike<unknown>;
-  const out = new Array<Label>(a.length);
-  for (let i = 0; i < a.length; i++) {
-    const v = a[i];
-    const t = typeof v;
-    if (t === 'number') {
-      if (!Number.isFinite(v as number)) throw new DataError(name, 'finite labels (no NaN or infinity)', `${describeValue(v)} at index ${i}`, owner);
-    } else if (t !== 'string') {
-      throw new DataError(name, 'labels that are numbers or strings', `${describeValue(v)} at index ${i}`, owner);
-    }
-    if (kind.type === null) kind.type = t as 'number' | 'string';
-    else if (kind.type !== t) {
-      throw new DataError(name, `labels of one type (${kind.type}, as in the other label arrays); scikit-learn: "Mix of label input types (string and number)"`, `${t} ${describeValue(v)} at index ${i}`, owner);
-    }
-    out[i] = v as Label;
-  }
-  return out;
-}
-
-/** @internal Validate optional sample weights: finite numbers, length n. */
+/** @internal Validate optional sample weights: finite numbers, length n (the shared core check; metrics accept negative and zero-sum weights). */
 export function checkWeights(w: ArrayLike<number> | null | undefined, n: number, owner: string, refName = 'yTrue'): Float64Array | null {
-  if (w == null) return null;
-  if (typeof (w as ArrayLike<number>).length !== 'number') throw new DataError('sampleWeight', 'a 1-D array of numbers', w, owner);
-  if (w.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the length of ${refName})`, `length ${w.length}`, owner);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = w[i] as unknown;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new DataError('sampleWeight', 'finite numbers', `${describeValue(v)} at index ${i}`, owner);
-    out[i] = v;
-  }
-  return out;
+  return checkSampleWeight(w, n, owner, { allowNegative: true, allowZeroSum: true, refName: `the length of ${refName}` });
 }
 
 interface Targets {
@@ -334,9 +287,9 @@ function mcmSums(tg: Targets, w: Float64Array | null, labels: readonly Label[] |
     const a = idx.get(tg.yTrue[i]!)!;
     const b = idx.get(tg.yPred[i]!)!;
     const wi = w ? w[i]! : 1;
-    if (a === b) tp[a] += wi;
-    ps[b] += wi;
-    ts[a] += wi;
+    if (a === b) tp[a]! += wi;
+    ps[b]! += wi;
+    ts[a]! += wi;
   }
   const sel = all.slice(0, nLabels).map((l) => idx.get(l)!);
   const tpS = sel.map((j) => tp[j]!);

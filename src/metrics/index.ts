@@ -22,5 +22,6 @@ export {
   mutualInfoScore, normalizedMutualInfoScore, adjustedMutualInfoScore, homogeneityCompletenessVMeasure,
   homogeneityScore, completenessScore, vMeasureScore, contingencyMatrix, type AverageMethod,
 } from './cluster.js';
+export { classifierScore, regressorScore } from './score.js';
 export { linearSumAssignment, clusteringAccuracy, matchClusters } from './assignment.js';
 export type { Assignment, CostMatrixLike, LinearSumAssignmentOptions, ClusterMatching } from './assignment.js';

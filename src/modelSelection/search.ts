@@ -1,8 +1,6 @@
 import { InvalidParameterError, NotFittedError } from '../core/errors.js';
-import { Estimator, loadModel, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
+import { Estimator, registerEstimator, registerReviver, reviveValue, type Capabilities } from '../core/estimator.js';
 import { p, type ParamsOf, type Schema } from '../core/params.js';
-import { RandomState } from '../core/random.js';
-import { decodeValue, encodeValue } from '../core/serialize.js';
 import type { LabelsLike } from '../core/validation.js';
 import { ParameterGrid, ParameterSampler, reviveDistribution, type ParamDistributions, type ParamGridSpec, type ParamSet } from './paramGrid.js';
 import { resolveScoring, type Scoring } from './scoring.js';
@@ -15,25 +13,15 @@ import {
 function isEstimator(v: unknown): boolean {
   return v instanceof Estimator || (!!v && typeof v === 'object' && typeof (v as { fit?: unknown }).fit === 'function' && typeof (v as { clone?: unknown }).clone === 'function');
 }
-function isSaved(v: unknown): v is SavedModel {
-  return !!v && typeof v === 'object' && (v as SavedModel).format === 'deepmine';
-}
-/** Turn saved estimators / splitters / distributions (from JSON) back into objects, recursively through arrays and objects. */
-function revive(v: unknown): unknown {
-  if (isSaved(v)) return loadModel(v);
-  if (Array.isArray(v)) return v.map(revive);
-  if (v && typeof v === 'object' && !isEstimator(v) && !(v instanceof RandomState) && !ArrayBuffer.isView(v)) {
-    if ('$splitter' in v) return reviveSplitter(v);
-    if ('$dist' in v) return reviveDistribution(v);
-    if (Object.getPrototypeOf(v) === Object.prototype) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
-  }
-  return v;
-}
+// saved splitters and distributions come back through the core revival path (reviveValue)
+registerReviver('$splitter', reviveSplitter);
+registerReviver('$dist', reviveDistribution);
+const revive = reviveValue;
 
 const scoringSpec = p.custom<Scoring>(null, 'null, a scorer name, a function, or an array/object of them', (v) =>
   v === null || typeof v === 'string' || typeof v === 'function' || Array.isArray(v) || (typeof v === 'object' && v !== null));
 const commonSchema = {
-  estimator: p.custom<AnyEstimator | null>(null, 'an estimator (an object with fit and clone)', isEstimator, 'The estimator to tune (cloned for every fit).'),
+  estimator: p.estimator<AnyEstimator | null>(null, { nullable: false, doc: 'The estimator to tune (cloned for every fit).' }),
   scoring: scoringSpec,
   nJobs: p.nullable(p.int(1), null),
   refit: p.custom<boolean | string>(true, 'a boolean or the name of a metric', (v) => typeof v === 'boolean' || typeof v === 'string', 'Refit the best candidate on the whole data.'),
@@ -120,14 +108,6 @@ abstract class BaseSearchCV<S extends Schema> extends Estimator<S, SearchState> 
   }
   private get P() {
     return this.params as unknown as ParamsOf<typeof commonSchema>;
-  }
-
-  override with(patch: Partial<ParamsOf<S>> = {}): this {
-    const Ctor = this.constructor as new (p: unknown) => this;
-    const merged: Record<string, unknown> = { ...this.params, ...patch };
-    if (!('estimator' in patch) && this.base) merged.estimator = this.base.clone();
-    for (const [k, v] of Object.entries(merged)) if (v instanceof RandomState) merged[k] = RandomState.fromState(v.getState());
-    return new Ctor(merged);
   }
 
   private prepare(X: unknown, y: LabelsLike | null | undefined, groups: LabelsLike | null | undefined) {
@@ -251,15 +231,6 @@ abstract class BaseSearchCV<S extends Schema> extends Estimator<S, SearchState> 
     return fn(b as never, X, y as never);
   }
 
-  protected override encodeState(s: SearchState): unknown {
-    return { ...(encodeValue({ ...s, bestEstimator: null }) as object), bestEstimator: s.bestEstimator ? s.bestEstimator.toJSON() : null };
-  }
-  protected override decodeState(json: unknown): SearchState {
-    const o = json as Record<string, unknown>;
-    const s = revive(decodeValue({ ...o, bestEstimator: null })) as SearchState;
-    s.bestEstimator = o.bestEstimator ? (loadModel(o.bestEstimator as SavedModel) as AnyEstimator) : null;
-    return s;
-  }
 }
 
 const gridSchema = {

@@ -2,7 +2,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
+import { classifierScore, regressorScore } from '../metrics/score.js';
 import { resolveMetric } from './metrics.js';
 import { kneighborsOf, makeSearch, searchSchema } from './nearestNeighbors.js';
 import type { KNeighborsResult, NeighborSearch } from './search.js';
@@ -108,7 +108,7 @@ export class KNeighborsClassifier extends KNeighborsBase<KNeighborsClassifierSta
     for (let i = 0; i < nq; i++) {
       rowWeights(res, i, this.params.weights, w);
       const row = out.row(i);
-      for (let t = 0; t < k; t++) row[s.y[res.indices[i * k + t]!]!] += w[t]!;
+      for (let t = 0; t < k; t++) row[s.y[res.indices[i * k + t]!]!]! += w[t]!;
     }
     return out;
   }
@@ -140,8 +140,8 @@ export class KNeighborsClassifier extends KNeighborsBase<KNeighborsClassifierSta
   }
 
   /** Accuracy on (X, y). */
-  score(X: MatrixLike, y: LabelsLike): number {
-    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    return classifierScore(y as ArrayLike<Label>, this.predict(X), sampleWeight);
   }
 }
 registerEstimator(KNeighborsClassifier);
@@ -198,16 +198,9 @@ export class KNeighborsRegressor extends KNeighborsBase<KNeighborsRegressorState
   }
 
   /** Coefficient of determination R^2 on (X, y). */
-  score(X: MatrixLike, y: LabelsLike): number {
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
     const pred = this.predict(X);
-    const t = checkTarget(y, pred.length, { owner: this.kind });
-    let mean = 0;
-    for (let i = 0; i < t.length; i++) mean += t[i]!;
-    mean /= t.length;
-    let ssRes = 0;
-    let ssTot = 0;
-    for (let i = 0; i < t.length; i++) { ssRes += (t[i]! - pred[i]!) ** 2; ssTot += (t[i]! - mean) ** 2; }
-    return ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
+    return regressorScore(checkTarget(y, pred.length, { owner: this.kind }), pred, 1, sampleWeight);
   }
 }
 registerEstimator(KNeighborsRegressor);

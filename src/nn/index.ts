@@ -7,3 +7,4 @@ export { ACTIVATION_NAMES } from './activations.js';
 export { LOSS_NAMES, type LossName, type LossSpec, type LossLike } from './losses.js';
 export { NET_METRICS, type NetMetric } from './metrics.js';
 export { MLPClassifier, MLPRegressor, Autoencoder, type MLPParams, type AutoencoderParams } from './mlp.js';
+export { registerLayer, registerOptimizer, registerSchedule, registeredNnClasses } from './registry.js';

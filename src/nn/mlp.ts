@@ -4,8 +4,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
-import { r2Score } from '../metrics/regression.js';
+import { classifierScore, regressorScore } from '../metrics/score.js';
 import { EarlyStopping } from './callbacks.js';
 import { Dense } from './layers.js';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from './optimizers.js';
@@ -141,8 +140,9 @@ export class MLPClassifier extends BaseMLP<MLPClassifierState> {
     });
   }
 
-  score(X: MatrixLike, y: LabelsLike): number {
-    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
+  /** Accuracy on (X, y) (the public `accuracyScore`). */
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    return classifierScore(y as ArrayLike<Label>, this.predict(X), sampleWeight);
   }
 }
 registerEstimator(MLPClassifier);
@@ -173,9 +173,9 @@ export class MLPRegressor extends BaseMLP<MLPState> {
   }
 
   /** Coefficient of determination R^2 (scikit-learn's `r2_score`). */
-  score(X: MatrixLike, y: LabelsLike): number {
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
     const pred = this.predict(X);
-    return r2Score(checkTarget(y, pred.length, { owner: this.kind }), pred) as number;
+    return regressorScore(checkTarget(y, pred.length, { owner: this.kind }), pred, 1, sampleWeight);
   }
 }
 registerEstimator(MLPRegressor);

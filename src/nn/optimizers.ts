@@ -204,7 +204,7 @@ const NAMES: OptimizerName[] = ['adam', 'adamw', 'sgd', 'rmsprop', 'adagrad'];
 export function getOptimizer(o: Optimizer | string | Record<string, unknown>): Optimizer {
   if (o instanceof Optimizer) return o;
   const cfg: Record<string, unknown> = typeof o === 'string' ? { name: o } : { ...o };
-  if (cfg.learningRate && typeof cfg.learningRate === 'object') cfg.learningRate = scheduleFromConfig(cfg.learningRate as Record<string, unknown>);
+  if (cfg.learningRate && typeof cfg.learningRate === 'object' && typeof (cfg.learningRate as { getConfig?: unknown }).getConfig !== 'function') cfg.learningRate = scheduleFromConfig(cfg.learningRate as Record<string, unknown>);
   if (cfg.weightDecay === null) delete cfg.weightDecay;
   switch (cfg.name) {
     case 'adam': return new Adam(cfg);

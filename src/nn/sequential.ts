@@ -1,14 +1,16 @@
-import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../core/errors.js';
-import { LIBRARY_VERSION, registerLoader } from '../core/estimator.js';
+import { DataError, InvalidParameterError, IOError, NotFittedError, ShapeError } from '../core/errors.js';
+import { FORMAT_VERSION, LIBRARY_VERSION, registerLoader, type SavedModel } from '../core/estimator.js';
 import { checkRandomState, RandomState, type RandomStateLike } from '../core/random.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { fromBase64, toBase64 } from '../core/serialize.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { Matrix } from '../core/matrix.js';
 import { ProgressLogger, TerminateOnNaN, type Callback, type Logs, type TrainingModel } from './callbacks.js';
-import { layerFromConfig, type ForwardContext, type Layer } from './layers.js';
+import { type ForwardContext, type Layer } from './layers.js';
+import { layerFrom, optimizerFrom } from './registry.js';
 import { lossAndGrad, resolveLoss, type LossLike, type LossSpec } from './losses.js';
 import { checkMetrics, MetricAccumulator, type NetMetric } from './metrics.js';
-import { getOptimizer, Optimizer, type OptimizerName } from './optimizers.js';
+import { Optimizer, type OptimizerName } from './optimizers.js';
 
 export interface CompileOptions {
   optimizer: Optimizer | OptimizerName;
@@ -95,7 +97,7 @@ export class Sequential implements TrainingModel {
     const loss = resolveLoss(opts?.loss);
     const metrics = checkMetrics(opts.metrics, 'Sequential.compile');
     if (!this.layers.length) throw new InvalidParameterError('layers', 'at least one layer', 0, 'Sequential.compile');
-    this.compiled = { loss, metrics, opt: getOptimizer(opts.optimizer) };
+    this.compiled = { loss, metrics, opt: optimizerFrom(opts.optimizer) };
     return this;
   }
 
@@ -148,15 +150,7 @@ export class Sequential implements TrainingModel {
 
   private rowWeights(Y: Float64Array, n: number, opts: FitOptions): Float64Array | null {
     if (!opts.sampleWeight && !opts.classWeight) return null;
-    const w = new Float64Array(n).fill(1);
-    if (opts.sampleWeight) {
-      if (opts.sampleWeight.length !== n) throw new ShapeError('sampleWeight', `length ${n}`, `length ${opts.sampleWeight.length}`, 'Sequential.fit');
-      for (let i = 0; i < n; i++) {
-        const v = opts.sampleWeight[i]!;
-        if (!(v >= 0) || !Number.isFinite(v)) throw new DataError('sampleWeight', 'finite weights >= 0', `${v} at index ${i}`, 'Sequential.fit');
-        w[i] = v;
-      }
-    }
+    const w = checkSampleWeightOrOnes(opts.sampleWeight, n, 'Sequential.fit');
     if (opts.classWeight) {
       const u = this.outUnits, c = this.compiled!;
       const yc = c.loss.name === 'sparseCategoricalCrossentropy' ? 1 : u;
@@ -369,26 +363,35 @@ export class Sequential implements TrainingModel {
       `Total params: ${total}`, `Trainable params: ${trainable}`, `Non-trainable params: ${total - trainable}`, line].join('\n');
   }
 
-  /** Architecture, compile settings and weights (float64, base64, bit-exact). */
-  toJSON(): Record<string, unknown> {
+  /**
+   * The estimators' saved-model layout (`SavedModel`): `params` = architecture (`layers` as
+   * `{ class, config }`, `inputDim`), `state` = compile settings and weights (float64, base64,
+   * bit-exact). Layer, optimizer and schedule classes are looked up by name on load, user classes
+   * through `registerLayer` / `registerOptimizer` / `registerSchedule` (nn/registry.ts).
+   */
+  toJSON(): SavedModel {
     const c = this.compiled;
     return {
-      format: 'deepmine', formatVersion: 1, kind: 'Sequential', version: LIBRARY_VERSION,
-      inputDim: this.inputDim,
-      layers: this.layers.map((l) => ({ class: l.kind, config: l.getConfig() })),
-      compile: c ? { loss: c.loss, metrics: c.metrics, optimizer: c.opt.getConfig() } : null,
-      built: this.built,
-      weights: this.built ? this.getWeights().map((w) => toBase64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength))) : null,
+      format: 'deepmine', formatVersion: FORMAT_VERSION, kind: 'Sequential', version: LIBRARY_VERSION,
+      params: { layers: this.layers.map((l) => ({ class: l.kind, config: l.getConfig() })), inputDim: this.inputDim },
+      state: {
+        compile: c ? { loss: c.loss, metrics: c.metrics, optimizer: c.opt.getConfig() } : null,
+        built: this.built,
+        weights: this.built ? this.getWeights().map((w) => toBase64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength))) : null,
+      },
     };
   }
 
-  static fromJSON(json: Record<string, unknown>): Sequential {
-    if (json.kind !== 'Sequential') throw new DataError('json', "a saved Sequential (kind 'Sequential')", json.kind, 'Sequential.fromJSON');
+  /** Inverse of `toJSON` (also reads the layout before 0.1.0's SavedModel alignment: layers, compile, weights at the top level). */
+  static fromJSON(saved: SavedModel | Record<string, unknown>): Sequential {
+    const raw = saved as Record<string, unknown>;
+    if (raw.kind !== 'Sequential') throw new DataError('json', "a saved Sequential (kind 'Sequential')", raw.kind, 'Sequential.fromJSON');
+    const json: Record<string, unknown> = raw.params && raw.state ? { ...(raw.params as object), ...(raw.state as object) } : raw;
     const specs = json.layers as { class?: string; config: Record<string, unknown>; inputDim?: number }[];
-    const model = new Sequential(specs.map((s) => layerFromConfig(s.class ?? 'Dense', s.config)));
+    const model = new Sequential(specs.map((s) => layerFrom(s.class ?? 'Dense', s.config)));
     const inputDim = (json.inputDim as number | null | undefined) ?? specs[0]?.inputDim ?? null;
     const comp = json.compile as { loss: LossSpec; metrics: NetMetric[]; optimizer: Record<string, unknown> } | null | undefined;
-    if (comp) model.compile({ loss: comp.loss, metrics: comp.metrics, optimizer: getOptimizer(comp.optimizer) });
+    if (comp) model.compile({ loss: comp.loss, metrics: comp.metrics, optimizer: optimizerFrom(comp.optimizer) });
     if (json.built) {
       model.build(inputDim!, new RandomState(0));
       model.setWeights((json.weights as string[]).map((b) => new Float64Array(fromBase64(b).buffer)));
@@ -396,10 +399,25 @@ export class Sequential implements TrainingModel {
     return model;
   }
 
-  /** Write `toJSON()` to a file (Node only; see also `saveModel` in `deepmine/node`). */
-  async save(path: string): Promise<void> {
-    const fs = await import('node:fs/promises');
-    await fs.writeFile(path, JSON.stringify(this.toJSON()));
+  /**
+   * Write `toJSON()` to a file (Node only), refusing to replace an existing file unless
+   * `{ overwrite: true }`, like `saveModel`. `node:fs` is imported at call time through a
+   * computed specifier, so browser bundles never try to resolve it.
+   */
+  async save(path: string, opts: { overwrite?: boolean } = {}): Promise<void> {
+    const spec = ['node', 'fs/promises'].join(':');
+    let fs: { writeFile(p: string, data: string, o: { flag: string }): Promise<void> };
+    try {
+      fs = (await import(/* @vite-ignore */ spec)) as typeof fs;
+    } catch {
+      throw new IOError(path, 'Sequential.save: writing files needs Node (in a browser, store JSON.stringify(model.toJSON()) yourself)');
+    }
+    try {
+      await fs.writeFile(path, JSON.stringify(this.toJSON()), { flag: opts.overwrite ? 'w' : 'wx' });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EEXIST') throw new IOError(path, 'Sequential.save: the file exists already; pass { overwrite: true } to replace it');
+      throw new IOError(path, `Sequential.save: cannot write the file: ${(e as Error).message}`);
+    }
   }
 }
 

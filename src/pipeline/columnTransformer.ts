@@ -18,8 +18,9 @@ function checkTransformers(v: unknown): boolean {
 }
 
 const schema = {
-  transformers: p.custom<TransformerSpec[]>([], 'an array of [name, transformer | "drop" | "passthrough", column names or indices] triples', checkTransformers),
-  remainder: p.custom<'drop' | 'passthrough' | AnyEstimator>('drop', "'drop', 'passthrough' or a transformer", (v) => v === 'drop' || v === 'passthrough' || isEstimatorLike(v), 'What happens to the columns no transformer names.'),
+  transformers: p.steps<TransformerSpec[]>([], 'an array of [name, transformer | "drop" | "passthrough", column names or indices] triples', checkTransformers),
+  // a nested estimator when it is one ('drop' / 'passthrough' otherwise): routed by remainder__param, cloned by clone()
+  remainder: { ...p.custom<'drop' | 'passthrough' | AnyEstimator>('drop', "'drop', 'passthrough' or a transformer", (v) => v === 'drop' || v === 'passthrough' || isEstimatorLike(v), 'What happens to the columns no transformer names.'), nested: 'estimator' as const },
   verboseFeatureNamesOut: p.bool(true, 'Prefix output names with the transformer name (`name__feature`).'),
 };
 export type ColumnTransformerParams = ParamsOf<typeof schema>;
@@ -94,54 +95,16 @@ export class ColumnTransformer extends Estimator<typeof schema, ColumnTransforme
     if (Array.isArray(given.transformers)) given.transformers = (given.transformers as unknown[][]).map((t) => (Array.isArray(t) ? [t[0], reviveEstimator(t[1]), t[2]] : t));
     if (given.remainder !== undefined) given.remainder = reviveEstimator(given.remainder);
     super(given as Partial<ColumnTransformerParams>);
+  }
+
+  /** Unique transformer names, none 'remainder' or containing '__' (checked on construction and setParams). */
+  protected override checkParams(params: Readonly<ColumnTransformerParams>): void {
     const seen = new Set<string>();
-    for (const [name] of this.params.transformers) {
+    for (const [name] of params.transformers) {
       if (seen.has(name) || name === 'remainder') throw new InvalidParameterError('transformers', "unique names other than 'remainder'", JSON.stringify(name), this.kind);
       if (name.includes('__')) throw new InvalidParameterError('transformers', "names without '__'", name, this.kind);
       seen.add(name);
     }
-  }
-
-  /** Deep unfitted copy (transformers cloned). */
-  override with(patch: Partial<ColumnTransformerParams> = {}): this {
-    const transformers = (patch.transformers ?? this.params.transformers).map(([n, t, c]) => [n, isEstimatorLike(t) ? t.clone() : t, c] as TransformerSpec);
-    const remainder = patch.remainder ?? this.params.remainder;
-    return new (this.constructor as new (p: Partial<ColumnTransformerParams>) => this)({ ...this.params, ...patch, transformers, remainder: isEstimatorLike(remainder) ? remainder.clone() : remainder });
-  }
-
-  /** Parameters; with `deep` also each transformer (`name`) and its parameters (`name__param`). */
-  override getParams(deep = false): ColumnTransformerParams & Record<string, unknown> {
-    const out: Record<string, unknown> = super.getParams();
-    if (deep) {
-      for (const [name, t] of this.params.transformers) {
-        out[name] = t;
-        if (isEstimatorLike(t)) for (const [k, v] of Object.entries((t.getParams as (d?: boolean) => Record<string, unknown>)(true))) out[`${name}__${k}`] = v;
-      }
-    }
-    return out as ColumnTransformerParams & Record<string, unknown>;
-  }
-
-  /** Like Pipeline.setParams: own parameters, transformer names, or `name__param`. */
-  override setParams(patch: Partial<ColumnTransformerParams> & Record<string, unknown>): this {
-    const own: Record<string, unknown> = {};
-    let transformers = (patch.transformers ?? this.params.transformers).map((t) => [...t] as TransformerSpec);
-    const names = transformers.map(([n]) => n);
-    for (const [k, v] of Object.entries(patch)) {
-      const cut = k.indexOf('__');
-      if (cut < 0) {
-        if (k in schema) own[k] = v;
-        else if (names.includes(k)) transformers = transformers.map(([n, t, c]) => [n, n === k ? (reviveEstimator(v) as AnyEstimator) : t, c]);
-        else throw new InvalidParameterError(k, `a ColumnTransformer parameter, a transformer name (${names.join(', ')}) or name__param`, v, this.kind);
-      } else {
-        const name = k.slice(0, cut);
-        const i = names.indexOf(name);
-        if (i < 0 || !isEstimatorLike(transformers[i]![1])) throw new InvalidParameterError(k, `name__param with the name of a transformer among ${names.join(', ')}`, v, this.kind);
-        const copy = (transformers[i]![1] as AnyEstimator).clone();
-        copy.setParams({ [k.slice(cut + 2)]: v } as never);
-        transformers[i] = [name, copy, transformers[i]![2]];
-      }
-    }
-    return super.setParams({ ...own, transformers } as Partial<ColumnTransformerParams>);
   }
 
   private resolveColumns(sel: ColumnSelector, d: number, names: string[] | null, tname: string): Int32Array {

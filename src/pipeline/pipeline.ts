@@ -1,23 +1,24 @@
 import { DataError, InvalidParameterError, NotFittedError } from '../core/errors.js';
-import { Estimator, loadModel, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
+import { Estimator, registerEstimator, reviveValue, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
-import { p, type ParamsOf, type Schema } from '../core/params.js';
+import { isEstimatorLike as isCoreEstimatorLike, p, type ParamsOf, type Schema } from '../core/params.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyEstimator = Estimator<Schema, unknown> & Record<string, any>;
 /** A pipeline step: its name and an estimator, or `'passthrough'` / `null` for an identity step. */
 export type Step = [name: string, estimator: AnyEstimator | 'passthrough' | null];
 
+/** An object with `fit` and `clone` (the core check, `core/params.ts`). */
 export function isEstimatorLike(v: unknown): v is AnyEstimator {
-  return !!v && typeof v === 'object' && typeof (v as { fit?: unknown }).fit === 'function' && typeof (v as { clone?: unknown }).clone === 'function';
+  return isCoreEstimatorLike(v);
 }
 export function isSavedModel(v: unknown): v is SavedModel {
   return !!v && typeof v === 'object' && (v as SavedModel).format === 'deepmine';
 }
 
-/** Estimator or saved-model JSON -> estimator (JSON params come back as SavedModel objects). */
+/** Estimator or saved-model JSON -> estimator (the core revival path, `reviveValue`). */
 export function reviveEstimator<T>(v: T): T | AnyEstimator {
-  return isSavedModel(v) ? (loadModel(v) as AnyEstimator) : v;
+  return isSavedModel(v) ? (reviveValue(v) as AnyEstimator) : v;
 }
 
 function checkSteps(v: unknown): boolean {
@@ -25,7 +26,7 @@ function checkSteps(v: unknown): boolean {
 }
 
 const schema = {
-  steps: p.custom<Step[]>([], 'a non-empty array of [name, estimator | "passthrough" | null] pairs', checkSteps, 'The chained steps; all but the last must be transformers.'),
+  steps: p.steps<Step[]>([], 'a non-empty array of [name, estimator | "passthrough" | null] pairs', checkSteps, 'The chained steps; all but the last must be transformers.'),
   verbose: p.bool(false),
 };
 export type PipelineParams = ParamsOf<typeof schema>;
@@ -36,12 +37,6 @@ export interface PipelineState {
 }
 
 const isIdentity = (e: unknown): e is 'passthrough' | null => e === null || e === 'passthrough';
-
-/** Deep unfitted copy of a value that may hold estimators (scikit-learn's `clone` on params). */
-function cloneParam(v: unknown): unknown {
-  if (isEstimatorLike(v)) return v.clone();
-  return v;
-}
 
 /**
  * Chain of transformers ending in any estimator (scikit-learn's Pipeline). `fit` fits each step on
@@ -65,7 +60,6 @@ export class Pipeline extends Estimator<typeof schema, PipelineState> {
     const given = Array.isArray(params) ? { steps: params } : { ...(params ?? {}) };
     if (Array.isArray(given.steps)) given.steps = given.steps.map((s) => (Array.isArray(s) ? [s[0], reviveEstimator(s[1])] : s)) as Step[];
     super(given);
-    validateSteps(this.params.steps, this.kind);
   }
 
   /** The final step's type ('classifier', 'regressor', 'transformer' ...), as scikit-learn's `_estimator_type`. */
@@ -87,60 +81,9 @@ export class Pipeline extends Estimator<typeof schema, PipelineState> {
     return this.params.steps.length;
   }
 
-  /** Parameters; with `deep` also every step (`name`) and its parameters (`name__param`). */
-  override getParams(deep = false): PipelineParams & Record<string, unknown> {
-    const out: Record<string, unknown> = super.getParams();
-    if (deep) {
-      for (const [name, est] of this.params.steps) {
-        out[name] = est;
-        if (isEstimatorLike(est)) {
-          const inner = typeof est.getParams === 'function' ? (est.getParams as (d?: boolean) => Record<string, unknown>)(true) : {};
-          for (const [k, v] of Object.entries(inner)) out[`${name}__${k}`] = v;
-        }
-      }
-    }
-    return out as PipelineParams & Record<string, unknown>;
-  }
-
-  /**
-   * Set parameters in place and drop the fitted state. Keys are this pipeline's own parameters,
-   * step names (replace a step) or `step__param` (set a parameter of a step, recursively).
-   */
-  override setParams(patch: Partial<PipelineParams> & Record<string, unknown>): this {
-    const own: Record<string, unknown> = {};
-    const byStep = new Map<string, Record<string, unknown>>();
-    const replace = new Map<string, unknown>();
-    const names = (patch.steps ?? this.params.steps).map(([n]) => n);
-    for (const [k, v] of Object.entries(patch)) {
-      const cut = k.indexOf('__');
-      if (cut < 0) {
-        if (k in schema) own[k] = v;
-        else if (names.includes(k)) replace.set(k, reviveEstimator(v));
-        else throw new InvalidParameterError(k, `a parameter of Pipeline (steps, verbose), a step name (${names.join(', ')}) or step__param`, v, this.kind);
-      } else {
-        const step = k.slice(0, cut);
-        if (!names.includes(step)) throw new InvalidParameterError(k, `step__param with a step name among ${names.join(', ')}`, v, this.kind);
-        if (!byStep.has(step)) byStep.set(step, {});
-        byStep.get(step)![k.slice(cut + 2)] = v;
-      }
-    }
-    let steps = ((own.steps as Step[] | undefined) ?? this.params.steps).map(([n, e]) => [n, replace.has(n) ? replace.get(n) : e] as Step);
-    steps = steps.map(([n, e]) => {
-      const sub = byStep.get(n);
-      if (!sub) return [n, e];
-      if (!isEstimatorLike(e)) throw new InvalidParameterError(`${n}__${Object.keys(sub)[0]}`, 'a parameter of an estimator step', `step ${JSON.stringify(n)} is ${String(e)}`, this.kind);
-      const copy = e.clone();
-      copy.setParams(sub as never);
-      return [n, copy];
-    });
-    validateSteps(steps, this.kind);
-    return super.setParams({ ...own, steps } as Partial<PipelineParams>);
-  }
-
-  /** A new unfitted pipeline with cloned steps (scikit-learn's deep `clone`), plus `patch`. */
-  override with(patch: Partial<PipelineParams> = {}): this {
-    const steps = (patch.steps ?? this.params.steps).map(([n, e]) => [n, cloneParam(e)] as Step);
-    return new (this.constructor as new (p: Partial<PipelineParams>) => this)({ ...this.params, ...patch, steps });
+  /** Step names unique, without '__', not a Pipeline parameter; transformers before the last step (constructor and setParams). */
+  protected override checkParams(params: Readonly<PipelineParams>): void {
+    validateSteps(params.steps, this.kind);
   }
 
   private fittedSteps(what: string): Step[] {
@@ -187,6 +130,7 @@ export class Pipeline extends Estimator<typeof schema, PipelineState> {
   fitTransform(X: unknown, y?: unknown): Matrix {
     return this.fitUpToLast(X, y, (last, Xt) => {
       if (isIdentity(last)) return Xt;
+      if (typeof last.fitTransform !== 'function' && typeof last.transform !== 'function') throw new InvalidParameterError('steps', 'a final transformer for fitTransform()', last.kind, this.kind);
       if (typeof last.fitTransform === 'function') return last.fitTransform(Xt, y);
       return last.fit(Xt, y).transform(Xt);
     }) as Matrix;

@@ -189,7 +189,7 @@ registerEstimator(MaxAbsScaler);
 const robustSchema = {
   withCentering: p.bool(true, 'Subtract the median.'),
   withScaling: p.bool(true, 'Divide by the quantile range.'),
-  quantileRange: p.custom<[number, number]>([25, 75], 'a pair [qMin, qMax] with 0 <= qMin <= qMax <= 100', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number') && 0 <= v[0] && v[0] <= v[1] && v[1] <= 100, 'Percentiles defining the scale (IQR by default).'),
+  quantileRange: p.custom<[number, number]>([25, 75], 'a pair [qMin, qMax] with 0 <= qMin <= qMax <= 100', (v) => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number') && 0 <= v[0]! && v[0]! <= v[1]! && v[1]! <= 100, 'Percentiles defining the scale (IQR by default).'),
 };
 export type RobustScalerParams = ParamsOf<typeof robustSchema>;
 export interface RobustScalerState { center: Float64Array | null; scale: Float64Array | null; nFeatures: number; featureNamesIn: string[] | null }

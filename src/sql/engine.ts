@@ -77,3 +77,47 @@ export async function postgresEngine(connection: string | Record<string, unknown
   };
 }
 
+
+/**
+ * A ClickHouse server through its HTTP interface (no client library: the interface is stable
+ * across versions, from 18.x on). `url` like `http://127.0.0.1:8123`; queries run as POST bodies
+ * with `FORMAT JSON`; 64-bit integers (quoted by ClickHouse) come back as numbers.
+ */
+export async function clickhouseEngine(url: string, opts: { user?: string; password?: string; database?: string } = {}): Promise<SqlEngine> {
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new InvalidParameterError('url', 'an http(s) URL of the ClickHouse HTTP interface', url, 'clickhouseEngine');
+  const base = new URL(url);
+  if (opts.database) base.searchParams.set('database', opts.database);
+  // model expressions are long: allow queries up to 64 MiB and big ASTs (defaults: 256 KiB, 50,000 nodes)
+  for (const [k, v] of [['max_query_size', 64 << 20], ['max_ast_elements', 1 << 24], ['max_expanded_ast_elements', 1 << 24]] as const) {
+    if (!base.searchParams.has(k)) base.searchParams.set(k, String(v));
+  }
+  const headers: Record<string, string> = {};
+  if (opts.user) headers['X-ClickHouse-User'] = opts.user;
+  if (opts.password) headers['X-ClickHouse-Key'] = opts.password;
+  let open = true;
+  const send = async (sql: string, wantRows: boolean): Promise<SqlRow[]> => {
+    let res: Response;
+    try {
+      res = await fetch(base, { method: 'POST', headers, body: wantRows ? `${sql} FORMAT JSON` : sql });
+    } catch (e) {
+      throw new EngineError('clickhouse', `cannot reach ${url}: ${(e as Error).message}`, sql);
+    }
+    const text = await res.text();
+    if (!res.ok) throw new EngineError('clickhouse', text.trim().slice(0, 500), sql);
+    if (!wantRows || text.trim() === '') return [];
+    const json = JSON.parse(text) as { meta: { name: string; type: string }[]; data: Record<string, unknown>[] };
+    const intCols = new Set(json.meta.filter((m) => /Int(64|128|256)/.test(m.type)).map((m) => m.name));
+    return json.data.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, intCols.has(k) && typeof v === 'string' ? Number(v) : toJs(v)])));
+  };
+  await send('SELECT 1', true);
+  return {
+    dialect: 'clickhouse',
+    get closed() { return !open; },
+    async query(sql: string): Promise<SqlRow[]> {
+      if (!open) throw new EngineError('clickhouse', 'the engine is closed', sql);
+      // statements that return no result set (CREATE, INSERT, DROP) cannot take FORMAT JSON
+      return send(sql, /^\s*(SELECT|WITH|SHOW|DESCRIBE|EXISTS)\b/i.test(sql));
+    },
+    async close() { open = false; },
+  };
+}

@@ -20,7 +20,7 @@ import { MinMaxScaler, minMaxState } from '../preprocessing/scalers.js';
 import { StandardScaler, scaleOf } from '../preprocessing/standardScaler.js';
 import { dialectRules, type DialectRules } from './dialect.js';
 import { EngineError, num, type SqlEngine, type SqlRow } from './types.js';
-import { centerDistancesSql, nearestCenterSql } from './predict.js';
+import { centerDistancesSql } from './predict.js';
 
 const OWNER = 'fitSql';
 
@@ -120,7 +120,7 @@ function withState<E extends { toJSON(): object }>(est: E, state: unknown): E {
 
 async function fitStandardScaler(ctx: Ctx, est: StandardScaler, n: number): Promise<StandardScaler> {
   const { x } = ctx;
-  const q = `SELECT ${x.map((e, j) => `count(${e}) AS c${j}, avg(${ctx.sql.float64(e)}) AS m${j}, var_pop(${ctx.sql.float64(e)}) AS v${j}`).join(', ')} FROM ${ctx.from}`;
+  const q = `SELECT ${x.map((e, j) => `count(${e}) AS c${j}, avg(${ctx.sql.float64(e)}) AS m${j}, ${ctx.sql.varPop(ctx.sql.float64(e))} AS v${j}`).join(', ')} FROM ${ctx.from}`;
   const [r] = await run(ctx, q, true, n);
   const d = x.length;
   const mean = new Float64Array(d), vr = new Float64Array(d), cnt = new Float64Array(d), scale = new Float64Array(d);
@@ -186,7 +186,7 @@ async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
   if (k > n) throw new InvalidParameterError('nClusters', `at most the number of rows (${n})`, k, OWNER);
   if (P.algorithm === 'elkan') { /* Lloyd in SQL: Elkan's bounds are per row and cannot live in a SELECT */ }
   // tolerance as scikit-learn: tol * mean of the column variances
-  const [vr] = await run(ctx, `SELECT ${ctx.x.map((e, j) => `count(${e}) AS c${j}, var_pop(${ctx.sql.float64(e)}) AS v${j}`).join(', ')} FROM ${ctx.from}`, true, n);
+  const [vr] = await run(ctx, `SELECT ${ctx.x.map((e, j) => `count(${e}) AS c${j}, ${ctx.sql.varPop(ctx.sql.float64(e))} AS v${j}`).join(', ')} FROM ${ctx.from}`, true, n);
   let varSum = 0;
   for (let j = 0; j < d; j++) {
     if (num(vr, `c${j}`, ctx.cols[j]!) !== n) throw new DataError(`columns['${ctx.cols[j]}']`, 'no missing values (NULL)', 'NULLs', OWNER);
@@ -196,10 +196,10 @@ async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
   let C: Float64Array;
   if (typeof P.init === 'string') {
     // seeding: KMeans in memory on a repeatable sample of up to 10,000 rows (rows ordered by an
-    // md5 of their values and the seed: the same seed and data give the same sample on any engine)
+    // hash of their values and the seed: the same seed and data give the same sample on an engine)
     const m = Math.min(n, Math.max(10 * k, 10_000));
     const seed = typeof P.randomState === 'number' ? P.randomState : 0;
-    const key = `md5(${[...ctx.x.map((e) => `CAST(${e} AS VARCHAR)`), ctx.sql.str(String(seed))].join(` || ${ctx.sql.str('|')} || `)})`;
+    const key = ctx.sql.hashKey([...ctx.x, ctx.sql.str(String(seed))]);
     const rows = await run(ctx, `SELECT ${ctx.x.join(', ')} FROM ${ctx.from} ORDER BY ${key} LIMIT ${m}`, true, n);
     const S = new Matrix(Float64Array.from(rows.flatMap((r) => ctx.cols.map((c) => num(r, c, c)))), rows.length, d);
     C = new KMeans({ nClusters: k, init: P.init, nInit: P.nInit, randomState: P.randomState, maxIter: P.maxIter, tol: P.tol }).fit(S).clusterCenters.data.slice();
@@ -210,8 +210,14 @@ async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
   }
   let nIter = 0;
   for (let it = 0; it < P.maxIter; it++) {
-    const lab = nearestCenterSql(ctx.x, C, k, ctx.sql);
-    const q = `SELECT lab, count(*) AS cnt, ${ctx.x.map((e, j) => `sum(${ctx.sql.float64(e)}) AS s${j}`).join(', ')} FROM (SELECT ${lab} AS lab, ${ctx.x.join(', ')} FROM ${ctx.from}) AS t GROUP BY lab`;
+    // distances once per row in an inner SELECT, then the first index of the minimum (as the
+    // in-memory argmin): k comparisons per row instead of a k x k CASE over repeated expressions
+    const d2 = centerDistancesSql(ctx.x, C, k, ctx.sql);
+    const dk = d2.map((_, c) => `deepmine_d${c}`);
+    const lab = k === 1 ? '0' : `CASE ${dk.slice(0, -1).map((dc, c) => `WHEN ${dc} = deepmine_m THEN ${c}`).join(' ')} ELSE ${k - 1} END`;
+    const inner = `SELECT ${ctx.x.map((e, j) => `${e} AS deepmine_x${j}`).join(', ')}, ${d2.map((e, c) => `${e} AS ${dk[c]}`).join(', ')} FROM ${ctx.from}`;
+    const mid = `SELECT *, ${ctx.sql.least(dk)} AS deepmine_m FROM (${inner}) AS t0`;
+    const q = `SELECT ${lab} AS lab, count(*) AS cnt, ${ctx.x.map((_, j) => `sum(${ctx.sql.float64(`deepmine_x${j}`)}) AS s${j}`).join(', ')} FROM (${mid}) AS t1 GROUP BY lab`;
     const groups = await run(ctx, q, true, n);
     const next = C.slice(); // an empty cluster keeps its center (scikit-learn relocates it to a far point)
     for (const g of groups) {
@@ -225,7 +231,7 @@ async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
     if (shift <= tol) break;
   }
   const d2 = centerDistancesSql(ctx.x, C, k, ctx.sql);
-  const [ir] = await run(ctx, `SELECT sum(${d2.length === 1 ? d2[0] : `LEAST(${d2.join(', ')})`}) AS inertia FROM ${ctx.from}`, true, n);
+  const [ir] = await run(ctx, `SELECT sum(${ctx.sql.least(d2)}) AS inertia FROM ${ctx.from}`, true, n);
   // labels stay in the engine: use predictSql(model) to label rows there
   return withState(est, { clusterCenters: new Matrix(C, k, d), labels: new Int32Array(0), inertia: num(ir, 'inertia', 'inertia'), nIter, nFeatures: d });
 }

@@ -3,7 +3,7 @@ import { duckdbEngine } from './engine.js';
 import { fitSqlWith, type SqlSource } from './fit.js';
 import type { SqlEngine } from './types.js';
 
-export { duckdbEngine, postgresEngine } from './engine.js';
+export { duckdbEngine, postgresEngine, clickhouseEngine } from './engine.js';
 
 /**
  * Fit `estimator` (StandardScaler, MinMaxScaler, PCA, KMeans) on a table or query inside a SQL

@@ -196,6 +196,7 @@ function argBest(v: string[], labels: string[], kind: 'max' | 'min'): string {
  */
 function treeCase(t: TreeArrays, x: string[], leaf: (node: number) => string, sql: DialectRules): string {
   const L = t.childrenLeft, R = t.childrenRight;
+  if (sql.flatTrees) return treeCaseFlat(t, x, leaf, sql);
   const go = (node: number): string => {
     if (L[node] === -1) return leaf(node);
     const f = t.feature[node]!;
@@ -208,4 +209,30 @@ function treeCase(t: TreeArrays, x: string[], leaf: (node: number) => string, sq
       : `CASE WHEN ${cond} THEN ${go(L[node]!)} ELSE ${go(R[node]!)} END`;
   };
   return go(0);
+}
+
+/**
+ * The same tree as one flat CASE: each leaf's root-to-leaf path as a conjunction. A left test is
+ * `coalesce(f32(x) <= t, false)` (or `x IS NULL OR ...` where missing values go left), a right test
+ * its negation, so a NULL follows the same branch as in the nested form.
+ */
+function treeCaseFlat(t: TreeArrays, x: string[], leaf: (node: number) => string, sql: DialectRules): string {
+  const L = t.childrenLeft, R = t.childrenRight;
+  if (L[0] === -1) return leaf(0);
+  const whens: string[] = [];
+  const walk = (node: number, path: string[]): void => {
+    if (L[node] === -1) {
+      whens.push(`WHEN ${path.join(' AND ')} THEN ${leaf(node)}`);
+      return;
+    }
+    const f = t.feature[node]!;
+    if (f < 0 || f >= x.length) throw new DataError('columns', `at least ${f + 1} column names (the tree splits on feature ${f})`, `${x.length} names`, OWNER);
+    const col = x[f]!;
+    const test = `${sql.float32(col)} <= ${sql.num(t.threshold[node]!)}`;
+    const left = t.missingGoToLeft?.[node] === 1 ? `(${col} IS NULL OR ${test})` : `coalesce(${test}, ${sql.no ?? 'FALSE'})`;
+    walk(L[node]!, [...path, left]);
+    walk(R[node]!, [...path, `NOT ${left}`]);
+  };
+  walk(0, []);
+  return `CASE ${whens.join(' ')} END`;
 }

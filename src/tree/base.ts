@@ -5,6 +5,7 @@
  */
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { declaredFeatures, expectState, registerStateCheck, type StateCheckContext } from '../core/modelCheck.js';
 import { p } from '../core/params.js';
 import { ClassificationCriterion, MAECriterion, RegressionCriterion, type Criterion, type CriterionName, type RegressionCriterionName } from './criterion.js';
@@ -77,17 +78,9 @@ export function resolveTreeSpec(P: CommonTreeParams, criterion: CriterionName, n
   };
 }
 
-/** Validated sample weights (ones when absent). */
+/** Validated sample weights (ones when absent): the shared core check. */
 export function checkSampleWeight(sampleWeight: ArrayLike<number> | null | undefined, n: number, owner: string): Float64Array {
-  const sw = new Float64Array(n).fill(1);
-  if (sampleWeight == null) return sw;
-  if (sampleWeight.length !== n) throw new DataError('sampleWeight', `length ${n}`, `length ${sampleWeight.length}`, owner);
-  for (let i = 0; i < n; i++) {
-    const w = sampleWeight[i]!;
-    if (!Number.isFinite(w) || w < 0) throw new DataError('sampleWeight', 'finite non-negative weights', `${w} at index ${i}`, owner);
-    sw[i] = w;
-  }
-  return sw;
+  return checkSampleWeightOrOnes(sampleWeight, n, owner);
 }
 
 /** X (row-major float64) as a column-major float32 copy, scikit-learn's DTYPE. */

@@ -4,7 +4,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf, type Schema } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { accuracyScore } from '../metrics/accuracy.js';
+import { classifierScore, regressorScore } from '../metrics/score.js';
 import {
   applyTree, binFeatures, nanMaskOf, checkSampleWeight, commonTreeSchema, computeImportances, countLeaves, decisionPathTree, fitTree, maxFeaturesSpec,
   RAND_R_MAX, resolveTreeSpec, toColumnMajorF32, type TreeSpec, type TreeTarget,
@@ -245,8 +245,9 @@ export class DecisionTreeClassifier extends BaseDecisionTree<typeof classifierSc
     return treeToRules({ tree: this.fitted.tree, classes: this.fitted.classes }, opts);
   }
 
-  score(X: MatrixLike, y: LabelsLike): number {
-    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
+  /** Accuracy on (X, y) (the public `accuracyScore`). */
+  score(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): number {
+    return classifierScore(y as ArrayLike<Label>, this.predict(X), sampleWeight);
   }
 }
 registerEstimator(DecisionTreeClassifier);
@@ -352,25 +353,18 @@ export class DecisionTreeRegressor extends BaseDecisionTree<typeof regressorSche
   }
 
   /** Coefficient of determination R^2 (averaged uniformly over outputs). */
-  score(X: MatrixLike, y: LabelsLike | MatrixLike): number {
+  score(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight?: ArrayLike<number> | null): number {
     const p = this.predict(X);
     const t = checkRegressionTarget(y, p.length / Math.max(1, this.fitted.nOutputs), this.kind);
-    return r2Score(t.y, p, t.nOutputs);
+    return regressorScore(t.y, p, t.nOutputs, sampleWeight);
   }
 }
 registerEstimator(DecisionTreeRegressor);
 
-/** R^2 of row-major n x k predictions, uniform average over outputs (scikit-learn's r2_score). */
+/**
+ * R^2 of row-major n x k predictions, uniform average over outputs: the public `r2Score`
+ * (metrics/score.ts), kept under this name for forest.ts's out-of-bag score.
+ */
 export function r2Score(y: ArrayLike<number>, pred: ArrayLike<number>, k = 1): number {
-  const n = y.length / k;
-  let total = 0;
-  for (let j = 0; j < k; j++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += y[i * k + j]!;
-    mean /= n;
-    let ssRes = 0, ssTot = 0;
-    for (let i = 0; i < n; i++) { const e = y[i * k + j]! - pred[i * k + j]!; ssRes += e * e; const t = y[i * k + j]! - mean; ssTot += t * t; }
-    total += ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
-  }
-  return total / k;
+  return regressorScore(y, pred, k);
 }

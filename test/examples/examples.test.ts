@@ -15,7 +15,7 @@ interface Run { code: number; stdout: string; stderr: string }
 
 function runExample(name: string): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join('examples', name)], { cwd: ROOT, timeout: 60_000, maxBuffer: 8 << 20 },
+    execFile(process.execPath, ['--import', 'tsx', join('examples', name)], { cwd: ROOT, timeout: 150_000, maxBuffer: 8 << 20 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr });
@@ -57,6 +57,9 @@ const EXPECTED: Record<string, RegExp[]> = {
     /KMeans\(10\) on autoencoder embedding: ARI vs digit labels \d\.\d+/,
   ],
   'describe-clusters.ts': [/^cluster \d \(\d+ rows\): .+ \(precision \d\.\d\d, covers \d+%\)/m, /clustering accuracy vs cultivar: 0\.\d{3}/],
+  'explain.ts': [/permutation importance \(top 5\):/, /partial dependence on /, /sum check: expected \+ sum\(values\) = \d\.\d+/, /KernelSHAP \(MLP\) row 0 top features:/, /LinearSHAP \(logistic regression\) row 0: log-odds/],
+  'error-slices.ts': [/mushroom, depth-2 tree: error rate 0\.\d+/, /per level \(evaluated \/ brute force\): L1 \d+\/\d+/, /planted slice .+ found x2 in .+ AND x5 in/],
+  'surrogate-rules.ts': [/surrogate: \d+ rules, fidelity train 0\.\d+, test 0\.\d+/, /=> [01] \(coverage \d/, /extractRules\(maxDepth 2\): \d+ rules, fidelity 0\.\d+/, /hidden-layer co-activation patterns/],
   'neural-net.ts': [
     /phase 1: \d+ epochs/,
     /test: loss \d\.\d+, accuracy \d\.\d+, auc \d\.\d+/,
@@ -68,7 +71,7 @@ const EXPECTED: Record<string, RegExp[]> = {
 // Two at a time (one per core): the whole file takes about as long as the slowest pair.
 describe('examples/', { concurrency: 2 }, () => {
   for (const [name, patterns] of Object.entries(EXPECTED)) {
-    it(`${name} runs and prints its results`, { timeout: 90_000 }, async () => {
+    it(`${name} runs and prints its results`, { timeout: 180_000 }, async () => {
       const { code, stdout, stderr } = await runExample(name);
       assert.equal(code, 0, `${name} exited with ${code}\nstderr:\n${stderr}`);
       for (const re of patterns) assert.match(stdout, re, `${name}: stdout lacks ${re}`);
@@ -80,7 +83,7 @@ describe('examples/', { concurrency: 2 }, () => {
     assert.deepEqual(files, [...Object.keys(EXPECTED), 'seed.ts'].sort(), 'add the new example and what it must print to EXPECTED');
   });
 
-  it('the seed program runs', { timeout: 90_000 }, async () => {
+  it('the seed program runs', { timeout: 180_000 }, async () => {
     const { code, stdout, stderr } = await runExample('seed.ts');
     assert.equal(code, 0, `seed.ts exited with ${code}\nstderr:\n${stderr}`);
     assert.match(stdout, /tree accuracy 0\.\d+/);

@@ -86,7 +86,7 @@ describe('partialDependence: bad input gives typed errors naming the argument', 
   });
   it('mismatched widths, NaN rows, bad features and options', () => {
     const tree = new DecisionTreeRegressor({ maxDepth: 2, randomState: 0 }).fit(Xtr, ytr);
-    assert.throws(() => partialDependence(tree, Xtr.takeCols([0, 1]), 0), (e: unknown) => e instanceof DataError && /'X'/.test((e as Error).message));
+    assert.throws(() => partialDependence(tree, Xtr.takeCols([0, 1]), 0), (e: unknown) => e instanceof ShapeError && /'X'/.test((e as Error).message));
     const lr = new LogisticRegression().fit(Xtr, ytr);
     assert.throws(() => partialDependence(lr, Xtr.takeCols([0, 1]), 0), (e: unknown) => e instanceof ShapeError && /'X'/.test((e as Error).message));
     const bad = Xtr.copy();

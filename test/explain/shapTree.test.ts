@@ -133,6 +133,65 @@ describe('TreeSHAP equals brute-force Shapley values (all coalitions, same path-
 
 after(() => closePool());
 
+/** Shapley interaction index over all coalitions with the same path-dependent v(S) (Lundberg 2020, eq. for Phi_ij). */
+function bruteInteractions(view: TreeEnsembleView, x: Float64Array, M: number, k: number): Float64Array {
+  const K = view.nOutputs, nS = 1 << M;
+  const v = new Float64Array(nS);
+  const inS = new Uint8Array(M);
+  for (let S = 0; S < nS; S++) {
+    for (let j = 0; j < M; j++) inS[j] = (S >> j) & 1;
+    for (const t of view.trees) v[S]! += view.scale * condExpectation(t, K, x, inS)[k]!;
+  }
+  const fact = [1];
+  for (let i = 1; i <= M; i++) fact.push(fact[i - 1]! * i);
+  const out = new Float64Array(M * M);
+  for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) {
+    if (i === j) continue;
+    let s = 0;
+    for (let S = 0; S < nS; S++) {
+      if ((S >> i) & 1 || (S >> j) & 1) continue;
+      let size = 0;
+      for (let q = 0; q < M; q++) size += (S >> q) & 1;
+      const w = (fact[size]! * fact[M - size - 2]!) / (2 * fact[M - 1]!);
+      s += w * (v[S | (1 << i) | (1 << j)]! - v[S | (1 << i)]! - v[S | (1 << j)]! + v[S]!);
+    }
+    out[i * M + j] = s;
+  }
+  return out;
+}
+
+describe('TreeSHAP interaction values equal the brute-force Shapley interaction index (1e-10)', () => {
+  const cases: [string, 'iris' | 'diabetes', number[] | undefined, () => unknown][] = [
+    ['DecisionTreeClassifier', 'iris', undefined, () => new DecisionTreeClassifier({ randomState: 0 })],
+    ['RandomForestRegressor, 6 features', 'diabetes', [0, 2, 3, 4, 8, 9], () => new RandomForestRegressor({ nEstimators: 3, maxDepth: 5, randomState: 0 })],
+  ];
+  for (const [name, ds, cols, make] of cases) {
+    it(`${name} on ${ds}`, () => {
+      const { X, y } = data(ds, cols);
+      const model = (make() as { fit(X: Matrix, y: number[]): Model }).fit(X, y);
+      const view = treeEnsembleViewOf(model)!;
+      const rows = X.takeRows([0, 41, 77, 120]);
+      const s = shapValues(model as never, rows, { interactions: true });
+      const d = X.cols;
+      let worst = 0;
+      for (let k = 0; k < view.nOutputs; k++) for (let i = 0; i < rows.rows; i++) {
+        const ref = bruteInteractions(view, rows.row(i), d, k);
+        const iv = s.interactionValues![k]!;
+        for (let a = 0; a < d; a++) {
+          let rowSum = 0;
+          for (let b = 0; b < d; b++) {
+            const got = iv[i * d * d + a * d + b]!;
+            rowSum += got;
+            if (a !== b) worst = Math.max(worst, Math.abs(got - ref[a * d + b]!));
+          }
+          worst = Math.max(worst, Math.abs(rowSum - s.values[k]!.data[i * d + a]!));
+        }
+      }
+      assert.ok(worst <= 1e-10, `max error ${worst}`);
+    });
+  }
+});
+
 describe('shapValuesAsync: TreeSHAP rows over the worker pool', () => {
   it('nJobs 2 gives the identical values', async () => {
     const { X, y } = data('breast_cancer');

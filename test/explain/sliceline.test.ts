@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { encodeCategorical, Table } from '../../src/core/table.js';
+import { quantileSorted } from '../../src/core/numeric.js';
 import { RandomState } from '../../src/core/random.js';
 import { DummyClassifier, DummyRegressor } from '../../src/dummy/dummy.js';
 import { encodeFeatures, mineErrors, sliceLine, sliceScore } from '../../src/explain/sliceline.js';
@@ -106,7 +108,31 @@ describe('sliceLine on a planted slice (20,000 x 10)', () => {
   });
 });
 
+describe('sliceLine edge cases', () => {
+  it('no errors: no slice; missing values match no predicate', () => {
+    const X = [[1, 2], [1, 3], [2, 2], [2, 3], [NaN, 2]];
+    assert.deepEqual(sliceLine(X, [0, 0, 0, 0, 0], { minSupport: 1 }).slices, []);
+    const r = sliceLine(X, [1, 0, 0, 0, 1], { minSupport: 1, k: 20 });
+    assert.ok(r.slices.every((s) => !s.rows.includes(4) || s.predicates.every((p) => p.feature === 1)));
+    assert.equal(r.features[0]!.labels.length, 2);
+  });
+});
+
 describe('sliceLine binning and categorical tables', () => {
+  it('a Table: categorical columns by label, numeric ones binned, names from the table', () => {
+    const n = 400;
+    const colors = Array.from({ length: n }, (_, i) => ['red', 'green', 'blue', 'grey'][i % 4]!);
+    const size = Float64Array.from({ length: n }, (_, i) => (i * 37) % 101);
+    const t = new Table([encodeCategorical('color', colors), { kind: 'numeric', name: 'size', values: size }]);
+    const e = Float64Array.from({ length: n }, (_, i) => (colors[i] === 'blue' && size[i]! >= 50 ? 1 : i % 10 === 0 ? 1 : 0));
+    const r = sliceLine(t, e, { alpha: 0.95, minSupport: 10, k: 3, nBins: 2 });
+    assert.equal(r.features[0]!.kind, 'categorical');
+    assert.equal(r.features[1]!.kind, 'binned');
+    assert.match(r.slices[0]!.description, /^color = blue AND size in \[50, 100\]$/);
+    const rows = Array.from({ length: n }, (_, i) => i).filter((i) => colors[i] === 'blue' && size[i]! >= 50);
+    assert.deepEqual(Array.from(r.slices[0]!.rows), rows);
+  });
+
   it('quantile and uniform edges', () => {
     const X = Array.from({ length: 100 }, (_, i) => [i * i]);
     const q = encodeFeatures(X, { nBins: 4 });
@@ -116,6 +142,10 @@ describe('sliceLine binning and categorical tables', () => {
     const counts = [0, 0, 0, 0];
     for (const c of q.codes[0]!) counts[c]!++;
     assert.deepEqual(counts, [25, 25, 25, 25]);
+    const rnd = Array.from(new RandomState(5).rand(997) as Float64Array, (v) => [v]);
+    const sorted = rnd.map((r) => r[0]!).sort((a, b) => a - b);
+    const e7 = encodeFeatures(rnd, { nBins: 7 }).features[0]!.edges!;
+    assert.deepEqual(Array.from(e7), Array.from({ length: 8 }, (_, b) => quantileSorted(sorted, b / 7)));
     const u = encodeFeatures(X, { nBins: 4, binning: 'uniform' });
     assert.deepEqual(Array.from(u.features[0]!.edges!), [0, 2450.25, 4900.5, 7350.75, 9801]);
   });

@@ -6,6 +6,9 @@ import { loadDataset } from '../../src/datasets/load.js';
 import { extractRules, SurrogateTree } from '../../src/explain/surrogate.js';
 import { r2Score } from '../../src/metrics/regression.js';
 import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
+import { RandomState } from '../../src/core/random.js';
+import { Dense } from '../../src/nn/layers.js';
+import { Sequential } from '../../src/nn/sequential.js';
 import { checkEstimator } from '../helpers/conformance.js';
 
 const iris = loadDataset('iris');
@@ -98,6 +101,18 @@ describe('SurrogateTree of a regressor (diabetes, random forest)', () => {
   });
 });
 
+describe('SurrogateTree of a Sequential (one output column = regression)', () => {
+  it('fits on the net outputs; fidelity is R^2 against them', () => {
+    const net = new Sequential([new Dense(6, { activation: 'tanh' }), new Dense(1)]).build(4, new RandomState(0));
+    const sur = new SurrogateTree({ model: net, maxLeafNodes: 6, randomState: 0 }).fit(iris.X);
+    assert.equal(sur.task, 'regression');
+    const f = net.predict(iris.X).data;
+    assert.ok(Math.abs(sur.fidelity(iris.X) - r2Score(f, sur.predict(iris.X) as Float64Array)) < 1e-12);
+    const twoOut = new Sequential([new Dense(2)]).build(4, new RandomState(0));
+    assert.throws(() => new SurrogateTree({ model: twoOut }).fit(iris.X), (e: unknown) => e instanceof DataError && e.argument === 'model');
+  });
+});
+
 describe('SurrogateTree bad input', () => {
   it('typed errors naming the argument', () => {
     const unfitted = new RandomForestClassifier();
@@ -110,6 +125,9 @@ describe('SurrogateTree bad input', () => {
     assert.throws(() => sur.fidelity([[1, 2, 3]]), (e: unknown) => e instanceof ShapeError && e.argument === 'X');
     assert.throws(() => new SurrogateTree({ model: forest, maxLeafNodes: 1 }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'maxLeafNodes');
     assert.throws(() => new SurrogateTree({ model: { predict: () => [1] } }).fit(iris.X), (e: unknown) => e instanceof DataError && e.argument === 'model');
+    const plain = new SurrogateTree({ model: { predict: (X: unknown) => forest.predict(X as never) } }).fit(iris.X);
+    assert.ok(plain.fidelity(iris.X) > 0.9);
+    assert.throws(() => plain.toJSON(), (e: unknown) => e instanceof DataError && e.argument === 'model');
   });
 });
 

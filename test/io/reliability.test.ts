@@ -186,6 +186,7 @@ describe('issue 13 #8: CSV edge cases are typed errors', () => {
     writeFileSync(p, 'a,b,c\n1,2,3\n4,5\n6,7,8\n');
     await assert.rejects(readCsv(p), (e: unknown) => e instanceof DataError && /line 3/.test((e as Error).message) && /Expected Number of Columns: 3 Found: 2/.test((e as Error).message));
     await assert.rejects(readCsv(p, { delimiter: ',' }), (e: unknown) => e instanceof DataError && /line 3/.test((e as Error).message));
+    await assert.rejects(readCsv(p, { header: false }), (e: unknown) => e instanceof DataError && /line 3/.test((e as Error).message));
     writeFileSync(p, 'a;b\n1;2\n3;4;5\n');
     await assert.rejects(readCsv(p), (e: unknown) => e instanceof DataError && /line 3/.test((e as Error).message));
   });

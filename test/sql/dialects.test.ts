@@ -56,6 +56,8 @@ describe('SQL dialects', () => {
     assert.equal(r.num(0.1), "CAST('0.1' AS DOUBLE PRECISION)");
     assert.equal(r.num(-0), "CAST('-0' AS DOUBLE PRECISION)");
     assert.equal(r.num(1 / 3), "CAST('0.3333333333333333' AS DOUBLE PRECISION)");
-    assert.equal(dialectRules('clickhouse').num(Infinity), "toFloat64('inf')");
+    assert.equal(dialectRules('clickhouse').num(Infinity), 'inf');
+    assert.equal(dialectRules('clickhouse').num(0.1), '(toFloat64(7205759403792794) * exp2(-56))');
+    assert.equal(dialectRules('clickhouse').num(-3), '(-toFloat64(6755399441055744) * exp2(-51))');
   });
 });

@@ -1,0 +1,38 @@
+// Run from the root of a source tree (old: `git archive 33ab7f4 src package.json tsconfig.json | tar -x -C /tmp/io-old`,
+// link node_modules) with `node --import tsx io-regression-check.mts`; prints each issue-13/21 I/O defect.
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { streamMatrix, query, readCsv } from './src/io/duckdb.js';
+import { writeCsv, writeParquet } from './src/io/write.js';
+import { saveModel } from './src/io/model.js';
+import { readTransactions } from './src/io/transactions.js';
+import { checkArray } from './src/core/validation.js';
+import { Table } from './src/core/table.js';
+const dir = mkdtempSync(join(tmpdir(), 'old-'));
+const r = async (label: string, f: () => Promise<unknown> | unknown) => { try { console.log(label, '->', JSON.stringify(await f())); } catch (e) { console.log(label, '-> THROWS', (e as Error).constructor.name, (e as Error).message.split('\n')[0].slice(0, 150)); } };
+const big = join(dir, 'big.csv'); const parts = ['a,b,c\n']; for (let i = 0; i < 200000; i++) parts.push(`${i},${2*i},${i%7}\n`); writeFileSync(big, parts.join(''));
+await r('#1 interleaved rows', async () => { let n = 0; for await (const { X } of streamMatrix(big, { batchRows: 20000 })) { n += X.rows; await query('SELECT 42'); } return n; });
+await r('#1 two streams', async () => { const g1 = streamMatrix(big, { batchRows: 4096 }), g2 = streamMatrix(big, { batchRows: 3000 }); let a = 0, b = 0, d1 = false, d2 = false; while (!d1 || !d2) { if (!d1) { const x = await g1.next(); if (x.done) d1 = true; else a += x.value.X.rows; } if (!d2) { const x = await g2.next(); if (x.done) d2 = true; else b += x.value.X.rows; } } return [a, b]; });
+mkdirSync(join(dir, 's')); writeFileSync(join(dir, 's', 'from.csv'), 'v\n1\n'); process.chdir(join(dir, 's'));
+await r('#1 from.csv', async () => { let n = 0; for await (const { X } of streamMatrix('from.csv')) n += X.rows; return n; });
+const g = join(dir, 'g'); mkdirSync(g); for (const f of ['*.csv', 'a.csv', 'b.csv']) writeFileSync(join(g, f), 'v\n1\n');
+await r('#5 glob *.csv rows (want 1)', async () => (await readCsv(join(g, '*.csv'))).nRows);
+const pw = join(dir, 'pwned.csv'); const v = join(dir, 'v.csv'); writeFileSync(v, 'a,b\n1,2\n');
+await r('#5 header injection', async () => { await readCsv(v, { header: `true); COPY (SELECT 1) TO '${pw}'; SELECT * FROM read_csv('${v}'` as never }); return existsSync(pw) ? 'PWNED file written' : 'no file'; });
+console.log('   pwned exists:', existsSync(pw));
+const e = join(dir, 'e.csv'); writeFileSync(e, '');
+await r('#8 empty file', async () => (await readCsv(e)).shape);
+writeFileSync(e, 'a,b,c\n1,2,3\n4,5\n6,7,8\n'); await r('#8 ragged', async () => (await readCsv(e)).names);
+writeFileSync(e, 'a,b\n1,"x\n2,y\n'); await r('#8 unterminated', async () => (await readCsv(e)).toRows());
+writeFileSync(e, 'a,b\n1,2\n'); await r('#8 types evil', async () => (await readCsv(e, { types: { a: 'evil' as never } })).toRows());
+await r('#8 bigint cell', () => checkArray([[1, 2n as never]]));
+await r('#8 readTransactions(42)', () => readTransactions(42 as never));
+writeFileSync(e, 'x,name\n1,ann\n'); await r('#21 stream text column', async () => { const o: number[] = []; for await (const { X } of streamMatrix(e)) o.push(...X.data); return String(o); });
+const keep = join(dir, 'keep.csv'); writeFileSync(keep, 'old'); await r('#4 writeCsv default overwrites?', () => { writeCsv(Table.fromColumns({ x: [1] }), keep); return readFileSync(keep, 'utf8'); });
+await r('#4 writeParquet missing dir', () => writeParquet(Table.fromColumns({ x: [1] }), join(dir, 'no', 'x.parquet'), { overwrite: false }));
+writeFileSync(keep, '12345678'); const dates = new Float64Array(300000); dates[299999] = 1e300;
+await r('#4 writeCsv mid-write error', () => { try { writeCsv(new Table([{ kind: 'date', name: 'd', values: dates }]), keep); } catch (x) { return `${(x as Error).constructor.name}; file now ${readFileSync(keep).length} bytes`; } });
+const m = { toJSON: () => ({ big: 'x'.repeat(300000) }) }; const mp = join(dir, 'm.json');
+await r('#4 concurrent saveModel', async () => (await Promise.allSettled([saveModel(m, mp), saveModel(m, mp)])).map((x) => x.status));
+process.exit(0);
