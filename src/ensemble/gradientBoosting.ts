@@ -3,6 +3,9 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
+import { checkSampleWeight } from '../core/sampleWeight.js';
+import { accuracyScore } from '../metrics/accuracy.js';
+import { r2Score } from '../metrics/regression.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
@@ -79,19 +82,6 @@ export interface HgbState {
   /** the seed drawn from randomState at the first fit (kept for warm starts, as scikit-learn) */
   randomSeed: number;
   classes?: Label[];
-}
-
-function checkSampleWeight(sw: ArrayLike<number> | undefined | null, n: number, owner: string): Float64Array | null {
-  if (sw == null) return null;
-  if (typeof sw.length !== 'number') throw new DataError('sampleWeight', 'a 1-D array of numbers', sw, owner);
-  if (sw.length !== n) throw new ShapeError('sampleWeight', `length ${n} (the number of rows of X)`, `length ${sw.length}`, owner);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = sw[i]!;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new DataError('sampleWeight', 'finite non-negative numbers', `${String(v)} at index ${i}`, owner);
-    out[i] = v;
-  }
-  return out;
 }
 
 function take(a: Float64Array, idx: Int32Array): Float64Array {
@@ -577,19 +567,10 @@ export class HistGradientBoostingRegressor extends BaseHGB<typeof regressorSchem
     }
   }
 
-  /** R^2 of the predictions. */
+  /** R^2 of the predictions (the public `r2Score`). */
   score(X: MatrixLike, y: LabelsLike): number {
     const pred = this.predict(X);
-    const t = checkTarget(y, pred.length, { owner: this.kind });
-    let mean = 0;
-    for (const v of t) mean += v;
-    mean /= t.length;
-    let ssr = 0, sst = 0;
-    for (let i = 0; i < t.length; i++) {
-      ssr += (t[i]! - pred[i]!) ** 2;
-      sst += (t[i]! - mean) ** 2;
-    }
-    return sst === 0 ? (ssr === 0 ? 1 : 0) : 1 - ssr / sst;
+    return r2Score(checkTarget(y, pred.length, { owner: this.kind }), pred) as number;
   }
 }
 registerEstimator(HistGradientBoostingRegressor);
@@ -723,12 +704,9 @@ export class HistGradientBoostingClassifier extends BaseHGB<typeof classifierSch
     for (const raw of this.stagedRaw(m)) yield this.labels(this.proba(raw, m.rows));
   }
 
-  /** Mean accuracy. */
+  /** Mean accuracy (the public `accuracyScore`). */
   score(X: MatrixLike, y: LabelsLike): number {
-    const pred = this.predict(X);
-    let ok = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) ok++;
-    return ok / pred.length;
+    return accuracyScore(y as ArrayLike<Label>, this.predict(X));
   }
 }
 registerEstimator(HistGradientBoostingClassifier);

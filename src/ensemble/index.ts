@@ -1,6 +1,6 @@
 export {
-  HistGradientBoostingClassifier, HistGradientBoostingRegressor, predictTreeRaw, predictTreeBinned,
-  type HistGradientBoostingClassifierParams, type HistGradientBoostingRegressorParams, type HgbState,
+  HistGradientBoostingClassifier, HistGradientBoostingRegressor,
+  type HistGradientBoostingClassifierParams, type HistGradientBoostingRegressorParams, type HgbState, type HgbTreeEnsembleView,
 } from './gradientBoosting.js';
 export { type HgbTree } from './grower.js';
-export { fitBinMapper, transformBins, findBinningThresholds, type BinMapperState } from './binning.js';
+export { type BinMapperState } from './binning.js';

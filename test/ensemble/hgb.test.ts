@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { DataError, InvalidParameterError } from '../../src/core/errors.js';
 import { loadModel } from '../../src/core/estimator.js';
 import { Matrix } from '../../src/core/matrix.js';
-import { fitBinMapper, HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HgbTree } from '../../src/ensemble/index.js';
+import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HgbTree } from '../../src/ensemble/index.js';
+import { fitBinMapper } from '../../src/ensemble/binning.js';
 import { shapValues } from '../../src/explain/shap.js';
 import { caseData, fx, ramp, synthX, type CaseFx, type TreeFx } from './hgbFixture.js';
 
