@@ -1,6 +1,7 @@
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
+import { Table } from '../core/table.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkSampleWeight } from '../core/sampleWeight.js';
@@ -237,6 +238,12 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
   protected fitImpl(X: MatrixLike, yIn: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
     const owner = this.kind;
     const prm = this.p;
+    if (X instanceof Table) {
+      const cat = X.names.filter((c) => X.column(c).kind === 'categorical');
+      if (cat.length > 0) {
+        throw new DataError('X', 'numeric columns (encode categorical columns as integer codes 0..maxBins-1, e.g. with OrdinalEncoder, and list them in categoricalFeatures)', `categorical column(s) ${cat.map((c) => JSON.stringify(c)).join(', ')}`, owner);
+      }
+    }
     const m = checkArray(X, { owner, allowNaN: true });
     const n0 = m.rows;
     const d = m.cols;

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { DataError, InvalidParameterError } from '../../src/core/errors.js';
 import { loadModel } from '../../src/core/estimator.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { Table } from '../../src/core/table.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HgbTree } from '../../src/ensemble/index.js';
 import { fitBinMapper } from '../../src/ensemble/binning.js';
 import { shapValues } from '../../src/explain/shap.js';
@@ -132,6 +133,8 @@ describe('HistGradientBoosting behaviour', () => {
     assert.throws(() => est.predict([row]), (e: unknown) => e instanceof DataError && e.argument === 'X' && /unknown category 99/.test(e.message));
     assert.throws(() => new HistGradientBoostingRegressor({ categoricalFeatures: [0] }).fit([[0.5], [1]], [1, 2]), (e: unknown) => e instanceof DataError && e.argument === 'X');
     assert.throws(() => new HistGradientBoostingRegressor({ loss: 'poisson' }).fit([[0], [1]], [-1, 2]), (e: unknown) => e instanceof DataError && e.argument === 'y');
+    const table = Table.fromColumns({ a: [1, 2, 3], b: ['x', 'y', 'x'] });
+    assert.throws(() => new HistGradientBoostingRegressor().fit(table, [1, 2, 3]), (e: unknown) => e instanceof DataError && e.argument === 'X' && /"b"/.test(e.message));
     assert.throws(() => new HistGradientBoostingRegressor({ monotonicCst: [1, 0] }).fit([[0], [1]], [1, 2]), (e: unknown) => e instanceof InvalidParameterError && e.param === 'monotonicCst');
   });
 });
