@@ -8,11 +8,11 @@
  * explain one prediction with TreeSHAP (the SHAP values add up to the log-odds); save and reload.
  */
 import {
-  HistGradientBoostingClassifier, HistGradientBoostingRegressor, loadDataset, loadModel, RandomState, shapValues, trainTestSplit,
+  HistGradientBoostingClassifier, HistGradientBoostingRegressor, loadDatasetAsync, loadModel, RandomState, shapValues, trainTestSplit,
 } from '../src/index.js';
 
 // 1. Classification with early stopping (10% of the training rows held out, stop after 10 iterations without gain).
-const { X, y, featureNames } = loadDataset('breast_cancer');
+const { X, y, featureNames } = await loadDatasetAsync('breast_cancer');
 const [Xtr, Xte, ytr, yte] = trainTestSplit(X, Array.from(y), { testSize: 0.25, randomState: 0 });
 const clf = new HistGradientBoostingClassifier({ maxIter: 300, learningRate: 0.1, earlyStopping: true, randomState: 0 }).fit(Xtr, ytr as number[]);
 console.log(`classifier: ${clf.nIter} iterations (early stopping), test accuracy ${clf.score(Xte, yte as number[]).toFixed(3)}`);
@@ -27,7 +27,7 @@ const clfNaN = new HistGradientBoostingClassifier({ maxIter: 100, randomState: 0
 console.log(`with 20% missing training values: test accuracy ${clfNaN.score(Xte, yte as number[]).toFixed(3)}`);
 
 // 3. Regression losses on diabetes.
-const d = loadDataset('diabetes');
+const d = await loadDatasetAsync('diabetes');
 const [Dtr, Dte, dtr, dte] = trainTestSplit(d.X, Array.from(d.y as ArrayLike<number>), { testSize: 0.25, randomState: 0 });
 for (const loss of ['squared_error', 'absolute_error', 'poisson'] as const) {
   const reg = new HistGradientBoostingRegressor({ loss, maxIter: 100, learningRate: 0.05, randomState: 0 }).fit(Dtr, dtr as number[]);
