@@ -321,15 +321,21 @@ export class TreeGrower {
     };
     let next = 0;
     let nextBitset = 0;
-    const fill = (g: GrowNode): void => {
+    // pre-order numbering with an explicit stack (deep trees must not overflow the call stack):
+    // a node's left subtree is numbered right after it, then its right subtree
+    const stack: [GrowNode, number, 'left' | 'right' | 'none'][] = [[this.root, -1, 'none']];
+    while (stack.length > 0) {
+      const [g, parent, side] = stack.pop()!;
       const i = next++;
+      if (side === 'left') t.left[parent] = i;
+      else if (side === 'right') t.right[parent] = i;
       t.count[i] = g.nSamples;
       t.depth[i] = g.depth;
       t.gain[i] = g.split ? g.split.gain : -1;
       t.value[i] = g.value;
       if (g.isLeaf) {
         t.isLeaf[i] = 1;
-        return;
+        continue;
       }
       const s = g.split!;
       t.feature[i] = s.feature;
@@ -349,12 +355,8 @@ export class TreeGrower {
         nextBitset++;
       } else if (s.binIdx === nBinsNonMissing[s.feature]! - 1) t.threshold[i] = Infinity;
       else t.threshold[i] = thresholds[s.feature]![s.binIdx]!;
-      t.left[i] = next;
-      fill(g.left!);
-      t.right[i] = next;
-      fill(g.right!);
-    };
-    fill(this.root);
+      stack.push([g.right!, i, 'right'], [g.left!, i, 'left']);
+    }
     return t;
   }
 }
