@@ -7,6 +7,7 @@ import { Table } from '../../src/core/table.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor, type HgbTree } from '../../src/ensemble/index.js';
 import { fitBinMapper } from '../../src/ensemble/binning.js';
 import { shapValues } from '../../src/explain/shap.js';
+import { GridSearchCV, Pipeline, StandardScaler } from '../../src/index.js';
 import { caseData, fx, ramp, synthX, type CaseFx, type TreeFx } from './hgbFixture.js';
 
 type AnyHgb = HistGradientBoostingRegressor | HistGradientBoostingClassifier;
@@ -157,5 +158,16 @@ describe('HistGradientBoosting x TreeSHAP (explain/treeShap through treeEnsemble
         }
       }
     }
+  });
+});
+
+describe('HistGradientBoosting in model selection', () => {
+  it('GridSearchCV and Pipeline accept it', () => {
+    const c = fx.cases.find((q) => q.data === 'breast_cancer')!;
+    const { X, y } = caseData(c);
+    const gs = new GridSearchCV({ estimator: new HistGradientBoostingClassifier({ maxIter: 5 }), paramGrid: { learningRate: [0.1, 0.5] }, cv: 3 }).fit(X, y);
+    assert.ok([0.1, 0.5].includes(gs.bestParams.learningRate as number));
+    const pipe = new Pipeline({ steps: [['s', new StandardScaler()], ['m', new HistGradientBoostingClassifier({ maxIter: 5 })]] }).fit(X, y);
+    assert.ok((pipe.score(X, y) as number) > 0.9);
   });
 });
