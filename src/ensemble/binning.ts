@@ -131,24 +131,24 @@ export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array): U
   const binned = out ?? new Uint8Array(n * d);
   const missing = s.nBins - 1;
   const x = X.data;
-  for (let j = 0; j < d; j++) {
-    const t = s.thresholds[j]!;
-    const nt = t.length;
-    const base = j * n;
-    for (let i = 0; i < n; i++) {
-      const v = x[i * d + j]!;
+  // rows outer (sequential reads of the row-major X), one output stream per feature
+  for (let i = 0; i < n; i++) {
+    const row = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[row + j]!;
       if (v !== v) {
-        binned[base + i] = missing;
+        binned[j * n + i] = missing;
         continue;
       }
+      const t = s.thresholds[j]!;
       let left = 0;
-      let right = nt;
+      let right = t.length;
       while (left < right) {
         const middle = left + ((right - left - 1) >> 1);
         if (v <= t[middle]!) right = middle;
         else left = middle + 1;
       }
-      binned[base + i] = left;
+      binned[j * n + i] = left;
     }
   }
   return binned;
