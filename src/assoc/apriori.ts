@@ -5,7 +5,7 @@
  * Pairs are counted in a triangular matrix. Transactions are trimmed each level to the items that
  * still occur in a frequent itemset and dropped when shorter than k.
  */
-import { ItemsetBuffer, ItemsetIndex, lexOrder, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
+import { ItemsetBuffer, outputBuffer, ItemsetIndex, lexOrder, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
 import type { TransactionsLike } from './transactions.js';
 
 const MAX_TRIANGLE = 3000;
@@ -225,7 +225,7 @@ function sameRun(a: Int32Array, s: number, e: number, s2: number, e2: number): b
  */
 export function apriori(data: TransactionsLike, opts: MineOptions = {}): Itemset[] {
   const prep = prepare(data, opts, 'apriori', true);
-  const buf = new ItemsetBuffer(prep.rankToId);
+  const buf = outputBuffer(prep);
   mineApriori(prep, buf);
   return buf.toItemsets(prep.db);
 }

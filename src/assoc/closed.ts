@@ -24,7 +24,7 @@
  * judged among those itemsets.
  */
 import { FPTree, mineFPGrowth, verticalLayout } from './fpgrowth.js';
-import { ItemsetBuffer, ItemsetIndex, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
+import { ItemsetBuffer, outputBuffer, ItemsetIndex, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
 import type { TransactionsLike } from './transactions.js';
 
 /** The dedicated FPMax / FPClose search (no `maxLen`), reporting each closed or maximal set to `sink` once. */
@@ -194,7 +194,7 @@ export function mineClosedMaximal(prep: Prepared, mode: 'closed' | 'maximal', si
 
 /** Selection from the complete collection (used with `maxLen`). */
 function selectFromAll(prep: Prepared, mode: 'closed' | 'maximal'): ItemsetBuffer & { keep?: Uint8Array } {
-  const buf = new ItemsetBuffer(prep.rankToId);
+  const buf = outputBuffer(prep);
   mineFPGrowth(prep, buf);
   const index = new ItemsetIndex(buf);
   const keep = new Uint8Array(buf.size).fill(1);
@@ -221,7 +221,7 @@ function select(data: TransactionsLike, opts: MineOptions, owner: string, mode: 
     const buf = selectFromAll(prep, mode);
     return buf.toItemsets(prep.db, buf.keep);
   }
-  const buf = new ItemsetBuffer(prep.rankToId);
+  const buf = outputBuffer(prep);
   mineClosedMaximal(prep, mode, buf);
   return buf.toItemsets(prep.db);
 }

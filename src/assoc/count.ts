@@ -2,7 +2,7 @@ import { InvalidParameterError } from '../core/errors.js';
 import { mineApriori } from './apriori.js';
 import { mineEclat } from './eclat.js';
 import { mineFPGrowth, mineFPGrowthParallel } from './fpgrowth.js';
-import { resolveNJobs } from '../core/pool.js';
+import { checkSignal, resolveNJobs, throwIfAborted, type SignalLike } from '../core/pool.js';
 import { CountingSink, prepare, type MineOptions } from './itemsets.js';
 import type { TransactionsLike } from './transactions.js';
 
@@ -40,11 +40,16 @@ export function countFrequentItemsets(data: TransactionsLike, opts: CountOptions
  * @example
  * await countFrequentItemsetsAsync(db, { minSupport: 0.1, nJobs: 2 }); // { total: 574431, ... } on mushroom
  */
-export async function countFrequentItemsetsAsync(data: TransactionsLike, opts: CountOptions & { nJobs?: number | null } = {}): Promise<{ total: number; byLength: number[] }> {
-  const { nJobs, ...rest } = opts ?? {};
-  resolveNJobs(nJobs, 'countFrequentItemsetsAsync');
-  if ((rest.algorithm ?? 'fpgrowth') !== 'fpgrowth') return countFrequentItemsets(data, rest);
+export async function countFrequentItemsetsAsync(data: TransactionsLike, opts: CountOptions & { nJobs?: number | null; signal?: SignalLike | null } = {}): Promise<{ total: number; byLength: number[] }> {
+  const owner = 'countFrequentItemsetsAsync';
+  const { nJobs, signal, ...rest } = opts ?? {};
+  resolveNJobs(nJobs, owner);
+  checkSignal(signal, owner);
+  if ((rest.algorithm ?? 'fpgrowth') !== 'fpgrowth') {
+    throwIfAborted(signal, owner);
+    return countFrequentItemsets(data, rest);
+  }
   const { algorithm: _a, ...mine } = rest;
-  const prep = prepare(data, mine, 'countFrequentItemsetsAsync', true);
-  return mineFPGrowthParallel(prep, nJobs, true, 'countFrequentItemsetsAsync');
+  const prep = prepare(data, mine, owner, true);
+  return mineFPGrowthParallel(prep, nJobs, true, owner, { signal });
 }

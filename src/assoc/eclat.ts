@@ -7,7 +7,7 @@
  * turns out infrequent. Lists live in one growable Int32Array arena per depth: no allocation per
  * itemset.
  */
-import { ItemsetBuffer, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
+import { ItemsetBuffer, outputBuffer, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
 import type { TransactionsLike } from './transactions.js';
 
 /** Largest number of frequent items for which the triangular pair-count matrix is used (~18 MB). */
@@ -147,7 +147,7 @@ export function mineEclat(prep: Prepared, sink: Sink): void {
  */
 export function eclat(data: TransactionsLike, opts: MineOptions = {}): Itemset[] {
   const prep = prepare(data, opts, 'eclat', false);
-  const buf = new ItemsetBuffer(prep.rankToId);
+  const buf = outputBuffer(prep);
   mineEclat(prep, buf);
   return buf.toItemsets(prep.db);
 }

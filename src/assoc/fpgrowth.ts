@@ -4,9 +4,9 @@
  * child table, conditional trees keep the global item ranks (no re-sorting) and are recycled per
  * recursion depth, and a tree that is a single path is enumerated directly.
  */
-import { getPool, resolveNJobs } from '../core/pool.js';
-import { mineFPGrowthPart, type FlatItemsets, type FPGrowthJob, type MinedPart } from './fpgrowthTask.js';
-import { CountingSink, ItemsetBuffer, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
+import { checkSignal, getPool, resolveNJobs, throwIfAborted, yieldToEventLoop, type SignalLike } from '../core/pool.js';
+import { partOf, type FlatItemsets, type FPGrowthJob, type MinedPart } from './fpgrowthTask.js';
+import { ItemsetBuffer, itemsetGuard, outputBuffer, prepare, type Itemset, type MineOptions, type Prepared, type Sink } from './itemsets.js';
 import type { TransactionsLike } from './transactions.js';
 
 const TASK_MODULE = new URL(`./fpgrowthTask${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
@@ -128,7 +128,7 @@ export function verticalLayout(prep: Pick<Prepared, 'offsets' | 'ranks' | 'rankC
  * projections (dynamic load balancing without messages). `vertical` can be passed when already
  * built (shared by the threads).
  */
-export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null = null, vertical: Vertical | null = null, claim: Int32Array | null = null): void {
+export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null = null, vertical: Vertical | null = null, claim: Int32Array | null = null, stopClaiming: (() => boolean) | null = null): void {
   const { maxLen, offsets, ranks, rankCount } = prep;
   let minCount = prep.minCount;
   // top-k sinks raise the threshold as they fill: re-read it before each projection
@@ -203,7 +203,9 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
   // first level: project the transactions
   const cc = getCounts(0);
   const nTop = only ? only.length : nF;
-  for (let q0 = claim ? Atomics.add(claim, 0, 1) : 0; q0 < nTop; q0 = claim ? Atomics.add(claim, 0, 1) : q0 + 1) {
+  // `stopClaiming` (checked before each claim) lets an async caller mine in time slices
+  const next = (q: number) => (stopClaiming?.() ? nTop : claim ? Atomics.add(claim, 0, 1) : q + 1);
+  for (let q0 = claim ? Atomics.add(claim, 0, 1) : 0; q0 < nTop; q0 = next(q0)) {
     const r = only ? only[q0]! : nF - 1 - q0;
     if (dynamic && sink.minCount! > minCount) minCount = sink.minCount!;
     prefix[0] = r;
@@ -243,7 +245,7 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
  */
 export function fpGrowth(data: TransactionsLike, opts: MineOptions = {}): Itemset[] {
   const prep = prepare(data, opts, 'fpGrowth', true);
-  const buf = new ItemsetBuffer(prep.rankToId);
+  const buf = outputBuffer(prep);
   mineFPGrowth(prep, buf);
   return buf.toItemsets(prep.db);
 }
@@ -252,6 +254,8 @@ export function fpGrowth(data: TransactionsLike, opts: MineOptions = {}): Itemse
 export interface ParallelMineOptions extends MineOptions {
   /** Workers mining the top-level projections (scikit-learn's `n_jobs`: null = 1, -1 = all cores). */
   nJobs?: number | null;
+  /** Cancels the run with an AbortError (e.g. `AbortSignal.timeout(10_000)`). */
+  signal?: SignalLike | null;
 }
 
 function shareInt32(a: Int32Array): Int32Array {
@@ -284,39 +288,71 @@ export function claimOrder(cost: Float64Array): Int32Array {
   return Int32Array.from({ length: cost.length }, (_, r) => r).sort((a, b) => cost[b]! - cost[a]! || b - a);
 }
 
+/** Options of {@link mineFPGrowthParallel}. */
+export interface ParallelRunOptions {
+  /** Cancels the run (AbortError); workers still mining are terminated. */
+  signal?: SignalLike | null;
+  /** Length of the calling thread's mining slices between yields to the event loop (ms, default 10). */
+  sliceMs?: number;
+}
+
 /**
- * FP-Growth over `nJobs` threads: the calling thread and `nJobs - 1` workers of the shared pool.
+ * FP-Growth over `nJobs` workers of the shared pool (the calling thread only waits; where there
+ * are no workers it mines in slices itself).
  * The rank-recoded transactions and their vertical layout go to SharedArrayBuffers once (the
  * workers never copy them); the top-level items, costliest first by {@link projectionCosts}, form
  * one shared queue from which every thread claims the next projection with an atomic increment, so
  * the threads stay balanced whatever the error of the estimate. The merged result is the same
  * collection as {@link mineFPGrowth}'s (callers sort it, so the output is identical to nJobs 1).
+ *
+ * Without workers the calling thread mines in slices of about `sliceMs` and yields to the event
+ * loop between them (timers and I/O keep running, `signal` is seen). A failure anywhere (a worker that dies, a
+ * ResourceError, an abort) stops the other threads: the queue is closed and the remaining workers
+ * are terminated; every task's rejection is handled, so nothing escapes as an unhandled rejection.
  */
-export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: true, owner: string): Promise<{ total: number; byLength: number[] }>;
-export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: false, owner: string): Promise<ItemsetBuffer>;
-export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: boolean, owner: string): Promise<ItemsetBuffer | { total: number; byLength: number[] }> {
+export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: true, owner: string, opts?: ParallelRunOptions): Promise<{ total: number; byLength: number[] }>;
+export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: false, owner: string, opts?: ParallelRunOptions): Promise<ItemsetBuffer>;
+export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null | undefined, countOnly: boolean, owner: string, opts: ParallelRunOptions = {}): Promise<ItemsetBuffer | { total: number; byLength: number[] }> {
   const n = resolveNJobs(nJobs, owner);
+  const signal = checkSignal(opts?.signal, owner);
+  throwIfAborted(signal, owner);
   const nF = prep.rankCount.length;
-  const pool = n > 1 && nF > 1 ? await getPool(n - 1) : null;
-  if (!pool) {
-    if (countOnly) {
-      const sink = new CountingSink();
-      mineFPGrowth(prep, sink);
-      return { total: sink.total, byLength: sink.byLength };
-    }
-    const buf = new ItemsetBuffer(prep.rankToId);
-    mineFPGrowth(prep, buf);
-    return buf;
+  // every share goes to a pool worker (nJobs 1 included): the calling thread only waits, so its
+  // event loop stays free; without workers (browser) it mines in slices
+  const pool = nF > 1 ? await getPool(n) : null;
+  const threads = pool ? n : 1;
+  const guard = countOnly ? null : itemsetGuard(prep.owner ?? owner, prep.budget);
+  const share = pool ? shareInt32 : (a: Int32Array) => a;
+  const offsets = share(prep.offsets), ranks = share(prep.ranks);
+  const vertical = pool ? verticalLayout(prep, shareInt32(new Int32Array(nF + 1)), shareInt32(new Int32Array(prep.ranks.length))) : verticalLayout(prep);
+  const order = share(claimOrder(projectionCosts(prep)));
+  const claim = share(new Int32Array(1));
+  const partGuard = guard && { ...guard, memoryBytes: guard.memoryBytes / threads, maxOutputItems: guard.maxOutputItems / threads };
+  const job: FPGrowthJob = { minCount: prep.minCount, maxLen: prep.maxLen, rankToId: prep.rankToId, rankCount: prep.rankCount, offsets, ranks, ...vertical, order, claim, countOnly, guard: partGuard };
+  // stops the workers of this run (user abort, or a failure in any thread)
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal!.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  // post the worker tasks first (they start as soon as they arrive); their outcomes are handled at once
+  const remote = pool
+    ? Array.from({ length: n }, () => pool.run<MinedPart>({ module: TASK_MODULE, fn: 'mineFPGrowthPart', args: [job] }, { signal: stop.signal, owner })
+      .then((v) => ({ ok: true as const, v }), (e: unknown) => { Atomics.store(claim, 0, order.length); return { ok: false as const, e }; }))
+    : [];
+  let results: MinedPart[];
+  try {
+    const local = pool ? [] : [await mineSliced(job, signal, owner, opts?.sliceMs ?? 10)];
+    const outcomes = await Promise.all(remote);
+    const bad = outcomes.find((o) => !o.ok);
+    if (bad && !bad.ok) throw signal?.aborted ? abortOf(signal, owner) : bad.e;
+    results = [...local, ...outcomes.map((o) => (o as { v: MinedPart }).v)];
+  } catch (e) {
+    Atomics.store(claim, 0, order.length); // nobody claims more
+    stop.abort(); // terminate workers still deep in a projection
+    await Promise.all(remote); // settled, never rejected
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
-  const offsets = shareInt32(prep.offsets), ranks = shareInt32(prep.ranks);
-  const vertical = verticalLayout(prep, shareInt32(new Int32Array(nF + 1)), shareInt32(new Int32Array(prep.ranks.length)));
-  const order = shareInt32(claimOrder(projectionCosts(prep)));
-  const claim = shareInt32(new Int32Array(1));
-  const job: FPGrowthJob = { minCount: prep.minCount, maxLen: prep.maxLen, rankToId: prep.rankToId, rankCount: prep.rankCount, offsets, ranks, ...vertical, order, claim, countOnly };
-  // post the worker tasks first (they start as soon as they arrive), then mine here too
-  const remote = Array.from({ length: n - 1 }, () => pool.run<MinedPart>({ module: TASK_MODULE, fn: 'mineFPGrowthPart', args: [job] }));
-  const local = mineFPGrowthPart(job);
-  const results = [local, ...(await Promise.all(remote))];
   lastParallelRun.itemsetsPerThread = results.map((r) => ('size' in r ? r.size : r.total));
   if (countOnly) {
     let total = 0;
@@ -327,7 +363,34 @@ export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null 
     }
     return { total, byLength: Array.from(byLength, (c) => c ?? 0) };
   }
-  return ItemsetBuffer.fromParts(results as FlatItemsets[]);
+  return ItemsetBuffer.fromParts(results as FlatItemsets[], guard);
+}
+
+function abortOf(signal: SignalLike, owner: string): unknown {
+  try {
+    throwIfAborted(signal, owner);
+  } catch (e) {
+    return e;
+  }
+  return null;
+}
+
+/**
+ * The calling thread's share of a parallel run: claims projections from the shared queue in
+ * slices of about `sliceMs`, yielding to the event loop between slices.
+ */
+async function mineSliced(job: FPGrowthJob, signal: SignalLike | null, owner: string, sliceMs: number): Promise<MinedPart> {
+  const { prep, vertical, sink, part } = partOf(job);
+  const nTop = job.order.length;
+  for (;;) {
+    const end = Date.now() + sliceMs;
+    mineFPGrowth(prep, sink, job.order, vertical, job.claim, () => Date.now() >= end);
+    if (Atomics.load(job.claim, 0) >= nTop) break;
+    await yieldToEventLoop();
+    throwIfAborted(signal, owner);
+  }
+  throwIfAborted(signal, owner);
+  return part();
 }
 
 /**
@@ -340,9 +403,10 @@ export async function mineFPGrowthParallel(prep: Prepared, nJobs: number | null 
  * const sets = await fpGrowthAsync(readTransactions('mushroom.dat'), { minSupport: 0.1, nJobs: 2 });
  */
 export async function fpGrowthAsync(data: TransactionsLike, opts: ParallelMineOptions = {}): Promise<Itemset[]> {
-  const { nJobs, ...rest } = opts ?? {};
+  const { nJobs, signal, ...rest } = opts ?? {};
   resolveNJobs(nJobs, 'fpGrowthAsync');
+  checkSignal(signal, 'fpGrowthAsync');
   const prep = prepare(data, rest, 'fpGrowthAsync', true);
-  const buf = await mineFPGrowthParallel(prep, nJobs, false, 'fpGrowthAsync');
-  return buf.toItemsets(prep.db);
+  const buf = await mineFPGrowthParallel(prep, nJobs, false, 'fpGrowthAsync', { signal });
+  return buf.toItemsetsAsync(prep.db, signal, 'fpGrowthAsync');
 }

@@ -5,7 +5,7 @@
  * arrays (item ids ascending) or, in count mode, only their number per length.
  */
 import { mineFPGrowth } from './fpgrowth.js';
-import { CountingSink, ItemsetBuffer, type Prepared } from './itemsets.js';
+import { CountingSink, ItemsetBuffer, type ItemsetGuard, type Prepared } from './itemsets.js';
 
 /** Everything a worker needs; the four big arrays are views on SharedArrayBuffers (never copied). */
 export interface FPGrowthJob {
@@ -22,10 +22,14 @@ export interface FPGrowthJob {
   /** shared claim counter (next index into `order`) */
   claim: Int32Array;
   countOnly: boolean;
+  /** output limits of this thread's part (null in count mode) */
+  guard: ItemsetGuard | null;
 }
 
 /** Itemsets of one part, as an {@link ItemsetBuffer}'s arrays trimmed to size. */
 export interface FlatItemsets {
+  /** true when the itemsets are in output order */
+  sorted?: boolean;
   size: number;
   items: Int32Array;
   offsets: Int32Array;
@@ -35,11 +39,8 @@ export interface FlatItemsets {
 /** What one thread mined. */
 export type MinedPart = FlatItemsets | { total: number; byLength: number[] };
 
-/**
- * Claim top-level projections from the shared queue until it is empty and mine them (the itemsets
- * whose least frequent item is a claimed rank).
- */
-export function mineFPGrowthPart(job: FPGrowthJob): MinedPart {
+/** The prepared database, vertical layout, sink and result extractor of one thread's part. */
+export function partOf(job: FPGrowthJob): { prep: Prepared; vertical: { tidStart: Int32Array; tids: Int32Array }; sink: CountingSink | ItemsetBuffer; part: () => MinedPart } {
   const prep: Prepared = {
     db: { labels: [], nTransactions: job.offsets.length - 1 },
     minCount: job.minCount, maxLen: job.maxLen, rankToId: job.rankToId, rankCount: job.rankCount, offsets: job.offsets, ranks: job.ranks,
@@ -47,10 +48,19 @@ export function mineFPGrowthPart(job: FPGrowthJob): MinedPart {
   const vertical = { tidStart: job.tidStart, tids: job.tids };
   if (job.countOnly) {
     const sink = new CountingSink();
-    mineFPGrowth(prep, sink, job.order, vertical, job.claim);
-    return { total: sink.total, byLength: sink.byLength };
+    return { prep, vertical, sink, part: () => ({ total: sink.total, byLength: sink.byLength }) };
   }
-  const buf = new ItemsetBuffer(job.rankToId);
-  mineFPGrowth(prep, buf, job.order, vertical, job.claim);
-  return { size: buf.size, items: buf.items.slice(0, buf.offsets[buf.size]!), offsets: buf.offsets.slice(0, buf.size + 1), counts: buf.counts.slice(0, buf.size) };
+  const buf = new ItemsetBuffer(job.rankToId, job.guard);
+  // each thread sorts its own part: the caller only merges the sorted runs
+  return { prep, vertical, sink: buf, part: () => buf.sortedCopy() };
+}
+
+/**
+ * Claim top-level projections from the shared queue until it is empty and mine them (the itemsets
+ * whose least frequent item is a claimed rank). Runs in a pool worker.
+ */
+export function mineFPGrowthPart(job: FPGrowthJob): MinedPart {
+  const { prep, vertical, sink, part } = partOf(job);
+  mineFPGrowth(prep, sink, job.order, vertical, job.claim);
+  return part();
 }

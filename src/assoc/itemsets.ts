@@ -2,7 +2,9 @@
  * Shared plumbing of the miners: frequent-item preparation (ranks), the flat itemset buffer the
  * miners write into, deterministic sorting, a hash index over itemsets, and the public result type.
  */
-import { InvalidParameterError } from '../core/errors.js';
+import { InvalidParameterError, ResourceError } from '../core/errors.js';
+import { throwIfAborted, yieldToEventLoop, type SignalLike } from '../core/pool.js';
+import { getResourceBudget, type ResourceBudget } from '../core/resources.js';
 import { resolveMinCount, toTransactionDB, type Item, type SupportOptions, type TransactionDB, type TransactionsLike } from './transactions.js';
 
 /** One frequent itemset: labels in {@link compareItems} order, relative support and absolute count. */
@@ -18,6 +20,35 @@ export interface Itemset {
 export interface MineOptions extends SupportOptions {
   /** Longest itemset to report (mlxtend's `max_len`); null = no limit. */
   maxLen?: number | null;
+  /**
+   * Resource budget of this call (default: the global one, see `setResourceBudget`): mining stops
+   * with a ResourceError once the itemsets found would need more memory, or more itemsets than
+   * `maxOutputItems`.
+   */
+  budget?: Partial<ResourceBudget> | null;
+}
+
+/** Estimated bytes of one output itemset of `len` items (buffer entry plus the labelled Itemset object). */
+export const ITEMSET_BYTES = 112;
+export const ITEMSET_ITEM_BYTES = 16;
+
+/** Limits of an {@link ItemsetBuffer} (plain data: it travels to worker threads). */
+export interface ItemsetGuard {
+  memoryBytes: number;
+  maxOutputItems: number;
+  owner: string;
+}
+
+/** The guard of a call: its budget (or the global one), split over `parts` threads. */
+export function itemsetGuard(owner: string, budget?: Partial<ResourceBudget> | null, parts = 1): ItemsetGuard {
+  const b = getResourceBudget(budget, owner);
+  return { memoryBytes: b.memoryBytes / parts, maxOutputItems: b.maxOutputItems / parts, owner };
+}
+
+function itemsetOverflow(g: ItemsetGuard, size: number, bytes: number): ResourceError {
+  const hint = 'raise minSupport (or minCount), set maxLen, or use countFrequentItemsets / topKItemsets; or raise the budget (budget option, setResourceBudget)';
+  if (size > g.maxOutputItems) return new ResourceError(`mining (stopped early: the output passed the item cap)`, size, g.maxOutputItems, hint, g.owner, 'itemsets');
+  return new ResourceError(`the ${size.toLocaleString('en-US')}+ frequent itemsets found so far (mining stopped early)`, bytes, g.memoryBytes, hint, g.owner);
 }
 
 /** Where miners report itemsets: `ranks[0..len)` in rank space (any order) with their count. */
@@ -48,6 +79,9 @@ export interface Prepared {
   /** transactions in rank space, ranks ascending, infrequent items removed (CSR) */
   offsets: Int32Array;
   ranks: Int32Array;
+  /** the call's resource budget (MineOptions.budget) and name, for the output guard */
+  budget?: Partial<ResourceBudget> | null;
+  owner?: string;
 }
 
 export function checkMaxLen(maxLen: unknown, owner: string): number {
@@ -92,7 +126,12 @@ export function prepare(data: TransactionsLike, opts: MineOptions, owner: string
     }
     offsets[t + 1] = w;
   }
-  return { db, minCount, maxLen, rankToId, rankCount, offsets, ranks };
+  return { db, minCount, maxLen, rankToId, rankCount, offsets, ranks, budget: opts.budget ?? null, owner };
+}
+
+/** The output buffer of a miner: labelled by `prep.rankToId`, guarded by the call's budget. */
+export function outputBuffer(prep: Prepared, owner = prep.owner ?? 'frequent itemset mining'): ItemsetBuffer {
+  return new ItemsetBuffer(prep.rankToId, itemsetGuard(owner, prep.budget));
 }
 
 /** Growable flat store of itemsets (item ids ascending) with counts. */
@@ -103,10 +142,18 @@ export class ItemsetBuffer implements Sink {
   size = 0;
   private nItems = 0;
 
-  constructor(private readonly rankToId: Int32Array | null = null) {}
+  constructor(private readonly rankToId: Int32Array | null = null, readonly guard: ItemsetGuard | null = itemsetGuard('frequent itemset mining')) {}
+
+  /** Estimated bytes of the output so far. */
+  estimatedBytes(): number {
+    return this.size * ITEMSET_BYTES + this.nItems * ITEMSET_ITEM_BYTES;
+  }
 
   add(ranks: Int32Array, len: number, count: number): void {
     if (this.size + 1 >= this.counts.length) {
+      // checked at each doubling of the buffer (cheap; at most 2x past the limit of the estimate)
+      const g = this.guard;
+      if (g && (this.size > g.maxOutputItems || this.estimatedBytes() > g.memoryBytes)) throw itemsetOverflow(g, this.size, this.estimatedBytes());
       const c = new Int32Array(this.counts.length * 2); c.set(this.counts); this.counts = c;
       const o = new Int32Array(this.offsets.length * 2); o.set(this.offsets); this.offsets = o;
     }
@@ -128,8 +175,14 @@ export class ItemsetBuffer implements Sink {
   }
 
   /** Concatenate flat parts (e.g. from workers) into one buffer; itemsets keep their part order. */
-  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array }[]): ItemsetBuffer {
-    const buf = new ItemsetBuffer();
+  static fromParts(parts: readonly { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array; sorted?: boolean }[], guard: ItemsetGuard | null = null): ItemsetBuffer {
+    const buf = new ItemsetBuffer(null, guard);
+    if (guard) {
+      let size = 0, nItems = 0;
+      for (const p of parts) { size += p.size; nItems += p.offsets[p.size]!; }
+      const bytes = size * ITEMSET_BYTES + nItems * ITEMSET_ITEM_BYTES;
+      if (size > guard.maxOutputItems || bytes > guard.memoryBytes) throw itemsetOverflow(guard, size, bytes);
+    }
     let size = 0, nItems = 0;
     for (const p of parts) { size += p.size; nItems += p.offsets[p.size]!; }
     buf.items = new Int32Array(Math.max(1, nItems));
@@ -145,6 +198,10 @@ export class ItemsetBuffer implements Sink {
     }
     buf.size = size;
     buf.nItems = w;
+    if (parts.every((p) => p.sorted)) {
+      buf.sortedRuns = [0];
+      for (const p of parts) buf.sortedRuns.push(buf.sortedRuns[buf.sortedRuns.length - 1]! + p.size);
+    }
     return buf;
   }
 
@@ -153,39 +210,100 @@ export class ItemsetBuffer implements Sink {
     return this.offsets[i + 1]! - this.offsets[i]!;
   }
 
+  /**
+   * Boundaries of runs that are each already in output order (set by {@link fromParts} when every
+   * part was sorted by its worker), or null.
+   */
+  sortedRuns: number[] | null = null;
+
+  /** Output order of itemsets a and b: count descending, then item ids lexicographically (a proper prefix first). */
+  compare(a: number, b: number): number {
+    const { counts, offsets, items } = this;
+    const d = counts[b]! - counts[a]!;
+    if (d !== 0) return d;
+    const sa = offsets[a]!, ea = offsets[a + 1]!, sb = offsets[b]!, eb = offsets[b + 1]!;
+    const la = ea - sa, lb = eb - sb, m = la < lb ? la : lb;
+    for (let k = 0; k < m; k++) {
+      const x = items[sa + k]! - items[sb + k]!;
+      if (x !== 0) return x;
+    }
+    return la - lb;
+  }
+
   /** Indices sorted by count descending, then item ids lexicographically (a proper prefix first). */
   sortedOrder(): Int32Array {
     const idx = new Int32Array(this.size);
     for (let i = 0; i < this.size; i++) idx[i] = i;
-    const { counts, offsets, items } = this;
-    return idx.sort((a, b) => {
-      const d = counts[b]! - counts[a]!;
-      if (d !== 0) return d;
-      const sa = offsets[a]!, ea = offsets[a + 1]!, sb = offsets[b]!, eb = offsets[b + 1]!;
-      const la = ea - sa, lb = eb - sb, m = la < lb ? la : lb;
-      for (let k = 0; k < m; k++) {
-        const x = items[sa + k]! - items[sb + k]!;
-        if (x !== 0) return x;
-      }
-      return la - lb;
-    });
+    return idx.sort((a, b) => this.compare(a, b));
+  }
+
+  /** A copy of this buffer's itemsets in output order (what a worker sends back). */
+  sortedCopy(): { size: number; items: Int32Array; offsets: Int32Array; counts: Int32Array; sorted: true } {
+    const order = this.sortedOrder();
+    const items = new Int32Array(this.offsets[this.size]!), offsets = new Int32Array(this.size + 1), counts = new Int32Array(this.size);
+    let w = 0;
+    for (let q = 0; q < order.length; q++) {
+      const i = order[q]!;
+      for (let k = this.offsets[i]!; k < this.offsets[i + 1]!; k++) items[w++] = this.items[k]!;
+      offsets[q + 1] = w;
+      counts[q] = this.counts[i]!;
+    }
+    return { size: this.size, items, offsets, counts, sorted: true };
+  }
+
+  /**
+   * {@link sortedOrder}, without one long synchronous sort when the buffer holds sorted runs
+   * (a k-way merge, yielding to the event loop every 65,536 itemsets).
+   */
+  async sortedOrderAsync(): Promise<Int32Array> {
+    const runs = this.sortedRuns;
+    if (!runs) return this.sortedOrder();
+    const k = runs.length - 1;
+    const out = new Int32Array(this.size);
+    if (k <= 1) { for (let i = 0; i < this.size; i++) out[i] = i; return out; }
+    const heads = runs.slice(0, k), ends = runs.slice(1);
+    for (let q = 0; q < this.size; q++) {
+      let best = -1;
+      for (let r = 0; r < k; r++) if (heads[r]! < ends[r]! && (best < 0 || this.compare(heads[r]!, heads[best]!) < 0)) best = r;
+      out[q] = heads[best]!++;
+      if ((q & 0xffff) === 0xffff) await yieldToEventLoop();
+    }
+    return out;
   }
 
   /** Public result: labelled, sorted by support descending then items. */
   toItemsets(db: DBInfo, keep?: Uint8Array): Itemset[] {
     const order = this.sortedOrder();
+    const out: Itemset[] = [];
+    this.labelRange(db, order, 0, order.length, out, keep);
+    return out;
+  }
+
+  /** {@link toItemsets} building the objects in slices, yielding to the event loop between them. */
+  async toItemsetsAsync(db: DBInfo, signal?: SignalLike | null, owner?: string): Promise<Itemset[]> {
+    const order = await this.sortedOrderAsync();
+    throwIfAborted(signal, owner);
+    const out: Itemset[] = [];
+    const step = 20000;
+    for (let q = 0; q < order.length; q += step) {
+      if (q > 0) { await yieldToEventLoop(); throwIfAborted(signal, owner); }
+      this.labelRange(db, order, q, Math.min(order.length, q + step), out);
+    }
+    return out;
+  }
+
+  private labelRange(db: DBInfo, order: Int32Array, from: number, to: number, out: Itemset[], keep?: Uint8Array): void {
     const n = db.nTransactions;
     const labels = db.labels;
-    const out: Itemset[] = [];
-    for (let q = 0; q < order.length; q++) {
+    for (let q = from; q < to; q++) {
       const i = order[q]!;
       if (keep && !keep[i]) continue;
-      const items: Item[] = [];
-      for (let k = this.offsets[i]!; k < this.offsets[i + 1]!; k++) items.push(labels[this.items[k]!]!);
+      const s = this.offsets[i]!, e = this.offsets[i + 1]!;
+      const items = new Array<Item>(e - s);
+      for (let k = s; k < e; k++) items[k - s] = labels[this.items[k]!]!;
       const count = this.counts[i]!;
       out.push({ items, support: count / n, count });
     }
-    return out;
   }
 }
 

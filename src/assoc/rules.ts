@@ -2,7 +2,8 @@
  * Association rules from frequent itemsets, with every metric of mlxtend's `association_rules`
  * (same definitions, camelCase names) plus `informationGain`.
  */
-import { DataError, InvalidParameterError } from '../core/errors.js';
+import { DataError, InvalidParameterError, ResourceError } from '../core/errors.js';
+import { getResourceBudget, type ResourceBudget } from '../core/resources.js';
 import type { Itemset } from './itemsets.js';
 import { compareItems, type Item } from './transactions.js';
 
@@ -29,6 +30,69 @@ export interface RuleOptions {
    * itemsets, which every miner fills in). Needed for `informationGain`.
    */
   nTransactions?: number;
+  /**
+   * Keep only the best `maxRules` rules by `sortBy` (top-k with a bounded heap: memory stays
+   * O(maxRules) however many rules pass the threshold); the result is then sorted by `sortBy`
+   * descending, ties in generation order. null (default) keeps every rule, in generation order.
+   */
+  maxRules?: number | null;
+  /** Metric ranking the rules for `maxRules` (default: `metric`). NaN ranks last. */
+  sortBy?: RuleMetric;
+  /**
+   * Resource budget of this call (default: the global one, see `setResourceBudget`). Without
+   * `maxRules`, generation stops with a ResourceError once the rules kept would need more memory
+   * (about 360 bytes a rule) or outnumber `maxOutputItems`.
+   */
+  budget?: Partial<ResourceBudget> | null;
+}
+
+/** Estimated bytes of one AssociationRule (object, 16 numbers, two short item arrays). */
+export const RULE_BYTES = 360;
+
+/** Bounded min-heap of rules by (value, then later generation first): the top holds the worst kept rule. */
+class RuleHeap {
+  private readonly rules: AssociationRule[] = [];
+  private readonly vals: number[] = [];
+  private readonly seq: number[] = [];
+  constructor(private readonly k: number) {}
+  /** a ranks below b */
+  private worse(a: number, b: number): boolean {
+    return this.vals[a]! < this.vals[b]! || (this.vals[a] === this.vals[b] && this.seq[a]! > this.seq[b]!);
+  }
+  private swap(a: number, b: number): void {
+    [this.rules[a], this.rules[b]] = [this.rules[b]!, this.rules[a]!];
+    [this.vals[a], this.vals[b]] = [this.vals[b]!, this.vals[a]!];
+    [this.seq[a], this.seq[b]] = [this.seq[b]!, this.seq[a]!];
+  }
+  /** Would a rule with value v (generated after every kept one) enter the heap? */
+  accepts(v: number): boolean {
+    return this.rules.length < this.k || v > this.vals[0]!;
+  }
+  push(r: AssociationRule, v: number, seq: number): void {
+    if (this.rules.length < this.k) {
+      this.rules.push(r); this.vals.push(v); this.seq.push(seq);
+      for (let i = this.rules.length - 1; i > 0;) {
+        const p = (i - 1) >> 1;
+        if (!this.worse(i, p)) break;
+        this.swap(i, p); i = p;
+      }
+      return;
+    }
+    this.rules[0] = r; this.vals[0] = v; this.seq[0] = seq;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1, rr = l + 1;
+      let m = i;
+      if (l < this.rules.length && this.worse(l, m)) m = l;
+      if (rr < this.rules.length && this.worse(rr, m)) m = rr;
+      if (m === i) break;
+      this.swap(i, m); i = m;
+    }
+  }
+  /** Best first; ties in generation order. */
+  sorted(): AssociationRule[] {
+    const idx = this.rules.map((_, i) => i).sort((a, b) => this.vals[b]! - this.vals[a]! || this.seq[a]! - this.seq[b]!);
+    return idx.map((i) => this.rules[i]!);
+  }
 }
 
 /**
@@ -127,6 +191,25 @@ export function associationRules(itemsets: readonly Itemset[], opts: RuleOptions
   const minThreshold = opts.minThreshold ?? 0.8;
   if (typeof minThreshold !== 'number' || Number.isNaN(minThreshold)) throw new InvalidParameterError('minThreshold', 'a number', minThreshold, owner);
 
+  const maxRules = opts.maxRules ?? null;
+  if (maxRules !== null && (typeof maxRules !== 'number' || !Number.isInteger(maxRules) || maxRules < 1)) throw new InvalidParameterError('maxRules', 'an integer >= 1 or null', maxRules, owner);
+  const sortBy: RuleMetric = opts.sortBy ?? metric;
+  if (!(RULE_METRICS as readonly string[]).includes(sortBy)) throw new InvalidParameterError('sortBy', `one of ${RULE_METRICS.map((m) => `'${m}'`).join(', ')}`, sortBy, owner);
+  const budget = getResourceBudget(opts.budget, owner);
+  const heap = maxRules !== null ? new RuleHeap(maxRules) : null;
+  if (heap) {
+    const bytes = maxRules! * RULE_BYTES;
+    if (bytes > budget.memoryBytes) throw new ResourceError(`keeping maxRules=${maxRules} rules`, bytes, budget.memoryBytes, 'lower maxRules', owner);
+  }
+  // without maxRules: stop before the kept rules outgrow the budget
+  const limit = Math.min(budget.maxOutputItems, Math.floor(budget.memoryBytes / RULE_BYTES));
+  const tooMany = (count: number) => {
+    const hint = 'set maxRules (the top rules by sortBy, in bounded memory), raise minThreshold, or mine with a higher minSupport / a maxLen';
+    return budget.maxOutputItems <= budget.memoryBytes / RULE_BYTES
+      ? new ResourceError('rule generation (stopped early: the rules kept passed the cap)', count, budget.maxOutputItems, hint, owner, 'rules')
+      : new ResourceError(`the ${count.toLocaleString('en-US')}+ rules kept so far (generation stopped early)`, count * RULE_BYTES, budget.memoryBytes, hint, owner);
+  };
+  let seq = 0;
   const sorted: Item[][] = [];
   const bySet = new Map<string, number>();
   let n = opts.nTransactions;
@@ -162,17 +245,27 @@ export function associationRules(itemsets: readonly Itemset[], opts: RuleOptions
       for (const mask of combinations(m, size)) {
         const A: Item[] = [], C: Item[] = [];
         for (let k = 0; k < m; k++) ((mask >> k) & 1 ? A : C).push(whole[k]!);
+        let r: AssociationRule;
         if (supportOnly) {
-          if (sAC >= minThreshold) rules.push(new AssociationRule(A, C, NaN, NaN, sAC, nAC, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN));
-          continue;
+          if (!(sAC >= minThreshold)) continue;
+          r = new AssociationRule(A, C, NaN, NaN, sAC, nAC, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN);
+        } else {
+          const a = sup(A, 'antecedent', whole), c = sup(C, 'consequent', whole);
+          r = makeRule(A, C, a.support, c.support, sAC, nAC, a.count, c.count, N);
+          if (!(r[metric] >= minThreshold)) continue;
         }
-        const a = sup(A, 'antecedent', whole), c = sup(C, 'consequent', whole);
-        const r = makeRule(A, C, a.support, c.support, sAC, nAC, a.count, c.count, N);
-        if (r[metric] >= minThreshold) rules.push(r);
+        if (heap) {
+          const v = Number.isNaN(r[sortBy]) ? -Infinity : r[sortBy];
+          if (heap.accepts(v)) heap.push(r, v, seq);
+          seq++;
+        } else {
+          if (rules.length >= limit) throw tooMany(rules.length + 1);
+          rules.push(r);
+        }
       }
     }
   }
-  return rules;
+  return heap ? heap.sorted() : rules;
 }
 
 function makeRule(A: Item[], C: Item[], sA: number, sC: number, sAC: number, nAC: number, nA: number, nC: number, N: number): AssociationRule {

@@ -1,6 +1,7 @@
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
-import type { Matrix } from '../core/matrix.js';
+import { Matrix } from '../core/matrix.js';
+import { checkMemory } from '../core/resources.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 
@@ -74,7 +75,17 @@ export class AgglomerativeClustering extends Estimator<typeof schema, Agglomerat
         if (s === 0) throw new DataError('X', "rows with a non-zero norm (metric 'cosine')", `an all-zero row ${i}`, this.kind);
       }
     }
-    const dist = pairDistance(m, metric);
+    if (linkage !== 'single') {
+      // the condensed matrix is n(n-1)/2 float64: enforce the ~25,000-sample limit through the budget
+      checkMemory(`the condensed distance matrix of ${n} samples (${linkage} linkage)`, 4 * n * (n - 1) + 48 * n, {
+        owner: this.kind, hint: "use linkage 'single' (O(n) memory), cluster a subsample, or raise the budget with setResourceBudget({memoryBytes})",
+      });
+    }
+    // Overflow-safe distances: when squares or sums of distances could overflow, scale X by a
+    // power of 2 (exact), cluster, and scale the merge heights back. Cosine is scale-free.
+    const scale = metric === 'cosine' ? 1 : overflowScale(m);
+    const ms = scale === 1 ? m : new Matrix(m.data.map((v) => v * scale), m.rows, m.cols);
+    const dist = pairDistance(ms, metric);
     let Z: Float64Array;
     if (linkage === 'single') {
       const mst = primMst(n, dist);
@@ -82,8 +93,11 @@ export class AgglomerativeClustering extends Estimator<typeof schema, Agglomerat
       Z = labelMerges(mst, n, metric === 'cosine' || metric === 'precomputed');
     } else {
       const D = condensed(n, dist);
+      for (let t = 0; t < D.length; t++) if (!Number.isFinite(D[t]!)) throw overflowError(this.kind);
       Z = labelMerges(nnChain(D, n, linkage), n, true);
     }
+    if (scale !== 1) for (let i = 0; i < n - 1; i++) Z[3 * i + 2]! /= scale;
+    for (let i = 0; i < n - 1; i++) if (!Number.isFinite(Z[3 * i + 2]!)) throw overflowError(this.kind);
     const children = new Int32Array(2 * (n - 1));
     const distances = new Float64Array(n - 1);
     for (let i = 0; i < n - 1; i++) {
@@ -129,6 +143,23 @@ export class AgglomerativeClustering extends Estimator<typeof schema, Agglomerat
   }
 }
 registerEstimator(AgglomerativeClustering);
+
+/**
+ * 1, or a power of 2 bringing max|X| near 1 when distances could overflow (a squared difference or
+ * a Lance-Williams sum over n clusters beyond ~1e300). Scaling by a power of 2 is exact, so results
+ * are unchanged wherever they were finite.
+ */
+function overflowScale(m: Matrix): number {
+  let mx = 0;
+  for (let t = 0; t < m.data.length; t++) { const a = Math.abs(m.data[t]!); if (a > mx) mx = a; }
+  const limit = 1e100 / Math.sqrt(Math.max(1, m.cols));
+  if (!(mx > limit)) return 1;
+  return 2 ** -Math.ceil(Math.log2(mx));
+}
+
+function overflowError(owner: string): DataError {
+  return new DataError('X', 'values whose pairwise distances fit in float64 (below ~1.8e308)', 'a distance that overflows to Infinity; rescale X (e.g. StandardScaler) first', owner);
+}
 
 /** Distance between samples i and j for a metric (SciPy `pdist` / scikit-learn `DistanceMetric` formulas). */
 function pairDistance(m: Matrix, metric: AgglomerativeMetric): (i: number, j: number) => number {

@@ -4,8 +4,13 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkSampleWeight } from '../core/sampleWeight.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
+import { checkMemory, getResourceBudget } from '../core/resources.js';
 import { resolveMetric } from '../neighbors/metrics.js';
 import { NeighborSearch, type RadiusNeighborsResult } from '../neighbors/search.js';
+
+/** Bytes per stored neighbour pair during the radius query (index + distance, growth and final copy). */
+const PAIR_BYTES = 30;
+const PAIR_HINT = 'lower eps (neighbourhoods cover most of the data), or cluster a subsample';
 
 const schema = {
   eps: p.num(0.5, { min: 0, minExclusive: true, doc: 'Neighbourhood radius: samples within eps (inclusive) are neighbours.' }),
@@ -92,6 +97,7 @@ export class DBSCAN extends Estimator<typeof schema, DBSCANState> {
         if (d[k]! < 0) throw new DataError('X', "non-negative distances (metric 'precomputed')", `${d[k]} at row ${Math.floor(k / n)}, column ${k % n}`, this.kind);
         if (d[k]! <= eps) edges++;
       }
+      checkMemory(`${edges.toLocaleString('en-US')} neighbour pairs within eps=${eps}`, edges * PAIR_BYTES, { owner: this.kind, hint: PAIR_HINT });
       const indptr = new Int32Array(n + 1);
       const indices = new Int32Array(edges);
       const distances = new Float64Array(edges);
@@ -103,7 +109,26 @@ export class DBSCAN extends Estimator<typeof schema, DBSCANState> {
     }
     const spec = resolveMetric(metric, this.params.p ?? 2, this.kind);
     const search = new NeighborSearch(m, { metric: spec, algorithm: this.params.algorithm, leafSize: this.params.leafSize });
+    this.checkPairs(m, search, eps);
     return search.radiusNeighbors(m, eps);
+  }
+
+  /**
+   * Estimate the number of neighbour pairs from a radius query of evenly spaced sample rows
+   * (their mean neighbour count times n) before the full query stores them all: a huge eps makes
+   * every pair a neighbour (n^2 pairs, 7 GB at n = 30,000).
+   */
+  private checkPairs(m: Matrix, search: NeighborSearch, eps: number): void {
+    const n = m.rows;
+    if (n < 2000) return;
+    const { memoryBytes } = getResourceBudget(null, this.kind);
+    // the sample query itself stores up to s * n pairs: keep it within 1/16 of the budget
+    const s = Math.max(4, Math.min(256, Math.floor(memoryBytes / 16 / PAIR_BYTES / n)));
+    const step = n / s;
+    const rows = Array.from({ length: s }, (_, t) => Math.min(n - 1, Math.floor(t * step + step / 2)));
+    const nb = search.radiusNeighbors(m.takeRows(rows), eps);
+    const mean = nb.indices.length / s;
+    checkMemory(`about ${Math.round(mean * n).toLocaleString('en-US')} neighbour pairs within eps=${eps} (estimated from ${s} sample rows)`, mean * n * PAIR_BYTES, { owner: this.kind, hint: PAIR_HINT });
   }
 
   /** Cluster index of each sample, -1 for noise. */

@@ -3,6 +3,7 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, type RandomState } from '../core/random.js';
+import { checkMemory } from '../core/resources.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { pairwiseSum, rowNormsSq } from './distance.js';
 import { KMeans, checkNClusters, kmeansPlusPlus } from './kmeans.js';
@@ -76,6 +77,11 @@ export class GaussianMixture extends Estimator<typeof schema, GaussianMixtureSta
     const { nComponents: k, covarianceType: ct, maxIter, tol, regCovar, nInit } = this.params;
     checkNClusters(k, m.rows, owner, 'nComponents');
     const { rows: n, cols: d, data } = m;
+    // covariances, precision Cholesky factors, the best run's copy and the E-step work arrays
+    const covFloats = { full: 4 * k * d * d, tied: 4 * d * d + k * d, diag: 4 * k * d, spherical: 4 * k + k * d }[ct];
+    checkMemory(`a '${ct}' Gaussian mixture with ${k} components in ${d} dimensions`, 8 * (covFloats + 3 * n * d + 3 * n * k + d * d), {
+      owner, hint: "use covarianceType 'diag' or 'spherical', reduce the dimensions first (e.g. PCA), or lower nComponents",
+    });
     const wInit = this.params.weightsInit ? checkWeightsInit(this.params.weightsInit, k, owner) : null;
     const mInit = this.params.meansInit ? checkArray(this.params.meansInit as MatrixLike, { owner, name: 'meansInit' }) : null;
     if (mInit && (mInit.rows !== k || mInit.cols !== d)) throw new ShapeError('meansInit', `shape [${k}, ${d}]`, `shape [${mInit.rows}, ${mInit.cols}]`, owner);

@@ -1,4 +1,5 @@
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
+import { checkMemory } from '../core/resources.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -76,6 +77,9 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     checkNClusters(k, m.rows, owner);
     const n = m.rows;
     const d = m.cols;
+    // per-block partial sums (up to 64 blocks of k x d), elkan's n x k and k x k bounds: k near n makes that O(n^2)
+    const kmBytes = 8 * (Math.ceil(n / sumChunkRows(n)) * (k * d + k) + (algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 2 * n * d + 16 * n);
+    checkMemory(`k-means with k=${k} on ${n} samples`, kmBytes, { owner, hint: "lower nClusters (k near the number of samples rarely makes sense; try MiniBatchKMeans or AgglomerativeClustering)" });
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
     const init = this.params.init;

@@ -18,3 +18,5 @@ export type { WarningHandler } from './warnings.js';
 export { isClassifier, isRegressor } from './roles.js';
 export type { Classifier, Regressor, Transformer, Clusterer, Incremental } from './roles.js';
 export { closePool, cpuCount } from './pool.js';
+export { setResourceBudget, getResourceBudget, withResourceBudget, defaultMemoryBytes, type ResourceBudget, type GuardOptions } from './resources.js';
+export type { RunOptions, SignalLike, ParallelMapOptions } from './pool.js';

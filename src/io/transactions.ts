@@ -7,7 +7,7 @@ import { DataError, InvalidParameterError, IOError } from '../core/errors.js';
 import { resolveMinCount, type Item } from '../assoc/transactions.js';
 import { checkMaxLen, CountingSink, ItemsetBuffer, type Itemset, type MineOptions, type Prepared } from '../assoc/itemsets.js';
 import { mineFPGrowth, mineFPGrowthParallel } from '../assoc/fpgrowth.js';
-import { resolveNJobs } from '../core/pool.js';
+import { resolveNJobs, type SignalLike } from '../core/pool.js';
 
 export { readTransactions, parseFimi, type ReadTransactionsOptions } from './readTransactions.js';
 
@@ -124,7 +124,7 @@ function prepareFile(path: string, opts: FileMineOptions, owner: string): Prepar
     lineLen = 0;
   });
   if (t !== nT) throw new IOError(path, 'the file changed between the two passes');
-  const prep: Prepared = { db: { labels, nTransactions: nT }, minCount, maxLen, rankToId, rankCount, offsets, ranks: ranks.subarray(0, w) };
+  const prep: Prepared = { db: { labels, nTransactions: nT }, minCount, maxLen, rankToId, rankCount, offsets, ranks: ranks.subarray(0, w), budget: opts.budget ?? null };
   return prep;
 }
 
@@ -137,13 +137,13 @@ function prepareFile(path: string, opts: FileMineOptions, owner: string): Prepar
  * @example
  * const sets = await fpGrowthFileAsync('../shared/datasets/fimi/T10I4D100K.dat', { minSupport: 0.005, nJobs: 2 }); // 1073 itemsets
  */
-export async function fpGrowthFileAsync(path: string, opts: FileMineOptions & { nJobs?: number | null; countOnly: true }): Promise<{ total: number; byLength: number[] }>;
-export async function fpGrowthFileAsync(path: string, opts?: FileMineOptions & { nJobs?: number | null }): Promise<Itemset[]>;
-export async function fpGrowthFileAsync(path: string, opts: FileMineOptions & { nJobs?: number | null } = {}): Promise<Itemset[] | { total: number; byLength: number[] }> {
-  const { nJobs, ...rest } = opts ?? {};
+export async function fpGrowthFileAsync(path: string, opts: FileMineOptions & { nJobs?: number | null; signal?: SignalLike | null; countOnly: true }): Promise<{ total: number; byLength: number[] }>;
+export async function fpGrowthFileAsync(path: string, opts?: FileMineOptions & { nJobs?: number | null; signal?: SignalLike | null }): Promise<Itemset[]>;
+export async function fpGrowthFileAsync(path: string, opts: FileMineOptions & { nJobs?: number | null; signal?: SignalLike | null } = {}): Promise<Itemset[] | { total: number; byLength: number[] }> {
+  const { nJobs, signal, ...rest } = opts ?? {};
   const owner = 'fpGrowthFileAsync';
   resolveNJobs(nJobs, owner);
   const prep = prepareFile(path, rest, owner);
-  if (rest.countOnly) return mineFPGrowthParallel(prep, nJobs, true, owner);
-  return (await mineFPGrowthParallel(prep, nJobs, false, owner)).toItemsets(prep.db);
+  if (rest.countOnly) return mineFPGrowthParallel(prep, nJobs, true, owner, { signal });
+  return (await mineFPGrowthParallel(prep, nJobs, false, owner, { signal })).toItemsetsAsync(prep.db, signal, owner);
 }

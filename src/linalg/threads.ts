@@ -14,13 +14,15 @@
  * self-contained (no free variables except globals such as `WebAssembly` and `Math`).
  */
 import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
-import { InvalidParameterError } from '../core/errors.js';
+import { InvalidParameterError, WorkerError } from '../core/errors.js';
 import { wasmKernelBytes } from './wasm.js';
+import { builtin } from '../core/builtin.js';
 
 interface NodeWorker {
   postMessage(m: unknown): void;
   unref(): void;
   on(ev: string, cb: (x: unknown) => void): void;
+  terminate(): Promise<number>;
 }
 interface WorkerThreadsModule {
   Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
@@ -36,13 +38,25 @@ ${KERNEL_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
 const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore };
 const HAS_WASM = wasmInstall(workerData.wasm);
+const dead = new Int32Array(workerData.dead);
+let cur = null;
+// a kernel that ends its thread (process.exit) or throws later (a timer) must not leave the caller
+// waiting: flag the call as failed, count this worker as done, and mark the worker dead
+function die(code) {
+  Atomics.store(dead, 0, 1);
+  if (cur) { Atomics.store(cur, 1, code); Atomics.add(cur, 0, 1); Atomics.notify(cur, 0); cur = null; }
+}
+process.on('exit', function () { die(2); });
+process.on('uncaughtException', function () { die(3); process.exit(1); });
 parentPort.on('message', function (m) {
   const ctl = new Int32Array(m.ctl);
+  cur = ctl;
   wasmSlot.on = HAS_WASM && m.wasm;
   try {
     if (m.src !== undefined) FNS[m.fn] = (0, eval)('(' + m.src + ')');
     FNS[m.fn].apply(null, m.args);
   } catch (e) { Atomics.store(ctl, 1, 1); }
+  cur = null;
   Atomics.add(ctl, 0, 1);
   Atomics.notify(ctl, 0);
 });
@@ -83,15 +97,6 @@ let workers: NodeWorker[] = [];
 let broken = false;
 let maxThreads: number | null = null;
 
-function builtin<T>(name: string): T | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (n: string) => unknown } }).process;
-  if (typeof proc?.getBuiltinModule !== 'function') return null;
-  try {
-    return proc.getBuiltinModule(name) as T;
-  } catch {
-    return null;
-  }
-}
 
 function hardwareThreads(): number {
   const os = builtin<{ availableParallelism?: () => number; cpus: () => unknown[] }>('node:os');
@@ -121,18 +126,40 @@ export function setLinalgThreads(n: number | null): number | null {
   return prev;
 }
 
+/** Per worker: a flag it sets when it exits (process.exit in a kernel, an uncaught error). */
+let deadFlags: Int32Array[] = [];
+/** Workers that died and were replaced (for tests). */
+export const linalgWorkerStats = { replaced: 0 };
+
+/** Drop the workers that died; the next `ensureWorkers` starts fresh ones in their place. */
+function reapDead(): void {
+  if (!deadFlags.some((f) => Atomics.load(f, 0) !== 0)) return;
+  const keep: number[] = [];
+  workers.forEach((w, i) => {
+    if (Atomics.load(deadFlags[i]!, 0) === 0) keep.push(i);
+    else { linalgWorkerStats.replaced++; void w.terminate().catch(() => 0); }
+  });
+  workers = keep.map((i) => workers[i]!);
+  sentSrc = keep.map((i) => sentSrc[i]!);
+  deadFlags = keep.map((i) => deadFlags[i]!);
+}
+
 function ensureWorkers(n: number): boolean {
+  reapDead();
   if (workers.length >= n) return true;
   const wt = builtin<WorkerThreadsModule>('node:worker_threads');
   if (!wt) return false;
   const ready = new Int32Array(new SharedArrayBuffer(4));
   const fresh: NodeWorker[] = [];
+  const flags: Int32Array[] = [];
   try {
     for (let i = workers.length; i < n; i++) {
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes() }, execArgv: [] });
-      w.on('error', () => { broken = true; });
+      const dead = new Int32Array(new SharedArrayBuffer(4));
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes(), dead: dead.buffer }, execArgv: [] });
+      w.on('error', () => { /* reported through the dead flag */ });
       w.unref();
       fresh.push(w);
+      flags.push(dead);
     }
   } catch {
     broken = true;
@@ -146,6 +173,7 @@ function ensureWorkers(n: number): boolean {
     Atomics.wait(ready, 0, c, 50);
   }
   workers = workers.concat(fresh);
+  deadFlags = deadFlags.concat(flags);
   sentSrc = sentSrc.concat(fresh.map(() => new Map<string, string>()));
   return true;
 }
@@ -212,15 +240,27 @@ export function runTasks(tasks: KernelTask[]): void {
     }
     workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn, args, wasm: wasmSlot.on, src });
   }
-  fns[0]!(...tasks[0]!.args);
+  let localError: unknown = null;
+  try {
+    fns[0]!(...tasks[0]!.args);
+  } catch (e) {
+    localError = e;
+  }
+  // always wait for the workers: they write into the caller's buffers
   const need = tasks.length - 1;
   for (;;) {
     const done = Atomics.load(ctl, 0);
     if (done >= need) break;
     Atomics.wait(ctl, 0, done, 1000);
-    if (broken) throw new Error('linalg: a worker thread died while computing');
   }
-  if (Atomics.load(ctl, 1) !== 0) throw new Error('linalg: a kernel failed in a worker thread');
+  if (localError !== null) throw localError;
+  const status = Atomics.load(ctl, 1);
+  if (status !== 0) {
+    const names = [...new Set(tasks.slice(1).map((t) => t.fn))].join(', ');
+    throw new WorkerError(status === 1
+      ? `linalg: kernel ${names} failed in a worker thread (it threw; the other tasks finished)`
+      : `linalg: a worker thread running kernel ${names} ${status === 2 ? 'exited (process.exit)' : 'died of an uncaught error'}; it is replaced on the next call`);
+  }
 }
 
 /** A Float64Array of `length` on a SharedArrayBuffer (a plain one where SharedArrayBuffer is missing). */

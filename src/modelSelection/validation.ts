@@ -8,7 +8,7 @@ import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js'
 import { loadModel, type Estimator, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import type { Schema } from '../core/params.js';
-import { parallelMap, resolveNJobs } from '../core/pool.js';
+import { checkSignal, parallelMap, resolveNJobs, throwIfAborted, yieldToEventLoop, type SignalLike } from '../core/pool.js';
 import { checkRandomState, type RandomStateLike } from '../core/random.js';
 import { Table, type Column } from '../core/table.js';
 import type { LabelsLike } from '../core/validation.js';
@@ -188,9 +188,21 @@ export interface Job {
  * Evaluate jobs in the calling thread (nJobs = 1, or any scorer is a function) or on the pool.
  * Results keep the job order.
  */
-export async function runJobs(template: AnyEstimator, X: unknown, y: LabelsLike | null, jobs: Job[], scoring: ResolvedScoring, opts: FitScoreOptions & { nJobs?: number | null }, owner: string): Promise<FitScoreResult[]> {
+export async function runJobs(template: AnyEstimator, X: unknown, y: LabelsLike | null, jobs: Job[], scoring: ResolvedScoring, opts: FitScoreOptions & { nJobs?: number | null; signal?: SignalLike | null }, owner: string): Promise<FitScoreResult[]> {
   const n = resolveNJobs(opts.nJobs, owner);
-  if (n === 1 || jobs.length <= 1 || scoring.specs.some((s) => s === null) || !canTravel(template)) return runJobsSync(template, X, y, jobs, scoring, opts);
+  const signal = checkSignal(opts.signal, owner);
+  throwIfAborted(signal, owner);
+  if (n === 1 || jobs.length <= 1 || scoring.specs.some((s) => s === null) || !canTravel(template)) {
+    if (!signal) return runJobsSync(template, X, y, jobs, scoring, opts);
+    // one job at a time, yielding between them so an abort is seen
+    const out: FitScoreResult[] = [];
+    for (const j of jobs) {
+      out.push(...runJobsSync(template, X, y, [j], scoring, opts));
+      await yieldToEventLoop();
+      throwIfAborted(signal, owner);
+    }
+    return out;
+  }
   const Xs = shareData(X);
   const ys = shareData(y);
   const argLists = jobs.map((j) => [{
@@ -199,7 +211,7 @@ export async function runJobs(template: AnyEstimator, X: unknown, y: LabelsLike 
     scoring: scoring.specs as string[],
     returnTrainScore: !!opts.returnTrainScore, returnEstimator: !!opts.returnEstimator, errorScore: opts.errorScore ?? NaN,
   } satisfies CvJob]);
-  const out = await parallelMap<CvJobResult>(n, TASK_MODULE, 'cvTask', argLists);
+  const out = await parallelMap<CvJobResult>(n, TASK_MODULE, 'cvTask', argLists, { signal, owner });
   return out.map((r) => ({ ...r, estimator: r.estimator ? (loadModel(r.estimator) as AnyEstimator) : undefined }));
 }
 
@@ -248,6 +260,8 @@ export interface CrossValidateOptions {
   groups?: LabelsLike | null;
   /** Worker count (null/1 = this thread, -1 = all cores). Results do not depend on it. */
   nJobs?: number | null;
+  /** Cancels the run with an AbortError (folds not started are skipped, running workers terminated). */
+  signal?: SignalLike | null;
   returnTrainScore?: boolean;
   returnEstimator?: boolean;
   /** Also return the folds. */
@@ -284,7 +298,7 @@ export async function crossValidate(estimator: AnyEstimator, X: unknown, y?: Lab
   const cv = checkCv(opts.cv, y, estimatorType(estimator) === 'classifier', owner);
   const folds = [...cv.split(X, y ?? null, opts.groups ?? null)];
   const jobs = folds.map((fold) => ({ params: {}, fold }));
-  const fsOpts = { returnTrainScore: opts.returnTrainScore, returnEstimator: opts.returnEstimator, errorScore: opts.errorScore ?? NaN, nJobs: opts.nJobs };
+  const fsOpts = { returnTrainScore: opts.returnTrainScore, returnEstimator: opts.returnEstimator, errorScore: opts.errorScore ?? NaN, nJobs: opts.nJobs, signal: opts.signal };
   const results = await runJobs(estimator, X, y ?? null, jobs, scoring, fsOpts, owner);
   checkAllFailed(results, owner, () => firstFitError(estimator, X, y ?? null, folds[0]!));
   const col = (m: number, train: boolean) => Float64Array.from(results, (r) => (train ? r.train! : r.test)[m]!);

@@ -1,5 +1,6 @@
 import { InvalidParameterError } from '../core/errors.js';
 import type { RandomState } from '../core/random.js';
+import { checkMemory } from '../core/resources.js';
 import { getActivation, type Activation } from './activations.js';
 import { denseForward, denseGradW, denseGradX } from './kernels.js';
 
@@ -110,6 +111,8 @@ export class Dense implements Layer {
   weights(): Float64Array[] { return this.params(); }
 
   build(inputDim: number, rng: RandomState): void {
+    // weights, gradients and up to two optimizer moments, before allocating (a 1e5 x 1e5 layer is 80 GB per copy)
+    checkMemory(`a Dense layer of ${inputDim} x ${this.units} weights`, 4 * 8 * (inputDim + 1) * this.units, { owner: 'Dense', hint: 'lower units (or the input width)' });
     this.inputDim = inputDim;
     this.W = init(this.opts.kernelInitializer, inputDim, this.units, rng);
     this.b = this.opts.useBias ? init(this.opts.biasInitializer, 1, this.units, rng) : new Float64Array(0);

@@ -2,6 +2,7 @@ import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities, type SavedModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
+import { binomial, checkMemory, checkOutputCount } from '../core/resources.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { featureNamesIn, namesOf } from './_base.js';
 
@@ -42,8 +43,14 @@ export class PolynomialFeatures extends Estimator<typeof polySchema, PolynomialF
     const [lo, hi] = typeof deg === 'number' ? [0, deg] : deg;
     if (hi === 0 && !this.params.includeBias) throw new InvalidParameterError('degree', 'a degree > 0 when includeBias is false (no output column otherwise)', deg, this.kind);
     const d = m.cols;
+    // output width before enumerating (degree 30 on 50 columns has ~1e22 columns)
+    const width = polynomialWidth(d, lo, hi, this.params.interactionOnly, this.params.includeBias);
+    const hint = 'lower degree, set interactionOnly: true, or select fewer input columns first';
+    checkOutputCount('the polynomial feature expansion', width, 'output columns', { owner: this.kind, hint });
+    checkMemory(`the ${width.toLocaleString('en-US')} output column definitions`, width * (64 + 8 * hi), { owner: this.kind, hint });
     const combinations: number[][] = [];
-    if (lo === 0 && this.params.includeBias) combinations.push([]);
+    // scikit-learn 1.2 adds the bias whenever includeBias is true, whatever the minimum degree
+    if (this.params.includeBias) combinations.push([]);
     const rec = (start: number, left: number, acc: number[]) => {
       if (left === 0) { combinations.push([...acc]); return; }
       for (let j = start; j < d; j++) { acc.push(j); rec(this.params.interactionOnly ? j + 1 : j, left - 1, acc); acc.pop(); }
@@ -65,6 +72,7 @@ export class PolynomialFeatures extends Estimator<typeof polySchema, PolynomialF
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.nFeatures });
     const d = m.cols, W = s.combinations.length, n = m.rows;
+    checkMemory(`a ${n} x ${W} float64 output`, 8 * n * W, { owner: this.kind, hint: 'transform fewer rows at a time (e.g. in batches), or fit with a lower degree' });
     const out = new Float64Array(n * W);
     const combos = s.combinations;
     for (let i = 0; i < n; i++) {
@@ -96,6 +104,16 @@ export class PolynomialFeatures extends Estimator<typeof polySchema, PolynomialF
   }
 }
 registerEstimator(PolynomialFeatures);
+
+/** Number of output columns of PolynomialFeatures (a float; Infinity when it overflows). */
+export function polynomialWidth(d: number, lo: number, hi: number, interactionOnly: boolean, includeBias: boolean): number {
+  let w = includeBias ? 1 : 0;
+  for (let k = Math.max(1, lo); k <= hi; k++) {
+    w += interactionOnly ? binomial(d, k) : binomial(d + k - 1, k);
+    if (!Number.isFinite(w)) return Infinity;
+  }
+  return w;
+}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -13,8 +13,9 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
-import { parallelMap, resolveNJobs } from '../core/pool.js';
+import { parallelMap, resolveNJobs, throwIfAborted, type SignalLike } from '../core/pool.js';
 import { checkRandomState, RandomState } from '../core/random.js';
+import { checkMemory } from '../core/resources.js';
 import { checkArray, checkLabels, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { accuracyScore } from '../metrics/accuracy.js';
 import {
@@ -137,6 +138,20 @@ function toShared<T extends Float32Array | Float64Array | Int32Array | Uint8Arra
   return out;
 }
 
+/**
+ * A deliberately low estimate of a forest's memory (it guards against absurd sizes such as
+ * nEstimators 1e9, not against every large forest): leaves ~ bootstrap rows / (4 minSamplesLeaf),
+ * capped by maxLeafNodes and 2^maxDepth; ~48 bytes per node plus the node values.
+ */
+function forestBytesEstimate(P: AnyForestParams, nBoot: number, target: TreeTarget): number {
+  const msl = typeof P.minSamplesLeaf === 'number' && P.minSamplesLeaf >= 1 ? P.minSamplesLeaf : 1;
+  let leaves = Math.max(1, Math.floor(nBoot / (4 * msl)));
+  if (P.maxLeafNodes !== null) leaves = Math.min(leaves, P.maxLeafNodes);
+  if (P.maxDepth !== null) leaves = Math.min(leaves, 2 ** Math.min(P.maxDepth, 60));
+  const values = target.kind === 'class' ? target.nClasses.reduce((a, b) => a + b, 0) : target.nOutputs;
+  return P.nEstimators * (2 * leaves - 1) * (48 + 8 * values) + P.nEstimators * 64;
+}
+
 /** Prepare jobs: validated data, resolved tree spec, per-tree seeds. */
 function prepareForest(P: AnyForestParams, m: Matrix, target: TreeTarget, sw: Float64Array, criterion: CriterionName, subsample: { classes: Label[] } | null, shared: boolean, owner: string): ForestJob {
   const n = m.rows, d = m.cols;
@@ -150,6 +165,7 @@ function prepareForest(P: AnyForestParams, m: Matrix, target: TreeTarget, sw: Fl
     } else nBoot = Math.max(1, roundHalfEven(n * P.maxSamples));
   }
   const spec = resolveTreeSpec({ ...P, splitter: P.splitter, maxFeatures: P.maxFeatures }, criterion, n, d, owner);
+  checkMemory(`${P.nEstimators.toLocaleString('en-US')} trees`, forestBytesEstimate(P, nBoot, target), { owner, hint: 'lower nEstimators (or bound the trees with maxDepth / maxLeafNodes / minSamplesLeaf)' });
   const rng = checkRandomState(P.randomState, 'randomState', owner);
   const seeds: number[] = [];
   for (let t = 0; t < P.nEstimators; t++) seeds.push(rng.randint(0, MAX_INT));
@@ -175,14 +191,15 @@ function prepareForest(P: AnyForestParams, m: Matrix, target: TreeTarget, sw: Fl
   return job;
 }
 
-async function runJobs(job: ForestJob, nJobs: number | null, owner: string): Promise<TreeArrays[]> {
+async function runJobs(job: ForestJob, nJobs: number | null, owner: string, signal?: SignalLike | null): Promise<TreeArrays[]> {
   const k = Math.min(resolveNJobs(nJobs, owner), job.seeds.length);
+  throwIfAborted(signal, owner);
   if (k <= 1) return buildForestChunk(job);
   const chunks: number[][] = Array.from({ length: k }, () => []);
   // contiguous chunks keep tree order; sizes differ by at most one
   const per = Math.ceil(job.seeds.length / k);
   job.seeds.forEach((s, t) => chunks[Math.floor(t / per)]!.push(s));
-  const parts = await parallelMap<TreeArrays[]>(k, TASK_MODULE, 'buildForestChunk', chunks.filter((c) => c.length).map((seeds) => [{ ...job, seeds }]));
+  const parts = await parallelMap<TreeArrays[]>(k, TASK_MODULE, 'buildForestChunk', chunks.filter((c) => c.length).map((seeds) => [{ ...job, seeds }]), { signal, owner });
   return parts.flat();
 }
 
@@ -282,11 +299,11 @@ export class RandomForestClassifier extends Estimator<typeof classifierSchema, R
     return this.finish(m, classes, encoded, job, buildForestChunk(job));
   }
 
-  /** `fit` with the trees grown on `nJobs` workers (same forest as `fit`). */
-  async fitAsync(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null): Promise<this> {
+  /** `fit` with the trees grown on `nJobs` workers (same forest as `fit`); `signal` cancels (AbortError). */
+  async fitAsync(X: MatrixLike, y: LabelsLike, sampleWeight?: ArrayLike<number> | null, opts: { signal?: SignalLike | null } = {}): Promise<this> {
     const shared = resolveNJobs(this.params.nJobs, this.kind) > 1;
     const { m, classes, encoded, job } = this.prepare(X, y, sampleWeight, shared);
-    return this.finish(m, classes, encoded, job, await runJobs(job, this.params.nJobs, this.kind));
+    return this.finish(m, classes, encoded, job, await runJobs(job, this.params.nJobs, this.kind, opts.signal));
   }
 
   get classes(): Label[] { return this.fitted.classes; }
@@ -397,11 +414,11 @@ export class RandomForestRegressor extends Estimator<typeof regressorSchema, Ran
     return this.finish(m, t, job, buildForestChunk(job));
   }
 
-  /** `fit` with the trees grown on `nJobs` workers (same forest as `fit`). */
-  async fitAsync(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight?: ArrayLike<number> | null): Promise<this> {
+  /** `fit` with the trees grown on `nJobs` workers (same forest as `fit`); `signal` cancels (AbortError). */
+  async fitAsync(X: MatrixLike, y: LabelsLike | MatrixLike, sampleWeight?: ArrayLike<number> | null, opts: { signal?: SignalLike | null } = {}): Promise<this> {
     const shared = resolveNJobs(this.params.nJobs, this.kind) > 1;
     const { m, t, job } = this.prepare(X, y, sampleWeight, shared);
-    return this.finish(m, t, job, await runJobs(job, this.params.nJobs, this.kind));
+    return this.finish(m, t, job, await runJobs(job, this.params.nJobs, this.kind, opts.signal));
   }
 
   get trees(): TreeArrays[] { return this.fitted.trees; }

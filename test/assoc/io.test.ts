@@ -141,3 +141,27 @@ describe('fpGrowthFile (two passes over the file)', () => {
     assert.equal(fpGrowthFile(t10.pathname, { minSupport: 0.005, countOnly: true }).total, 1073);
   });
 });
+
+describe('fpGrowthFileAsync cancellation (issue 13)', () => {
+  it('an aborted signal rejects with AbortError before mining', async () => {
+    const { fpGrowthFileAsync } = await import('../../src/io/transactions.js');
+    const { AbortError } = await import('../../src/core/errors.js');
+    const { closePool } = await import('../../src/core/pool.js');
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'dm-fpf-'));
+    try {
+      const f = join(dir, 't.dat');
+      writeFileSync(f, '1 2 3\n1 2\n2 3\n1 3\n');
+      const ac = new AbortController();
+      ac.abort();
+      await assert.rejects(fpGrowthFileAsync(f, { minSupport: 0.5, nJobs: 2, signal: ac.signal }), AbortError);
+      const sets = await fpGrowthFileAsync(f, { minSupport: 0.5, nJobs: 2 });
+      assert.equal(sets.length, 6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await closePool();
+    }
+  });
+});
