@@ -29,3 +29,4 @@ export * from './explain/index.js';
 export * from './fusion/index.js';
 
 export * from './sql/index.js';
+export * from './ensemble/index.js';

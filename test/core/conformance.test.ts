@@ -49,6 +49,8 @@ const ENTRIES: Record<string, ContractOptions | { none: string }> = {
   FunctionTransformer: tr('FunctionTransformer', { func: 'square', validate: true }),
   GaussianMixture: tr('GaussianMixture', { nComponents: 2 }),
   GridSearchCV: { make: (p) => new deepmine.GridSearchCV({ estimator: new deepmine.LogisticRegression(), paramGrid: { C: [0.1, 1] }, cv: 3, ...p }) as never, X: Xb, y: yb, methods: ['predict'] },
+  HistGradientBoostingClassifier: sup('HistGradientBoostingClassifier', { maxIter: 5, minSamplesLeaf: 5, randomState: 0 }),
+  HistGradientBoostingRegressor: reg('HistGradientBoostingRegressor', { maxIter: 5, minSamplesLeaf: 5, randomState: 0 }),
   IsolationForest: tr('IsolationForest', { nEstimators: 10 }, { weights: 'arg' }),
   IncrementalPCA: tr('IncrementalPCA', { nComponents: 2, batchSize: 8 }, { partialFitBatch: 8 }),
   KBinsDiscretizer: tr('KBinsDiscretizer', { nBins: 3, strategy: 'uniform' }),

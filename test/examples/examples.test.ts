@@ -25,6 +25,13 @@ function runExample(name: string): Promise<Run> {
 
 /** example file -> patterns its stdout must match */
 const EXPECTED: Record<string, RegExp[]> = {
+  'gradient-boosting.ts': [
+    /classifier: \d+ iterations \(early stopping\), test accuracy 0\.9\d+/,
+    /with 20% missing training values: test accuracy 0\.9\d+/,
+    /regressor loss poisson\s+test R2 0\.\d+/,
+    /expected value \+ SHAP values = (-?\d+\.\d+); decision function = \1/,
+    /reloaded model predicts the same: true/,
+  ],
   'pipeline-search.ts': [
     /mushroom: 8124 rows, 22 columns; missing values in: stalk-root/,
     /best params: \{ tree__maxDepth: \d+ \}/,

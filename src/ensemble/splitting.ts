@@ -1,0 +1,229 @@
+import type { Histogram } from './histogram.js';
+
+/** A candidate split (scikit-learn's split_info_struct / SplitInfo). */
+export interface SplitInfo {
+  gain: number;
+  feature: number;
+  binIdx: number;
+  missingGoToLeft: boolean;
+  sumGradientLeft: number;
+  sumGradientRight: number;
+  sumHessianLeft: number;
+  sumHessianRight: number;
+  nSamplesLeft: number;
+  nSamplesRight: number;
+  valueLeft: number;
+  valueRight: number;
+  isCategorical: boolean;
+  /** 8 x uint32 over bin indices, for categorical splits */
+  leftCatBitset: Uint32Array | null;
+}
+
+export interface SplitContext {
+  nBins: number;
+  nBinsNonMissing: Uint32Array;
+  hasMissing: Uint8Array;
+  isCategorical: Uint8Array;
+  monotonicCst: Int8Array | null;
+  l2: number;
+  minHessianToSplit: number;
+  minSamplesLeaf: number;
+  minGainToSplit: number;
+  hessiansAreConstant: boolean;
+}
+
+/** scikit-learn's compute_node_value: -G / (H + l2 + 1e-15), clipped to the monotonic bounds. */
+export function computeNodeValue(sg: number, sh: number, lower: number, upper: number, l2: number): number {
+  let v = -sg / (sh + l2 + 1e-15);
+  if (v < lower) v = lower;
+  else if (v > upper) v = upper;
+  return v;
+}
+
+/** scikit-learn's _split_gain (returns -1 when the monotonic constraint is violated). */
+function splitGain(sgl: number, shl: number, sgr: number, shr: number, lossCurrent: number, cst: number, lower: number, upper: number, l2: number): number {
+  const vl = computeNodeValue(sgl, shl, lower, upper, l2);
+  const vr = computeNodeValue(sgr, shr, lower, upper, l2);
+  if ((cst === 1 && vl > vr) || (cst === -1 && vl < vr)) return -1;
+  let gain = lossCurrent;
+  gain -= sgl * vl;
+  gain -= sgr * vr;
+  return gain;
+}
+
+function emptySplit(feature: number, isCat: boolean): SplitInfo {
+  return {
+    gain: -1, feature, binIdx: 0, missingGoToLeft: false, sumGradientLeft: 0, sumGradientRight: 0, sumHessianLeft: 0, sumHessianRight: 0,
+    nSamplesLeft: 0, nSamplesRight: 0, valueLeft: 0, valueRight: 0, isCategorical: isCat, leftCatBitset: null,
+  };
+}
+
+/** `find_node_split`: best split over the (allowed) features; ties keep the first feature. */
+export function findBestSplit(
+  c: SplitContext, hist: Histogram, nSamples: number, sumG: number, sumH: number, value: number,
+  lower: number, upper: number, allowed: Int32Array | null, nFeatures: number,
+): SplitInfo {
+  const nf = allowed ? allowed.length : nFeatures;
+  let best: SplitInfo | null = null;
+  for (let k = 0; k < nf; k++) {
+    const f = allowed ? allowed[k]! : k;
+    const s = emptySplit(f, c.isCategorical[f] === 1);
+    const cst = c.monotonicCst ? c.monotonicCst[f]! : 0;
+    if (s.isCategorical) categorySplit(c, hist, f, nSamples, sumG, sumH, value, cst, lower, upper, s);
+    else {
+      leftToRight(c, hist, f, nSamples, sumG, sumH, value, cst, lower, upper, s);
+      if (c.hasMissing[f]) rightToLeft(c, hist, f, nSamples, sumG, sumH, value, cst, lower, upper, s);
+    }
+    if (best === null || s.gain > best.gain) best = s;
+  }
+  return best ?? emptySplit(0, false);
+}
+
+function finish(c: SplitContext, s: SplitInfo, gain: number, sumG: number, sumH: number, nSamples: number, sgl: number, shl: number, nl: number, lower: number, upper: number): void {
+  s.gain = gain;
+  s.sumGradientLeft = sgl;
+  s.sumGradientRight = sumG - sgl;
+  s.sumHessianLeft = shl;
+  s.sumHessianRight = sumH - shl;
+  s.nSamplesLeft = nl;
+  s.nSamplesRight = nSamples - nl;
+  s.valueLeft = computeNodeValue(s.sumGradientLeft, s.sumHessianLeft, lower, upper, c.l2);
+  s.valueRight = computeNodeValue(s.sumGradientRight, s.sumHessianRight, lower, upper, c.l2);
+}
+
+function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
+  const off = f * c.nBins;
+  const end = c.nBinsNonMissing[f]! - 1 + c.hasMissing[f]!;
+  let sgl = 0;
+  let shl = 0;
+  let nl = 0;
+  const lossCurrent = sumG * value;
+  let bestGain = -1;
+  let found = false;
+  let bBin = 0, bSg = 0, bSh = 0, bN = 0;
+  const hc = hist.count, hg = hist.g, hh = hist.h;
+  const constH = c.hessiansAreConstant;
+  for (let b = 0; b < end; b++) {
+    nl += hc[off + b]!;
+    const nr = nSamples - nl;
+    shl += constH ? hc[off + b]! : hh[off + b]!;
+    const shr = sumH - shl;
+    sgl += hg[off + b]!;
+    const sgr = sumG - sgl;
+    if (nl < c.minSamplesLeaf) continue;
+    if (nr < c.minSamplesLeaf) break;
+    if (shl < c.minHessianToSplit) continue;
+    if (shr < c.minHessianToSplit) break;
+    const gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, c.l2);
+    if (gain > bestGain && gain > c.minGainToSplit) {
+      found = true;
+      bestGain = gain;
+      bBin = b; bSg = sgl; bSh = shl; bN = nl;
+    }
+  }
+  if (found) {
+    s.binIdx = bBin;
+    s.missingGoToLeft = false;
+    finish(c, s, bestGain, sumG, sumH, nSamples, bSg, bSh, bN, lower, upper);
+  }
+}
+
+function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
+  const off = f * c.nBins;
+  const start = c.nBinsNonMissing[f]! - 2;
+  let sgr = 0;
+  let shr = 0;
+  let nr = 0;
+  const lossCurrent = sumG * value;
+  let bestGain = s.gain;
+  let found = false;
+  let bBin = 0, bSg = 0, bSh = 0, bN = 0;
+  const hc = hist.count, hg = hist.g, hh = hist.h;
+  const constH = c.hessiansAreConstant;
+  for (let b = start; b >= 0; b--) {
+    nr += hc[off + b + 1]!;
+    const nl = nSamples - nr;
+    shr += constH ? hc[off + b + 1]! : hh[off + b + 1]!;
+    const shl = sumH - shr;
+    sgr += hg[off + b + 1]!;
+    const sgl = sumG - sgr;
+    if (nr < c.minSamplesLeaf) continue;
+    if (nl < c.minSamplesLeaf) break;
+    if (shr < c.minHessianToSplit) continue;
+    if (shl < c.minHessianToSplit) break;
+    const gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, c.l2);
+    if (gain > bestGain && gain > c.minGainToSplit) {
+      found = true;
+      bestGain = gain;
+      bBin = b; bSg = sgl; bSh = shl; bN = nl;
+    }
+  }
+  if (found) {
+    s.binIdx = bBin;
+    s.missingGoToLeft = true;
+    finish(c, s, bestGain, sumG, sumH, nSamples, bSg, bSh, bN, lower, upper);
+  }
+}
+
+const MIN_CAT_SUPPORT = 10;
+
+/**
+ * `_find_best_bin_to_split_category`: categories (and the missing bin) with enough support sorted
+ * by G / (H + 10), scanned from both ends up to the middle; the chosen prefix goes left.
+ */
+function categorySplit(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
+  const off = f * c.nBins;
+  const nbm = c.nBinsNonMissing[f]!;
+  const missingBin = c.nBins - 1;
+  const hc = hist.count, hg = hist.g, hh = hist.h;
+  const constH = c.hessiansAreConstant;
+  const supportFactor = nSamples / sumH;
+  const bins: number[] = [];
+  const vals: number[] = [];
+  const consider = (b: number): void => {
+    const shb = constH ? hc[off + b]! : hh[off + b]!;
+    if (shb * supportFactor >= MIN_CAT_SUPPORT) {
+      bins.push(b);
+      vals.push(hg[off + b]! / (shb + MIN_CAT_SUPPORT));
+    }
+  };
+  for (let b = 0; b < nbm; b++) consider(b);
+  if (c.hasMissing[f]) consider(missingBin);
+  const nUsed = bins.length;
+  if (nUsed <= 1) return;
+  const order = bins.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]! || a - b);
+  const sortedBins = order.map((i) => bins[i]!);
+  const lossCurrent = sumG * value;
+  let bestGain = -1;
+  let found = false;
+  let bThresh = 0, bDir = 0, bSg = 0, bSh = 0, bN = 0;
+  for (const dir of [1, -1]) {
+    const middle = dir === 1 ? (nUsed + 1) >> 1 : ((nUsed + 1) >> 1) - 1;
+    let sgl = 0, shl = 0, nl = 0;
+    for (let i = 0; i < middle; i++) {
+      const si = dir === 1 ? i : nUsed - 1 - i;
+      const b = off + sortedBins[si]!;
+      nl += hc[b]!;
+      const nr = nSamples - nl;
+      shl += constH ? hc[b]! : hh[b]!;
+      const shr = sumH - shl;
+      sgl += hg[b]!;
+      const sgr = sumG - sgl;
+      if (nl < c.minSamplesLeaf || shl < c.minHessianToSplit) continue;
+      if (nr < c.minSamplesLeaf || shr < c.minHessianToSplit) break;
+      const gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, c.l2);
+      if (gain > bestGain && gain > c.minGainToSplit) {
+        found = true;
+        bestGain = gain;
+        bThresh = si; bSg = sgl; bSh = shl; bN = nl; bDir = dir;
+      }
+    }
+  }
+  if (!found) return;
+  finish(c, s, bestGain, sumG, sumH, nSamples, bSg, bSh, bN, lower, upper);
+  const bs = new Uint32Array(8);
+  if (bDir === 1) for (let si = 0; si <= bThresh; si++) { const b = sortedBins[si]!; bs[b >>> 5] |= 1 << (b & 31); }
+  else for (let si = nUsed - 1; si >= bThresh; si--) { const b = sortedBins[si]!; bs[b >>> 5] |= 1 << (b & 31); }
+  s.leftCatBitset = bs;
+  s.missingGoToLeft = c.hasMissing[f] ? ((bs[missingBin >>> 5]! >>> (missingBin & 31)) & 1) === 1 : false;
+}
