@@ -10,6 +10,7 @@
  * go straight into one growing Int32Array plus offsets; no per-transaction JS arrays.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { checkRegularFile } from './source.js';
 import { StringDecoder } from 'node:string_decoder';
 import { DataError, InvalidParameterError, IOError } from '../core/errors.js';
 import { compareItems, sortUnique, TransactionDB, type Item } from '../assoc/transactions.js';
@@ -100,7 +101,7 @@ interface ChunkParser {
 function readChunks(path: string, chunkBytes: number, onChunk: (b: Uint8Array) => void, onFirst?: (fraction: number) => void): void {
   let fd: number;
   try {
-    if (statSync(path).isDirectory()) throw new IOError(path, `${OWNER}: expected a file, found a directory`);
+    checkRegularFile(path, OWNER);
     fd = openSync(path, 'r');
   } catch (e) {
     throw toIOError(path, e, OWNER, 'cannot read the transactions file');

@@ -55,8 +55,7 @@ export function bindFile(path: unknown, owner: string, opts: { glob?: boolean } 
   const abs = resolve(path);
   if (opts.glob) return { literal: sqlString(abs), path: abs, cleanup: () => undefined };
   if (!existsSync(abs)) throw new IOError(path, `${owner}: file not found`);
-  const st = statSync(abs);
-  if (st.isDirectory()) throw new IOError(path, `${owner}: expected a file, found a directory`);
+  checkRegularFile(abs, owner, path);
   if (!GLOB_CHARS.test(abs)) return { literal: sqlString(abs), path: abs, cleanup: () => undefined };
   if (!abs.includes('\\')) return { literal: sqlString(escapeGlob(abs)), path: abs, cleanup: () => undefined };
   // backslash + glob character: DuckDB's matcher treats the backslash as an escape we cannot
@@ -92,4 +91,16 @@ export function optStrings(v: unknown, name: string, owner: string, nonEmpty = f
   if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s.includes('\0'))) throw new InvalidParameterError(name, 'an array of strings', v, owner);
   if (nonEmpty && v.length === 0) throw new InvalidParameterError(name, 'a non-empty array of strings', v, owner);
   return v as string[];
+}
+
+/**
+ * Refuse anything but a regular file before reading it: a directory, and also a device or pipe
+ * (`/dev/zero`, `/dev/urandom`, a FIFO), which never ends and would make a reader run until memory
+ * runs out. (stdin is read by the CLI into a temporary file first.)
+ */
+export function checkRegularFile(abs: string, owner: string, shown: string = abs): void {
+  const st = statSync(abs);
+  if (st.isFile()) return;
+  const what = st.isDirectory() ? 'a directory' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'not a regular file';
+  throw new IOError(shown, `${owner}: expected a regular file, found ${what}`);
 }

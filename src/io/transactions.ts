@@ -8,6 +8,7 @@ import { resolveMinCount, type Item } from '../assoc/transactions.js';
 import { checkMaxLen, CountingSink, ItemsetBuffer, type Itemset, type MineOptions, type Prepared } from '../assoc/itemsets.js';
 import { mineFPGrowth, mineFPGrowthParallel } from '../assoc/fpgrowth.js';
 import { resolveNJobs, type SignalLike } from '../core/pool.js';
+import { checkRegularFile } from './source.js';
 
 export { readTransactions, parseFimi, type ReadTransactionsOptions } from './readTransactions.js';
 
@@ -18,8 +19,10 @@ export { readTransactions, parseFimi, type ReadTransactionsOptions } from './rea
 function scanFimi(path: string, item: (v: number) => void, end: () => void): void {
   let fd: number;
   try {
+    checkRegularFile(path, 'fpGrowthFile');
     fd = openSync(path, 'r');
   } catch (e) {
+    if (e instanceof IOError) throw e;
     throw new IOError(path, `cannot read transactions file: ${(e as Error).message}`);
   }
   const buf = Buffer.allocUnsafe(1 << 20);

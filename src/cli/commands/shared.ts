@@ -6,6 +6,7 @@ import { DataError, InvalidParameterError, IOError } from '../../core/errors.js'
 import { Matrix } from '../../core/matrix.js';
 import { encodeCategorical, Table, type Column } from '../../core/table.js';
 import { loadDataset, DATASET_NAMES } from '../../datasets/load.js';
+import { checkRegularFile } from '../../io/source.js';
 
 type DuckIO = typeof import('../../io/duckdb.js');
 let duckModule: DuckIO | null = null;
@@ -142,7 +143,7 @@ async function loadFile(path: string, kind: ReturnType<typeof fileKind> | null, 
     const hint = /[\\/.]/.test(path) ? '' : ` (not a built-in dataset either: ${DATASET_NAMES.join(', ')})`;
     throw new IOError(path, `deepmine: file not found${hint}`);
   }
-  if (statSync(path).isDirectory()) throw new IOError(path, 'deepmine: expected a file, found a directory');
+  checkRegularFile(path, 'deepmine');
   if (statSync(path).size === 0) throw new DataError('data', 'a file with a header and at least one row', `an empty file ${JSON.stringify(source)}`, 'deepmine');
   const k = kind ?? fileKind(path);
   const { readCsv, readJson, readParquet } = await duck();
