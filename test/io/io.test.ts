@@ -111,7 +111,9 @@ describe('parquet, json, sql', () => {
     assert.deepEqual(y, ['p', 'q']);
     assert.deepEqual(featureNames, ['a', 'b']);
     assert.throws(() => toMatrix(t, { target: 'nope' }), (e: unknown) => e instanceof DataError && /nope/.test((e as Error).message));
-    assert.throws(() => toMatrix(t, { columns: ['a', 'y'] }), DataError);
+    // a string feature column is one-hot encoded by default (issue 17), refused on request
+    assert.deepEqual(toMatrix(t, { columns: ['a', 'y'] }).featureNames, ['a', 'y=p', 'y=q']);
+    assert.throws(() => toMatrix(t, { columns: ['a', 'y'], categorical: 'error' }), DataError);
   });
 });
 
