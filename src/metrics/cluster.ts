@@ -6,7 +6,8 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { checkRandomState, type RandomStateLike } from '../core/random.js';
 import { checkArray, checkLabels, checkSameLength, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { pairwiseSum, rowNormsSq, sqDistRows } from '../cluster/distance.js';
+import { pairwiseSum } from '../core/numeric.js';
+import { rowNormsSq, sqDistRows } from '../linalg/rows.js';
 
 const EPS = 2.220446049250313e-16;
 
