@@ -103,7 +103,7 @@ export function predictTreeRaw(t: HgbTree, X: Float64Array, d: number, n: number
       else if (isCategorical[node]) node = x >= 0 && x < 256 && inBitset(rawBitsets, 8 * bitsetIdx[node]!, x | 0) ? left[node]! : right[node]!;
       else node = x <= threshold[node]! ? left[node]! : right[node]!;
     }
-    out[outOff + i] += value[node]!;
+    out[outOff + i]! += value[node]!;
   }
 }
 
@@ -118,7 +118,7 @@ export function predictTreeBinned(t: HgbTree, binned: Uint8Array, n: number, mis
       else if (isCategorical[node]) node = inBitset(binnedBitsets, 8 * bitsetIdx[node]!, b) ? left[node]! : right[node]!;
       else node = b <= binThreshold[node]! ? left[node]! : right[node]!;
     }
-    out[outOff + i] += value[node]!;
+    out[outOff + i]! += value[node]!;
   }
 }
 
@@ -359,7 +359,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
         trees.push(grower.makeTree(bm.thresholds, bm.nBinsNonMissing));
         for (const leaf of grower.finalizedLeaves) {
           const v = leaf.value;
-          for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!] += v;
+          for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
         }
       }
       let stop = false;

@@ -349,7 +349,7 @@ export class TreeGrower {
         for (let b = 0; b < cats.length; b++) {
           if (inBitset(s.leftCatBitset!, 0, b)) {
             const raw = cats[b]!;
-            t.rawBitsets[8 * nextBitset + (raw >>> 5)] |= 1 << (raw & 31);
+            t.rawBitsets[8 * nextBitset + (raw >>> 5)]! |= 1 << (raw & 31);
           }
         }
         nextBitset++;

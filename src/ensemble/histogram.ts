@@ -81,30 +81,30 @@ export function subtractHistogram(parent: Histogram, sibling: Histogram, allowed
 function rootConst(binned: Uint8Array, col: number, off: number, m: number, og: Float32Array, hg: Float64Array, hc: Uint32Array): void {
   for (let i = 0; i < m; i++) {
     const b = off + binned[col + i]!;
-    hg[b] += og[i]!;
-    hc[b]++;
+    hg[b]! += og[i]!;
+    hc[b]!++;
   }
 }
 function rootFull(binned: Uint8Array, col: number, off: number, m: number, og: Float32Array, oh: Float32Array, hg: Float64Array, hh: Float64Array, hc: Uint32Array): void {
   for (let i = 0; i < m; i++) {
     const b = off + binned[col + i]!;
-    hg[b] += og[i]!;
-    hh[b] += oh[i]!;
-    hc[b]++;
+    hg[b]! += og[i]!;
+    hh[b]! += oh[i]!;
+    hc[b]!++;
   }
 }
 function nodeConst(binned: Uint8Array, col: number, off: number, part: Uint32Array, start: number, m: number, og: Float32Array, hg: Float64Array, hc: Uint32Array): void {
   for (let i = 0; i < m; i++) {
     const b = off + binned[col + part[start + i]!]!;
-    hg[b] += og[i]!;
-    hc[b]++;
+    hg[b]! += og[i]!;
+    hc[b]!++;
   }
 }
 function nodeFull(binned: Uint8Array, col: number, off: number, part: Uint32Array, start: number, m: number, og: Float32Array, oh: Float32Array, hg: Float64Array, hh: Float64Array, hc: Uint32Array): void {
   for (let i = 0; i < m; i++) {
     const b = off + binned[col + part[start + i]!]!;
-    hg[b] += og[i]!;
-    hh[b] += oh[i]!;
-    hc[b]++;
+    hg[b]! += og[i]!;
+    hh[b]! += oh[i]!;
+    hc[b]!++;
   }
 }

@@ -222,8 +222,8 @@ function categorySplit(c: SplitContext, hist: Histogram, f: number, nSamples: nu
   if (!found) return;
   finish(c, s, bestGain, sumG, sumH, nSamples, bSg, bSh, bN, lower, upper);
   const bs = new Uint32Array(8);
-  if (bDir === 1) for (let si = 0; si <= bThresh; si++) { const b = sortedBins[si]!; bs[b >>> 5] |= 1 << (b & 31); }
-  else for (let si = nUsed - 1; si >= bThresh; si--) { const b = sortedBins[si]!; bs[b >>> 5] |= 1 << (b & 31); }
+  if (bDir === 1) for (let si = 0; si <= bThresh; si++) { const b = sortedBins[si]!; bs[b >>> 5]! |= 1 << (b & 31); }
+  else for (let si = nUsed - 1; si >= bThresh; si--) { const b = sortedBins[si]!; bs[b >>> 5]! |= 1 << (b & 31); }
   s.leftCatBitset = bs;
   s.missingGoToLeft = c.hasMissing[f] ? ((bs[missingBin >>> 5]! >>> (missingBin & 31)) & 1) === 1 : false;
 }

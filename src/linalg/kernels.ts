@@ -174,10 +174,10 @@ export function micro4x4(kb: number, ap: Float64Array, a: number, bp: Float64Arr
   }
   if (mr === 4 && nr === 4) {
     let o = cOff;
-    c[o] += alpha * c00; c[o + 1] += alpha * c01; c[o + 2] += alpha * c02; c[o + 3] += alpha * c03; o += ldc;
-    c[o] += alpha * c10; c[o + 1] += alpha * c11; c[o + 2] += alpha * c12; c[o + 3] += alpha * c13; o += ldc;
-    c[o] += alpha * c20; c[o + 1] += alpha * c21; c[o + 2] += alpha * c22; c[o + 3] += alpha * c23; o += ldc;
-    c[o] += alpha * c30; c[o + 1] += alpha * c31; c[o + 2] += alpha * c32; c[o + 3] += alpha * c33;
+    c[o]! += alpha * c00; c[o + 1]! += alpha * c01; c[o + 2]! += alpha * c02; c[o + 3]! += alpha * c03; o += ldc;
+    c[o]! += alpha * c10; c[o + 1]! += alpha * c11; c[o + 2]! += alpha * c12; c[o + 3]! += alpha * c13; o += ldc;
+    c[o]! += alpha * c20; c[o + 1]! += alpha * c21; c[o + 2]! += alpha * c22; c[o + 3]! += alpha * c23; o += ldc;
+    c[o]! += alpha * c30; c[o + 1]! += alpha * c31; c[o + 2]! += alpha * c32; c[o + 3]! += alpha * c33;
     return;
   }
   for (let r = 0; r < mr; r++) {
@@ -186,10 +186,10 @@ export function micro4x4(kb: number, ap: Float64Array, a: number, bp: Float64Arr
     const v1 = r === 0 ? c01 : r === 1 ? c11 : r === 2 ? c21 : c31;
     const v2 = r === 0 ? c02 : r === 1 ? c12 : r === 2 ? c22 : c32;
     const v3 = r === 0 ? c03 : r === 1 ? c13 : r === 2 ? c23 : c33;
-    c[o] += alpha * v0;
-    if (nr > 1) c[o + 1] += alpha * v1;
-    if (nr > 2) c[o + 2] += alpha * v2;
-    if (nr > 3) c[o + 3] += alpha * v3;
+    c[o]! += alpha * v0;
+    if (nr > 1) c[o + 1]! += alpha * v1;
+    if (nr > 2) c[o + 2]! += alpha * v2;
+    if (nr > 3) c[o + 3]! += alpha * v3;
   }
 }
 
@@ -308,7 +308,7 @@ export function gemmCoreWasm(
           let js = j0;
           if (upper) { const d = ic + (i & ~3) - jc; if (d > js) js = d; }
           const o = cOff + (ic + i) * ldc + jc, q = i * ncp;
-          for (let j = js; j < nb; j++) c[o + j] += cb[q + j]!;
+          for (let j = js; j < nb; j++) c[o + j]! += cb[q + j]!;
         }
       }
     }
@@ -388,7 +388,7 @@ export function gramBlockCoreWasm(x: Float64Array, xOff: number, r0: number, r1:
       for (let i = 0; i < mb; i++) {
         const js = ic + (i & ~3);
         const o = (ic + i) * d, q = cbAt + i * dp;
-        for (let j = js; j < d; j++) c[o + j] += mem[q + j]!;
+        for (let j = js; j < d; j++) c[o + j]! += mem[q + j]!;
       }
     }
   }
