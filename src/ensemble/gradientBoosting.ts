@@ -12,6 +12,7 @@ import { trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
 import { TreeGrower, inBitset, type HgbTree } from './grower.js';
 import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
+import type { TreeEnsembleView } from '../tree/view.js';
 
 const isIntArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x));
 
@@ -53,18 +54,8 @@ export type HistGradientBoostingClassifierParams = ParamsOf<typeof classifierSch
 type AnySchema = typeof regressorSchema | typeof classifierSchema;
 type CommonParams = ParamsOf<typeof commonSchema> & { loss: string; quantile?: number | null };
 
-/** Structural copy of explain/treeView.ts `TreeEnsembleView` (this layer does not import explain/). */
-export interface HgbTreeEnsembleView {
-  trees: { nodeCount: number; childrenLeft: Int32Array; childrenRight: Int32Array; feature: Int32Array; threshold: Float64Array; value: Float64Array; nodeWeight: Float64Array; missingGoLeft: Uint8Array; float32: boolean }[];
-  nOutputs: number;
-  nFeatures: number;
-  scale: number;
-  base: Float64Array;
-  outputNames: string[];
-  output: 'predict' | 'predictProba' | 'raw';
-  kind: 'regressor' | 'classifier';
-  modelKind: string;
-}
+/** The tree-walking view of a boosted model (tree/view.ts), read by TreeSHAP. */
+export type HgbTreeEnsembleView = TreeEnsembleView;
 
 /** Fitted state shared by both estimators. */
 export interface HgbState {

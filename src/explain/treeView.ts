@@ -12,41 +12,9 @@ import type { TreeArrays } from '../tree/splitter.js';
 /** Marks a leaf in `childrenLeft` / `childrenRight`. */
 export const LEAF = -1;
 
-/**
- * A fitted binary tree in array form (node 0 is the root). A sample goes left at node i when
- * `x[feature[i]] <= threshold[i]` (compared in float32 when `float32` is true, as scikit-learn),
- * and a missing value (NaN) goes left when `missingGoLeft[i]` is 1.
- */
-export interface TreeView {
-  nodeCount: number;
-  childrenLeft: Int32Array;
-  childrenRight: Int32Array;
-  feature: Int32Array;
-  threshold: Float64Array;
-  /** nodeCount x nOutputs, row-major: the tree's output at each node (leaves are what it predicts). */
-  value: Float64Array;
-  /** Weighted number of training samples reaching each node (the "cover" of TreeSHAP). */
-  nodeWeight: Float64Array;
-  missingGoLeft?: Uint8Array;
-  /** Compare `Math.fround(x) <= threshold` (scikit-learn's float32 X). */
-  float32: boolean;
-}
+export type { TreeView, TreeEnsembleView } from '../tree/view.js';
+import type { TreeView, TreeEnsembleView } from '../tree/view.js';
 
-/** A model as a sum of trees: output_k(x) = base[k] + scale * sum_t tree_t(x)[k]. */
-export interface TreeEnsembleView {
-  trees: TreeView[];
-  nOutputs: number;
-  nFeatures: number;
-  scale: number;
-  base: Float64Array;
-  /** One name per output (class labels for classifiers, 'value' for a single regression output). */
-  outputNames: string[];
-  /** Which model method the outputs reproduce ('predict', 'predictProba'). */
-  output: 'predict' | 'predictProba' | 'raw';
-  kind: 'regressor' | 'classifier';
-  /** Model kind for error messages. */
-  modelKind: string;
-}
 
 /** A model that describes itself as trees (how a future tree ensemble plugs in). */
 export interface HasTreeEnsembleView {
