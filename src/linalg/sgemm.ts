@@ -12,7 +12,9 @@
  * two float32 values equals the float32 IEEE result).
  */
 import { InvalidParameterError, ShapeError } from '../core/errors.js';
-import type { Offsets } from './blas.js';
+import { PARALLEL_MIN_WORK, type Offsets } from './blas.js';
+import { sgemmCore } from './kernels32.js';
+import { linalgThreads, runTasks, toSharedScratch32, type KernelTask } from './threads.js';
 
 /** Depth of one float32 rank update (the unit of the fixed summation order). */
 export const SGEMM_KC = 256;
@@ -27,42 +29,6 @@ function checkExtent(owner: string, name: string, arr: Float32Array, off: number
   if (ld < cols) throw new InvalidParameterError(`ld${name}`, `>= ${cols} (the row length of ${name})`, ld, owner);
   const last = off + (rows - 1) * ld + cols - 1;
   if (off < 0 || last >= arr.length) throw new ShapeError(name, `at least ${last + 1} elements for a ${rows} x ${cols} view at offset ${off} with leading dimension ${ld}`, `length ${arr.length}`, owner);
-}
-
-/**
- * Pure TypeScript reference of the float32 product (no beta: the caller scales C first):
- * C[m x n] += alpha * op(A) op(B) in the fixed summation order described above.
- */
-export function sgemmCoreTs(
-  transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-  a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number,
-  c: Float32Array, cOff: number, ldc: number,
-): void {
-  if (m <= 0 || n <= 0 || k <= 0) return;
-  const fr = Math.fround;
-  const al = fr(alpha);
-  const kcMax = k < 256 ? k : 256;
-  const bp = new Float32Array(kcMax * n); // op(B)[pc + p, j] at p * n + j
-  const acc = new Float32Array(n);
-  for (let pc = 0; pc < k; pc += 256) {
-    const kb = k - pc < 256 ? k - pc : 256;
-    for (let p = 0; p < kb; p++) {
-      const d = p * n;
-      if (!transB) bp.set(b.subarray(bOff + (pc + p) * ldb, bOff + (pc + p) * ldb + n), d);
-      else for (let j = 0; j < n; j++) bp[d + j] = b[bOff + j * ldb + pc + p]!;
-    }
-    for (let i = 0; i < m; i++) {
-      acc.fill(0);
-      for (let p = 0; p < kb; p++) {
-        const x = transA ? a[aOff + (pc + p) * lda + i]! : a[aOff + i * lda + pc + p]!;
-        const d = p * n;
-        // acc is a Float32Array: the store rounds the sum of two float32 values
-        for (let j = 0; j < n; j++) acc[j] = acc[j]! + fr(x * bp[d + j]!);
-      }
-      const o = cOff + i * ldc;
-      for (let j = 0; j < n; j++) c[o + j] = c[o + j]! + fr(al * acc[j]!);
-    }
-  }
 }
 
 /** C = fround(beta) * C on an m x n view (beta = 0: zeros, C not read; beta = 1: untouched). */
@@ -100,5 +66,28 @@ export function sgemm(
   checkExtent(owner, 'C', c, cOff, m, n, ldc);
   sscale(c, cOff, ldc, m, n, beta);
   if (alpha === 0 || k === 0) return;
-  sgemmCoreTs(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+  // split C by rows (or by columns when it is wide): no sum changes, so any thread count gives the same bits
+  const byRows = m >= n;
+  const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((m * n * k) / PARALLEL_MIN_WORK)), Math.ceil((byRows ? m : n) / 64));
+  if (threads <= 1) {
+    sgemmCore(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    return;
+  }
+  const as = toSharedScratch32(a, 'a'), bs = toSharedScratch32(b, 'b'), cs = toSharedScratch32(c, 'c');
+  const tasks: KernelTask[] = [];
+  if (byRows) {
+    const step = Math.ceil(m / threads / 4) * 4;
+    for (let i0 = 0; i0 < m; i0 += step) {
+      const rows = Math.min(step, m - i0);
+      tasks.push({ fn: 'sgemmCore', args: [transA, transB, rows, n, k, alpha, as, transA ? aOff + i0 : aOff + i0 * lda, lda, bs, bOff, ldb, cs, cOff + i0 * ldc, ldc] });
+    }
+  } else {
+    const step = Math.ceil(n / threads / 8) * 8;
+    for (let j0 = 0; j0 < n; j0 += step) {
+      const cols = Math.min(step, n - j0);
+      tasks.push({ fn: 'sgemmCore', args: [transA, transB, m, cols, k, alpha, as, aOff, lda, bs, transB ? bOff + j0 * ldb : bOff + j0, ldb, cs, cOff + j0, ldc] });
+    }
+  }
+  runTasks(tasks);
+  if (cs !== c) c.set(cs);
 }

@@ -2,7 +2,28 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidParameterError, ShapeError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/random.js';
-import { gemm, sgemm } from '../../src/linalg/index.js';
+import { gemm, linalgBackend, setLinalgBackend, setLinalgThreads, sgemm, wasmAvailable } from '../../src/linalg/index.js';
+import { sgemmCoreTs, sgemmCoreWasm, wasm32Slot } from '../../src/linalg/kernels32.js';
+import { SGEMM_WASM_BASE64 } from '../../src/linalg/wasmSgemm.generated.js';
+
+/** Run `fn` with the given backend, restoring the previous choice. */
+function withBackend<T>(b: 'ts' | 'wasm', fn: () => T): T {
+  const prev = setLinalgBackend(b);
+  try {
+    return fn();
+  } finally {
+    setLinalgBackend(prev);
+  }
+}
+
+function withThreads<T>(t: number, fn: () => T): T {
+  const prev = setLinalgThreads(t);
+  try {
+    return fn();
+  } finally {
+    setLinalgThreads(prev);
+  }
+}
 
 /** The documented summation order, written element by element (the specification). */
 function sgemmSpec(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, beta: number, c: Float32Array, cOff: number, ldc: number): void {
@@ -72,5 +93,69 @@ describe('sgemm (float32)', () => {
     assert.throws(() => sgemm(false, false, 2, 2, 2, 1, new Float32Array(3), 2, new Float32Array(4), 2, 0, new Float32Array(4), 2), ShapeError);
     assert.throws(() => sgemm(false, false, -1, 2, 2, 1, new Float32Array(4), 2, new Float32Array(4), 2, 0, new Float32Array(4), 2), InvalidParameterError);
     assert.throws(() => sgemm(false, false, 2, 2, 2, 1, new Float64Array(4) as unknown as Float32Array, 2, new Float32Array(4), 2, 0, new Float32Array(4), 2), InvalidParameterError);
+  });
+
+  it('the f32x4 WebAssembly kernel is available, small enough for synchronous compilation, ', () => {
+    assert.equal(wasmAvailable(), true);
+    assert.equal(wasm32Slot.on, true);
+    assert.equal(withBackend('ts', () => wasm32Slot.on), false);
+    const bytes = Buffer.from(SGEMM_WASM_BASE64, 'base64');
+    assert.deepEqual([...bytes.subarray(0, 4)], [0, 0x61, 0x73, 0x6d]);
+    // Chrome refuses synchronous `new WebAssembly.Module` above 4 KiB on the main thread
+    assert.ok(bytes.length < 4096, `module is ${bytes.length} bytes`);
+    // that it is the current build of asm/sgemm.ts is checked with all modules in wasm.test.ts (build-wasm --check)
+    assert.equal(linalgBackend(), 'wasm');
+  });
+
+  it('WebAssembly and TypeScript kernels give the same bits on odd shapes 1..67, transposes, offsets, beta 0/1/other', () => {
+    const rs = new RandomState(11);
+    const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33, 63, 64, 65, 67];
+    let cases = 0;
+    for (let t = 0; t < 120; t++) {
+      const m = sizes[rs.randint(0, sizes.length) as number]!, n = sizes[rs.randint(0, sizes.length) as number]!, k = sizes[rs.randint(0, sizes.length) as number]!;
+      const ta = t % 2 === 1, tb = (t >> 1) % 2 === 1, beta = [0, 1, 0.37, -2][t % 4]!;
+      const alpha = t % 5 === 0 ? 1 : -1.7;
+      const oa = t % 3, ob = (t * 7) % 5, oc = t % 4;
+      const lda = (ta ? m : k) + (t % 3), ldb = (tb ? k : n) + (t % 2), ldc = n + (t % 5);
+      const a = Float32Array.from(rs.standardNormal(oa + (ta ? k : m) * lda) as Float64Array);
+      const b = Float32Array.from(rs.standardNormal(ob + (tb ? n : k) * ldb) as Float64Array);
+      const c0 = Float32Array.from(rs.standardNormal(oc + m * ldc) as Float64Array);
+      const ct = c0.slice(), cw = c0.slice(), cs = c0.slice();
+      withBackend('ts', () => sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, ct, ldc, { a: oa, b: ob, c: oc }));
+      withBackend('wasm', () => sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, cw, ldc, { a: oa, b: ob, c: oc }));
+      sgemmSpec(ta, tb, m, n, k, alpha, a, oa, lda, b, ob, ldb, beta, cs, oc, ldc);
+      const msg = `${m}x${n}x${k} ta=${ta} tb=${tb} beta=${beta}`;
+      assert.ok(sameBits(ct, cw), `ts vs wasm ${msg}`);
+      assert.ok(sameBits(cs, cw), `spec vs wasm ${msg}`);
+      cases++;
+    }
+    assert.equal(cases, 120);
+  });
+
+  it('several depth, row and column blocks (k > 256, m > 128, n > 1024): core kernels agree bit for bit', () => {
+    const rs = new RandomState(12);
+    for (const [m, n, k] of [[130, 1030, 300], [5, 1100, 520], [261, 20, 513]] as const) for (const ta of [false, true]) for (const tb of [false, true]) {
+      const a = Float32Array.from(rs.standardNormal(m * k) as Float64Array), b = Float32Array.from(rs.standardNormal(k * n) as Float64Array);
+      const c0 = Float32Array.from(rs.standardNormal(m * n) as Float64Array);
+      const ct = c0.slice(), cw = c0.slice();
+      sgemmCoreTs(ta, tb, m, n, k, 0.75, a, 0, ta ? m : k, b, 0, tb ? k : n, ct, 0, n);
+      sgemmCoreWasm(ta, tb, m, n, k, 0.75, a, 0, ta ? m : k, b, 0, tb ? k : n, cw, 0, n);
+      assert.ok(sameBits(ct, cw), `${m}x${n}x${k} ${ta}/${tb}`);
+    }
+  });
+
+  it('1 and 2 threads, TS and WASM: the same bits (row split and column split), outside the view untouched', () => {
+    const rs = new RandomState(13);
+    for (const [m, n, k] of [[300, 290, 200], [40, 700, 300]] as const) {
+      const a = Float32Array.from(rs.standardNormal(m * k) as Float64Array), b = Float32Array.from(rs.standardNormal(k * n) as Float64Array);
+      const outs: Float32Array[] = [];
+      for (const be of ['wasm', 'ts'] as const) for (const t of [1, 2]) {
+        const c = new Float32Array(m * (n + 3) + 5).fill(NaN);
+        withThreads(t, () => withBackend(be, () => sgemm(true, false, m, n, k, 1, a, m, b, n, 0, c, n + 3, { c: 5 })));
+        outs.push(c);
+      }
+      for (const o of outs) assert.ok(sameBits(o, outs[0]!), `${m}x${n}x${k}`);
+      assert.ok(Number.isNaN(outs[0]![4]!) && !Number.isNaN(outs[0]![5]!) && Number.isNaN(outs[0]![5 + n]!));
+    }
   });
 });
