@@ -122,8 +122,11 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
 }
 
 /**
- * `_map_to_bins`: column-major Uint8 bins (column j at [j*n, (j+1)*n)); NaN -> nBins - 1; a value
- * goes to the first bin i with value <= thresholds[i] (binary search as scikit-learn).
+ * `_map_to_bins`, row-major: `binned[i * d + j]` is the bin of X[i, j] (the histogram pass reads
+ * one row's bins together); NaN -> nBins - 1; a value goes to the first bin i with
+ * value <= thresholds[i]. The search is branch-free over the thresholds padded to 255 entries
+ * with +Infinity (the bin is the number of thresholds below the value, the same answer as
+ * scikit-learn's binary search).
  */
 export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array): Uint8Array {
   const n = X.rows;
@@ -131,25 +134,26 @@ export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array): U
   const binned = out ?? new Uint8Array(n * d);
   const missing = s.nBins - 1;
   const x = X.data;
-  // rows outer (sequential reads of the row-major X), one output stream per feature
-  for (let i = 0; i < n; i++) {
-    const row = i * d;
-    for (let j = 0; j < d; j++) {
-      const v = x[row + j]!;
-      if (v !== v) {
-        binned[j * n + i] = missing;
-        continue;
-      }
-      const t = s.thresholds[j]!;
-      let left = 0;
-      let right = t.length;
-      while (left < right) {
-        const middle = left + ((right - left - 1) >> 1);
-        if (v <= t[middle]!) right = middle;
-        else left = middle + 1;
-      }
-      binned[j * n + i] = left;
+  const padded = new Float64Array(256 * d).fill(Infinity);
+  for (let j = 0; j < d; j++) padded.set(s.thresholds[j]!.subarray(0, 255), 256 * j);
+  const len = n * d;
+  for (let p = 0, j = 0; p < len; p++) {
+    const v = x[p]!;
+    if (v !== v) binned[p] = missing;
+    else {
+      const t = 256 * j;
+      let pos = t;
+      pos = padded[pos + 127]! < v ? pos + 128 : pos;
+      pos = padded[pos + 63]! < v ? pos + 64 : pos;
+      pos = padded[pos + 31]! < v ? pos + 32 : pos;
+      pos = padded[pos + 15]! < v ? pos + 16 : pos;
+      pos = padded[pos + 7]! < v ? pos + 8 : pos;
+      pos = padded[pos + 3]! < v ? pos + 4 : pos;
+      pos = padded[pos + 1]! < v ? pos + 2 : pos;
+      pos = padded[pos]! < v ? pos + 1 : pos;
+      binned[p] = pos - t;
     }
+    if (++j === d) j = 0;
   }
   return binned;
 }

@@ -10,7 +10,8 @@ import { r2Score } from '../metrics/regression.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { TreeGrower, inBitset, type HgbTree } from './grower.js';
+import { TreeGrower, inBitset, makeWorkspace, type HgbTree } from './grower.js';
+import { sharedBytes } from './histogram.js';
 import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
 import type { TreeEnsembleView } from '../tree/view.js';
 
@@ -98,13 +99,14 @@ export function predictTreeRaw(t: HgbTree, X: Float64Array, d: number, n: number
   }
 }
 
-/** Predict one tree on binned columns (scikit-learn's _predict_one_from_binned_data). */
-export function predictTreeBinned(t: HgbTree, binned: Uint8Array, n: number, missingBin: number, out: Float64Array, outOff: number): void {
+/** Predict one tree on row-major binned rows (scikit-learn's _predict_one_from_binned_data). */
+export function predictTreeBinned(t: HgbTree, binned: Uint8Array, n: number, d: number, missingBin: number, out: Float64Array, outOff: number): void {
   const { isLeaf, feature, binThreshold, left, right, missingGoToLeft, isCategorical, bitsetIdx, binnedBitsets, value } = t;
   for (let i = 0; i < n; i++) {
     let node = 0;
+    const row = i * d;
     while (!isLeaf[node]) {
-      const b = binned[feature[node]! * n + i]!;
+      const b = binned[row + feature[node]!]!;
       if (b === missingBin) node = missingGoToLeft[node] ? left[node]! : right[node]!;
       else if (isCategorical[node]) node = inBitset(binnedBitsets, 8 * bitsetIdx[node]!, b) ? left[node]! : right[node]!;
       else node = b <= binThreshold[node]! ? left[node]! : right[node]!;
@@ -275,13 +277,13 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const nBins = prm.maxBins + 1;
     const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known });
     const n = Xtr.rows;
-    const binned = transformBins(Xtr, bm);
+    const binned = transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)));
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);
-    for (let j = 0; j < d; j++) {
-      const base = j * n;
-      for (let i = 0; i < n; i++) if (binned[base + i] === missingBin) { hasMissing[j] = 1; break; }
+    for (let p = 0, j = 0; p < n * d; p++) {
+      if (binned[p] === missingBin) hasMissing[j] = 1;
+      if (++j === d) j = 0;
     }
     let baseline: Float64Array;
     let trees: HgbTree[];
@@ -310,16 +312,17 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       trainScore = prev.trainScore.slice();
       validationScore = prev.validationScore.slice();
       for (let k = 0; k < K; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
-      for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binned, n, missingBin, raw, (t % K) * n);
+      for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binned, n, d, missingBin, raw, (t % K) * n);
       if (doES && binnedVal) {
         rawVal = new Float64Array(nv * K);
         for (let k = 0; k < K; k++) rawVal.fill(baseline[k]!, k * nv, (k + 1) * nv);
-        for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binnedVal, nv, missingBin, rawVal, (t % K) * nv);
+        for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binnedVal, nv, d, missingBin, rawVal, (t % K) * nv);
       }
     }
-    const g = new Float32Array(n * K);
-    const h = loss.constantHessian ? new Float32Array(1).fill(1) : new Float32Array(n * K);
-    const buffers = { partition: new Uint32Array(n), right: new Uint32Array(n) };
+    // gradients, hessians, bins and the partition on shared memory: the histogram threads read them
+    const g = new Float32Array(sharedBytes(4 * n * K));
+    const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
+    const buffers = makeWorkspace(n, d, nBins);
     const begin = trees.length / K;
     for (let it = begin; it < prm.maxIter; it++) {
       loss.gradientHessian(ytr, raw, swtr, g, h);
@@ -355,7 +358,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       }
       let stop = false;
       if (doES) {
-        if (binnedVal) for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, binnedVal, nv, missingBin, rawVal!, k * nv);
+        if (binnedVal) for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, binnedVal, nv, d, missingBin, rawVal!, k * nv);
         stop = this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
       }
       if (stop) break;
