@@ -37,7 +37,7 @@ function withThreads<T>(t: number, f: () => T): T {
 
 describe('HistGradientBoosting threads', () => {
   const { X, y, yc } = data();
-  const common = { maxIter: 6, earlyStopping: false, categoricalFeatures: [9], randomState: 0 } as const;
+  const common = { maxIter: 6, earlyStopping: false as const, categoricalFeatures: [9], randomState: 0 };
   const cases: [string, () => Float64Array][] = [
     ['regressor (constant hessians)', () => new HistGradientBoostingRegressor(common).fit(X, y).predict(X)],
     ['classifier (binomial hessians)', () => new HistGradientBoostingClassifier(common).fit(X, yc).predictProba(X).data],
