@@ -277,7 +277,8 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const nBins = prm.maxBins + 1;
     const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known });
     const n = Xtr.rows;
-    const binned = transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)));
+    const binnedCol = new Uint8Array(sharedBytes(n * d));
+    const binned = transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);
@@ -322,7 +323,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     // gradients, hessians, bins and the partition on shared memory: the histogram threads read them
     const g = new Float32Array(sharedBytes(4 * n * K));
     const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
-    const buffers = makeWorkspace(n, d, nBins);
+    const buffers = makeWorkspace(n, d, nBins, binnedCol);
     const begin = trees.length / K;
     for (let it = begin; it < prm.maxIter; it++) {
       loss.gradientHessian(ytr, raw, swtr, g, h);

@@ -122,14 +122,17 @@ export function inBitset(b: Uint32Array, off: number, v: number): boolean {
  */
 export interface GrowerWorkspace {
   partition: Uint32Array;
+  /** the bins column-major (`binnedCol[j * n + i]`), read by the partition; null: read the row-major bins */
+  binnedCol: Uint8Array | null;
   right: Uint32Array;
   pool: HistPool;
   allFeatures: Int32Array;
 }
 
-export function makeWorkspace(n: number, nFeatures: number, nBins: number): GrowerWorkspace {
+export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null): GrowerWorkspace {
   return {
     partition: new Uint32Array(sharedBytes(4 * n)),
+    binnedCol,
     right: new Uint32Array(n),
     pool: new HistPool(nFeatures * nBins * HIST_STRIDE),
     allFeatures: Int32Array.from({ length: nFeatures }, (_, j) => j),
@@ -242,8 +245,11 @@ export class TreeGrower {
   private splitIndices(node: GrowNode, s: SplitInfo): number {
     const part = this.partition;
     const f = s.feature;
-    const d = this.nFeatures;
-    const binned = this.binned;
+    const colMajor = this.ws.binnedCol;
+    // column-major bins: one feature's bytes are contiguous (row-major: one cache line per sample)
+    const binned = colMajor ?? this.binned;
+    const d = colMajor ? 1 : this.nFeatures;
+    const fo = colMajor ? f * this.n : f;
     const missingBin = this.o.nBins - 1;
     // one lookup per bin (left = 1), then a branch-free pass (the side of a sample is unpredictable)
     const lut = this.lut;
@@ -260,7 +266,7 @@ export class TreeGrower {
     const rb = this.rightBuf;
     for (let i = node.start; i < node.stop; i++) {
       const idx = part[i]!;
-      const l = lut[binned[idx * d + f]!]!;
+      const l = lut[binned[idx * d + fo]!]!;
       part[nl] = idx;
       rb[nr] = idx;
       nl += l;

@@ -71,13 +71,25 @@ export function hgbHistKernel(
   if (contiguous) {
     const f0 = feats[k0]!;
     const f1 = f0 + nf;
+    // two features per step (independent read-modify-write chains); a last odd feature alone
+    const fEven = f0 + (nf & ~1);
+    const odd = (nf & 1) === 1;
+    const oOdd = fEven * stride;
     if (constH) {
       for (let i = start; i < stop; i++) {
         const idx = part[i]!;
         const r = idx * d;
         const gi = g[idx]!;
-        for (let f = f0, o0 = f0 * stride; f < f1; f++, o0 += stride) {
+        for (let f = f0, o0 = f0 * stride; f < fEven; f += 2, o0 += 2 * stride) {
           const o = o0 + binned[r + f]! * 3;
+          const q = o0 + stride + binned[r + f + 1]! * 3;
+          out[o]! += gi;
+          out[o + 2]! += 1;
+          out[q]! += gi;
+          out[q + 2]! += 1;
+        }
+        if (odd) {
+          const o = oOdd + binned[r + fEven]! * 3;
           out[o]! += gi;
           out[o + 2]! += 1;
         }
@@ -88,8 +100,18 @@ export function hgbHistKernel(
         const r = idx * d;
         const gi = g[idx]!;
         const hi = h[idx]!;
-        for (let f = f0, o0 = f0 * stride; f < f1; f++, o0 += stride) {
+        for (let f = f0, o0 = f0 * stride; f < fEven; f += 2, o0 += 2 * stride) {
           const o = o0 + binned[r + f]! * 3;
+          const q = o0 + stride + binned[r + f + 1]! * 3;
+          out[o]! += gi;
+          out[o + 1]! += hi;
+          out[o + 2]! += 1;
+          out[q]! += gi;
+          out[q + 1]! += hi;
+          out[q + 2]! += 1;
+        }
+        if (odd) {
+          const o = oOdd + binned[r + fEven]! * 3;
           out[o]! += gi;
           out[o + 1]! += hi;
           out[o + 2]! += 1;
