@@ -1,0 +1,101 @@
+/**
+ * Randomized PCA of tall data through the centered Gram matrix (the fast path of
+ * `PCA({ svdSolver: 'randomized' })`).
+ *
+ * scikit-learn's randomized solver (Halko et al.) streams the centered data Xc (n x d) twice per
+ * power iteration: Y = Xc Q, normalise, Z = Xc^T L, normalise. Every normalisation it offers (LU
+ * with partial pivoting, QR, none) multiplies by an upper-triangular matrix on the right, which
+ * keeps the nested column spans of the sketch, so in exact arithmetic the final basis
+ * Q = qr(Xc Q_last).Q, and with it B = Q^T Xc and the components, do not depend on the normaliser.
+ * This module therefore reassociates the same computation:
+ *
+ *   C = Xc^T Xc (d x d, once: the threaded, centring-fused Gram of the covariance solver)
+ *   per iteration: P = C Q, G = Q^T P = Y^T Y = L L^T (Cholesky), Z = P L^-T (= Xc^T (Y L^-T)),
+ *                  Z^T Z = L2 L2^T, Q = Z L2^-T
+ *   finally:       P = C Q, Q^T P = L L^T, B^T = P L^-T (= (Q_f^T Xc)^T with Q_f = Xc Q L^-T orthonormal)
+ *
+ * so the n-sized work is one Gram pass (n d^2 / 2 multiply-adds, no centred copy of X) instead of
+ * 2 (nIter + 1) products of n d s multiply-adds, and no LU/QR of an n x s matrix. Rounding differs
+ * from the direct route only at the level eps * cond(Y)^2 (the final Cholesky); `null` is returned
+ * (the caller then runs the direct route) when a Cholesky breaks down or cond(Y)^2 > 1e8.
+ */
+import { Matrix } from '../core/matrix.js';
+import type { RandomState } from '../core/random.js';
+import { gemm } from '../linalg/blas.js';
+import { eighRaw } from '../linalg/eigh.js';
+import { choleskyRaw } from '../linalg/factor.js';
+import { gram, shareRows } from '../linalg/gram.js';
+import { svdInPlace } from '../linalg/svd.js';
+
+/** Largest cond(Q^T C Q) = cond(Y)^2 accepted for the final Cholesky (error ~ eps * cond). */
+const MAX_FINAL_COND = 1e8;
+
+/**
+ * True when the Gram route costs fewer multiply-adds than the direct one:
+ * n d^2 / 2 (one symmetric Gram) < 2 (nIter + 1) n d s (the products of the range finder and B).
+ */
+export function gramRouteCheaper(n: number, d: number, size: number, nIter: number): boolean {
+  return n >= d && d <= 2048 && d * d / 2 < 2 * (nIter + 1) * d * size;
+}
+
+/** Z = P L^-T in place on the rows of P (d x s): solve L z^T = p^T for each row (forward substitution). */
+function rightSolveLt(P: Float64Array, d: number, s: number, L: Float64Array): void {
+  for (let r = 0; r < d; r++) {
+    const o = r * s;
+    for (let i = 0; i < s; i++) {
+      let v = P[o + i]!;
+      const li = i * s;
+      for (let j = 0; j < i; j++) v -= L[li + j]! * P[o + j]!;
+      P[o + i] = v / L[li + i]!;
+    }
+  }
+}
+
+/** A^T B for A, B d x s (s x s result). */
+function crossProduct(A: Float64Array, B: Float64Array, d: number, s: number): Float64Array {
+  const G = new Float64Array(s * s);
+  gemm(true, false, s, s, d, 1, A, s, B, s, 0, G, s);
+  // symmetric in exact arithmetic: use the mean of both triangles
+  for (let i = 0; i < s; i++) for (let j = 0; j < i; j++) { const v = 0.5 * (G[i * s + j]! + G[j * s + i]!); G[i * s + j] = v; G[j * s + i] = v; }
+  return G;
+}
+
+/**
+ * Top `k` singular values and right singular vectors (rows of Vt, k x d) of the centred data, and
+ * the total sum of squares, by the Gram route; null when it is numerically unsafe (see the module
+ * comment). Draws the Gaussian test matrix from `rng` exactly as scikit-learn
+ * (`normal(size=(d, k + nOversamples))`).
+ */
+export function randomizedPcaGram(x: Matrix, mean: Float64Array, k: number, nOversamples: number, nIter: number, rng: RandomState): { s: Float64Array; Vt: Matrix; totalSq: number } | null {
+  const n = x.rows, d = x.cols, size = k + nOversamples;
+  if (size > d) return null;
+  let Q = rng.normal(0, 1, d * size) as Float64Array;
+  const C = gram(shareRows(x.data, n, d), mean, null);
+  let totalSq = 0;
+  for (let i = 0; i < d; i++) totalSq += C[i * d + i]!;
+  const P = new Float64Array(d * size);
+  const cQ = () => gemm(false, false, d, size, d, 1, C, d, Q, size, 0, P, size);
+  for (let it = 0; it < nIter; it++) {
+    cQ();
+    const L = choleskyRaw(crossProduct(Q, P, d, size), size);
+    if (typeof L === 'number') return null;
+    rightSolveLt(P, d, size, L); // Z = Xc^T (Xc Q L^-T)
+    const L2 = choleskyRaw(crossProduct(P, P, d, size), size);
+    if (typeof L2 === 'number') return null;
+    rightSolveLt(P, d, size, L2);
+    Q = P.slice();
+  }
+  cQ();
+  const G = crossProduct(Q, P, d, size);
+  const ev = eighRaw(G.slice(), size).values;
+  let lo = Infinity, hi = 0;
+  for (const v of ev) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  if (!(lo > 0) || hi / lo > MAX_FINAL_COND) return null;
+  const L = choleskyRaw(G, size);
+  if (typeof L === 'number') return null;
+  rightSolveLt(P, d, size, L); // B^T (d x size)
+  const B = Matrix.zeros(size, d);
+  for (let r = 0; r < d; r++) for (let i = 0; i < size; i++) B.data[i * d + r] = P[r * size + i]!;
+  const { s, Vt } = svdInPlace(B);
+  return { s: s.slice(0, k), Vt: Vt.takeRows(Array.from({ length: k }, (_, i) => i)), totalSq };
+}
