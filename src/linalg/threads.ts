@@ -75,10 +75,11 @@ parentPort.on('message', function (m) {
     gemmCore(r % 2 === 0, r % 3 === 0, 96, 96, 300, 1, a, 0, r % 2 === 0 ? 96 : 300, a, 0, r % 3 === 0 ? 300 : 96, c, 0, 96, r % 4 === 0, false);
     if (r % 5 === 0) gramBlockCore(a, 0, 0, 300, 96, mu, r % 10 === 0 ? null : c, c);
   }
-  const s = new Float32Array(a), sc = new Float32Array(c.length);
-  for (let r = 0; r < 20; r++) {
+  // float32 kernels: small shapes (the TypeScript path is slow, and start-up time counts)
+  const s = new Float32Array(48 * 100), sc = new Float32Array(48 * 48);
+  for (let r = 0; r < 12; r++) {
     wasm32Slot.on = HAS_WASM32 && r % 2 === 1;
-    sgemmCore(r % 4 < 2, r % 3 === 0, 96, 96, 300, 1, s, 0, r % 4 < 2 ? 96 : 300, s, 0, r % 3 === 0 ? 300 : 96, sc, 0, 96);
+    sgemmCore(r % 4 < 2, r % 3 === 0, 48, 48, 100, 1, s, 0, r % 4 < 2 ? 48 : 100, s, 0, r % 3 === 0 ? 100 : 48, sc, 0, 48);
   }
   wasmSlot.on = false;
   wasm32Slot.on = false;
