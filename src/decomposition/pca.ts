@@ -12,7 +12,7 @@ import { randomizedSvd, squareSvd, svdFlip, svdInPlace } from '../linalg/svd.js'
 import { sharedFloat64 } from '../linalg/threads.js';
 import { columnMeans } from '../linalg/covariance.js';
 import { BasePCA, type BasePCAState } from './base.js';
-import { gramRouteCheaper, randomizedPcaGram } from './randomizedGram.js';
+import { gramRouteCheaper, randomizedPcaDirect, randomizedPcaGram } from './randomizedGram.js';
 
 const schema = {
   nComponents: p.custom<number | 'mle' | null>(
@@ -108,10 +108,11 @@ export class PCA extends BasePCA<typeof schema, PCAState> {
     const ip = this.params.iteratedPower;
     const nIter = ip === 'auto' ? (k < 0.1 * minDim ? 7 : 4) : ip;
     let s: Float64Array | null = null, Vt: Matrix | null = null, sq = 0;
-    // tall data, few features: the same sketch through the centred Gram (see randomizedGram.ts)
-    if (gramRouteCheaper(n, d, k + nOver, nIter)) {
+    // tall data: the same sketch through the centred Gram when d is small, else by fused multi-core
+    // passes over X; the reference route below when either is numerically unsafe (randomizedGram.ts)
+    if (n >= d) {
       const state = rng.getState();
-      const r = randomizedPcaGram(m, mean, k, nOver, nIter, rng);
+      const r = gramRouteCheaper(n, d, k + nOver, nIter) ? randomizedPcaGram(m, mean, k, nOver, nIter, rng) : randomizedPcaDirect(m, mean, k, nOver, nIter, rng);
       if (r) ({ s, Vt, totalSq: sq } = r);
       else rng.setState(state);
     }

@@ -5,7 +5,8 @@ import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { loadDataset } from '../../src/datasets/load.js';
 import { PCA } from '../../src/decomposition/index.js';
-import { gramRouteCheaper, randomizedPcaGram } from '../../src/decomposition/randomizedGram.js';
+import { gramRouteCheaper, randomizedPcaDirect, randomizedPcaGram } from '../../src/decomposition/randomizedGram.js';
+import { setLinalgThreads } from '../../src/linalg/threads.js';
 import { columnMeans } from '../../src/linalg/covariance.js';
 import { randomizedSvd, svdFlip } from '../../src/linalg/svd.js';
 
@@ -15,6 +16,15 @@ const fx = JSON.parse(readFileSync(new URL('../fixtures/linalg_randomized_pca.js
 interface Case { data: string; k: number; iterated_power: number | 'auto'; n_oversamples: number; normalizer: 'auto' | 'QR' | 'LU' | 'none'; components: number[][]; explained_variance: number[]; explained_variance_ratio: number[]; singular_values: number[]; noise_variance: number }
 
 function dataset(name: string): Matrix {
+  if (name === 'many_features') {
+    const n = 3000, d = 700;
+    const X = new Matrix(new RandomState(2).standardNormal(n * d) as Float64Array, n, d);
+    for (let j = 0; j < d; j++) {
+      const sc = (j < 10 ? 5.0 : 1.0) / Math.sqrt(1.0 + j), off = 0.5 * j;
+      for (let i = 0; i < n; i++) X.data[i * d + j] = X.data[i * d + j]! * sc + off;
+    }
+    return X;
+  }
   if (name !== 'ill') return loadDataset(name as 'wine').X as Matrix;
   const n = 3000, d = 40, sc: number[] = fx.ill_scales;
   const X = new Matrix(new RandomState(1).standardNormal(n * d) as Float64Array, n, d);
@@ -53,6 +63,7 @@ describe("PCA 'randomized' (Gram route and direct route) equals scikit-learn", (
     assert.equal(route('ill', 4), true, 'the top 14 column scales span only 10^1.7');
     assert.equal(route('ill', 30), false, 'cond(Y)^2 > 1e8: the sketch spans column scales 10^0 .. 10^5');
     assert.equal(route('diabetes', 3), false, 'k + nOversamples > d');
+    assert.equal(gramRouteCheaper(3000, 700, 20, 7), false, 'many_features takes the fused direct route');
     assert.equal(gramRouteCheaper(50000, 200, 20, 7), true);
     assert.equal(gramRouteCheaper(50000, 2000, 20, 7), false);
     assert.equal(gramRouteCheaper(100, 200, 20, 7), false);
@@ -75,5 +86,32 @@ describe("PCA 'randomized' (Gram route and direct route) equals scikit-learn", (
     const a = new PCA({ nComponents: 30, svdSolver: 'randomized', randomState: 7 }).fit(ill);
     const b = new PCA({ nComponents: 30, svdSolver: 'randomized', randomState: new RandomState(7) }).fit(ill);
     assert.deepEqual([...a.components.data], [...b.components.data]);
+  });
+
+  it('fused direct route = Gram route = reference route (randomizedSvd), on 1 and 2 threads', () => {
+    const X = dataset('digits');
+    const n = X.rows, d = X.cols, mu = columnMeans(X);
+    const xc = new Matrix(X.data.map((v, i) => v - mu[i % d]!), n, d);
+    const ref = randomizedSvd(xc, 6, { nOversamples: 10, nIter: 7, flipSign: false, randomState: 3 });
+    svdFlip(null, ref.Vt, false);
+    let total = 0;
+    for (const v of xc.data) total += v * v;
+    for (const t of [1, 2]) {
+      const prev = setLinalgThreads(t);
+      try {
+        for (const route of [randomizedPcaDirect, randomizedPcaGram]) {
+          const r = route(X, mu, 6, 10, 7, new RandomState(3))!;
+          svdFlip(null, r.Vt, false);
+          close(r.Vt.data, [...ref.Vt.data], `${route.name} threads=${t} Vt`, 1e-9);
+          close(r.s, [...ref.s], `${route.name} threads=${t} s`, 1e-12, ref.s[0]!);
+          assert.ok(Math.abs(r.totalSq - total) <= 1e-12 * total);
+        }
+      } finally {
+        setLinalgThreads(prev);
+      }
+    }
+    // refused like the Gram route when the final sketch is ill-conditioned
+    const ill = dataset('ill');
+    assert.equal(randomizedPcaDirect(ill, columnMeans(ill), 30, 10, 7, new RandomState(0)), null);
   });
 });
