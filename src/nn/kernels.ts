@@ -4,7 +4,7 @@
  * per four uses; measured 2-3x faster than the plain triple loop on the 256-unit layers.
  */
 import { gemm } from '../linalg/blas.js';
-import { sgemm } from './_sgemm.js';
+import { sgemm } from '../linalg/sgemm.js';
 import type { Arr } from './dtype.js';
 
 /** The packed product of the buffers' precision (float32 nets: linalg's sgemm). */

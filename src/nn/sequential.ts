@@ -29,6 +29,9 @@ export interface SequentialOptions {
 /** Default precision of a new Sequential (see the handoff / ARCHITECTURE note for the measurements behind it). */
 export const DEFAULT_DTYPE: DType = 'float64';
 
+/** Rows per inference chunk (predict, predictUpTo, predictFrom). */
+const INFER_CHUNK = 4096;
+
 /** Marks the input width of a Sequential model (Keras `Input({shape: [d]})`). */
 export interface InputSpec { readonly kind: 'Input'; readonly shape: [number] }
 export function Input(opts: { shape: [number] | number[] }): InputSpec {
@@ -419,7 +422,7 @@ export class Sequential implements TrainingModel {
   predict(X: MatrixLike): Matrix {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     const m = checkArray(X, { owner: 'Sequential.predict', nFeatures: this.inputDim! });
-    return new Matrix(toFloat64(this.forward(m.data, m.rows, { training: false, rng: null })), m.rows, this.outUnits);
+    return new Matrix(this.inferRows(m.data, m.rows, 0, this.layers.length), m.rows, this.outUnits);
   }
 
   /**
@@ -430,9 +433,7 @@ export class Sequential implements TrainingModel {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     if (!Number.isInteger(k) || k < 1 || k > this.layers.length) throw new InvalidParameterError('k', `an integer in [1, ${this.layers.length}]`, k, 'Sequential.predictUpTo');
     const m = checkArray(X, { owner: 'Sequential.predictUpTo', nFeatures: this.inputDim! });
-    let a = cast(m.data, this._dtype);
-    for (let i = 0; i < k; i++) a = this.layers[i]!.forward(a, m.rows, { training: false, rng: null });
-    return new Matrix(toFloat64(a), m.rows, this.layers[k - 1]!.outputDim);
+    return new Matrix(this.inferRows(m.data, m.rows, 0, k), m.rows, this.layers[k - 1]!.outputDim);
   }
 
   /** Run layers `k`.. to the end on `Z` (the output of layer k-1), inference mode: the decoder half of an autoencoder. */
@@ -440,9 +441,27 @@ export class Sequential implements TrainingModel {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     if (!Number.isInteger(k) || k < 1 || k >= this.layers.length) throw new InvalidParameterError('k', `an integer in [1, ${this.layers.length - 1}]`, k, 'Sequential.predictFrom');
     const m = checkArray(Z, { name: 'Z', owner: 'Sequential.predictFrom', nFeatures: this.layers[k - 1]!.outputDim });
-    let a = cast(m.data, this._dtype);
-    for (let i = k; i < this.layers.length; i++) a = this.layers[i]!.forward(a, m.rows, { training: false, rng: null });
-    return new Matrix(toFloat64(a), m.rows, this.outUnits);
+    return new Matrix(this.inferRows(m.data, m.rows, k, this.layers.length), m.rows, this.outUnits);
+  }
+
+  /**
+   * Inference through layers [from, to) on n rows of float64 `x`, in chunks of INFER_CHUNK rows so
+   * the layers' buffers stay small (a 70,000-row predict through a 2000-unit layer would otherwise
+   * allocate GBs, then reallocate at the next training batch). Rows are independent, so the result
+   * equals one pass on all rows up to the kernel choice for a short last chunk.
+   */
+  private inferRows(x: Float64Array, n: number, from: number, to: number): Float64Array {
+    const d = from === 0 ? this.inputDim! : this.layers[from - 1]!.outputDim;
+    const u = this.layers[to - 1]!.outputDim;
+    const out = new Float64Array(n * u);
+    const ctx: ForwardContext = { training: false, rng: null };
+    for (let s = 0; s < n; s += INFER_CHUNK) {
+      const nb = Math.min(INFER_CHUNK, n - s);
+      let a = cast(x.subarray(s * d, (s + nb) * d), this._dtype);
+      for (let i = from; i < to; i++) a = this.layers[i]!.forward(a, nb, ctx);
+      out.set(a.length === nb * u ? a : a.subarray(0, nb * u), s * u);
+    }
+    return out;
   }
 
   /** All weights in Keras order (per layer: kernel, bias; BatchNormalization: gamma, beta, moving mean, moving variance). */
