@@ -1,19 +1,20 @@
 /** SQL pushdown, Node part: engine adapters and `fitSql` with an embedded DuckDB by default. */
 import { duckdbEngine } from './engine.js';
-import { fitSqlWith, type SqlSource } from './fit.js';
+import { fitSqlWith, type FitSqlOptions, type SqlSource } from './fit.js';
 import type { SqlEngine } from './types.js';
 
 export { duckdbEngine, postgresEngine, clickhouseEngine } from './engine.js';
 
 /**
- * Fit `estimator` (StandardScaler, MinMaxScaler, PCA, KMeans) on a table or query inside a SQL
- * engine; `engine` defaults to a fresh embedded DuckDB (closed afterwards), which can read files
- * directly: `fitSql(new PCA(), {sql: "SELECT * FROM 'big.parquet'", columns})`.
+ * Fit `estimator` (StandardScaler, MinMaxScaler, PCA, KMeans, hist decision trees with `target`)
+ * on a table or query inside a SQL engine; `engine` defaults to a fresh embedded DuckDB (closed
+ * afterwards), which can read files directly:
+ * `fitSql(new PCA(), {sql: "SELECT * FROM 'big.parquet'", columns})`.
  */
-export async function fitSql<E extends object>(estimator: E, source: SqlSource, opts: { engine?: SqlEngine; columns?: readonly string[] } = {}): Promise<E> {
+export async function fitSql<E extends object>(estimator: E, source: SqlSource, opts: Partial<FitSqlOptions> = {}): Promise<E> {
   const own = opts.engine ? null : await duckdbEngine();
   try {
-    return await fitSqlWith(estimator, source, { engine: opts.engine ?? own!, columns: opts.columns });
+    return await fitSqlWith(estimator, source, { ...opts, engine: opts.engine ?? own! });
   } finally {
     await own?.close();
   }
