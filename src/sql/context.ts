@@ -31,6 +31,9 @@ export interface FitReport {
   sample?: SampleReport;
 }
 
+/** Reports of the fitted models (and itemset results), read through `fitReport`. */
+export const reports = new WeakMap<object, FitReport>();
+
 export interface Ctx {
   engine: SqlEngine;
   sql: DialectRules;

@@ -9,7 +9,7 @@
  * | StandardScaler, MinMaxScaler | 1 (count, mean, population variance / min, max per column) |
  * | PCA | 2 (means; centred upper-triangle sums, at most 1,000 per query), eigh in TypeScript |
  * | KMeans | 1 for the tolerance's variances + 1 per Lloyd iteration (GROUP BY nearest centre) + 1 for the inertia |
- * | DecisionTree* (splitter 'hist') | 3 (NULL check, labels or a y check, the rows for the bin edges) + 1 per depth level (histograms) |
+ * | DecisionTree* (splitter 'hist') | 2-3 (NULL check, labels, the rows for the bin edges) + 1 per depth level (histograms) |
  */
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
@@ -19,7 +19,7 @@ import { MinMaxScaler, minMaxState } from '../preprocessing/scalers.js';
 import { StandardScaler, scaleOf } from '../preprocessing/standardScaler.js';
 import { dialectRules } from './dialect.js';
 import { EngineError, num, type SqlEngine } from './types.js';
-import { OWNER, run, withState, type Ctx, type FitReport } from './context.js';
+import { OWNER, reports, run, withState, type Ctx, type FitReport } from './context.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../tree/cart.js';
 import { fitTreeSql } from './tree.js';
 import { centerDistancesSql } from './predict.js';
@@ -48,9 +48,7 @@ export interface FitSqlOptions {
   sample?: SqlSample;
 }
 
-const reports = new WeakMap<object, FitReport>();
-
-/** The passes, queries and rows scanned of a model fitted by `fitSql` (undefined otherwise). */
+/** The passes, queries and rows scanned of a model fitted by `fitSql` or an `fpGrowthSql` result (undefined otherwise). */
 export function fitReport(model: object): FitReport | undefined {
   return reports.get(model);
 }

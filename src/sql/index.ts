@@ -3,3 +3,5 @@ export { DIALECTS, dialectRules, type Dialect, type DialectRules } from './diale
 export { predictSql, type PredictSqlOptions } from './predict.js';
 export { fitSqlWith, fitReport, type FitSqlOptions, type FitReport, type SampleReport, type SqlSample, type SqlSource } from './fit.js';
 export { EngineError, type SqlEngine, type SqlRow } from './types.js';
+export { fpGrowthSqlWith, type ItemsetsSqlOptions } from './itemsets.js';
+export { treeHistograms } from './tree.js';

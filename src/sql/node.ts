@@ -1,7 +1,8 @@
 /** SQL pushdown, Node part: engine adapters and `fitSql` with an embedded DuckDB by default. */
 import { duckdbEngine } from './engine.js';
 import { fitSqlWith, type FitSqlOptions, type SqlSource } from './fit.js';
-import type { SqlEngine } from './types.js';
+import { fpGrowthSqlWith, type ItemsetsSqlOptions } from './itemsets.js';
+import type { Itemset } from '../assoc/itemsets.js';
 
 export { duckdbEngine, postgresEngine, clickhouseEngine } from './engine.js';
 
@@ -15,6 +16,20 @@ export async function fitSql<E extends object>(estimator: E, source: SqlSource, 
   const own = opts.engine ? null : await duckdbEngine();
   try {
     return await fitSqlWith(estimator, source, { ...opts, engine: opts.engine ?? own! });
+  } finally {
+    await own?.close();
+  }
+}
+
+/**
+ * Frequent itemsets of (tid, item) rows inside a SQL engine (default: a fresh embedded DuckDB):
+ * level 1 and pairs counted by the engine, longer itemsets mined by FP-Growth from the distinct
+ * weighted baskets; equal to `fpGrowth` on the same transactions.
+ */
+export async function fpGrowthSql(source: string | { sql: string; columns?: readonly string[] }, opts: Partial<ItemsetsSqlOptions> = {}): Promise<Itemset[]> {
+  const own = opts.engine ? null : await duckdbEngine();
+  try {
+    return await fpGrowthSqlWith(source, { ...opts, engine: opts.engine ?? own! });
   } finally {
     await own?.close();
   }

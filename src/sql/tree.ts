@@ -411,8 +411,8 @@ export async function fitTreeSql<E extends DecisionTreeClassifier | DecisionTree
     else classes.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     classes.forEach((c, i) => classIndex.set(labelKey(c), i));
   } else {
-    const [tr] = await run(ctx, `SELECT min(${sql.float64(ctx.y)}) AS lo FROM ${ctx.from}`, true, n);
-    num(tr, 'lo', `target '${ctx.yName}'`); // a DataError when y is not numeric
+    const [tr] = await run(ctx, `SELECT ${ctx.y} AS y FROM ${ctx.from} LIMIT 1`, false);
+    if (typeof tr?.y !== 'number') throw new DataError(`target '${ctx.yName}'`, 'a numeric column for a regression tree', `a ${typeof tr?.y} value (${JSON.stringify(tr?.y).slice(0, 30)})`, OWNER);
   }
   // bin edges from the rows (<= 50,000: all of them, as the in-memory splitter) or a repeatable sample
   // (float64 values rounded to float32 here, exactly as toColumnMajorF32 does)
