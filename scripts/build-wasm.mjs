@@ -21,6 +21,7 @@ const ascVersion = JSON.parse(readFileSync(require.resolve('assemblyscript/packa
 
 const TARGETS = [
   { src: 'asm/gemm.ts', out: 'src/linalg/wasmGemm.generated.ts', name: 'GEMM_WASM_BASE64', what: 'f64x2 SIMD gemm macro-kernel (asm/gemm.ts)' },
+  { src: 'asm/sgemm.ts', out: 'src/linalg/wasmSgemm.generated.ts', name: 'SGEMM_WASM_BASE64', what: 'f32x4 SIMD sgemm macro-kernel (asm/sgemm.ts)' },
 ];
 const FLAGS = ['-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd'];
 

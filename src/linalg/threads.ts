@@ -15,7 +15,8 @@
  */
 import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
 import { InvalidParameterError, WorkerError } from '../core/errors.js';
-import { wasmKernelBytes } from './wasm.js';
+import { sgemmCore, sgemmCoreTs, sgemmCoreWasm, smicro4x4, spackA, spackB, wasm32Install, wasm32Reserve, wasm32Slot } from './kernels32.js';
+import { wasmKernelBytes, wasmSgemmBytes } from './wasm.js';
 import { builtin } from '../core/builtin.js';
 
 interface NodeWorker {
@@ -28,16 +29,19 @@ interface WorkerThreadsModule {
   Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
 }
 
-const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore].map((f) => f.toString()).join('\n');
+const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore,
+  spackA, spackB, wasm32Install, wasm32Reserve, smicro4x4, sgemmCoreTs, sgemmCoreWasm, sgemmCore].map((f) => f.toString()).join('\n');
 // Each worker instantiates its own copy of the WebAssembly kernel from the bytes in workerData
 // (linear memories are per thread); every message says whether to use it (setLinalgBackend).
 const WORKER_SOURCE = `'use strict';
 var __name = globalThis.__name = function (f) { return f; };
 var wasmSlot = { on: false, exp: null, f64: new Float64Array(0) };
+var wasm32Slot = { on: false, exp: null, f32: new Float32Array(0) };
 ${KERNEL_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
-const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore };
+const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore, sgemmCore: sgemmCore };
 const HAS_WASM = wasmInstall(workerData.wasm);
+const HAS_WASM32 = wasm32Install(workerData.wasm32);
 const dead = new Int32Array(workerData.dead);
 let cur = null;
 // a kernel that ends its thread (process.exit) or throws later (a timer) must not leave the caller
@@ -52,6 +56,7 @@ parentPort.on('message', function (m) {
   const ctl = new Int32Array(m.ctl);
   cur = ctl;
   wasmSlot.on = HAS_WASM && m.wasm;
+  wasm32Slot.on = HAS_WASM32 && m.wasm32;
   try {
     if (m.src !== undefined) FNS[m.fn] = (0, eval)('(' + m.src + ')');
     FNS[m.fn].apply(null, m.args);
@@ -70,7 +75,13 @@ parentPort.on('message', function (m) {
     gemmCore(r % 2 === 0, r % 3 === 0, 96, 96, 300, 1, a, 0, r % 2 === 0 ? 96 : 300, a, 0, r % 3 === 0 ? 300 : 96, c, 0, 96, r % 4 === 0, false);
     if (r % 5 === 0) gramBlockCore(a, 0, 0, 300, 96, mu, r % 10 === 0 ? null : c, c);
   }
+  const s = new Float32Array(a), sc = new Float32Array(c.length);
+  for (let r = 0; r < 20; r++) {
+    wasm32Slot.on = HAS_WASM32 && r % 2 === 1;
+    sgemmCore(r % 4 < 2, r % 3 === 0, 96, 96, 300, 1, s, 0, r % 4 < 2 ? 96 : 300, s, 0, r % 3 === 0 ? 300 : 96, sc, 0, 96);
+  }
   wasmSlot.on = false;
+  wasm32Slot.on = false;
 })();
 const ready = new Int32Array(workerData.ready);
 Atomics.add(ready, 0, 1);
@@ -155,7 +166,7 @@ function ensureWorkers(n: number): boolean {
   try {
     for (let i = workers.length; i < n; i++) {
       const dead = new Int32Array(new SharedArrayBuffer(4));
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes(), dead: dead.buffer }, execArgv: [] });
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes(), wasm32: wasmSgemmBytes(), dead: dead.buffer }, execArgv: [] });
       w.on('error', () => { /* reported through the dead flag */ });
       w.unref();
       fresh.push(w);
@@ -178,7 +189,7 @@ function ensureWorkers(n: number): boolean {
   return true;
 }
 
-const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn };
+const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn, sgemmCore: sgemmCore as KernelFn };
 
 /**
  * Make `fn` runnable by `runTasks` under `name`. Worker threads get `fn.toString()` with the
@@ -196,7 +207,7 @@ const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBl
  * runTasks([{ fn: 'scaleRows', args: [x, 0, 1 << 19, 2] }, { fn: 'scaleRows', args: [x, 1 << 19, 1 << 20, 2] }]);
  */
 export function registerKernel(name: string, fn: (...args: never[]) => void): void {
-  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore)', name, 'registerKernel');
+  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore, sgemmCore)', name, 'registerKernel');
   if (typeof fn !== 'function') throw new InvalidParameterError('fn', 'a function', typeof fn, 'registerKernel');
   const src = fn.toString();
   // class methods and method shorthand (`f(x) {}`) do not evaluate as expressions
@@ -238,7 +249,7 @@ export function runTasks(tasks: KernelTask[]): void {
       src = reg.src;
       sent.set(fn, src);
     }
-    workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn, args, wasm: wasmSlot.on, src });
+    workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn, args, wasm: wasmSlot.on, wasm32: wasm32Slot.on, src });
   }
   let localError: unknown = null;
   try {
@@ -300,3 +311,20 @@ export function toSharedScratch(a: Float64Array, slot: 'a' | 'b' | 'c', copy = t
   return v;
 }
 
+
+/** Reusable SharedArrayBuffers for `toSharedScratch32` (float32 operands of `sgemm`). */
+const scratch32: Record<'a' | 'b' | 'c', SharedArrayBuffer | null> = { a: null, b: null, c: null };
+
+/** `toSharedScratch` for Float32Array operands (separate slots, same reuse rules). */
+export function toSharedScratch32(a: Float32Array, slot: 'a' | 'b' | 'c', copy = true): Float32Array {
+  if (typeof SharedArrayBuffer === 'undefined' || a.buffer instanceof SharedArrayBuffer) return a;
+  const need = a.length * 4;
+  let buf = scratch32[slot];
+  if (!buf || buf.byteLength < need) {
+    buf = new SharedArrayBuffer(Math.max(need, 8));
+    scratch32[slot] = need <= SCRATCH_KEEP_BYTES ? buf : null;
+  }
+  const v = new Float32Array(buf, 0, a.length);
+  if (copy) v.set(a);
+  return v;
+}
