@@ -10,3 +10,4 @@ export { fitSql, duckdbEngine, postgresEngine, clickhouseEngine } from './sql/no
 export { runCli, buildProgram } from './cli/program.js';
 export { writeReport, nextFreeDir, rulesCsv, toJsonSafe, type WriteReportOptions } from './report/write.js';
 export { fpGrowthSql } from './sql/node.js';
+export { trainSql } from './sql/node.js';

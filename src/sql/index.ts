@@ -5,3 +5,4 @@ export { fitSqlWith, fitReport, type FitSqlOptions, type FitReport, type SampleR
 export { EngineError, type SqlEngine, type SqlRow } from './types.js';
 export { fpGrowthSqlWith, type ItemsetsSqlOptions } from './itemsets.js';
 export { treeHistograms } from './tree.js';
+export { trainSqlWith, permutationOrder, permutationParams, PERMUTATION_PRIME, type TrainSqlOptions, type TrainSqlResult } from './sgd.js';

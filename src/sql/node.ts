@@ -3,6 +3,9 @@ import { duckdbEngine } from './engine.js';
 import { fitSqlWith, type FitSqlOptions, type SqlSource } from './fit.js';
 import { fpGrowthSqlWith, type ItemsetsSqlOptions } from './itemsets.js';
 import type { Itemset } from '../assoc/itemsets.js';
+import type { Sequential } from '../nn/sequential.js';
+import { trainSqlWith, type TrainSqlOptions, type TrainSqlResult } from './sgd.js';
+import type { SqlEngine } from './types.js';
 
 export { duckdbEngine, postgresEngine, clickhouseEngine } from './engine.js';
 
@@ -30,6 +33,19 @@ export async function fpGrowthSql(source: string | { sql: string; columns?: read
   const own = opts.engine ? null : await duckdbEngine();
   try {
     return await fpGrowthSqlWith(source, { ...opts, engine: opts.engine ?? own! });
+  } finally {
+    await own?.close();
+  }
+}
+
+/**
+ * Train a compiled Sequential by SGD over rows streamed from a SQL engine (default: a fresh
+ * embedded DuckDB, e.g. over a Parquet file) in a seeded permutation order of a stable key.
+ */
+export async function trainSql(model: Sequential, source: string | { sql: string }, opts: Omit<TrainSqlOptions, 'engine'> & { engine?: SqlEngine }): Promise<TrainSqlResult> {
+  const own = opts.engine ? null : await duckdbEngine();
+  try {
+    return await trainSqlWith(model, source, { ...opts, engine: opts.engine ?? own! });
   } finally {
     await own?.close();
   }

@@ -20,6 +20,10 @@ import { treeHistograms, type NodeHist } from '../../src/sql/tree.js';
 import type { TreeArrays } from '../../src/tree/splitter.js';
 import { fpGrowth } from '../../src/assoc/index.js';
 import { fpGrowthSqlWith } from '../../src/sql/itemsets.js';
+import { permutationOrder, trainSqlWith } from '../../src/sql/sgd.js';
+import { Sequential } from '../../src/nn/sequential.js';
+import { Dense } from '../../src/nn/layers.js';
+import { Adam } from '../../src/nn/optimizers.js';
 
 /** Every array of two trees equal (bit for bit: deepEqual on typed arrays). */
 export function assertSameTree(got: TreeArrays, want: TreeArrays, what: string): void {
@@ -175,6 +179,34 @@ export function pushdownSuite(getEngine: () => SqlEngine, load: TableLoader = lo
     assert.deepEqual(got, fpGrowth(trs.filter((b) => b.length > 0).map((b) => b.map((i) => `item ${i}`)), { minCount: 40 }));
     assert.deepEqual(await fpGrowthSqlWith('tx', { engine, minSupport: 0.03, nTransactions: trs.length }), fpGrowth(trs, { minSupport: 0.03 }), 'with the empty baskets counted');
     assert.ok(got.some((s) => s.items.length >= 3));
+  });
+
+  it('trainSqlWith: streamed SGD in the seeded key order gives the weights of the same order in memory', async () => {
+    const engine = getEngine();
+    const mk = () => new Sequential([new Dense(8, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy' });
+    const bs = 50, epochs = 2, seed = 42, rows = 3000;
+    const t = engine.dialect === 'clickhouse' ? '`synt`' : '"synt"';
+    const a = mk();
+    const res = await trainSqlWith(a, { sql: `SELECT * FROM ${t} WHERE _rid < ${rows}` }, { engine, columns: zCols, target: 'cls', key: '_rid', batchSize: bs, epochs, seed, fetchRows: 1000 });
+    assert.equal(res.report.passes, 1 + epochs);
+    const b = mk();
+    const losses: number[] = [];
+    for (let e = 0; e < epochs; e++) {
+      const order = permutationOrder(Array.from({ length: rows }, (_, i) => i), seed, e);
+      let sum = 0;
+      for (let s0 = 0; s0 < rows; s0 += bs) {
+        const idx = Array.from(order.subarray(s0, Math.min(rows, s0 + bs)));
+        sum += b.trainOnBatch(Z.takeRows(idx), idx.map((i) => zCls[i]!), { randomState: seed }) * idx.length;
+      }
+      losses.push(sum / rows);
+    }
+    assert.deepEqual(a.getWeights(), b.getWeights());
+    assert.deepEqual(res.loss, losses);
+    // another seed, another order, other weights
+    const c = mk();
+    await trainSqlWith(c, { sql: `SELECT * FROM ${t} WHERE _rid < ${rows}` }, { engine, columns: zCols, target: 'cls', key: '_rid', batchSize: bs, epochs: 1, seed: 43 });
+    assert.notDeepEqual(c.getWeights(), b.getWeights());
+    await assert.rejects(trainSqlWith(mk(), 'synt', { engine, columns: zCols, target: 'cls', key: 'z0' }), (e: unknown) => e instanceof DataError && /key 'z0'/.test(e.message));
   });
 
   it('fitSql with a sample: repeatable, reported, and equal to the in-memory fit on the sampled rows', async () => {
