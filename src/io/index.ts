@@ -6,3 +6,4 @@ export { readTransactions, fpGrowthFile, fpGrowthFileAsync, parseFimi, type Read
 export { writeFileAtomic, writeFileAtomicSync, AtomicWriter, commitTemp, prepareTarget, tempPathFor, toIOError, type AtomicWriteOptions, type WriteError } from './atomic.js';
 export { readIdx, readIdxMatrix, parseIdx, type IdxArray, type IdxDtype, type IdxData } from './idx.js';
 export { readMatrix, type ReadMatrixOptions } from './readMatrix.js';
+export { streamTable, countRows, type StreamTableOptions } from './stream.js';
