@@ -426,7 +426,7 @@ export class ProfileAccumulator {
     const exactSample = n <= this.sampleSize;
     const columns = this.cols.map((c, j): StreamColumnProfile => {
       const s = this.states[j]!;
-      const base = (count: number, distinct: number) => ({ count, missing: n - count, missingFraction: n ? (n - count) / n : 0, distinct });
+      const base = (count: number, distinct: number) => ({ count, missing: n - count, missingFraction: n ? (n - count) / n : 0, distinct: Math.min(distinct, count) });
       if (s.kind === 'boolean') {
         const count = s.t + s.f;
         return { name: c.name, type: 'boolean', ...base(count, (s.t > 0 ? 1 : 0) + (s.f > 0 ? 1 : 0)), trueCount: s.t, falseCount: s.f, mean: count ? s.t / count : null, approximate: [] };

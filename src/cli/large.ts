@@ -286,7 +286,7 @@ export class RowReservoir {
 }
 
 /** Cap a list for text output with a note naming what was left out and how to get it. */
-export function capLines(lines: string[], max: number, what: string, hasOut: boolean): string[] {
+export function capLines(lines: string[], max: number, what: string, hasOut: boolean, flag?: string): string[] {
   if (lines.length <= max) return lines;
-  return [...lines.slice(0, max), `  ... ${fmtInt(lines.length - max)} more ${what} not shown (${fmtInt(lines.length)} in all; ${hasOut ? 'all of them are in the --out file' : 'use --out FILE or --json for all of them, or --max-lines N'})`];
+  return [...lines.slice(0, max), `  ... ${fmtInt(lines.length - max)} more ${what} not shown (${fmtInt(lines.length)} in all; ${hasOut ? 'all of them are in the --out file' : `use --out FILE or --json for all of them${flag ? `, or ${flag} N` : ''}`})`];
 }
