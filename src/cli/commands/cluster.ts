@@ -188,20 +188,11 @@ async function clusterLarge(big: LargeInput, opts: ClusterOptions): Promise<void
   try {
     const featureNames = q.featureNames;
     const d = featureNames.length;
-    let mean: Float64Array = new Float64Array(d), scale: Float64Array = new Float64Array(d).fill(1), variance: Float64Array = new Float64Array(d).fill(1);
-    if (opts.scale) {
-      prog.start('column means and variances (DuckDB scan)');
-      const m = await columnMoments(q, d);
-      mean = m.mean;
-      variance = m.variance;
-      scale = Float64Array.from(m.variance, (v, j) => scaleOf(m.mean[j]!, v));
-      prog.end(m.rows);
-    } else {
-      const m = await columnMoments(q, d);
-      mean = m.mean;
-      variance = m.variance;
-      scale = Float64Array.from(m.variance, (v, j) => scaleOf(m.mean[j]!, v));
-    }
+    // means and variances (one DuckDB scan): the scaling, and the z-scores that describe clusters
+    prog.start('column means and variances (DuckDB scan)');
+    const { mean, variance, rows: counted } = await columnMoments(q, d);
+    const scale = Float64Array.from(variance, (v, j) => scaleOf(mean[j]!, v));
+    prog.end(counted);
     const mb = new MiniBatchKMeans({ nClusters: k, randomState: opts.seed, batchSize: opts.batchRows, computeLabels: false });
     let rows = 0;
     prog.start('pass 1/2 (MiniBatchKMeans.partialFit)');

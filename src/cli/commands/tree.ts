@@ -9,7 +9,7 @@ import { saveBundles, specsFromNames } from '../bundle.js';
 import { imputeMedian } from '../../report/stages.js';
 import { addLargeOptions, capLines, featureQuery, fmtInt, largeInput, Progress, RowReservoir, streamFeatures, writeOut, type LargeCliOptions, type LargeInput } from '../large.js';
 import { addReportOption, commandReport, type AnalyzeCliOptions } from './analyze.js';
-import { addCommon, intArg, loadXY, numArg, output, type CommonOptions } from './shared.js';
+import { addCommon, intArg, io, loadXY, numArg, output, type CommonOptions } from './shared.js';
 
 interface TreeOptions extends CommonOptions, Omit<LargeCliOptions, 'na' | 'json' | 'quiet'> {
   maxDepth?: number;
@@ -47,8 +47,10 @@ export function registerTree(program: Command): void {
       }
       const [XTrain, XTest, yTrain, yTest] = trainTestSplit(X, y, { testSize: opts.testSize, randomState: opts.seed });
       const t0 = performance.now();
+      if (big && !opts.quiet) io.err(`deepmine tree: fitting on ${fmtInt(XTrain.rows)} training rows of the sample (${fmtInt(XTest.rows)} held out)\n`);
       const tree = new DecisionTreeClassifier({ maxDepth: opts.maxDepth ?? null, randomState: opts.seed, ...(big ? { splitter: 'hist' as const } : {}) }).fit(XTrain, yTrain);
       const fitSeconds = (performance.now() - t0) / 1000;
+      if (big && !opts.quiet) io.err(`deepmine tree: fit done in ${fitSeconds.toFixed(1)} s: depth ${tree.getDepth()}, ${fmtInt(tree.getNLeaves())} leaves\n`);
       const accuracy = accuracyScore(yTest, tree.predict(XTest));
       const rules = tree.toRules({ featureNames });
       if (opts.saveModel) {
