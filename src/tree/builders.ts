@@ -3,7 +3,7 @@
  * and BestFirstTreeBuilder (a frontier in libstdc++'s heap order, so ties between equal
  * improvements pop as in scikit-learn). Both evaluate a node the same way (`addSplitNode`).
  */
-import type { Criterion } from './criterion.js';
+import type { Criterion } from './criterionBase.js';
 import { Splitter } from './nodeSplitter.js';
 import type { BuildOptions, Split, SplitterData } from './splitTypes.js';
 import { TREE_UNDEFINED, TreeBuf, type TreeArrays } from './treeBuffer.js';

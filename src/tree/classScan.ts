@@ -4,7 +4,7 @@
  * search. Same floating-point operations as ClassificationCriterion, so proxies are bit-identical.
  */
 import { ClassificationCriterion } from './classificationCriterion.js';
-import type { Criterion } from './criterion.js';
+import type { Criterion } from './criterionBase.js';
 import { FEATURE_THRESHOLD, type BuildOptions } from './splitTypes.js';
 
 /** Labels, weights and a scratch row of left class counts; `proxy` receives the best proxy of a scan. */

@@ -9,7 +9,7 @@
  */
 import { classCountsOf, entropyProxy, type ClassCounts } from './classScan.js';
 import type { ClassificationCriterion } from './classificationCriterion.js';
-import type { Criterion } from './criterion.js';
+import type { Criterion } from './criterionBase.js';
 import type { NodeSearch, Split, SplitterData } from './splitTypes.js';
 
 /**

@@ -11,7 +11,7 @@
  * Trusts its inputs: validation happens in the estimators.
  */
 import type { ClassificationCriterion } from './classificationCriterion.js';
-import type { Criterion } from './criterion.js';
+import type { Criterion } from './criterionBase.js';
 import { classCountsOf, classScan, type ClassCounts } from './classScan.js';
 import { HistogramSearch } from './histogram.js';
 import { finishWithMissing, missingSearch } from './missing.js';

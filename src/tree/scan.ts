@@ -3,7 +3,7 @@
  * splitter, presorted, and both passes of the missing-value search), the partition of a node on a
  * threshold, and the split finishing (children impurities and improvement at the chosen position).
  */
-import type { Criterion } from './criterion.js';
+import type { Criterion } from './criterionBase.js';
 import { FEATURE_THRESHOLD, midThreshold, type BuildOptions, type Split } from './splitTypes.js';
 
 /**

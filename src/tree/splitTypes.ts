@@ -2,7 +2,7 @@
  * What the split search takes and returns: the growth options, X as the splitter reads it, and the
  * split record; plus scikit-learn's FEATURE_THRESHOLD and midpoint threshold, shared by every search.
  */
-import type { Criterion } from './criterion.js';
+import type { Criterion } from './criterionBase.js';
 
 /**
  * scikit-learn declares `cdef DTYPE_t FEATURE_THRESHOLD = 1e-7`: a float32, and `Xf[p] + FEATURE_THRESHOLD`
