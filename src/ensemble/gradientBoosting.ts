@@ -16,6 +16,10 @@ import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
 import { TreeGrower, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
+import { packForest, predictForest, type PackedForest } from './forest.js';
+
+/** Packed trees per fitted state (for threaded prediction). */
+const PACKED = new WeakMap<object, PackedForest>();
 import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
 import type { TreeEnsembleView } from '../tree/view.js';
 
@@ -550,7 +554,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     return m;
   }
 
-  /** Raw scores, column-major (n x K): baseline + every tree (first `nIterations` iterations). */
+  /**
+   * Raw scores, column-major (n x K): baseline + every tree (first `nIterations` iterations), rows
+   * in blocks on the worker threads (each row summed in tree order: the same for any thread count).
+   */
   protected rawPredict(m: Matrix, nIterations?: number): Float64Array {
     const s = this.fitted;
     const K = s.nTreesPerIteration;
@@ -558,7 +565,12 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const out = new Float64Array(n * K);
     for (let k = 0; k < K; k++) out.fill(s.baseline[k]!, k * n, (k + 1) * n);
     const T = nIterations === undefined ? s.trees.length : Math.min(s.trees.length, nIterations * K);
-    for (let t = 0; t < T; t++) predictTreeRaw(s.trees[t]!, m.data, m.cols, n, out, (t % K) * n);
+    let packed = PACKED.get(s);
+    if (!packed) {
+      packed = packForest(s.trees);
+      PACKED.set(s, packed);
+    }
+    predictForest(packed, T, K, m.data, n, m.cols, out);
     return out;
   }
 
