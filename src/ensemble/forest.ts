@@ -1,6 +1,6 @@
 import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
 import type { HgbTree } from './grower.js';
-import { isShared, sharedBytes } from './histogram.js';
+import { hgbThreadStats, isShared, sharedBytes } from './histogram.js';
 
 /** All the trees of a model in concatenated arrays (child and bitset indices global), on shared memory. */
 export interface PackedForest {
@@ -125,6 +125,7 @@ export function predictForest(f: PackedForest, nTrees: number, K: number, X: Flo
       const r1 = b0 + Math.floor(((b1 - b0) * (t + 1)) / T);
       tasks.push({ fn: 'hgbPredict', args: args(src, r0 - base, r1 - base, sharedOut, base) });
     }
+    hgbThreadStats.predict++;
     runTasks(tasks);
   }
   if (sharedOut !== out) out.set(sharedOut);
