@@ -9,3 +9,5 @@ export * from './io/index.js';
 export { fitSql, duckdbEngine, postgresEngine, clickhouseEngine } from './sql/node.js';
 export { runCli, buildProgram } from './cli/program.js';
 export { writeReport, nextFreeDir, rulesCsv, toJsonSafe, type WriteReportOptions } from './report/write.js';
+export { fpGrowthSql } from './sql/node.js';
+export { trainSql } from './sql/node.js';

@@ -6,3 +6,4 @@ export { randomizedRangeFinder, randomizedSvd, svd, svdFlip, type PowerIteration
 export { columnMeans, correlation, covariance } from './covariance.js';
 export { linalgThreads, registerKernel, runTasks, setLinalgThreads, sharedFloat64, type KernelTask } from './threads.js';
 export { linalgBackend, setLinalgBackend, wasmAvailable, type LinalgBackend } from './wasm.js';
+export { sgemm, SGEMM_KC } from './sgemm.js';

@@ -13,9 +13,10 @@
  * worker with the first task of that name (the worker evaluates and caches it), so it must be
  * self-contained (no free variables except globals such as `WebAssembly` and `Math`).
  */
-import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
+import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, rangePassCore, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
 import { InvalidParameterError, WorkerError } from '../core/errors.js';
-import { wasmKernelBytes } from './wasm.js';
+import { sgemmCore, sgemmCoreTs, sgemmCoreWasm, smicro4x4, spackA, spackB, wasm32Install, wasm32Reserve, wasm32Slot } from './kernels32.js';
+import { wasmKernelBytes, wasmSgemmBytes } from './wasm.js';
 import { builtin } from '../core/builtin.js';
 
 interface NodeWorker {
@@ -28,16 +29,19 @@ interface WorkerThreadsModule {
   Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
 }
 
-const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore].map((f) => f.toString()).join('\n');
+const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore, rangePassCore,
+  spackA, spackB, wasm32Install, wasm32Reserve, smicro4x4, sgemmCoreTs, sgemmCoreWasm, sgemmCore].map((f) => f.toString()).join('\n');
 // Each worker instantiates its own copy of the WebAssembly kernel from the bytes in workerData
 // (linear memories are per thread); every message says whether to use it (setLinalgBackend).
 const WORKER_SOURCE = `'use strict';
 var __name = globalThis.__name = function (f) { return f; };
 var wasmSlot = { on: false, exp: null, f64: new Float64Array(0) };
+var wasm32Slot = { on: false, exp: null, f32: new Float32Array(0) };
 ${KERNEL_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
-const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore };
+const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore, sgemmCore: sgemmCore, rangePassCore: rangePassCore };
 const HAS_WASM = wasmInstall(workerData.wasm);
+const HAS_WASM32 = wasm32Install(workerData.wasm32);
 const dead = new Int32Array(workerData.dead);
 let cur = null;
 // a kernel that ends its thread (process.exit) or throws later (a timer) must not leave the caller
@@ -52,6 +56,7 @@ parentPort.on('message', function (m) {
   const ctl = new Int32Array(m.ctl);
   cur = ctl;
   wasmSlot.on = HAS_WASM && m.wasm;
+  wasm32Slot.on = HAS_WASM32 && m.wasm32;
   try {
     if (m.src !== undefined) FNS[m.fn] = (0, eval)('(' + m.src + ')');
     FNS[m.fn].apply(null, m.args);
@@ -70,7 +75,14 @@ parentPort.on('message', function (m) {
     gemmCore(r % 2 === 0, r % 3 === 0, 96, 96, 300, 1, a, 0, r % 2 === 0 ? 96 : 300, a, 0, r % 3 === 0 ? 300 : 96, c, 0, 96, r % 4 === 0, false);
     if (r % 5 === 0) gramBlockCore(a, 0, 0, 300, 96, mu, r % 10 === 0 ? null : c, c);
   }
+  // float32 kernels: small shapes (the TypeScript path is slow, and start-up time counts)
+  const s = new Float32Array(48 * 100), sc = new Float32Array(48 * 48);
+  for (let r = 0; r < 12; r++) {
+    wasm32Slot.on = HAS_WASM32 && r % 2 === 1;
+    sgemmCore(r % 4 < 2, r % 3 === 0, 48, 48, 100, 1, s, 0, r % 4 < 2 ? 48 : 100, s, 0, r % 3 === 0 ? 100 : 48, sc, 0, 48);
+  }
   wasmSlot.on = false;
+  wasm32Slot.on = false;
 })();
 const ready = new Int32Array(workerData.ready);
 Atomics.add(ready, 0, 1);
@@ -155,7 +167,7 @@ function ensureWorkers(n: number): boolean {
   try {
     for (let i = workers.length; i < n; i++) {
       const dead = new Int32Array(new SharedArrayBuffer(4));
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes(), dead: dead.buffer }, execArgv: [] });
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes(), wasm32: wasmSgemmBytes(), dead: dead.buffer }, execArgv: [] });
       w.on('error', () => { /* reported through the dead flag */ });
       w.unref();
       fresh.push(w);
@@ -178,7 +190,7 @@ function ensureWorkers(n: number): boolean {
   return true;
 }
 
-const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn };
+const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn, sgemmCore: sgemmCore as KernelFn, rangePassCore: rangePassCore as KernelFn };
 
 /**
  * Make `fn` runnable by `runTasks` under `name`. Worker threads get `fn.toString()` with the
@@ -196,7 +208,7 @@ const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBl
  * runTasks([{ fn: 'scaleRows', args: [x, 0, 1 << 19, 2] }, { fn: 'scaleRows', args: [x, 1 << 19, 1 << 20, 2] }]);
  */
 export function registerKernel(name: string, fn: (...args: never[]) => void): void {
-  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore)', name, 'registerKernel');
+  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore, sgemmCore, rangePassCore)', name, 'registerKernel');
   if (typeof fn !== 'function') throw new InvalidParameterError('fn', 'a function', typeof fn, 'registerKernel');
   const src = fn.toString();
   // class methods and method shorthand (`f(x) {}`) do not evaluate as expressions
@@ -238,7 +250,7 @@ export function runTasks(tasks: KernelTask[]): void {
       src = reg.src;
       sent.set(fn, src);
     }
-    workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn, args, wasm: wasmSlot.on, src });
+    workers[t - 1]!.postMessage({ ctl: ctl.buffer, fn, args, wasm: wasmSlot.on, wasm32: wasm32Slot.on, src });
   }
   let localError: unknown = null;
   try {
@@ -300,3 +312,20 @@ export function toSharedScratch(a: Float64Array, slot: 'a' | 'b' | 'c', copy = t
   return v;
 }
 
+
+/** Reusable SharedArrayBuffers for `toSharedScratch32` (float32 operands of `sgemm`). */
+const scratch32: Record<'a' | 'b' | 'c', SharedArrayBuffer | null> = { a: null, b: null, c: null };
+
+/** `toSharedScratch` for Float32Array operands (separate slots, same reuse rules). */
+export function toSharedScratch32(a: Float32Array, slot: 'a' | 'b' | 'c', copy = true): Float32Array {
+  if (typeof SharedArrayBuffer === 'undefined' || a.buffer instanceof SharedArrayBuffer) return a;
+  const need = a.length * 4;
+  let buf = scratch32[slot];
+  if (!buf || buf.byteLength < need) {
+    buf = new SharedArrayBuffer(Math.max(need, 8));
+    scratch32[slot] = need <= SCRATCH_KEEP_BYTES ? buf : null;
+  }
+  const v = new Float32Array(buf, 0, a.length);
+  if (copy) v.set(a);
+  return v;
+}

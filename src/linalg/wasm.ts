@@ -11,6 +11,8 @@
 import { InvalidParameterError } from '../core/errors.js';
 import { wasmInstall, wasmSlot } from './kernels.js';
 import { GEMM_WASM_BASE64 } from './wasmGemm.generated.js';
+import { wasm32Install, wasm32Slot } from './kernels32.js';
+import { SGEMM_WASM_BASE64 } from './wasmSgemm.generated.js';
 
 /** Kernel backend: 'wasm' (WebAssembly SIMD), 'ts' (pure TypeScript), 'auto' (wasm when available). */
 export type LinalgBackend = 'auto' | 'wasm' | 'ts';
@@ -26,12 +28,21 @@ function decodeBase64(s: string): Uint8Array | null {
 
 const BYTES = decodeBase64(GEMM_WASM_BASE64);
 const AVAILABLE = wasmInstall(BYTES);
+// the float32 kernel (asm/sgemm.ts) is a separate module, also under 4 KiB (synchronous compile)
+const BYTES32 = decodeBase64(SGEMM_WASM_BASE64);
+const AVAILABLE32 = wasm32Install(BYTES32);
 let requested: LinalgBackend = 'auto';
 wasmSlot.on = AVAILABLE;
+wasm32Slot.on = AVAILABLE32;
 
 /** The compiled kernel module for worker threads (null when this environment cannot run it). */
 export function wasmKernelBytes(): Uint8Array | null {
   return AVAILABLE ? BYTES : null;
+}
+
+/** The compiled float32 kernel module for worker threads (null when this environment cannot run it). */
+export function wasmSgemmBytes(): Uint8Array | null {
+  return AVAILABLE32 ? BYTES32 : null;
 }
 
 /**
@@ -56,7 +67,7 @@ export function linalgBackend(): 'wasm' | 'ts' {
 }
 
 /**
- * Choose the kernel backend of `gemm`, `syrk`, `matmul` and the PCA Gram products; returns the
+ * Choose the kernel backend of `gemm`, `sgemm`, `syrk`, `matmul` and the PCA Gram products; returns the
  * previous request. 'auto' (the default) and 'wasm' use the WebAssembly SIMD kernel when the
  * environment supports it ('wasm' silently falls back to 'ts' otherwise; check `linalgBackend()`);
  * 'ts' forces the pure TypeScript kernel. Results are bit-identical either way: only speed changes.
@@ -70,5 +81,6 @@ export function setLinalgBackend(backend: LinalgBackend): LinalgBackend {
   const prev = requested;
   requested = backend;
   wasmSlot.on = AVAILABLE && backend !== 'ts';
+  wasm32Slot.on = AVAILABLE32 && backend !== 'ts';
   return prev;
 }

@@ -38,6 +38,18 @@ export interface DialectRules {
   flatTrees?: boolean;
   /** the false literal (ClickHouse 18 has none: 0) */
   no?: string;
+  /**
+   * A select-list expression that turns one row into one row per array element (DuckDB `unnest`,
+   * PostgreSQL `unnest(ARRAY[...])`, ClickHouse `arrayJoin`, Spark `explode`); undefined where the
+   * dialect only unnests in FROM (Trino, BigQuery, Snowflake).
+   */
+  explode?: (exprs: string[]) => string;
+  /** A seeded hash of the values, as an integer in [0, 2^32): repeatable row sampling by value. */
+  hashBucket(exprs: string[], seed: number): string;
+  /** An aggregate: the group's integer values, ascending, as text joined by ',' ('3,17,42'). */
+  sortedIntList(expr: string): string;
+  /** The join keyword for an inner equi-join (ClickHouse 18 needs the strictness: ALL INNER JOIN). */
+  innerJoin?: string;
 }
 
 const quoteWith = (q: string) => (name: string): string => {
@@ -60,6 +72,9 @@ const common = (name: Dialect, textType: string, str: (s: string) => string) => 
   varPop: (e: string) => `var_pop(${e})`,
   least: (es: string[]) => (es.length === 1 ? es[0]! : `LEAST(${es.join(', ')})`),
   hashKey: (es: string[]) => `md5(${es.map((e) => `CAST(${e} AS ${textType})`).join(` || ${str('|')} || `)})`,
+  // a portable fallback: the first 8 hex digits of md5 are dialect-specific to decode, so each dialect overrides it
+  sortedIntList: (e: string) => `string_agg(CAST(${e} AS ${textType}), ',' ORDER BY ${e})`,
+  hashBucket: (es: string[], seed: number) => `MOD(MOD(HASH(${[...es, String(seed >>> 0)].join(', ')}), 4294967296) + 4294967296, 4294967296)`,
   name,
 });
 
@@ -86,13 +101,22 @@ function rules(name: Dialect): DialectRules {
   return { ...common(name, name === 'bigquery' ? 'STRING' : name === 'spark' ? 'STRING' : 'VARCHAR', name === 'bigquery' || name === 'spark' || name === 'clickhouse' ? backslashStr : ansiStr), ...specific(name) };
 }
 
-function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashKey'> & Partial<DialectRules> {
+function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashKey' | 'hashBucket' | 'sortedIntList'> & Partial<DialectRules> {
   const cast = (type: string) => (x: number) => `CAST(${ansiStr(numText(x))} AS ${type})`;
   switch (name) {
     case 'duckdb':
-      return { name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})` };
+      return {
+        name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
+        explode: (es) => `unnest([${es.join(', ')}])`,
+        hashBucket: (es, seed) => `(hash(${[...es, `CAST(${seed >>> 0} AS UBIGINT)`].join(', ')}) % 4294967296)`,
+      };
     case 'postgres':
-      return { name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE PRECISION'), float32: (e) => `CAST(${e} AS REAL)`, float64: (e) => `CAST(${e} AS DOUBLE PRECISION)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})` };
+      return {
+        name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE PRECISION'), float32: (e) => `CAST(${e} AS REAL)`, float64: (e) => `CAST(${e} AS DOUBLE PRECISION)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
+        explode: (es) => `unnest(ARRAY[${es.join(', ')}])`,
+        // hashtextextended (PostgreSQL >= 11) is seeded; float8 text is the shortest round trip (>= 12)
+        hashBucket: (es, seed) => `(hashtextextended(concat_ws('|', ${es.map((e) => `CAST(${e} AS TEXT)`).join(', ')}), ${seed >>> 0}) & 4294967295)`,
+      };
     case 'clickhouse':
       return {
         name, ident: quoteWith('`'), str: backslashStr, num: clickhouseExact, float32: (e) => `toFloat32(${e})`, float64: (e) => `toFloat64(${e})`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
@@ -102,17 +126,34 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
         varPop: (e) => `varPop(${e})`,
         least: (es) => es.reduce((a, b) => `least(${a}, ${b})`),
         hashKey: (es) => `hex(MD5(concat(${es.map((e) => `toString(${e})`).join(", '|', ")})))`,
+        explode: (es) => `arrayJoin([${es.join(', ')}])`,
+        sortedIntList: (e) => `arrayStringConcat(arrayMap(deepmine_v -> toString(deepmine_v), arraySort(groupArray(${e}))), ',')`,
+        innerJoin: 'ALL INNER JOIN',
+        hashBucket: (es, seed) => `(cityHash64(${[...es, `toUInt32(${seed >>> 0})`].join(', ')}) % 4294967296)`,
       };
     case 'spark':
-      return { name, ident: quoteWith('`'), str: backslashStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})` };
+      return {
+        name, ident: quoteWith('`'), str: backslashStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
+        explode: (es) => `explode(array(${es.join(', ')}))`,
+        sortedIntList: (e) => `array_join(array_sort(collect_list(${e})), ',')`,
+        hashBucket: (es, seed) => `pmod(hash(${[...es, String(seed >>> 0)].join(', ')}), 4294967296)`,
+      };
     case 'trino':
-      return { name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS REAL)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})` };
+      return {
+        name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS REAL)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
+        sortedIntList: (e) => `array_join(array_sort(array_agg(${e})), ',')`,
+        hashBucket: (es, seed) => `bitwise_and(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', ${[...es.map((e) => `CAST(${e} AS VARCHAR)`), `'${seed >>> 0}'`].join(', ')})))), 4294967295)`,
+      };
     case 'bigquery':
       // BigQuery has no float32: FLOAT64 comparisons of float32-rounded thresholds can differ on values between float32 neighbours
-      return { name, ident: quoteWith('`'), str: backslashStr, num: (x) => `CAST(${backslashStr(numText(x).replace('Infinity', 'inf'))} AS FLOAT64)`, float32: (e) => `CAST(${e} AS FLOAT64)`, float64: (e) => `CAST(${e} AS FLOAT64)`, exp: (e) => `EXP(${e})`, sqrt: (e) => `SQRT(${e})` };
+      return {
+        name, ident: quoteWith('`'), str: backslashStr, num: (x) => `CAST(${backslashStr(numText(x).replace('Infinity', 'inf'))} AS FLOAT64)`, float32: (e) => `CAST(${e} AS FLOAT64)`, float64: (e) => `CAST(${e} AS FLOAT64)`, exp: (e) => `EXP(${e})`, sqrt: (e) => `SQRT(${e})`,
+        hashBucket: (es, seed) => `MOD(MOD(FARM_FINGERPRINT(CONCAT(${[...es.map((e) => `CAST(${e} AS STRING)`), `'${seed >>> 0}'`].join(", '|', ")})), 4294967296) + 4294967296, 4294967296)`,
+      };
     case 'snowflake':
       // Snowflake's FLOAT is a double; no float32 type either
-      return { name, ident: quoteWith('"'), str: ansiStr, num: (x) => `CAST(${ansiStr(numText(x).replace('Infinity', 'inf'))} AS DOUBLE)`, float32: (e) => `CAST(${e} AS DOUBLE)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `EXP(${e})`, sqrt: (e) => `SQRT(${e})` };
+      return {
+        sortedIntList: (e) => `LISTAGG(${e}, ',') WITHIN GROUP (ORDER BY ${e})`, name, ident: quoteWith('"'), str: ansiStr, num: (x) => `CAST(${ansiStr(numText(x).replace('Infinity', 'inf'))} AS DOUBLE)`, float32: (e) => `CAST(${e} AS DOUBLE)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `EXP(${e})`, sqrt: (e) => `SQRT(${e})` };
   }
 }
 

@@ -33,6 +33,26 @@ export async function duckdbEngine(path = ':memory:'): Promise<SqlEngine> {
       }
       return reader.getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJs(v)])));
     },
+    async *stream(sql: string): AsyncIterable<SqlRow[]> {
+      if (!con) throw new EngineError('duckdb', 'the engine is closed', sql);
+      let res;
+      try {
+        res = await con.stream(sql);
+      } catch (e) {
+        throw new EngineError('duckdb', (e as Error).message, sql);
+      }
+      const names = res.columnNames();
+      for (;;) {
+        let chunk;
+        try {
+          chunk = await res.fetchChunk();
+        } catch (e) {
+          throw new EngineError('duckdb', (e as Error).message, sql);
+        }
+        if (!chunk || chunk.rowCount === 0) return;
+        yield chunk.getRowObjects(names).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJs(v)])));
+      }
+    },
     async close() {
       con?.closeSync();
       con = null;
@@ -67,6 +87,27 @@ export async function postgresEngine(connection: string | Record<string, unknown
         return r.rows.map((row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)])));
       } catch (e) {
         throw new EngineError('postgres', (e as Error).message, sql);
+      }
+    },
+    /** A server-side cursor in a read-only transaction, FETCHed batchRows at a time. */
+    async *stream(sql: string, batchRows = 10_000): AsyncIterable<SqlRow[]> {
+      if (!open) throw new EngineError('postgres', 'the engine is closed (or lost its connection)', sql);
+      const conv = (rows: Record<string, unknown>[]) => rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)])));
+      let began = false;
+      try {
+        await client.query('BEGIN READ ONLY');
+        began = true;
+        await client.query(`DECLARE deepmine_cursor NO SCROLL CURSOR FOR ${sql}`);
+        for (;;) {
+          const r = await client.query(`FETCH FORWARD ${Math.max(1, Math.floor(batchRows))} FROM deepmine_cursor`);
+          if (r.rows.length === 0) break;
+          yield conv(r.rows);
+        }
+      } catch (e) {
+        throw new EngineError('postgres', (e as Error).message, sql);
+      } finally {
+        // also when the consumer stops early: the transaction (and its cursor) ends here
+        if (began && open) await client.query('ROLLBACK').catch(() => undefined);
       }
     },
     async close() {

@@ -9,90 +9,108 @@
  * | StandardScaler, MinMaxScaler | 1 (count, mean, population variance / min, max per column) |
  * | PCA | 2 (means; centred upper-triangle sums, at most 1,000 per query), eigh in TypeScript |
  * | KMeans | 1 for the tolerance's variances + 1 per Lloyd iteration (GROUP BY nearest centre) + 1 for the inertia |
+ * | DecisionTree* (splitter 'hist') | 2-3 (NULL check, labels, the rows for the bin edges) + 1 per depth level (histograms) |
  */
 import { DataError, InvalidParameterError } from '../core/errors.js';
-import { loadModel } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
-import { encodeValue } from '../core/serialize.js';
 import { KMeans } from '../cluster/kmeans.js';
 import { PCA, pcaStateFromCovariance } from '../decomposition/pca.js';
 import { MinMaxScaler, minMaxState } from '../preprocessing/scalers.js';
 import { StandardScaler, scaleOf } from '../preprocessing/standardScaler.js';
-import { dialectRules, type DialectRules } from './dialect.js';
-import { EngineError, num, type SqlEngine, type SqlRow } from './types.js';
+import { dialectRules } from './dialect.js';
+import { EngineError, num, type SqlEngine } from './types.js';
+import { OWNER, reports, run, withState, type Ctx, type FitReport } from './context.js';
+import { DecisionTreeClassifier, DecisionTreeRegressor } from '../tree/cart.js';
+import { fitTreeSql } from './tree.js';
 import { centerDistancesSql } from './predict.js';
-
-const OWNER = 'fitSql';
 
 /** A table name, or a SELECT with the names of the columns to use. */
 export type SqlSource = string | { sql: string; columns: readonly string[] };
 
+export type { FitReport, SampleReport } from './context.js';
+
+/** Fit on a repeatable sample: a fraction in (0, 1], or the fraction and a seed (default 0). */
+export type SqlSample = number | { fraction: number; seed?: number };
+
 export interface FitSqlOptions {
   /** the engine to run on (required here; `deepmine/node`'s `fitSql` defaults to an embedded DuckDB) */
   engine: SqlEngine;
-  /** columns to use, in feature order (default: every column of the table) */
+  /** columns to use, in feature order (default: every column of the table but the target) */
   columns?: readonly string[];
+  /** the target column (decision trees) */
+  target?: string;
+  /**
+   * Fit on a repeatable sample of the rows: PostgreSQL tables use `TABLESAMPLE BERNOULLI (p)
+   * REPEATABLE (seed)`; every other source keeps the rows whose seeded hash of their values
+   * (DuckDB `hash`, ClickHouse `cityHash64`, PostgreSQL `hashtextextended`) falls under the
+   * fraction. The same seed and data give the same sample; `fitReport(model).sample` says how.
+   */
+  sample?: SqlSample;
 }
 
-/** What a fit cost: passes over the data, queries sent, rows scanned. */
-export interface FitReport {
-  passes: number;
-  queries: number;
-  rowsScanned: number;
-  sql: string[];
-}
-
-const reports = new WeakMap<object, FitReport>();
-
-/** The passes, queries and rows scanned of a model fitted by `fitSql` (undefined otherwise). */
+/** The passes, queries and rows scanned of a model fitted by `fitSql` or an `fpGrowthSql` result (undefined otherwise). */
 export function fitReport(model: object): FitReport | undefined {
   return reports.get(model);
 }
 
-interface Ctx {
-  engine: SqlEngine;
-  sql: DialectRules;
-  from: string;
-  cols: string[];
-  x: string[];
-  report: FitReport;
-}
-
-async function run(ctx: Ctx, q: string, pass: boolean, rows = 0): Promise<SqlRow[]> {
-  ctx.report.queries++;
-  ctx.report.sql.push(q);
-  if (pass) { ctx.report.passes++; ctx.report.rowsScanned += rows; }
-  return ctx.engine.query(q);
-}
-
-/** Fit `estimator` (StandardScaler, MinMaxScaler, PCA, KMeans) on `source` inside `engine`. */
+/**
+ * Fit `estimator` (StandardScaler, MinMaxScaler, PCA, KMeans, DecisionTreeClassifier /
+ * DecisionTreeRegressor with splitter 'hist') on `source` inside `engine`.
+ */
 export async function fitSqlWith<E extends object>(estimator: E, source: SqlSource, opts: FitSqlOptions): Promise<E> {
   const engine = opts?.engine;
   if (!engine || typeof engine.query !== 'function') throw new InvalidParameterError('engine', 'a SqlEngine (duckdbEngine(), postgresEngine(url), ...)', engine, OWNER);
   if (engine.closed) throw new EngineError(engine.dialect, 'the engine is closed');
   const sql = dialectRules(engine.dialect);
+  const target = opts.target;
+  if (target !== undefined && (typeof target !== 'string' || target.length === 0)) throw new InvalidParameterError('target', 'the name of the target column', target, OWNER);
+  const sample = checkSample(opts.sample);
   let from: string;
   let cols: string[];
   if (typeof source === 'string') {
     if (source.length === 0) throw new InvalidParameterError('source', 'a table name or {sql, columns}', source, OWNER);
     from = source.split('.').map((part) => sql.ident(part)).join('.');
-    cols = opts.columns ? [...opts.columns] : await tableColumns(engine, from);
+    cols = opts.columns ? [...opts.columns] : (await tableColumns(engine, from)).filter((c) => c !== target);
   } else if (source && typeof source === 'object' && typeof source.sql === 'string' && Array.isArray(source.columns) && source.columns.length > 0) {
     from = `(${source.sql}) AS deepmine_src`;
-    cols = [...(opts.columns ?? source.columns)];
+    cols = [...(opts.columns ?? source.columns)].filter((c) => c !== target);
   } else throw new InvalidParameterError('source', 'a table name or {sql, columns} with a non-empty column list', source, OWNER);
   if (cols.length === 0) throw new DataError('columns', 'at least one column', 'none', OWNER);
-  const ctx: Ctx = { engine, sql, from, cols, x: cols.map((c) => sql.ident(c)), report: { passes: 0, queries: 0, rowsScanned: 0, sql: [] } };
-  const n = await countAndCheck(ctx);
+  const x = cols.map((c) => sql.ident(c));
+  const ctx: Ctx = { engine, sql, from, cols, x, report: { passes: 0, queries: 0, rowsScanned: 0, sql: [] }, ...(target !== undefined ? { y: sql.ident(target), yName: target } : {}) };
+  let n = await countAndCheck(ctx);
+  if (sample) {
+    const keyCols = ctx.y ? [...x, ctx.y] : x;
+    const bernoulli = engine.dialect === 'postgres' && typeof source === 'string';
+    const inner = bernoulli
+      ? `SELECT * FROM ${from} TABLESAMPLE BERNOULLI (${sql.num(sample.fraction * 100)}) REPEATABLE (${sample.seed})`
+      : `SELECT * FROM ${from} WHERE ${sql.hashBucket(keyCols, sample.seed)} < ${Math.floor(sample.fraction * 4294967296)}`;
+    ctx.from = `(${inner}) AS deepmine_sample`;
+    const sourceRows = n;
+    const [r] = await run(ctx, `SELECT count(*) AS n FROM ${ctx.from}`, true, sourceRows);
+    n = num(r, 'n', 'count');
+    if (n === 0) throw new DataError('sample', 'a fraction that keeps at least one row', `${sample.fraction} of ${sourceRows} rows kept none`, OWNER);
+    ctx.report.sample = { method: bernoulli ? 'bernoulli' : 'hash', fraction: sample.fraction, seed: sample.seed, rows: n, sourceRows };
+  }
   const kind = (estimator as { kind?: string }).kind;
   let fitted: object;
   if (estimator instanceof StandardScaler) fitted = await fitStandardScaler(ctx, estimator, n);
   else if (estimator instanceof MinMaxScaler) fitted = await fitMinMax(ctx, estimator, n);
   else if (estimator instanceof PCA) fitted = await fitPca(ctx, estimator, n);
   else if (estimator instanceof KMeans) fitted = await fitKMeans(ctx, estimator, n);
-  else throw new InvalidParameterError('estimator', 'a StandardScaler, MinMaxScaler, PCA or KMeans', kind ?? estimator, OWNER);
+  else if (estimator instanceof DecisionTreeClassifier || estimator instanceof DecisionTreeRegressor) fitted = await fitTreeSql(ctx, estimator, n);
+  else throw new InvalidParameterError('estimator', "a StandardScaler, MinMaxScaler, PCA, KMeans, or DecisionTreeClassifier / DecisionTreeRegressor with splitter 'hist'", kind ?? estimator, OWNER);
   reports.set(fitted, ctx.report);
   return fitted as E;
+}
+
+function checkSample(s: SqlSample | undefined): { fraction: number; seed: number } | null {
+  if (s === undefined || s === null) return null;
+  const o = typeof s === 'number' ? { fraction: s, seed: 0 } : s;
+  if (!o || typeof o !== 'object' || typeof o.fraction !== 'number' || !(o.fraction > 0 && o.fraction <= 1)) throw new InvalidParameterError('sample', 'a fraction in (0, 1] or {fraction, seed}', s, OWNER);
+  const seed = o.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 2147483647) throw new InvalidParameterError('sample.seed', 'an integer in [0, 2^31)', seed, OWNER);
+  return o.fraction === 1 ? null : { fraction: o.fraction, seed };
 }
 
 async function tableColumns(engine: SqlEngine, from: string): Promise<string[]> {
@@ -113,10 +131,6 @@ async function countAndCheck(ctx: Ctx): Promise<number> {
   return num(r[0], 'n', 'count');
 }
 
-/** Rebuild an estimator with a computed state through the checked persistence path. */
-function withState<E extends { toJSON(): object }>(est: E, state: unknown): E {
-  return loadModel<E>({ ...(est.toJSON() as Record<string, unknown>), state: encodeValue(state) } as never);
-}
 
 async function fitStandardScaler(ctx: Ctx, est: StandardScaler, n: number): Promise<StandardScaler> {
   const { x } = ctx;

@@ -12,6 +12,12 @@ export interface SqlEngine {
   readonly dialect: Dialect;
   /** Run a query whose result is small (statistics, not data); numbers come back as JS numbers. */
   query(sql: string): Promise<SqlRow[]>;
+  /**
+   * Run a query whose result may be large, as batches of rows (memory bounded by the batch);
+   * optional: engines without it are read page by page through `query`. Do not send other
+   * queries on the engine before the iteration ends.
+   */
+  stream?(sql: string, batchRows?: number): AsyncIterable<SqlRow[]>;
   /** Release the connection. Later calls raise an EngineError. */
   close(): Promise<void>;
   readonly closed: boolean;

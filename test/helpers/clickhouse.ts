@@ -10,7 +10,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clickhouseExact } from '../../src/sql/dialect.js';
 
 export interface TempClickHouse { urls: [string, string]; stop(): void }
 
@@ -103,9 +102,18 @@ export async function loadDistributed(urls: [string, string], name: string, colu
   for (let s = 0; s < 2; s++) {
     await ch(urls[s]!, `DROP TABLE IF EXISTS ${local}`);
     await ch(urls[s]!, `CREATE TABLE ${local} (${colDefs}) ENGINE = MergeTree() ORDER BY _rid`);
-    const rows: string[] = [];
-    for (let i = s; i < n; i += 2) rows.push(`(${i}, ${Array.from({ length: d }, (_, j) => clickhouseExact(X[i * d + j]!)).join(', ')})`);
-    for (let t = 0; t < rows.length; t += 2000) await ch(urls[s]!, `INSERT INTO ${local} VALUES ${rows.slice(t, t + 2000).join(', ')}`);
+    // RowBinary: exact doubles, and far faster than VALUES with exact-expression literals
+    const mine = Math.ceil((n - s) / 2);
+    const buf = Buffer.alloc(Math.max(0, mine) * (4 + 8 * d));
+    let o = 0;
+    for (let i = s; i < n; i += 2) {
+      o = buf.writeInt32LE(i, o);
+      for (let j = 0; j < d; j++) o = buf.writeDoubleLE(X[i * d + j]!, o);
+    }
+    const url = new URL(urls[s]!);
+    url.searchParams.set('query', `INSERT INTO ${local} FORMAT RowBinary`);
+    const r = await fetch(url, { method: 'POST', body: buf });
+    if (!r.ok) throw new Error(`clickhouse: ${(await r.text()).slice(0, 300)}`);
   }
   await ch(urls[0], `DROP TABLE IF EXISTS ${q(name)}`);
   await ch(urls[0], `CREATE TABLE ${q(name)} AS ${local} ENGINE = Distributed(deepmine, default, ${q(`${name}_local`)}, _rid)`);

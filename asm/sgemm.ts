@@ -1,0 +1,54 @@
+/**
+ * WebAssembly SIMD (f32x4) macro-kernel of the float32 product `sgemm` (`src/linalg/kernels32.ts`),
+ * compiled ahead of time by `scripts/build-wasm.mjs` into `src/linalg/wasmSgemm.generated.ts`.
+ *
+ * Operands are packed panels written by the TypeScript side straight into this module's linear
+ * memory: op(A) in 4-row strips (element (r, p) at strip + 4p + r floats), op(B) in 8-column strips
+ * (element (p, c) at strip + 8p + c). Each 4x8 register tile keeps eight f32x4 accumulators (row r,
+ * columns 0-3 and 4-7) and sums over p in increasing order with separate f32 multiply and add
+ * (WebAssembly never contracts to FMA): s = fl(s + fl(a * b)), the order of the TypeScript
+ * reference `sgemmCoreTs`. The tile, multiplied by alpha (f32), is stored (not accumulated) into a
+ * padded scratch block `cb` that the caller adds into C.
+ *
+ * No allocation, no runtime: all addresses are byte offsets chosen by the caller.
+ */
+
+// @ts-ignore: decorator
+@inline
+function tile(kb: i32, a: usize, b: usize, c: usize, ldcBytes: usize, al: v128): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  for (let p = 0; p < kb; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a += 16; b += 32;
+  }
+  v128.store(c, f32x4.mul(al, c00)); v128.store(c, f32x4.mul(al, c01), 16); c += ldcBytes;
+  v128.store(c, f32x4.mul(al, c10)); v128.store(c, f32x4.mul(al, c11), 16); c += ldcBytes;
+  v128.store(c, f32x4.mul(al, c20)); v128.store(c, f32x4.mul(al, c21), 16); c += ldcBytes;
+  v128.store(c, f32x4.mul(al, c30)); v128.store(c, f32x4.mul(al, c31), 16);
+}
+
+/**
+ * cb[ir.., jr..] = alpha * Ap[mb x kb] * Bp[kb x nb] tile by tile: cb has a row stride of ldcb
+ * floats (at least nb rounded up to 8); mb is rounded up to whole 4-row strips and nb to 8-column
+ * strips, padding included (the packed panels are zero-padded, the caller ignores padding).
+ */
+export function macro(kb: i32, mb: i32, nb: i32, ap: usize, bp: usize, cb: usize, ldcb: i32, alpha: f32): void {
+  const al = f32x4.splat(alpha);
+  const ldcBytes = <usize>ldcb << 2;
+  const aStrip = <usize>kb << 4, bStrip = <usize>kb << 5;
+  for (let jr = 0; jr < nb; jr += 8) {
+    const b = bp + (<usize>(jr >> 3)) * bStrip;
+    for (let ir = 0; ir < mb; ir += 4) {
+      tile(kb, ap + (<usize>(ir >> 2)) * aStrip, b, cb + ((<usize>ir * <usize>ldcb + <usize>jr) << 2), ldcBytes, al);
+    }
+  }
+}
