@@ -1,7 +1,7 @@
 import { Matrix } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
 import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
-import { isShared, sharedBytes } from './histogram.js';
+import { hgbThreadStats, isShared, sharedBytes } from './histogram.js';
 
 /** scikit-learn's ALMOST_INF: thresholds are clipped to it. */
 export const ALMOST_INF = 1e300;
@@ -159,6 +159,7 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
   if (T <= 1 || !isShared(cols)) hgbThresholdsKernel(cols, m, 0, nc, maxBins, out, lens);
   else {
     const tasks: KernelTask[] = [];
+    hgbThreadStats.thresholds++;
     for (let t = 0; t < T; t++) tasks.push({ fn: 'hgbThresholds', args: [cols, m, Math.floor((t * nc) / T), Math.floor(((t + 1) * nc) / T), maxBins, out, lens] });
     runTasks(tasks);
   }
@@ -221,6 +222,7 @@ export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array, co
       const r1 = b0 + Math.floor(((b1 - b0) * (t + 1)) / T);
       tasks.push({ fn: 'hgbBinRows', args: [src, r0 - base, r1 - base, d, padded, missing, binned, col, n, base] });
     }
+    hgbThreadStats.bins++;
     runTasks(tasks);
   }
   return binned;

@@ -15,6 +15,11 @@ import { trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
 import { TreeGrower, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
+import { hgbTreeView } from './treeView.js';
+import { packForest, predictForest, type PackedForest } from './forest.js';
+
+/** Packed trees per fitted state (for threaded prediction). */
+const PACKED = new WeakMap<object, PackedForest>();
 import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
 import type { TreeEnsembleView } from '../tree/view.js';
 
@@ -549,7 +554,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     return m;
   }
 
-  /** Raw scores, column-major (n x K): baseline + every tree (first `nIterations` iterations). */
+  /**
+   * Raw scores, column-major (n x K): baseline + every tree (first `nIterations` iterations), rows
+   * in blocks on the worker threads (each row summed in tree order: the same for any thread count).
+   */
   protected rawPredict(m: Matrix, nIterations?: number): Float64Array {
     const s = this.fitted;
     const K = s.nTreesPerIteration;
@@ -557,7 +565,12 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const out = new Float64Array(n * K);
     for (let k = 0; k < K; k++) out.fill(s.baseline[k]!, k * n, (k + 1) * n);
     const T = nIterations === undefined ? s.trees.length : Math.min(s.trees.length, nIterations * K);
-    for (let t = 0; t < T; t++) predictTreeRaw(s.trees[t]!, m.data, m.cols, n, out, (t % K) * n);
+    let packed = PACKED.get(s);
+    if (!packed) {
+      packed = packForest(s.trees);
+      PACKED.set(s, packed);
+    }
+    predictForest(packed, T, K, m.data, n, m.cols, out);
     return out;
   }
 
@@ -580,33 +593,13 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
    * recursion read it. Outputs are raw scores (log-odds / multinomial logits for classifiers, the
    * link scale for poisson; the predictions themselves for identity-link regressors):
    * output_k = baseline_k + sum of the class-k trees. Cover = training samples per node.
-   * Models with categorical splits are refused (the view compares thresholds only).
+   * Categorical splits are expanded into threshold splits over runs of categories with the cover
+   * shared among the copies (ensemble/treeView.ts), which leaves SHAP values unchanged.
    */
   treeEnsembleView(): HgbTreeEnsembleView {
     const s = this.fitted;
     const K = s.nTreesPerIteration;
-    const views = s.trees.map((t, ti) => {
-      if (t.isCategorical.some((c) => c === 1)) {
-        throw new InvalidParameterError('model', 'a model without categorical splits (tree explainers compare thresholds only)', `categorical split in tree ${ti}`, this.kind);
-      }
-      const N = t.nodeCount;
-      const k = ti % K;
-      const childrenLeft = new Int32Array(N);
-      const childrenRight = new Int32Array(N);
-      const value = new Float64Array(N * K);
-      for (let i = 0; i < N; i++) {
-        childrenLeft[i] = t.isLeaf[i] ? -1 : t.left[i]!;
-        childrenRight[i] = t.isLeaf[i] ? -1 : t.right[i]!;
-      }
-      // leaves hold the tree's output; internal nodes the cover-weighted mean of their leaves
-      for (let i = N - 1; i >= 0; i--) {
-        value[i * K + k] = t.isLeaf[i] ? t.value[i]! : (t.count[t.left[i]!]! * value[t.left[i]! * K + k]! + t.count[t.right[i]!]! * value[t.right[i]! * K + k]!) / t.count[i]!;
-      }
-      return {
-        nodeCount: N, childrenLeft, childrenRight, feature: Int32Array.from(t.feature), threshold: Float64Array.from(t.threshold), value,
-        nodeWeight: Float64Array.from(t.count), missingGoLeft: Uint8Array.from(t.missingGoToLeft), float32: false,
-      };
-    });
+    const views = s.trees.map((t, ti) => hgbTreeView(t, K, ti % K, s.knownCategories, this.kind));
     const identity = s.lossName === 'squared_error' || s.lossName === 'absolute_error' || s.lossName === 'quantile';
     const classes = s.classes;
     return {

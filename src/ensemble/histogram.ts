@@ -136,6 +136,9 @@ export function hgbHistKernel(
 }
 registerKernel('hgbHist', hgbHistKernel);
 
+/** Calls that ran on several threads (for tests: the threaded paths are really taken). */
+export const hgbThreadStats = { hist: 0, bins: 0, thresholds: 0, predict: 0 };
+
 /** Below this many (sample, feature) updates a histogram is built in the calling thread only. */
 const PARALLEL_MIN_UPDATES = 1 << 18;
 
@@ -164,6 +167,7 @@ export function buildHistogram(
     const k1 = Math.floor(((t + 1) * nf) / T);
     tasks.push({ fn: 'hgbHist', args: [binned, d, partition, start, stop, gradients, hessians, ch, out.data, nBins, feats, k0, k1] });
   }
+  hgbThreadStats.hist++;
   runTasks(tasks);
 }
 

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
-import { setLinalgThreads } from '../../src/linalg/threads.js';
+import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
+import { hgbThreadStats } from '../../src/ensemble/histogram.js';
 
 /** 60,000 x 10 (large enough for the threaded histogram path): NaN in column 0, a categorical column 9. */
 function data(): { X: Matrix; y: Float64Array; yc: Float64Array } {
@@ -46,7 +47,15 @@ describe('HistGradientBoosting threads', () => {
   for (const [name, run] of cases) {
     it(`1 and 2 threads give bit-identical models: ${name}`, () => {
       const one = withThreads(1, run);
+      const before = { ...hgbThreadStats };
       const two = withThreads(2, run);
+      if (withThreads(2, linalgThreads) === 2) {
+        // the 2-thread run really took the threaded paths (workers are available here)
+        assert.ok(hgbThreadStats.hist > before.hist, 'threaded histograms');
+        assert.ok(hgbThreadStats.bins > before.bins, 'threaded binning');
+        assert.ok(hgbThreadStats.thresholds > before.thresholds, 'threaded thresholds');
+        assert.ok(hgbThreadStats.predict > before.predict, 'threaded prediction');
+      }
       assert.equal(one.length, two.length);
       for (let i = 0; i < one.length; i++) if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
     });

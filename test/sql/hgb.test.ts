@@ -13,15 +13,26 @@ import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
 import { dialectRules } from '../../src/sql/dialect.js';
-import { duckdbEngine } from '../../src/sql/engine.js';
+import { duckdbEngine, postgresEngine } from '../../src/sql/engine.js';
 import { predictSql } from '../../src/sql/predict.js';
 import type { SqlEngine } from '../../src/sql/types.js';
 import { evalExprs } from '../helpers/sqlData.js';
+import { startPostgres, type TempPostgres } from '../helpers/postgres.js';
 
-/** A DuckDB table with `_rid` and DOUBLE columns; NaN cells are written as NULL. */
+/** A table with `_rid` and DOUBLE columns; NaN cells are written as NULL. */
 async function loadWithNulls(engine: SqlEngine, name: string, columns: string[], X: ArrayLike<number>, n: number): Promise<void> {
   const sql = dialectRules(engine.dialect);
   const d = columns.length;
+  if (engine.dialect !== 'duckdb') {
+    await engine.query(`DROP TABLE IF EXISTS ${sql.ident(name)}`);
+    await engine.query(`CREATE TABLE ${sql.ident(name)} (_rid INTEGER, ${columns.map((c) => `${sql.ident(c)} DOUBLE PRECISION`).join(', ')})`);
+    for (let s0 = 0; s0 < n; s0 += 500) {
+      const rows: string[] = [];
+      for (let i = s0; i < Math.min(n, s0 + 500); i++) rows.push(`(${i}, ${Array.from({ length: d }, (_, j) => (Number.isNaN(X[i * d + j]!) ? 'NULL' : `'${X[i * d + j]}'::float8`)).join(', ')})`);
+      await engine.query(`INSERT INTO ${sql.ident(name)} VALUES ${rows.join(', ')}`);
+    }
+    return;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'deepmine-sql-hgb-'));
   try {
     const file = join(dir, 'x.csv');
@@ -61,21 +72,17 @@ const yBin = Array.from(yReg, (v) => (v > 0.5 ? 'yes' : 'no'));
 const yMulti = Array.from(yReg, (v) => (v < -1 ? 0 : v < 1.5 ? 1 : 2));
 const cols = ['x0', 'x1', 'x2', 'x 3', 'x4', 'cat'];
 
-let engine: SqlEngine;
-before(async () => {
-  engine = await duckdbEngine();
-  await loadWithNulls(engine, 'hgb', cols, X.data, N);
-});
-after(async () => { await engine.close(); });
-
-describe('predictSql for HistGradientBoosting on DuckDB (10,000 rows, NULLs, a categorical column)', () => {
+function hgbCases(getEngine: () => SqlEngine): void {
+  it('loads the table', async () => {
+    await loadWithNulls(getEngine(), 'hgb', cols, X.data, N);
+  });
   const common = { maxIter: 25, categoricalFeatures: [5], earlyStopping: false as const, randomState: 0 };
 
   it('regressor (squared_error, poisson): predict to 1e-12', async () => {
     for (const loss of ['squared_error', 'poisson'] as const) {
       const reg = new HistGradientBoostingRegressor({ ...common, loss }).fit(X, loss === 'poisson' ? yPos : yReg);
-      const expr = predictSql(reg, { columns: cols }) as string;
-      const got = (await evalExprs(engine, 'hgb', [expr])).map((r) => r[0] as number);
+      const expr = predictSql(reg, { dialect: getEngine().dialect, columns: cols }) as string;
+      const got = (await evalExprs(getEngine(), 'hgb', [expr])).map((r) => r[0] as number);
       assertClose(got, reg.predict(X), 1e-12, loss);
     }
   });
@@ -85,17 +92,17 @@ describe('predictSql for HistGradientBoosting on DuckDB (10,000 rows, NULLs, a c
     // the model exercises both special cases
     assert.ok(clf.trees.some((t) => t.isCategorical.some((c) => c === 1)), 'a categorical split');
     assert.ok(clf.trees.some((t) => t.missingGoToLeft.some((v, i) => v === 1 && !t.isLeaf[i] && t.feature[i] === 0)), 'missing values sent left on x0');
-    const labels = (await evalExprs(engine, 'hgb', [predictSql(clf, { columns: cols }) as string])).map((r) => r[0]);
+    const labels = (await evalExprs(getEngine(), 'hgb', [predictSql(clf, { dialect: getEngine().dialect, columns: cols }) as string])).map((r) => r[0]);
     assert.deepEqual(labels, clf.predict(X));
-    const proba = await evalExprs(engine, 'hgb', predictSql(clf, { columns: cols, output: 'proba' }) as string[]);
+    const proba = await evalExprs(getEngine(), 'hgb', predictSql(clf, { dialect: getEngine().dialect, columns: cols, output: 'proba' }) as string[]);
     assertClose(proba.flat() as number[], clf.predictProba(X).data, 1e-12, 'proba');
   });
 
   it('multiclass classifier: predict and predictProba (softmax) to 1e-12', async () => {
     const clf = new HistGradientBoostingClassifier({ ...common, maxIter: 15 }).fit(X, yMulti);
-    const labels = (await evalExprs(engine, 'hgb', [predictSql(clf, { columns: cols }) as string])).map((r) => r[0]);
+    const labels = (await evalExprs(getEngine(), 'hgb', [predictSql(clf, { dialect: getEngine().dialect, columns: cols }) as string])).map((r) => r[0]);
     assert.deepEqual(labels, clf.predict(X));
-    const proba = await evalExprs(engine, 'hgb', predictSql(clf, { columns: cols, output: 'proba' }) as string[]);
+    const proba = await evalExprs(getEngine(), 'hgb', predictSql(clf, { dialect: getEngine().dialect, columns: cols, output: 'proba' }) as string[]);
     assertClose(proba.flat() as number[], clf.predictProba(X).data, 1e-12, 'proba');
   });
 
@@ -104,4 +111,22 @@ describe('predictSql for HistGradientBoosting on DuckDB (10,000 rows, NULLs, a c
     assert.throws(() => predictSql(reg, { columns: cols, output: 'proba' }), InvalidParameterError);
     assert.throws(() => predictSql(reg, { columns: cols.slice(1) }), (e: unknown) => (e as Error).name === 'DataError' && /columns/.test((e as Error).message));
   });
+}
+
+let duck: SqlEngine;
+describe('predictSql for HistGradientBoosting on DuckDB (10,000 rows, NULLs, a categorical column)', () => {
+  before(async () => { duck = await duckdbEngine(); });
+  after(async () => { await duck.close(); });
+  hgbCases(() => duck);
+});
+
+const server = startPostgres();
+let pg: SqlEngine;
+describe('predictSql for HistGradientBoosting on a live PostgreSQL', { skip: 'skip' in server ? server.skip : false }, () => {
+  before(async () => { pg = await postgresEngine({ host: (server as TempPostgres).host, port: (server as TempPostgres).port, user: 'deepmine', database: 'postgres' }); });
+  after(async () => {
+    await pg?.close();
+    (server as TempPostgres).stop();
+  });
+  hgbCases(() => pg);
 });

@@ -1,0 +1,132 @@
+import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
+import type { HgbTree } from './grower.js';
+import { hgbThreadStats, isShared, sharedBytes } from './histogram.js';
+
+/** All the trees of a model in concatenated arrays (child and bitset indices global), on shared memory. */
+export interface PackedForest {
+  nTrees: number;
+  roots: Int32Array;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  /** bit 0: leaf, bit 1: missing goes left, bit 2: categorical */
+  flags: Uint8Array;
+  bitsetIdx: Int32Array;
+  rawBitsets: Uint32Array;
+  value: Float64Array;
+}
+
+export function packForest(trees: readonly HgbTree[]): PackedForest {
+  let N = 0;
+  let B = 0;
+  for (const t of trees) {
+    N += t.nodeCount;
+    B += t.rawBitsets.length;
+  }
+  const f: PackedForest = {
+    nTrees: trees.length,
+    roots: new Int32Array(sharedBytes(4 * Math.max(1, trees.length))),
+    feature: new Int32Array(sharedBytes(4 * N)),
+    threshold: new Float64Array(sharedBytes(8 * N)),
+    left: new Int32Array(sharedBytes(4 * N)),
+    right: new Int32Array(sharedBytes(4 * N)),
+    flags: new Uint8Array(sharedBytes(N)),
+    bitsetIdx: new Int32Array(sharedBytes(4 * N)),
+    rawBitsets: new Uint32Array(sharedBytes(4 * Math.max(1, B))),
+    value: new Float64Array(sharedBytes(8 * N)),
+  };
+  let o = 0;
+  let ob = 0;
+  trees.forEach((t, ti) => {
+    f.roots[ti] = o;
+    for (let i = 0; i < t.nodeCount; i++) {
+      const p = o + i;
+      f.feature[p] = t.feature[i]!;
+      f.threshold[p] = t.threshold[i]!;
+      f.left[p] = o + t.left[i]!;
+      f.right[p] = o + t.right[i]!;
+      f.flags[p] = (t.isLeaf[i] ? 1 : 0) | (t.missingGoToLeft[i] ? 2 : 0) | (t.isCategorical[i] ? 4 : 0);
+      f.bitsetIdx[p] = ob / 8 + t.bitsetIdx[i]!;
+      f.value[p] = t.value[i]!;
+    }
+    f.rawBitsets.set(t.rawBitsets, ob);
+    o += t.nodeCount;
+    ob += t.rawBitsets.length;
+  });
+  return f;
+}
+
+/**
+ * Raw predictions of the rows `r0..r1` of `x` (row-major, d columns): for each row, the trees in
+ * order (tree t adds to output column t % K), so each row's sum runs in the same order as the
+ * tree-by-tree loop. `out[k * n + base + i]` (column-major n x K, already holding the baseline).
+ * Self-contained (runs in worker threads through registerKernel).
+ */
+export function hgbPredictKernel(
+  x: Float64Array, r0: number, r1: number, d: number, nTrees: number, K: number,
+  roots: Int32Array, feature: Int32Array, threshold: Float64Array, left: Int32Array, right: Int32Array,
+  flags: Uint8Array, bitsetIdx: Int32Array, rawBitsets: Uint32Array, value: Float64Array,
+  out: Float64Array, n: number, base: number,
+): void {
+  for (let i = r0; i < r1; i++) {
+    const row = i * d;
+    const oi = base + i;
+    for (let t = 0; t < nTrees; t++) {
+      let node = roots[t]!;
+      let fl = flags[node]!;
+      while ((fl & 1) === 0) {
+        const v = x[row + feature[node]!]!;
+        let goLeft: boolean;
+        if (v !== v) goLeft = (fl & 2) !== 0;
+        else if ((fl & 4) !== 0) {
+          const c = v | 0;
+          goLeft = v >= 0 && v < 256 && ((rawBitsets[8 * bitsetIdx[node]! + (c >>> 5)]! >>> (c & 31)) & 1) === 1;
+        } else goLeft = v <= threshold[node]!;
+        node = goLeft ? left[node]! : right[node]!;
+        fl = flags[node]!;
+      }
+      out[(t % K) * n + oi]! += value[node]!;
+    }
+  }
+}
+registerKernel('hgbPredict', hgbPredictKernel);
+
+/**
+ * Add the first `nTrees` trees' predictions of the rows of X (row-major n x d) to `out`
+ * (column-major n x K), on up to `linalgThreads()` threads over row blocks: each row is summed in
+ * tree order by one thread, so results do not depend on the thread count.
+ */
+export function predictForest(f: PackedForest, nTrees: number, K: number, X: Float64Array, n: number, d: number, out: Float64Array): void {
+  const args = (x: Float64Array, r0: number, r1: number, o: Float64Array, base: number): unknown[] =>
+    [x, r0, r1, d, nTrees, K, f.roots, f.feature, f.threshold, f.left, f.right, f.flags, f.bitsetIdx, f.rawBitsets, f.value, o, n, base];
+  const T = Math.min(linalgThreads(), Math.max(1, Math.floor((n * Math.max(1, nTrees)) / 20000)));
+  if (T <= 1 || !isShared(f.value)) {
+    hgbPredictKernel(...(args(X, 0, n, out, 0) as Parameters<typeof hgbPredictKernel>));
+    return;
+  }
+  const sharedOut = isShared(out) ? out : new Float64Array(sharedBytes(8 * out.length));
+  if (sharedOut !== out) sharedOut.set(out);
+  const B = Math.min(n, 65536);
+  const xs = isShared(X);
+  const scratch = xs ? null : new Float64Array(sharedBytes(8 * B * d));
+  for (let b0 = 0; b0 < n; b0 += B) {
+    const b1 = Math.min(n, b0 + B);
+    let src = X;
+    let base = 0;
+    if (scratch) {
+      scratch.set(X.subarray(b0 * d, b1 * d));
+      src = scratch;
+      base = b0;
+    }
+    const tasks: KernelTask[] = [];
+    for (let t = 0; t < T; t++) {
+      const r0 = b0 + Math.floor(((b1 - b0) * t) / T);
+      const r1 = b0 + Math.floor(((b1 - b0) * (t + 1)) / T);
+      tasks.push({ fn: 'hgbPredict', args: args(src, r0 - base, r1 - base, sharedOut, base) });
+    }
+    hgbThreadStats.predict++;
+    runTasks(tasks);
+  }
+  if (sharedOut !== out) out.set(sharedOut);
+}
