@@ -69,6 +69,8 @@ export class Sequential implements TrainingModel {
   private inputDim: number | null = null;
   private compiled: { loss: Required<LossSpec>; metrics: NetMetric[]; opt: Optimizer } | null = null;
   private built = false;
+  /** The dropout stream trainOnBatch continues (set by fit and by the first trainOnBatch). */
+  private trainRng: RandomState | null = null;
   stopTraining = false;
 
   constructor(layers: (Layer | InputSpec)[] = []) {
@@ -245,9 +247,7 @@ export class Sequential implements TrainingModel {
         acc.add(out, yb, nb);
         for (const cb of callbacks) cb.onBatchEnd?.(batch, { loss }, this);
         if (this.stopTraining) break;
-        let grad: Float64Array = gv;
-        for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, nb, k === this.layers.length - 1 && fused, k > 0);
-        c.opt.step(params, grads);
+        this.backwardAndStep(gv, nb, fused, params, grads);
       }
       logs = { loss: lossSum / seen, ...acc.result() };
       if (val) {
@@ -258,9 +258,46 @@ export class Sequential implements TrainingModel {
       for (const [k, v] of Object.entries(logs)) (history.history[k] ??= []).push(v);
       for (const cb of callbacks) cb.onEpochEnd?.(e, logs, this);
     }
+    this.trainRng = rng;
     if (nanGuard?.reason) history.stopReason = nanGuard.reason;
     for (const cb of callbacks) cb.onTrainEnd?.(logs, this);
     return history;
+  }
+
+  /** Backpropagate the loss gradient `gv` (n x units) through every layer, then one optimizer step. */
+  private backwardAndStep(gv: Float64Array, nb: number, fused: boolean, params: Float64Array[], grads: Float64Array[]): void {
+    let grad: Float64Array = gv;
+    for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, nb, k === this.layers.length - 1 && fused, k > 0);
+    this.compiled!.opt.step(params, grads);
+  }
+
+  /**
+   * Keras `train_on_batch`: one optimizer step on exactly the rows given (no shuffling, no
+   * splitting), returning that batch's loss (incl. regularisation) before the update. The same
+   * state changes as one batch of `fit`, so `fit(X, y, { shuffle: false, batchSize: b })` equals
+   * `trainOnBatch` on the consecutive b-row slices (out-of-core SGD feeds chunks this way).
+   * Dropout masks come from a training stream kept by the model: seeded by `randomState` on the
+   * call that builds the weights (or the first call after construction/load), continued by later
+   * calls and by `fit`. A RandomState instance passed in is used directly.
+   */
+  trainOnBatch(X: MatrixLike, y: Targets, opts: { sampleWeight?: ArrayLike<number>; classWeight?: Record<number, number>; randomState?: RandomStateLike } = {}): number {
+    const c = this.compiled;
+    if (!c) throw new NotFittedError('Sequential', 'a compiled model (call compile() first)');
+    const m = checkArray(X, { owner: 'Sequential.trainOnBatch' });
+    if (opts.randomState instanceof RandomState) this.trainRng = opts.randomState;
+    else if (!this.trainRng || !this.built) this.trainRng = checkRandomState(opts.randomState, 'randomState', 'Sequential.trainOnBatch');
+    const rng = this.trainRng;
+    if (!this.built) this.build(m.cols, rng);
+    else if (this.inputDim !== m.cols) throw new ShapeError('X', `${this.inputDim} features, as the model was built`, `${m.cols} features`, 'Sequential.trainOnBatch');
+    const u = this.outUnits, n = m.rows, fused = this.fused;
+    const Y = this.targets(y, n, 'Sequential.trainOnBatch');
+    const W = this.rowWeights(Y, n, opts);
+    const out = this.forward(m.data, n, { training: true, rng });
+    const g = new Float64Array(n * u);
+    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, n, u, fused, g, W) + this.penalty();
+    if (!Number.isFinite(loss)) throw new DataError('loss', 'a finite training loss', `${loss} (lower the learning rate or scale the inputs)`, 'Sequential.trainOnBatch');
+    this.backwardAndStep(g, n, fused, this.layers.flatMap((l) => l.params()), this.layers.flatMap((l) => l.grads()));
+    return loss;
   }
 
   private evaluateData(X: Matrix, Y: Float64Array): Record<string, number> {

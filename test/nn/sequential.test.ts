@@ -129,3 +129,48 @@ describe('Sequential errors, persistence, callbacks', () => {
     assert.equal(h.epoch.length, 2, "epoch 1 improves on Infinity, epoch 2 does not improve by minDelta: stop (as Keras)");
   });
 });
+
+describe('trainOnBatch (Keras train_on_batch)', () => {
+  const bc = loadDataset('breast_cancer');
+  const Xb = bc.X.data.subarray(0, 150 * 30);
+  // standardise the first 150 rows (columns of very different scales)
+  const Xs = new Matrix(new Float64Array(150 * 30), 150, 30);
+  for (let j = 0; j < 30; j++) {
+    let mu = 0, v = 0;
+    for (let i = 0; i < 150; i++) mu += Xb[i * 30 + j]! / 150;
+    for (let i = 0; i < 150; i++) v += (Xb[i * 30 + j]! - mu) ** 2 / 150;
+    for (let i = 0; i < 150; i++) Xs.data[i * 30 + j] = (Xb[i * 30 + j]! - mu) / Math.sqrt(v);
+  }
+  const yb = Array.from(bc.y as ArrayLike<number>).slice(0, 150);
+  const sw = yb.map((_, i) => 0.5 + (i % 3) * 0.25);
+  const mk = () => new Sequential([new Dense(8, { activation: 'relu' }), new Dropout(0.2), new BatchNormalization(), new Dense(1, { activation: 'sigmoid' })])
+    .compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy' });
+  it('a shuffle-false fit over batches equals the same trainOnBatch calls (weights bit-identical, losses equal)', () => {
+    const bs = 32;
+    const a = mk();
+    const h = a.fit(Xs, yb, { epochs: 2, batchSize: bs, shuffle: false, randomState: 5, sampleWeight: sw });
+    const b = mk();
+    const losses: number[] = [];
+    for (let e = 0; e < 2; e++) {
+      let sum = 0;
+      for (let s = 0; s < 150; s += bs) {
+        const nb = Math.min(bs, 150 - s);
+        const l = b.trainOnBatch(new Matrix(Xs.data.slice(s * 30, (s + nb) * 30), nb, 30), yb.slice(s, s + nb), { sampleWeight: sw.slice(s, s + nb), randomState: 5 });
+        sum += l * nb;
+      }
+      losses.push(sum / 150);
+    }
+    assert.deepEqual(b.getWeights(), a.getWeights());
+    assert.deepEqual(losses, h.history.loss);
+    assert.equal(b.optimizer!.iterations, a.optimizer!.iterations);
+  });
+  it('continues after fit, errors are typed', () => {
+    const a = mk();
+    a.fit(Xs, yb, { epochs: 1, batchSize: 50, shuffle: false, randomState: 1 });
+    const l = a.trainOnBatch(Xs, yb);
+    assert.ok(Number.isFinite(l) && l > 0);
+    assert.throws(() => a.trainOnBatch([[1, 2]], [1]), ShapeError);
+    assert.throws(() => new Sequential([new Dense(1)]).trainOnBatch([[1]], [1]), (e: unknown) => (e as Error).name === 'NotFittedError');
+    assert.throws(() => mk().trainOnBatch(Xs, yb.map(() => 2)), DataError);
+  });
+});
