@@ -7,8 +7,8 @@
  * (element (p, c) at strip + 8p + c). Each 4x8 register tile keeps eight f32x4 accumulators (row r,
  * columns 0-3 and 4-7) and sums over p in increasing order with separate f32 multiply and add
  * (WebAssembly never contracts to FMA): s = fl(s + fl(a * b)), the order of the TypeScript
- * reference `sgemmCoreTs`. The tile, multiplied by alpha (f32), is stored (not accumulated) into a
- * padded scratch block `cb` that the caller adds into C.
+ * reference `sgemmCoreTs`. The tile, multiplied by alpha (f32), is added into a padded copy of a
+ * block of C in linear memory (`cb`): C = fl(C + fl(alpha * s)), the caller copies C in and out.
  *
  * No allocation, no runtime: all addresses are byte offsets chosen by the caller.
  */
@@ -30,14 +30,15 @@ function tile(kb: i32, a: usize, b: usize, c: usize, ldcBytes: usize, al: v128):
     c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
     a += 16; b += 32;
   }
-  v128.store(c, f32x4.mul(al, c00)); v128.store(c, f32x4.mul(al, c01), 16); c += ldcBytes;
-  v128.store(c, f32x4.mul(al, c10)); v128.store(c, f32x4.mul(al, c11), 16); c += ldcBytes;
-  v128.store(c, f32x4.mul(al, c20)); v128.store(c, f32x4.mul(al, c21), 16); c += ldcBytes;
-  v128.store(c, f32x4.mul(al, c30)); v128.store(c, f32x4.mul(al, c31), 16);
+  // C = fl(C + fl(alpha * s))
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c00))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c01)), 16); c += ldcBytes;
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c10))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c11)), 16); c += ldcBytes;
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c20))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c21)), 16); c += ldcBytes;
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c30))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c31)), 16);
 }
 
 /**
- * cb[ir.., jr..] = alpha * Ap[mb x kb] * Bp[kb x nb] tile by tile: cb has a row stride of ldcb
+ * cb[ir.., jr..] += alpha * Ap[mb x kb] * Bp[kb x nb] tile by tile: cb has a row stride of ldcb
  * floats (at least nb rounded up to 8); mb is rounded up to whole 4-row strips and nb to 8-column
  * strips, padding included (the packed panels are zero-padded, the caller ignores padding).
  */

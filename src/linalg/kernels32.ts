@@ -13,8 +13,8 @@
  *
  * `sgemmCoreWasm` computes the register tiles in the f32x4 WebAssembly SIMD macro-kernel of
  * `asm/sgemm.ts` (4x8 tiles, eight f32x4 accumulators): op(A) is packed in 4-row strips and op(B)
- * in 8-column strips straight into the module's linear memory, the kernel writes
- * alpha * (tile sums) into a scratch block there, and the block is added into C here.
+ * in 8-column strips straight into the module's linear memory, next to a copy of a chunk of C, and
+ * the kernel adds alpha * (tile sums) into that copy, which is copied back at the end.
  * `sgemmCoreTs` is the pure TypeScript fallback with the same order (Math.fround on every product;
  * the Float32Array stores round every sum).
  */
@@ -200,7 +200,9 @@ export function sgemmCoreTs(
 
 /**
  * `sgemmCoreTs` on the f32x4 WebAssembly kernel (`wasm32Slot.exp` must be installed): blocks of
- * 256 deep (the order), 128 rows of op(A) and 1024 columns of op(B); bit-identical result.
+ * 256 deep (the order), 128 rows of op(A) and 1024 columns of op(B); bit-identical result. A chunk
+ * of C (up to 1024 columns, rows up to about 4 MiB) is copied into linear memory once, the kernel
+ * adds every depth block into it, and it is copied back: C is touched twice whatever k is.
  */
 export function sgemmCoreWasm(
   transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
@@ -211,24 +213,34 @@ export function sgemmCoreWasm(
   const kcMax = k < 256 ? k : 256;
   const ncp = ((n < 1024 ? n : 1024) + 7) & ~7;
   const mcp = ((m < 128 ? m : 128) + 3) & ~3;
-  // linear memory layout (floats): [Ap: mcp x kcMax][Bp: ncp x kcMax][Cb: mcp x ncp]
-  const bpAt = mcp * kcMax, cbAt = bpAt + ncp * kcMax, end = cbAt + mcp * ncp;
+  // rows of C per chunk: a multiple of 128 (whole A blocks), C chunk at most ~4 MiB
+  let ch = Math.floor((1 << 20) / ncp / 128) * 128;
+  if (ch < 128) ch = 128;
+  const chp = ((m < ch ? m : ch) + 3) & ~3;
+  // linear memory layout (floats): [Ap: mcp x kcMax][Bp: ncp x kcMax][Cw: chp x ncp]
+  const bpAt = mcp * kcMax, cwAt = bpAt + ncp * kcMax, end = cwAt + chp * ncp;
   const mem = wasm32Reserve(end * 4);
   const exp = wasm32Slot.exp!;
   for (let jc = 0; jc < n; jc += 1024) {
     const nb = n - jc < 1024 ? n - jc : 1024;
-    for (let pc = 0; pc < k; pc += 256) {
-      const kb = k - pc < 256 ? k - pc : 256;
-      spackB(transB, b, bOff, ldb, pc, kb, jc, nb, mem, bpAt);
-      for (let ic = 0; ic < m; ic += 128) {
-        const mb = m - ic < 128 ? m - ic : 128;
-        spackA(transA, a, aOff, lda, ic, mb, pc, kb, mem, 0);
-        exp.macro(kb, mb, nb, 0, bpAt * 4, cbAt * 4, ncp, alpha);
-        for (let i = 0; i < mb; i++) {
-          const o = cOff + (ic + i) * ldc + jc, q = cbAt + i * ncp;
-          // Float32Array stores round: C = fl(C + fl(alpha * s))
-          for (let j = 0; j < nb; j++) c[o + j] = c[o + j]! + mem[q + j]!;
+    for (let i0 = 0; i0 < m; i0 += ch) {
+      const rows = m - i0 < ch ? m - i0 : ch;
+      for (let i = 0; i < rows; i++) {
+        const o = cOff + (i0 + i) * ldc + jc;
+        mem.set(c.subarray(o, o + nb), cwAt + i * ncp);
+      }
+      for (let pc = 0; pc < k; pc += 256) {
+        const kb = k - pc < 256 ? k - pc : 256;
+        spackB(transB, b, bOff, ldb, pc, kb, jc, nb, mem, bpAt);
+        for (let ic = 0; ic < rows; ic += 128) {
+          const mb = rows - ic < 128 ? rows - ic : 128;
+          spackA(transA, a, aOff, lda, i0 + ic, mb, pc, kb, mem, 0);
+          exp.macro(kb, mb, nb, 0, bpAt * 4, (cwAt + ic * ncp) * 4, ncp, alpha);
         }
+      }
+      for (let i = 0; i < rows; i++) {
+        const q = cwAt + i * ncp;
+        c.set(mem.subarray(q, q + nb), cOff + (i0 + i) * ldc + jc);
       }
     }
   }
