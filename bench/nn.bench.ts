@@ -4,7 +4,8 @@
  * the wide net 20-256-256-1 (1 epoch, batch 256) on 80,000 x 20, and one epoch of the DEC
  * autoencoder 784-500-500-2000-10-2000-500-500-784 (batch 256, Adam, MSE) on NN_AE_ROWS (70,000)
  * x 784 uniform [0, 1) pixels vs torch. Prints the load average: the machine may be shared.
- * NN_SKIP_TFJS=1 skips TF.js, NN_SKIP_AE=1 the autoencoder.
+ * NN_SKIP_TFJS=1 skips TF.js; NN_PARTS (default 'seed,wide,ae') picks the parts; NN_AE_ROWS,
+ * NN_AE_DTYPES ('float32') size the autoencoder part.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,9 @@ const rows: BenchRow[] = [];
 
 const load = () => `load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`;
 console.log(`# start: ${load()}`);
+const PARTS = (process.env.NN_PARTS ?? 'seed,wide,ae').split(',');
 let t = performance.now();
+if (PARTS.includes('seed')) {
 for (const dtype of ['float32', 'float64'] as const) {
   t = performance.now();
   const model = new Sequential([new Dense(10, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { dtype }).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
@@ -81,10 +84,12 @@ for (const backend of process.env.NN_SKIP_TFJS ? [] : ['cpu', 'wasm']) {
   }
 }
 printTable('Neural net training (the seed program net)', rows, 'deepmine float32');
+}
 
 // A wider net where the matrix products dominate: 20-256-256-1, batch 256, 1 epoch.
 const task2 = `net 20-256-256-1 relu, 1 epoch, batch 256, ${n}x${d}`;
 const rows2: BenchRow[] = [];
+if (PARTS.includes('wide')) {
 for (const dtype of ['float32', 'float64'] as const) {
   t = performance.now();
   const wide = new Sequential([new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { dtype }).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
@@ -112,10 +117,11 @@ for s in range(0, len(X), 256):
 print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': tot / len(X)}))`, ['torch']);
 rows2.push({ task: task2, impl: 'torch 1.13 (cpu, float32)', ms: th2?.ms ?? null, note: th2 ? `loss ${th2.loss.toFixed(4)}` : 'not available' });
 printTable('Neural net training (wide net)', rows2, 'deepmine float32');
+}
 rmSync(dir, { recursive: true, force: true });
 
 // One epoch of the DEC autoencoder (the deep-clustering benchmark's pretraining unit).
-if (!process.env.NN_SKIP_AE) {
+if (PARTS.includes('ae')) {
   const nAe = Number(process.env.NN_AE_ROWS ?? 70000), dAe = 784, sizes = [500, 500, 2000, 10, 2000, 500, 500];
   const task3 = `autoencoder 784-500-500-2000-10 (mirrored), 1 epoch, batch 256, ${nAe}x${dAe}`;
   const rows3: BenchRow[] = [];
