@@ -24,10 +24,13 @@
  * DEC_DTYPE ('float32'), DEC_DEADLINE (an ISO time, e.g. 2026-12-05T21:35Z: pretraining stops
  * after the last epoch that is expected to end before it, estimated from the previous epoch's
  * time), DEC_SHARED_AE (1: pretrain one autoencoder with the first seed and reuse it for every
- * seed's k-means / DEC / IDEC, when the machine cannot afford one per seed).
+ * seed's k-means / DEC / IDEC, when the machine cannot afford one per seed), DEC_AE_SAVE (a path: write
+ * the pretrained autoencoder there) and DEC_AE_LOAD (a path: wait for that file and use it instead of
+ * pretraining), to run seeds in parallel processes on one shared autoencoder.
  * The table prints exactly what ran, including the pretraining epochs actually done.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { loadModel } from '../src/core/estimator.js';
 import { KMeans } from '../src/cluster/kmeans.js';
 import { Matrix } from '../src/core/matrix.js';
 import { RandomState } from '../src/core/random.js';
@@ -107,10 +110,24 @@ for (let seed = SEED0; seed < SEED0 + SEEDS; seed++) {
   add('k-means (raw pixels)', km.labels, tk, `nInit ${NINIT_RAW}`);
   let ae: AutoencoderFeatures, ta: number;
   if (SHARED && shared) ({ ae, sec: ta } = shared);
-  else {
+  else if (process.env.DEC_AE_LOAD) {
+    const f = process.env.DEC_AE_LOAD;
+    while (!existsSync(f)) await new Promise((r) => setTimeout(r, 10000));
+    ae = loadModel(readFileSync(f, 'utf8')) as unknown as AutoencoderFeatures;
+    ta = Number(JSON.parse(readFileSync(`${f}.sec`, 'utf8')));
+    shared = { ae, sec: ta };
+    epochsUsed.push(ae.lossCurve.length);
+    console.log(`#   loaded the pretrained autoencoder from ${f}: ${ae.lossCurve.length} epochs, final MSE ${ae.lossCurve.at(-1)!.toFixed(5)}`);
+  } else {
     [ae, ta] = pretrain(seed);
     epochsUsed.push(ae.lossCurve.length);
     if (SHARED) shared = { ae, sec: ta };
+    if (process.env.DEC_AE_SAVE) {
+      const f = process.env.DEC_AE_SAVE;
+      writeFileSync(`${f}.sec`, String(ta));
+      writeFileSync(`${f}.tmp`, JSON.stringify(ae.toJSON()));
+      renameSync(`${f}.tmp`, f);
+    }
     console.log(`#   pretraining: ${ae.lossCurve.length} epochs, ${ta.toFixed(0)} s, final MSE ${ae.lossCurve.at(-1)!.toFixed(5)}`);
   }
   const pre = `pretrain ${ae.lossCurve.length} epochs${SHARED ? ' (shared AE)' : ''}`;

@@ -1,7 +1,16 @@
-/** Seed net training time: deepmine vs scikit-learn MLPClassifier vs torch vs TF.js (cpu, wasm). */
+/**
+ * Net training time, deepmine float32 and float64 beside scikit-learn's MLPClassifier, torch 1.13 (cpu,
+ * float32, 2 threads) and TF.js, all in the same run: the seed net 20-10-1 (10 epochs, batch 32),
+ * the wide net 20-256-256-1 (1 epoch, batch 256) on 80,000 x 20, and one epoch of the DEC
+ * autoencoder 784-500-500-2000-10-2000-500-500-784 (batch 256, Adam, MSE) on NN_AE_ROWS (70,000)
+ * x 784 uniform [0, 1) pixels vs torch. Prints the load average: the machine may be shared.
+ * NN_SKIP_TFJS=1 skips TF.js; NN_PARTS (default 'seed,wide,ae') picks the parts; NN_AE_ROWS,
+ * NN_AE_DTYPES ('float32') size the autoencoder part.
+ */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { Matrix } from '../src/core/matrix.js';
@@ -19,10 +28,17 @@ writeFileSync(file, JSON.stringify({ X: Array.from(X.data), y }));
 const task = `seed net 20-10-1, ${epochs} epochs, batch ${batch}, ${n}x${d}`;
 const rows: BenchRow[] = [];
 
+const load = () => `load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`;
+console.log(`# start: ${load()}`);
+const PARTS = (process.env.NN_PARTS ?? 'seed,wide,ae').split(',');
 let t = performance.now();
-const model = new Sequential([new Dense(10, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
-const h = model.fit(X, y, { epochs, batchSize: batch, randomState: 0 });
-rows.push({ task, impl: 'deepmine', ms: performance.now() - t, note: `final loss ${h.history.loss!.at(-1)!.toFixed(4)}` });
+if (PARTS.includes('seed')) {
+for (const dtype of ['float32', 'float64'] as const) {
+  t = performance.now();
+  const model = new Sequential([new Dense(10, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { dtype }).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const h = model.fit(X, y, { epochs, batchSize: batch, randomState: 0 });
+  rows.push({ task, impl: `deepmine ${dtype}`, ms: performance.now() - t, note: `final loss ${h.history.loss!.at(-1)!.toFixed(4)}; ${load()}` });
+}
 
 const sk = runPython<{ ms: number; loss: number }>(`
 import json, time, numpy as np, warnings
@@ -49,7 +65,7 @@ print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': tot / len(X)})
 rows.push({ task, impl: 'torch 1.13 (cpu, float32)', ms: th?.ms ?? null, note: th ? `final loss ${th.loss.toFixed(4)}` : 'not available' });
 
 tf.enableProdMode();
-for (const backend of ['cpu', 'wasm']) {
+for (const backend of process.env.NN_SKIP_TFJS ? [] : ['cpu', 'wasm']) {
   try {
     await tf.setBackend(backend);
     await tf.ready();
@@ -67,15 +83,19 @@ for (const backend of ['cpu', 'wasm']) {
     rows.push({ task, impl: `tfjs 4.22 ${backend}`, ms: null, note: `failed: ${(e as Error).message.split('\n')[0]}` });
   }
 }
-printTable('Neural net training (the seed program net)', rows);
+printTable('Neural net training (the seed program net)', rows, 'deepmine float32');
+}
 
 // A wider net where the matrix products dominate: 20-256-256-1, batch 256, 1 epoch.
 const task2 = `net 20-256-256-1 relu, 1 epoch, batch 256, ${n}x${d}`;
 const rows2: BenchRow[] = [];
-t = performance.now();
-const wide = new Sequential([new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
-const hw = wide.fit(X, y, { epochs: 1, batchSize: 256, randomState: 0 });
-rows2.push({ task: task2, impl: 'deepmine', ms: performance.now() - t, note: `loss ${hw.history.loss![0]!.toFixed(4)}` });
+if (PARTS.includes('wide')) {
+for (const dtype of ['float32', 'float64'] as const) {
+  t = performance.now();
+  const wide = new Sequential([new Dense(256, { activation: 'relu' }), new Dense(256, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { dtype }).compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+  const hw = wide.fit(X, y, { epochs: 1, batchSize: 256, randomState: 0 });
+  rows2.push({ task: task2, impl: `deepmine ${dtype}`, ms: performance.now() - t, note: `loss ${hw.history.loss![0]!.toFixed(4)}; ${load()}` });
+}
 const sk2 = runPython<{ ms: number; loss: number }>(`
 import json, time, numpy as np, warnings
 from sklearn.neural_network import MLPClassifier
@@ -96,5 +116,39 @@ for s in range(0, len(X), 256):
     idx = perm[s:s + 256]; opt.zero_grad(); L = lossf(net(X[idx])[:, 0], y[idx]); L.backward(); opt.step(); tot += float(L) * len(idx)
 print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': tot / len(X)}))`, ['torch']);
 rows2.push({ task: task2, impl: 'torch 1.13 (cpu, float32)', ms: th2?.ms ?? null, note: th2 ? `loss ${th2.loss.toFixed(4)}` : 'not available' });
-printTable('Neural net training (wide net)', rows2);
+printTable('Neural net training (wide net)', rows2, 'deepmine float32');
+}
 rmSync(dir, { recursive: true, force: true });
+
+// One epoch of the DEC autoencoder (the deep-clustering benchmark's pretraining unit).
+if (PARTS.includes('ae')) {
+  const nAe = Number(process.env.NN_AE_ROWS ?? 70000), dAe = 784, sizes = [500, 500, 2000, 10, 2000, 500, 500];
+  const task3 = `autoencoder 784-500-500-2000-10 (mirrored), 1 epoch, batch 256, ${nAe}x${dAe}`;
+  const rows3: BenchRow[] = [];
+  const Xa = new Matrix(new RandomState(1).rand(nAe * dAe) as Float64Array, nAe, dAe);
+  const target = Array.from({ length: nAe }, (_, i) => Xa.data.subarray(i * dAe, (i + 1) * dAe));
+  for (const dtype of (process.env.NN_AE_DTYPES ?? 'float32').split(',') as ('float32' | 'float64')[]) {
+    const ae = new Sequential([...sizes.map((u, i) => new Dense(u, { activation: i === 3 ? 'linear' : 'relu' })), new Dense(dAe)], { dtype }).compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+    t = performance.now();
+    const ha = ae.fit(Xa, target, { epochs: 1, batchSize: 256, randomState: 0 });
+    rows3.push({ task: task3, impl: `deepmine ${dtype}`, ms: performance.now() - t, note: `MSE ${ha.history.loss![0]!.toFixed(5)}; ${load()}` });
+  }
+  const th3 = runPython<{ ms: number; loss: number }>(`
+import json, time, numpy as np, torch
+torch.set_num_threads(2)
+X = torch.rand(${nAe}, ${dAe}, dtype=torch.float32)
+sizes = [${dAe}, ${sizes.join(', ')}, ${dAe}]
+layers = []
+for k in range(len(sizes) - 1):
+    layers.append(torch.nn.Linear(sizes[k], sizes[k + 1]))
+    if k != 3 and k != len(sizes) - 2: layers.append(torch.nn.ReLU())
+net = torch.nn.Sequential(*layers)
+opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+t = time.perf_counter(); perm = torch.randperm(len(X)); tot = 0.0
+for s in range(0, len(X), 256):
+    xb = X[perm[s:s + 256]]; opt.zero_grad(); L = torch.mean((net(xb) - xb) ** 2); L.backward(); opt.step(); tot += float(L) * len(xb)
+print(json.dumps({'ms': (time.perf_counter() - t) * 1000, 'loss': tot / len(X)}))`, ['torch']);
+  rows3.push({ task: task3, impl: 'torch 1.13 (cpu, float32)', ms: th3?.ms ?? null, note: th3 ? `MSE ${th3.loss.toFixed(5)}; ${load()}` : 'not available' });
+  printTable('Autoencoder epoch (DEC pretraining unit)', rows3, 'deepmine float32');
+}
+console.log(`\n# end: ${load()}`);

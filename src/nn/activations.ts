@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../core/errors.js';
+import { detExp } from './detmath.js';
 import type { Arr } from './dtype.js';
 
 /** Element-wise activation with its derivative expressed through input z and output a. */
@@ -26,7 +27,8 @@ const ACTIVATIONS: Record<string, Activation> = {
     forward(z, a) { a.set(z.length === a.length ? z : z.subarray(0, a.length)); },
     backward(_z, _a, ga, gz) { gz.set(ga.length === gz.length ? ga : ga.subarray(0, gz.length)); },
   },
-  // the hot activations get explicit loops (no per-element closure call)
+  // the hot activations get explicit loops (no per-element closure call); sigmoid and softmax use
+  // detExp (engine-independent bits), tanh / elu / selu / gelu the engine's Math.tanh / expm1 / exp
   // branch-free: multiplying by the comparison as 0/1 avoids a mispredicted branch per element
   // (measured 1.9 vs 7.8 ns/element); negative inputs give -0, which sums exactly like 0
   relu: {
@@ -36,7 +38,7 @@ const ACTIVATIONS: Record<string, Activation> = {
   },
   sigmoid: {
     name: 'sigmoid',
-    forward(z, a) { for (let i = 0; i < z.length; i++) a[i] = 1 / (1 + Math.exp(-z[i]!)); },
+    forward(z, a) { for (let i = 0; i < z.length; i++) a[i] = 1 / (1 + detExp(-z[i]!)); },
     backward(_z, a, ga, gz) { for (let i = 0; i < a.length; i++) { const v = a[i]!; gz[i] = ga[i]! * (v * (1 - v)); } },
   },
   tanh: elementwise('tanh', Math.tanh, (_z, a) => 1 - a * a),
@@ -58,7 +60,7 @@ const ACTIVATIONS: Record<string, Activation> = {
         let mx = -Infinity;
         for (let j = 0; j < w; j++) mx = Math.max(mx, z[r + j]!);
         let s = 0;
-        for (let j = 0; j < w; j++) { const e = Math.exp(z[r + j]! - mx); a[r + j] = e; s += e; }
+        for (let j = 0; j < w; j++) { const e = detExp(z[r + j]! - mx); a[r + j] = e; s += e; }
         for (let j = 0; j < w; j++) a[r + j]! /= s;
       }
     },

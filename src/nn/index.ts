@@ -1,4 +1,6 @@
-export { Sequential, Input, type CompileOptions, type FitOptions, type History, type InputSpec } from './sequential.js';
+export { Sequential, Input, type CompileOptions, type FitOptions, type History, type InputSpec, type SequentialOptions } from './sequential.js';
+export { DTYPES, type DType } from './dtype.js';
+export { detExp } from './detmath.js';
 export { Dense, Dropout, BatchNormalization, ActivationLayer as Activation, type Layer, type DenseOptions, type BatchNormalizationOptions, type Initializer } from './layers.js';
 export { Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, getOptimizer, type OptimizerOptions, type OptimizerName } from './optimizers.js';
 export { ExponentialDecay, InverseTimeDecay, CosineDecay, PiecewiseConstantDecay, type LearningRateSchedule } from './schedules.js';

@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../core/errors.js';
+import { detExp, detLog } from './detmath.js';
 import type { Arr } from './dtype.js';
 
 export type LossName = 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
@@ -42,7 +43,7 @@ export function lossAndGrad(lossIn: LossLike, out: Arr, z: Arr, y: Arr, n: numbe
         const yt = y[t]!, wi = w(Math.floor(t / u));
         if (fused || logits) {
           const zt = logits ? out[t]! : z[t]!;
-          const p = logits ? 1 / (1 + Math.exp(-zt)) : out[t]!;
+          const p = logits ? 1 / (1 + detExp(-zt)) : out[t]!; // gradients: engine-independent exp
           total += wi * (Math.max(zt, 0) - zt * yt + Math.log1p(Math.exp(-Math.abs(zt))));
           grad[t] = (wi * (p - yt)) / (n * u);
         } else {
@@ -62,12 +63,12 @@ export function lossAndGrad(lossIn: LossLike, out: Arr, z: Arr, y: Arr, n: numbe
           let mx = -Infinity;
           for (let j = 0; j < u; j++) mx = Math.max(mx, out[r + j]!);
           let s = 0;
-          for (let j = 0; j < u; j++) s += Math.exp(out[r + j]! - mx);
-          const lse = mx + Math.log(s);
+          for (let j = 0; j < u; j++) s += detExp(out[r + j]! - mx);
+          const lse = mx + detLog(s);
           for (let j = 0; j < u; j++) {
             const yt = sparse ? (y[i] === j ? 1 : 0) : y[r + j]!;
             if (yt) total -= wi * yt * (out[r + j]! - lse);
-            grad[r + j] = (wi * (Math.exp(out[r + j]! - lse) - yt)) / n;
+            grad[r + j] = (wi * (detExp(out[r + j]! - lse) - yt)) / n;
           }
           continue;
         }

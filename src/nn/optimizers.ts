@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../core/errors.js';
+import { powInt } from './detmath.js';
 import { allocLike, type Arr } from './dtype.js';
 import { scheduleFromConfig, type LearningRateSchedule } from './schedules.js';
 
@@ -127,7 +128,7 @@ export class Adam extends Optimizer {
   protected nSlots() { return 3; }
   protected override beforeStep(): void {
     const t = this.iterations + 1;
-    this.alphaScale = Math.sqrt(1 - Math.pow(this.beta2, t)) / (1 - Math.pow(this.beta1, t));
+    this.alphaScale = Math.sqrt(1 - powInt(this.beta2, t)) / (1 - powInt(this.beta1, t)); // engine-independent powers
   }
   protected update(w: Arr, g: Arr, [m, v, vh]: Arr[], lr: number): void {
     const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
