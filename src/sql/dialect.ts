@@ -48,6 +48,12 @@ export interface DialectRules {
   hashBucket(exprs: string[], seed: number): string;
   /** An aggregate: the group's integer values, ascending, as text joined by ',' ('3,17,42'). */
   sortedIntList(expr: string): string;
+  /**
+   * The number of the (ascending) values below x, when the dialect has a faster form than a
+   * binary search of nested CASEs (ClickHouse: `arrayCount` over a constant array; its analyzer
+   * slows down sharply on deep CASE nesting).
+   */
+  countBelow?: (x: string, sortedValues: string[]) => string;
   /** The join keyword for an inner equi-join (ClickHouse 18 needs the strictness: ALL INNER JOIN). */
   innerJoin?: string;
 }
@@ -129,6 +135,7 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
         explode: (es) => `arrayJoin([${es.join(', ')}])`,
         sortedIntList: (e) => `arrayStringConcat(arrayMap(deepmine_v -> toString(deepmine_v), arraySort(groupArray(${e}))), ',')`,
         innerJoin: 'ALL INNER JOIN',
+        countBelow: (x, vs) => `arrayCount(deepmine_e -> deepmine_e < ${x}, [${vs.join(', ')}])`,
         hashBucket: (es, seed) => `(cityHash64(${[...es, `toUInt32(${seed >>> 0})`].join(', ')}) % 4294967296)`,
       };
     case 'spark':

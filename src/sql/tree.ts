@@ -296,8 +296,10 @@ export function replay(hists: Map<string, NodeHist>, pb: Problem): { tree: TreeA
 }
 
 /** A feature's bin as a binary search over its edges (bin = number of edges below the float32 value). */
-function binExpr(x32: string, edges: Float64Array, num: (v: number) => string): string {
+function binExpr(x32: string, edges: Float64Array, num: (v: number) => string, countBelow?: (x: string, vs: string[]) => string): string {
   const nE = edges.length - 1; // the last edge is +inf
+  if (nE === 0) return '0';
+  if (countBelow) return countBelow(x32, Array.from(edges.subarray(0, nE), num));
   const go = (lo: number, hi: number): string => {
     if (lo >= hi) return String(lo);
     const mid = (lo + hi) >>> 1;
@@ -339,7 +341,7 @@ async function fetchHists(ctx: Ctx, pb: Problem, targets: PathStep[][], hists: M
   if (!sql.explode) throw new InvalidParameterError('engine', 'an engine whose dialect can unnest arrays in the select list (duckdb, postgres, clickhouse, spark)', sql.name, OWNER);
   const node = nodeExpr(ctx, targets, pb.edges);
   const inner = `SELECT ${node} AS deepmine_node, ${ctx.y!} AS deepmine_y, ${x.map((e, j) => `${sql.float32(e)} AS deepmine_x${j}`).join(', ')} FROM ${ctx.from}`;
-  const keys = Array.from({ length: d }, (_, j) => `deepmine_node * ${d * NB} + ${j * NB} + ${binExpr(`deepmine_x${j}`, pb.edges[j]!, sql.num)}`);
+  const keys = Array.from({ length: d }, (_, j) => `deepmine_node * ${d * NB} + ${j * NB} + ${binExpr(`deepmine_x${j}`, pb.edges[j]!, sql.num, sql.countBelow)}`);
   const mid = `SELECT ${sql.explode(keys)} AS deepmine_k, deepmine_y FROM (${inner}) AS t0 WHERE deepmine_node >= 0`;
   const q = k
     ? `SELECT deepmine_k AS k, deepmine_y AS y, count(*) AS n FROM (${mid}) AS t1 GROUP BY deepmine_k, deepmine_y`
