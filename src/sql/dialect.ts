@@ -50,7 +50,7 @@ export interface DialectRules {
   sortedIntList(expr: string): string;
   /**
    * The number of the (ascending) values below x, when the dialect has a faster form than a
-   * binary search of nested CASEs (ClickHouse: `arrayCount` over a constant array; its analyzer
+   * binary search of nested CASEs (ClickHouse: `arrayCount` over an array of comparisons; its analyzer
    * slows down sharply on deep CASE nesting).
    */
   countBelow?: (x: string, sortedValues: string[]) => string;
@@ -135,7 +135,8 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
         explode: (es) => `arrayJoin([${es.join(', ')}])`,
         sortedIntList: (e) => `arrayStringConcat(arrayMap(deepmine_v -> toString(deepmine_v), arraySort(groupArray(${e}))), ',')`,
         innerJoin: 'ALL INNER JOIN',
-        countBelow: (x, vs) => `arrayCount(deepmine_e -> deepmine_e < ${x}, [${vs.join(', ')}])`,
+        // arrayCount over a flat array of comparisons (no lambda: ClickHouse 18 cannot capture a subquery column in one)
+        countBelow: (x, vs) => `arrayCount([${vs.map((v) => `${x} > ${v}`).join(', ')}])`,
         hashBucket: (es, seed) => `(cityHash64(${[...es, `toUInt32(${seed >>> 0})`].join(', ')}) % 4294967296)`,
       };
     case 'spark':
