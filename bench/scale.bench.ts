@@ -7,7 +7,8 @@
  * a Parquet file in the temp directory, deleted after each size. Sizes via DEEPMINE_BENCH_SCALE
  * (default "1e6,1e7"; the issue's 1e8 takes ~9 GB of disk and minutes per fit on 2 cores: pass
  * "1e6,1e7,1e8" to run it). The in-memory rows load the Parquet file with readParquet + toMatrix
- * (only up to DEEPMINE_BENCH_INMEM_MAX, default 1e7). Printed per fit: time, passes over the data,
+ * (only up to DEEPMINE_BENCH_INMEM_MAX, default 1e7); the pushed-down tree runs up to
+ * DEEPMINE_BENCH_TREE_MAX (default 1e8). Printed per fit: time, passes over the data,
  * peak RSS of this process (DuckDB's memory is in the same process; its memory_limit is set to
  * 1.5 GB for the pushed-down fits), the 1-minute load average. Rows are also printed as they
  * finish (a long run leaves partial results in its log).
@@ -27,6 +28,8 @@ import { printTable, type BenchRow } from './util.js';
 
 const sizes = (process.env.DEEPMINE_BENCH_SCALE ?? '1e6,1e7').split(',').map(Number);
 const inMemMax = Number(process.env.DEEPMINE_BENCH_INMEM_MAX ?? 1e7);
+/** the pushed-down hist tree only up to this size (its per-row binning is the slowest pass) */
+const treeMax = Number(process.env.DEEPMINE_BENCH_TREE_MAX ?? 1e8);
 const D = 10, K = 8;
 const cols = Array.from({ length: D }, (_, j) => `x${j}`);
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-scale-'));
@@ -61,7 +64,7 @@ try {
     const size = n.toExponential(0);
     const engine = await duckdbEngine();
     await engine.query("SET memory_limit = '1.5GB'");
-    await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
+    if (n <= treeMax) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
     await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
     await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
     await engine.close();
