@@ -54,6 +54,12 @@ export interface DialectRules {
    * slows down sharply on deep CASE nesting).
    */
   countBelow?: (x: string, sortedValues: string[]) => string;
+  /**
+   * An aggregate: the counts of x per bin (b, b+1] of the ascending boundaries, as JSON text
+   * {"boundary": count, ...} (DuckDB's `histogram(x, boundaries)`: a binary search in C++ instead
+   * of a CASE per row); values above every boundary go under the largest double.
+   */
+  binCounts?: (x: string, boundaries: string[]) => string;
   /** The join keyword for an inner equi-join (ClickHouse 18 needs the strictness: ALL INNER JOIN). */
   innerJoin?: string;
 }
@@ -114,6 +120,7 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
       return {
         name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
         explode: (es) => `unnest([${es.join(', ')}])`,
+        binCounts: (x, bs) => `CAST(to_json(histogram(${x}, [${bs.join(', ')}])) AS VARCHAR)`,
         hashBucket: (es, seed) => `(hash(${[...es, `CAST(${seed >>> 0} AS UBIGINT)`].join(', ')}) % 4294967296)`,
       };
     case 'postgres':
