@@ -30,6 +30,8 @@ const sizes = (process.env.DEEPMINE_BENCH_SCALE ?? '1e6,1e7').split(',').map(Num
 const inMemMax = Number(process.env.DEEPMINE_BENCH_INMEM_MAX ?? 1e7);
 /** the pushed-down hist tree only up to this size (its per-row binning is the slowest pass) */
 const treeMax = Number(process.env.DEEPMINE_BENCH_TREE_MAX ?? 1e8);
+/** which groups to run (default all): tree, pca, kmeans, stream, inmem */
+const only = new Set((process.env.DEEPMINE_BENCH_TASKS ?? 'tree,pca,kmeans,stream,inmem').split(','));
 const D = 10, K = 8;
 const cols = Array.from({ length: D }, (_, j) => `x${j}`);
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-scale-'));
@@ -64,21 +66,21 @@ try {
     const size = n.toExponential(0);
     const engine = await duckdbEngine();
     await engine.query("SET memory_limit = '1.5GB'");
-    if (n <= treeMax) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
-    await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
-    await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
+    if (n <= treeMax && only.has('tree')) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
+    if (only.has('pca')) await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
+    if (only.has('kmeans')) await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
     await engine.close();
-    await timed(`PCA(3), ${size} x ${D}`, 'IncrementalPCA over streamMatrix', async () => {
+    if (only.has('stream')) await timed(`PCA(3), ${size} x ${D}`, 'IncrementalPCA over streamMatrix', async () => {
       const ipca = new IncrementalPCA({ nComponents: 3 });
       for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns: cols })) ipca.partialFit(X);
       return ipca;
     }, () => 'streamed, 100k-row batches');
-    await timed(`KMeans(8), ${size} x ${D}`, 'MiniBatchKMeans over streamMatrix', async () => {
+    if (only.has('stream')) await timed(`KMeans(8), ${size} x ${D}`, 'MiniBatchKMeans over streamMatrix', async () => {
       const mb = new MiniBatchKMeans({ nClusters: K, randomState: 0, batchSize: 4096 });
       for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns: cols })) mb.partialFit(X);
       return mb;
     }, () => 'one streamed pass');
-    if (n <= inMemMax) {
+    if (n <= inMemMax && only.has('inmem')) {
       let X: Matrix | null = null;
       let y: number[] = [];
       await timed(`load ${size} x ${D}`, 'readParquet + toMatrix', async () => { const t = toMatrix(await readParquet(file), { target: 'y' }); X = t.X; y = Array.from(t.y as ArrayLike<number>); return X; }, () => 'in memory');
