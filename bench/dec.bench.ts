@@ -19,7 +19,13 @@
  *
  * Environment (for reduced runs on a busy machine; defaults = the protocol above with 3 seeds):
  * DEC_N (rows: a seeded random subset when < 70000), DEC_SEEDS (3), DEC_PRETRAIN (50),
- * DEC_MAXITER (20000), DEC_NINIT (20), DEC_SEED0 (0: first seed, to split seeds over processes). The table prints exactly what ran.
+ * DEC_MAXITER (20000), DEC_MAXITER_IDEC (= DEC_MAXITER), DEC_NINIT (20), DEC_NINIT_RAW (= DEC_NINIT:
+ * restarts of k-means on the raw pixels), DEC_SEED0 (0: first seed, to split seeds over processes),
+ * DEC_DTYPE ('float32'), DEC_DEADLINE (an ISO time, e.g. 2026-12-05T21:35Z: pretraining stops
+ * after the last epoch that is expected to end before it, estimated from the previous epoch's
+ * time), DEC_SHARED_AE (1: pretrain one autoencoder with the first seed and reuse it for every
+ * seed's k-means / DEC / IDEC, when the machine cannot afford one per seed).
+ * The table prints exactly what ran, including the pretraining epochs actually done.
  */
 import { existsSync } from 'node:fs';
 import { KMeans } from '../src/cluster/kmeans.js';
@@ -38,6 +44,9 @@ if (!files.every((f) => existsSync(`${DIR}/${f}`))) {
 }
 const env = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
 const N = env('DEC_N', 70000), SEEDS = env('DEC_SEEDS', 3), PRE = env('DEC_PRETRAIN', 50), MAXITER = env('DEC_MAXITER', 20000), NINIT = env('DEC_NINIT', 20), SEED0 = env('DEC_SEED0', 0);
+const MAXITER_IDEC = env('DEC_MAXITER_IDEC', MAXITER), NINIT_RAW = env('DEC_NINIT_RAW', NINIT), SHARED = env('DEC_SHARED_AE', 0) === 1;
+const DTYPE = (process.env.DEC_DTYPE ?? 'float32') as 'float32' | 'float64';
+const DEADLINE = process.env.DEC_DEADLINE ? Date.parse(process.env.DEC_DEADLINE) : Infinity;
 
 const t0 = performance.now();
 const Xtr = readIdxMatrix(`${DIR}/${files[0]}`, { scale: 1 / 255 });
@@ -51,7 +60,7 @@ if (N < 70000) {
   X = X.takeRows(idx);
   y = Array.from(idx, (i) => yAll[i]!);
 }
-console.log(`# loaded ${X.rows} x ${X.cols} in ${((performance.now() - t0) / 1000).toFixed(1)} s; seeds ${SEED0}..${SEED0 + SEEDS - 1}, pretrain ${PRE} epochs, maxIter ${MAXITER}, nInit ${NINIT}`);
+console.log(`# loaded ${X.rows} x ${X.cols} in ${((performance.now() - t0) / 1000).toFixed(1)} s; seeds ${SEED0}..${SEED0 + SEEDS - 1}, pretrain <= ${PRE} epochs${DEADLINE < Infinity ? ` (deadline ${new Date(DEADLINE).toISOString()})` : ''}${SHARED ? ', one shared autoencoder' : ''}, ${DTYPE}, maxIter ${MAXITER} (IDEC ${MAXITER_IDEC}), nInit ${NINIT} (raw pixels ${NINIT_RAW})`);
 
 type Row = { acc: number[]; nmi: number[]; sec: number[]; note: string };
 const rows: Record<string, Row> = {};
@@ -65,26 +74,54 @@ const add = (name: string, labels: ArrayLike<number>, sec: number, note = '') =>
 };
 const timed = <T>(f: () => T): [T, number] => { const t = performance.now(); const v = f(); return [v, (performance.now() - t) / 1000]; };
 
-for (let seed = SEED0; seed < SEED0 + SEEDS; seed++) {
-  console.log(`# seed ${seed}`);
-  const [km, tk] = timed(() => new KMeans({ nClusters: 10, nInit: NINIT, randomState: seed }).fit(X));
-  add('k-means (raw pixels)', km.labels, tk);
-  const [ae, ta] = timed(() => new AutoencoderFeatures({ encoderSizes: [500, 500, 2000, 10], epochs: PRE, batchSize: 256, randomState: seed }).fit(X));
-  console.log(`#   pretraining: ${ta.toFixed(0)} s, final MSE ${ae.lossCurve.at(-1)!.toFixed(5)}`);
-  const common = { nClusters: 10, autoencoder: ae, nInit: NINIT, maxIter: MAXITER, batchSize: 256, updateInterval: 140, tol: 0.001, optimizer: 'sgd' as const, learningRate: 0.01, randomState: seed };
-  const [dec, td] = timed(() => new DeepClustering({ ...common, gamma: 0 }).fit(X));
-  add('AE + k-means', dec.kmeansLabels, ta, `pretrain ${PRE} epochs`);
-  add('DEC', dec.labels, td, `${dec.nIter} iterations${dec.converged ? ' (tol)' : ''}, + pretraining`);
-  const [idec, ti] = timed(() => new DeepClustering({ ...common, gamma: 0.1 }).fit(X));
-  add('IDEC (gamma 0.1)', idec.labels, ti, `${idec.nIter} iterations${idec.converged ? ' (tol)' : ''}, + pretraining`);
-}
-
+/** Stops pretraining when the next epoch (as long as the last one) would end after DEADLINE. */
+const deadlineStop = () => {
+  let t = performance.now();
+  return {
+    onEpochEnd(e: number, logs: Record<string, number>, model: { stopTraining: boolean }) {
+      const now = performance.now(), dt = now - t;
+      t = now;
+      console.log(`#     epoch ${e + 1}: MSE ${logs.loss!.toFixed(5)} (${(dt / 1000).toFixed(0)} s)`);
+      if (Date.now() + dt > DEADLINE) model.stopTraining = true;
+    },
+  };
+};
+let shared: { ae: AutoencoderFeatures; sec: number } | null = null;
+const pretrain = (seed: number) => timed(() => new AutoencoderFeatures({ encoderSizes: [500, 500, 2000, 10], epochs: PRE, batchSize: 256, randomState: seed, dtype: DTYPE, callbacks: [deadlineStop()] }).fit(X));
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 const anchors: Record<string, string> = { 'k-means (raw pixels)': '0.47 / 0.51', 'AE + k-means': '0.61 / 0.64', DEC: '0.62 / 0.65', 'IDEC (gamma 0.1)': '-' };
-console.log(`\n### DEC on Fashion-MNIST (${X.rows} images, ${SEEDS} seed(s), pretraining ${PRE} epochs, maxIter ${MAXITER}, nInit ${NINIT})\n`);
-console.log('| method | ACC (mean) | NMI (mean) | ACC per seed | DEC-keras ACC / NMI | wall time per seed (s) | note |');
-console.log('|---|---:|---:|---|---:|---:|---|');
-for (const [name, r] of Object.entries(rows)) {
-  console.log(`| ${name} | ${mean(r.acc).toFixed(4)} | ${mean(r.nmi).toFixed(4)} | ${r.acc.map((v) => v.toFixed(3)).join(', ')} | ${anchors[name]} | ${mean(r.sec).toFixed(0)} | ${r.note} |`);
+const table = (final: boolean) => {
+  const nSeeds = Math.max(...Object.values(rows).map((r) => r.acc.length));
+  console.log(`\n### DEC on Fashion-MNIST (${X.rows} images, ${nSeeds} seed(s) done${final ? '' : ' so far'}, ${DTYPE}, pretraining ${epochsUsed.join(', ')} epoch(s)${SHARED ? ' (one autoencoder shared by all seeds)' : ''}, maxIter ${MAXITER} (IDEC ${MAXITER_IDEC}), nInit ${NINIT} (raw pixels ${NINIT_RAW}))\n`);
+  console.log('| method | ACC (mean) | NMI (mean) | ACC per seed | DEC-keras ACC / NMI | wall time per seed (s) | note |');
+  console.log('|---|---:|---:|---|---:|---:|---|');
+  for (const [name, r] of Object.entries(rows)) {
+    console.log(`| ${name} | ${mean(r.acc).toFixed(4)} | ${mean(r.nmi).toFixed(4)} | ${r.acc.map((v) => v.toFixed(3)).join(', ')} | ${anchors[name]} | ${mean(r.sec).toFixed(0)} | ${r.note} |`);
+  }
+};
+const epochsUsed: number[] = [];
+
+for (let seed = SEED0; seed < SEED0 + SEEDS; seed++) {
+  console.log(`# seed ${seed}`);
+  const [km, tk] = timed(() => new KMeans({ nClusters: 10, nInit: NINIT_RAW, randomState: seed }).fit(X));
+  add('k-means (raw pixels)', km.labels, tk, `nInit ${NINIT_RAW}`);
+  let ae: AutoencoderFeatures, ta: number;
+  if (SHARED && shared) ({ ae, sec: ta } = shared);
+  else {
+    [ae, ta] = pretrain(seed);
+    epochsUsed.push(ae.lossCurve.length);
+    if (SHARED) shared = { ae, sec: ta };
+    console.log(`#   pretraining: ${ae.lossCurve.length} epochs, ${ta.toFixed(0)} s, final MSE ${ae.lossCurve.at(-1)!.toFixed(5)}`);
+  }
+  const pre = `pretrain ${ae.lossCurve.length} epochs${SHARED ? ' (shared AE)' : ''}`;
+  const common = { nClusters: 10, autoencoder: ae, nInit: NINIT, batchSize: 256, updateInterval: 140, tol: 0.001, optimizer: 'sgd' as const, learningRate: 0.01, randomState: seed };
+  const [dec, td] = timed(() => new DeepClustering({ ...common, maxIter: MAXITER, gamma: 0 }).fit(X));
+  add('AE + k-means', dec.kmeansLabels, ta, pre);
+  add('DEC', dec.labels, td, `${dec.nIter} iterations${dec.converged ? ' (tol)' : ''}, + pretraining`);
+  const [idec, ti] = timed(() => new DeepClustering({ ...common, maxIter: MAXITER_IDEC, gamma: 0.1 }).fit(X));
+  add('IDEC (gamma 0.1)', idec.labels, ti, `${idec.nIter} iterations${idec.converged ? ' (tol)' : ''}, + pretraining`);
+  table(false);
 }
+
+table(true);
 console.log(`\ntotal wall time ${((performance.now() - t0) / 1000).toFixed(0)} s (node ${process.version})`);

@@ -3,7 +3,15 @@
  * process), streamMatrix over it, atomic writeCsv vs a plain write, readTransactions throughput.
  * `DEEPMINE_BENCH_BIG=1` (or `fimi` / `basket`) adds a generated 2.2 GB FIMI file and a 1 GB basket CSV
  * (T10I4D100K repeated): readTransactions
- * time and peak RSS against fpGrowthFile's two streamed passes; the file is deleted afterwards.
+ * time and peak RSS against fpGrowthFile's two streamed passes, and the itemset counts of
+ * fpGrowth on the loaded transactions beside fpGrowthFile's (they must be equal); the files are
+ * deleted afterwards.
+ *
+ * Loading (issue 18): DuckDB generates 10,000,000 x 10 doubles (and, unless
+ * `DEEPMINE_BENCH_LOAD=10m`, 50,000,000 x 10) as Parquet under the temp directory; each loader runs in
+ * a child process of its own (bench/io-load-child.ts) for a clean peak RSS: DuckDB's own
+ * `SELECT sum(...)` scan, readParquet, readParquet + toMatrix, readMatrix. `DEEPMINE_BENCH_LOAD=0`
+ * skips this part.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +21,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { RandomState } from '../src/core/random.js';
 import { readCsv, closeConnection, streamMatrix, writeCsv, readTransactions, fpGrowthFile } from '../src/io/index.js';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { fpGrowth } from '../src/assoc/fpgrowth.js';
 import { fileURLToPath } from 'node:url';
 import { printTable, timeit, type BenchRow } from './util.js';
 
@@ -83,6 +94,9 @@ if ((BIG === '1' || BIG === 'fimi') && existsSync(fimi)) {
   const readPeak = peak;
   const nT = db.nTransactions, nItems = db.items.length;
   const arrays = (db.items.byteLength + db.offsets.byteLength) / 2 ** 30;
+  let tm = performance.now();
+  const memCounts = countByLength(fpGrowth(db, { minSupport: 0.01 }));
+  tm = performance.now() - tm;
   db = null;
   (globalThis as { gc?: () => void }).gc?.();
   peak = process.memoryUsage().rss;
@@ -92,6 +106,7 @@ if ((BIG === '1' || BIG === 'fimi') && existsSync(fimi)) {
   const tFile = performance.now() - t0;
   clearInterval(timer);
   console.log(`\n2.2 GB FIMI (${gb.toFixed(2)} GB, T10I4D100K x ${reps}): readTransactions ${(tRead / 1000).toFixed(1)} s, ${nT} transactions, ${nItems} items (${arrays.toFixed(2)} GiB of Int32 arrays), peak RSS ${(readPeak / 2 ** 30).toFixed(2)} GiB (start ${(rss0 / 2 ** 30).toFixed(2)}); fpGrowthFile countOnly minSupport 0.01: ${(tFile / 1000).toFixed(1)} s, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB, ${c.total} itemsets`);
+  console.log(`itemset counts by length, minSupport 0.01: fpGrowth(readTransactions(file)) [${memCounts.byLength.join(', ')}] = ${memCounts.total} (mined in ${(tm / 1000).toFixed(1)} s); fpGrowthFile [${c.byLength.join(', ')}] = ${c.total}: ${JSON.stringify(memCounts) === JSON.stringify({ total: c.total, byLength: c.byLength }) ? 'EQUAL' : 'DIFFERENT'} (load average ${loadavg().map((v) => v.toFixed(1)).join(' ')})`);
   rmSync(big, { force: true });
 }
 
@@ -115,8 +130,54 @@ if ((BIG === '1' || BIG === 'basket') && existsSync(fimi)) {
   peak = Math.max(peak, process.memoryUsage().rss);
   clearInterval(timer);
   console.log(`\n1 GB basket CSV (${gb.toFixed(2)} GB, T10I4D100K as item<id> x ${reps}): readTransactions ${(t / 1000).toFixed(1)} s, ${db.nTransactions} transactions, ${db.items.length} items, ${db.labels.length} distinct, peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB (start ${(rss0 / 2 ** 30).toFixed(2)})`);
+  const memCounts = countByLength(fpGrowth(db, { minSupport: 0.01 }));
   rmSync(basket, { force: true });
+  // the same transactions as a FIMI file (T10I4D100K x reps) for fpGrowthFile
+  const fimiSame = join(dir, 'same.dat');
+  const raw = readFileSync(fimi);
+  const ws2 = createWriteStream(fimiSame);
+  for (let r = 0; r < reps; r++) if (!ws2.write(raw)) await new Promise<void>((res) => ws2.once('drain', () => res()));
+  await new Promise<void>((res) => ws2.end(() => res()));
+  const c = fpGrowthFile(fimiSame, { minSupport: 0.01, countOnly: true });
+  rmSync(fimiSame, { force: true });
+  console.log(`itemset counts by length, minSupport 0.01: fpGrowth(readTransactions(basket CSV)) [${memCounts.byLength.join(', ')}] = ${memCounts.total}; fpGrowthFile on the same transactions as FIMI [${c.byLength.join(', ')}] = ${c.total}: ${JSON.stringify(memCounts) === JSON.stringify({ total: c.total, byLength: c.byLength }) ? 'EQUAL' : 'DIFFERENT'}`);
 }
 con.closeSync();
 await closeConnection();
+
+const LOAD = process.env.DEEPMINE_BENCH_LOAD ?? '1';
+if (LOAD !== '0') {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const sizes = LOAD === '10m' ? [10_000_000] : [10_000_000, 50_000_000];
+  for (const N of sizes) {
+    const pq = join(dir, `load${N}.parquet`);
+    const gdb = await DuckDBInstance.create(':memory:');
+    const gcon = await gdb.connect();
+    await gcon.run('SELECT setseed(0.25)');
+    await gcon.run(`COPY (SELECT ${Array.from({ length: 10 }, (_, j) => `random() * ${j + 1} AS x${j}`).join(', ')} FROM range(${N})) TO '${pq}' (FORMAT parquet)`);
+    gcon.closeSync();
+    gdb.closeSync();
+    const valueBytes = N * 10 * 8;
+    console.log(`\n### Loading ${N.toLocaleString('en-US')} x 10 doubles from Parquet (${(statSync(pq).size / 1e9).toFixed(2)} GB file, ${(valueBytes / 1e9).toFixed(2)} GB of values); one child process per row\n`);
+    console.log('| loader | time (s) | ratio vs DuckDB scan | peak RSS growth (GB) | growth / value bytes | load average |');
+    console.log('|---|---:|---:|---:|---:|---|');
+    let scan = 0;
+    for (const mode of ['duckdb-sum', 'table', 'tomatrix', 'matrix']) {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'io-load-child.ts'), mode, pq], { encoding: 'utf8' });
+      const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) { console.log(`| ${mode} | failed (${r.status}) | | | | ${(r.stderr ?? '').split('\n')[0]} |`); continue; }
+      const m = JSON.parse(line) as { ms: number; growthBytes: number };
+      if (mode === 'duckdb-sum') scan = m.ms;
+      const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(x0..x9) scan", table: 'readParquet (Table of Float64Array columns)', tomatrix: 'readParquet + toMatrix (Table and Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
+      console.log(`| ${label} | ${(m.ms / 1000).toFixed(2)} | ${scan ? (m.ms / scan).toFixed(2) + 'x' : ''} | ${(m.growthBytes / 1e9).toFixed(2)} | ${(m.growthBytes / valueBytes).toFixed(2)}x | ${loadavg().map((v) => v.toFixed(1)).join(' ')} |`);
+    }
+    rmSync(pq, { force: true });
+  }
+}
 rmSync(dir, { recursive: true, force: true });
+
+function countByLength(sets: { items: unknown[] }[]): { total: number; byLength: number[] } {
+  const out: number[] = [];
+  for (const s of sets) out[s.items.length] = (out[s.items.length] ?? 0) + 1;
+  return { total: sets.length, byLength: Array.from(out, (v) => v ?? 0) };
+}

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMeans } from '../src/cluster/kmeans.js';
-import { KMeansKernel } from '../src/cluster/distance.js';
+import { KMeansKernel } from '../src/cluster/kmeansKernel.js';
 import { Matrix } from '../src/core/matrix.js';
 import { linalgThreads } from '../src/linalg/threads.js';
 import { printTable, runPython, type BenchRow } from './util.js';

@@ -1,12 +1,14 @@
 /**
- * gemm / syrk GFLOP/s: deepmine's WebAssembly SIMD kernel and its pure-TypeScript fallback (both
+ * gemm / sgemm / syrk GFLOP/s: deepmine's WebAssembly SIMD kernel and its pure-TypeScript fallback (both
  * packed GotoBLAS blocking, 1 thread and all threads) vs numpy (OpenBLAS) on the same machine.
  * Each figure is the best of several runs (other processes may share the cores); the median is
- * printed beside it, and the load average before and after.
+ * printed beside it, and the load average before and after. The float32 `sgemm` (f32x4 SIMD) is
+ * timed beside numpy float32 and float64 and our float64 gemm in the same run.
  */
 import { loadavg } from 'node:os';
 import { RandomState } from '../src/core/random.js';
 import { gemm, syrk } from '../src/linalg/blas.js';
+import { sgemm } from '../src/linalg/sgemm.js';
 import { linalgThreads, setLinalgThreads, sharedFloat64 } from '../src/linalg/threads.js';
 import { setLinalgBackend, wasmAvailable } from '../src/linalg/wasm.js';
 import { runPython } from './util.js';
@@ -30,6 +32,8 @@ const rows: { task: string; impl: string; best: number | null; median: number | 
 const N = 1024;
 const a = rs.standardNormal(N * N) as Float64Array, b = rs.standardNormal(N * N) as Float64Array, c = new Float64Array(N * N);
 const gemmTask = `gemm ${N}x${N}x${N}`, gemmFlops = 2 * N ** 3;
+const a32 = Float32Array.from(a), b32 = Float32Array.from(b), c32 = new Float32Array(N * N);
+const sgemmTask = `float32 sgemm ${N}x${N}x${N}`;
 // X on a SharedArrayBuffer, as PCA allocates it, so that worker threads read it without a copy
 const n = 50000, d = 200, x = sharedFloat64(n * d), g = new Float64Array(d * d);
 x.set(rs.standardNormal(n * d) as Float64Array);
@@ -47,6 +51,8 @@ for (const backend of backends) {
     const label = `deepmine ${backend === 'wasm' ? 'WASM SIMD' : 'TS'} (${t} thread${t > 1 ? 's' : ''})`;
     const r = bestAndMedian(() => gemm(false, false, N, N, N, 1, a, N, b, N, 0, c, N), backend === 'wasm' ? 15 : 5);
     rows.push({ task: gemmTask, impl: label, ...r, flops: gemmFlops });
+    const r32 = bestAndMedian(() => sgemm(false, false, N, N, N, 1, a32, N, b32, N, 0, c32, N), backend === 'wasm' ? 15 : 3, backend === 'wasm' ? 2 : 1);
+    rows.push({ task: sgemmTask, impl: label.replace('WASM SIMD', 'WASM f32x4 SIMD'), ...r32, flops: gemmFlops });
     const sy = bestAndMedian(() => syrk(true, d, n, 1, x, d, 0, g, d), 7, 1);
     rows.push({ task: syrkTask, impl: label, ...sy, flops: syrkFlops });
     const nw = bestAndMedian(() => { gemm(false, false, n, s, d, 1, x, d, q, s, 0, y, s); gemm(true, false, d, s, n, 1, x, d, l, s, 0, z, s); }, 7, 1);
@@ -55,9 +61,9 @@ for (const backend of backends) {
 }
 setLinalgBackend('auto');
 setLinalgThreads(null);
-const py = runPython<{ gemm: [number, number]; syrk: [number, number]; narrow: [number, number] }>(`
+const py = runPython<{ gemm: [number, number]; sgemm: [number, number]; syrk: [number, number]; narrow: [number, number] }>(`
 import json, time, numpy as np
-a = np.random.randn(${N}, ${N}); b = np.random.randn(${N}, ${N}); x = np.random.randn(${n}, ${d})
+a = np.random.randn(${N}, ${N}); b = np.random.randn(${N}, ${N}); a32 = a.astype(np.float32); b32 = b.astype(np.float32); x = np.random.randn(${n}, ${d})
 q = np.random.randn(${d}, ${s}); l = np.random.randn(${n}, ${s})
 def t(f, r=9):
     f(); f(); ts = []
@@ -65,8 +71,11 @@ def t(f, r=9):
         s = time.perf_counter(); f(); ts.append((time.perf_counter() - s) * 1000)
     ts.sort()
     return [ts[0], ts[len(ts) // 2]]
-print(json.dumps({'gemm': t(lambda: a @ b, 15), 'syrk': t(lambda: x.T @ x, 7), 'narrow': t(lambda: (x @ q, x.T @ l), 7)}))`, ['numpy']);
+print(json.dumps({'gemm': t(lambda: a @ b, 15), 'sgemm': t(lambda: a32 @ b32, 15), 'syrk': t(lambda: x.T @ x, 7), 'narrow': t(lambda: (x @ q, x.T @ l), 7)}))`, ['numpy']);
 rows.push({ task: gemmTask, impl: 'numpy (OpenBLAS, all threads)', best: py?.gemm[0] ?? null, median: py?.gemm[1] ?? null, flops: gemmFlops });
+rows.push({ task: sgemmTask, impl: 'numpy float32 (OpenBLAS sgemm, all threads)', best: py?.sgemm[0] ?? null, median: py?.sgemm[1] ?? null, flops: gemmFlops });
+rows.push({ task: sgemmTask, impl: 'numpy float64 (OpenBLAS dgemm, all threads), for scale', best: py?.gemm[0] ?? null, median: py?.gemm[1] ?? null, flops: gemmFlops });
+rows.push({ task: sgemmTask, impl: 'deepmine float64 gemm WASM (all threads), for scale', best: rows.find((q) => q.task === gemmTask && q.impl === `deepmine WASM SIMD (${all} threads)`)?.best ?? null, median: rows.find((q) => q.task === gemmTask && q.impl === `deepmine WASM SIMD (${all} threads)`)?.median ?? null, flops: gemmFlops });
 rows.push({ task: syrkTask, impl: 'numpy x.T @ x (OpenBLAS)', best: py?.syrk[0] ?? null, median: py?.syrk[1] ?? null, flops: syrkFlops });
 rows.push({ task: narrowTask, impl: 'numpy (OpenBLAS)', best: py?.narrow[0] ?? null, median: py?.narrow[1] ?? null, flops: narrowFlops });
 
@@ -74,9 +83,10 @@ console.log(`\n### Dense products (GFLOP/s from the best run; 2 flops per multip
 console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after; ${all} hardware threads\n`);
 console.log('| task | implementation | best (ms) | median (ms) | GFLOP/s | ratio vs numpy |');
 console.log('|---|---|---:|---:|---:|---:|');
-const order = [gemmTask, syrkTask, narrowTask];
+const order = [gemmTask, sgemmTask, syrkTask, narrowTask];
 const rowsSorted = [...rows].sort((u, v) => order.indexOf(u.task) - order.indexOf(v.task));
 for (const r of rowsSorted) {
+  // the first numpy row of a task is the reference (float32 for sgemm)
   const np = rows.find((q) => q.task === r.task && q.impl.startsWith('numpy'))?.best;
   const f = (v: number | null) => (v == null ? 'n/a' : v.toFixed(1));
   console.log(`| ${r.task} | ${r.impl} | ${f(r.best)} | ${f(r.median)} | ${r.best == null ? 'n/a' : (r.flops / r.best / 1e6).toFixed(2)} | ${r.best != null && np ? (np / r.best).toFixed(2) + 'x speed' : ''} |`);

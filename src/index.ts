@@ -31,3 +31,4 @@ export * from './fusion/index.js';
 export * from './sql/index.js';
 export * from './ensemble/index.js';
 export { sgemm, SGEMM_KC } from './linalg/index.js';
+export { ProfileAccumulator, type StreamProfile, type StreamProfileOptions, type StreamColumnProfile } from './analysis/streamProfile.js';

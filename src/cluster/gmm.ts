@@ -5,7 +5,8 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, type RandomState } from '../core/random.js';
 import { checkMemory } from '../core/resources.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { pairwiseSum, rowNormsSq } from './distance.js';
+import { pairwiseSum } from '../core/numeric.js';
+import { rowNormsSq } from './pairwise.js';
 import { KMeans, checkNClusters, kmeansPlusPlus } from './kmeans.js';
 
 export type CovarianceType = 'full' | 'tied' | 'diag' | 'spherical';

@@ -4,4 +4,5 @@ export { GaussianMixture, type GaussianMixtureParams, type CovarianceType } from
 export { DBSCAN, type DBSCANParams } from './dbscan.js';
 export { AgglomerativeClustering, type AgglomerativeClusteringParams, type Linkage } from './agglomerative.js';
 export { chooseK, type ChooseKOptions, type ChooseKResult, type KCandidate } from './chooseK.js';
-export { euclideanDistances } from './distance.js';
+export { euclideanDistances, type EuclideanDistancesOptions } from './pairwise.js';
+export { kmeansWasmReady } from './kmeansWasm.js';

@@ -6,7 +6,9 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkSampleWeightOrOnes } from '../core/sampleWeight.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest, distRowsSk, euclideanDistances, KMeansKernel, pairwiseSum, rowNormsSq, sqDistRows, sumChunkRows } from './distance.js';
+import { pairwiseSum } from '../core/numeric.js';
+import { assignNearest, KMeansKernel, sumChunkRows } from './kmeansKernel.js';
+import { distRowsSk, euclideanDistancesCore, rowNormsSq, sqDistRows } from './pairwise.js';
 
 /** Initial centers: a strategy name or an explicit `nClusters x nFeatures` matrix. */
 export type KMeansInit = 'k-means++' | 'random' | Matrix | readonly (readonly number[])[];
@@ -49,7 +51,7 @@ export interface SampleWeightOption {
  * RandomState stream, Lloyd iterations on mean-centred data with scikit-learn's convergence rules
  * (strict label convergence or squared center shift <= tol x mean variance), empty clusters
  * relocated to the farthest points, and Elkan's triangle-inequality variant. The passes over the
- * data run in the WebAssembly SIMD kernel of `distance.ts` (`KMeansKernel`), bit-identical to the
+ * data run in the WebAssembly SIMD kernels of `asm/kmeans.ts` (`KMeansKernel`, kmeansKernel.ts), bit-identical to the
  * TypeScript fallback used under `setLinalgBackend('ts')`. From `n * d * k` of about 2M on, the
  * row passes run on `linalgThreads()` worker threads (`setLinalgThreads(1)` keeps one), with
  * bit-identical results for any thread count.
@@ -152,7 +154,7 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
     const c = s.clusterCenters;
-    return new Matrix(euclideanDistances(m.data, m.rows, c.data, c.rows, m.cols), m.rows, c.rows);
+    return new Matrix(euclideanDistancesCore(m.data, m.rows, c.data, c.rows, m.cols), m.rows, c.rows);
   }
 
   /** Opposite of the (weighted) inertia of X on the fitted centers: higher is better. */
@@ -496,7 +498,7 @@ export function kmeansSingleLloyd(
 
 /** Half the pairwise center distances and, per center, the half distance to its nearest other center. */
 function centerHalfDistances(C: Float64Array, k: number, d: number): { half: Float64Array; next: Float64Array } {
-  const half = euclideanDistances(C, k, C, k, d);
+  const half = euclideanDistancesCore(C, k, C, k, d);
   for (let j = 0; j < k; j++) half[j * k + j] = 0;
   for (let t = 0; t < half.length; t++) half[t]! /= 2;
   const next = new Float64Array(k);

@@ -3,7 +3,8 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest, euclideanDistances, rowNormsSq } from './distance.js';
+import { assignNearest } from './kmeansKernel.js';
+import { euclideanDistancesCore, rowNormsSq } from './pairwise.js';
 import {
   checkInitMatrix, checkNClusters, checkSampleWeight, inertiaOf, initCentroids, initSpec, predictLabels, resolveNInit, tolerance,
   type KMeansInit, type SampleWeightOption,
@@ -228,7 +229,7 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, nFeatures: s.nFeatures });
     const c = s.clusterCenters;
-    return new Matrix(euclideanDistances(m.data, m.rows, c.data, c.rows, m.cols), m.rows, c.rows);
+    return new Matrix(euclideanDistancesCore(m.data, m.rows, c.data, c.rows, m.cols), m.rows, c.rows);
   }
 
   /** Opposite of the weighted inertia of X on the centers. */

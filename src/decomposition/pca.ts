@@ -12,6 +12,7 @@ import { randomizedSvd, squareSvd, svdFlip, svdInPlace } from '../linalg/svd.js'
 import { sharedFloat64 } from '../linalg/threads.js';
 import { columnMeans } from '../linalg/covariance.js';
 import { BasePCA, type BasePCAState } from './base.js';
+import { gramRouteCheaper, randomizedPcaDirect, randomizedPcaGram } from './randomizedGram.js';
 
 const schema = {
   nComponents: p.custom<number | 'mle' | null>(
@@ -101,24 +102,38 @@ export class PCA extends BasePCA<typeof schema, PCAState> {
   }
 
   private fitRandomized(m: Matrix, mean: Float64Array, k: number): PCAState {
-    const n = m.rows, d = m.cols;
-    const xc = new Matrix(sharedFloat64(n * d), n, d);
-    let sq = 0;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      for (let j = 0; j < d; j++) { const v = m.data[o + j]! - mean[j]!; xc.data[o + j] = v; sq += v * v; }
+    const n = m.rows, d = m.cols, minDim = Math.min(n, d);
+    const rng = checkRandomState(this.params.randomState, 'randomState', this.kind);
+    const nOver = this.params.nOversamples;
+    const ip = this.params.iteratedPower;
+    const nIter = ip === 'auto' ? (k < 0.1 * minDim ? 7 : 4) : ip;
+    let s: Float64Array | null = null, Vt: Matrix | null = null, sq = 0;
+    // tall data: the same sketch through the centred Gram when d is small, else by fused multi-core
+    // passes over X; the reference route below when either is numerically unsafe (randomizedGram.ts)
+    if (n >= d) {
+      const state = rng.getState();
+      const r = gramRouteCheaper(n, d, k + nOver, nIter) ? randomizedPcaGram(m, mean, k, nOver, nIter, rng) : randomizedPcaDirect(m, mean, k, nOver, nIter, rng);
+      if (r) ({ s, Vt, totalSq: sq } = r);
+      else rng.setState(state);
     }
-    const { s, Vt } = randomizedSvd(xc, k, {
-      nOversamples: this.params.nOversamples, nIter: this.params.iteratedPower, powerIterationNormalizer: this.params.powerIterationNormalizer,
-      flipSign: false, randomState: checkRandomState(this.params.randomState, 'randomState', this.kind),
-    });
+    if (!s || !Vt) {
+      const xc = new Matrix(sharedFloat64(n * d), n, d);
+      sq = 0;
+      for (let i = 0; i < n; i++) {
+        const o = i * d;
+        for (let j = 0; j < d; j++) { const v = m.data[o + j]! - mean[j]!; xc.data[o + j] = v; sq += v * v; }
+      }
+      ({ s, Vt } = randomizedSvd(xc, k, {
+        nOversamples: nOver, nIter, powerIterationNormalizer: this.params.powerIterationNormalizer,
+        flipSign: false, randomState: rng,
+      }));
+    }
     svdFlip(null, Vt, false);
     const ev = s.map((v) => (v * v) / (n - 1));
     const total = sq / (n - 1);
     if (!(total > 0)) throw new DataError('X', 'data with non-zero variance', 'every column is constant (total variance 0)', this.kind);
     let sumEv = 0;
     for (const v of ev) sumEv += v;
-    const minDim = Math.min(n, d);
     return {
       fitSvdSolver: 'randomized', nSamples: n, nFeatures: d, nComponents: k, mean,
       components: Vt.data.slice(), explainedVariance: ev, explainedVarianceRatio: ev.map((v) => v / total),

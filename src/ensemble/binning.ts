@@ -1,5 +1,7 @@
 import { Matrix } from '../core/matrix.js';
 import { RandomState } from '../core/random.js';
+import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
+import { isShared, sharedBytes } from './histogram.js';
 
 /** scikit-learn's ALMOST_INF: thresholds are clipped to it. */
 export const ALMOST_INF = 1e300;
@@ -11,35 +13,71 @@ export const ALMOST_INF = 1e300;
  * All in float64 (sklearn's X_DTYPE), clipped to ALMOST_INF.
  */
 export function findBinningThresholds(col: ArrayLike<number>, maxBins: number): Float64Array {
-  let m = 0;
-  const data = new Float64Array(col.length);
-  for (let i = 0; i < col.length; i++) {
-    const v = col[i]!;
-    if (v === v) data[m++] = v;
-  }
-  const sorted = data.subarray(0, m).sort();
-  // distinct values
-  let nDistinct = 0;
-  for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
-  let out: Float64Array;
-  if (nDistinct <= maxBins) {
-    const distinct = new Float64Array(nDistinct);
-    let k = 0;
-    for (let i = 0; i < m; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct[k++] = sorted[i]!;
-    out = new Float64Array(Math.max(0, nDistinct - 1));
-    for (let i = 0; i + 1 < nDistinct; i++) out[i] = (distinct[i]! + distinct[i + 1]!) * 0.5;
-  } else {
-    out = new Float64Array(maxBins - 1);
-    const div = maxBins; // linspace(0, 100, maxBins + 1): step = 100 / maxBins
-    const step = 100 / div;
-    for (let j = 1; j < maxBins; j++) {
-      const q = (j * step) / 100;
-      out[j - 1] = percentileMidpoint(sorted, q);
-    }
-  }
-  for (let i = 0; i < out.length; i++) if (out[i]! > ALMOST_INF) out[i] = ALMOST_INF;
-  return out;
+  const src = Float64Array.from(col);
+  const out = new Float64Array(Math.max(maxBins, 1));
+  const len = new Int32Array(1);
+  hgbThresholdsKernel(src, src.length, 0, 1, maxBins, out, len);
+  return out.slice(0, len[0]!);
 }
+
+/**
+ * The thresholds of columns `j0..j1` of `cols` (column-major, `m` rows each; a column is sorted in
+ * place): thresholds of column j into `out[j * maxBins ...]`, their count into `lens[j]`.
+ * Self-contained (runs in worker threads through registerKernel): the numpy 1.24 'midpoint'
+ * percentile (virtual index, gamma, _lerp) is inlined.
+ */
+export function hgbThresholdsKernel(cols: Float64Array, m: number, j0: number, j1: number, maxBins: number, out: Float64Array, lens: Int32Array): void {
+  const ALMOST_INF = 1e300;
+  for (let j = j0; j < j1; j++) {
+    const col = cols.subarray(j * m, (j + 1) * m);
+    let k = 0;
+    for (let i = 0; i < m; i++) {
+      const v = col[i]!;
+      if (v === v) col[k++] = v;
+    }
+    const sorted = col.subarray(0, k).sort();
+    let nDistinct = 0;
+    for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
+    const o = j * maxBins;
+    let L: number;
+    if (nDistinct <= maxBins) {
+      L = Math.max(0, nDistinct - 1);
+      let prev = 0;
+      let q = -1;
+      for (let i = 0; i < k; i++) {
+        if (i === 0 || sorted[i] !== sorted[i - 1]) {
+          if (q >= 0) out[o + q] = (prev + sorted[i]!) * 0.5;
+          q++;
+          prev = sorted[i]!;
+        }
+      }
+    } else {
+      L = maxBins - 1;
+      const step = 100 / maxBins; // linspace(0, 100, maxBins + 1)
+      for (let t = 1; t < maxBins; t++) {
+        const pq = (t * step) / 100;
+        const x = (k - 1) * pq;
+        const vi = 0.5 * (Math.floor(x) + Math.ceil(x));
+        let lo: number;
+        let hi: number;
+        if (vi >= k - 1) lo = hi = k - 1;
+        else if (vi < 0) lo = hi = 0;
+        else {
+          lo = Math.floor(vi);
+          hi = lo + 1;
+        }
+        const gamma = vi % 1 === 0 ? 0 : 0.5;
+        const a = sorted[lo]!;
+        const b = sorted[hi]!;
+        const diff = b - a;
+        out[o + t - 1] = gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+      }
+    }
+    for (let i = 0; i < L; i++) if (out[o + i]! > ALMOST_INF) out[o + i] = ALMOST_INF;
+    lens[j] = L;
+  }
+}
+registerKernel('hgbThresholds', hgbThresholdsKernel);
 
 /** numpy 1.24 `np.quantile(sorted, q, method='midpoint')` on an ascending array (virtual index, gamma, _lerp). */
 export function percentileMidpoint(sorted: Float64Array, q: number): number {
@@ -103,18 +141,36 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
   const isCat = opts.isCategorical ?? new Uint8Array(d);
   const thresholds: Float64Array[] = [];
   const nb = new Uint32Array(d);
-  const n = rows ? rows.length : X.rows;
-  const col = new Float64Array(n);
-  for (let j = 0; j < d; j++) {
+  const m = rows ? rows.length : X.rows;
+  // the (subsampled) continuous columns, column-major on shared memory; whole rows are gathered
+  // at once (one read of each sampled row)
+  const cont: number[] = [];
+  for (let j = 0; j < d; j++) if (!isCat[j]) cont.push(j);
+  const nc = cont.length;
+  const cols = new Float64Array(sharedBytes(8 * Math.max(1, m * nc)));
+  const x = X.data;
+  for (let i = 0; i < m; i++) {
+    const r = (rows ? rows[i]! : i) * d;
+    for (let c = 0; c < nc; c++) cols[c * m + i] = x[r + cont[c]!]!;
+  }
+  const out = new Float64Array(sharedBytes(8 * Math.max(1, nc * maxBins)));
+  const lens = new Int32Array(sharedBytes(4 * Math.max(1, nc)));
+  const T = Math.min(linalgThreads(), nc, Math.max(1, Math.floor((m * nc) / 100000)));
+  if (T <= 1 || !isShared(cols)) hgbThresholdsKernel(cols, m, 0, nc, maxBins, out, lens);
+  else {
+    const tasks: KernelTask[] = [];
+    for (let t = 0; t < T; t++) tasks.push({ fn: 'hgbThresholds', args: [cols, m, Math.floor((t * nc) / T), Math.floor(((t + 1) * nc) / T), maxBins, out, lens] });
+    runTasks(tasks);
+  }
+  for (let j = 0, c = 0; j < d; j++) {
     if (isCat[j]) {
       const cats = opts.knownCategories![j]!;
       thresholds.push(Float64Array.from(cats));
       nb[j] = cats.length;
       continue;
     }
-    if (rows) for (let i = 0; i < n; i++) col[i] = X.data[rows[i]! * d + j]!;
-    else for (let i = 0; i < n; i++) col[i] = X.data[i * d + j]!;
-    const t = findBinningThresholds(col, maxBins);
+    const t = out.slice(c * maxBins, c * maxBins + lens[c]!);
+    c++;
     thresholds.push(t);
     nb[j] = t.length + 1;
   }
@@ -122,34 +178,85 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
 }
 
 /**
- * `_map_to_bins`: column-major Uint8 bins (column j at [j*n, (j+1)*n)); NaN -> nBins - 1; a value
- * goes to the first bin i with value <= thresholds[i] (binary search as scikit-learn).
+ * `_map_to_bins`, row-major: `binned[i * d + j]` is the bin of X[i, j] (the histogram pass reads
+ * one row's bins together); NaN -> nBins - 1; a value goes to the first bin i with
+ * value <= thresholds[i]. The search is branch-free over the thresholds padded to 255 entries
+ * with +Infinity (the bin is the number of thresholds below the value, the same answer as
+ * scikit-learn's binary search). `colMajor`, when given, receives the same bins column-major
+ * (`colMajor[j * n + i]`).
  */
-export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array): Uint8Array {
+export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array, colMajor?: Uint8Array): Uint8Array {
   const n = X.rows;
   const d = X.cols;
   const binned = out ?? new Uint8Array(n * d);
   const missing = s.nBins - 1;
-  const x = X.data;
-  // rows outer (sequential reads of the row-major X), one output stream per feature
-  for (let i = 0; i < n; i++) {
-    const row = i * d;
-    for (let j = 0; j < d; j++) {
-      const v = x[row + j]!;
-      if (v !== v) {
-        binned[j * n + i] = missing;
-        continue;
-      }
-      const t = s.thresholds[j]!;
-      let left = 0;
-      let right = t.length;
-      while (left < right) {
-        const middle = left + ((right - left - 1) >> 1);
-        if (v <= t[middle]!) right = middle;
-        else left = middle + 1;
-      }
-      binned[j * n + i] = left;
+  const padded = new Float64Array(sharedBytes(8 * 256 * d)).fill(Infinity);
+  for (let j = 0; j < d; j++) padded.set(s.thresholds[j]!.subarray(0, 255), 256 * j);
+  const col = colMajor ?? null;
+  const T = Math.min(linalgThreads(), Math.max(1, Math.floor((n * d) / 200000)));
+  if (T <= 1 || !isShared(binned) || (col !== null && !isShared(col))) {
+    hgbBinRowsKernel(X.data, 0, n, d, padded, missing, binned, col, n, 0);
+    return binned;
+  }
+  // rows in blocks: a block of X is copied to shared memory (unless X already is), then each
+  // thread bins a contiguous part of it (every value's bin is computed alone: any split is exact)
+  const B = Math.min(n, 32768);
+  const shared = isShared(X.data);
+  const scratch = shared ? null : new Float64Array(sharedBytes(8 * B * d));
+  for (let b0 = 0; b0 < n; b0 += B) {
+    const b1 = Math.min(n, b0 + B);
+    let src: Float64Array;
+    let base: number;
+    if (scratch) {
+      scratch.set(X.data.subarray(b0 * d, b1 * d));
+      src = scratch;
+      base = b0;
+    } else {
+      src = X.data;
+      base = 0;
     }
+    const tasks: KernelTask[] = [];
+    for (let t = 0; t < T; t++) {
+      const r0 = b0 + Math.floor(((b1 - b0) * t) / T);
+      const r1 = b0 + Math.floor(((b1 - b0) * (t + 1)) / T);
+      tasks.push({ fn: 'hgbBinRows', args: [src, r0 - base, r1 - base, d, padded, missing, binned, col, n, base] });
+    }
+    runTasks(tasks);
   }
   return binned;
 }
+
+/**
+ * Bins of the rows `r0..r1` of `x` (row-major, d columns) into `out[(base + i) * d + j]` and, when
+ * `col` is given, `col[j * n + base + i]`. `padded`: 256 thresholds per feature (+Infinity after
+ * the real ones). Branch-free: the bin is the number of thresholds below the value (comparisons
+ * as 0/1 shifted, not ternaries: V8 compiles those to branches, 4-5x slower on random values).
+ * Self-contained (runs in worker threads through registerKernel).
+ */
+export function hgbBinRowsKernel(x: Float64Array, r0: number, r1: number, d: number, padded: Float64Array, missing: number, out: Uint8Array, col: Uint8Array | null, n: number, base: number): void {
+  for (let i = r0; i < r1; i++) {
+    const xr = i * d;
+    const orow = (base + i) * d;
+    for (let j = 0; j < d; j++) {
+      const v = x[xr + j]!;
+      let bin: number;
+      if (v !== v) bin = missing;
+      else {
+        const t = 256 * j;
+        let pos = t;
+        pos += +(padded[pos + 127]! < v) << 7;
+        pos += +(padded[pos + 63]! < v) << 6;
+        pos += +(padded[pos + 31]! < v) << 5;
+        pos += +(padded[pos + 15]! < v) << 4;
+        pos += +(padded[pos + 7]! < v) << 3;
+        pos += +(padded[pos + 3]! < v) << 2;
+        pos += +(padded[pos + 1]! < v) << 1;
+        pos += +(padded[pos]! < v);
+        bin = pos - t;
+      }
+      out[orow + j] = bin;
+      if (col !== null) col[j * n + base + i] = bin;
+    }
+  }
+}
+registerKernel('hgbBinRows', hgbBinRowsKernel);

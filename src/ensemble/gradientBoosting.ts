@@ -7,10 +7,14 @@ import { checkRandomState } from '../core/random.js';
 import { checkSampleWeight } from '../core/sampleWeight.js';
 import { accuracyScore } from '../metrics/accuracy.js';
 import { r2Score } from '../metrics/regression.js';
+import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/scorer.js';
+import { RandomState } from '../core/random.js';
+import { approximateMode } from '../modelSelection/split.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { TreeGrower, inBitset, type HgbTree } from './grower.js';
+import { TreeGrower, inBitset, makeWorkspace, type HgbTree } from './grower.js';
+import { sharedBytes } from './histogram.js';
 import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
 import type { TreeEnsembleView } from '../tree/view.js';
 
@@ -31,7 +35,8 @@ const commonSchema = {
     (v) => v === null || v === 'pairwise' || v === 'no_interactions' || (Array.isArray(v) && v.every((g) => isIntArray(g)))),
   warmStart: p.bool(false),
   earlyStopping: p.oneOf(['auto', true, false] as const, 'auto', "'auto': on when n_samples > 10,000."),
-  scoring: p.oneOf(['loss'] as const, 'loss', 'Early-stopping score (the loss).'),
+  scoring: p.custom<string | null>('loss', "'loss', a scorer name (getScorerNames(): 'accuracy', 'roc_auc', 'neg_mean_squared_error', ...) or null (the estimator's score: accuracy / R^2)",
+    (v) => v === 'loss' || v === null || (typeof v === 'string' && getScorerNames().includes(v))),
   validationFraction: p.nullable(p.num(0.1, { min: 0, minExclusive: true }), 0.1),
   nIterNoChange: p.int(10, { min: 1 }),
   tol: p.num(1e-7, { min: 0 }),
@@ -98,19 +103,105 @@ export function predictTreeRaw(t: HgbTree, X: Float64Array, d: number, n: number
   }
 }
 
-/** Predict one tree on binned columns (scikit-learn's _predict_one_from_binned_data). */
-export function predictTreeBinned(t: HgbTree, binned: Uint8Array, n: number, missingBin: number, out: Float64Array, outOff: number): void {
+/** Predict one tree on row-major binned rows (scikit-learn's _predict_one_from_binned_data). */
+export function predictTreeBinned(t: HgbTree, binned: Uint8Array, n: number, d: number, missingBin: number, out: Float64Array, outOff: number): void {
   const { isLeaf, feature, binThreshold, left, right, missingGoToLeft, isCategorical, bitsetIdx, binnedBitsets, value } = t;
   for (let i = 0; i < n; i++) {
     let node = 0;
+    const row = i * d;
     while (!isLeaf[node]) {
-      const b = binned[feature[node]! * n + i]!;
+      const b = binned[row + feature[node]!]!;
       if (b === missingBin) node = missingGoToLeft[node] ? left[node]! : right[node]!;
       else if (isCategorical[node]) node = inBitset(binnedBitsets, 8 * bitsetIdx[node]!, b) ? left[node]! : right[node]!;
       else node = b <= binThreshold[node]! ? left[node]! : right[node]!;
     }
     out[outOff + i]! += value[node]!;
   }
+}
+
+/** Class probabilities (n x K, or n x 2 for binary) from column-major raw scores. */
+function probaFromRaw(raw: Float64Array, n: number, K: number): Matrix {
+  if (K === 1) {
+    const out = Matrix.zeros(n, 2);
+    for (let i = 0; i < n; i++) {
+      const p1 = expit(raw[i]!);
+      out.data[2 * i + 1] = p1;
+      out.data[2 * i] = 1 - p1;
+    }
+    return out;
+  }
+  const out = Matrix.zeros(n, K);
+  for (let i = 0; i < n; i++) softmaxInto(raw, n, K, i, out.data, i * K);
+  return out;
+}
+
+/** decision_function's shape: a Float64Array (binary) or an n x K Matrix. */
+function decisionFromRaw(raw: Float64Array, n: number, K: number): Float64Array | Matrix {
+  if (K === 1) return raw;
+  const out = Matrix.zeros(n, K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out.data[i * K + k] = raw[k * n + i]!;
+  return out;
+}
+
+/** Labels of the most probable class (the first on ties, as numpy's argmax). */
+function labelsFromProba(proba: Matrix, classes: readonly Label[]): Label[] {
+  const out: Label[] = new Array(proba.rows);
+  const K = proba.cols;
+  const d = proba.data;
+  for (let i = 0; i < proba.rows; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (d[i * K + k]! > d[i * K + best]!) best = k;
+    out[i] = classes[best]!;
+  }
+  return out;
+}
+
+/**
+ * scikit-learn's `_get_small_trainset` (10,000 rows when the training set is larger):
+ * `resample(arange(n), n_samples=10000, replace=False, random_state=seed, stratify=y for
+ * classifiers)`.
+ */
+function smallTrainsetIndices(n: number, y: Float64Array, nClasses: number, classifier: boolean, seed: number): Int32Array | null {
+  const size = 10000;
+  if (n <= size) return null;
+  const rng = new RandomState(seed);
+  if (!classifier) {
+    const idx = Int32Array.from({ length: n }, (_, i) => i);
+    rng.shuffle(idx);
+    return idx.slice(0, size);
+  }
+  // stratified: per-class indices in ascending order (argsort mergesort of the encoded labels)
+  const counts = new Float64Array(nClasses);
+  for (let i = 0; i < n; i++) counts[y[i]!]!++;
+  const byClass: number[][] = Array.from({ length: nClasses }, () => []);
+  for (let i = 0; i < n; i++) byClass[y[i]!]!.push(i);
+  const nI = approximateMode(counts, size, rng);
+  const picked: number[] = [];
+  for (let c = 0; c < nClasses; c++) {
+    const ci = byClass[c]!;
+    const sel = rng.choice(ci.length, nI[c]!, { replace: false });
+    for (const s of sel) picked.push(ci[s]!);
+  }
+  return Int32Array.from(rng.permutation(picked));
+}
+
+/** The training subset scored by scorer-based early stopping, with its raw scores. */
+interface SmallTrainset {
+  binned: Uint8Array;
+  n: number;
+  y: Float64Array;
+  sw: Float64Array | null;
+  raw: Float64Array;
+  classes: Label[] | null;
+  lossName: string;
+  K: number;
+}
+
+/** Bins of the rows `idx` (row-major, d per row). */
+function takeBinnedRows(binned: Uint8Array, d: number, idx: Int32Array): Uint8Array {
+  const out = new Uint8Array(idx.length * d);
+  for (let q = 0; q < idx.length; q++) out.set(binned.subarray(idx[q]! * d, idx[q]! * d + d), q * d);
+  return out;
 }
 
 /**
@@ -134,6 +225,11 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
 
   protected get p(): CommonParams {
     return this.params as unknown as CommonParams;
+  }
+
+  /** Number of features seen in fit (scikit-learn's n_features_in_). */
+  get nFeaturesIn(): number {
+    return this.fitted.nFeatures;
   }
 
   /** Number of boosting iterations run (scikit-learn's n_iter_). */
@@ -275,13 +371,14 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const nBins = prm.maxBins + 1;
     const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known });
     const n = Xtr.rows;
-    const binned = transformBins(Xtr, bm);
+    const binnedCol = new Uint8Array(sharedBytes(n * d));
+    const binned = transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);
-    for (let j = 0; j < d; j++) {
-      const base = j * n;
-      for (let i = 0; i < n; i++) if (binned[base + i] === missingBin) { hasMissing[j] = 1; break; }
+    for (let p = 0, j = 0; p < n * d; p++) {
+      if (binned[p] === missingBin) hasMissing[j] = 1;
+      if (++j === d) j = 0;
     }
     let baseline: Float64Array;
     let trees: HgbTree[];
@@ -290,6 +387,14 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const raw = new Float64Array(n * K);
     let rawVal: Float64Array | null = null;
     const nv = binnedVal ? Xval!.rows : 0;
+    // scorer-based early stopping: the scorer sees predictions on a small training subset and on
+    // the validation set (scikit-learn scores binned data; both raw arrays are kept up to date)
+    let sc: SmallTrainset | null = null;
+    if (doES && prm.scoring !== 'loss') {
+      const idx = smallTrainsetIndices(n, ytr, enc.nClasses, this.isClassifier(), seed);
+      const ns = idx ? idx.length : n;
+      sc = { binned: idx ? takeBinnedRows(binned, d, idx) : binned, n: ns, y: idx ? take(ytr, idx) : ytr, sw: swtr && idx ? take(swtr, idx) : swtr, raw: new Float64Array(ns * K), classes: enc.classes ?? null, lossName: loss.name, K };
+    }
     if (!prev) {
       baseline = loss.fitInterceptOnly(ytr, swtr);
       trees = [];
@@ -301,7 +406,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
           rawVal = new Float64Array(nv * K);
           for (let k = 0; k < K; k++) rawVal.fill(baseline[k]!, k * nv, (k + 1) * nv);
         }
-        this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
+        if (sc) {
+          for (let k = 0; k < K; k++) sc.raw.fill(baseline[k]!, k * sc.n, (k + 1) * sc.n);
+          this.scoreWithScorer(sc, yval, rawVal, nv, swval, trainScore, validationScore);
+        } else this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
       }
     } else {
       if (prm.maxIter < prev.trees.length / K) throw new InvalidParameterError('maxIter', `>= nIter = ${prev.trees.length / K} when warmStart is true`, prm.maxIter, owner);
@@ -310,16 +418,21 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       trainScore = prev.trainScore.slice();
       validationScore = prev.validationScore.slice();
       for (let k = 0; k < K; k++) raw.fill(baseline[k]!, k * n, (k + 1) * n);
-      for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binned, n, missingBin, raw, (t % K) * n);
+      for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binned, n, d, missingBin, raw, (t % K) * n);
       if (doES && binnedVal) {
         rawVal = new Float64Array(nv * K);
         for (let k = 0; k < K; k++) rawVal.fill(baseline[k]!, k * nv, (k + 1) * nv);
-        for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binnedVal, nv, missingBin, rawVal, (t % K) * nv);
+        for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, binnedVal, nv, d, missingBin, rawVal, (t % K) * nv);
+      }
+      if (sc) {
+        for (let k = 0; k < K; k++) sc.raw.fill(baseline[k]!, k * sc.n, (k + 1) * sc.n);
+        for (let t = 0; t < trees.length; t++) predictTreeBinned(trees[t]!, sc.binned, sc.n, d, missingBin, sc.raw, (t % K) * sc.n);
       }
     }
-    const g = new Float32Array(n * K);
-    const h = loss.constantHessian ? new Float32Array(1).fill(1) : new Float32Array(n * K);
-    const buffers = { partition: new Uint32Array(n), right: new Uint32Array(n) };
+    // gradients, hessians, bins and the partition on shared memory: the histogram threads read them
+    const g = new Float32Array(sharedBytes(4 * n * K));
+    const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
+    const buffers = makeWorkspace(n, d, nBins, binnedCol);
     const begin = trees.length / K;
     for (let it = begin; it < prm.maxIter; it++) {
       loss.gradientHessian(ytr, raw, swtr, g, h);
@@ -355,8 +468,11 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       }
       let stop = false;
       if (doES) {
-        if (binnedVal) for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, binnedVal, nv, missingBin, rawVal!, k * nv);
-        stop = this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
+        if (binnedVal) for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, binnedVal, nv, d, missingBin, rawVal!, k * nv);
+        if (sc) {
+          for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, sc.binned, sc.n, d, missingBin, sc.raw, k * sc.n);
+          stop = this.scoreWithScorer(sc, yval, rawVal, nv, swval, trainScore, validationScore);
+        } else stop = this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
       }
       if (stop) break;
     }
@@ -374,6 +490,38 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       return this.shouldStop(validationScore);
     }
     return this.shouldStop(trainScore);
+  }
+
+  /** scikit-learn's `_check_early_stopping_scorer`. */
+  private scoreWithScorer(sc: SmallTrainset, yval: Float64Array | null, rawVal: Float64Array | null, nv: number, swval: Float64Array | null, trainScore: number[], validationScore: number[]): boolean {
+    trainScore.push(this.scoreRaw(sc, sc.raw, sc.n, sc.y, sc.sw));
+    if (yval && rawVal) {
+      validationScore.push(this.scoreRaw(sc, rawVal, nv, yval, swval));
+      return this.shouldStop(validationScore);
+    }
+    return this.shouldStop(trainScore);
+  }
+
+  /**
+   * The `scoring` scorer (or, for null, the estimator's score: accuracy / R^2) of the model whose
+   * raw scores on some rows are `raw`: the scorer calls predict / predictProba / decisionFunction
+   * of a stand-in that answers from these raw scores (as scikit-learn's scorer predicts binned
+   * data during fit).
+   */
+  private scoreRaw(sc: SmallTrainset, raw: Float64Array, n: number, y: Float64Array, sw: Float64Array | null): number {
+    const { classes, K } = sc;
+    const scoring = this.p.scoring;
+    if (classes) {
+      const labels = Array.from(y, (c) => classes[c]!);
+      let proba: Matrix | null = null;
+      const getProba = (): Matrix => (proba ??= probaFromRaw(raw, n, K));
+      const stand: ScorableEstimator = { classes, predict: () => labelsFromProba(getProba(), classes), predictProba: getProba, decisionFunction: () => decisionFromRaw(raw, n, K) };
+      if (scoring === null) return accuracyScore(labels, stand.predict(null as unknown as MatrixLike) as Label[], { sampleWeight: sw });
+      return getScorer(scoring)(stand, null as unknown as MatrixLike, labels, sw);
+    }
+    const pred = sc.lossName === 'poisson' ? raw.map((v) => Math.exp(v)) : raw;
+    if (scoring === null) return r2Score(y, pred, { sampleWeight: sw }) as number;
+    return getScorer(scoring)({ predict: () => pred }, null as unknown as MatrixLike, y, sw);
   }
 
   private shouldStop(scores: number[]): boolean {

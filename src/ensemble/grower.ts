@@ -1,5 +1,5 @@
 import { findBestSplit, type SplitContext, type SplitInfo } from './splitting.js';
-import { buildHistogram, subtractHistogram, type Histogram } from './histogram.js';
+import { buildHistogram, subtractHistogram, HistPool, HIST_STRIDE, sharedBytes, type Histogram } from './histogram.js';
 
 /** One fitted tree in scikit-learn's TreePredictor layout (nodes in pre-order: children after parents). */
 export interface HgbTree {
@@ -117,6 +117,29 @@ export function inBitset(b: Uint32Array, off: number, v: number): boolean {
 }
 
 /**
+ * Buffers reused by every tree of a fit: the sample partition (shared memory, read by the
+ * histogram threads), the right-side scratch of the partition, and the histogram pool.
+ */
+export interface GrowerWorkspace {
+  partition: Uint32Array;
+  /** the bins column-major (`binnedCol[j * n + i]`), read by the partition; null: read the row-major bins */
+  binnedCol: Uint8Array | null;
+  right: Uint32Array;
+  pool: HistPool;
+  allFeatures: Int32Array;
+}
+
+export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null): GrowerWorkspace {
+  return {
+    partition: new Uint32Array(sharedBytes(4 * n)),
+    binnedCol,
+    right: new Uint32Array(n),
+    pool: new HistPool(nFeatures * nBins * HIST_STRIDE),
+    allFeatures: Int32Array.from({ length: nFeatures }, (_, j) => j),
+  };
+}
+
+/**
  * scikit-learn 1.2.1 TreeGrower: best-first (leaf-wise) growth on binned data with histogram
  * subtraction (the smaller child is built, the larger one is parent - sibling).
  */
@@ -131,6 +154,10 @@ export class TreeGrower {
   private readonly ctx: SplitContext;
   private readonly withMonotonic: boolean;
 
+  private readonly ws: GrowerWorkspace;
+  private readonly lut = new Uint8Array(256);
+
+  /** `binned`: row-major bins (`binned[i * nFeatures + j]`). */
   constructor(
     readonly binned: Uint8Array,
     readonly n: number,
@@ -138,11 +165,12 @@ export class TreeGrower {
     readonly gradients: Float32Array,
     readonly hessians: Float32Array,
     readonly o: GrowerOptions,
-    partitionBuffers?: { partition: Uint32Array; right: Uint32Array },
+    workspace?: GrowerWorkspace,
   ) {
-    this.partition = partitionBuffers?.partition ?? new Uint32Array(n);
+    this.ws = workspace ?? makeWorkspace(n, nFeatures, o.nBins);
+    this.partition = this.ws.partition;
     for (let i = 0; i < n; i++) this.partition[i] = i;
-    this.rightBuf = partitionBuffers?.right ?? new Uint32Array(n);
+    this.rightBuf = this.ws.right;
     const constant = hessians.length === 1 && n !== 1;
     this.withMonotonic = o.monotonicCst !== null && o.monotonicCst.some((c) => c !== 0);
     this.ctx = {
@@ -186,11 +214,19 @@ export class TreeGrower {
   }
 
   private buildHist(node: GrowNode): Histogram {
-    return buildHistogram(this.binned, this.n, this.nFeatures, this.o.nBins, this.gradients, this.hessians, this.ctx.hessiansAreConstant, this.partition, node.start, node.stop, node.allowed);
+    const h = this.ws.pool.alloc();
+    buildHistogram(h, this.binned, this.nFeatures, this.o.nBins, this.gradients, this.hessians, this.ctx.hessiansAreConstant, this.partition, node.start, node.stop, node.allowed ?? this.ws.allFeatures);
+    return h;
+  }
+
+  private dropHist(node: GrowNode): void {
+    this.ws.pool.release(node.hist);
+    node.hist = null;
   }
 
   private finalize(node: GrowNode): void {
     node.isLeaf = true;
+    this.dropHist(node);
     this.finalizedLeaves.push(node);
   }
 
@@ -208,29 +244,33 @@ export class TreeGrower {
   /** Stable partition of the node's samples (scikit-learn's split_indices keeps each side's order). */
   private splitIndices(node: GrowNode, s: SplitInfo): number {
     const part = this.partition;
-    const col = s.feature * this.n;
-    const binned = this.binned;
+    const f = s.feature;
+    const colMajor = this.ws.binnedCol;
+    // column-major bins: one feature's bytes are contiguous (row-major: one cache line per sample)
+    const binned = colMajor ?? this.binned;
+    const d = colMajor ? 1 : this.nFeatures;
+    const fo = colMajor ? f * this.n : f;
     const missingBin = this.o.nBins - 1;
-    let nl = node.start;
-    let nr = 0;
-    const rb = this.rightBuf;
+    // one lookup per bin (left = 1), then a branch-free pass (the side of a sample is unpredictable)
+    const lut = this.lut;
     if (s.isCategorical) {
       const bs = s.leftCatBitset!;
-      for (let i = node.start; i < node.stop; i++) {
-        const idx = part[i]!;
-        const b = binned[col + idx]!;
-        if (((bs[b >>> 5]! >>> (b & 31)) & 1) === 1) part[nl++] = idx;
-        else rb[nr++] = idx;
-      }
+      for (let b = 0; b < 256; b++) lut[b] = (bs[b >>> 5]! >>> (b & 31)) & 1;
     } else {
       const thr = s.binIdx;
       const mgl = s.missingGoToLeft;
-      for (let i = node.start; i < node.stop; i++) {
-        const idx = part[i]!;
-        const b = binned[col + idx]!;
-        if (b <= thr || (mgl && b === missingBin)) part[nl++] = idx;
-        else rb[nr++] = idx;
-      }
+      for (let b = 0; b < 256; b++) lut[b] = b <= thr || (mgl && b === missingBin) ? 1 : 0;
+    }
+    let nl = node.start;
+    let nr = 0;
+    const rb = this.rightBuf;
+    for (let i = node.start; i < node.stop; i++) {
+      const idx = part[i]!;
+      const l = lut[binned[idx * d + fo]!]!;
+      part[nl] = idx;
+      rb[nr] = idx;
+      nl += l;
+      nr += 1 - l;
     }
     part.set(rb.subarray(0, nr), nl);
     return nl;
@@ -266,13 +306,13 @@ export class TreeGrower {
       this.finalize(left);
       this.finalize(right);
       while (this.splittable.length > 0) this.finalize(this.splittable.pop()!);
-      node.hist = null;
+      this.dropHist(node);
       return;
     }
     if (this.o.maxDepth !== null && depth === this.o.maxDepth) {
       this.finalize(left);
       this.finalize(right);
-      node.hist = null;
+      this.dropHist(node);
       return;
     }
     if (left.nSamples < this.o.minSamplesLeaf * 2) this.finalize(left);
@@ -299,13 +339,14 @@ export class TreeGrower {
     if (splitLeft || splitRight) {
       const [small, large] = left.nSamples < right.nSamples ? [left, right] : [right, left];
       small.hist = this.buildHist(small);
-      large.hist = subtractHistogram(node.hist!, small.hist, small.allowed, this.o.nBins, this.ctx.hessiansAreConstant);
+      large.hist = this.ws.pool.alloc();
+      subtractHistogram(large.hist, node.hist!, small.hist, small.allowed ?? this.ws.allFeatures, this.o.nBins);
       if (splitLeft) this.computeSplitAndPush(left);
       if (splitRight) this.computeSplitAndPush(right);
-      if (left.isLeaf) left.hist = null;
-      if (right.isLeaf) right.hist = null;
+      if (left.isLeaf) this.dropHist(left);
+      if (right.isLeaf) this.dropHist(right);
     }
-    node.hist = null;
+    this.dropHist(node);
   }
 
   /** `make_predictor`: pre-order node arrays with raw thresholds from the bin mapper. */

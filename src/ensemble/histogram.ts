@@ -1,110 +1,181 @@
+import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
+
 /**
  * Per-node gradient histograms (scikit-learn's hist_struct: sum_gradients, sum_hessians in
- * float64, count): `g[f * nBins + b]`. With constant hessians only counts are kept (`h` empty),
- * as scikit-learn's histogram builder does.
+ * float64, count), interleaved: `data[(f * nBins + b) * 3 + {0: g, 1: h, 2: count}]`, so one
+ * sample's update touches one cache line. With constant hessians the hessian slot stays 0 and the
+ * count stands in for it, as in scikit-learn's histogram builder.
  */
 export interface Histogram {
-  g: Float64Array;
-  h: Float64Array;
-  count: Uint32Array;
+  data: Float64Array;
+  /** slot in the HistPool (-1 when not pooled) */
+  slot: number;
 }
 
-let ordG = new Float32Array(0);
-let ordH = new Float32Array(0);
+/** Doubles per bin in `Histogram.data`. */
+export const HIST_STRIDE = 3;
+
+/** SharedArrayBuffer-backed typed arrays when available (worker threads read them without copies). */
+export function sharedBytes(bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(bytes) : new SharedArrayBuffer(bytes);
+}
+
+/** Whether a typed array lives on a SharedArrayBuffer (worker threads can read it). */
+export function isShared(a: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
 
 /**
- * Build the histograms of the samples `partition[start:stop]` for every feature (or `allowed`
- * ones). Sums run in sample order (the order scikit-learn's partition keeps), so they are equal
- * to scikit-learn's float64 sums of float32 gradients.
+ * Histogram buffers recycled across nodes and trees (shared memory is costly to allocate and
+ * first-touch); at most a few dozen are alive at once (the splittable leaves of one tree).
+ */
+export class HistPool {
+  private readonly slots: Float64Array[] = [];
+  private readonly free: number[] = [];
+  constructor(readonly size: number) {}
+  alloc(): Histogram {
+    const s = this.free.pop();
+    if (s !== undefined) return { data: this.slots[s]!, slot: s };
+    const data = new Float64Array(sharedBytes(this.size * 8));
+    this.slots.push(data);
+    return { data, slot: this.slots.length - 1 };
+  }
+  release(h: Histogram | null): void {
+    if (h && h.slot >= 0) {
+      this.free.push(h.slot);
+      h.slot = -1;
+    }
+  }
+}
+
+/**
+ * Histogram of the samples `part[start:stop]` for the features `feats[k0:k1]`, written into `out`
+ * (zeroed here first). Rows are visited in partition order and, for each row, its bins of all the
+ * features of the range: every (feature, bin) sum runs in sample order, as scikit-learn's
+ * per-feature loops, so the float64 sums are equal to scikit-learn's whatever the feature ranges
+ * (thread count). Binned data is row-major (`binned[row * d + f]`). Self-contained: it runs in
+ * worker threads (registerKernel).
+ */
+export function hgbHistKernel(
+  binned: Uint8Array, d: number, part: Uint32Array, start: number, stop: number,
+  g: Float32Array, h: Float32Array, constH: number, out: Float64Array, nBins: number,
+  feats: Int32Array, k0: number, k1: number,
+): void {
+  const stride = nBins * 3;
+  for (let k = k0; k < k1; k++) {
+    const f = feats[k]!;
+    out.fill(0, f * stride, (f + 1) * stride);
+  }
+  const nf = k1 - k0;
+  const contiguous = nf > 0 && feats[k1 - 1]! - feats[k0]! === nf - 1;
+  if (contiguous) {
+    const f0 = feats[k0]!;
+    const f1 = f0 + nf;
+    // two features per step (independent read-modify-write chains); a last odd feature alone
+    const fEven = f0 + (nf & ~1);
+    const odd = (nf & 1) === 1;
+    const oOdd = fEven * stride;
+    if (constH) {
+      for (let i = start; i < stop; i++) {
+        const idx = part[i]!;
+        const r = idx * d;
+        const gi = g[idx]!;
+        for (let f = f0, o0 = f0 * stride; f < fEven; f += 2, o0 += 2 * stride) {
+          const o = o0 + binned[r + f]! * 3;
+          const q = o0 + stride + binned[r + f + 1]! * 3;
+          out[o]! += gi;
+          out[o + 2]! += 1;
+          out[q]! += gi;
+          out[q + 2]! += 1;
+        }
+        if (odd) {
+          const o = oOdd + binned[r + fEven]! * 3;
+          out[o]! += gi;
+          out[o + 2]! += 1;
+        }
+      }
+    } else {
+      for (let i = start; i < stop; i++) {
+        const idx = part[i]!;
+        const r = idx * d;
+        const gi = g[idx]!;
+        const hi = h[idx]!;
+        for (let f = f0, o0 = f0 * stride; f < fEven; f += 2, o0 += 2 * stride) {
+          const o = o0 + binned[r + f]! * 3;
+          const q = o0 + stride + binned[r + f + 1]! * 3;
+          out[o]! += gi;
+          out[o + 1]! += hi;
+          out[o + 2]! += 1;
+          out[q]! += gi;
+          out[q + 1]! += hi;
+          out[q + 2]! += 1;
+        }
+        if (odd) {
+          const o = oOdd + binned[r + fEven]! * 3;
+          out[o]! += gi;
+          out[o + 1]! += hi;
+          out[o + 2]! += 1;
+        }
+      }
+    }
+    return;
+  }
+  for (let i = start; i < stop; i++) {
+    const idx = part[i]!;
+    const r = idx * d;
+    const gi = g[idx]!;
+    const hi = constH ? 0 : h[idx]!;
+    for (let k = k0; k < k1; k++) {
+      const f = feats[k]!;
+      const o = f * stride + binned[r + f]! * 3;
+      out[o]! += gi;
+      out[o + 1]! += hi;
+      out[o + 2]! += 1;
+    }
+  }
+}
+registerKernel('hgbHist', hgbHistKernel);
+
+/** Below this many (sample, feature) updates a histogram is built in the calling thread only. */
+const PARALLEL_MIN_UPDATES = 1 << 18;
+
+/**
+ * Build the histogram of the samples `partition[start:stop]` for every feature in `feats` (all
+ * features or the allowed ones), on up to `linalgThreads()` threads: the features are cut into
+ * contiguous ranges, one per thread, so the result is bit-identical for any thread count.
+ * Everything passed must live on SharedArrayBuffers for the threads to be used.
  */
 export function buildHistogram(
-  binned: Uint8Array, n: number, nFeatures: number, nBins: number,
+  out: Histogram, binned: Uint8Array, d: number, nBins: number,
   gradients: Float32Array, hessians: Float32Array, constantHessian: boolean,
-  partition: Uint32Array, start: number, stop: number, allowed: Int32Array | null,
-): Histogram {
-  const size = nFeatures * nBins;
-  const hist: Histogram = { g: new Float64Array(size), h: constantHessian ? new Float64Array(0) : new Float64Array(size), count: new Uint32Array(size) };
+  partition: Uint32Array, start: number, stop: number, feats: Int32Array,
+): void {
+  const nf = feats.length;
   const m = stop - start;
-  const isRoot = m === n && start === 0;
-  let og: Float32Array;
-  let oh: Float32Array;
-  if (isRoot) {
-    og = gradients;
-    oh = hessians;
-  } else {
-    if (ordG.length < m) {
-      ordG = new Float32Array(Math.max(m, ordG.length * 2));
-      ordH = new Float32Array(ordG.length);
-    }
-    og = ordG;
-    oh = ordH;
-    for (let i = 0; i < m; i++) og[i] = gradients[partition[start + i]!]!;
-    if (!constantHessian) for (let i = 0; i < m; i++) oh[i] = hessians[partition[start + i]!]!;
+  const T = Math.min(linalgThreads(), nf, Math.max(1, Math.floor((m * nf) / PARALLEL_MIN_UPDATES)));
+  const ch = constantHessian ? 1 : 0;
+  if (T <= 1 || !isShared(binned) || !isShared(gradients) || !isShared(hessians) || !isShared(out.data) || !isShared(partition)) {
+    hgbHistKernel(binned, d, partition, start, stop, gradients, hessians, ch, out.data, nBins, feats, 0, nf);
+    return;
   }
-  const nf = allowed ? allowed.length : nFeatures;
-  const hg = hist.g;
-  const hh = hist.h;
-  const hc = hist.count;
-  for (let k = 0; k < nf; k++) {
-    const f = allowed ? allowed[k]! : k;
-    const col = f * n;
-    const off = f * nBins;
-    if (isRoot) {
-      if (constantHessian) rootConst(binned, col, off, m, og, hg, hc);
-      else rootFull(binned, col, off, m, og, oh, hg, hh, hc);
-    } else if (constantHessian) nodeConst(binned, col, off, partition, start, m, og, hg, hc);
-    else nodeFull(binned, col, off, partition, start, m, og, oh, hg, hh, hc);
+  const tasks: KernelTask[] = [];
+  for (let t = 0; t < T; t++) {
+    const k0 = Math.floor((t * nf) / T);
+    const k1 = Math.floor(((t + 1) * nf) / T);
+    tasks.push({ fn: 'hgbHist', args: [binned, d, partition, start, stop, gradients, hessians, ch, out.data, nBins, feats, k0, k1] });
   }
-  return hist;
+  runTasks(tasks);
 }
 
 /** Histogram of the larger child = parent - smaller sibling (scikit-learn's _subtract_histograms). */
-export function subtractHistogram(parent: Histogram, sibling: Histogram, allowed: Int32Array | null, nBins: number, constantHessian: boolean): Histogram {
-  const size = parent.g.length;
-  const out: Histogram = { g: new Float64Array(size), h: constantHessian ? new Float64Array(0) : new Float64Array(size), count: new Uint32Array(size) };
-  const nFeatures = size / nBins;
-  const nf = allowed ? allowed.length : nFeatures;
-  for (let k = 0; k < nf; k++) {
-    const f = allowed ? allowed[k]! : k;
-    const a = f * nBins;
-    const e = a + nBins;
-    for (let b = a; b < e; b++) {
-      out.g[b] = parent.g[b]! - sibling.g[b]!;
-      out.count[b] = parent.count[b]! - sibling.count[b]!;
-    }
-    if (!constantHessian) for (let b = a; b < e; b++) out.h[b] = parent.h[b]! - sibling.h[b]!;
-  }
-  return out;
-}
-
-// Small monomorphic kernels (one per case) so the JIT compiles each loop tightly.
-function rootConst(binned: Uint8Array, col: number, off: number, m: number, og: Float32Array, hg: Float64Array, hc: Uint32Array): void {
-  for (let i = 0; i < m; i++) {
-    const b = off + binned[col + i]!;
-    hg[b]! += og[i]!;
-    hc[b]!++;
-  }
-}
-function rootFull(binned: Uint8Array, col: number, off: number, m: number, og: Float32Array, oh: Float32Array, hg: Float64Array, hh: Float64Array, hc: Uint32Array): void {
-  for (let i = 0; i < m; i++) {
-    const b = off + binned[col + i]!;
-    hg[b]! += og[i]!;
-    hh[b]! += oh[i]!;
-    hc[b]!++;
-  }
-}
-function nodeConst(binned: Uint8Array, col: number, off: number, part: Uint32Array, start: number, m: number, og: Float32Array, hg: Float64Array, hc: Uint32Array): void {
-  for (let i = 0; i < m; i++) {
-    const b = off + binned[col + part[start + i]!]!;
-    hg[b]! += og[i]!;
-    hc[b]!++;
-  }
-}
-function nodeFull(binned: Uint8Array, col: number, off: number, part: Uint32Array, start: number, m: number, og: Float32Array, oh: Float32Array, hg: Float64Array, hh: Float64Array, hc: Uint32Array): void {
-  for (let i = 0; i < m; i++) {
-    const b = off + binned[col + part[start + i]!]!;
-    hg[b]! += og[i]!;
-    hh[b]! += oh[i]!;
-    hc[b]!++;
+export function subtractHistogram(out: Histogram, parent: Histogram, sibling: Histogram, feats: Int32Array, nBins: number): void {
+  const stride = nBins * HIST_STRIDE;
+  const p = parent.data;
+  const s = sibling.data;
+  const o = out.data;
+  for (let k = 0; k < feats.length; k++) {
+    const a = feats[k]! * stride;
+    const e = a + stride;
+    for (let b = a; b < e; b++) o[b] = p[b]! - s[b]!;
   }
 }

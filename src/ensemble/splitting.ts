@@ -1,5 +1,7 @@
 import type { Histogram } from './histogram.js';
 
+// histogram layout (histogram.ts): data[(f * nBins + b) * 3 + {0: g, 1: h, 2: count}]
+
 /** A candidate split (scikit-learn's split_info_struct / SplitInfo). */
 export interface SplitInfo {
   gain: number;
@@ -92,7 +94,7 @@ function finish(c: SplitContext, s: SplitInfo, gain: number, sumG: number, sumH:
 }
 
 function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
-  const off = f * c.nBins;
+  const off = f * c.nBins * 3;
   const end = c.nBinsNonMissing[f]! - 1 + c.hasMissing[f]!;
   let sgl = 0;
   let shl = 0;
@@ -101,14 +103,15 @@ function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: numb
   let bestGain = -1;
   let found = false;
   let bBin = 0, bSg = 0, bSh = 0, bN = 0;
-  const hc = hist.count, hg = hist.g, hh = hist.h;
-  const constH = c.hessiansAreConstant;
+  const hd = hist.data;
+  const hOff = c.hessiansAreConstant ? 2 : 1;
   for (let b = 0; b < end; b++) {
-    nl += hc[off + b]!;
+    const o = off + 3 * b;
+    nl += hd[o + 2]!;
     const nr = nSamples - nl;
-    shl += constH ? hc[off + b]! : hh[off + b]!;
+    shl += hd[o + hOff]!;
     const shr = sumH - shl;
-    sgl += hg[off + b]!;
+    sgl += hd[o]!;
     const sgr = sumG - sgl;
     if (nl < c.minSamplesLeaf) continue;
     if (nr < c.minSamplesLeaf) break;
@@ -129,7 +132,7 @@ function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: numb
 }
 
 function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
-  const off = f * c.nBins;
+  const off = f * c.nBins * 3;
   const start = c.nBinsNonMissing[f]! - 2;
   let sgr = 0;
   let shr = 0;
@@ -138,14 +141,15 @@ function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: numb
   let bestGain = s.gain;
   let found = false;
   let bBin = 0, bSg = 0, bSh = 0, bN = 0;
-  const hc = hist.count, hg = hist.g, hh = hist.h;
-  const constH = c.hessiansAreConstant;
+  const hd = hist.data;
+  const hOff = c.hessiansAreConstant ? 2 : 1;
   for (let b = start; b >= 0; b--) {
-    nr += hc[off + b + 1]!;
+    const o = off + 3 * (b + 1);
+    nr += hd[o + 2]!;
     const nl = nSamples - nr;
-    shr += constH ? hc[off + b + 1]! : hh[off + b + 1]!;
+    shr += hd[o + hOff]!;
     const shl = sumH - shr;
-    sgr += hg[off + b + 1]!;
+    sgr += hd[o]!;
     const sgl = sumG - sgr;
     if (nr < c.minSamplesLeaf) continue;
     if (nl < c.minSamplesLeaf) break;
@@ -172,19 +176,19 @@ const MIN_CAT_SUPPORT = 10;
  * by G / (H + 10), scanned from both ends up to the middle; the chosen prefix goes left.
  */
 function categorySplit(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
-  const off = f * c.nBins;
+  const off = f * c.nBins * 3;
   const nbm = c.nBinsNonMissing[f]!;
   const missingBin = c.nBins - 1;
-  const hc = hist.count, hg = hist.g, hh = hist.h;
-  const constH = c.hessiansAreConstant;
+  const hd = hist.data;
+  const hOff = c.hessiansAreConstant ? 2 : 1;
   const supportFactor = nSamples / sumH;
   const bins: number[] = [];
   const vals: number[] = [];
   const consider = (b: number): void => {
-    const shb = constH ? hc[off + b]! : hh[off + b]!;
+    const shb = hd[off + 3 * b + hOff]!;
     if (shb * supportFactor >= MIN_CAT_SUPPORT) {
       bins.push(b);
-      vals.push(hg[off + b]! / (shb + MIN_CAT_SUPPORT));
+      vals.push(hd[off + 3 * b]! / (shb + MIN_CAT_SUPPORT));
     }
   };
   for (let b = 0; b < nbm; b++) consider(b);
@@ -202,12 +206,12 @@ function categorySplit(c: SplitContext, hist: Histogram, f: number, nSamples: nu
     let sgl = 0, shl = 0, nl = 0;
     for (let i = 0; i < middle; i++) {
       const si = dir === 1 ? i : nUsed - 1 - i;
-      const b = off + sortedBins[si]!;
-      nl += hc[b]!;
+      const b = off + 3 * sortedBins[si]!;
+      nl += hd[b + 2]!;
       const nr = nSamples - nl;
-      shl += constH ? hc[b]! : hh[b]!;
+      shl += hd[b + hOff]!;
       const shr = sumH - shl;
-      sgl += hg[b]!;
+      sgl += hd[b]!;
       const sgr = sumG - sgl;
       if (nl < c.minSamplesLeaf || shl < c.minHessianToSplit) continue;
       if (nr < c.minSamplesLeaf || shr < c.minHessianToSplit) break;

@@ -11,6 +11,7 @@ import type { RandomState } from '../core/random.js';
 import type { Callback } from '../nn/callbacks.js';
 import { Dense } from '../nn/layers.js';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from '../nn/optimizers.js';
+import type { DType } from '../nn/dtype.js';
 import { Sequential, type History } from '../nn/sequential.js';
 
 export const intList = (def: number[], what: string, doc?: string) =>
@@ -41,6 +42,8 @@ export interface AeSpec {
   latentActivation: string;
   outputActivation: string;
   l2: number;
+  /** Precision of the net (default: Sequential's default). */
+  dtype?: DType;
 }
 
 /** Encoder + mirrored decoder; layers [0, nEncoder) are the encoder, the rest the decoder. */
@@ -49,7 +52,7 @@ export function buildAutoencoder(d: number, s: AeSpec): { net: Sequential; nEnco
   const dense = (u: number, a: string) => new Dense(u, { activation: a, l2: s.l2 });
   const enc = sizes.map((u, i) => dense(u, i === sizes.length - 1 ? s.latentActivation : s.activation));
   const dec = [...sizes.slice(0, -1).reverse().map((u) => dense(u, s.activation)), dense(d, s.outputActivation)];
-  return { net: new Sequential([...enc, ...dec]), nEncoder: enc.length };
+  return { net: new Sequential([...enc, ...dec], { dtype: s.dtype }), nEncoder: enc.length };
 }
 
 export interface AeTrainOptions {

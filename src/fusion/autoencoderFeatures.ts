@@ -4,6 +4,8 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { Sequential } from '../nn/sequential.js';
+import { DTYPES, type DType } from '../nn/dtype.js';
+import { DEFAULT_DTYPE } from '../nn/sequential.js';
 import { ACTIVATIONS, buildAutoencoder, callbackList, intList, OPTIMIZERS, rowMse, trainAutoencoder } from './_autoencoder.js';
 
 export const aeFeaturesSchema = {
@@ -17,6 +19,7 @@ export const aeFeaturesSchema = {
   epochs: p.int(50, { min: 1 }),
   batchSize: p.int(32, { min: 1 }),
   l2: p.num(0, { min: 0, doc: 'L2 penalty on every kernel.' }),
+  dtype: p.oneOf(DTYPES as readonly DType[], DEFAULT_DTYPE, 'Precision of the net: weights, gradients and optimizer state in Float32Array or Float64Array.'),
   callbacks: callbackList,
   randomState: p.randomState(),
   verbose: p.bool(false),
@@ -54,7 +57,7 @@ export class AutoencoderFeatures extends Estimator<typeof aeFeaturesSchema, Auto
     const ps = this.params;
     const m = checkArray(X, { owner: this.kind });
     const rng = checkRandomState(ps.randomState, 'randomState', this.kind);
-    const { net, nEncoder } = buildAutoencoder(m.cols, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: ps.latentActivation, outputActivation: ps.outputActivation, l2: ps.l2 });
+    const { net, nEncoder } = buildAutoencoder(m.cols, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: ps.latentActivation, outputActivation: ps.outputActivation, l2: ps.l2, dtype: ps.dtype });
     net.build(m.cols, rng);
     const h = trainAutoencoder(net, m, ps, rng);
     this._state = { net, nEncoder, nFeatures: m.cols, lossCurve: h.history.loss! };

@@ -5,6 +5,8 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { Sequential } from '../nn/sequential.js';
+import { DTYPES, type DType } from '../nn/dtype.js';
+import { DEFAULT_DTYPE } from '../nn/sequential.js';
 import { ACTIVATIONS, buildAutoencoder, callbackList, intList, OPTIMIZERS, rowMse, trainAutoencoder } from './_autoencoder.js';
 
 const schema = {
@@ -19,6 +21,7 @@ const schema = {
   l2: p.num(0, { min: 0 }),
   contamination: p.custom<'auto' | number>('auto', "'auto' or a fraction in (0, 0.5]", (v) => v === 'auto' || (typeof v === 'number' && v > 0 && v <= 0.5),
     "Expected share of outliers in the training data: the offset is that quantile of the training scores. 'auto': Tukey's upper fence on the training reconstruction errors, offset = -(Q3 + 1.5 IQR)."),
+  dtype: p.oneOf(DTYPES as readonly DType[], DEFAULT_DTYPE, 'Precision of the net: weights, gradients and optimizer state in Float32Array or Float64Array.'),
   callbacks: callbackList,
   randomState: p.randomState(),
   verbose: p.bool(false),
@@ -57,7 +60,7 @@ export class AutoencoderOutlierDetector extends Estimator<typeof schema, Autoenc
     const ps = this.params;
     const m = checkArray(X, { owner: this.kind, minRows: 2 });
     const rng = checkRandomState(ps.randomState, 'randomState', this.kind);
-    const { net } = buildAutoencoder(m.cols, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: 'linear', outputActivation: ps.outputActivation, l2: ps.l2 });
+    const { net } = buildAutoencoder(m.cols, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: 'linear', outputActivation: ps.outputActivation, l2: ps.l2, dtype: ps.dtype });
     net.build(m.cols, rng);
     const h = trainAutoencoder(net, m, ps, rng);
     const scores = rowMse(m, net.predict(m)).map((e) => -e);

@@ -5,7 +5,8 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, type RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { KMeans, checkNClusters } from '../cluster/kmeans.js';
-import { Sequential } from '../nn/sequential.js';
+import { alloc, allocLike, DTYPES, type Arr, type DType } from '../nn/dtype.js';
+import { DEFAULT_DTYPE, Sequential } from '../nn/sequential.js';
 import { AutoencoderFeatures } from './autoencoderFeatures.js';
 import { ACTIVATIONS, buildAutoencoder, callbackList, intList, makeOptimizer, OPTIMIZERS, trainAutoencoder } from './_autoencoder.js';
 
@@ -28,6 +29,7 @@ const decSchema = {
   nInit: p.int(20, { min: 1, doc: 'k-means restarts on the embedding.' }),
   autoencoder: p.custom<AutoencoderFeatures | null>(null, 'null or a fitted AutoencoderFeatures', (v) => v === null || v instanceof AutoencoderFeatures,
     'Start from this pretrained autoencoder (its net is copied, not modified) instead of pretraining; encoderSizes, activation, noise and pretrain* are then unused.'),
+  dtype: p.oneOf(DTYPES as readonly DType[], DEFAULT_DTYPE, "Precision of the autoencoder's weights, gradients, optimizer state and of the cluster centres while training (a given `autoencoder` keeps its own)."),
   callbacks: callbackList,
   randomState: p.randomState(),
   verbose: p.bool(false),
@@ -106,17 +108,18 @@ export class DeepClustering extends Estimator<typeof decSchema, DeepClusteringSt
       nEncoder = ae.nEncoderLayers;
       pretrainLoss = ae.lossCurve.slice();
     } else {
-      ({ net, nEncoder } = buildAutoencoder(d, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: 'linear', outputActivation: 'linear', l2: 0 }));
+      ({ net, nEncoder } = buildAutoencoder(d, { encoderSizes: ps.encoderSizes, activation: ps.activation, latentActivation: 'linear', outputActivation: 'linear', l2: 0, dtype: ps.dtype }));
       net.build(d, rng);
       pretrainLoss = trainAutoencoder(net, m, { optimizer: ps.pretrainOptimizer, learningRate: ps.pretrainLearningRate, epochs: ps.pretrainEpochs, batchSize: ps.batchSize, noise: ps.noise, callbacks: ps.callbacks, verbose: ps.verbose }, rng).history.loss!;
     }
     const dz = net.layers[nEncoder - 1]!.outputDim;
     const codes = net.predictUpTo(m, nEncoder);
     const km = new KMeans({ nClusters: k, nInit: ps.nInit, randomState: rng }).fit(codes);
-    const mu = km.clusterCenters.data.slice();
+    const mu = alloc(net.dtype, k * dz);
+    mu.set(km.clusterCenters.data);
     const kmeansLabels = km.labels.slice();
     const r = decLoop(net, nEncoder, m, mu, k, dz, kmeansLabels, ps, rng);
-    this._state = { net, nEncoder, nFeatures: d, clusterCenters: new Matrix(mu, k, dz), labels: r.labels, kmeansLabels, pretrainLoss, history: r.history, nIter: r.nIter, converged: r.converged };
+    this._state = { net, nEncoder, nFeatures: d, clusterCenters: new Matrix(Float64Array.from(mu), k, dz), labels: r.labels, kmeansLabels, pretrainLoss, history: r.history, nIter: r.nIter, converged: r.converged };
     return this;
   }
 
@@ -217,7 +220,7 @@ export function klDivergence(P: ArrayLike<number>, Q: ArrayLike<number>, n: numb
  * w_ij = 1 / (1 + d_ij / alpha): dL/dz_i = c/n sum_j (p_ij - q_ij) w_ij (z_i - mu_j) and
  * dL/dmu_j = -c/n sum_i (p_ij - q_ij) w_ij (z_i - mu_j), c = (alpha + 1) / alpha.
  */
-export function klGrad(Z: Float64Array, P: Float64Array, n: number, dz: number, mu: Float64Array, k: number, alpha: number, weight: number, gZ: Float64Array, gMu: Float64Array, Q: Float64Array): number {
+export function klGrad(Z: Arr, P: Float64Array, n: number, dz: number, mu: Arr, k: number, alpha: number, weight: number, gZ: Arr, gMu: Arr, Q: Float64Array): number {
   softAssign(Z, n, dz, mu, k, alpha, Q);
   const c = (weight * (alpha + 1)) / alpha / n;
   gZ.fill(0, 0, n * dz);
@@ -249,7 +252,7 @@ function argmaxRows(Q: Float64Array, n: number, k: number): Int32Array {
   return out;
 }
 
-function decLoop(net: Sequential, nEncoder: number, m: Matrix, mu: Float64Array, k: number, dz: number, initLabels: Int32Array, ps: Readonly<DeepClusteringParams>, rng: RandomState) {
+function decLoop(net: Sequential, nEncoder: number, m: Matrix, mu: Arr, k: number, dz: number, initLabels: Int32Array, ps: Readonly<DeepClusteringParams>, rng: RandomState) {
   const n = m.rows, d = m.cols;
   const idec = ps.gamma > 0;
   const nLayers = net.layers.length;
@@ -258,12 +261,13 @@ function decLoop(net: Sequential, nEncoder: number, m: Matrix, mu: Float64Array,
   const grads = trainLayers.flatMap((l) => l.grads());
   const opt = makeOptimizer(ps.optimizer, ps.learningRate);
   const muOpt = makeOptimizer(ps.optimizer, ps.learningRate); // per-parameter updates: same as one optimizer over both
-  const gMu = new Float64Array(k * dz);
+  // net-precision buffers (the centres and their optimizer state too); P and Q stay float64
+  const gMu = allocLike(mu, k * dz);
   const bs = Math.min(ps.batchSize, n);
-  const xb = new Float64Array(bs * d);
-  const gZ = new Float64Array(bs * dz);
+  const xb = alloc(net.dtype, bs * d);
+  const gZ = alloc(net.dtype, bs * dz);
   const Qb = new Float64Array(bs * k);
-  const gOut = new Float64Array(bs * d);
+  const gOut = alloc(net.dtype, bs * d);
   const Pb = new Float64Array(bs * k);
   const Qall = new Float64Array(n * k);
   let P: Float64Array = new Float64Array(0);

@@ -241,6 +241,10 @@ export function sourceError(e: unknown, path: string | null, owner: string): Err
 
 async function readSource(con: DuckDBConnection, source: string, path: string | null, owner: string, opts: ReadOptions): Promise<Table> {
   const fail = (e: unknown): never => { throw sourceError(e, path, owner); };
+  // files: the row count first (Parquet: from the metadata), then one streamed pass straight into
+  // preallocated columns; only a query (which could give different rows when run twice) is
+  // materialised by DuckDB first
+  if (path !== null) return readFileStreamed(con, source, path, owner, opts);
   let names: string[];
   let duckTypes: string[];
   let kinds: ColumnKind[];
@@ -258,19 +262,11 @@ async function readSource(con: DuckDBConnection, source: string, path: string | 
       return fail(e);
     }
   } else {
-    const schema = await describe(con, source, path, owner);
-    const byName = new Map(schema.map((s) => [s.name, s]));
-    names = opts.columns ?? schema.map((s) => s.name);
-    for (const c of [...names, ...Object.keys(opts.types ?? {})]) {
-      if (!byName.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => JSON.stringify(s.name)).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
-    }
-    duckTypes = names.map((n) => byName.get(n)!.type);
-    kinds = names.map((n, j) => forced(opts.types, n) ?? kindOf(duckTypes[j]!));
+    ({ names, duckTypes, kinds } = await resolveColumns(con, source, path, owner, opts));
   }
   if (!chunks) {
-    const sql = `SELECT ${names.map((n, k) => `${projection(n, kinds[k]!, duckTypes[k]!)} AS ${sqlIdent(n)}`).join(', ')} FROM ${source}`;
     try {
-      chunks = await (await con.run(sql)).fetchAllChunks();
+      chunks = await (await con.run(selectSql(source, names, kinds, duckTypes))).fetchAllChunks();
     } catch (e) {
       return fail(e);
     }
@@ -287,6 +283,81 @@ async function readSource(con: DuckDBConnection, source: string, path: string | 
       off += ch.rowCount;
     }
     return { kind, name, values } as Column;
+  });
+  return new Table(columns);
+}
+
+/** Names, DuckDB types and column kinds of a source after `columns` / `types`. */
+async function resolveColumns(con: DuckDBConnection, source: string, path: string | null, owner: string, opts: ReadOptions): Promise<{ names: string[]; duckTypes: string[]; kinds: ColumnKind[] }> {
+  const schema = await describe(con, source, path, owner);
+  const byName = new Map(schema.map((s) => [s.name, s]));
+  const names = opts.columns ?? schema.map((s) => s.name);
+  for (const c of [...names, ...Object.keys(opts.types ?? {})]) {
+    if (!byName.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => JSON.stringify(s.name)).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
+  }
+  const duckTypes = names.map((n) => byName.get(n)!.type);
+  const kinds = names.map((n, j) => forced(opts.types, n) ?? kindOf(duckTypes[j]!));
+  return { names, duckTypes, kinds };
+}
+
+/** The SELECT that reads the columns as their kinds need (direct types unchanged, the rest cast). */
+function selectSql(source: string, names: readonly string[], kinds: readonly ColumnKind[], duckTypes: readonly string[]): string {
+  const direct = names.every((_, k) => DIRECT.test(duckTypes[k]!) && kinds[k] !== 'categorical' && kindOf(duckTypes[k]!) === kinds[k] || kinds[k] === 'categorical' && duckTypes[k] === 'VARCHAR');
+  return `SELECT ${names.map((n, k) => (direct ? sqlIdent(n) : `${projection(n, kinds[k]!, duckTypes[k]!)} AS ${sqlIdent(n)}`)).join(', ')} FROM ${source}`;
+}
+
+/**
+ * A file read in one streamed pass: `count(*)` first (free for Parquet, whose footer holds it; a
+ * parallel parse for CSV/JSON), then DuckDB's 2,048-row chunks copied straight into one
+ * preallocated Float64Array per numeric column (strings dictionary-encoded as they arrive), so
+ * the peak is the columns themselves plus one chunk: no materialised DuckDB result, no list of
+ * chunks, no per-value JS objects.
+ */
+async function readFileStreamed(con: DuckDBConnection, source: string, path: string, owner: string, opts: ReadOptions): Promise<Table> {
+  const fail = (e: unknown): never => { throw sourceError(e, path, owner); };
+  const { names, duckTypes, kinds } = await resolveColumns(con, source, path, owner, opts);
+  let n: number;
+  try {
+    const r = await con.runAndReadAll(`SELECT count(*) AS n FROM ${source}`);
+    n = Number(r.getRows()[0]![0]);
+  } catch (e) {
+    return fail(e);
+  }
+  const d = names.length;
+  const values: (Float64Array | null)[] = kinds.map((k) => (k === 'categorical' ? null : new Float64Array(n)));
+  const codes: (Int32Array | null)[] = kinds.map((k) => (k === 'categorical' ? new Int32Array(n) : null));
+  const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
+  let off = 0;
+  try {
+    const result = await con.stream(selectSql(source, names, kinds, duckTypes));
+    for (;;) {
+      const ch = await result.fetchChunk();
+      if (!ch || ch.rowCount === 0) break;
+      const cnt = ch.rowCount;
+      if (off + cnt > n) throw new IOError(path, `${owner}: the file changed while it was read (more than the ${n} rows counted)`);
+      for (let j = 0; j < d; j++) {
+        const vals = values[j];
+        if (vals) { copyNumbers(ch.getColumnVector(j), cnt, vals, off); continue; }
+        const vec = ch.getColumnVector(j);
+        const out = codes[j]!, dict = dicts[j]!;
+        for (let i = 0; i < cnt; i++) {
+          const v = vec.getItem(i) as string | null;
+          if (v === null) { out[off + i] = -1; continue; }
+          let c = dict.index.get(v);
+          if (c === undefined) { c = dict.labels.length; dict.index.set(v, c); dict.labels.push(v); }
+          out[off + i] = c;
+        }
+      }
+      off += cnt;
+    }
+  } catch (e) {
+    if (e instanceof IOError || e instanceof DataError) throw e;
+    return fail(e);
+  }
+  const columns: Column[] = names.map((name, j) => {
+    const kind = kinds[j]!;
+    if (kind === 'categorical') return { kind, name, codes: off === n ? codes[j]! : codes[j]!.slice(0, off), labels: dicts[j]!.labels };
+    return { kind, name, values: off === n ? values[j]! : values[j]!.slice(0, off) } as Column;
   });
   return new Table(columns);
 }

@@ -5,3 +5,5 @@ export { saveModel, loadModelFile, type Persistable, type SaveModelOptions } fro
 export { readTransactions, fpGrowthFile, fpGrowthFileAsync, parseFimi, type ReadTransactionsOptions, type FileMineOptions } from './transactions.js';
 export { writeFileAtomic, writeFileAtomicSync, AtomicWriter, commitTemp, prepareTarget, tempPathFor, toIOError, type AtomicWriteOptions, type WriteError } from './atomic.js';
 export { readIdx, readIdxMatrix, parseIdx, type IdxArray, type IdxDtype, type IdxData } from './idx.js';
+export { readMatrix, type ReadMatrixOptions } from './readMatrix.js';
+export { streamTable, countRows, type StreamTableOptions } from './stream.js';

@@ -1,12 +1,13 @@
 /** Out-of-core numeric row blocks from DuckDB (Node only): `streamMatrix`. */
 import { existsSync } from 'node:fs';
-import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
+import { Table, type Column } from '../core/table.js';
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
-import { openDedicated, release } from './connection.js';
+import { openDedicated, release, withConnection } from './connection.js';
 import { describe, sourceError } from './duckdb.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
-import { copyNumbers, kindOf } from './vectors.js';
+import { copyNumbers, kindOf, projection, readStrings } from './vectors.js';
 
 export interface StreamOptions {
   /** Rows per yielded block (default 65,536; DuckDB produces 2,048-row chunks underneath). */
@@ -28,6 +29,8 @@ export interface StreamOptions {
   header?: boolean;
   /** CSV only: field delimiter (default auto-detected). */
   delimiter?: string;
+  /** CSV only: strings read as missing besides the empty field, e.g. ['?', 'NA']. */
+  missing?: string[];
 }
 
 const LOOKS_LIKE_SQL = /^\s*(select|with|from|values|table|\()/i;
@@ -66,25 +69,11 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
   if (!Number.isInteger(batchRows) || batchRows < 1) throw new InvalidParameterError('batchRows', 'an integer >= 1', batchRows, owner);
   if (opts.kind !== undefined && opts.kind !== 'file' && opts.kind !== 'query') throw new InvalidParameterError('kind', "'file' or 'query'", opts.kind, owner);
   optStrings(opts.columns, 'columns', owner, true);
+  optStrings(opts.missing, 'missing', owner);
   const header = optBool(opts.header, 'header', owner);
   const delim = optChar(opts.delimiter, 'delimiter', owner);
   const glob = optBool(opts.glob, 'glob', owner);
-  const isQuery = opts.kind === 'query' || (opts.kind === undefined && !glob && !existsSync(source) && LOOKS_LIKE_SQL.test(source));
-  let from: string;
-  let file: BoundFile | null = null;
-  if (isQuery) from = `(${source.trim().replace(/;\s*$/, '')})`;
-  else {
-    file = bindFile(source, owner, { glob });
-    const ext = source.toLowerCase().replace(/\.(gz|zst)$/, '');
-    if (ext.endsWith('.parquet')) from = `read_parquet(${file.literal})`;
-    else if (ext.endsWith('.json') || ext.endsWith('.ndjson') || ext.endsWith('.jsonl')) from = `read_json_auto(${file.literal})`;
-    else {
-      const args = [file.literal, `quote = '"'`, `escape = '"'`, 'skip = 0'];
-      if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
-      if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
-      from = `read_csv(${args.join(', ')})`;
-    }
-  }
+  const { from, file, isQuery } = resolveSource(source, opts, owner, header, delim, glob);
   const path = isQuery ? null : source;
   let con: DuckDBConnection | null = null;
   try {
@@ -147,6 +136,122 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
   } finally {
     holder.con = null;
     if (con) release(con);
+    file?.cleanup();
+  }
+}
+
+/** The DuckDB FROM clause of a stream source (a file by extension, or a query). */
+function resolveSource(source: string, opts: StreamOptions, owner: string, header: boolean | undefined, delim: string | undefined, glob: boolean | undefined): { from: string; file: BoundFile | null; isQuery: boolean } {
+  const isQuery = opts.kind === 'query' || (opts.kind === undefined && !glob && !existsSync(source) && LOOKS_LIKE_SQL.test(source));
+  let from: string;
+  let file: BoundFile | null = null;
+  if (isQuery) from = `(${source.trim().replace(/;\s*$/, '')})`;
+  else {
+    file = bindFile(source, owner, { glob });
+    const ext = source.toLowerCase().replace(/\.(gz|zst)$/, '');
+    if (ext.endsWith('.parquet')) from = `read_parquet(${file.literal})`;
+    else if (ext.endsWith('.json') || ext.endsWith('.ndjson') || ext.endsWith('.jsonl')) from = `read_json_auto(${file.literal})`;
+    else {
+      const args = [file.literal, `quote = '"'`, `escape = '"'`, 'skip = 0'];
+      if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
+      if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
+      if (opts.missing?.length) args.push(`nullstr = [${['', ...opts.missing].map(sqlString).join(', ')}]`, 'allow_quoted_nulls = false');
+      from = `read_csv(${args.join(', ')})`;
+    }
+  }
+  return { from, file, isQuery };
+}
+
+/** Options of {@link streamTable}. */
+export interface StreamTableOptions extends Omit<StreamOptions, 'columns'> {
+  /** Columns to read (default: every column), of any kind: text arrives dictionary-encoded per block. */
+  columns?: string[];
+}
+
+/**
+ * Stream a file or query as Table blocks of about `batchRows` rows (numeric, boolean and date
+ * columns as Float64Array, text dictionary-encoded per block: a block's labels are its own). The
+ * out-of-core path for one-pass statistics over every column kind (the streamed profile).
+ *
+ * @example
+ * for await (const block of streamTable('big.parquet', { batchRows: 100_000 })) acc.add(block);
+ */
+export async function* streamTable(source: string, opts: StreamTableOptions = {}): AsyncGenerator<Table> {
+  const owner = 'streamTable';
+  if (typeof source !== 'string' || !source.trim()) throw new InvalidParameterError('source', 'a file path or a SELECT query', source, owner);
+  if (opts === null || typeof opts !== 'object') throw new InvalidParameterError('options', 'an options object', opts, owner);
+  const batchRows = opts.batchRows ?? 65536;
+  if (!Number.isInteger(batchRows) || batchRows < 1) throw new InvalidParameterError('batchRows', 'an integer >= 1', batchRows, owner);
+  optStrings(opts.columns, 'columns', owner, true);
+  optStrings(opts.missing, 'missing', owner);
+  const { from, file, isQuery } = resolveSource(source, opts, owner, optBool(opts.header, 'header', owner), optChar(opts.delimiter, 'delimiter', owner), optBool(opts.glob, 'glob', owner));
+  const path = isQuery ? null : source;
+  let con: DuckDBConnection | null = null;
+  try {
+    con = await openDedicated();
+    const schema = await describe(con, from, path, owner);
+    const typeOf = new Map(schema.map((s) => [s.name, s.type]));
+    const names = opts.columns ?? schema.map((s) => s.name);
+    for (const c of names) if (!typeOf.has(c)) throw new DataError('columns', `names of existing columns (${schema.map((s) => JSON.stringify(s.name)).join(', ')})`, `unknown column ${JSON.stringify(c)}`, owner);
+    const kinds = names.map((n) => kindOf(typeOf.get(n)!));
+    let result: DuckDBResult;
+    try {
+      result = await con.stream(`SELECT ${names.map((n, k) => projection(n, kinds[k]!, typeOf.get(n)!)).join(', ')} FROM ${from}`);
+    } catch (e) {
+      throw sourceError(e, path, owner);
+    }
+    let chunks: DuckDBDataChunk[] = [];
+    let rows = 0;
+    const block = (): Table => new Table(names.map((name, j): Column => {
+      const kind = kinds[j]!;
+      if (kind === 'categorical') return readStrings(name, chunks, j, rows);
+      const values = new Float64Array(rows);
+      let off = 0;
+      for (const ch of chunks) { copyNumbers(ch.getColumnVector(j), ch.rowCount, values, off); off += ch.rowCount; }
+      return { kind, name, values } as Column;
+    }));
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await result.fetchChunk();
+      } catch (e) {
+        throw sourceError(e, path, owner);
+      }
+      if (!chunk || chunk.rowCount === 0) break;
+      chunks.push(chunk);
+      rows += chunk.rowCount;
+      if (rows >= batchRows) {
+        const t = block();
+        chunks = [];
+        rows = 0;
+        yield t;
+      }
+    }
+    if (rows > 0) yield block();
+  } finally {
+    if (con) release(con);
+    file?.cleanup();
+  }
+}
+
+/**
+ * Rows of a file (Parquet: read from the footer, no scan; CSV/JSON: one parallel parse in DuckDB)
+ * or of a query.
+ */
+export async function countRows(source: string, opts: Omit<StreamOptions, 'columns' | 'batchRows'> = {}): Promise<number> {
+  const owner = 'countRows';
+  if (typeof source !== 'string' || !source.trim()) throw new InvalidParameterError('source', 'a file path or a SELECT query', source, owner);
+  const { from, file, isQuery } = resolveSource(source, opts, owner, optBool(opts.header, 'header', owner), optChar(opts.delimiter, 'delimiter', owner), optBool(opts.glob, 'glob', owner));
+  try {
+    return await withConnection(async (con) => {
+      try {
+        const r = await con.runAndReadAll(`SELECT count(*) AS n FROM ${from}`);
+        return Number(r.getRows()[0]![0]);
+      } catch (e) {
+        throw sourceError(e, isQuery ? null : source, owner);
+      }
+    });
+  } finally {
     file?.cleanup();
   }
 }

@@ -59,17 +59,28 @@ export function gemm(
   checkExtent(owner, 'C', c, cOff, m, n, ldc);
   scale(c, cOff, ldc, m, n, beta);
   if (alpha === 0 || k === 0) return;
-  const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((m * n * k) / PARALLEL_MIN_WORK)), Math.ceil(m / 64));
+  // split C by rows, or by columns when it has few rows and many columns (e.g. Q^T X with 20 rows):
+  // no sum changes, so every thread count gives the same bits
+  const byRows = m >= 64 || m >= n;
+  const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((m * n * k) / PARALLEL_MIN_WORK)), Math.ceil((byRows ? m : n) / 64));
   if (threads <= 1) {
     gemmCore(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, false, false);
     return;
   }
   const as = toSharedScratch(a, 'a'), bs = toSharedScratch(b, 'b'), cs = toSharedScratch(c, 'c');
   const tasks: KernelTask[] = [];
-  const step = Math.ceil(m / threads / 4) * 4;
-  for (let i0 = 0; i0 < m; i0 += step) {
-    const rows = Math.min(step, m - i0);
-    tasks.push({ fn: 'gemmCore', args: [transA, transB, rows, n, k, alpha, as, transA ? aOff + i0 : aOff + i0 * lda, lda, bs, bOff, ldb, cs, cOff + i0 * ldc, ldc, false, false] });
+  if (byRows) {
+    const step = Math.ceil(m / threads / 4) * 4;
+    for (let i0 = 0; i0 < m; i0 += step) {
+      const rows = Math.min(step, m - i0);
+      tasks.push({ fn: 'gemmCore', args: [transA, transB, rows, n, k, alpha, as, transA ? aOff + i0 : aOff + i0 * lda, lda, bs, bOff, ldb, cs, cOff + i0 * ldc, ldc, false, false] });
+    }
+  } else {
+    const step = Math.ceil(n / threads / 4) * 4;
+    for (let j0 = 0; j0 < n; j0 += step) {
+      const cols = Math.min(step, n - j0);
+      tasks.push({ fn: 'gemmCore', args: [transA, transB, m, cols, k, alpha, as, aOff, lda, bs, transB ? bOff + j0 * ldb : bOff + j0, ldb, cs, cOff + j0, ldc, false, false] });
+    }
   }
   runTasks(tasks);
   if (cs !== c) c.set(cs);

@@ -16,10 +16,11 @@ export interface RowBlocks {
 
 /**
  * Split n x d row-major `x` into per-thread row blocks; the blocks for worker threads are copied
- * once to SharedArrayBuffers so that several passes (`gram`) can reuse them.
+ * once to SharedArrayBuffers so that several passes (`gram`) can reuse them. The thread count
+ * follows the multiply-adds per pass, n d `workPerEntry` (d for a Gram).
  */
-export function shareRows(x: Float64Array, n: number, d: number): RowBlocks {
-  const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((n * d * d) / (1 << 23))), Math.max(1, Math.floor(n / 256)));
+export function shareRows(x: Float64Array, n: number, d: number, workPerEntry = d): RowBlocks {
+  const threads = Math.min(linalgThreads(), Math.max(1, Math.floor((n * d * workPerEntry) / (1 << 23))), Math.max(1, Math.floor(n / 256)));
   const step = Math.ceil(n / threads);
   const blocks: RowBlocks['blocks'] = [];
   for (let r0 = 0; r0 < n; r0 += step) {

@@ -394,3 +394,28 @@ export function gramBlockCoreWasm(x: Float64Array, xOff: number, r0: number, r1:
   }
 }
 
+
+/**
+ * One pass of a randomized range finder over rows [r0, r1) of X (row-major, d columns), centred
+ * by mu on the fly in chunks of `br` rows (no centred copy of X): with Y = (X - mu) Q for the
+ * d x s matrix q, accumulates z += (X - mu)^T Y (d x s), g += Y^T Y (s x s) and sq[0] += the sum of
+ * squares of X - mu. The sums depend only on br and the row range, not on the backend.
+ */
+export function rangePassCore(x: Float64Array, xOff: number, r0: number, r1: number, d: number, mu: Float64Array, q: Float64Array, s: number, br: number, z: Float64Array, g: Float64Array, sq: Float64Array): void {
+  const buf = new Float64Array(br * d);
+  const yb = new Float64Array(br * s);
+  let ss = 0;
+  for (let st = r0; st < r1; st += br) {
+    const rows = r1 - st < br ? r1 - st : br;
+    const base = xOff + st * d;
+    for (let i = 0; i < rows; i++) {
+      const o = i * d, src = base + i * d;
+      for (let j = 0; j < d; j++) { const v = x[src + j]! - mu[j]!; buf[o + j] = v; ss += v * v; }
+    }
+    for (let t = 0; t < rows * s; t++) yb[t] = 0;
+    gemmCore(false, false, rows, s, d, 1, buf, 0, d, q, 0, s, yb, 0, s, false, false);
+    gemmCore(true, false, d, s, rows, 1, buf, 0, d, yb, 0, s, z, 0, s, false, false);
+    gemmCore(true, false, s, s, rows, 1, yb, 0, s, yb, 0, s, g, 0, s, false, false);
+  }
+  sq[0]! += ss;
+}

@@ -13,7 +13,7 @@
  * worker with the first task of that name (the worker evaluates and caches it), so it must be
  * self-contained (no free variables except globals such as `WebAssembly` and `Math`).
  */
-import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
+import { gemmCore, gemmCoreWasm, gramBlockCore, gramBlockCoreWasm, micro4x4, packA, packB, rangePassCore, wasmInstall, wasmReserve, wasmSlot } from './kernels.js';
 import { InvalidParameterError, WorkerError } from '../core/errors.js';
 import { sgemmCore, sgemmCoreTs, sgemmCoreWasm, smicro4x4, spackA, spackB, wasm32Install, wasm32Reserve, wasm32Slot } from './kernels32.js';
 import { wasmKernelBytes, wasmSgemmBytes } from './wasm.js';
@@ -29,7 +29,7 @@ interface WorkerThreadsModule {
   Worker: new (src: string, o: { eval: boolean; workerData: unknown; execArgv: string[] }) => NodeWorker;
 }
 
-const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore,
+const KERNEL_SOURCE = [packA, packB, micro4x4, wasmInstall, wasmReserve, gemmCoreWasm, gemmCore, gramBlockCoreWasm, gramBlockCore, rangePassCore,
   spackA, spackB, wasm32Install, wasm32Reserve, smicro4x4, sgemmCoreTs, sgemmCoreWasm, sgemmCore].map((f) => f.toString()).join('\n');
 // Each worker instantiates its own copy of the WebAssembly kernel from the bytes in workerData
 // (linear memories are per thread); every message says whether to use it (setLinalgBackend).
@@ -39,7 +39,7 @@ var wasmSlot = { on: false, exp: null, f64: new Float64Array(0) };
 var wasm32Slot = { on: false, exp: null, f32: new Float32Array(0) };
 ${KERNEL_SOURCE}
 const { parentPort, workerData } = require('node:worker_threads');
-const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore, sgemmCore: sgemmCore };
+const FNS = { gemmCore: gemmCore, gramBlockCore: gramBlockCore, sgemmCore: sgemmCore, rangePassCore: rangePassCore };
 const HAS_WASM = wasmInstall(workerData.wasm);
 const HAS_WASM32 = wasm32Install(workerData.wasm32);
 const dead = new Int32Array(workerData.dead);
@@ -75,10 +75,11 @@ parentPort.on('message', function (m) {
     gemmCore(r % 2 === 0, r % 3 === 0, 96, 96, 300, 1, a, 0, r % 2 === 0 ? 96 : 300, a, 0, r % 3 === 0 ? 300 : 96, c, 0, 96, r % 4 === 0, false);
     if (r % 5 === 0) gramBlockCore(a, 0, 0, 300, 96, mu, r % 10 === 0 ? null : c, c);
   }
-  const s = new Float32Array(a), sc = new Float32Array(c.length);
-  for (let r = 0; r < 20; r++) {
+  // float32 kernels: small shapes (the TypeScript path is slow, and start-up time counts)
+  const s = new Float32Array(48 * 100), sc = new Float32Array(48 * 48);
+  for (let r = 0; r < 12; r++) {
     wasm32Slot.on = HAS_WASM32 && r % 2 === 1;
-    sgemmCore(r % 4 < 2, r % 3 === 0, 96, 96, 300, 1, s, 0, r % 4 < 2 ? 96 : 300, s, 0, r % 3 === 0 ? 300 : 96, sc, 0, 96);
+    sgemmCore(r % 4 < 2, r % 3 === 0, 48, 48, 100, 1, s, 0, r % 4 < 2 ? 48 : 100, s, 0, r % 3 === 0 ? 100 : 48, sc, 0, 48);
   }
   wasmSlot.on = false;
   wasm32Slot.on = false;
@@ -189,7 +190,7 @@ function ensureWorkers(n: number): boolean {
   return true;
 }
 
-const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn, sgemmCore: sgemmCore as KernelFn };
+const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBlockCore: gramBlockCore as KernelFn, sgemmCore: sgemmCore as KernelFn, rangePassCore: rangePassCore as KernelFn };
 
 /**
  * Make `fn` runnable by `runTasks` under `name`. Worker threads get `fn.toString()` with the
@@ -207,7 +208,7 @@ const LOCAL: Record<string, KernelFn> = { gemmCore: gemmCore as KernelFn, gramBl
  * runTasks([{ fn: 'scaleRows', args: [x, 0, 1 << 19, 2] }, { fn: 'scaleRows', args: [x, 1 << 19, 1 << 20, 2] }]);
  */
 export function registerKernel(name: string, fn: (...args: never[]) => void): void {
-  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore, sgemmCore)', name, 'registerKernel');
+  if (typeof name !== 'string' || name === '' || name in LOCAL) throw new InvalidParameterError('name', 'a non-empty name other than the built-in kernels (gemmCore, gramBlockCore, sgemmCore, rangePassCore)', name, 'registerKernel');
   if (typeof fn !== 'function') throw new InvalidParameterError('fn', 'a function', typeof fn, 'registerKernel');
   const src = fn.toString();
   // class methods and method shorthand (`f(x) {}`) do not evaluate as expressions

@@ -12,3 +12,6 @@ export const SGEMM_WASM_BASE64 =
   'AgwiEiAc/eYB/eQBIRogGyASIB395gH95AEhGyAKQRBqIQogCEEgaiEIIA9BAWohDwwBCwsgDiATIBT95gH9CwQAIA4gEyAV/eYB' +
   '/QsEECANIA5qIgggEyAW/eYB/QsEACAIIBMgF/3mAf0LBBAgCCANaiIIIBMgGP3mAf0LBAAgCCATIBn95gH9CwQQIAggDWoiCCAT' +
   'IBr95gH9CwQAIAggEyAb/eYB/QsEECALQQRqIQsMAQsLIAxBCGohDAwBCwsL';
+
+/** Size of the module in bytes (over 4096: browsers need the asynchronous WebAssembly.compile). */
+export const SGEMM_WASM_BYTES = 645;

@@ -1,12 +1,13 @@
 import { InvalidParameterError } from '../core/errors.js';
+import type { Arr } from './dtype.js';
 
 /** Element-wise activation with its derivative expressed through input z and output a. */
 export interface Activation {
   name: string;
   /** a = f(z), rows of width `width` (softmax is row-wise). */
-  forward(z: Float64Array, a: Float64Array, width: number): void;
+  forward(z: Arr, a: Arr, width: number): void;
   /** gz = ga * f'(z) (softmax: full Jacobian-vector product per row). */
-  backward(z: Float64Array, a: Float64Array, ga: Float64Array, gz: Float64Array, width: number): void;
+  backward(z: Arr, a: Arr, ga: Arr, gz: Arr, width: number): void;
 }
 
 const elementwise = (name: string, f: (z: number) => number, df: (z: number, a: number) => number): Activation => ({

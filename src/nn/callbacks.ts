@@ -3,8 +3,8 @@ import { DataError, InvalidParameterError } from '../core/errors.js';
 /** What a callback may touch on the model being trained. */
 export interface TrainingModel {
   stopTraining: boolean;
-  getWeights(): Float64Array[];
-  setWeights(ws: Float64Array[]): void;
+  getWeights(): (Float32Array | Float64Array)[];
+  setWeights(ws: ArrayLike<number>[]): void;
   /** The compiled optimizer (for ReduceLROnPlateau). */
   readonly optimizer: { learningRate: number | object } | null;
 }
@@ -51,7 +51,7 @@ export interface EarlyStoppingOptions {
 export class EarlyStopping implements Callback {
   private best = NaN;
   private wait = 0;
-  private bestWeights: Float64Array[] | null = null;
+  private bestWeights: (Float32Array | Float64Array)[] | null = null;
   bestEpoch = -1;
   stoppedEpoch = -1;
   readonly opts: Required<Omit<EarlyStoppingOptions, 'monitor'>> & { monitor: string | undefined };

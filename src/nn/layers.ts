@@ -2,6 +2,7 @@ import { InvalidParameterError } from '../core/errors.js';
 import type { RandomState } from '../core/random.js';
 import { checkMemory } from '../core/resources.js';
 import { getActivation, type Activation } from './activations.js';
+import { alloc, cast, type Arr, type DType } from './dtype.js';
 import { denseForward, denseGradW, denseGradX } from './kernels.js';
 
 export type Initializer = 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones';
@@ -23,26 +24,30 @@ export interface Layer {
   inputDim: number;
   /** Output width (known after `build`). */
   readonly outputDim: number;
-  build(inputDim: number, rng: RandomState): void;
-  forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array;
+  /**
+   * Allocate the weights for `inputDim` inputs in the given precision (default 'float64'; user
+   * layers that only support float64 may ignore it and fail on float32 nets).
+   */
+  build(inputDim: number, rng: RandomState, dtype?: DType): void;
+  forward(x: Arr, n: number, ctx: ForwardContext): Arr;
   /**
    * Gradient w.r.t. the layer input from the gradient w.r.t. its output, or w.r.t. its
    * pre-activation when `gIsPreActivation` (fused loss + output activation). Fills `grads()`.
    */
-  backward(g: Float64Array, n: number, gIsPreActivation?: boolean, needInputGrad?: boolean): Float64Array;
+  backward(g: Arr, n: number, gIsPreActivation?: boolean, needInputGrad?: boolean): Arr;
   /** Trainable arrays, in Keras' `trainable_weights` order. */
-  params(): Float64Array[];
+  params(): Arr[];
   /** Gradients of `params()`, same order. */
-  grads(): Float64Array[];
+  grads(): Arr[];
   /** All weights incl. non-trainable ones (BatchNormalization moving statistics), Keras' `get_weights` order. */
-  weights(): Float64Array[];
+  weights(): Arr[];
   /** Regularisation penalty added to the loss (0 if none). */
   penalty(): number;
   getConfig(): Record<string, unknown>;
   /** Output activation, for layers that have one (fused losses look at the last layer's). */
   readonly activation?: Activation;
   /** Pre-activation of the last forward pass (layers with an activation). */
-  readonly preActivation?: Float64Array;
+  readonly preActivation?: Arr;
 }
 
 export interface DenseOptions {
@@ -80,16 +85,18 @@ export class Dense implements Layer {
   readonly units: number;
   readonly activation: Activation;
   readonly opts: Required<Omit<DenseOptions, 'inputDim' | 'kernelRegularizer'>> & { inputDim: number | null };
-  W: Float64Array = new Float64Array(0);
-  b: Float64Array = new Float64Array(0);
-  gW: Float64Array = new Float64Array(0);
-  gb: Float64Array = new Float64Array(0);
+  /** Precision of the weights and buffers (set by build). */
+  dtype: DType = 'float64';
+  W: Arr = alloc('float64', 0);
+  b: Arr = alloc('float64', 0);
+  gW: Arr = alloc('float64', 0);
+  gb: Arr = alloc('float64', 0);
   inputDim = 0;
-  private z = new Float64Array(0);
-  out = new Float64Array(0);
-  private gz = new Float64Array(0);
-  private gx = new Float64Array(0);
-  private x: Float64Array = new Float64Array(0);
+  private z = alloc('float64', 0);
+  out = alloc('float64', 0);
+  private gz = alloc('float64', 0);
+  private gx = alloc('float64', 0);
+  private x: Arr = alloc('float64', 0);
 
   constructor(units: number, opts: DenseOptions = {}) {
     this.units = checkUnits(units, 'units', 'Dense');
@@ -106,33 +113,35 @@ export class Dense implements Layer {
 
   get outputDim(): number { return this.units; }
   get nParams(): number { return this.W.length + this.b.length; }
-  params(): Float64Array[] { return this.b.length ? [this.W, this.b] : [this.W]; }
-  grads(): Float64Array[] { return this.b.length ? [this.gW, this.gb] : [this.gW]; }
-  weights(): Float64Array[] { return this.params(); }
+  params(): Arr[] { return this.b.length ? [this.W, this.b] : [this.W]; }
+  grads(): Arr[] { return this.b.length ? [this.gW, this.gb] : [this.gW]; }
+  weights(): Arr[] { return this.params(); }
 
-  build(inputDim: number, rng: RandomState): void {
+  build(inputDim: number, rng: RandomState, dtype: DType = 'float64'): void {
     // weights, gradients and up to two optimizer moments, before allocating (a 1e5 x 1e5 layer is 80 GB per copy)
-    checkMemory(`a Dense layer of ${inputDim} x ${this.units} weights`, 4 * 8 * (inputDim + 1) * this.units, { owner: 'Dense', hint: 'lower units (or the input width)' });
+    checkMemory(`a Dense layer of ${inputDim} x ${this.units} weights`, 4 * (dtype === 'float32' ? 4 : 8) * (inputDim + 1) * this.units, { owner: 'Dense', hint: 'lower units (or the input width)' });
+    this.dtype = dtype;
     this.inputDim = inputDim;
-    this.W = init(this.opts.kernelInitializer, inputDim, this.units, rng);
-    this.b = this.opts.useBias ? init(this.opts.biasInitializer, 1, this.units, rng) : new Float64Array(0);
-    this.gW = new Float64Array(this.W.length);
-    this.gb = new Float64Array(this.b.length);
+    // initial values drawn in float64 from the same stream for both precisions, then rounded
+    this.W = cast(init(this.opts.kernelInitializer, inputDim, this.units, rng), dtype);
+    this.b = this.opts.useBias ? cast(init(this.opts.biasInitializer, 1, this.units, rng), dtype) : alloc(dtype, 0);
+    this.gW = alloc(this.dtype, this.W.length);
+    this.gb = alloc(this.dtype, this.b.length);
   }
 
   private ensure(n: number): void {
     if (this.z.length !== n * this.units) {
-      this.z = new Float64Array(n * this.units);
-      this.out = new Float64Array(n * this.units);
-      this.gz = new Float64Array(n * this.units);
-      this.gx = new Float64Array(n * this.inputDim);
+      this.z = alloc(this.dtype, n * this.units);
+      this.out = alloc(this.dtype, n * this.units);
+      this.gz = alloc(this.dtype, n * this.units);
+      this.gx = alloc(this.dtype, n * this.inputDim);
     }
   }
 
   /** Pre-activation (z) of the last forward pass. */
-  get preActivation(): Float64Array { return this.z; }
+  get preActivation(): Arr { return this.z; }
 
-  forward(x: Float64Array, n: number): Float64Array {
+  forward(x: Arr, n: number): Arr {
     this.ensure(n);
     this.x = x;
     denseForward(x, this.W, this.b, this.z, n, this.inputDim, this.units);
@@ -140,7 +149,7 @@ export class Dense implements Layer {
     return this.out;
   }
 
-  backward(ga: Float64Array, n: number, gaIsGz = false, needInputGrad = true): Float64Array {
+  backward(ga: Arr, n: number, gaIsGz = false, needInputGrad = true): Arr {
     const { units: u, inputDim: d, W, gW } = this;
     const gz = gaIsGz ? ga : this.gz;
     if (!gaIsGz) this.activation.backward(this.z, this.out, ga, gz, u);
@@ -171,29 +180,30 @@ export class ActivationLayer implements Layer {
   readonly kind = 'Activation';
   readonly activation: Activation;
   inputDim = 0;
-  private z: Float64Array = new Float64Array(0);
-  private out = new Float64Array(0);
-  private gz = new Float64Array(0);
+  dtype: DType = 'float64';
+  private z: Arr = alloc('float64', 0);
+  private out = alloc('float64', 0);
+  private gz = alloc('float64', 0);
   constructor(activation: string) {
     this.activation = getActivation(activation);
   }
   get outputDim(): number { return this.inputDim; }
-  get preActivation(): Float64Array { return this.z; }
-  build(inputDim: number): void { this.inputDim = inputDim; }
-  forward(x: Float64Array, n: number): Float64Array {
-    if (this.out.length !== n * this.inputDim) { this.out = new Float64Array(n * this.inputDim); this.gz = new Float64Array(n * this.inputDim); }
+  get preActivation(): Arr { return this.z; }
+  build(inputDim: number, _rng?: RandomState, dtype: DType = 'float64'): void { this.inputDim = inputDim; this.dtype = dtype; }
+  forward(x: Arr, n: number): Arr {
+    if (this.out.length !== n * this.inputDim) { this.out = alloc(this.dtype, n * this.inputDim); this.gz = alloc(this.dtype, n * this.inputDim); }
     this.z = x;
     this.activation.forward(x, this.out, this.inputDim);
     return this.out;
   }
-  backward(g: Float64Array, _n: number, gIsPre = false): Float64Array {
+  backward(g: Arr, _n: number, gIsPre = false): Arr {
     if (gIsPre) return g;
     this.activation.backward(this.z, this.out, g, this.gz, this.inputDim);
     return this.gz;
   }
-  params(): Float64Array[] { return []; }
-  grads(): Float64Array[] { return []; }
-  weights(): Float64Array[] { return []; }
+  params(): Arr[] { return []; }
+  grads(): Arr[] { return []; }
+  weights(): Arr[] { return []; }
   penalty(): number { return 0; }
   getConfig(): Record<string, unknown> { return { activation: this.activation.name }; }
 }
@@ -206,34 +216,35 @@ export class Dropout implements Layer {
   readonly kind = 'Dropout';
   readonly rate: number;
   inputDim = 0;
-  private mask = new Float64Array(0);
-  private out = new Float64Array(0);
-  private gx = new Float64Array(0);
+  dtype: DType = 'float64';
+  private mask = alloc('float64', 0);
+  private out = alloc('float64', 0);
+  private gx = alloc('float64', 0);
   private active = false;
   constructor(rate: number) {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) throw new InvalidParameterError('rate', 'a number in [0, 1)', rate, 'Dropout');
     this.rate = rate;
   }
   get outputDim(): number { return this.inputDim; }
-  build(inputDim: number): void { this.inputDim = inputDim; }
-  forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array {
+  build(inputDim: number, _rng?: RandomState, dtype: DType = 'float64'): void { this.inputDim = inputDim; this.dtype = dtype; }
+  forward(x: Arr, n: number, ctx: ForwardContext): Arr {
     this.active = ctx.training && this.rate > 0;
     if (!this.active) return x;
     const len = n * this.inputDim;
-    if (this.out.length !== len) { this.out = new Float64Array(len); this.mask = new Float64Array(len); this.gx = new Float64Array(len); }
+    if (this.out.length !== len) { this.out = alloc(this.dtype, len); this.mask = alloc(this.dtype, len); this.gx = alloc(this.dtype, len); }
     const keep = 1 / (1 - this.rate);
     const u = ctx.rng!.rand(len);
     for (let t = 0; t < len; t++) { const m = u[t]! >= this.rate ? keep : 0; this.mask[t] = m; this.out[t] = x[t]! * m; }
     return this.out;
   }
-  backward(g: Float64Array): Float64Array {
+  backward(g: Arr): Arr {
     if (!this.active) return g;
     for (let t = 0; t < this.gx.length; t++) this.gx[t] = g[t]! * this.mask[t]!;
     return this.gx;
   }
-  params(): Float64Array[] { return []; }
-  grads(): Float64Array[] { return []; }
-  weights(): Float64Array[] { return []; }
+  params(): Arr[] { return []; }
+  grads(): Arr[] { return []; }
+  weights(): Arr[] { return []; }
   penalty(): number { return 0; }
   getConfig(): Record<string, unknown> { return { rate: this.rate }; }
 }
@@ -256,39 +267,41 @@ export class BatchNormalization implements Layer {
   readonly kind = 'BatchNormalization';
   readonly opts: Required<BatchNormalizationOptions>;
   inputDim = 0;
-  gamma = new Float64Array(0);
-  beta = new Float64Array(0);
-  movingMean = new Float64Array(0);
-  movingVariance = new Float64Array(0);
-  private gGamma = new Float64Array(0);
-  private gBeta = new Float64Array(0);
-  private xhat = new Float64Array(0);
-  private out = new Float64Array(0);
-  private gx = new Float64Array(0);
-  private invStd = new Float64Array(0);
+  dtype: DType = 'float64';
+  gamma = alloc('float64', 0);
+  beta = alloc('float64', 0);
+  movingMean = alloc('float64', 0);
+  movingVariance = alloc('float64', 0);
+  private gGamma = alloc('float64', 0);
+  private gBeta = alloc('float64', 0);
+  private xhat = alloc('float64', 0);
+  private out = alloc('float64', 0);
+  private gx = alloc('float64', 0);
+  private invStd = alloc('float64', 0);
   constructor(opts: BatchNormalizationOptions = {}) {
     this.opts = { momentum: opts.momentum ?? 0.99, epsilon: opts.epsilon ?? 1e-3, center: opts.center ?? true, scale: opts.scale ?? true };
     if (!(this.opts.momentum >= 0 && this.opts.momentum <= 1)) throw new InvalidParameterError('momentum', 'a number in [0, 1]', opts.momentum, 'BatchNormalization');
     if (!(this.opts.epsilon > 0)) throw new InvalidParameterError('epsilon', 'a number > 0', opts.epsilon, 'BatchNormalization');
   }
   get outputDim(): number { return this.inputDim; }
-  build(inputDim: number): void {
+  build(inputDim: number, _rng?: RandomState, dtype: DType = 'float64'): void {
+    this.dtype = dtype;
     const d = (this.inputDim = inputDim);
-    this.gamma = new Float64Array(d).fill(1);
-    this.beta = new Float64Array(d);
-    this.movingMean = new Float64Array(d);
-    this.movingVariance = new Float64Array(d).fill(1);
-    this.gGamma = new Float64Array(d);
-    this.gBeta = new Float64Array(d);
-    this.invStd = new Float64Array(d);
+    this.gamma = alloc(this.dtype, d).fill(1);
+    this.beta = alloc(this.dtype, d);
+    this.movingMean = alloc(this.dtype, d);
+    this.movingVariance = alloc(this.dtype, d).fill(1);
+    this.gGamma = alloc(this.dtype, d);
+    this.gBeta = alloc(this.dtype, d);
+    this.invStd = alloc(this.dtype, d);
   }
-  params(): Float64Array[] { return [...(this.opts.scale ? [this.gamma] : []), ...(this.opts.center ? [this.beta] : [])]; }
-  grads(): Float64Array[] { return [...(this.opts.scale ? [this.gGamma] : []), ...(this.opts.center ? [this.gBeta] : [])]; }
-  weights(): Float64Array[] { return [...this.params(), this.movingMean, this.movingVariance]; }
+  params(): Arr[] { return [...(this.opts.scale ? [this.gamma] : []), ...(this.opts.center ? [this.beta] : [])]; }
+  grads(): Arr[] { return [...(this.opts.scale ? [this.gGamma] : []), ...(this.opts.center ? [this.gBeta] : [])]; }
+  weights(): Arr[] { return [...this.params(), this.movingMean, this.movingVariance]; }
   penalty(): number { return 0; }
-  forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array {
+  forward(x: Arr, n: number, ctx: ForwardContext): Arr {
     const d = this.inputDim;
-    if (this.out.length !== n * d) { this.out = new Float64Array(n * d); this.xhat = new Float64Array(n * d); this.gx = new Float64Array(n * d); }
+    if (this.out.length !== n * d) { this.out = alloc(this.dtype, n * d); this.xhat = alloc(this.dtype, n * d); this.gx = alloc(this.dtype, n * d); }
     const { gamma, beta, invStd, xhat, out } = this;
     const eps = this.opts.epsilon;
     if (ctx.training) {
@@ -312,7 +325,7 @@ export class BatchNormalization implements Layer {
     for (let t = 0; t < n * d; t++) { const j = t % d; out[t] = gamma[j]! * xhat[t]! + beta[j]!; }
     return out;
   }
-  backward(g: Float64Array, n: number): Float64Array {
+  backward(g: Arr, n: number): Arr {
     const d = this.inputDim;
     const { gamma, invStd, xhat, gx, gGamma, gBeta } = this;
     for (let j = 0; j < d; j++) {

@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../core/errors.js';
+import type { Arr } from './dtype.js';
 
 export type LossName = 'binaryCrossentropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError' | 'huber';
 export const LOSS_NAMES: LossName[] = ['binaryCrossentropy', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError', 'meanAbsoluteError', 'huber'];
@@ -30,7 +31,7 @@ export function resolveLoss(loss: LossLike, owner = 'Sequential.compile'): Requi
  * from the logits; with `fromLogits` the output itself is the logit and the gradient is w.r.t. it;
  * otherwise w.r.t. the output (Keras' clipped formulas, epsilon 1e-7).
  */
-export function lossAndGrad(lossIn: LossLike, out: Float64Array, z: Float64Array, y: Float64Array, n: number, u: number, fused: boolean, grad: Float64Array, sw: Float64Array | null = null): number {
+export function lossAndGrad(lossIn: LossLike, out: Arr, z: Arr, y: Arr, n: number, u: number, fused: boolean, grad: Arr, sw: Arr | null = null): number {
   const loss = resolveLoss(lossIn);
   let total = 0;
   const w = (i: number) => (sw ? sw[i]! : 1);

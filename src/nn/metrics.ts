@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../core/errors.js';
+import type { Arr } from './dtype.js';
 import type { LossName } from './losses.js';
 
 export type NetMetric = 'accuracy' | 'binaryAccuracy' | 'auc' | 'mse' | 'mae';
@@ -27,7 +28,7 @@ export class MetricAccumulator {
   private labels: number[] = [];
   constructor(private readonly metrics: NetMetric[], private readonly loss: LossName, private readonly u: number, private readonly fromLogits: boolean) {}
 
-  add(out: Float64Array, y: Float64Array, n: number): void {
+  add(out: Arr, y: Arr, n: number): void {
     const { u, loss } = this;
     const sparse = loss === 'sparseCategoricalCrossentropy';
     this.count += n;

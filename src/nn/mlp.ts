@@ -8,7 +8,8 @@ import { classifierScore, regressorScore } from '../metrics/score.js';
 import { EarlyStopping } from './callbacks.js';
 import { Dense } from './layers.js';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer } from './optimizers.js';
-import { Sequential, type History } from './sequential.js';
+import { DTYPES, type DType } from './dtype.js';
+import { DEFAULT_DTYPE, Sequential, type History } from './sequential.js';
 
 const intList = (def: number[], what: string) =>
   p.custom<number[]>(def, what, (v) => Array.isArray(v) && v.every((u) => Number.isInteger(u) && u >= 1));
@@ -33,6 +34,7 @@ const mlpSchema = {
   beta1: p.num(0.9, { min: 0, max: 1, maxExclusive: true }),
   beta2: p.num(0.999, { min: 0, max: 1, maxExclusive: true }),
   epsilon: p.num(1e-8, { min: 0, minExclusive: true }),
+  dtype: p.oneOf(DTYPES as readonly DType[], DEFAULT_DTYPE, 'Precision of the net: weights, gradients and optimizer state in Float32Array or Float64Array.'),
   randomState: p.randomState(),
   verbose: p.bool(false),
 };
@@ -65,7 +67,7 @@ abstract class BaseMLP<State extends MLPState> extends Estimator<typeof mlpSchem
     const bs = ps.batchSize === 'auto' ? Math.min(200, m.rows) : Math.min(ps.batchSize, m.rows);
     const l2 = ps.alpha / (2 * bs);
     const act = ACT[ps.activation];
-    const net = new Sequential([...ps.hiddenLayerSizes.map((u) => new Dense(u, { activation: act, l2 })), new Dense(outUnits, { activation: outAct, l2 })]);
+    const net = new Sequential([...ps.hiddenLayerSizes.map((u) => new Dense(u, { activation: act, l2 })), new Dense(outUnits, { activation: outAct, l2 })], { dtype: ps.dtype });
     net.compile({ optimizer: makeOptimizer(ps), loss });
     const rng = checkRandomState(ps.randomState, 'randomState', this.kind);
     const stopper = new EarlyStopping({ monitor: ps.earlyStopping ? 'val_loss' : 'loss', minDelta: ps.tol, patience: ps.nIterNoChange });
@@ -192,6 +194,7 @@ const aeSchema = {
   epochs: p.int(50, { min: 1 }),
   batchSize: p.int(32, { min: 1 }),
   l2: p.num(0, { min: 0 }),
+  dtype: p.oneOf(DTYPES as readonly DType[], DEFAULT_DTYPE, 'Precision of the net: weights, gradients and optimizer state in Float32Array or Float64Array.'),
   randomState: p.randomState(),
   verbose: p.bool(false),
 };
@@ -222,7 +225,7 @@ export class Autoencoder extends Estimator<typeof aeSchema, AutoencoderState> {
     const dense = (u: number, a: string) => new Dense(u, { activation: a, l2: ps.l2 });
     const enc = [...ps.encoderLayers.map((u) => dense(u, ps.activation)), dense(ps.latentDim, ps.latentActivation)];
     const dec = [...[...ps.encoderLayers].reverse().map((u) => dense(u, ps.activation)), dense(d, ps.outputActivation)];
-    const net = new Sequential([...enc, ...dec]);
+    const net = new Sequential([...enc, ...dec], { dtype: ps.dtype });
     const optimizer = makeOptimizer({ ...mlpSchemaDefaults(), solver: ps.optimizer, learningRateInit: ps.learningRate, epsilon: 1e-7 });
     net.compile({ optimizer, loss: ps.loss });
     const h = net.fit(m, m.toArray(), { epochs: ps.epochs, batchSize: Math.min(ps.batchSize, m.rows), randomState: checkRandomState(ps.randomState, 'randomState', this.kind), verbose: ps.verbose ? 1 : 0 });

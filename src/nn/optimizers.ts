@@ -1,4 +1,5 @@
 import { InvalidParameterError } from '../core/errors.js';
+import { allocLike, type Arr } from './dtype.js';
 import { scheduleFromConfig, type LearningRateSchedule } from './schedules.js';
 
 export interface OptimizerOptions {
@@ -17,7 +18,7 @@ export abstract class Optimizer {
   learningRate: number | LearningRateSchedule;
   readonly weightDecay: number | null;
   iterations = 0;
-  protected slots: Float64Array[][] = [];
+  protected slots: Arr[][] = [];
 
   constructor(opts: OptimizerOptions, defaultLr: number, owner: string) {
     const lr = opts.learningRate ?? defaultLr;
@@ -37,11 +38,11 @@ export abstract class Optimizer {
   /** Number of per-parameter state arrays (e.g. 2 for Adam's m and v). */
   protected abstract nSlots(): number;
   protected slotInit(): number { return 0; }
-  protected abstract update(w: Float64Array, g: Float64Array, slots: Float64Array[], lr: number): void;
+  protected abstract update(w: Arr, g: Arr, slots: Arr[], lr: number): void;
 
-  step(params: Float64Array[], grads: Float64Array[]): void {
+  step(params: Arr[], grads: Arr[]): void {
     if (this.slots.length !== params.length) {
-      this.slots = params.map((p) => Array.from({ length: this.nSlots() }, () => new Float64Array(p.length).fill(this.slotInit())));
+      this.slots = params.map((p) => Array.from({ length: this.nSlots() }, () => allocLike(p, p.length).fill(this.slotInit())));
     }
     const lr = this.currentLearningRate;
     const wd = this.weightDecay;
@@ -54,6 +55,22 @@ export abstract class Optimizer {
     this.iterations++;
   }
   protected beforeStep(): void {}
+
+  /**
+   * The optimizer's per-parameter state (Adam's moments, momentum buffers...) and step count, as
+   * saved by `Sequential.save(path, { includeOptimizer: true })`. Empty slots before the first step.
+   */
+  getState(): { iterations: number; slots: Arr[][] } {
+    return { iterations: this.iterations, slots: this.slots };
+  }
+
+  /** Restore `getState()` output (arrays are used as given: the next step continues from them). */
+  setState(state: { iterations: number; slots: Arr[][] }): void {
+    if (!Number.isInteger(state?.iterations) || state.iterations < 0) throw new InvalidParameterError('iterations', 'an integer >= 0', state?.iterations, `${this.constructor.name}.setState`);
+    if (!Array.isArray(state.slots) || state.slots.some((s) => !Array.isArray(s) || (s.length !== this.nSlots()))) throw new InvalidParameterError('slots', `${this.nSlots()} state arrays per parameter`, state.slots?.map((s) => s?.length), `${this.constructor.name}.setState`);
+    this.iterations = state.iterations;
+    this.slots = state.slots;
+  }
 
   protected baseConfig(): Record<string, unknown> {
     return { name: this.name, learningRate: typeof this.learningRate === 'number' ? this.learningRate : this.learningRate.getConfig(), weightDecay: this.weightDecay };
@@ -73,7 +90,7 @@ export class SGD extends Optimizer {
     this.nesterov = opts.nesterov ?? false;
   }
   protected nSlots() { return 1; }
-  protected update(w: Float64Array, g: Float64Array, [v]: Float64Array[], lr: number): void {
+  protected update(w: Arr, g: Arr, [v]: Arr[], lr: number): void {
     const mu = this.momentum;
     if (mu === 0) { for (let i = 0; i < w.length; i++) w[i]! -= lr * g[i]!; return; }
     for (let i = 0; i < w.length; i++) {
@@ -112,7 +129,7 @@ export class Adam extends Optimizer {
     const t = this.iterations + 1;
     this.alphaScale = Math.sqrt(1 - Math.pow(this.beta2, t)) / (1 - Math.pow(this.beta1, t));
   }
-  protected update(w: Float64Array, g: Float64Array, [m, v, vh]: Float64Array[], lr: number): void {
+  protected update(w: Arr, g: Arr, [m, v, vh]: Arr[], lr: number): void {
     const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
     const alpha = lr * this.alphaScale;
     for (let i = 0; i < w.length; i++) {
@@ -155,7 +172,7 @@ export class RMSprop extends Optimizer {
     if (!(this.momentum >= 0 && this.momentum < 1)) throw new InvalidParameterError('momentum', 'a number in [0, 1)', this.momentum, 'RMSprop');
   }
   protected nSlots() { return 3; }
-  protected update(w: Float64Array, g: Float64Array, [v, mom, ag]: Float64Array[], lr: number): void {
+  protected update(w: Arr, g: Arr, [v, mom, ag]: Arr[], lr: number): void {
     const rho = this.rho, eps = this.epsilon, mu = this.momentum;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
@@ -182,7 +199,7 @@ export class Adagrad extends Optimizer {
   }
   protected nSlots() { return 1; }
   protected override slotInit() { return this.initialAccumulatorValue; }
-  protected update(w: Float64Array, g: Float64Array, [acc]: Float64Array[], lr: number): void {
+  protected update(w: Arr, g: Arr, [acc]: Arr[], lr: number): void {
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       acc![i]! += gi * gi;

@@ -6,6 +6,7 @@ import { fromBase64, toBase64 } from '../core/serialize.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
 import { Matrix } from '../core/matrix.js';
 import { ProgressLogger, TerminateOnNaN, type Callback, type Logs, type TrainingModel } from './callbacks.js';
+import { alloc, cast, checkDtype, toFloat64, type Arr, type DType } from './dtype.js';
 import { type ForwardContext, type Layer } from './layers.js';
 import { layerFrom, optimizerFrom } from './registry.js';
 import { lossAndGrad, resolveLoss, type LossLike, type LossSpec } from './losses.js';
@@ -16,7 +17,20 @@ export interface CompileOptions {
   optimizer: Optimizer | OptimizerName;
   loss: LossLike;
   metrics?: NetMetric[];
+  /** Precision of weights, gradients, optimizer state and activations (default: the model's, 'float64'). */
+  dtype?: DType;
 }
+
+export interface SequentialOptions {
+  /** Precision of weights, gradients, optimizer state and activations (default 'float64'). */
+  dtype?: DType;
+}
+
+/** Default precision of a new Sequential (see the handoff / ARCHITECTURE note for the measurements behind it). */
+export const DEFAULT_DTYPE: DType = 'float64';
+
+/** Rows per inference chunk (predict, predictUpTo, predictFrom). */
+const INFER_CHUNK = 4096;
 
 /** Marks the input width of a Sequential model (Keras `Input({shape: [d]})`). */
 export interface InputSpec { readonly kind: 'Input'; readonly shape: [number] }
@@ -72,9 +86,31 @@ export class Sequential implements TrainingModel {
   /** The dropout stream trainOnBatch continues (set by fit and by the first trainOnBatch). */
   private trainRng: RandomState | null = null;
   stopTraining = false;
+  private _dtype: DType;
 
-  constructor(layers: (Layer | InputSpec)[] = []) {
+  constructor(layers: (Layer | InputSpec)[] = [], opts: SequentialOptions = {}) {
+    this._dtype = checkDtype(opts?.dtype ?? DEFAULT_DTYPE, 'Sequential');
     for (const l of layers) this.add(l);
+  }
+
+  /** 'float32' or 'float64': the array type of every weight, gradient, optimizer slot and buffer. */
+  get dtype(): DType { return this._dtype; }
+
+  /**
+   * Change the precision. A built model converts its weights (rounding to float32 when narrowing);
+   * optimizer state is reset (the next step allocates it in the new precision).
+   */
+  setDtype(dtype: DType): this {
+    const d = checkDtype(dtype, 'Sequential.setDtype');
+    if (d === this._dtype) return this;
+    this._dtype = d;
+    if (this.built) {
+      const ws = this.getWeights().map((w) => Float64Array.from(w));
+      for (let i = 0, dim = this.inputDim!; i < this.layers.length; i++) { this.layers[i]!.build(dim, new RandomState(0), d); dim = this.layers[i]!.outputDim; }
+      this.setWeights(ws);
+    }
+    if (this.compiled) this.compiled.opt.setState({ iterations: this.compiled.opt.iterations, slots: [] });
+    return this;
   }
 
   /** Append a layer (or, first, an `Input`). */
@@ -100,6 +136,7 @@ export class Sequential implements TrainingModel {
     const metrics = checkMetrics(opts.metrics, 'Sequential.compile');
     if (!this.layers.length) throw new InvalidParameterError('layers', 'at least one layer', 0, 'Sequential.compile');
     this.compiled = { loss, metrics, opt: optimizerFrom(opts.optimizer) };
+    if (opts.dtype !== undefined) this.setDtype(opts.dtype);
     return this;
   }
 
@@ -109,7 +146,7 @@ export class Sequential implements TrainingModel {
     if (this.inputDim !== null && this.inputDim !== inputDim) throw new ShapeError('X', `${this.inputDim} features (the model's Input)`, `${inputDim} features`, 'Sequential');
     const rng = checkRandomState(randomState, 'randomState', 'Sequential');
     let d = inputDim;
-    for (const l of this.layers) { l.build(d, rng); d = l.outputDim; }
+    for (const l of this.layers) { l.build(d, rng, this._dtype); d = l.outputDim; }
     this.inputDim = inputDim;
     this.built = true;
     return this;
@@ -118,8 +155,8 @@ export class Sequential implements TrainingModel {
   private get outUnits(): number { return this.layers[this.layers.length - 1]!.outputDim; }
   private get last(): Layer { return this.layers[this.layers.length - 1]!; }
 
-  private forward(x: Float64Array, n: number, ctx: ForwardContext): Float64Array {
-    let a = x;
+  private forward(x: Arr, n: number, ctx: ForwardContext): Arr {
+    let a = cast(x, this._dtype);
     for (const l of this.layers) a = l.forward(a, n, ctx);
     return a;
   }
@@ -194,24 +231,25 @@ export class Sequential implements TrainingModel {
     const Y = this.targets(y, m.rows, 'Sequential.fit');
     const W = this.rowWeights(Y, m.rows, opts);
     const ycols = c.loss.name === 'sparseCategoricalCrossentropy' ? 1 : u;
-    let val: { X: Matrix; Y: Float64Array } | null = null;
+    let val: { X: Arr; n: number; Y: Arr } | null = null;
     let nTr = m.rows;
     if (opts.validationData) {
       const vx = checkArray(opts.validationData[0], { name: 'validationData[0]', owner: 'Sequential.fit', nFeatures: m.cols });
-      val = { X: vx, Y: this.targets(opts.validationData[1], vx.rows, 'Sequential.fit') };
+      val = { X: cast(vx.data, this._dtype), n: vx.rows, Y: cast(this.targets(opts.validationData[1], vx.rows, 'Sequential.fit'), this._dtype) };
     } else if (vs > 0) {
       const nVal = Math.floor(m.rows * vs);
       nTr = m.rows - nVal;
-      if (nVal > 0) val = { X: new Matrix(m.data.subarray(nTr * m.cols), nVal, m.cols), Y: Y.subarray(nTr * ycols) };
+      if (nVal > 0) val = { X: cast(m.data.subarray(nTr * m.cols), this._dtype), n: nVal, Y: cast(Y.subarray(nTr * ycols), this._dtype) };
     }
     if (nTr < 1) throw new DataError('X', 'at least one training row after the validation split', nTr, 'Sequential.fit');
     const fused = this.fused;
     const params = this.layers.flatMap((l) => l.params());
     const grads = this.layers.flatMap((l) => l.grads());
-    const xb = new Float64Array(bs * m.cols);
-    const yb = new Float64Array(bs * ycols);
+    // batch buffers in the net's precision: TypedArray.set converts the float64 rows natively
+    const xb = alloc(this._dtype, bs * m.cols);
+    const yb = alloc(this._dtype, bs * ycols);
     const wb = W ? new Float64Array(bs) : null;
-    const g = new Float64Array(bs * u);
+    const g = alloc(this._dtype, bs * u);
     const history: History = { epoch: [], history: { loss: [] } };
     const callbacks = [...(opts.callbacks ?? [])];
     if (opts.verbose) callbacks.push(new ProgressLogger(epochs));
@@ -251,7 +289,7 @@ export class Sequential implements TrainingModel {
       }
       logs = { loss: lossSum / seen, ...acc.result() };
       if (val) {
-        const ev = this.evaluateData(val.X, val.Y);
+        const ev = this.evaluateData(val.X, val.n, val.Y);
         for (const [k, v] of Object.entries(ev)) logs[`val_${k}`] = v;
       }
       history.epoch.push(e);
@@ -265,8 +303,8 @@ export class Sequential implements TrainingModel {
   }
 
   /** Backpropagate the loss gradient `gv` (n x units) through every layer, then one optimizer step. */
-  private backwardAndStep(gv: Float64Array, nb: number, fused: boolean, params: Float64Array[], grads: Float64Array[]): void {
-    let grad: Float64Array = gv;
+  private backwardAndStep(gv: Arr, nb: number, fused: boolean, params: Arr[], grads: Arr[]): void {
+    let grad: Arr = gv;
     for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, nb, k === this.layers.length - 1 && fused, k > 0);
     this.compiled!.opt.step(params, grads);
   }
@@ -293,20 +331,21 @@ export class Sequential implements TrainingModel {
     const Y = this.targets(y, n, 'Sequential.trainOnBatch');
     const W = this.rowWeights(Y, n, opts);
     const out = this.forward(m.data, n, { training: true, rng });
-    const g = new Float64Array(n * u);
-    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, n, u, fused, g, W) + this.penalty();
+    const g = alloc(this._dtype, n * u);
+    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, cast(Y, this._dtype), n, u, fused, g, W) + this.penalty();
     if (!Number.isFinite(loss)) throw new DataError('loss', 'a finite training loss', `${loss} (lower the learning rate or scale the inputs)`, 'Sequential.trainOnBatch');
     this.backwardAndStep(g, n, fused, this.layers.flatMap((l) => l.params()), this.layers.flatMap((l) => l.grads()));
     return loss;
   }
 
-  private evaluateData(X: Matrix, Y: Float64Array): Record<string, number> {
+  private evaluateData(X: Arr, n: number, Yin: Arr): Record<string, number> {
     const c = this.compiled!;
     const u = this.outUnits;
-    const out = this.forward(X.data, X.rows, { training: false, rng: null });
-    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, X.rows, u, this.fused, new Float64Array(X.rows * u)) + this.penalty();
+    const Y = cast(Yin, this._dtype);
+    const out = this.forward(X, n, { training: false, rng: null });
+    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, n, u, this.fused, alloc(this._dtype, n * u)) + this.penalty();
     const acc = new MetricAccumulator(c.metrics, c.loss.name, u, c.loss.fromLogits);
-    acc.add(out, Y, X.rows);
+    acc.add(out, Y, n);
     return { loss, ...acc.result() };
   }
 
@@ -314,7 +353,7 @@ export class Sequential implements TrainingModel {
    * Loss and gradients of every trainable array on one batch (training mode; dropout masks drawn
    * from `randomState`), without updating weights. Used by gradient checks and custom loops.
    */
-  computeGradients(X: MatrixLike, y: Targets, opts: { randomState?: RandomStateLike; sampleWeight?: ArrayLike<number> } = {}): { loss: number; grads: Float64Array[] } {
+  computeGradients(X: MatrixLike, y: Targets, opts: { randomState?: RandomStateLike; sampleWeight?: ArrayLike<number> } = {}): { loss: number; grads: Arr[] } {
     const c = this.compiled;
     if (!c) throw new NotFittedError('Sequential', 'a compiled model (call compile() first)');
     const m = checkArray(X, { owner: 'Sequential.computeGradients' });
@@ -324,9 +363,9 @@ export class Sequential implements TrainingModel {
     const W = this.rowWeights(Y, m.rows, { sampleWeight: opts.sampleWeight });
     const u = this.outUnits, fused = this.fused;
     const out = this.forward(m.data, m.rows, { training: true, rng });
-    const g = new Float64Array(m.rows * u);
-    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, Y, m.rows, u, fused, g, W) + this.penalty();
-    let grad: Float64Array = g;
+    const g = alloc(this._dtype, m.rows * u);
+    const loss = lossAndGrad(c.loss, out, this.last.preActivation ?? out, cast(Y, this._dtype), m.rows, u, fused, g, W) + this.penalty();
+    let grad: Arr = g;
     for (let k = this.layers.length - 1; k >= 0; k--) grad = this.layers[k]!.backward(grad, m.rows, k === this.layers.length - 1 && fused, k > 0);
     return { loss, grads: this.layers.flatMap((l) => l.grads()).map((a) => a.slice()) };
   }
@@ -337,12 +376,12 @@ export class Sequential implements TrainingModel {
    * layer `to - 1`, owned by the layer and overwritten by its next forward call (copy to keep).
    * `training` switches Dropout/BatchNormalization as in fit (default false: inference).
    */
-  forwardLayers(x: Float64Array, n: number, opts: { from?: number; to?: number; training?: boolean; randomState?: RandomStateLike } = {}): Float64Array {
+  forwardLayers(x: Arr, n: number, opts: { from?: number; to?: number; training?: boolean; randomState?: RandomStateLike } = {}): Arr {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     const [from, to] = this.layerRange(opts.from, opts.to, 'Sequential.forwardLayers');
     const d = from === 0 ? this.inputDim! : this.layers[from - 1]!.outputDim;
     if (!Number.isInteger(n) || n < 1 || x.length < n * d) throw new ShapeError('x', `at least n * ${d} = ${n * d} values for layer ${from}'s input`, `length ${x.length}`, 'Sequential.forwardLayers');
-    const xv = x.length === n * d ? x : x.subarray(0, n * d);
+    const xv = cast(x.length === n * d ? x : x.subarray(0, n * d), this._dtype);
     const ctx: ForwardContext = { training: opts.training ?? false, rng: opts.training ? checkRandomState(opts.randomState ?? 0, 'randomState', 'Sequential.forwardLayers') : null };
     let a = xv;
     for (let k = from; k < to; k++) a = this.layers[k]!.forward(a, n, ctx);
@@ -355,12 +394,12 @@ export class Sequential implements TrainingModel {
    * every layer's `grads()` and returns the gradient w.r.t. the input of layer `from` (computed
    * only when `inputGrad` is true, the default; fit skips it for the first layer).
    */
-  backwardLayers(grad: Float64Array, n: number, opts: { from?: number; to?: number; inputGrad?: boolean } = {}): Float64Array {
+  backwardLayers(grad: Arr, n: number, opts: { from?: number; to?: number; inputGrad?: boolean } = {}): Arr {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     const [from, to] = this.layerRange(opts.from, opts.to, 'Sequential.backwardLayers');
     const u = this.layers[to - 1]!.outputDim;
     if (grad.length !== n * u) throw new ShapeError('grad', `n * ${u} = ${n * u} values (layer ${to - 1}'s output)`, `length ${grad.length}`, 'Sequential.backwardLayers');
-    let g = grad;
+    let g = cast(grad, this._dtype);
     for (let k = to - 1; k >= from; k--) g = this.layers[k]!.backward(g, n, false, k > from || (opts.inputGrad ?? true));
     return g;
   }
@@ -376,14 +415,14 @@ export class Sequential implements TrainingModel {
   evaluate(X: MatrixLike, y: Targets): { loss: number } & Partial<Record<NetMetric, number>> {
     if (!this.compiled || !this.built) throw new NotFittedError('Sequential', 'trained weights');
     const m = checkArray(X, { owner: 'Sequential.evaluate', nFeatures: this.inputDim! });
-    return this.evaluateData(m, this.targets(y, m.rows, 'Sequential.evaluate')) as { loss: number };
+    return this.evaluateData(m.data, m.rows, this.targets(y, m.rows, 'Sequential.evaluate')) as { loss: number };
   }
 
   /** Network outputs (n x units), inference mode (no dropout, moving statistics). */
   predict(X: MatrixLike): Matrix {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     const m = checkArray(X, { owner: 'Sequential.predict', nFeatures: this.inputDim! });
-    return new Matrix(this.forward(m.data, m.rows, { training: false, rng: null }).slice(), m.rows, this.outUnits);
+    return new Matrix(this.inferRows(m.data, m.rows, 0, this.layers.length), m.rows, this.outUnits);
   }
 
   /**
@@ -394,9 +433,7 @@ export class Sequential implements TrainingModel {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     if (!Number.isInteger(k) || k < 1 || k > this.layers.length) throw new InvalidParameterError('k', `an integer in [1, ${this.layers.length}]`, k, 'Sequential.predictUpTo');
     const m = checkArray(X, { owner: 'Sequential.predictUpTo', nFeatures: this.inputDim! });
-    let a = m.data;
-    for (let i = 0; i < k; i++) a = this.layers[i]!.forward(a, m.rows, { training: false, rng: null });
-    return new Matrix(a.slice(), m.rows, this.layers[k - 1]!.outputDim);
+    return new Matrix(this.inferRows(m.data, m.rows, 0, k), m.rows, this.layers[k - 1]!.outputDim);
   }
 
   /** Run layers `k`.. to the end on `Z` (the output of layer k-1), inference mode: the decoder half of an autoencoder. */
@@ -404,22 +441,41 @@ export class Sequential implements TrainingModel {
     if (!this.built) throw new NotFittedError('Sequential', 'weights (call fit() or build() first)');
     if (!Number.isInteger(k) || k < 1 || k >= this.layers.length) throw new InvalidParameterError('k', `an integer in [1, ${this.layers.length - 1}]`, k, 'Sequential.predictFrom');
     const m = checkArray(Z, { name: 'Z', owner: 'Sequential.predictFrom', nFeatures: this.layers[k - 1]!.outputDim });
-    let a = m.data;
-    for (let i = k; i < this.layers.length; i++) a = this.layers[i]!.forward(a, m.rows, { training: false, rng: null });
-    return new Matrix(a.slice(), m.rows, this.outUnits);
+    return new Matrix(this.inferRows(m.data, m.rows, k, this.layers.length), m.rows, this.outUnits);
+  }
+
+  /**
+   * Inference through layers [from, to) on n rows of float64 `x`, in chunks of INFER_CHUNK rows so
+   * the layers' buffers stay small (a 70,000-row predict through a 2000-unit layer would otherwise
+   * allocate GBs, then reallocate at the next training batch). Rows are independent, so the result
+   * equals one pass on all rows up to the kernel choice for a short last chunk.
+   */
+  private inferRows(x: Float64Array, n: number, from: number, to: number): Float64Array {
+    const d = from === 0 ? this.inputDim! : this.layers[from - 1]!.outputDim;
+    const u = this.layers[to - 1]!.outputDim;
+    const out = new Float64Array(n * u);
+    const ctx: ForwardContext = { training: false, rng: null };
+    for (let s = 0; s < n; s += INFER_CHUNK) {
+      const nb = Math.min(INFER_CHUNK, n - s);
+      let a = cast(x.subarray(s * d, (s + nb) * d), this._dtype);
+      for (let i = from; i < to; i++) a = this.layers[i]!.forward(a, nb, ctx);
+      out.set(a.length === nb * u ? a : a.subarray(0, nb * u), s * u);
+    }
+    return out;
   }
 
   /** All weights in Keras order (per layer: kernel, bias; BatchNormalization: gamma, beta, moving mean, moving variance). */
-  getWeights(): Float64Array[] {
+  getWeights(): Arr[] {
     return this.layers.flatMap((l) => l.weights());
   }
 
-  setWeights(ws: Float64Array[]): void {
+  /** Copy values into the weights (any numeric arrays; converted to the model's precision). */
+  setWeights(ws: ArrayLike<number>[]): void {
     const cur = this.getWeights();
     if (!Array.isArray(ws) || ws.length !== cur.length) throw new ShapeError('weights', `${cur.length} arrays`, `${ws?.length} arrays`, 'Sequential.setWeights');
     cur.forEach((w, k) => {
       if (ws[k]!.length !== w.length) throw new ShapeError('weights', `array ${k} of length ${w.length}`, `length ${ws[k]!.length}`, 'Sequential.setWeights');
-      w.set(ws[k]!);
+      w.set(ws[k]! as ArrayLike<number>);
     });
   }
 
@@ -443,19 +499,28 @@ export class Sequential implements TrainingModel {
 
   /**
    * The estimators' saved-model layout (`SavedModel`): `params` = architecture (`layers` as
-   * `{ class, config }`, `inputDim`), `state` = compile settings and weights (float64, base64,
-   * bit-exact). Layer, optimizer and schedule classes are looked up by name on load, user classes
+   * `{ class, config }`, `inputDim`, `dtype`), `state` = compile settings and weights (raw bytes of
+   * the model's precision, base64, bit-exact), and with `{ includeOptimizer: true }` the optimizer's
+   * step count and slots (Adam's moments...) plus the trainOnBatch dropout stream, so a reloaded
+   * model resumes training exactly (Keras `include_optimizer`). Layer, optimizer and schedule classes are looked up by name on load, user classes
    * through `registerLayer` / `registerOptimizer` / `registerSchedule` (nn/registry.ts).
    */
-  toJSON(): SavedModel {
+  toJSON(opts: { includeOptimizer?: boolean } | string = {}): SavedModel {
     const c = this.compiled;
+    // JSON.stringify calls toJSON(key): only an options object counts
+    const withOpt = typeof opts === 'object' && opts !== null && opts.includeOptimizer === true;
+    const b64 = (w: Arr) => toBase64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+    const st = c && withOpt ? c.opt.getState() : null;
     return {
       format: 'deepmine', formatVersion: FORMAT_VERSION, kind: 'Sequential', version: LIBRARY_VERSION,
-      params: { layers: this.layers.map((l) => ({ class: l.kind, config: l.getConfig() })), inputDim: this.inputDim },
+      params: { layers: this.layers.map((l) => ({ class: l.kind, config: l.getConfig() })), inputDim: this.inputDim, dtype: this._dtype },
       state: {
         compile: c ? { loss: c.loss, metrics: c.metrics, optimizer: c.opt.getConfig() } : null,
         built: this.built,
-        weights: this.built ? this.getWeights().map((w) => toBase64(new Uint8Array(w.buffer, w.byteOffset, w.byteLength))) : null,
+        // raw bytes of the model's precision: float32 weights round-trip bit-exactly
+        weights: this.built ? this.getWeights().map(b64) : null,
+        ...(st ? { optimizerState: { iterations: st.iterations, slots: st.slots.map((ss) => ss.map(b64)) } } : {}),
+        ...(this.trainRng && withOpt ? { trainRng: this.trainRng.getState() } : {}),
       },
     };
   }
@@ -466,14 +531,20 @@ export class Sequential implements TrainingModel {
     if (raw.kind !== 'Sequential') throw new DataError('json', "a saved Sequential (kind 'Sequential')", raw.kind, 'Sequential.fromJSON');
     const json: Record<string, unknown> = raw.params && raw.state ? { ...(raw.params as object), ...(raw.state as object) } : raw;
     const specs = json.layers as { class?: string; config: Record<string, unknown>; inputDim?: number }[];
-    const model = new Sequential(specs.map((s) => layerFrom(s.class ?? 'Dense', s.config)));
+    // files written before the dtype option are float64
+    const dtype = checkDtype(json.dtype ?? 'float64', 'Sequential.fromJSON');
+    const model = new Sequential(specs.map((s) => layerFrom(s.class ?? 'Dense', s.config)), { dtype });
+    const decode = (b: string): Arr => (dtype === 'float32' ? new Float32Array(fromBase64(b).buffer) : new Float64Array(fromBase64(b).buffer));
     const inputDim = (json.inputDim as number | null | undefined) ?? specs[0]?.inputDim ?? null;
     const comp = json.compile as { loss: LossSpec; metrics: NetMetric[]; optimizer: Record<string, unknown> } | null | undefined;
     if (comp) model.compile({ loss: comp.loss, metrics: comp.metrics, optimizer: optimizerFrom(comp.optimizer) });
     if (json.built) {
       model.build(inputDim!, new RandomState(0));
-      model.setWeights((json.weights as string[]).map((b) => new Float64Array(fromBase64(b).buffer)));
+      model.setWeights((json.weights as string[]).map(decode));
     } else if (inputDim !== null) model.inputDim = inputDim;
+    const os = json.optimizerState as { iterations: number; slots: string[][] } | undefined;
+    if (os && model.compiled) model.compiled.opt.setState({ iterations: os.iterations, slots: os.slots.map((ss) => ss.map(decode)) });
+    if (json.trainRng) { const r = new RandomState(0); r.setState(json.trainRng as ReturnType<RandomState['getState']>); model.trainRng = r; }
     return model;
   }
 
@@ -482,7 +553,7 @@ export class Sequential implements TrainingModel {
    * `{ overwrite: true }`, like `saveModel`. `node:fs` is imported at call time through a
    * computed specifier, so browser bundles never try to resolve it.
    */
-  async save(path: string, opts: { overwrite?: boolean } = {}): Promise<void> {
+  async save(path: string, opts: { overwrite?: boolean; includeOptimizer?: boolean } = {}): Promise<void> {
     const spec = ['node', 'fs/promises'].join(':');
     let fs: { writeFile(p: string, data: string, o: { flag: string }): Promise<void> };
     try {
@@ -491,7 +562,7 @@ export class Sequential implements TrainingModel {
       throw new IOError(path, 'Sequential.save: writing files needs Node (in a browser, store JSON.stringify(model.toJSON()) yourself)');
     }
     try {
-      await fs.writeFile(path, JSON.stringify(this.toJSON()), { flag: opts.overwrite ? 'w' : 'wx' });
+      await fs.writeFile(path, JSON.stringify(this.toJSON({ includeOptimizer: opts.includeOptimizer ?? true })), { flag: opts.overwrite ? 'w' : 'wx' });
     } catch (e) {
       if ((e as { code?: string }).code === 'EEXIST') throw new IOError(path, 'Sequential.save: the file exists already; pass { overwrite: true } to replace it');
       throw new IOError(path, `Sequential.save: cannot write the file: ${(e as Error).message}`);

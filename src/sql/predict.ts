@@ -11,6 +11,7 @@ import type { Matrix } from '../core/matrix.js';
 import type { Label } from '../core/validation.js';
 import type { TreeArrays } from '../tree/splitter.js';
 import { dialectRules, type Dialect, type DialectRules } from './dialect.js';
+import { hgbSql } from './hgb.js';
 
 const OWNER = 'predictSql';
 
@@ -143,6 +144,9 @@ function emit(model: unknown, x: string[], output: 'predict' | 'proba' | 'transf
       }
       return [argBest(proba, s.classes.map((c) => label(c, sql)), 'max')];
     }
+    case 'HistGradientBoostingClassifier':
+    case 'HistGradientBoostingRegressor':
+      return hgbSql(model, x, output, sql);
     default:
       throw new InvalidParameterError('model', 'a tree, forest, linear or logistic model, KMeans, PCA, StandardScaler, MinMaxScaler or a Pipeline of these', m.kind, OWNER);
   }

@@ -158,4 +158,16 @@ describe('sgemm (float32)', () => {
       assert.ok(Number.isNaN(outs[0]![4]!) && !Number.isNaN(outs[0]![5]!) && Number.isNaN(outs[0]![5 + n]!));
     }
   });
+
+  it('float64 gemm splits a short wide product (Q^T X) by columns over threads, same bits as 1 thread', () => {
+    const rs = new RandomState(14);
+    const m = 20, n = 300, k = 3000;
+    const a = rs.standardNormal(k * m) as Float64Array, b = rs.standardNormal(k * n) as Float64Array;
+    const outs = [1, 2].map((t) => withThreads(t, () => {
+      const c = new Float64Array(m * n);
+      gemm(true, false, m, n, k, 1, a, m, b, n, 0, c, n);
+      return c;
+    }));
+    assert.ok(outs[0]!.every((v, i) => Object.is(v, outs[1]![i])));
+  });
 });

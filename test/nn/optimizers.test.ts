@@ -102,7 +102,7 @@ describe('fit options, callbacks and metrics', () => {
     // epoch 0 sets best; epochs 1, 2, 3 never improve by 10 -> halved three times
     assert.ok(Math.abs((opt.learningRate as number) - 0.0125) < 1e-15);
     const es = new EarlyStopping({ monitor: 'loss', patience: 1, minDelta: 10, restoreBestWeights: true });
-    const seen: Float64Array[][] = [];
+    const seen: (Float32Array | Float64Array)[][] = [];
     const m2 = net().compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
     const h = m2.fit(Xt, y, { epochs: 10, randomState: 0, callbacks: [new LambdaCallback({ onEpochEnd: (_e, _l, mod) => { seen.push(mod.getWeights().map((w) => w.slice())); } }), es] });
     assert.equal(h.epoch.length, 2);

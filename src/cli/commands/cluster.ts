@@ -4,7 +4,11 @@ import { chooseK } from '../../cluster/chooseK.js';
 import { DBSCAN } from '../../cluster/dbscan.js';
 import { GaussianMixture } from '../../cluster/gmm.js';
 import { KMeans } from '../../cluster/kmeans.js';
-import { InvalidParameterError } from '../../core/errors.js';
+import { MiniBatchKMeans } from '../../cluster/minibatchKmeans.js';
+import { DataError, InvalidParameterError } from '../../core/errors.js';
+import { RandomState } from '../../core/random.js';
+import { scaleOf } from '../../preprocessing/standardScaler.js';
+import { addLargeOptions, capLines, columnMoments, featureQuery, fmtInt, largeInput, Progress, RowReservoir, scaleInPlace, streamFeatures, writeOut, type LargeCliOptions, type LargeInput } from '../large.js';
 import { Matrix } from '../../core/matrix.js';
 import { calinskiHarabaszScore, daviesBouldinScore, silhouetteScore } from '../../metrics/cluster.js';
 import { StandardScaler } from '../../preprocessing/standardScaler.js';
@@ -15,7 +19,8 @@ import { addCommon, choiceArg, fmt, intArg, loadFeatures, numArg, output, type C
 const ALGORITHMS = ['kmeans', 'dbscan', 'agglomerative', 'gmm'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
 
-interface ClusterOptions extends CommonOptions {
+interface ClusterOptions extends CommonOptions, Omit<LargeCliOptions, 'na' | 'json' | 'quiet'> {
+  report?: string;
   k: number | 'auto';
   algorithm: Algorithm;
   eps: number;
@@ -69,7 +74,7 @@ export function clusterScores(X: Matrix, labels: Int32Array, sampleSize: number,
  * Calinski-Harabasz, inertia and centers (k-means), BIC/AIC (gmm), and per-cluster feature means.
  */
 export function registerCluster(program: Command): void {
-  addReportOption(addCommon(program.command('cluster <data>').description('clustering on standard-scaled features: sizes, silhouette, centers and cluster descriptions')
+  addLargeOptions(addReportOption(addCommon(program.command('cluster <data>').description('clustering on standard-scaled features: sizes, silhouette, centers and cluster descriptions')
     .addHelpText('before', '\nExamples:\n  deepmine cluster iris -k 3\n  deepmine cluster my.csv -k auto --report cluster-report\n  deepmine cluster wine --algorithm dbscan --eps 1.5\n')
     .option('-k, --k <n>', "number of clusters (kmeans, agglomerative, gmm), or 'auto' (kmeans: best silhouette over k = 2..10)", kArg, 3)
     .option('--algorithm <a>', ALGORITHMS.join(', '), choiceArg('--algorithm', ALGORITHMS), 'kmeans')
@@ -79,8 +84,10 @@ export function registerCluster(program: Command): void {
     .option('--covariance-type <t>', 'gmm covariance: full, tied, diag, spherical', choiceArg('--covariance-type', ['full', 'tied', 'diag', 'spherical'] as const), 'full')
     .option('--target <column>', 'a label column to leave out of the features (built-in datasets leave theirs out)')
     .option('--no-scale', 'cluster the raw features instead of standard-scaled ones')
-    .option('--silhouette-sample <n>', 'rows used for the silhouette above this size', intArg('--silhouette-sample', 2), 10000)))
+    .option('--silhouette-sample <n>', 'rows used for the silhouette above this size', intArg('--silhouette-sample', 2), 10000))))
     .action(async (data: string, opts: ClusterOptions) => {
+      const big = await largeInput(data, opts);
+      if (big) return clusterLarge(big, opts);
       const f = await loadFeatures(data, { useTarget: false, na: opts.na, ...(opts.target !== undefined ? { target: opts.target } : {}) });
       const { X, featureNames } = f;
       if (opts.k === 'auto' && opts.algorithm !== 'kmeans') throw new InvalidParameterError('-k', `a number of clusters for --algorithm ${opts.algorithm} ('auto' is for kmeans)`, 'auto', 'deepmine cluster');
@@ -152,6 +159,7 @@ export function registerCluster(program: Command): void {
         clusters,
       };
       await commandReport(data, opts as unknown as AnalyzeCliOptions, ['profile', 'clean', 'pca', 'cluster'], { cluster: { k: opts.k === 'auto' || opts.k < 2 ? 'auto' : opts.k } });
+      writeOut(opts, result, 'cluster');
       output(opts, result, () => [
         `${opts.algorithm} on ${f.source}: ${X.rows} rows x ${d} features${opts.scale ? ' (standard-scaled)' : ''}${f.droppedRows ? `, ${f.droppedRows} rows with missing values dropped` : ''}`,
         `clusters ${kk}${extra.noise !== undefined ? `, noise ${extra.noise}` : ''}, sizes [${sizes.join(', ')}]`,
@@ -160,4 +168,101 @@ export function registerCluster(program: Command): void {
         ...clusters.map((c) => `  cluster ${c.cluster} (${c.size}): ` + c.distinctive.map((t) => `${t.feature} ${t.z >= 0 ? 'high' : 'low'} (mean ${fmt(t.mean, 3)}, z ${t.z.toFixed(2)})`).join('; ')),
       ].join('\n'));
     });
+}
+
+/**
+ * Large-data `cluster`: MiniBatchKMeans over streamed, standard-scaled row blocks (one block per
+ * mini-batch step; means and variances from one DuckDB scan), then a second streamed pass for the
+ * labels: exact cluster sizes, inertia and per-cluster means over every row, and the silhouette,
+ * Davies-Bouldin and Calinski-Harabasz scores on a seeded reservoir sample of --silhouette-sample rows.
+ */
+async function clusterLarge(big: LargeInput, opts: ClusterOptions): Promise<void> {
+  const owner = 'deepmine cluster';
+  if (opts.report) throw new InvalidParameterError('--report', 'no --report in large-data mode (the report needs the data in memory; use --no-stream)', opts.report, owner);
+  if (opts.algorithm !== 'kmeans') throw new InvalidParameterError('--algorithm', 'kmeans in large-data mode (streamed MiniBatchKMeans; dbscan, agglomerative and gmm need the data in memory: --no-stream)', opts.algorithm, owner);
+  if (opts.k === 'auto') throw new InvalidParameterError('-k', "a number of clusters in large-data mode ('auto' compares fits in memory: --no-stream)", 'auto', owner);
+  const k = opts.k;
+  const prog = new Progress('cluster', big.rows, !!opts.quiet);
+  prog.note(`large-data mode (${big.reason}): streaming ${big.path} in blocks of ${fmtInt(opts.batchRows)} rows into MiniBatchKMeans (k = ${k}), then a labelling pass`);
+  const q = await featureQuery(big.path, { exclude: opts.target ?? null, ...(opts.na ? { na: opts.na } : {}) });
+  try {
+    const featureNames = q.featureNames;
+    const d = featureNames.length;
+    // means and variances (one DuckDB scan): the scaling, and the z-scores that describe clusters
+    prog.start('column means and variances (DuckDB scan)');
+    const { mean, variance, rows: counted } = await columnMoments(q, d);
+    const scale = Float64Array.from(variance, (v, j) => scaleOf(mean[j]!, v));
+    prog.end(counted);
+    const mb = new MiniBatchKMeans({ nClusters: k, randomState: opts.seed, batchSize: opts.batchRows, computeLabels: false });
+    let rows = 0;
+    prog.start('pass 1/2 (MiniBatchKMeans.partialFit)');
+    for await (const B of streamFeatures(q, opts.batchRows)) {
+      if (opts.scale) scaleInPlace(B, mean, scale);
+      if (rows === 0 && B.rows < k) throw new InvalidParameterError('-k', `at most ${B.rows} clusters (rows in the first block)`, k, owner);
+      mb.partialFit(B);
+      rows += B.rows;
+      prog.tick(rows);
+    }
+    if (rows === 0) throw new DataError('data', 'at least one row without missing values', `${fmtInt(big.rows)} rows, all with a missing value`, owner);
+    prog.end(rows);
+    const Cs = mb.clusterCenters;
+    const sizes = new Array<number>(k).fill(0);
+    const sums = new Float64Array(k * d), zsum = new Float64Array(k * d);
+    let inertia = 0;
+    const rng = new RandomState(opts.seed);
+    const sample = new RowReservoir(opts.silhouetteSample, d + 1, () => rng.nextDouble());
+    let seen = 0;
+    prog.start('pass 2/2 (labels, sizes, inertia)');
+    for await (const B of streamFeatures(q, opts.batchRows)) {
+      const Z = opts.scale ? scaleInPlace(B, mean, scale) : B;
+      const labels = mb.predict(Z);
+      const withLabel = new Float64Array(Z.rows * (d + 1));
+      for (let i = 0; i < Z.rows; i++) {
+        const l = labels[i]!;
+        sizes[l]!++;
+        let dist = 0;
+        for (let j = 0; j < d; j++) {
+          const z = Z.data[i * d + j]!;
+          const e = z - Cs.data[l * d + j]!;
+          dist += e * e;
+          const x = opts.scale ? z * scale[j]! + mean[j]! : z;
+          sums[l * d + j]! += x;
+          zsum[l * d + j]! += opts.scale ? z : (z - mean[j]!) / scale[j]!;
+          withLabel[i * (d + 1) + j] = z;
+        }
+        withLabel[i * (d + 1) + d] = l;
+        inertia += dist;
+      }
+      sample.add(new Matrix(withLabel, Z.rows, d + 1));
+      seen += Z.rows;
+      prog.tick(seen);
+    }
+    prog.end(seen);
+    const S = sample.matrix();
+    const m = S.rows;
+    const Zs = new Matrix(new Float64Array(m * d), m, d);
+    const ls = new Int32Array(m);
+    for (let i = 0; i < m; i++) { for (let j = 0; j < d; j++) Zs.data[i * d + j] = S.data[i * (d + 1) + j]!; ls[i] = S.data[i * (d + 1) + d]!; }
+    const scores = clusterScores(Zs, ls, opts.silhouetteSample, opts.seed);
+    const clusters = sizes.map((size, c) => {
+      const means = Array.from({ length: d }, (_, j) => (size ? sums[c * d + j]! / size : NaN));
+      const z = Array.from({ length: d }, (_, j) => (size ? zsum[c * d + j]! / size : NaN));
+      const order = z.map((v, j) => j).filter((j) => variance[j]! > 0).sort((a, b) => Math.abs(z[b]!) - Math.abs(z[a]!)).slice(0, 3);
+      return { cluster: c, size, means, distinctive: order.map((j) => ({ feature: featureNames[j]!, z: z[j]!, mean: means[j]! })) };
+    });
+    const centers = new Matrix(Cs.data.map((v, t) => (opts.scale ? v * scale[t % d]! + mean[t % d]! : v)), k, d);
+    const result = {
+      source: big.path, mode: 'stream', algorithm: 'minibatch-kmeans', rows, droppedRows: big.rows - rows, features: featureNames, scaled: opts.scale,
+      k, sizes, ...scores, scoresOnSample: m, inertia, nSteps: mb.nSteps, centers, centersScaled: Cs, clusters, seconds: prog.elapsed,
+    };
+    writeOut(opts, result, 'cluster');
+    output(opts, result, () => [
+      `MiniBatchKMeans on ${big.path}: ${fmtInt(rows)} rows x ${d} features${opts.scale ? ' (standard-scaled)' : ''}${big.rows > rows ? `, ${fmtInt(big.rows - rows)} rows with missing values dropped` : ''} (streamed in ${prog.elapsed.toFixed(1)} s)`,
+      `clusters ${k}, sizes [${sizes.join(', ')}], inertia ${fmt(inertia)}`,
+      `on a seeded sample of ${fmtInt(m)} rows: silhouette ${fmt(scores.silhouette)}, Davies-Bouldin ${fmt(scores.daviesBouldin)}, Calinski-Harabasz ${fmt(scores.calinskiHarabasz, 1)}`,
+      ...capLines(clusters.map((c) => `  cluster ${c.cluster} (${c.size}): ` + c.distinctive.map((t) => `${t.feature} ${t.z >= 0 ? 'high' : 'low'} (mean ${fmt(t.mean, 3)}, z ${t.z.toFixed(2)})`).join('; ')), 50, 'clusters', !!opts.out),
+    ].join('\n'));
+  } finally {
+    q.cleanup();
+  }
 }

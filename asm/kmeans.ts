@@ -1,0 +1,392 @@
+/**
+ * WebAssembly SIMD (f64x2) k-means kernels for `src/cluster/kmeansKernel.ts` (`KMeansKernel`),
+ * compiled ahead of time by `scripts/build-wasm.mjs` into `src/cluster/kmeansWasm.generated.ts`
+ * twice: with its own exported memory (one thread) and importing a shared `env.memory` (the row
+ * passes split over worker threads, each with its own instance on the same memory).
+ *
+ * All addresses are byte offsets chosen by the caller (no allocation, no runtime). Every function
+ * performs the floating-point operations of the TypeScript fallbacks (`assignNearest`,
+ * `distRowsSk`, the loops of `kmeans.ts`) in the same order, with separate multiply and add
+ * (WebAssembly never contracts to FMA), so labels, sums, bounds and inertia are bit-identical
+ * whichever runs, ties included.
+ *
+ * Centers for `assign` and `rowDist` come packed in pairs (`packCenters`): f64x2 [c_2p[f], c_2p+1[f]]
+ * for pair p and feature f; the pairs of each full group of four interleaved feature by feature
+ * (64 bytes per feature), the remaining pairs one after the other (16 bytes per feature); an odd k
+ * is padded with a zero center whose squared norm is +Infinity. `kp` = ceil(k / 2) pairs, squared
+ * norms at `cnp` (2 kp f64).
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Lloyd E(+M) step
+
+/** wsum[lab] += w_r; sums[lab] += x_r * w_r (f64x2 over feature pairs, then the odd feature). */
+// @ts-ignore: decorator
+@inline
+function addRow(r: i32, xrow: usize, lab: i32, d8: usize, sump: usize, wsp: usize, wp: usize): void {
+  const wi = load<f64>(wp + (<usize>r << 3));
+  const wv = f64x2.splat(wi);
+  const wo = wsp + (<usize>lab << 3);
+  store<f64>(wo, load<f64>(wo) + wi);
+  let so = sump + <usize>lab * d8;
+  let xo = xrow;
+  const end = xrow + d8;
+  while (xo + 16 <= end) {
+    v128.store(so, f64x2.add(v128.load(so), f64x2.mul(v128.load(xo), wv)));
+    so += 16;
+    xo += 16;
+  }
+  if (xo < end) store<f64>(so, load<f64>(so) + load<f64>(xo) * wi);
+}
+
+/**
+ * The label of a row from its running (even lane, odd lane) minima `bv` and their indices `bi`:
+ * the smaller value, the smaller index on a tie (the first index of the minimum, as the scalar
+ * loop's strict `<`).
+ */
+// @ts-ignore: decorator
+@inline
+function finishLabel(bv: v128, bi: v128): i32 {
+  const i0 = <i32>f64x2.extract_lane(bi, 0);
+  const v0 = f64x2.extract_lane(bv, 0);
+  const i1 = <i32>f64x2.extract_lane(bi, 1);
+  const v1 = f64x2.extract_lane(bv, 1);
+  return v1 < v0 || (v1 == v0 && i1 < i0) ? i1 : i0;
+}
+
+/**
+ * For each row i of X (n x d f64 at xp): labels[i] (i32 at labp) = index of the nearest center
+ * (packed at ctp, kp pairs, squared norms at cnp), by the smallest -2 x.c + ||c||^2; with mode 1
+ * also sums[label] += w_i x_i (k x d at sump) and wsum[label] += w_i (k at wsp; weights at wp).
+ *
+ * Rows go two at a time against four center pairs (8 f64x2 accumulators, 4 center loads and 2
+ * splats per 16 multiply-adds). Each lane keeps the scalar kernel's order (s = 0, s += x[f] c[f],
+ * then -2 s + ||c||^2). Each row keeps a running f64x2 (minimum, index) over even and odd centers,
+ * updated with a strict `<` mask and bitselect as the pairs come in increasing order.
+ */
+export function assign(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, sump: usize, wsp: usize, wp: usize, mode: i32): void {
+  const m2 = f64x2.splat(-2);
+  const inf = f64x2.splat(Infinity);
+  const zero = f64x2.splat(0);
+  const d8 = <usize>d << 3;
+  for (let i = 0; i < n; i += 2) {
+    // second row of the pair: i + 1, or i again for the last row of an odd n
+    const i1 = i + 1 < n ? i + 1 : i;
+    const x0 = xp + <usize>i * d8;
+    const x1 = xp + <usize>i1 * d8;
+    let c = ctp;
+    let g = 0;
+    let gi = f64x2(0, 1);
+    let b0v = inf, b1v = inf, b0i = zero, b1i = zero;
+    for (; g + 4 <= kp; g += 4) {
+      let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+      let xf0 = x0, xf1 = x1;
+      const xe = x0 + d8;
+      do {
+        const s0 = v128.load64_splat(xf0), s1 = v128.load64_splat(xf1);
+        let cv = v128.load(c);
+        a0 = f64x2.add(a0, f64x2.mul(s0, cv)); a4 = f64x2.add(a4, f64x2.mul(s1, cv));
+        cv = v128.load(c, 16);
+        a1 = f64x2.add(a1, f64x2.mul(s0, cv)); a5 = f64x2.add(a5, f64x2.mul(s1, cv));
+        cv = v128.load(c, 32);
+        a2 = f64x2.add(a2, f64x2.mul(s0, cv)); a6 = f64x2.add(a6, f64x2.mul(s1, cv));
+        cv = v128.load(c, 48);
+        a3 = f64x2.add(a3, f64x2.mul(s0, cv)); a7 = f64x2.add(a7, f64x2.mul(s1, cv));
+        c += 64; xf0 += 8; xf1 += 8;
+      } while (xf0 < xe);
+      const cn = cnp + (<usize>g << 4);
+      // pair q: distances acc * -2 + ||c||^2, merged lane-wise into each row's running minimum
+      let id = gi;
+      let cv = v128.load(cn);
+      let t = f64x2.add(f64x2.mul(a0, m2), cv);
+      let mk = f64x2.lt(t, b0v); b0v = v128.bitselect(t, b0v, mk); b0i = v128.bitselect(id, b0i, mk);
+      t = f64x2.add(f64x2.mul(a4, m2), cv);
+      mk = f64x2.lt(t, b1v); b1v = v128.bitselect(t, b1v, mk); b1i = v128.bitselect(id, b1i, mk);
+      id = f64x2.add(gi, f64x2.splat(2));
+      cv = v128.load(cn, 16);
+      t = f64x2.add(f64x2.mul(a1, m2), cv);
+      mk = f64x2.lt(t, b0v); b0v = v128.bitselect(t, b0v, mk); b0i = v128.bitselect(id, b0i, mk);
+      t = f64x2.add(f64x2.mul(a5, m2), cv);
+      mk = f64x2.lt(t, b1v); b1v = v128.bitselect(t, b1v, mk); b1i = v128.bitselect(id, b1i, mk);
+      id = f64x2.add(gi, f64x2.splat(4));
+      cv = v128.load(cn, 32);
+      t = f64x2.add(f64x2.mul(a2, m2), cv);
+      mk = f64x2.lt(t, b0v); b0v = v128.bitselect(t, b0v, mk); b0i = v128.bitselect(id, b0i, mk);
+      t = f64x2.add(f64x2.mul(a6, m2), cv);
+      mk = f64x2.lt(t, b1v); b1v = v128.bitselect(t, b1v, mk); b1i = v128.bitselect(id, b1i, mk);
+      id = f64x2.add(gi, f64x2.splat(6));
+      cv = v128.load(cn, 48);
+      t = f64x2.add(f64x2.mul(a3, m2), cv);
+      mk = f64x2.lt(t, b0v); b0v = v128.bitselect(t, b0v, mk); b0i = v128.bitselect(id, b0i, mk);
+      t = f64x2.add(f64x2.mul(a7, m2), cv);
+      mk = f64x2.lt(t, b1v); b1v = v128.bitselect(t, b1v, mk); b1i = v128.bitselect(id, b1i, mk);
+      gi = f64x2.add(gi, f64x2.splat(8));
+    }
+    // remaining pairs one at a time (16 bytes per feature)
+    for (; g < kp; g++) {
+      let a0 = zero, a4 = zero;
+      let xf0 = x0, xf1 = x1;
+      const xe = x0 + d8;
+      do {
+        const cv = v128.load(c);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(xf0), cv));
+        a4 = f64x2.add(a4, f64x2.mul(v128.load64_splat(xf1), cv));
+        c += 16; xf0 += 8; xf1 += 8;
+      } while (xf0 < xe);
+      const cv = v128.load(cnp + (<usize>g << 4));
+      let t = f64x2.add(f64x2.mul(a0, m2), cv);
+      let mk = f64x2.lt(t, b0v); b0v = v128.bitselect(t, b0v, mk); b0i = v128.bitselect(gi, b0i, mk);
+      t = f64x2.add(f64x2.mul(a4, m2), cv);
+      mk = f64x2.lt(t, b1v); b1v = v128.bitselect(t, b1v, mk); b1i = v128.bitselect(gi, b1i, mk);
+      gi = f64x2.add(gi, f64x2.splat(2));
+    }
+    const best0 = finishLabel(b0v, b0i);
+    store<i32>(labp + (<usize>i << 2), best0);
+    if (mode) addRow(i, x0, best0, d8, sump, wsp, wp);
+    if (i1 != i) {
+      const best1 = finishLabel(b1v, b1i);
+      store<i32>(labp + (<usize>i1 << 2), best1);
+      if (mode) addRow(i1, x1, best1, d8, sump, wsp, wp);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data preparation and inertia
+
+/** out[f] += x[i][f] for every row in order (numpy's mean(axis=0) order); f64x2 on feature pairs. */
+export function colsum(xp: usize, n: i32, d: i32, outp: usize, auxp: usize): void {
+  const d8 = <usize>d << 3;
+  const end = xp + <usize>n * d8;
+  let xo = xp;
+  while (xo < end) {
+    let o = outp;
+    const oe = outp + d8;
+    while (o + 16 <= oe) {
+      v128.store(o, f64x2.add(v128.load(o), v128.load(xo)));
+      o += 16; xo += 16;
+    }
+    if (o < oe) {
+      store<f64>(o, load<f64>(o) + load<f64>(xo));
+      xo += 8;
+    }
+  }
+}
+
+/** t = x[i][f] - mean[f] (mean at auxp); x[i][f] = t; out[f] += t * t. */
+export function center(xp: usize, n: i32, d: i32, outp: usize, auxp: usize): void {
+  const d8 = <usize>d << 3;
+  const end = xp + <usize>n * d8;
+  let xo = xp;
+  while (xo < end) {
+    let o = outp;
+    let u = auxp;
+    const oe = outp + d8;
+    while (o + 16 <= oe) {
+      const tv = f64x2.sub(v128.load(xo), v128.load(u));
+      v128.store(xo, tv);
+      v128.store(o, f64x2.add(v128.load(o), f64x2.mul(tv, tv)));
+      o += 16; xo += 16; u += 16;
+    }
+    if (o < oe) {
+      const t = load<f64>(xo) - load<f64>(u);
+      store<f64>(xo, t);
+      store<f64>(o, load<f64>(o) + t * t);
+      xo += 8;
+    }
+  }
+}
+
+/** Sum over rows, in order, of w_i * (sum over f, in order, of (x[i][f] - c[label_i][f])^2). */
+export function inertia(xp: usize, n: i32, d: i32, cp: usize, labp: usize, wp: usize): f64 {
+  const d8 = <usize>d << 3;
+  let s: f64 = 0;
+  let xo = xp;
+  for (let i = 0; i < n; i++) {
+    let co = cp + <usize>load<i32>(labp + (<usize>i << 2)) * d8;
+    const xe = xo + d8;
+    let r: f64 = 0;
+    while (xo < xe) {
+      const t = load<f64>(xo) - load<f64>(co);
+      r = r + t * t;
+      xo += 8; co += 8;
+    }
+    s = s + r * load<f64>(wp + (<usize>i << 3));
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elkan
+
+/**
+ * Euclidean distance between the rows at `ap` and `bp` in `distRowsSk` order (scikit-learn's
+ * `_euclidean_dense_dense`): s += ((t0^2 + t1^2) + t2^2) + t3^2 over blocks of four features,
+ * then the remaining features one by one.
+ */
+export function dist(ap: usize, bp: usize, d: i32): f64 {
+  const a4 = ap + ((<usize>(d >> 2)) << 5);
+  const e = ap + (<usize>d << 3);
+  let s: f64 = 0;
+  while (ap < a4) {
+    const t0 = load<f64>(ap) - load<f64>(bp);
+    const t1 = load<f64>(ap, 8) - load<f64>(bp, 8);
+    const t2 = load<f64>(ap, 16) - load<f64>(bp, 16);
+    const t3 = load<f64>(ap, 24) - load<f64>(bp, 24);
+    s = s + (t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3);
+    ap += 32; bp += 32;
+  }
+  while (ap < e) {
+    const t = load<f64>(ap) - load<f64>(bp);
+    s = s + t * t;
+    ap += 8; bp += 8;
+  }
+  return Math.sqrt(s);
+}
+
+/** Elkan's initial bounds and labels (scikit-learn's `init_bounds_dense`; centers k x d at cp, half distances k x k at halfp). */
+export function elkanInit(xp: usize, n: i32, d: i32, cp: usize, k: i32, halfp: usize, upperp: usize, lowerp: usize, labp: usize): void {
+  const d8 = <usize>d << 3;
+  for (let i = 0; i < n; i++) {
+    const xo = xp + <usize>i * d8;
+    const lo = lowerp + ((<usize>i * <usize>k) << 3);
+    let label = 0;
+    let ub = dist(xo, cp, d);
+    store<f64>(lo, ub);
+    for (let j = 1; j < k; j++) {
+      if (ub > load<f64>(halfp + ((<usize>(label * k + j)) << 3))) {
+        const dd = dist(xo, cp + <usize>j * d8, d);
+        store<f64>(lo + (<usize>j << 3), dd);
+        if (dd < ub) { ub = dd; label = j; }
+      }
+    }
+    store<i32>(labp + (<usize>i << 2), label);
+    store<f64>(upperp + (<usize>i << 3), ub);
+  }
+}
+
+/**
+ * One Elkan E-step (`elkanRow` of kmeans.ts for every row: scikit-learn's `_update_chunk_dense`),
+ * then with mode 1 the weighted sums per label as `assign`.
+ */
+export function elkanStep(xp: usize, n: i32, d: i32, cp: usize, k: i32, halfp: usize, nextp: usize, upperp: usize, lowerp: usize, labp: usize, sump: usize, wsp: usize, wp: usize, mode: i32): void {
+  const d8 = <usize>d << 3;
+  for (let i = 0; i < n; i++) {
+    const xo = xp + <usize>i * d8;
+    const lo = lowerp + ((<usize>i * <usize>k) << 3);
+    const up = upperp + (<usize>i << 3);
+    const lp = labp + (<usize>i << 2);
+    let ub = load<f64>(up);
+    let label = load<i32>(lp);
+    if (!(load<f64>(nextp + (<usize>label << 3)) >= ub)) {
+      let tight = false;
+      for (let j = 0; j < k; j++) {
+        if (j != label) {
+          const lj = lo + (<usize>j << 3);
+          if (ub > load<f64>(lj) && ub > load<f64>(halfp + ((<usize>(label * k + j)) << 3))) {
+            if (!tight) {
+              ub = dist(xo, cp + <usize>label * d8, d);
+              store<f64>(lo + (<usize>label << 3), ub);
+              tight = true;
+            }
+            if (ub > load<f64>(lj) || ub > load<f64>(halfp + ((<usize>(label * k + j)) << 3))) {
+              const dd = dist(xo, cp + <usize>j * d8, d);
+              store<f64>(lj, dd);
+              if (dd < ub) { label = j; ub = dd; }
+            }
+          }
+        }
+      }
+      store<i32>(lp, label);
+      store<f64>(up, ub);
+    }
+    if (mode) addRow(i, xo, label, d8, sump, wsp, wp);
+  }
+}
+
+/** After the centers moved by `shift`: upper bounds grow by their center's shift, lower bounds shrink (clipped at 0). */
+export function elkanBounds(n: i32, k: i32, shiftp: usize, labp: usize, upperp: usize, lowerp: usize): void {
+  let lo = lowerp;
+  for (let i = 0; i < n; i++) {
+    const up = upperp + (<usize>i << 3);
+    store<f64>(up, load<f64>(up) + load<f64>(shiftp + (<usize>load<i32>(labp + (<usize>i << 2)) << 3)));
+    for (let j = 0; j < k; j++) {
+      const lj = lo + (<usize>j << 3);
+      const v = load<f64>(lj) - load<f64>(shiftp + (<usize>j << 3));
+      store<f64>(lj, v < 0 ? 0 : v);
+    }
+    lo += <usize>k << 3;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// k-means++ candidate distances
+
+/** out[(2g + 2q + l) * ldo + row] = lane l of max(0, (acc * -2 + ||c||^2) + ||x_row||^2). */
+// @ts-ignore: decorator
+@inline
+function emitDist(acc: v128, cn: v128, xs: v128, m2: v128, outp: usize, col: i32, n8: usize, row: i32): void {
+  let v = f64x2.add(f64x2.add(f64x2.mul(acc, m2), cn), xs);
+  v = v128.bitselect(v, f64x2.splat(0), f64x2.gt(v, f64x2.splat(0)));
+  const o = outp + (<usize>row << 3) + <usize>col * n8;
+  store<f64>(o, f64x2.extract_lane(v, 0));
+  store<f64>(o + n8, f64x2.extract_lane(v, 1));
+}
+
+/**
+ * out[t * ldo + i] = max(0, -2 x_i.c_t + ||c_t||^2 + ||x_i||^2) for the 2 kp packed centers c_t
+ * (squared row norms of X at xnp), as `distBlock` in kmeans.ts (k-means++ candidates); the depth
+ * loops of `assign`.
+ */
+export function rowDist(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, xnp: usize, outp: usize, ldo: i32): void {
+  const m2 = f64x2.splat(-2);
+  const zero = f64x2.splat(0);
+  const d8 = <usize>d << 3;
+  const n8 = <usize>ldo << 3;
+  for (let i = 0; i < n; i += 2) {
+    const i1 = i + 1 < n ? i + 1 : i;
+    const x0 = xp + <usize>i * d8;
+    const x1 = xp + <usize>i1 * d8;
+    const xs0 = v128.load64_splat(xnp + (<usize>i << 3));
+    const xs1 = v128.load64_splat(xnp + (<usize>i1 << 3));
+    let c = ctp;
+    let g = 0;
+    for (; g + 4 <= kp; g += 4) {
+      let a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+      let xf0 = x0, xf1 = x1;
+      const xe = x0 + d8;
+      do {
+        const s0 = v128.load64_splat(xf0), s1 = v128.load64_splat(xf1);
+        let cv = v128.load(c);
+        a0 = f64x2.add(a0, f64x2.mul(s0, cv)); a4 = f64x2.add(a4, f64x2.mul(s1, cv));
+        cv = v128.load(c, 16);
+        a1 = f64x2.add(a1, f64x2.mul(s0, cv)); a5 = f64x2.add(a5, f64x2.mul(s1, cv));
+        cv = v128.load(c, 32);
+        a2 = f64x2.add(a2, f64x2.mul(s0, cv)); a6 = f64x2.add(a6, f64x2.mul(s1, cv));
+        cv = v128.load(c, 48);
+        a3 = f64x2.add(a3, f64x2.mul(s0, cv)); a7 = f64x2.add(a7, f64x2.mul(s1, cv));
+        c += 64; xf0 += 8; xf1 += 8;
+      } while (xf0 < xe);
+      const cn = cnp + (<usize>g << 4);
+      const col = g << 1;
+      emitDist(a0, v128.load(cn), xs0, m2, outp, col, n8, i); emitDist(a4, v128.load(cn), xs1, m2, outp, col, n8, i1);
+      emitDist(a1, v128.load(cn, 16), xs0, m2, outp, col + 2, n8, i); emitDist(a5, v128.load(cn, 16), xs1, m2, outp, col + 2, n8, i1);
+      emitDist(a2, v128.load(cn, 32), xs0, m2, outp, col + 4, n8, i); emitDist(a6, v128.load(cn, 32), xs1, m2, outp, col + 4, n8, i1);
+      emitDist(a3, v128.load(cn, 48), xs0, m2, outp, col + 6, n8, i); emitDist(a7, v128.load(cn, 48), xs1, m2, outp, col + 6, n8, i1);
+    }
+    for (; g < kp; g++) {
+      let a0 = zero, a4 = zero;
+      let xf0 = x0, xf1 = x1;
+      const xe = x0 + d8;
+      do {
+        const cv = v128.load(c);
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(xf0), cv));
+        a4 = f64x2.add(a4, f64x2.mul(v128.load64_splat(xf1), cv));
+        c += 16; xf0 += 8; xf1 += 8;
+      } while (xf0 < xe);
+      const cn = v128.load(cnp + (<usize>g << 4));
+      emitDist(a0, cn, xs0, m2, outp, g << 1, n8, i);
+      emitDist(a4, cn, xs1, m2, outp, g << 1, n8, i1);
+    }
+  }
+}

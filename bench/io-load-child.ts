@@ -1,0 +1,34 @@
+/**
+ * Child process of bench/io.bench.ts (one measurement per process, so the peak RSS is its own):
+ * `node --import tsx bench/io-load-child.ts <mode> <file.parquet>` prints one JSON line with the
+ * wall time and the peak RSS growth over the process's RSS after DuckDB is opened.
+ * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), table (readParquet), tomatrix
+ * (readParquet + toMatrix), matrix (readMatrix).
+ */
+import { closeConnection, connection, query, readMatrix, readParquet, toMatrix } from '../src/io/index.js';
+
+const [mode, file] = [process.argv[2]!, process.argv[3]!];
+await connection();
+await query('SELECT 1');
+const base = process.memoryUsage().rss;
+const t0 = performance.now();
+let rows = 0, cols = 0;
+if (mode === 'duckdb-sum') {
+  const names = (await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).values('column_name').map(String);
+  cols = names.length;
+  const t = await query(`SELECT count(*) AS n, ${names.map((c) => `sum("${c}")`).join(', ')} FROM read_parquet('${file}')`);
+  rows = Number(t.get(0, 'n'));
+} else if (mode === 'table') {
+  const t = await readParquet(file);
+  rows = t.nRows; cols = t.nCols;
+} else if (mode === 'tomatrix') {
+  const { X } = toMatrix(await readParquet(file));
+  rows = X.rows; cols = X.cols;
+} else if (mode === 'matrix') {
+  const { X } = await readMatrix(file);
+  rows = X.rows; cols = X.cols;
+} else throw new Error(`unknown mode ${mode}`);
+const ms = performance.now() - t0;
+const peak = process.resourceUsage().maxRSS * 1024;
+console.log(JSON.stringify({ mode, rows, cols, ms, baseBytes: base, growthBytes: peak - base }));
+await closeConnection();

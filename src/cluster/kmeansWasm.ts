@@ -1,0 +1,204 @@
+/**
+ * Loading of the k-means WebAssembly SIMD kernels (`asm/kmeans.ts`, compiled ahead of time by
+ * `scripts/build-wasm.mjs` into two base64 modules): one with its own exported memory (one
+ * thread) and one importing a shared `env.memory` of at most `SHARED_MAX_PAGES` pages (the row
+ * passes split over worker threads, see `kmeansWorker.ts`).
+ *
+ * Both modules are over 4 KiB, the limit under which browsers compile synchronously on the main
+ * thread (`new WebAssembly.Module` throws above it there). So: under Node (and in browser
+ * workers, where synchronous compilation of any size is allowed) the module is compiled
+ * synchronously on first use; on a browser main thread it is compiled with `WebAssembly.compile`
+ * when this module is imported, and until that promise settles `kmeansWasmModule()` returns null,
+ * so `KMeansKernel` uses its TypeScript fallback (bit-identical results, slower).
+ * `kmeansWasmReady()` resolves when the kernel is usable. The shared module is only compiled where
+ * worker threads exist (Node), hence always synchronously.
+ */
+import { KMEANS_WASM_BASE64, KMEANS_WASM_BYTES } from './kmeansWasm.generated.js';
+import { KMEANS_SHARED_WASM_BASE64 } from './kmeansWasmShared.generated.js';
+
+/** Largest wasm32 footprint the kernels ask for (bytes); bigger problems run windowed (see KMeansKernel). */
+export const WASM_MAX_BYTES = 2 ** 30;
+/** Pages of the shared memory (the maximum the shared module declares: keep in step with build-wasm.mjs). */
+export const SHARED_MAX_PAGES = WASM_MAX_BYTES / 65536;
+/** Browsers compile modules up to this size synchronously on the main thread. */
+export const SYNC_COMPILE_MAX_BYTES = 4096;
+
+/** The slice of the WebAssembly API used here (the project's lib setting has no WebAssembly types). */
+export interface WasmApi {
+  validate(b: Uint8Array): boolean;
+  compile(b: Uint8Array): Promise<object>;
+  Module: new (b: Uint8Array) => object;
+  Instance: new (m: object, i: object) => { exports: unknown };
+  Memory: new (o: { initial: number; maximum: number; shared: boolean }) => { buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+/** The exports of the kernel module (byte offsets into its memory; see asm/kmeans.ts). */
+export interface LloydExports {
+  assign(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
+  colsum(xp: number, n: number, d: number, outp: number, auxp: number): void;
+  center(xp: number, n: number, d: number, outp: number, auxp: number): void;
+  inertia(xp: number, n: number, d: number, cp: number, labp: number, wp: number): number;
+  dist(ap: number, bp: number, d: number): number;
+  elkanInit(xp: number, n: number, d: number, cp: number, k: number, halfp: number, upperp: number, lowerp: number, labp: number): void;
+  elkanStep(xp: number, n: number, d: number, cp: number, k: number, halfp: number, nextp: number, upperp: number, lowerp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
+  elkanBounds(n: number, k: number, shiftp: number, labp: number, upperp: number, lowerp: number): void;
+  rowDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, outp: number, ldo: number): void;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+export function wasmApi(): WasmApi | null {
+  return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly ?? null;
+}
+
+function decodeBase64(s: string): Uint8Array | null {
+  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
+  if (typeof atobFn !== 'function') return null;
+  const bin = atobFn(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/**
+ * The module bytes: `shared` for the variant importing a shared `env.memory` (at most
+ * `SHARED_MAX_PAGES` pages: a smaller shared memory also fits the import). Null where `atob` is missing.
+ */
+export function kmeansWasmBytes(shared = false): Uint8Array | null {
+  return decodeBase64(shared ? KMEANS_SHARED_WASM_BASE64 : KMEANS_WASM_BASE64);
+}
+
+/**
+ * True where a module of `bytes` bytes may be compiled synchronously: small modules anywhere,
+ * any size under Node and in workers (only a browser's main thread has the 4 KiB limit).
+ */
+export function syncCompileAllowed(bytes: number): boolean {
+  if (bytes <= SYNC_COMPILE_MAX_BYTES) return true;
+  const g = globalThis as { process?: { versions?: { node?: string } }; document?: unknown };
+  if (typeof g.process?.versions?.node === 'string') return true;
+  // a browser's main thread is where `document` exists (workers, Deno and Bun have none)
+  return typeof g.document === 'undefined';
+}
+
+/** A compiled module slot: the module once available (null: unavailable or not compiled yet) and a promise of availability. */
+export interface ModuleSlot {
+  module: object | null;
+  ready: Promise<boolean>;
+}
+
+/**
+ * Compile `bytes` (the one size check): synchronously when `sync` (see `syncCompileAllowed`),
+ * else with `WebAssembly.compile`, the slot's `module` being filled when the promise resolves.
+ * A module that does not validate (no SIMD) or cannot compile (CSP) leaves `module` null.
+ */
+export function compileSlot(bytes: Uint8Array | null, sync: boolean): ModuleSlot {
+  const W = wasmApi();
+  const slot: ModuleSlot = { module: null, ready: Promise.resolve(false) };
+  if (!W || !bytes) return slot;
+  try {
+    if (!W.validate(bytes)) return slot;
+  } catch {
+    return slot;
+  }
+  if (sync) {
+    try {
+      slot.module = new W.Module(bytes);
+      slot.ready = Promise.resolve(true);
+    } catch {
+      slot.module = null;
+    }
+    return slot;
+  }
+  slot.ready = W.compile(bytes).then(
+    (m) => { slot.module = m; return true; },
+    () => false,
+  );
+  return slot;
+}
+
+let plain: ModuleSlot | null = null;
+let shared: ModuleSlot | null = null;
+
+function plainSlot(): ModuleSlot {
+  if (!plain) plain = compileSlot(kmeansWasmBytes(false), syncCompileAllowed(KMEANS_WASM_BYTES));
+  return plain;
+}
+
+// A browser main thread starts the asynchronous compile as soon as k-means is imported.
+if (!syncCompileAllowed(KMEANS_WASM_BYTES)) plainSlot();
+
+/** The compiled single-thread kernel module, or null (no WebAssembly SIMD, or still compiling in a browser). */
+export function kmeansWasmModule(): object | null {
+  return plainSlot().module;
+}
+
+/** The kernel module importing a shared `env.memory`, or null where threads/SIMD are unavailable. */
+export function kmeansSharedModule(): object | null {
+  if (!shared) shared = typeof SharedArrayBuffer === 'undefined' ? { module: null, ready: Promise.resolve(false) } : compileSlot(kmeansWasmBytes(true), true);
+  return shared.module;
+}
+
+/**
+ * Resolves to true once the k-means WebAssembly SIMD kernel is compiled and used by KMeans,
+ * MiniBatchKMeans and their predictions, false where it is unavailable (no SIMD, a CSP without
+ * 'wasm-unsafe-eval'). Under Node it is ready at once; on a browser main thread the module (over
+ * the 4 KiB synchronous limit) compiles asynchronously after import, and fits started before
+ * then use the TypeScript kernel: the results are the same bit for bit, only slower.
+ *
+ * @example
+ * await kmeansWasmReady();
+ * new KMeans({ nClusters: 8 }).fit(X); // WebAssembly SIMD kernel
+ */
+export function kmeansWasmReady(): Promise<boolean> {
+  return plainSlot().ready;
+}
+
+/**
+ * A released kernel instance, kept only as long as the garbage collector lets it live: the next
+ * kernel reuses its memory, whose pages the OS has already mapped (first-touch page faults on
+ * tens of MB of fresh memory cost about as much as two Lloyd passes).
+ */
+let spare: WeakRef<LloydExports> | null = null;
+
+/** A single-thread instance with its own memory (a spare one when the GC kept it), or null when the module is unavailable. */
+export function acquireInstance(): LloydExports | null {
+  const mod = kmeansWasmModule();
+  if (!mod) return null;
+  const exp = spare?.deref();
+  spare = null;
+  if (exp) return exp;
+  return new (wasmApi()!).Instance(mod, {}).exports as LloydExports;
+}
+
+/** Hand an instance back for reuse (see `acquireInstance`). */
+export function releaseInstance(exp: LloydExports): void {
+  spare = new WeakRef(exp);
+}
+
+/** A kernel instance on a shared memory that worker threads instantiate the module on too. */
+export interface SharedKernel {
+  exp: LloydExports;
+  mem: object;
+  /** key of the memory in the per-thread instance caches (see `kmeansWorker.ts`) */
+  id: number;
+}
+let spareShared: WeakRef<SharedKernel> | null = null;
+let nextSharedId = 1;
+
+/** An instance on a fresh (or spare) shared memory, or null where the shared module is unavailable. */
+export function acquireShared(): SharedKernel | null {
+  const smod = kmeansSharedModule();
+  if (!smod) return null;
+  let sh = spareShared?.deref();
+  spareShared = null;
+  if (!sh) {
+    const W = wasmApi()!;
+    const mem = new W.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+    sh = { exp: new W.Instance(smod, { env: { memory: mem } }).exports as LloydExports, mem, id: nextSharedId++ };
+  }
+  return sh;
+}
+
+/** Hand a shared kernel back for reuse (after the workers dropped their instances). */
+export function releaseShared(sh: SharedKernel): void {
+  spareShared = new WeakRef(sh);
+}

@@ -1,0 +1,144 @@
+/**
+ * `readMatrix`: a numeric file straight into the row-major feature Matrix (Node only), the lean
+ * loading path of issue 18. `readParquet(path)` then `toMatrix(table)` necessarily holds the
+ * Table's columns and the Matrix at the same time (2x the values at the peak); `readMatrix` counts
+ * the rows (free for Parquet: the footer holds the count), allocates the n x d Float64Array once and
+ * copies DuckDB's 2,048-row chunks into it as they stream: the peak is the values themselves plus
+ * one chunk.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DataError, InvalidParameterError, IOError } from '../core/errors.js';
+import { Matrix } from '../core/matrix.js';
+import { withConnection } from './connection.js';
+import { describe, sourceError } from './duckdb.js';
+import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString } from './source.js';
+import type { XY } from './toMatrix.js';
+import { copyNumbers, kindOf } from './vectors.js';
+
+/** Options of {@link readMatrix}. */
+export interface ReadMatrixOptions {
+  /** Feature columns, in this order (default: every column but the target). Each must be numeric, boolean (0/1) or a date (epoch ms). */
+  columns?: string[];
+  /** The target column (numbers, or labels for a text column); without it, y is null. A missing target value is a DataError naming the row. */
+  target?: string | null;
+  /** CSV only: header row present (default: auto-detected). */
+  header?: boolean;
+  /** CSV only: field delimiter (default: auto-detected). */
+  delimiter?: string;
+  /** CSV only: strings read as missing (NaN) besides the empty field. */
+  missing?: string[];
+}
+
+const OWNER = 'readMatrix';
+
+/** The DuckDB table function reading `path` (by extension: Parquet, JSON, else CSV) and its cleanup. */
+export function fileSourceSql(path: string, owner: string, opts: { header?: boolean; delimiter?: string; missing?: string[] } = {}): { from: string; cleanup(): void } {
+  const header = optBool(opts.header, 'header', owner);
+  const delim = optChar(opts.delimiter, 'delimiter', owner);
+  const missing = optStrings(opts.missing, 'missing', owner);
+  const file = bindFile(path, owner);
+  const ext = path.toLowerCase().replace(/\.(gz|zst)$/, '');
+  let from: string;
+  if (ext.endsWith('.parquet')) from = `read_parquet(${file.literal})`;
+  else if (ext.endsWith('.json') || ext.endsWith('.ndjson') || ext.endsWith('.jsonl')) from = `read_json_auto(${file.literal})`;
+  else {
+    const args = [file.literal, `quote = '"'`, `escape = '"'`, 'skip = 0', 'allow_quoted_nulls = false'];
+    if (header !== undefined) args.push(`header = ${header ? 'true' : 'false'}`);
+    if (delim !== undefined) args.push(`delim = ${sqlString(delim)}`);
+    if (missing?.length) args.push(`nullstr = [${['', ...missing].map(sqlString).join(', ')}]`);
+    from = `read_csv(${args.join(', ')})`;
+  }
+  return { from, cleanup: () => file.cleanup() };
+}
+
+/** Rows of a DuckDB source (`SELECT count(*)`: Parquet answers from its footer). */
+export async function countRowsSql(con: DuckDBConnection, from: string, path: string | null, owner: string): Promise<number> {
+  try {
+    const r = await con.runAndReadAll(`SELECT count(*) AS n FROM ${from}`);
+    return Number(r.getRows()[0]![0]);
+  } catch (e) {
+    throw sourceError(e, path, owner);
+  }
+}
+
+/**
+ * Read the numeric columns of a Parquet, CSV or JSON file into a row-major Matrix (and the target,
+ * when named) in one streamed pass, at about the size of the values. Text feature columns are a
+ * DataError naming them (use `readCsv` + `toMatrix` to one-hot encode them).
+ *
+ * @example
+ * const { X, y, featureNames } = await readMatrix('big.parquet', { target: 'label' });
+ */
+export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Promise<XY> {
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts)) throw new InvalidParameterError('options', 'an options object', opts, OWNER);
+  optStrings(opts.columns, 'columns', OWNER, true);
+  const target = opts.target ?? null;
+  if (target !== null && typeof target !== 'string') throw new InvalidParameterError('target', 'a column name', target, OWNER);
+  const src = fileSourceSql(path, OWNER, opts);
+  try {
+    return await withConnection(async (con) => {
+      const schema = await describe(con, src.from, path, OWNER);
+      const typeOf = new Map(schema.map((s) => [s.name, s.type]));
+      const known = (c: string, what: string) => {
+        if (!typeOf.has(c)) throw new DataError(what, `names of existing columns (${schema.map((s) => JSON.stringify(s.name)).join(', ')})`, `unknown column ${JSON.stringify(c)}`, OWNER);
+      };
+      if (target !== null) known(target, 'target');
+      const names = opts.columns ?? schema.map((s) => s.name).filter((n) => n !== target);
+      for (const c of names) {
+        known(c, 'columns');
+        if (kindOf(typeOf.get(c)!) === 'categorical') {
+          throw new DataError('columns', 'numeric, boolean or date feature columns (readCsv/readParquet + toMatrix one-hot encode text)', `column ${JSON.stringify(c)} of type ${typeOf.get(c)} (text)`, OWNER);
+        }
+      }
+      const d = names.length;
+      const proj = names.map((c) => (kindOf(typeOf.get(c)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(c)} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${sqlIdent(c)} AS DOUBLE)`));
+      const textTarget = target !== null && kindOf(typeOf.get(target)!) === 'categorical';
+      if (target !== null) proj.push(textTarget ? `CAST(${sqlIdent(target)} AS VARCHAR)` : kindOf(typeOf.get(target)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(target)} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${sqlIdent(target)} AS DOUBLE)`);
+      const n = await countRowsSql(con, src.from, path, OWNER);
+      if (n * d > 2 ** 32) throw new DataError('file', `at most ${2 ** 32} values (one Float64Array)`, `${n} rows x ${d} columns`, OWNER);
+      const X = new Float64Array(n * d);
+      const yNum = target !== null && !textTarget ? new Float64Array(n) : null;
+      const yText: string[] | null = textTarget ? new Array<string>(n) : null;
+      let tmp = new Float64Array(2048);
+      let off = 0;
+      try {
+        const result = await con.stream(`SELECT ${proj.join(', ')} FROM ${src.from}`);
+        for (;;) {
+          const ch = await result.fetchChunk();
+          if (!ch || ch.rowCount === 0) break;
+          const cnt = ch.rowCount;
+          if (off + cnt > n) throw new IOError(path, `${OWNER}: the file changed while it was read (more than the ${n} rows counted)`);
+          if (tmp.length < cnt) tmp = new Float64Array(cnt);
+          for (let j = 0; j < d; j++) {
+            copyNumbers(ch.getColumnVector(j), cnt, tmp, 0);
+            for (let i = 0, at = off * d + j; i < cnt; i++, at += d) X[at] = tmp[i]!;
+          }
+          if (yNum) copyNumbers(ch.getColumnVector(d), cnt, yNum, off);
+          if (yText) {
+            const vec = ch.getColumnVector(d);
+            for (let i = 0; i < cnt; i++) {
+              const v = vec.getItem(i) as string | null;
+              if (v === null) throw new DataError('target', 'a column without missing values', `missing value at row ${off + i} of ${JSON.stringify(target)}`, OWNER);
+              yText[off + i] = v;
+            }
+          }
+          off += cnt;
+        }
+      } catch (e) {
+        if (e instanceof IOError || e instanceof DataError) throw e;
+        throw sourceError(e, path, OWNER);
+      }
+      if (yNum) {
+        for (let i = 0; i < off; i++) if (Number.isNaN(yNum[i]!)) throw new DataError('target', 'a column without missing values', `missing value at row ${i} of ${JSON.stringify(target)}`, OWNER);
+      }
+      const rows = off;
+      return {
+        X: new Matrix(rows === n ? X : X.slice(0, rows * d), rows, d),
+        y: yNum ? (rows === n ? yNum : yNum.slice(0, rows)) : yText ? (rows === n ? yText : yText.slice(0, rows)) : null,
+        featureNames: [...names],
+      };
+    });
+  } finally {
+    src.cleanup();
+  }
+}
