@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { NotFittedError } from '../../src/core/errors.js';
+import { DataError, InvalidParameterError, NotFittedError } from '../../src/core/errors.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { duckdbEngine } from '../../src/sql/engine.js';
@@ -75,5 +75,27 @@ describe('a connection lost mid-fit', () => {
       const e = est();
       if (e === km) assert.throws(() => km.clusterCenters, NotFittedError);
     }
+  });
+});
+
+describe('bad input to fpGrowthSql and trainSql', () => {
+  const net = () => new Sequential([new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: 'sgd', loss: 'binaryCrossentropy' });
+  it('a missing source, a closed engine, an unsupported dialect, a non-numeric column, bad options: typed errors naming the argument', async () => {
+    const isEngineError = (e: unknown) => (e as Error).name === 'EngineError';
+    await assert.rejects(fpGrowthSqlWith('no_such_table', { engine: base }), isEngineError);
+    await assert.rejects(trainSqlWith(net(), 'no_such_table', { engine: base, columns: ['a'], target: 'y', key: '_rid' }), isEngineError);
+    const closed = await duckdbEngine();
+    await closed.close();
+    await assert.rejects(fpGrowthSqlWith('tx', { engine: closed }), isEngineError);
+    await assert.rejects(trainSqlWith(net(), 't', { engine: closed, columns: ['a'], target: 'y', key: '_rid' }), isEngineError);
+    const oracle = { dialect: 'oracle', closed: false, query: base.query.bind(base), close: async () => undefined } as unknown as SqlEngine;
+    for (const p of [fpGrowthSqlWith('tx', { engine: oracle }), trainSqlWith(net(), 't', { engine: oracle, columns: ['a'], target: 'y', key: '_rid' }), fitSqlWith(new KMeans(), 't', { engine: oracle, columns: ['a'] })]) {
+      await assert.rejects(p, (e: unknown) => e instanceof InvalidParameterError && /dialect/.test(e.message));
+    }
+    await assert.rejects(trainSqlWith(net(), { sql: "SELECT _rid, 'x' AS s, y FROM t" }, { engine: base, columns: ['s'], target: 'y', key: '_rid' }), (e: unknown) => e instanceof DataError && /s/.test(e.message));
+    await assert.rejects(trainSqlWith(net(), 't', { engine: base, columns: ['a'], target: 'y', key: '_rid', batchSize: 0 }), (e: unknown) => e instanceof InvalidParameterError && /batchSize/.test(e.message));
+    await assert.rejects(fpGrowthSqlWith('tx', { engine: base, minSupport: 2 }), (e: unknown) => e instanceof InvalidParameterError && /minSupport/.test(e.message));
+    await assert.rejects(fpGrowthSqlWith('tx', { engine: base, nTransactions: 3 }), (e: unknown) => e instanceof InvalidParameterError && /nTransactions/.test(e.message));
+    await assert.rejects(fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxLeafNodes: 8 }), 't', { engine: base, columns: ['a'], target: 'y' }), (e: unknown) => e instanceof InvalidParameterError && /maxLeafNodes/.test(e.message));
   });
 });
