@@ -3,12 +3,15 @@
  * out-of-core fits, and the in-memory path, at growing sizes.
  *
  * Data: DuckDB generates N rows x 10 doubles (`random()` per column with a fixed `setseed`, plus
- * two linear mixes so PCA has structure) into a Parquet file in the temp directory. Sizes via
- * DEEPMINE_BENCH_SCALE (default "1e6,1e7"; the issue's 1e8 takes ~20 GB of disk for nothing
- * else and minutes per fit on 2 cores: pass "1e6,1e7,1e8" to run it). The in-memory rows load
- * the Parquet file with readParquet + toMatrix (only up to DEEPMINE_BENCH_INMEM_MAX, default 1e7).
- * Printed per fit: time, passes over the data, peak RSS of this process (DuckDB's memory is in
- * the same process).
+ * two linear mixes so PCA has structure) and a 0/1 label `y` (a noisy rule on four columns) into
+ * a Parquet file in the temp directory, deleted after each size. Sizes via DEEPMINE_BENCH_SCALE
+ * (default "1e6,1e7"; the issue's 1e8 takes ~9 GB of disk and minutes per fit on 2 cores: pass
+ * "1e6,1e7,1e8" to run it). The in-memory rows load the Parquet file with readParquet + toMatrix
+ * (only up to DEEPMINE_BENCH_INMEM_MAX, default 1e7); the pushed-down tree runs up to
+ * DEEPMINE_BENCH_TREE_MAX (default 1e8). Printed per fit: time, passes over the data,
+ * peak RSS of this process (DuckDB's memory is in the same process; its memory_limit is set to
+ * 1.5 GB for the pushed-down fits), the 1-minute load average. Rows are also printed as they
+ * finish (a long run leaves partial results in its log).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,14 +23,20 @@ import { Matrix } from '../src/core/matrix.js';
 import { closeConnection, readParquet, streamMatrix, toMatrix } from '../src/io/index.js';
 import { duckdbEngine } from '../src/sql/engine.js';
 import { fitReport, fitSqlWith } from '../src/sql/fit.js';
+import { DecisionTreeClassifier } from '../src/tree/index.js';
 import { printTable, type BenchRow } from './util.js';
 
 const sizes = (process.env.DEEPMINE_BENCH_SCALE ?? '1e6,1e7').split(',').map(Number);
 const inMemMax = Number(process.env.DEEPMINE_BENCH_INMEM_MAX ?? 1e7);
+/** the pushed-down hist tree only up to this size (its per-row binning is the slowest pass) */
+const treeMax = Number(process.env.DEEPMINE_BENCH_TREE_MAX ?? 1e8);
+/** which groups to run (default all): tree, pca, kmeans, stream, inmem */
+const only = new Set((process.env.DEEPMINE_BENCH_TASKS ?? 'tree,pca,kmeans,stream,inmem').split(','));
 const D = 10, K = 8;
 const cols = Array.from({ length: D }, (_, j) => `x${j}`);
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-scale-'));
 const rows: BenchRow[] = [];
+const rep = (r: unknown) => { const f = fitReport(r as object); return f ? `${f.passes} passes, ${f.queries} queries` : ''; };
 let peak = 0;
 const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
 sampler.unref();
@@ -39,7 +48,9 @@ async function timed(task: string, impl: string, fn: () => Promise<unknown>, not
   const r = await fn();
   const ms = performance.now() - t0;
   peak = Math.max(peak, process.memoryUsage().rss);
-  rows.push({ task, impl, ms, note: `${note(r)}; peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB; load ${loadavg()[0]!.toFixed(1)}` });
+  const row = { task, impl, ms, note: `${note(r)}; peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB; load ${loadavg()[0]!.toFixed(1)}` };
+  rows.push(row);
+  console.log(`[scale] ${row.task} | ${row.impl} | ${(ms / 1000).toFixed(1)} s | ${row.note}`);
 }
 
 try {
@@ -48,28 +59,32 @@ try {
     const gen = await duckdbEngine();
     await gen.query('SELECT setseed(0.42)');
     const exprs = cols.map((c, j) => (j === 8 ? `a0 + 0.5 * a1 AS ${c}` : j === 9 ? `a2 - a3 AS ${c}` : `a${j} AS ${c}`));
-    await gen.query(`COPY (SELECT ${exprs.join(', ')} FROM (SELECT ${Array.from({ length: 8 }, (_, j) => `random() * ${j + 1} AS a${j}`).join(', ')} FROM range(${n}))) TO '${file}' (FORMAT parquet)`);
+    const label = "CASE WHEN a0 + 0.5 * a1 - 0.3 * a2 * a3 + 0.4 * random() > 1.2 THEN 1 ELSE 0 END AS y";
+    await gen.query(`COPY (SELECT ${exprs.join(', ')}, ${label} FROM (SELECT ${Array.from({ length: 8 }, (_, j) => `random() * ${j + 1} AS a${j}`).join(', ')} FROM range(${n}))) TO '${file}' (FORMAT parquet)`);
     await gen.close();
     const src = { sql: `SELECT * FROM read_parquet('${file}')`, columns: cols };
     const size = n.toExponential(0);
     const engine = await duckdbEngine();
-    const rep = (r: unknown) => { const f = fitReport(r as object); return f ? `${f.passes} passes, ${f.queries} queries` : ''; };
-    await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
-    await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
+    await engine.query("SET memory_limit = '1.5GB'");
+    if (n <= treeMax && only.has('tree')) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
+    if (only.has('pca')) await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
+    if (only.has('kmeans')) await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
     await engine.close();
-    await timed(`PCA(3), ${size} x ${D}`, 'IncrementalPCA over streamMatrix', async () => {
+    if (only.has('stream')) await timed(`PCA(3), ${size} x ${D}`, 'IncrementalPCA over streamMatrix', async () => {
       const ipca = new IncrementalPCA({ nComponents: 3 });
-      for await (const { X } of streamMatrix(file, { batchRows: 100_000 })) ipca.partialFit(X);
+      for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns: cols })) ipca.partialFit(X);
       return ipca;
     }, () => 'streamed, 100k-row batches');
-    await timed(`KMeans(8), ${size} x ${D}`, 'MiniBatchKMeans over streamMatrix', async () => {
+    if (only.has('stream')) await timed(`KMeans(8), ${size} x ${D}`, 'MiniBatchKMeans over streamMatrix', async () => {
       const mb = new MiniBatchKMeans({ nClusters: K, randomState: 0, batchSize: 4096 });
-      for await (const { X } of streamMatrix(file, { batchRows: 100_000 })) mb.partialFit(X);
+      for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns: cols })) mb.partialFit(X);
       return mb;
     }, () => 'one streamed pass');
-    if (n <= inMemMax) {
+    if (n <= inMemMax && only.has('inmem')) {
       let X: Matrix | null = null;
-      await timed(`load ${size} x ${D}`, 'readParquet + toMatrix', async () => { X = toMatrix(await readParquet(file)).X; return X; }, () => 'in memory');
+      let y: number[] = [];
+      await timed(`load ${size} x ${D}`, 'readParquet + toMatrix', async () => { const t = toMatrix(await readParquet(file), { target: 'y' }); X = t.X; y = Array.from(t.y as ArrayLike<number>); return X; }, () => 'in memory');
+      await timed(`hist tree depth 8, ${size} x ${D}`, 'in memory (after load)', async () => new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }).fit(X!, y), () => 'splitter hist');
       await timed(`PCA(3), ${size} x ${D}`, 'in memory (after load)', async () => new PCA({ nComponents: 3 }).fit(X!), () => 'covariance_eigh');
       await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'in memory (after load)', async () => new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0, algorithm: 'lloyd' }).fit(X!), () => 'WASM kernel');
       X = null;

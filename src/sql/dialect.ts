@@ -48,6 +48,18 @@ export interface DialectRules {
   hashBucket(exprs: string[], seed: number): string;
   /** An aggregate: the group's integer values, ascending, as text joined by ',' ('3,17,42'). */
   sortedIntList(expr: string): string;
+  /**
+   * The number of the (ascending) values below x, when the dialect has a faster form than a
+   * binary search of nested CASEs (ClickHouse: `arrayCount` over an array of comparisons; its analyzer
+   * slows down sharply on deep CASE nesting).
+   */
+  countBelow?: (x: string, sortedValues: string[]) => string;
+  /**
+   * An aggregate: the counts of x per bin (b, b+1] of the ascending boundaries, as JSON text
+   * {"boundary": count, ...} (DuckDB's `histogram(x, boundaries)`: a binary search in C++ instead
+   * of a CASE per row); values above every boundary go under the largest double.
+   */
+  binCounts?: (x: string, boundaries: string[]) => string;
   /** The join keyword for an inner equi-join (ClickHouse 18 needs the strictness: ALL INNER JOIN). */
   innerJoin?: string;
 }
@@ -108,6 +120,7 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
       return {
         name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
         explode: (es) => `unnest([${es.join(', ')}])`,
+        binCounts: (x, bs) => `CAST(to_json(histogram(${x}, [${bs.join(', ')}])) AS VARCHAR)`,
         hashBucket: (es, seed) => `(hash(${[...es, `CAST(${seed >>> 0} AS UBIGINT)`].join(', ')}) % 4294967296)`,
       };
     case 'postgres':
@@ -129,6 +142,8 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
         explode: (es) => `arrayJoin([${es.join(', ')}])`,
         sortedIntList: (e) => `arrayStringConcat(arrayMap(deepmine_v -> toString(deepmine_v), arraySort(groupArray(${e}))), ',')`,
         innerJoin: 'ALL INNER JOIN',
+        // arrayCount over a flat array of comparisons (no lambda: ClickHouse 18 cannot capture a subquery column in one)
+        countBelow: (x, vs) => `arrayCount([${vs.map((v) => `${x} > ${v}`).join(', ')}])`,
         hashBucket: (es, seed) => `(cityHash64(${[...es, `toUInt32(${seed >>> 0})`].join(', ')}) % 4294967296)`,
       };
     case 'spark':

@@ -137,11 +137,15 @@ export async function clickhouseEngine(url: string, opts: { user?: string; passw
   if (opts.password) headers['X-ClickHouse-Key'] = opts.password;
   let open = true;
   const send = async (sql: string, wantRows: boolean): Promise<SqlRow[]> => {
-    let res: Response;
-    try {
-      res = await fetch(base, { method: 'POST', headers, body: wantRows ? `${sql} FORMAT JSON` : sql });
-    } catch (e) {
-      throw new EngineError('clickhouse', `cannot reach ${url}: ${(e as Error).message}`, sql);
+    let res: Response | null = null;
+    // a SELECT is retried once when the socket fails before an answer (a kept-alive connection the
+    // server closed at the same moment); statements that change data are never resent
+    for (let attempt = 0; res === null; attempt++) {
+      try {
+        res = await fetch(base, { method: 'POST', headers, body: wantRows ? `${sql} FORMAT JSON` : sql });
+      } catch (e) {
+        if (!wantRows || attempt >= 1) throw new EngineError('clickhouse', `cannot reach ${url}: ${(e as Error).message}${(e as { cause?: Error }).cause ? ` (${(e as { cause: Error }).cause.message})` : ''}`, sql);
+      }
     }
     const text = await res.text();
     if (!res.ok) throw new EngineError('clickhouse', text.trim().slice(0, 500), sql);

@@ -97,6 +97,12 @@ export async function trainSqlWith(model: Sequential, source: string | { sql: st
   [...cols, ...targets].forEach((name, j) => {
     if (num(c, `c${j}`, name) !== n) throw new DataError(`columns['${name}']`, 'no missing values (NULL)', `${n - num(c, `c${j}`, name)} NULLs`, OWNER);
   });
+  // numeric features and targets (a text column is a DataError naming it, not a failed CAST)
+  const [first] = await run(ctx, `SELECT ${[...x, ...yq].map((e, j) => `${e} AS v${j}`).join(', ')} FROM ${from} LIMIT 1`, false);
+  [...cols, ...targets].forEach((name, j) => {
+    const v = first?.[`v${j}`];
+    if (typeof v !== 'number') throw new DataError(`columns['${name}']`, 'a numeric column', `a ${typeof v} value (${JSON.stringify(v).slice(0, 30)})`, OWNER);
+  });
   const d = cols.length, k = targets.length;
   const select = `${x.map((e, j) => `${sql.float64(e)} AS x${j}`).join(', ')}, ${yq.map((e, j) => `${sql.float64(e)} AS y${j}`).join(', ')}`;
   const Xb = new Float64Array(bs * d), Yb = new Float64Array(bs * k);

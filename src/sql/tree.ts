@@ -296,8 +296,10 @@ export function replay(hists: Map<string, NodeHist>, pb: Problem): { tree: TreeA
 }
 
 /** A feature's bin as a binary search over its edges (bin = number of edges below the float32 value). */
-function binExpr(x32: string, edges: Float64Array, num: (v: number) => string): string {
+function binExpr(x32: string, edges: Float64Array, num: (v: number) => string, countBelow?: (x: string, vs: string[]) => string): string {
   const nE = edges.length - 1; // the last edge is +inf
+  if (nE === 0) return '0';
+  if (countBelow) return countBelow(x32, Array.from(edges.subarray(0, nE), num));
   const go = (lo: number, hi: number): string => {
     if (lo >= hi) return String(lo);
     const mid = (lo + hi) >>> 1;
@@ -338,28 +340,60 @@ async function fetchHists(ctx: Ctx, pb: Problem, targets: PathStep[][], hists: M
   const { d, k } = pb;
   if (!sql.explode) throw new InvalidParameterError('engine', 'an engine whose dialect can unnest arrays in the select list (duckdb, postgres, clickhouse, spark)', sql.name, OWNER);
   const node = nodeExpr(ctx, targets, pb.edges);
-  const inner = `SELECT ${node} AS deepmine_node, ${ctx.y!} AS deepmine_y, ${x.map((e, j) => `${sql.float32(e)} AS deepmine_x${j}`).join(', ')} FROM ${ctx.from}`;
-  const keys = Array.from({ length: d }, (_, j) => `deepmine_node * ${d * NB} + ${j * NB} + ${binExpr(`deepmine_x${j}`, pb.edges[j]!, sql.num)}`);
-  const mid = `SELECT ${sql.explode(keys)} AS deepmine_k, deepmine_y FROM (${inner}) AS t0 WHERE deepmine_node >= 0`;
-  const q = k
-    ? `SELECT deepmine_k AS k, deepmine_y AS y, count(*) AS n FROM (${mid}) AS t1 GROUP BY deepmine_k, deepmine_y`
-    : `SELECT deepmine_k AS k, count(*) AS n, sum(${sql.float64('deepmine_y')}) AS s, sum(${sql.float64('deepmine_y')} * ${sql.float64('deepmine_y')}) AS q FROM (${mid}) AS t1 GROUP BY deepmine_k`;
-  const rows: SqlRow[] = await run(ctx, q, true, n);
   const fresh = targets.map((): NodeHist => ({ n: 0, N: new Float64Array(d * NB), ...(k ? { H: new Float64Array(d * NB * k) } : { S: new Float64Array(d * NB), Q: new Float64Array(d * NB) }) }));
-  for (const r of rows) {
-    const key = num(r, 'k', 'histogram key');
-    const t = Math.floor(key / (d * NB)), fb = key - t * d * NB;
+  const nodeHist = (t: number): NodeHist => {
     const h = fresh[t];
     if (!h) throw new DataError('source', 'rows that stay the same while the fit runs', `a histogram for unknown node ${t}`, OWNER);
-    const cnt = num(r, 'n', 'count');
-    h.N[fb]! += cnt;
-    if (k) {
-      const c = classIndex.get(labelKey(r.y as Label));
-      if (c === undefined) throw new DataError(`target '${ctx.yName}'`, 'the labels seen when the fit started', r.y, OWNER);
-      h.H![fb * k + c]! += cnt;
-    } else {
-      h.S![fb]! += num(r, 's', ctx.yName!);
-      h.Q![fb]! += num(r, 'q', ctx.yName!);
+    return h;
+  };
+  const classOf = (v: unknown): number => {
+    const c = classIndex.get(labelKey(v as Label));
+    if (c === undefined) throw new DataError(`target '${ctx.yName}'`, 'the labels seen when the fit started', v, OWNER);
+    return c;
+  };
+  if (k && sql.binCounts) {
+    // classification where the engine bins natively: GROUP BY (node, class), one histogram aggregate per feature
+    const inner = `SELECT ${node} AS deepmine_node, ${ctx.y!} AS deepmine_y, ${x.map((e, j) => `${sql.float64(sql.float32(e))} AS deepmine_x${j}`).join(', ')} FROM ${ctx.from}`;
+    const hs = x.map((_, j) => {
+      const E = pb.edges[j]!;
+      return E.length > 1 ? `${sql.binCounts!(`deepmine_x${j}`, Array.from(E.subarray(0, E.length - 1), sql.num))} AS h${j}` : `count(*) AS h${j}`;
+    });
+    const q = `SELECT deepmine_node AS node, deepmine_y AS y, ${hs.join(', ')} FROM (${inner}) AS t0 WHERE deepmine_node >= 0 GROUP BY deepmine_node, deepmine_y`;
+    const rows: SqlRow[] = await run(ctx, q, true, n);
+    const index = pb.edges.map((E) => new Map(Array.from(E.subarray(0, E.length - 1), (e, b) => [e, b] as const)));
+    for (const r of rows) {
+      const h = nodeHist(num(r, 'node', 'node')), c = classOf(r.y);
+      for (let j = 0; j < d; j++) {
+        const nE = pb.edges[j]!.length - 1;
+        const add = (b: number, cnt: number) => { const fb = j * NB + b; h.N[fb]! += cnt; h.H![fb * k + c]! += cnt; };
+        if (nE === 0) { add(0, num(r, `h${j}`, 'count')); continue; }
+        for (const [key, cnt] of Object.entries(JSON.parse(String(r[`h${j}`])) as Record<string, number>)) {
+          const v = /^\+?inf/i.test(key) ? Infinity : Number(key);
+          const b = index[j]!.get(v) ?? (v > pb.edges[j]![nE - 1]! ? nE : -1);
+          if (b < 0) throw new DataError('source', 'bin boundaries that round-trip', `an unknown boundary ${key}`, OWNER);
+          add(b, cnt);
+        }
+      }
+    }
+  } else {
+    const inner = `SELECT ${node} AS deepmine_node, ${ctx.y!} AS deepmine_y, ${x.map((e, j) => `${sql.float32(e)} AS deepmine_x${j}`).join(', ')} FROM ${ctx.from}`;
+    const keys = Array.from({ length: d }, (_, j) => `deepmine_node * ${d * NB} + ${j * NB} + ${binExpr(`deepmine_x${j}`, pb.edges[j]!, sql.num, sql.countBelow)}`);
+    const mid = `SELECT ${sql.explode(keys)} AS deepmine_k, deepmine_y FROM (${inner}) AS t0 WHERE deepmine_node >= 0`;
+    const q = k
+      ? `SELECT deepmine_k AS k, deepmine_y AS y, count(*) AS n FROM (${mid}) AS t1 GROUP BY deepmine_k, deepmine_y`
+      : `SELECT deepmine_k AS k, count(*) AS n, sum(${sql.float64('deepmine_y')}) AS s, sum(${sql.float64('deepmine_y')} * ${sql.float64('deepmine_y')}) AS q FROM (${mid}) AS t1 GROUP BY deepmine_k`;
+    const rows: SqlRow[] = await run(ctx, q, true, n);
+    for (const r of rows) {
+      const key = num(r, 'k', 'histogram key');
+      const t = Math.floor(key / (d * NB)), fb = key - t * d * NB;
+      const h = nodeHist(t);
+      const cnt = num(r, 'n', 'count');
+      h.N[fb]! += cnt;
+      if (k) h.H![fb * k + classOf(r.y)]! += cnt;
+      else {
+        h.S![fb]! += num(r, 's', ctx.yName!);
+        h.Q![fb]! += num(r, 'q', ctx.yName!);
+      }
     }
   }
   targets.forEach((p, t) => {
