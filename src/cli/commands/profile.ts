@@ -39,7 +39,7 @@ interface ProfileCliOptions extends CommonOptions, Omit<LargeCliOptions, 'na' | 
 /**
  * Large-data `profile`: one streamed pass of Table blocks through the ProfileAccumulator (exact
  * counts, moments and correlations; quartiles and histograms from a seeded reservoir sample,
- * distinct counts by HyperLogLog past 100,000 values, duplicates by 53-bit row hashes), labelled.
+ * distinct counts by HyperLogLog past 100,000 values, duplicates by 64-bit row hashes), labelled.
  */
 async function profileLarge(big: LargeInput, opts: ProfileCliOptions): Promise<void> {
   if (opts.report) throw new InvalidParameterError('--report', 'no --report in large-data mode (the report needs the data in memory; use --no-stream)', opts.report, 'deepmine profile');
@@ -68,7 +68,7 @@ async function profileLarge(big: LargeInput, opts: ProfileCliOptions): Promise<v
 
 function streamProfileText(source: string, p: StreamProfile, maxColumns: number, hasOut: boolean, seconds: number): string {
   const w = Math.max(6, ...p.columns.map((c) => c.name.length));
-  const dup = p.duplicateRows ? `${fmtInt(p.duplicateRows.count)} duplicate row(s) (by 53-bit row hashes)` : 'duplicates not counted';
+  const dup = p.duplicateRows ? `${fmtInt(p.duplicateRows.count)} duplicate row(s) (by 64-bit row hashes)` : 'duplicates not counted';
   const lines = [
     `${source}: ${fmtInt(p.rows)} rows x ${p.columns.length} columns, ${dup}; streamed in ${seconds.toFixed(1)} s`,
     p.sampleRows < p.rows ? `~ marks approximate values: quartiles from a seeded sample of ${fmtInt(p.sampleRows)} rows, distinct counts by HyperLogLog past 100,000 values` : '',
