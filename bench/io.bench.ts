@@ -176,7 +176,7 @@ if (LOAD !== '0') {
       if (r.status !== 0 || !line.startsWith('{')) { console.log(`| ${mode} | failed (${r.status}) | | | | ${(r.stderr ?? '').split('\n')[0]} |`); continue; }
       const m = JSON.parse(line) as { ms: number; growthBytes: number };
       if (mode === 'duckdb-sum') scan = m.ms;
-      const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(x0..x9) scan", table: 'readParquet (Table of Float64Array columns)', tomatrix: 'readParquet + toMatrix (Table and Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
+      const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(every column) scan", table: 'readParquet (Table of Float64Array columns)', tomatrix: 'readParquet + toMatrix (Table and Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
       console.log(`| ${label} | ${(m.ms / 1000).toFixed(2)} | ${scan ? (m.ms / scan).toFixed(2) + 'x' : ''} | ${(m.growthBytes / 1e9).toFixed(2)} | ${(m.growthBytes / valueBytes).toFixed(2)}x | ${loadavg().map((v) => v.toFixed(1)).join(' ')} |`);
     }
     if (typeof N === 'number') rmSync(pq, { force: true });
