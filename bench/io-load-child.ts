@@ -13,7 +13,11 @@ await query('SELECT 1');
 const base = process.memoryUsage().rss;
 const t0 = performance.now();
 let rows = 0, cols = 0;
-if (mode === 'duckdb-sum') {
+if (mode === 'shape') {
+  const t = await query(`SELECT count(*) AS n FROM read_parquet('${file}')`);
+  rows = Number(t.get(0, 'n'));
+  cols = (await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).nRows;
+} else if (mode === 'duckdb-sum') {
   const names = (await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).values('column_name').map(String);
   cols = names.length;
   const t = await query(`SELECT count(*) AS n, ${names.map((c) => `sum("${c}")`).join(', ')} FROM read_parquet('${file}')`);

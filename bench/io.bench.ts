@@ -148,17 +148,25 @@ await closeConnection();
 const LOAD = process.env.DEEPMINE_BENCH_LOAD ?? '1';
 if (LOAD !== '0') {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const sizes = LOAD === '10m' ? [10_000_000] : [10_000_000, 50_000_000];
+  // DEEPMINE_BENCH_LOAD_FILES=a.parquet,b.parquet measures existing numeric files instead (kept)
+  const given = process.env.DEEPMINE_BENCH_LOAD_FILES?.split(',').filter(Boolean) ?? [];
+  const sizes: (number | string)[] = given.length ? given : LOAD === '10m' ? [10_000_000] : [10_000_000, 50_000_000];
   for (const N of sizes) {
-    const pq = join(dir, `load${N}.parquet`);
-    const gdb = await DuckDBInstance.create(':memory:');
-    const gcon = await gdb.connect();
-    await gcon.run('SELECT setseed(0.25)');
-    await gcon.run(`COPY (SELECT ${Array.from({ length: 10 }, (_, j) => `random() * ${j + 1} AS x${j}`).join(', ')} FROM range(${N})) TO '${pq}' (FORMAT parquet)`);
-    gcon.closeSync();
-    gdb.closeSync();
-    const valueBytes = N * 10 * 8;
-    console.log(`\n### Loading ${N.toLocaleString('en-US')} x 10 doubles from Parquet (${(statSync(pq).size / 1e9).toFixed(2)} GB file, ${(valueBytes / 1e9).toFixed(2)} GB of values); one child process per row\n`);
+    let pq: string;
+    if (typeof N === 'string') pq = N;
+    else {
+      pq = join(dir, `load${N}.parquet`);
+      const gdb = await DuckDBInstance.create(':memory:');
+      const gcon = await gdb.connect();
+      await gcon.run('SELECT setseed(0.25)');
+      await gcon.run(`COPY (SELECT ${Array.from({ length: 10 }, (_, j) => `random() * ${j + 1} AS x${j}`).join(', ')} FROM range(${N})) TO '${pq}' (FORMAT parquet)`);
+      gcon.closeSync();
+      gdb.closeSync();
+    }
+    const shape = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'io-load-child.ts'), 'shape', pq], { encoding: 'utf8' });
+    const { rows: nRows, cols: nCols } = JSON.parse((shape.stdout ?? '').trim().split('\n').pop()!) as { rows: number; cols: number };
+    const valueBytes = nRows * nCols * 8;
+    console.log(`\n### Loading ${nRows.toLocaleString('en-US')} x ${nCols} numbers from Parquet (${(statSync(pq).size / 1e9).toFixed(2)} GB file, ${(valueBytes / 1e9).toFixed(2)} GB as doubles); one child process per row\n`);
     console.log('| loader | time (s) | ratio vs DuckDB scan | peak RSS growth (GB) | growth / value bytes | load average |');
     console.log('|---|---:|---:|---:|---:|---|');
     let scan = 0;
@@ -168,10 +176,10 @@ if (LOAD !== '0') {
       if (r.status !== 0 || !line.startsWith('{')) { console.log(`| ${mode} | failed (${r.status}) | | | | ${(r.stderr ?? '').split('\n')[0]} |`); continue; }
       const m = JSON.parse(line) as { ms: number; growthBytes: number };
       if (mode === 'duckdb-sum') scan = m.ms;
-      const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(x0..x9) scan", table: 'readParquet (Table of Float64Array columns)', tomatrix: 'readParquet + toMatrix (Table and Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
+      const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(every column) scan", table: 'readParquet (Table of Float64Array columns)', tomatrix: 'readParquet + toMatrix (Table and Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
       console.log(`| ${label} | ${(m.ms / 1000).toFixed(2)} | ${scan ? (m.ms / scan).toFixed(2) + 'x' : ''} | ${(m.growthBytes / 1e9).toFixed(2)} | ${(m.growthBytes / valueBytes).toFixed(2)}x | ${loadavg().map((v) => v.toFixed(1)).join(' ')} |`);
     }
-    rmSync(pq, { force: true });
+    if (typeof N === 'number') rmSync(pq, { force: true });
   }
 }
 rmSync(dir, { recursive: true, force: true });

@@ -12,10 +12,11 @@
  * seeded uniform reservoir sample of `sampleSize` rows, Vitter/Li's Algorithm L: exact when the
  * data has at most that many rows), distinct counts past `maxDistinct` (HyperLogLog, 2^14
  * registers, about 0.8% standard error), and duplicate rows (counted by 64-bit row hashes: exact
- * unless two different rows collide, probability about n^2 / 2^65).
+ * unless two different rows collide, about n^2 / 2^65 expected false duplicates).
  */
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { RandomState } from '../core/random.js';
+import { gramBlockCore } from '../linalg/kernels.js';
 import type { Column, ColumnKind, Table } from '../core/table.js';
 import { histogram, quantileSorted, pairwiseSum, type BooleanProfile, type CategoricalProfile, type DateProfile, type NumericProfile } from './profile.js';
 
@@ -205,7 +206,8 @@ export class ProfileAccumulator {
   private readonly co: Co[] | null;
   private readonly maxCategories: number;
   private scratch = new Float64Array(0);
-  private readonly centred: Float64Array[] = [];
+  private rowMajor = new Float64Array(0);
+  private finished: StreamProfile | null = null;
 
   constructor(columns: readonly { name: string; kind: ColumnKind }[], opts: StreamProfileOptions = {}) {
     if (opts === null || typeof opts !== 'object') throw new InvalidParameterError('options', 'an options object', opts, OWNER);
@@ -237,6 +239,7 @@ export class ProfileAccumulator {
 
   /** Fold one block of rows in (its columns must match the constructor's, by name and kind, in order). */
   add(block: Table): this {
+    if (this.finished) throw new DataError('block', 'blocks before result() (result() ends the accumulation)', 'a block after result()', OWNER);
     const cs = block.columns;
     if (cs.length !== this.cols.length || cs.some((c, j) => c.name !== this.cols[j]!.name || c.kind !== this.cols[j]!.kind)) {
       throw new DataError('block', `columns ${this.cols.map((c) => `${c.name}:${c.kind}`).join(', ')}`, cs.map((c) => `${c.name}:${c.kind}`).join(', '), OWNER);
@@ -354,10 +357,8 @@ export class ProfileAccumulator {
           let lo = u[2 * i]!, hi = u[2 * i + 1]!;
           if (x === 0) lo = hi = 0; // -0 = 0
           else if (x !== x) { lo = 0; hi = 0x7ff80000; } // every NaN the same
-          const a = mix(mix(0x2545f491, lo, 0x9e3779b1), hi, 0x85ebca77);
-          const b = mix(mix(0x7f4a7c15, hi, 0xc2b2ae3d), lo, 0x27d4eb2f);
-          h[base + 2 * i] = mix(h[base + 2 * i]!, a, 0x9e3779b1);
-          h[base + 2 * i + 1] = mix(h[base + 2 * i + 1]!, b, 0x85ebca77);
+          h[base + 2 * i] = mix(mix(h[base + 2 * i]!, lo, 0x9e3779b1), hi, 0x85ebca77);
+          h[base + 2 * i + 1] = mix(mix(h[base + 2 * i + 1]!, hi, 0xc2b2ae3d), lo, 0x27d4eb2f);
         }
       }
     }
@@ -368,28 +369,21 @@ export class ProfileAccumulator {
     const k = num.length;
     if (k < 2) return;
     const vals = num.map((j) => (cs[j] as Extract<Column, { kind: 'numeric' }>).values);
-    if (vals.every((x) => { for (let i = 0; i < n; i++) if (x[i] !== x[i]) return false; return true; })) {
-      // no missing value in the block: centre each column once, then one dot product per pair
-      while (this.centred.length < k) this.centred.push(new Float64Array(0));
-      const means = vals.map((x) => pairwiseSum(x, 0, n) / n);
-      const cen = vals.map((x, a) => {
-        let u = this.centred[a]!;
-        if (u.length < n) this.centred[a] = u = new Float64Array(n);
-        const mu = means[a]!;
-        for (let i = 0; i < n; i++) u[i] = x[i]! - mu;
-        return u;
+    let complete = true;
+    for (const x of vals) { for (let i = 0; i < n; i++) if (x[i] !== x[i]) { complete = false; break; } if (!complete) break; }
+    if (complete) {
+      // no missing value in the block: the centred Gram matrix of the block in one cache-blocked kernel
+      if (this.rowMajor.length < n * k) this.rowMajor = new Float64Array(n * k);
+      const R = this.rowMajor;
+      const means = new Float64Array(k);
+      vals.forEach((x, a) => {
+        means[a] = pairwiseSum(x, 0, n) / n;
+        for (let i = 0, at = a; i < n; i++, at += k) R[at] = x[i]!;
       });
-      const ss = cen.map((u) => { let t = 0; for (let i = 0; i < n; i++) t += u[i]! * u[i]!; return t; });
+      const C = new Float64Array(k * k);
+      gramBlockCore(R, 0, 0, n, k, means, null, C);
       let q = 0;
-      for (let a = 0; a < k; a++) {
-        const ua = cen[a]!;
-        for (let b = a + 1; b < k; b++, q++) {
-          const ub = cen[b]!;
-          let c = 0;
-          for (let i = 0; i < n; i++) c += ua[i]! * ub[i]!;
-          this.mergeCo(this.co![q]!, n, means[a]!, means[b]!, c, ss[a]!, ss[b]!);
-        }
-      }
+      for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++, q++) this.mergeCo(this.co![q]!, n, means[a]!, means[b]!, C[a * k + b]!, C[a * k + a]!, C[b * k + b]!);
       return;
     }
     let p = 0;
@@ -419,8 +413,13 @@ export class ProfileAccumulator {
     t.n = tot;
   }
 
-  /** The profile of every row added so far. */
+  /** The profile of every row added (ends the accumulation: later calls return the same result). */
   result(): StreamProfile {
+    this.finished ??= this.compute();
+    return this.finished;
+  }
+
+  private compute(): StreamProfile {
     const n = this.rows;
     const sampleRows = Math.min(this.sampled, this.sampleSize);
     const exactSample = n <= this.sampleSize;
@@ -487,12 +486,30 @@ export class ProfileAccumulator {
   }
 }
 
-/** Rows whose 64-bit hash equals an earlier row's: sort the hashes (in place) and count repeats. */
+/**
+ * Rows whose 64-bit hash equals an earlier row's: an LSD radix sort of the (lo, hi) lane pairs
+ * (four 16-bit passes through one scratch array of the same size; no per-value JS objects), then
+ * equal neighbours counted. Expected false duplicates: about n^2 / 2^65.
+ */
 function countDuplicateHashes(h: Uint32Array, n: number): number {
   if (n < 2) return 0;
-  const keys = new BigUint64Array(h.buffer, h.byteOffset, n);
-  keys.sort();
+  let a: Uint32Array = h.subarray(0, 2 * n);
+  let b: Uint32Array = new Uint32Array(2 * n);
+  const count = new Int32Array(65537);
+  for (let pass = 0; pass < 4; pass++) {
+    const lane = pass >> 1, shift = (pass & 1) * 16;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[((a[2 * i + lane]! >>> shift) & 0xffff) + 1]!++;
+    for (let k = 0; k < 65536; k++) count[k + 1]! += count[k]!;
+    for (let i = 0; i < n; i++) {
+      const lo = a[2 * i]!, hi = a[2 * i + 1]!;
+      const at = 2 * count[(((lane ? hi : lo) >>> shift) & 0xffff)]!++;
+      b[at] = lo;
+      b[at + 1] = hi;
+    }
+    [a, b] = [b, a];
+  }
   let dup = 0;
-  for (let i = 1; i < n; i++) if (keys[i] === keys[i - 1]) dup++;
+  for (let i = 1; i < n; i++) if (a[2 * i] === a[2 * i - 2] && a[2 * i + 1] === a[2 * i - 1]) dup++;
   return dup;
 }

@@ -27,6 +27,8 @@ const FOOTER = `
 Results go to stdout, progress and messages to stderr; --json prints one JSON document.
 Exit codes: 0 ok, 1 internal failure, 2 user error (bad option, missing file, unknown column), 130 interrupted.
 No colours are used (NO_COLOR is respected trivially).
+Large files: above 5,000,000 rows (--stream-rows N or $DEEPMINE_STREAM_ROWS; --stream to force), pca, cluster,
+tree and profile stream the file through DuckDB with bounded memory and report progress on stderr.
 `;
 
 /** A fresh commander program with every command registered. */

@@ -328,11 +328,16 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
   const codes: (Int32Array | null)[] = kinds.map((k) => (k === 'categorical' ? new Int32Array(n) : null));
   const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
   let off = 0;
+  let pending: Promise<DuckDBDataChunk | null> | null = null;
   try {
     const result = await con.stream(selectSql(source, names, kinds, duckTypes));
+    pending = result.fetchChunk();
     for (;;) {
-      const ch = await result.fetchChunk();
+      const ch = await pending;
       if (!ch || ch.rowCount === 0) break;
+      // ask for the next chunk before copying this one: DuckDB produces it meanwhile
+      pending = result.fetchChunk();
+      pending.catch(() => null);
       const cnt = ch.rowCount;
       if (off + cnt > n) throw new IOError(path, `${owner}: the file changed while it was read (more than the ${n} rows counted)`);
       for (let j = 0; j < d; j++) {
@@ -351,6 +356,7 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
       off += cnt;
     }
   } catch (e) {
+    await pending?.catch(() => null); // no fetch left running on the connection
     if (e instanceof IOError || e instanceof DataError) throw e;
     return fail(e);
   }

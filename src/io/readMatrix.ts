@@ -6,7 +6,7 @@
  * copies DuckDB's 2,048-row chunks into it as they stream: the peak is the values themselves plus
  * one chunk.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { DataError, InvalidParameterError, IOError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { withConnection } from './connection.js';
@@ -101,11 +101,16 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
       const yText: string[] | null = textTarget ? new Array<string>(n) : null;
       let tmp = new Float64Array(2048);
       let off = 0;
+      let pending: Promise<DuckDBDataChunk | null> | null = null;
       try {
         const result = await con.stream(`SELECT ${proj.join(', ')} FROM ${src.from}`);
+        pending = result.fetchChunk();
         for (;;) {
-          const ch = await result.fetchChunk();
+          const ch = await pending;
           if (!ch || ch.rowCount === 0) break;
+          // ask for the next chunk before copying this one: DuckDB produces it meanwhile
+          pending = result.fetchChunk();
+          pending.catch(() => null);
           const cnt = ch.rowCount;
           if (off + cnt > n) throw new IOError(path, `${OWNER}: the file changed while it was read (more than the ${n} rows counted)`);
           if (tmp.length < cnt) tmp = new Float64Array(cnt);
@@ -125,6 +130,7 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
           off += cnt;
         }
       } catch (e) {
+        await pending?.catch(() => null); // no fetch left running on the connection
         if (e instanceof IOError || e instanceof DataError) throw e;
         throw sourceError(e, path, OWNER);
       }

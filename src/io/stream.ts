@@ -76,6 +76,7 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
   const { from, file, isQuery } = resolveSource(source, opts, owner, header, delim, glob);
   const path = isQuery ? null : source;
   let con: DuckDBConnection | null = null;
+  let pending: Promise<DuckDBDataChunk | null> | null = null;
   try {
     con = await openDedicated();
     holder.con = con;
@@ -105,14 +106,21 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
     let buf = new Float64Array(batchRows * d);
     let rows = 0;
     let cols = new Float64Array(2048 * d); // the chunk, column by column
+    // the next chunk is requested before this one is copied (and before a block is yielded), so
+    // DuckDB produces it meanwhile; `finally` waits for it before the connection is released
+    pending = result.fetchChunk();
+    pending.catch(() => null);
     for (;;) {
       let chunk;
       try {
-        chunk = await result.fetchChunk();
+        chunk = await pending;
       } catch (e) {
+        pending = null;
         throw sourceError(e, path, owner);
       }
-      if (!chunk || chunk.rowCount === 0) break;
+      if (!chunk || chunk.rowCount === 0) { pending = null; break; }
+      pending = result.fetchChunk();
+      pending.catch(() => null);
       const cnt = chunk.rowCount;
       if (cols.length < cnt * d) cols = new Float64Array(cnt * d);
       for (let j = 0; j < d; j++) copyNumbers(chunk.getColumnVector(j), cnt, cols, j * cnt);
@@ -134,6 +142,7 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
     }
     if (rows > 0) yield { X: new Matrix(buf.slice(0, rows * d), rows, d), columns: [...names] };
   } finally {
+    if (pending) await pending.catch(() => null);
     holder.con = null;
     if (con) release(con);
     file?.cleanup();

@@ -43,7 +43,7 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
   let featureNames: string[];
   const cats = names.filter((n) => table.column(n).kind === 'categorical');
   if (cats.length === 0 || mode === 'error') {
-    X = table.toMatrix(names);
+    X = numericMatrix(table, names);
     featureNames = [...names];
   } else {
     ({ X, featureNames } = encodeColumns(table, names, mode));
@@ -102,4 +102,27 @@ function encodeColumns(table: Table, names: string[], mode: 'onehot' | 'ordinal'
     fill.forEach((f, j) => { f(row, i, at); at += widths[j]!; });
   }
   return { X, featureNames: outNames };
+}
+
+/**
+ * The row-major matrix of numeric/boolean/date columns (Table.toMatrix's result), filled in blocks
+ * of 2,048 rows so the rows being written stay in cache (a whole-column pass per column writes the
+ * full matrix d times with stride d: 4x slower at 10M x 11).
+ */
+function numericMatrix(table: Table, names: readonly string[]): Matrix {
+  const cols = names.map((n) => table.column(n));
+  const bad = cols.find((c) => c.kind === 'categorical');
+  if (bad) throw new DataError('columns', 'numeric, boolean or date columns (encode categorical columns first)', `categorical column ${JSON.stringify(bad.name)}`, 'toMatrix');
+  const vals = cols.map((c) => (c as { values: Float64Array }).values);
+  const n = table.nRows, d = cols.length;
+  const out = new Float64Array(n * d);
+  const B = 2048;
+  for (let r0 = 0; r0 < n; r0 += B) {
+    const r1 = Math.min(n, r0 + B);
+    for (let j = 0; j < d; j++) {
+      const v = vals[j]!;
+      for (let i = r0, at = r0 * d + j; i < r1; i++, at += d) out[at] = v[i]!;
+    }
+  }
+  return new Matrix(out, n, d);
 }
