@@ -357,7 +357,7 @@ function distBlock(X: Float64Array, d: number, xNorms: Float64Array, ro: number,
 
 /** @internal `_init_centroids` for the string strategies (optionally on a random subset of `initSize` rows). */
 export function initCentroids(
-  X: Float64Array, n: number, d: number, k: number, xNorms: Float64Array, init: 'k-means++' | 'random', rng: RandomState, initSize?: number,
+  X: Float64Array, n: number, d: number, k: number, xNorms: Float64Array | null, init: 'k-means++' | 'random', rng: RandomState, initSize?: number,
   kernel?: KMeansKernel,
 ): Float64Array {
   let Xs = X;
@@ -366,15 +366,15 @@ export function initCentroids(
   if (initSize !== undefined && initSize < n) {
     const idx = rng.randint(0, n, initSize);
     Xs = new Float64Array(initSize * d);
-    norms = new Float64Array(initSize);
-    for (let t = 0; t < initSize; t++) {
-      const i = idx[t]!;
-      Xs.set(X.subarray(i * d, i * d + d), t * d);
-      norms[t] = xNorms[i]!;
+    for (let t = 0, o = 0; t < initSize; t++) {
+      const s = idx[t]! * d;
+      for (let f = 0; f < d; f++, o++) Xs[o] = X[s + f]!;
     }
+    // a row's squared norm is the same computed here or over all of X
+    norms = xNorms ? Float64Array.from(idx, (i) => xNorms[i]!) : null;
     ns = initSize;
   }
-  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms, kernel }).centers;
+  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms ?? rowNormsSq(Xs, ns, d), kernel }).centers;
   const seeds = rng.permutation(ns);
   const out = new Float64Array(k * d);
   for (let j = 0; j < k; j++) out.set(Xs.subarray(seeds[j]! * d, seeds[j]! * d + d), j * d);
