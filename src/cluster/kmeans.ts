@@ -363,9 +363,15 @@ export function initCentroids(
   let Xs = X;
   let ns = n;
   let norms = xNorms;
+  let own: KMeansKernel | null = null;
   if (initSize !== undefined && initSize < n) {
     const idx = rng.randint(0, n, initSize);
-    Xs = new Float64Array(initSize * d);
+    if (init === 'k-means++' && !kernel && initSize * k >= 1 << 13) {
+      // the subset goes straight into a kernel's memory: k-means++ steps in WebAssembly SIMD
+      own = new KMeansKernel(initSize, d, k, null, false, 2 + Math.floor(Math.log(k)));
+      if (!own.wasm) { own.release(); own = null; }
+    }
+    Xs = own ? own.X : new Float64Array(initSize * d);
     for (let t = 0, o = 0; t < initSize; t++) {
       const s = idx[t]! * d;
       for (let f = 0; f < d; f++, o++) Xs[o] = X[s + f]!;
@@ -374,7 +380,14 @@ export function initCentroids(
     norms = xNorms ? Float64Array.from(idx, (i) => xNorms[i]!) : null;
     ns = initSize;
   }
-  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms ?? rowNormsSq(Xs, ns, d), kernel }).centers;
+  if (init === 'k-means++') {
+    try {
+      return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms ?? rowNormsSq(Xs, ns, d), kernel: own ?? kernel }).centers;
+    } finally {
+      own?.release();
+    }
+  }
+  own?.release();
   const seeds = rng.permutation(ns);
   const out = new Float64Array(k * d);
   for (let j = 0; j < k; j++) out.set(Xs.subarray(seeds[j]! * d, seeds[j]! * d + d), j * d);

@@ -174,7 +174,7 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
 export class KMeansKernel {
   private _X: Float64Array;
   private exp: LloydExports | null = null;
-  private readonly weights: Float64Array | null;
+  private weights: Float64Array | null;
   private readonly at: ReturnType<typeof kernelLayout>['at'];
   readonly rowDistMax: number;
   private xnOf: Float64Array | null = null;
@@ -235,6 +235,19 @@ export class KMeansKernel {
     const w = new Float64Array(exp.memory.buffer, at.w, n);
     if (weights) w.set(weights.subarray(0, n));
     else w.fill(1);
+  }
+
+  /**
+   * Replace the row weights (null: all 1), for a kernel whose rows are refilled between passes
+   * (MiniBatchKMeans' batches). Read by the weighted sums and `inertia`.
+   */
+  setWeights(w: Float64Array | null): void {
+    this.weights = w;
+    if (this.exp && !this.rowState) {
+      const v = new Float64Array(this.exp.memory.buffer, this.at.w, this.n);
+      if (w) v.set(w.subarray(0, this.n));
+      else v.fill(1);
+    }
   }
 
   /** The `n x d` data (fill before `assign`; valid until `release`). */

@@ -125,8 +125,9 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       gatherInto(Xd, d, idx, Xb);
       for (let t = 0; t < batchSize; t++) wb[t] = w[idx[t]!]!;
       const reassign = randomReassign(counts, st, batchSize, k);
+      batchKernel.setWeights(wb);
       batchKernel.assign(cur, rowNormsSq(cur, k, d), lab);
-      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab);
+      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab, batchKernel.inertia(cur, lab));
       let diff = 0;
       if (tol > 0) for (let t = 0; t < k * d; t++) { const v = next[t]! - cur[t]!; diff += v * v; }
       const tmp = cur; cur = next; next = tmp;
@@ -301,8 +302,8 @@ function randomReassign(counts: Float64Array, st: { nSince: number }, batchSize:
 function miniBatchStep(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, counts: Float64Array, k: number,
   rng: RandomState, reassign: boolean, ratio: number, labels: Int32Array = labelsOf(X, n, d, centers, k),
+  inertia: number = inertiaOf(X, n, d, w, centers, labels),
 ): number {
-  const inertia = inertiaOf(X, n, d, w, centers, labels);
   const wsum = new Float64Array(k);
   for (let i = 0; i < n; i++) wsum[labels[i]!]! += w[i]!;
   for (let c = 0; c < k; c++) {

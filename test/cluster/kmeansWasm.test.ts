@@ -16,7 +16,7 @@ import { pairwiseSum } from '../../src/core/numeric.js';
 import { RandomState } from '../../src/core/random.js';
 import { Matrix } from '../../src/core/matrix.js';
 import { rowNormsSq } from '../../src/cluster/pairwise.js';
-import { linalgThreads, setLinalgThreads } from '../../src/linalg/index.js';
+import { linalgThreads, setLinalgBackend, setLinalgThreads } from '../../src/linalg/index.js';
 
 const threads0 = linalgThreads();
 after(() => { setLinalgThreads(threads0); });
@@ -110,5 +110,26 @@ describe('k-means++ on the kernel', () => {
     assert.deepEqual(a.mb.labels, b.mb.labels);
     assert.equal(a.mb.inertia, b.mb.inertia);
     assert.equal(a.mb.nSteps, b.mb.nSteps);
+  });
+
+  it('MiniBatchKMeans (k-means++ init subsets and batches on the kernel, weights) equals the TypeScript kernels', () => {
+    const n = 30_000, d = 7, k = 6;
+    const rs = new RandomState(9);
+    const X = new Matrix(Float64Array.from({ length: n * d }, (_, t) => Math.round(4 * rs.standardNormal()) + 5 * ((Math.floor(t / d) + (t % d)) % k)), n, d);
+    const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 0.5 + (i % 3)));
+    const fit = (): MiniBatchKMeans => new MiniBatchKMeans({ nClusters: k, randomState: 4, batchSize: 1500, nInit: 3, maxIter: 3 }).fit(X, { sampleWeight: w });
+    const a = fit();
+    const prev = setLinalgBackend('ts');
+    let b: MiniBatchKMeans;
+    try {
+      b = fit();
+    } finally {
+      setLinalgBackend(prev);
+    }
+    assert.deepEqual(a.clusterCenters.data, b.clusterCenters.data);
+    assert.deepEqual(a.labels, b.labels);
+    assert.equal(a.inertia, b.inertia);
+    assert.equal(a.nSteps, b.nSteps);
+    assert.deepEqual(a.counts, b.counts);
   });
 });
