@@ -79,8 +79,11 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     checkNClusters(k, m.rows, owner);
     const n = m.rows;
     const d = m.cols;
-    // per-block partial sums (up to 64 blocks of k x d), elkan's n x k and k x k bounds: k near n makes that O(n^2)
-    const kmBytes = 8 * (Math.ceil(n / sumChunkRows(n)) * (k * d + k) + (algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 2 * n * d + 16 * n);
+    // per-block partial sums (up to 64 blocks of k x d), elkan's n x k and k x k bounds: k near n makes that O(n^2);
+    // the kernel's copy of X (plus, past the WebAssembly cap, the windows' memory of at most 1 GiB)
+    // and about ten doubles per row (weights, norms, labels, k-means++ candidates); X itself is the caller's
+    const kernelBytes = 8 * n * d + (8 * n * d + 12 * n > 2 ** 30 ? 2 ** 30 : 0);
+    const kmBytes = kernelBytes + 8 * (Math.ceil(n / sumChunkRows(n)) * (k * d + k) + (algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 10 * n);
     checkMemory(`k-means with k=${k} on ${n} samples`, kmBytes, { owner, hint: "lower nClusters (k near the number of samples rarely makes sense; try MiniBatchKMeans or AgglomerativeClustering)" });
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
