@@ -390,3 +390,57 @@ export function rowDist(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usi
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// k-means++ seeding step (candidate distances, minimum with the current closest distances, sums)
+
+/**
+ * numpy's pairwise summation of the n f64 at p (`ndarray.sum()` of a contiguous array, as
+ * `pairwiseSum` of core/numeric.ts): blocks of up to 128 with eight accumulators (here four f64x2,
+ * lane-wise the same sums), combined ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)); larger ranges split in
+ * halves rounded down to a multiple of 8.
+ */
+export function pwsum(p: usize, n: i32): f64 {
+  if (n < 8) {
+    let res: f64 = 0;
+    for (let i = 0; i < n; i++) res = res + load<f64>(p + (<usize>i << 3));
+    return res;
+  }
+  if (n <= 128) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    const n8 = n - (n % 8);
+    let i = 8;
+    for (; i < n8; i += 8) {
+      const q = p + (<usize>i << 3);
+      v0 = f64x2.add(v0, v128.load(q)); v1 = f64x2.add(v1, v128.load(q, 16));
+      v2 = f64x2.add(v2, v128.load(q, 32)); v3 = f64x2.add(v3, v128.load(q, 48));
+    }
+    let res = ((f64x2.extract_lane(v0, 0) + f64x2.extract_lane(v0, 1)) + (f64x2.extract_lane(v1, 0) + f64x2.extract_lane(v1, 1)))
+      + ((f64x2.extract_lane(v2, 0) + f64x2.extract_lane(v2, 1)) + (f64x2.extract_lane(v3, 0) + f64x2.extract_lane(v3, 1)));
+    for (; i < n; i++) res = res + load<f64>(p + (<usize>i << 3));
+    return res;
+  }
+  let n2 = n / 2;
+  n2 -= n2 % 8;
+  return pwsum(p, n2) + pwsum(p + (<usize>n2 << 3), n - n2);
+}
+
+/**
+ * One k-means++ step on the n rows at xp (a subtree of numpy's pairwise summation over all rows):
+ * the squared distances to the m candidates (packed as for `rowDist`, output stride ldo), each
+ * lowered to the current closest distance (f64 at closestp: `if (closest < dist) dist = closest`,
+ * as `_kmeans_plusplus`'s np.minimum), and the pairwise sum of each candidate's distances over
+ * these rows to sums[t] (f64 at sumsp + 8 t * sstride).
+ */
+export function seedStep(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, xnp: usize, closestp: usize, outp: usize, ldo: i32, m: i32, sumsp: usize, sstride: i32): void {
+  rowDist(xp, n, d, ctp, kp, cnp, xnp, outp, ldo);
+  for (let t = 0; t < m; t++) {
+    const o = outp + ((<usize>t * <usize>ldo) << 3);
+    for (let i = 0; i < n; i++) {
+      const q = o + (<usize>i << 3);
+      const c = load<f64>(closestp + (<usize>i << 3));
+      if (c < load<f64>(q)) store<f64>(q, c);
+    }
+    store<f64>(sumsp + ((<usize>t * <usize>sstride) << 3), pwsum(o, n));
+  }
+}

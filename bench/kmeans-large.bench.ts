@@ -10,12 +10,13 @@
  * now it runs windowed through the WebAssembly memory, so time should grow linearly.
  */
 import { mkdtempSync, rmSync, openSync, writeSync, closeSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { KMeans } from '../src/cluster/kmeans.js';
 import { KMeansKernel } from '../src/cluster/kmeansKernel.js';
 import { Matrix } from '../src/core/matrix.js';
 import { linalgThreads } from '../src/linalg/threads.js';
+import { withResourceBudget } from '../src/core/resources.js';
 import { printTable, runPython, type BenchRow } from './util.js';
 
 const D = 10, K = 8, ITERS = 10;
@@ -45,7 +46,10 @@ try {
     const mode = probe.wasm ? (probe.windowRows < n ? `WASM windowed (${probe.windowRows} rows/window)` : 'WASM resident') : 'TypeScript';
     probe.release();
     const t0 = performance.now();
-    const km = new KMeans({ nClusters: K, init: new Matrix(init, K, D), nInit: 1, maxIter: ITERS, tol: 0 }).fit(new Matrix(X, n, D));
+    // the default budget follows the V8 heap limit (4 GiB without --max-old-space-size); the data
+    // here lives in typed arrays outside that heap, so allow 60% of the machine's memory
+    const km = withResourceBudget({ memoryBytes: 0.6 * totalmem() }, () =>
+      new KMeans({ nClusters: K, init: new Matrix(init, K, D), nInit: 1, maxIter: ITERS, tol: 0 }).fit(new Matrix(X, n, D)));
     const ms = performance.now() - t0;
     const rss = process.memoryUsage().rss;
     rows.push({ task, impl: 'deepmine', ms, note: `${(ms / km.nIter).toFixed(0)} ms/iter (${km.nIter} iter), ${mode}, ${linalgThreads()} threads, RSS ${(rss / 2 ** 30).toFixed(1)} GiB, load ${loadavg()[0]!.toFixed(1)}` });

@@ -1,6 +1,9 @@
 /**
  * KMeans per-Lloyd-iteration time on make_blobs 200,000 x 16, k = 8, nInit 1 (same explicit initial
- * centers for every implementation), and silhouette on 20,000 x 8: deepmine vs ml-kmeans vs scikit-learn.
+ * centers for every implementation), the whole k-means++ fit, the MiniBatchKMeans fit, and
+ * silhouette on 20,000 x 8: deepmine vs ml-kmeans vs scikit-learn.
+ *
+ * DEEPMINE_BENCH_SKIP_SILHOUETTE=1 leaves out the silhouette rows (15 s each side).
  *
  * deepmine runs with setLinalgThreads(1) and (2) (the Lloyd/Elkan row passes split over worker
  * threads), scikit-learn with threadpool_limits(1) and (2).
@@ -14,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { KMeans } from '../src/cluster/kmeans.js';
+import { MiniBatchKMeans } from '../src/cluster/minibatchKmeans.js';
 import { setLinalgBackend } from '../src/linalg/wasm.js';
 import { linalgThreads, setLinalgThreads } from '../src/linalg/threads.js';
 import { Matrix } from '../src/core/matrix.js';
@@ -121,21 +125,52 @@ print(json.dumps({'best': ts[0], 'med': ts[len(ts) // 2], 'nIter': int(km.n_iter
   });
 }
 
-const S = 20_000;
-const small = makeBlobs(S, 8, 8, 3.0, 0);
-const fileS = join(dir, 'S.f64');
-writeFileSync(fileS, small.X.data);
-writeFileSync(join(dir, 'y.i32'), small.y);
-const stask = `silhouetteScore ${S}x8, 8 labels`;
-rows.push({ task: stask, impl: 'deepmine', ms: await timeit(() => silhouetteScore(small.X, small.y), { repeat: 1 }), note: 'each pair once, 1 thread' });
-const spy = runPython<{ ms: number }>(`
-import json, time, numpy as np
-from sklearn.metrics import silhouette_score
-X = np.fromfile(${JSON.stringify(fileS)}, dtype=np.float64).reshape(${S}, 8)
-y = np.fromfile(${JSON.stringify(join(dir, 'y.i32'))}, dtype=np.int32)
-t = time.perf_counter(); silhouette_score(X, y); ms = (time.perf_counter() - t) * 1000
-print(json.dumps({'ms': ms}))`);
-rows.push({ task: stask, impl: 'scikit-learn 1.2.1', ms: spy?.ms ?? null, note: spy ? '' : 'python3-sklearn not available' });
+// MiniBatchKMeans: default parameters (batchSize 1024, k-means++ on init subsets) with nInit 3
+// (scikit-learn 1.2.1's default), computeLabels on (final labels and inertia over all rows)
+const mtask = `MiniBatchKMeans fit (batchSize 1024, nInit 3, randomState 0), blobs ${N}x${D}, k=${K}`;
+let mSteps = 0;
+for (const threads of [1, 2]) {
+  setLinalgThreads(threads);
+  const mts = runTimes(() => { mSteps = new MiniBatchKMeans({ nClusters: K, randomState: 0, nInit: 3 }).fit(X).nSteps; }, 5);
+  rows.push({ task: mtask, impl: `deepmine, ${threads} thread${threads > 1 ? 's' : ''}`, ms: mts[0]!, note: `best of 5, median ${med(mts).toFixed(1)}; ${mSteps} mini-batch steps, setLinalgThreads(${threads}); ${load()}` });
+}
+setLinalgThreads(null);
+for (const threads of [1, 2]) {
+  const py = runPython<{ best: number; med: number; nSteps: number; load: number[] }>(`
+import json, os, time, numpy as np
+from sklearn.cluster import MiniBatchKMeans
+from threadpoolctl import threadpool_limits
+X = np.fromfile(${JSON.stringify(fileX)}, dtype=np.float64).reshape(${N}, ${D})
+with threadpool_limits(${threads}):
+    MiniBatchKMeans(${K}, random_state=0, n_init=3, batch_size=1024).fit(X)
+    ts = []
+    for _ in range(5):
+        t = time.perf_counter(); mb = MiniBatchKMeans(${K}, random_state=0, n_init=3, batch_size=1024).fit(X); ts.append((time.perf_counter() - t) * 1000)
+ts.sort()
+print(json.dumps({'best': ts[0], 'med': ts[len(ts) // 2], 'nSteps': int(mb.n_steps_), 'load': list(os.getloadavg())}))`);
+  rows.push({
+    task: mtask, impl: `scikit-learn 1.2.1, ${threads} thread${threads > 1 ? 's' : ''}`, ms: py?.best ?? null,
+    note: py ? `best of 5, median ${py.med.toFixed(1)}; ${py.nSteps} mini-batch steps; load ${py.load.map((v) => v.toFixed(1)).join(' ')}` : 'python3-sklearn not available',
+  });
+}
+
+if (!process.env.DEEPMINE_BENCH_SKIP_SILHOUETTE) {
+  const S = 20_000;
+  const small = makeBlobs(S, 8, 8, 3.0, 0);
+  const fileS = join(dir, 'S.f64');
+  writeFileSync(fileS, small.X.data);
+  writeFileSync(join(dir, 'y.i32'), small.y);
+  const stask = `silhouetteScore ${S}x8, 8 labels`;
+  rows.push({ task: stask, impl: 'deepmine', ms: await timeit(() => silhouetteScore(small.X, small.y), { repeat: 1 }), note: 'each pair once, 1 thread' });
+  const spy = runPython<{ ms: number }>(`
+  import json, time, numpy as np
+  from sklearn.metrics import silhouette_score
+  X = np.fromfile(${JSON.stringify(fileS)}, dtype=np.float64).reshape(${S}, 8)
+  y = np.fromfile(${JSON.stringify(join(dir, 'y.i32'))}, dtype=np.int32)
+  t = time.perf_counter(); silhouette_score(X, y); ms = (time.perf_counter() - t) * 1000
+  print(json.dumps({'ms': ms}))`);
+  rows.push({ task: stask, impl: 'scikit-learn 1.2.1', ms: spy?.ms ?? null, note: spy ? '' : 'python3-sklearn not available' });
+}
 
 printTable('Clustering: KMeans (Lloyd iteration, Elkan, k-means++ fit) and silhouette', rows);
 rmSync(dir, { recursive: true, force: true });

@@ -79,8 +79,11 @@ export class KMeans extends Estimator<typeof kmeansSchema, KMeansState> {
     checkNClusters(k, m.rows, owner);
     const n = m.rows;
     const d = m.cols;
-    // per-block partial sums (up to 64 blocks of k x d), elkan's n x k and k x k bounds: k near n makes that O(n^2)
-    const kmBytes = 8 * (Math.ceil(n / sumChunkRows(n)) * (k * d + k) + (algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 2 * n * d + 16 * n);
+    // per-block partial sums (up to 64 blocks of k x d), elkan's n x k and k x k bounds: k near n makes that O(n^2);
+    // the kernel's copy of X (plus, past the WebAssembly cap, the windows' memory of at most 1 GiB)
+    // and about ten doubles per row (weights, norms, labels, k-means++ candidates); X itself is the caller's
+    const kernelBytes = 8 * n * d + (8 * n * d + 12 * n > 2 ** 30 ? 2 ** 30 : 0);
+    const kmBytes = kernelBytes + 8 * (Math.ceil(n / sumChunkRows(n)) * (k * d + k) + (algorithm === 'elkan' ? n * k + 2 * k * k : 0) + 3 * k * d + 10 * n);
     checkMemory(`k-means with k=${k} on ${n} samples`, kmBytes, { owner, hint: "lower nClusters (k near the number of samples rarely makes sense; try MiniBatchKMeans or AgglomerativeClustering)" });
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
@@ -246,23 +249,39 @@ export function kmeansPlusPlus(
 ): { centers: Float64Array; indices: Int32Array } {
   const xNorms = opts.xNorms ?? rowNormsSq(X, n, d);
   const trials = opts.nLocalTrials ?? 2 + Math.floor(Math.log(k));
-  // the WebAssembly kernel when it holds this X (same values as distToRows)
-  const kernel = opts.kernel?.wasm && opts.kernel.X === X ? opts.kernel : null;
-  const distToRows = (rows: ArrayLike<number>): Float64Array[] => (kernel ? kernel.rowDistances(rows, xNorms) : distToRowsTs(X, n, d, xNorms, rows));
   const centers = new Float64Array(k * d);
   const indices = new Int32Array(k).fill(-1);
   const first = rng.randint(n);
   centers.set(X.subarray(first * d, first * d + d), 0);
   indices[0] = first;
+  const candIds = new Int32Array(trials);
+  // the WebAssembly kernel when it holds this X: candidate distances, minimum and sums in one
+  // threaded pass (same values as the TypeScript loop below)
+  const kernel = opts.kernel?.wasm && opts.kernel.X === X && trials <= opts.kernel.rowDistMax && opts.kernel.seedInit(xNorms) ? opts.kernel : null;
+  if (kernel) {
+    let pot = kernel.seedTrial([first])[0]!;
+    kernel.seedCommit(0);
+    for (let c = 1; c < k; c++) {
+      const r = rng.uniform(0, 1, trials);
+      searchCumsum(kernel.seedClosest(), n, r, pot, candIds);
+      const pots = kernel.seedTrial(candIds);
+      let best = 0;
+      for (let t = 1; t < trials; t++) if (pots[t]! < pots[best]!) best = t;
+      pot = pots[best]!;
+      kernel.seedCommit(best);
+      const bestId = candIds[best]!;
+      centers.set(X.subarray(bestId * d, bestId * d + d), c * d);
+      indices[c] = bestId;
+    }
+    return { centers, indices };
+  }
+  const wasmRows = opts.kernel?.wasm && opts.kernel.X === X ? opts.kernel : null;
+  const distToRows = (rows: ArrayLike<number>): Float64Array[] => (wasmRows ? wasmRows.rowDistances(rows, xNorms) : distToRowsTs(X, n, d, xNorms, rows));
   let closest = distToRows([first])[0]!;
   let pot = pairwiseSum(closest);
-  const cum = new Float64Array(n);
-  const candIds = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
     const r = rng.uniform(0, 1, trials);
-    let acc = 0;
-    for (let i = 0; i < n; i++) { acc += closest[i]!; cum[i] = acc; }
-    for (let t = 0; t < trials; t++) candIds[t] = Math.min(searchLeft(cum, r[t]! * pot), n - 1);
+    searchCumsum(closest, n, r, pot, candIds);
     let bestPot = Infinity;
     let bestDist: Float64Array | null = null;
     let bestId = -1;
@@ -279,6 +298,25 @@ export function kmeansPlusPlus(
     indices[c] = bestId;
   }
   return { centers, indices };
+}
+
+/**
+ * `np.searchsorted(np.cumsum(closest), r * pot)` clipped to n - 1, into `out`: the running sum is
+ * formed in row order as numpy's cumsum (so it never decreases), and the first row where it
+ * reaches each target is found in the same single pass (what a binary search of the stored
+ * cumulative sums returns), without storing them.
+ */
+function searchCumsum(closest: Float64Array, n: number, r: Float64Array, pot: number, out: Int32Array): void {
+  const T = out.length;
+  const target = Float64Array.from({ length: T }, (_, t) => r[t]! * pot);
+  const order = Array.from({ length: T }, (_, t) => t).sort((a, b) => target[a]! - target[b]!);
+  out.fill(n - 1);
+  let j = 0;
+  let acc = 0;
+  for (let i = 0; i < n && j < T; i++) {
+    acc += closest[i]!;
+    while (j < T && acc >= target[order[j]!]!) out[order[j++]!] = i;
+  }
 }
 
 /**
@@ -320,38 +358,39 @@ function distBlock(X: Float64Array, d: number, xNorms: Float64Array, ro: number,
   }
 }
 
-/** numpy searchsorted(side='left'): first index with a[i] >= v. */
-function searchLeft(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** @internal `_init_centroids` for the string strategies (optionally on a random subset of `initSize` rows). */
 export function initCentroids(
-  X: Float64Array, n: number, d: number, k: number, xNorms: Float64Array, init: 'k-means++' | 'random', rng: RandomState, initSize?: number,
+  X: Float64Array, n: number, d: number, k: number, xNorms: Float64Array | null, init: 'k-means++' | 'random', rng: RandomState, initSize?: number,
   kernel?: KMeansKernel,
 ): Float64Array {
   let Xs = X;
   let ns = n;
   let norms = xNorms;
+  let own: KMeansKernel | null = null;
   if (initSize !== undefined && initSize < n) {
     const idx = rng.randint(0, n, initSize);
-    Xs = new Float64Array(initSize * d);
-    norms = new Float64Array(initSize);
-    for (let t = 0; t < initSize; t++) {
-      const i = idx[t]!;
-      Xs.set(X.subarray(i * d, i * d + d), t * d);
-      norms[t] = xNorms[i]!;
+    if (init === 'k-means++' && !kernel && initSize * k >= 1 << 13) {
+      // the subset goes straight into a kernel's memory: k-means++ steps in WebAssembly SIMD
+      own = new KMeansKernel(initSize, d, k, null, false, 2 + Math.floor(Math.log(k)));
+      if (!own.wasm) { own.release(); own = null; }
     }
+    Xs = own ? own.X : new Float64Array(initSize * d);
+    for (let t = 0, o = 0; t < initSize; t++) {
+      const s = idx[t]! * d;
+      for (let f = 0; f < d; f++, o++) Xs[o] = X[s + f]!;
+    }
+    // a row's squared norm is the same computed here or over all of X
+    norms = xNorms ? Float64Array.from(idx, (i) => xNorms[i]!) : null;
     ns = initSize;
   }
-  if (init === 'k-means++') return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms, kernel }).centers;
+  if (init === 'k-means++') {
+    try {
+      return kmeansPlusPlus(Xs, ns, d, k, rng, { xNorms: norms ?? rowNormsSq(Xs, ns, d), kernel: own ?? kernel }).centers;
+    } finally {
+      own?.release();
+    }
+  }
+  own?.release();
   const seeds = rng.permutation(ns);
   const out = new Float64Array(k * d);
   for (let j = 0; j < k; j++) out.set(Xs.subarray(seeds[j]! * d, seeds[j]! * d + d), j * d);

@@ -79,10 +79,48 @@ export function setKMeansWindowRows(rows: number): void {
   windowRowsOverride = Math.max(0, Math.floor(rows));
 }
 
+/**
+ * Rows of the pairwise-summation subtrees that the k-means++ step (`seedTrial`) hands to the
+ * threads: numpy's recursion over all n rows, cut where a subtree has at most `seedLeafRows(n)` rows.
+ * Depends on n only, so the sums are the same for any thread count.
+ */
+export function seedLeafRows(n: number): number {
+  return Math.max(4096, Math.ceil(n / 64));
+}
+/** Upper bound of the number of such subtrees (a subtree above the leaf size halves into two of at least a quarter of it). */
+const SEED_MAX_LEAVES = 256;
+
+/** The subtrees [start, length) of numpy's pairwise summation over n elements with at most `leaf` elements, in order. */
+export function pairwiseLeaves(n: number, leaf: number): [number, number][] {
+  const out: [number, number][] = [];
+  const split = (a: number, len: number): void => {
+    if (len <= leaf) { out.push([a, len]); return; }
+    let n2 = Math.floor(len / 2);
+    n2 -= n2 % 8;
+    split(a, n2);
+    split(a + n2, len - n2);
+  };
+  split(0, n);
+  return out;
+}
+
+/** numpy's pairwise sum over n elements from the sums of its subtrees `pairwiseLeaves(n, leaf)` (`leafSum(i)`, in order). */
+export function combineLeaves(n: number, leaf: number, leafSum: (i: number) => number): number {
+  let idx = 0;
+  const rec = (len: number): number => {
+    if (len <= leaf) return leafSum(idx++);
+    let n2 = Math.floor(len / 2);
+    n2 -= n2 % 8;
+    const a = rec(n2);
+    return a + rec(len - n2);
+  };
+  return rec(n);
+}
+
 /** Byte offsets of the kernel's regions for `rows` resident rows (X first, at 0). */
 function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDistMax: number, nBlocks: number) {
   const kp = (Math.max(k, rowDistMax) + 1) >> 1;
-  const at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, part: 0 };
+  const at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, closest: 0, psum: 0, part: 0 };
   at.w = align(rows * d * 8);
   at.lab = at.w + align(rows * 8);
   at.ct = at.lab + align(rows * 4);
@@ -97,7 +135,9 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
   at.lower = at.shift + (elkan ? align(k * 8) : 0);
   at.xn = at.lower + (elkan ? align(rows * k * 8) : 0);
   at.rd = at.xn + (rowDistMax > 0 ? align(rows * 8) : 0);
-  at.part = at.rd + (rowDistMax > 0 ? align(2 * ((rowDistMax + 1) >> 1) * rows * 8) : 0);
+  at.closest = at.rd + (rowDistMax > 0 ? align(2 * ((rowDistMax + 1) >> 1) * rows * 8) : 0);
+  at.psum = at.closest + (rowDistMax > 0 ? align(rows * 8) : 0);
+  at.part = at.psum + (rowDistMax > 0 ? align(2 * ((rowDistMax + 1) >> 1) * SEED_MAX_LEAVES * 8) : 0);
   return { at, total: at.part + nBlocks * (k * d + k) * 8 };
 }
 
@@ -134,9 +174,9 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
 export class KMeansKernel {
   private _X: Float64Array;
   private exp: LloydExports | null = null;
-  private readonly weights: Float64Array | null;
+  private weights: Float64Array | null;
   private readonly at: ReturnType<typeof kernelLayout>['at'];
-  private readonly rowDistMax: number;
+  readonly rowDistMax: number;
   private xnOf: Float64Array | null = null;
   private shared: SharedKernel | null = null;
   /** threads that are worth it for this size (1: single-threaded) */
@@ -195,6 +235,19 @@ export class KMeansKernel {
     const w = new Float64Array(exp.memory.buffer, at.w, n);
     if (weights) w.set(weights.subarray(0, n));
     else w.fill(1);
+  }
+
+  /**
+   * Replace the row weights (null: all 1), for a kernel whose rows are refilled between passes
+   * (MiniBatchKMeans' batches). Read by the weighted sums and `inertia`.
+   */
+  setWeights(w: Float64Array | null): void {
+    this.weights = w;
+    if (this.exp && !this.rowState) {
+      const v = new Float64Array(this.exp.memory.buffer, this.at.w, this.n);
+      if (w) v.set(w.subarray(0, this.n));
+      else v.fill(1);
+    }
   }
 
   /** The `n x d` data (fill before `assign`; valid until `release`). */
@@ -268,7 +321,12 @@ export class KMeansKernel {
     const nChunks = Math.max(1, Math.ceil(nRows / chunk));
     const calls: number[][] = [];
     for (let c = 0; c < nChunks; c++) calls.push(args(c * chunk, Math.min(chunk, nRows - c * chunk), c));
-    const t = Math.min(this.threads, nChunks);
+    this.runCalls(name, calls);
+  }
+
+  /** Call the export `name` once per argument list, the lists split in contiguous ranges over the threads. */
+  private runCalls(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist' | 'seedStep', calls: number[][]): void {
+    const t = Math.min(this.threads, calls.length);
     if (t <= 1) {
       const f = this.exp![name] as (...a: number[]) => void;
       for (const a of calls) f(...a);
@@ -276,6 +334,69 @@ export class KMeansKernel {
     }
     this.usedWorkers = true;
     runSharedCalls(kmeansSharedModule()!, this.shared!, name, calls, t);
+  }
+
+  /** Subtrees of the k-means++ sums (set by `seedInit`). */
+  private seedLeaves: [number, number][] | null = null;
+
+  /**
+   * Start k-means++ seeding on the kernel (squared row norms `xNorms`): the closest distances are
+   * set to +Infinity, so that the first `seedTrial` + `seedCommit` gives the distances to the
+   * first center. False (and nothing done) where unavailable: TypeScript backend, windowed mode,
+   * or a kernel built without `rowDistMax`.
+   */
+  seedInit(xNorms: Float64Array): boolean {
+    const { n, at } = this;
+    if (!this.exp || this.rowState || this.rowDistMax === 0) return false;
+    const f64 = this.f64();
+    if (this.xnOf !== xNorms) {
+      f64.set(xNorms.subarray(0, n), at.xn / 8);
+      this.xnOf = xNorms;
+    }
+    const leaves = pairwiseLeaves(n, seedLeafRows(n));
+    if (leaves.length > SEED_MAX_LEAVES) return false;
+    f64.fill(Infinity, at.closest / 8, at.closest / 8 + n);
+    this.seedLeaves = leaves;
+    return true;
+  }
+
+  /**
+   * For each row `rows[t]` of X (a candidate center; at most `rowDistMax`): the squared distances
+   * of all rows to it, lowered to the current closest distances, and their sum (numpy's pairwise
+   * order); returns the sums. One pass over X for all candidates, split over the threads by
+   * subtrees of the pairwise summation (so the sums do not depend on the thread count). The values
+   * are those of the TypeScript loop of `kmeansPlusPlus`.
+   */
+  seedTrial(rows: ArrayLike<number>): Float64Array {
+    const { n, d, at } = this;
+    const leaves = this.seedLeaves!;
+    const m = rows.length;
+    const f64 = this.f64();
+    const kp = (m + 1) >> 1;
+    const C = new Float64Array(2 * kp * d);
+    for (let t = 0; t < m; t++) C.set(this._X.subarray(rows[t]! * d, rows[t]! * d + d), t * d);
+    packCenters(C, m, d, f64, at.ct / 8);
+    for (let j = 0; j < 2 * kp; j++) f64[at.cn / 8 + j] = j < m ? this.xnAt(rows[j]!) : Infinity;
+    const nl = leaves.length;
+    this.runCalls('seedStep', leaves.map(([a, len], l) => [at.x + a * d * 8, len, d, at.ct, kp, at.cn, at.xn + a * 8, at.closest + a * 8, at.rd + a * 8, n, m, at.psum + l * 8, nl]));
+    const leaf = seedLeafRows(n);
+    const ps = at.psum / 8;
+    return Float64Array.from({ length: m }, (_, t) => combineLeaves(n, leaf, (l) => f64[ps + t * nl + l]!));
+  }
+
+  /** Keep candidate `t` of the last `seedTrial`: its lowered distances become the closest distances. */
+  seedCommit(t: number): void {
+    const { n, at } = this;
+    this.f64().copyWithin(at.closest / 8, at.rd / 8 + t * n, at.rd / 8 + (t + 1) * n);
+  }
+
+  /** The current closest squared distances (a view of the kernel memory, valid until the next call). */
+  seedClosest(): Float64Array {
+    return new Float64Array(this.exp!.memory.buffer, this.at.closest, this.n);
+  }
+
+  private xnAt(i: number): number {
+    return this.f64()[this.at.xn / 8 + i]!;
   }
 
   /** Zero the per-block sum slots of `rows` resident rows (`k x d` sums then `k` weights per block). */

@@ -43,6 +43,8 @@ export interface LloydExports {
   elkanStep(xp: number, n: number, d: number, cp: number, k: number, halfp: number, nextp: number, upperp: number, lowerp: number, labp: number, sump: number, wsp: number, wp: number, mode: number): void;
   elkanBounds(n: number, k: number, shiftp: number, labp: number, upperp: number, lowerp: number): void;
   rowDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, outp: number, ldo: number): void;
+  pwsum(p: number, n: number): number;
+  seedStep(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, closestp: number, outp: number, ldo: number, m: number, sumsp: number, sstride: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -182,7 +184,13 @@ export interface SharedKernel {
   id: number;
 }
 let spareShared: WeakRef<SharedKernel> | null = null;
-let nextSharedId = 1;
+
+/** A fresh key for a shared memory, unique in this thread even if several copies of this module are loaded (they share the per-thread caches). */
+function nextSharedId(): number {
+  const g = globalThis as unknown as { __deepmineKMeansNextId?: number };
+  g.__deepmineKMeansNextId = (g.__deepmineKMeansNextId ?? 1 << 20) + 1;
+  return g.__deepmineKMeansNextId;
+}
 
 /** An instance on a fresh (or spare) shared memory, or null where the shared module is unavailable. */
 export function acquireShared(): SharedKernel | null {
@@ -193,7 +201,7 @@ export function acquireShared(): SharedKernel | null {
   if (!sh) {
     const W = wasmApi()!;
     const mem = new W.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-    sh = { exp: new W.Instance(smod, { env: { memory: mem } }).exports as LloydExports, mem, id: nextSharedId++ };
+    sh = { exp: new W.Instance(smod, { env: { memory: mem } }).exports as LloydExports, mem, id: nextSharedId() };
   }
   return sh;
 }

@@ -3,7 +3,7 @@ import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
 import { checkRandomState, RandomState } from '../core/random.js';
 import { checkArray, type MatrixLike } from '../core/validation.js';
-import { assignNearest } from './kmeansKernel.js';
+import { assignNearest, KMeansKernel } from './kmeansKernel.js';
 import { euclideanDistancesCore, rowNormsSq } from './pairwise.js';
 import {
   checkInitMatrix, checkNClusters, checkSampleWeight, inertiaOf, initCentroids, initSpec, predictLabels, resolveNInit, tolerance,
@@ -71,7 +71,7 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     return { batchSize, initSize: Math.min(initSize, n) };
   }
 
-  private initCenters(X: Float64Array, n: number, d: number, xNorms: Float64Array, rng: RandomState, initSize: number): Float64Array {
+  private initCenters(X: Float64Array, n: number, d: number, xNorms: Float64Array | null, rng: RandomState, initSize: number): Float64Array {
     const { init, nClusters: k } = this.params;
     if (typeof init === 'string') return initCentroids(X, n, d, k, xNorms, init, rng, initSize);
     if (initSize < n) rng.randint(0, n, initSize); // scikit-learn draws the subset before looking at init
@@ -93,7 +93,8 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     if (typeof this.params.init !== 'string') checkInitMatrix(this.params.init, k, d, owner);
-    const xNorms = rowNormsSq(Xd, n, d);
+    // squared row norms only for the rows k-means++ looks at (the init subsets)
+    const xNorms = initSize < n ? null : rowNormsSq(Xd, n, d);
     const validIdx = rng.randint(0, n, initSize);
     const Xv = gather(Xd, d, validIdx);
     const wv = Float64Array.from(validIdx, (i) => w[i]!);
@@ -113,13 +114,20 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     let ewaMin: number | null = null;
     let noImprovement = 0;
     const nSteps = Math.floor((maxIter * n) / batchSize);
+    // the batches are gathered straight into the kernel's memory (WebAssembly SIMD assignment)
+    const batchKernel = new KMeansKernel(batchSize, d, k, null);
+    const Xb = batchKernel.X;
+    const wb = new Float64Array(batchSize);
+    const lab = new Int32Array(batchSize);
     let i = 0;
     for (; i < nSteps; i++) {
       const idx = rng.randint(0, n, batchSize);
-      const Xb = gather(Xd, d, idx);
-      const wb = Float64Array.from(idx, (t) => w[t]!);
+      gatherInto(Xd, d, idx, Xb);
+      for (let t = 0; t < batchSize; t++) wb[t] = w[idx[t]!]!;
       const reassign = randomReassign(counts, st, batchSize, k);
-      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio);
+      batchKernel.setWeights(wb);
+      batchKernel.assign(cur, rowNormsSq(cur, k, d), lab);
+      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab, batchKernel.inertia(cur, lab));
       let diff = 0;
       if (tol > 0) for (let t = 0; t < k * d; t++) { const v = next[t]! - cur[t]!; diff += v * v; }
       const tmp = cur; cur = next; next = tmp;
@@ -137,12 +145,18 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       else noImprovement++;
       if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
     }
+    batchKernel.release();
     const stepsDone = Math.min(i + 1, nSteps);
     let labels: Int32Array = new Int32Array(0);
     let inertia: number;
     if (this.params.computeLabels) {
-      labels = labelsOf(Xd, n, d, cur, k);
-      inertia = inertiaOf(Xd, n, d, w, cur, labels);
+      // one pass over all rows on the (threaded) kernel: labels, then the inertia in row order
+      labels = new Int32Array(n);
+      const full = new KMeansKernel(n, d, k, w);
+      full.X.set(Xd.subarray(0, n * d));
+      full.assign(cur, rowNormsSq(cur, k, d), labels);
+      inertia = full.inertia(cur, labels);
+      full.release();
     } else inertia = (ewa ?? NaN) * n;
     this._state = {
       clusterCenters: new Matrix(cur, k, d), labels, inertia, nSteps: stepsDone, nIter: Math.ceil((stepsDone * batchSize) / n),
@@ -168,7 +182,7 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       checkNClusters(k, n, owner);
       const { batchSize, initSize } = this.sizes(n);
       const rng = this.params.randomState instanceof RandomState ? this.params.randomState : checkRandomState(this.params.randomState, 'randomState', owner);
-      const centers = this.initCenters(m.data, n, d, rowNormsSq(m.data, n, d), rng, initSize);
+      const centers = this.initCenters(m.data, n, d, initSize < n ? null : rowNormsSq(m.data, n, d), rng, initSize);
       s = {
         clusterCenters: new Matrix(centers, k, d), labels: new Int32Array(0), inertia: NaN, nSteps: 0, nIter: 0,
         counts: new Float64Array(k), nFeatures: d, rng, batchSize, nSinceLastReassign: 0,
@@ -244,13 +258,28 @@ registerEstimator(MiniBatchKMeans);
 
 function gather(X: Float64Array, d: number, idx: ArrayLike<number>): Float64Array {
   const out = new Float64Array(idx.length * d);
-  for (let t = 0; t < idx.length; t++) out.set(X.subarray(idx[t]! * d, idx[t]! * d + d), t * d);
+  gatherInto(X, d, idx, out);
   return out;
+}
+
+/** Rows `idx` of X into `out` (a plain loop: a subarray per row costs more than the copy at small d). */
+function gatherInto(X: Float64Array, d: number, idx: ArrayLike<number>, out: Float64Array): void {
+  for (let t = 0, o = 0; t < idx.length; t++) {
+    const s = idx[t]! * d;
+    for (let f = 0; f < d; f++, o++) out[o] = X[s + f]!;
+  }
 }
 
 function labelsOf(X: Float64Array, n: number, d: number, C: Float64Array, k: number): Int32Array {
   const labels = new Int32Array(n);
-  assignNearest(X, d, 0, n, C, k, rowNormsSq(C, k, d), labels);
+  const cn = rowNormsSq(C, k, d);
+  // the kernel's copy of X pays off from a few thousand rows on (as predictLabels)
+  if (n * k >= 1 << 15) {
+    const a = new KMeansKernel(n, d, k, null);
+    a.X.set(X.subarray(0, n * d));
+    a.assign(C, cn, labels);
+    a.release();
+  } else assignNearest(X, d, 0, n, C, k, cn, labels);
   return labels;
 }
 
@@ -261,31 +290,40 @@ function randomReassign(counts: Float64Array, st: { nSince: number }, batchSize:
   return false;
 }
 
-/** `_mini_batch_step`: label the batch, move centers with count-based rates, reassign starving centers. Returns the batch inertia. */
+/**
+ * `_mini_batch_step`: label the batch (or take `labels`), move centers with count-based rates,
+ * reassign starving centers. Returns the batch inertia.
+ *
+ * The update is scikit-learn's `_minibatch_update_dense` (per center: `c * count`, plus each of
+ * its rows times its weight in row order, times `1 / (count + wsum)`), done in one pass over the
+ * rows instead of one per center: each center still receives its rows in row order, so the sums
+ * are the same.
+ */
 function miniBatchStep(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, counts: Float64Array, k: number,
-  rng: RandomState, reassign: boolean, ratio: number,
+  rng: RandomState, reassign: boolean, ratio: number, labels: Int32Array = labelsOf(X, n, d, centers, k),
+  inertia: number = inertiaOf(X, n, d, w, centers, labels),
 ): number {
-  const labels = labelsOf(X, n, d, centers, k);
-  const inertia = inertiaOf(X, n, d, w, centers, labels);
-  // _minibatch_update_dense, one center at a time
+  const wsum = new Float64Array(k);
+  for (let i = 0; i < n; i++) wsum[labels[i]!]! += w[i]!;
   for (let c = 0; c < k; c++) {
-    let wsum = 0;
-    for (let i = 0; i < n; i++) if (labels[i] === c) wsum += w[i]!;
     const o = c * d;
-    if (wsum > 0) {
-      for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]! * counts[c]!;
-      for (let i = 0; i < n; i++) {
-        if (labels[i] !== c) continue;
-        const wi = w[i]!;
-        for (let f = 0; f < d; f++) centersNew[o + f]! += X[i * d + f]! * wi;
-      }
-      counts[c]! += wsum;
-      const alpha = 1 / counts[c]!;
-      for (let f = 0; f < d; f++) centersNew[o + f]! *= alpha;
-    } else if (centersNew !== centers) {
-      for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]!;
-    }
+    if (wsum[c]! > 0) for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]! * counts[c]!;
+    else if (centersNew !== centers) for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]!;
+  }
+  for (let i = 0, xo = 0; i < n; i++, xo += d) {
+    const c = labels[i]!;
+    if (!(wsum[c]! > 0)) continue; // scikit-learn leaves a center with no weight untouched
+    const o = c * d;
+    const wi = w[i]!;
+    for (let f = 0; f < d; f++) centersNew[o + f]! += X[xo + f]! * wi;
+  }
+  for (let c = 0; c < k; c++) {
+    if (!(wsum[c]! > 0)) continue;
+    counts[c]! += wsum[c]!;
+    const alpha = 1 / counts[c]!;
+    const o = c * d;
+    for (let f = 0; f < d; f++) centersNew[o + f]! *= alpha;
   }
   if (reassign && ratio > 0) {
     let max = -Infinity;
