@@ -18,7 +18,7 @@ import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
 import { getPool, resolveNJobs } from '../core/pool.js';
-import { treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapJob } from './treeShap.js';
+import { planTreeShap, treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapAlgorithm, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -47,6 +47,12 @@ export interface ShapOptions {
   featureNames?: readonly string[];
   /** TreeSHAP only: also compute SHAP interaction values (d times the cost). */
   interactions?: boolean;
+  /**
+   * TreeSHAP only: 'fast' (Fast TreeSHAP v2: per-leaf tables built once per model, O(L D) per row
+   * and tree), 'recursive' (Lundberg's Algorithm 2, O(L D^2), no tables) or 'auto' (per tree, by
+   * cost: the tables pay off from a few dozen rows). The values agree to rounding. Default 'auto'.
+   */
+  treeAlgorithm?: TreeShapAlgorithm;
 }
 
 export interface ShapResult {
@@ -64,6 +70,12 @@ export interface ShapResult {
    * matrix is symmetric, its row j sums to values[k][i, j], and all its entries sum to output - expected.
    */
   interactionValues?: Float64Array[];
+}
+
+function checkTreeAlgorithm(a: unknown): TreeShapAlgorithm {
+  if (a === undefined) return 'auto';
+  if (a !== 'auto' && a !== 'fast' && a !== 'recursive') throw new InvalidParameterError('treeAlgorithm', "'auto', 'fast' or 'recursive'", a, OWNER);
+  return a;
 }
 
 function modelKind(model: unknown): string {
@@ -168,7 +180,8 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
   if (method === 'tree' && !view) throw new InvalidParameterError('method', `'kernel' or 'auto' for ${modelKind(model)} (TreeSHAP needs a tree model: DecisionTree*, RandomForest*, or one providing treeEnsembleView())`, method, OWNER);
   if (view) {
     if (view.nFeatures !== d) throw new ShapeError('X', `${view.nFeatures} columns (the model's number of features)`, `${d} columns`, OWNER);
-    const r = treeShapCore(view, m.data, m.rows, d);
+    const alg = checkTreeAlgorithm(opts.treeAlgorithm);
+    const r = treeShapCore(view, m.data, m.rows, d, alg);
     const outputNames = view.outputNames;
     const res: ShapResult = { ...r, featureNames, outputNames, method: 'tree' };
     if (opts.interactions) res.interactionValues = treeShapInteractionsCore(view, m.data, m.rows, d);
@@ -207,12 +220,14 @@ export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: Sha
   const view = nJobs > 1 && !opts.interactions && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
   const m = checkArray(X, { name: 'X', owner: OWNER });
   if (!view || m.rows < 2 || view.nFeatures !== m.cols) return shapValues(model, m, opts);
-  const base = shapValues(model, m.takeRows([0]), opts); // validates options, names, expected value
+  const base = shapValues(model, m.takeRows([0]), { ...opts, treeAlgorithm: 'recursive' }); // validates options, names, expected value
   const n = m.rows, d = m.cols;
+  // one plan for all blocks (tables built here once, their H shared with the workers)
+  const plan = planTreeShap(view, n, checkTreeAlgorithm(opts.treeAlgorithm));
   const buf = new SharedArrayBuffer(n * d * 8);
   new Float64Array(buf).set(m.data);
   const blocks = Math.min(n, nJobs);
-  const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
+  const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, plan, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
   // the calling thread explains block 0 while nJobs - 1 workers explain the others
   const pool = await getPool(blocks - 1);
   const pending = pool ? jobs.slice(1).map((j) => pool.run<Float64Array[]>({ module: TREE_TASK, fn: 'treeShapJob', args: [j] })) : [];
