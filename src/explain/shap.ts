@@ -18,7 +18,7 @@ import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
 import { getPool, resolveNJobs } from '../core/pool.js';
-import { planTreeShap, treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapAlgorithm, type TreeShapJob } from './treeShap.js';
+import { planTreeShap, scaledValues, treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapAlgorithm, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -210,9 +210,10 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
 const TREE_TASK = new URL(`./treeShap${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /**
- * `shapValues` with TreeSHAP rows spread over `nJobs` workers of the pool (the trees travel as
- * plain typed arrays, X as a SharedArrayBuffer). Identical values to `shapValues`; kernel and
- * linear SHAP run in the calling thread.
+ * `shapValues` with TreeSHAP rows spread over the calling thread and `nJobs - 1` pool workers: the
+ * trees travel as plain typed arrays, X, the results and the Fast TreeSHAP tables through shared
+ * memory; the threads claim row chunks from a shared counter. Values identical to `shapValues`
+ * (bit for bit, for any nJobs); kernel and linear SHAP run in the calling thread.
  */
 export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: ShapOptions & { nJobs?: number | null } = {}): Promise<ShapResult> {
   const nJobs = resolveNJobs(opts.nJobs, OWNER);
@@ -226,23 +227,24 @@ export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: Sha
   const plan = planTreeShap(view, n, checkTreeAlgorithm(opts.treeAlgorithm));
   const buf = new SharedArrayBuffer(n * d * 8);
   new Float64Array(buf).set(m.data);
-  const blocks = Math.min(n, nJobs);
-  const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, plan, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
-  // the calling thread explains block 0 while nJobs - 1 workers explain the others
-  const pool = await getPool(blocks - 1);
-  const pending = pool ? jobs.slice(1).map((j) => pool.run<Float64Array[]>({ module: TREE_TASK, fn: 'treeShapJob', args: [j] })) : [];
-  let parts: Float64Array[][];
+  const K = view.nOutputs;
+  const phi = new Float64Array(new SharedArrayBuffer(n * d * K * 8));
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Math.min(n, nJobs) - 1;
+  // chunks small enough to balance a busy machine, big enough to keep a tree's arrays in cache
+  const chunk = Math.max(8, Math.ceil(n / (8 * (workers + 1))));
+  const job: TreeShapJob = { view, plan, X: { buf, rows: n, cols: d }, phi, counter, chunk };
+  // nJobs - 1 workers claim chunks while the calling thread claims its own
+  const pool = await getPool(workers);
+  const pending = pool ? Array.from({ length: workers }, () => pool.run<number>({ module: TREE_TASK, fn: 'treeShapJob', args: [job] }, { owner: OWNER })) : [];
   try {
-    parts = pool ? [treeShapJob(jobs[0]!)] : jobs.map((j) => treeShapJob(j));
+    treeShapJob(job);
   } catch (e) {
+    Atomics.store(counter, 0, n); // stop the workers after their current chunk
     for (const t of pending) t.catch(() => {});
     throw e;
   }
-  parts.push(...(await Promise.all(pending)));
-  const values = base.values.map((_, k) => {
-    const out = Matrix.zeros(n, d);
-    parts.forEach((p, b) => out.data.set(p[k]!, jobs[b]!.start * d));
-    return out;
-  });
+  await Promise.all(pending);
+  const values = scaledValues(view, phi, n, d);
   return { ...base, values };
 }

@@ -251,27 +251,44 @@ export function treeShapCore(view: TreeEnsembleView, X: Float64Array, n: number,
     for (let k = 0; k < K; k++) expected[k]! += e[k]!;
   }
   for (let k = 0; k < K; k++) expected[k] = view.base[k]! + view.scale * expected[k]!;
-  const values = Array.from({ length: K }, () => Matrix.zeros(n, d));
   const p = Array.isArray(plan) ? plan : planTreeShap(view, n, (plan as TreeShapAlgorithm | undefined) ?? 'auto');
-  // per row the trees add up in view order, whichever algorithm each uses, so a row's values do not
-  // depend on the block it is in
   const phi = new Float64Array(n * d * K);
+  treeShapRows(view, p, X, d, 0, n, phi);
+  return { values: scaledValues(view, phi, n, d), expectedValue: expected };
+}
+
+/** phi (n x d x K, unscaled tree sums) -> one n x d Matrix per output, times the ensemble's scale. */
+export function scaledValues(view: TreeEnsembleView, phi: Float64Array, n: number, d: number): Matrix[] {
+  const K = view.nOutputs;
+  const values = Array.from({ length: K }, () => Matrix.zeros(n, d));
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) values[k]!.data[i * d + j] = view.scale * phi[(i * d + j) * K + k]!;
+  return values;
+}
+
+/**
+ * Add the trees' (unscaled) SHAP values of rows [start, end) of X (row-major, d columns) into the
+ * same rows of phi (n x d x K). Per row the trees add up in view order whichever algorithm each
+ * uses, so a row's values never depend on the block or thread it is computed in.
+ */
+export function treeShapRows(view: TreeEnsembleView, plan: TreeShapPlan, X: Float64Array, d: number, start: number, end: number, phi: Float64Array): void {
+  const K = view.nOutputs, n = end - start;
+  if (n <= 0) return;
+  const Xb = X.subarray(start * d, end * d), phib = phi.subarray(start * d * K, end * d * K);
   let stN = new Int32Array(0), stM = new Int32Array(0);
   let X32: Float64Array | null = null;
   view.trees.forEach((t, ti) => {
-    const tab = p[ti];
+    const tab = plan[ti];
     if (tab) {
       if (stN.length < tab.stack + 1) { stN = new Int32Array(tab.stack + 1); stM = new Int32Array(tab.stack + 1); }
-      if (t.float32 && !X32) { X32 = new Float64Array(n * d); for (let q = 0; q < n * d; q++) X32[q] = Math.fround(X[q]!); }
-      fastTreeShapBlock(t, tab, K, X, t.float32 ? X32! : X, n, d, phi, stN, stM);
+      if (t.float32 && !X32) { X32 = new Float64Array(n * d); for (let q = 0; q < n * d; q++) X32[q] = Math.fround(Xb[q]!); }
+      fastTreeShapBlock(t, tab, K, Xb, t.float32 ? X32! : Xb, n, d, phib, stN, stM);
     } else {
       const w = treeShapWalker(t, K);
-      for (let i = 0; i < n; i++) w(X, i * d, phi, 0, -1, i * d * K);
+      for (let i = 0; i < n; i++) w(Xb, i * d, phib, 0, -1, i * d * K);
     }
   });
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) values[k]!.data[i * d + j] = view.scale * phi[(i * d + j) * K + k]!;
-  return { values, expectedValue: expected };
 }
+
 
 /**
  * SHAP interaction values (Lundberg et al. 2020, Algorithm 3): for each feature j, TreeSHAP with j
@@ -313,19 +330,34 @@ export function treeShapInteractionsCore(view: TreeEnsembleView, X: Float64Array
   return out;
 }
 
-/** A pool task: TreeSHAP of rows [start, end) of a shared row-major X. */
+/**
+ * A pool task: the threads (caller included) claim chunks of `chunk` rows of a shared X from an
+ * atomic counter and write their SHAP sums into the shared phi, so a slow or late thread simply
+ * takes fewer chunks. The trees travel as plain typed arrays, the Fast TreeSHAP tables' big arrays
+ * in shared memory.
+ */
 export interface TreeShapJob {
   view: TreeEnsembleView;
-  /** Per tree: tables (their H shared) or null, decided once for the whole call. */
+  /** Per tree: tables or null, decided once for the whole call. */
   plan: TreeShapPlan;
   X: { buf: SharedArrayBuffer; rows: number; cols: number };
-  start: number;
-  end: number;
+  /** n x d x K sums, SharedArrayBuffer-backed, zero-initialised. */
+  phi: Float64Array;
+  /** counter[0]: next chunk to claim. */
+  counter: Int32Array;
+  chunk: number;
 }
 
-/** Worker side of the parallel TreeSHAP: one n_block x d Float64Array per output. */
-export function treeShapJob(job: TreeShapJob): Float64Array[] {
-  const { cols: d } = job.X;
-  const X = new Float64Array(job.X.buf, job.start * d * 8, (job.end - job.start) * d);
-  return treeShapCore(job.view, X, job.end - job.start, d, job.plan).values.map((m) => m.data);
+/** Claim and explain chunks until none is left; returns the number of rows this thread explained. */
+export function treeShapJob(job: TreeShapJob): number {
+  const { rows: n, cols: d } = job.X;
+  const X = new Float64Array(job.X.buf);
+  let done = 0;
+  for (;;) {
+    const start = Atomics.add(job.counter, 0, 1) * job.chunk;
+    if (start >= n) return done;
+    const end = Math.min(n, start + job.chunk);
+    treeShapRows(job.view, job.plan, X, d, start, end, job.phi);
+    done += end - start;
+  }
 }
