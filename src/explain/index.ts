@@ -8,7 +8,8 @@ export { permutationImportance, permutationImportanceSync, type PermutationImpor
 export { partialDependence, mquantiles, type PartialDependenceOptions, type PartialDependenceResult, type PDModel } from './partialDependence.js';
 export { treeEnsembleViewOf, treeLeaf, type TreeView, type TreeEnsembleView, type HasTreeEnsembleView } from './treeView.js';
 export { shapValues, shapValuesAsync, summarizeBackground, type ShapOptions, type ShapResult, type ShapModel } from './shap.js';
-export { treeShapCore, treeShapInteractionsCore, treeExpectedValue, type TreeShapResult } from './treeShap.js';
+export { treeShapCore, treeShapInteractionsCore, treeExpectedValue, planTreeShap, type TreeShapResult, type TreeShapAlgorithm, type TreeShapPlan } from './treeShap.js';
+export { fastTreeTables, type FastTreeTables } from './fastTreeShap.js';
 export { kernelShapCore, kernelCoalitions, type BatchFn, type Coalitions, type KernelShapCoreOptions } from './kernelShap.js';
 
 

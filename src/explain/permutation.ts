@@ -6,8 +6,9 @@
  * subset (`maxSamples`, scikit-learn's `sample_without_replacement`), and for each repeat shuffles a
  * running index vector and permutes the column with it. Importances are the baseline score minus the
  * permuted scores; mean and std use numpy's pairwise summation. `nJobs` spreads columns over the
- * calling thread and nJobs - 1 pool workers (the model travels as its `toJSON()`), with the
- * identical numbers.
+ * calling thread and nJobs - 1 pool workers, with the identical numbers: the model travels once
+ * per fitted state as its `toJSON()` text in shared memory and each worker keeps it; the threads
+ * claim columns one at a time from a shared counter (see `PermutationJob`).
  */
 import { DataError, InvalidParameterError, ShapeError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
@@ -166,29 +167,90 @@ export function permutationScoresCore(
   });
 }
 
-/** One pool task: the model as JSON, X over a SharedArrayBuffer, a block of columns. */
+/**
+ * One pool task. The model travels as its `toJSON()` text in a SharedArrayBuffer (encoded once per
+ * model version in the calling thread, shared with every worker without a copy) under a token; a
+ * worker parses it the first time it sees the token and keeps the rebuilt model for later calls.
+ * Columns are not pre-assigned: every thread (the caller included) claims the next column from a
+ * shared atomic counter until none is left, so a busy or late-starting thread takes fewer columns.
+ * Each column's scores depend only on the column (its own RandomState(seed)), never on the thread.
+ */
 export interface PermutationJob {
-  model: unknown;
+  token: string;
+  /** UTF-8 JSON of the saved model (SharedArrayBuffer-backed). */
+  model: Uint8Array;
   X: { buf: SharedArrayBuffer; rows: number; cols: number };
   y: ArrayLike<Label>;
   sampleWeight: ArrayLike<number> | null;
-  cols: number[];
+  /** counter[0]: next column to claim. */
+  counter: Int32Array;
   seed: number;
   nRepeats: number;
   scoring: string[];
   maxSamples: number;
 }
 
-/** Worker side (also usable in-thread): rebuild the model and score its block of columns. */
-export async function permutationJob(job: PermutationJob): Promise<Float64Array[][]> {
+/** Columns a thread scored and their scores ([column][metric] -> nRepeats scores). */
+export interface PermutationJobResult {
+  cols: number[];
+  scores: Float64Array[][];
+}
+
+/** Worker-side models by token (the last few only). */
+const workerModels = new Map<string, PermutableModel>();
+const WORKER_MODELS_KEPT = 4;
+
+async function workerModel(token: string, bytes: Uint8Array): Promise<PermutableModel> {
+  const hit = workerModels.get(token);
+  if (hit) return hit;
   const { loadModel } = await import('../core/estimator.js');
   await import('../index.js'); // registers every estimator kind for loadModel
-  const model = loadModel(job.model as never) as unknown as PermutableModel;
+  // decode from a private copy (TextDecoder may refuse views of shared memory)
+  const model = loadModel(new TextDecoder().decode(new Uint8Array(bytes))) as unknown as PermutableModel;
+  workerModels.set(token, model);
+  while (workerModels.size > WORKER_MODELS_KEPT) workerModels.delete(workerModels.keys().next().value as string);
+  return model;
+}
+
+/** Claim columns from the shared counter until none is left; score each. */
+function claimColumns(
+  model: PermutableModel, X: Matrix, y: ArrayLike<Label>, sw: ArrayLike<number> | null, counter: Int32Array,
+  seed: number, nRepeats: number, fns: readonly ScoreFn[], maxSamples: number,
+): PermutationJobResult {
+  const out: PermutationJobResult = { cols: [], scores: [] };
+  for (;;) {
+    const c = Atomics.add(counter, 0, 1);
+    if (c >= X.cols) return out;
+    out.cols.push(c);
+    out.scores.push(permutationScoresCore(model, X, y, sw, [c], seed, nRepeats, fns, maxSamples)[0]!);
+  }
+}
+
+/** Worker side: the model (cached by token), then columns from the shared counter. */
+export async function permutationJob(job: PermutationJob): Promise<PermutationJobResult> {
+  const model = await workerModel(job.token, job.model);
   const X = new Matrix(new Float64Array(job.X.buf), job.X.rows, job.X.cols);
-  return permutationScoresCore(model, X, job.y, job.sampleWeight, job.cols, job.seed, job.nRepeats, job.scoring.map(scorerFromSpec), job.maxSamples);
+  return claimColumns(model, X, job.y, job.sampleWeight, job.counter, job.seed, job.nRepeats, job.scoring.map(scorerFromSpec), job.maxSamples);
 }
 
 const TASK_MODULE = new URL(`./permutation${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+
+/** Calling-thread side: the shipped form of a model per fitted state (a refit replaces an Estimator's state object). */
+const shipped = new WeakMap<object, { state: unknown; token: string; bytes: Uint8Array }>();
+let shippedCount = 0;
+
+function shippedModel(model: PermutableModel): { token: string; bytes: Uint8Array } {
+  // Estimators keep their fitted state in one object that fit() replaces: it versions the model
+  const state = (model as unknown as { _state?: unknown })._state;
+  const hit = shipped.get(model);
+  if (hit && state !== undefined && state !== null && hit.state === state) return hit;
+  const text = new TextEncoder().encode(JSON.stringify(model.toJSON!()));
+  const bytes = new Uint8Array(new SharedArrayBuffer(text.length));
+  bytes.set(text);
+  const entry = { state, token: `pi${++shippedCount}`, bytes };
+  if (state !== undefined && state !== null) shipped.set(model, entry);
+  return entry;
+}
 
 // ---- public API ------------------------------------------------------------------------------
 
@@ -279,28 +341,29 @@ export async function permutationImportance(model: PermutableModel, X: MatrixLik
   const cols = Array.from({ length: d }, (_, j) => j);
   const travels = nJobs > 1 && d > 1 && typeof model.toJSON === 'function' && p.scorers.specs.every((s) => s !== null);
   if (!travels) return finish(p, permutationScoresCore(model, p.X, p.y, p.sw, cols, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples));
-  const saved = model.toJSON!();
+  const pool = await getPool(nJobs - 1);
+  if (!pool) return finish(p, permutationScoresCore(model, p.X, p.y, p.sw, cols, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples));
+  const { token, bytes } = shippedModel(model);
   const buf = new SharedArrayBuffer(p.X.data.length * 8);
   new Float64Array(buf).set(p.X.data);
+  const Xs = new Matrix(new Float64Array(buf), p.X.rows, d);
   const yArr = ArrayBuffer.isView(p.y) ? Float64Array.from(p.y as ArrayLike<number>) : Array.from(p.y);
-  // one contiguous column block per thread: the calling thread scores block 0 while nJobs - 1
-  // workers score the others (the model is cloned and rebuilt once per worker)
-  const nBlocks = Math.min(d, nJobs);
-  const blocks: number[][] = Array.from({ length: nBlocks }, (_, b) => cols.slice(Math.floor((b * d) / nBlocks), Math.floor(((b + 1) * d) / nBlocks)));
-  const job = (bc: number[]): PermutationJob => ({
-    model: saved, X: { buf, rows: p.X.rows, cols: d }, y: yArr, sampleWeight: p.sw, cols: bc,
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const job: PermutationJob = {
+    token, model: bytes, X: { buf, rows: p.X.rows, cols: d }, y: yArr, sampleWeight: p.sw, counter,
     seed: p.seed, nRepeats: p.nRepeats, scoring: p.scorers.specs as string[], maxSamples: p.maxSamples,
-  });
-  const pool = await getPool(nBlocks - 1);
-  if (!pool) return finish(p, permutationScoresCore(model, p.X, p.y, p.sw, cols, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples));
-  const pending = blocks.slice(1).map((bc) => pool.run<Float64Array[][]>({ module: TASK_MODULE, fn: 'permutationJob', args: [job(bc)] }));
-  let first: Float64Array[][];
+  };
+  // nJobs - 1 workers start claiming columns while the calling thread claims its own
+  const pending = Array.from({ length: Math.min(nJobs, d) - 1 }, () => pool.run<PermutationJobResult>({ module: TASK_MODULE, fn: 'permutationJob', args: [job] }, { owner: OWNER }));
+  let mine: PermutationJobResult;
   try {
-    first = permutationScoresCore(model, p.X, p.y, p.sw, blocks[0]!, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples);
+    mine = claimColumns(model, Xs, p.y, p.sw, counter, p.seed, p.nRepeats, p.scorers.fns, p.maxSamples);
   } catch (e) {
+    Atomics.store(counter, 0, d); // stop the workers after their current column
     for (const t of pending) t.catch(() => {});
     throw e;
   }
-  const out = [first, ...(await Promise.all(pending))];
-  return finish(p, out.flat());
+  const perCol: Float64Array[][] = new Array(d);
+  for (const r of [mine, ...(await Promise.all(pending))]) r.cols.forEach((c, i) => { perCol[c] = r.scores[i]!; });
+  return finish(p, perCol);
 }

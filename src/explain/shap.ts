@@ -18,7 +18,7 @@ import { LinearRegression, Ridge } from '../linear/linear.js';
 import { LogisticRegression } from '../linear/logistic.js';
 import { checkNsamples, kernelShapCore, type BatchFn } from './kernelShap.js';
 import { getPool, resolveNJobs } from '../core/pool.js';
-import { treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapJob } from './treeShap.js';
+import { planTreeShap, scaledValues, treeShapCore, treeShapInteractionsCore, treeShapJob, type TreeShapAlgorithm, type TreeShapJob } from './treeShap.js';
 import { treeEnsembleViewOf } from './treeView.js';
 
 const OWNER = 'shapValues';
@@ -47,6 +47,12 @@ export interface ShapOptions {
   featureNames?: readonly string[];
   /** TreeSHAP only: also compute SHAP interaction values (d times the cost). */
   interactions?: boolean;
+  /**
+   * TreeSHAP only: 'fast' (Fast TreeSHAP v2: per-leaf tables built once per model, O(L D) per row
+   * and tree), 'recursive' (Lundberg's Algorithm 2, O(L D^2), no tables) or 'auto' (per tree, by
+   * cost: the tables pay off from a few dozen rows). The values agree to rounding. Default 'auto'.
+   */
+  treeAlgorithm?: TreeShapAlgorithm;
 }
 
 export interface ShapResult {
@@ -64,6 +70,12 @@ export interface ShapResult {
    * matrix is symmetric, its row j sums to values[k][i, j], and all its entries sum to output - expected.
    */
   interactionValues?: Float64Array[];
+}
+
+function checkTreeAlgorithm(a: unknown): TreeShapAlgorithm {
+  if (a === undefined) return 'auto';
+  if (a !== 'auto' && a !== 'fast' && a !== 'recursive') throw new InvalidParameterError('treeAlgorithm', "'auto', 'fast' or 'recursive'", a, OWNER);
+  return a;
 }
 
 function modelKind(model: unknown): string {
@@ -168,7 +180,8 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
   if (method === 'tree' && !view) throw new InvalidParameterError('method', `'kernel' or 'auto' for ${modelKind(model)} (TreeSHAP needs a tree model: DecisionTree*, RandomForest*, or one providing treeEnsembleView())`, method, OWNER);
   if (view) {
     if (view.nFeatures !== d) throw new ShapeError('X', `${view.nFeatures} columns (the model's number of features)`, `${d} columns`, OWNER);
-    const r = treeShapCore(view, m.data, m.rows, d);
+    const alg = checkTreeAlgorithm(opts.treeAlgorithm);
+    const r = treeShapCore(view, m.data, m.rows, d, alg);
     const outputNames = view.outputNames;
     const res: ShapResult = { ...r, featureNames, outputNames, method: 'tree' };
     if (opts.interactions) res.interactionValues = treeShapInteractionsCore(view, m.data, m.rows, d);
@@ -197,9 +210,10 @@ export function shapValues(model: ShapModel, X: MatrixLike, opts: ShapOptions = 
 const TREE_TASK = new URL(`./treeShap${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
 /**
- * `shapValues` with TreeSHAP rows spread over `nJobs` workers of the pool (the trees travel as
- * plain typed arrays, X as a SharedArrayBuffer). Identical values to `shapValues`; kernel and
- * linear SHAP run in the calling thread.
+ * `shapValues` with TreeSHAP rows spread over the calling thread and `nJobs - 1` pool workers: the
+ * trees travel as plain typed arrays, X, the results and the Fast TreeSHAP tables through shared
+ * memory; the threads claim row chunks from a shared counter. Values identical to `shapValues`
+ * (bit for bit, for any nJobs); kernel and linear SHAP run in the calling thread.
  */
 export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: ShapOptions & { nJobs?: number | null } = {}): Promise<ShapResult> {
   const nJobs = resolveNJobs(opts.nJobs, OWNER);
@@ -207,27 +221,30 @@ export async function shapValuesAsync(model: ShapModel, X: MatrixLike, opts: Sha
   const view = nJobs > 1 && !opts.interactions && (method === 'auto' || method === 'tree') ? treeEnsembleViewOf(model) : null;
   const m = checkArray(X, { name: 'X', owner: OWNER });
   if (!view || m.rows < 2 || view.nFeatures !== m.cols) return shapValues(model, m, opts);
-  const base = shapValues(model, m.takeRows([0]), opts); // validates options, names, expected value
+  const base = shapValues(model, m.takeRows([0]), { ...opts, treeAlgorithm: 'recursive' }); // validates options, names, expected value
   const n = m.rows, d = m.cols;
+  // one plan for all blocks (tables built here once, their H shared with the workers)
+  const plan = planTreeShap(view, n, checkTreeAlgorithm(opts.treeAlgorithm));
   const buf = new SharedArrayBuffer(n * d * 8);
   new Float64Array(buf).set(m.data);
-  const blocks = Math.min(n, nJobs);
-  const jobs: TreeShapJob[] = Array.from({ length: blocks }, (_, b) => ({ view, X: { buf, rows: n, cols: d }, start: Math.floor((b * n) / blocks), end: Math.floor(((b + 1) * n) / blocks) }));
-  // the calling thread explains block 0 while nJobs - 1 workers explain the others
-  const pool = await getPool(blocks - 1);
-  const pending = pool ? jobs.slice(1).map((j) => pool.run<Float64Array[]>({ module: TREE_TASK, fn: 'treeShapJob', args: [j] })) : [];
-  let parts: Float64Array[][];
+  const K = view.nOutputs;
+  const phi = new Float64Array(new SharedArrayBuffer(n * d * K * 8));
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Math.min(n, nJobs) - 1;
+  // chunks small enough to balance a busy machine, big enough to keep a tree's arrays in cache
+  const chunk = Math.max(8, Math.ceil(n / (8 * (workers + 1))));
+  const job: TreeShapJob = { view, plan, X: { buf, rows: n, cols: d }, phi, counter, chunk };
+  // nJobs - 1 workers claim chunks while the calling thread claims its own
+  const pool = await getPool(workers);
+  const pending = pool ? Array.from({ length: workers }, () => pool.run<number>({ module: TREE_TASK, fn: 'treeShapJob', args: [job] }, { owner: OWNER })) : [];
   try {
-    parts = pool ? [treeShapJob(jobs[0]!)] : jobs.map((j) => treeShapJob(j));
+    treeShapJob(job);
   } catch (e) {
+    Atomics.store(counter, 0, n); // stop the workers after their current chunk
     for (const t of pending) t.catch(() => {});
     throw e;
   }
-  parts.push(...(await Promise.all(pending)));
-  const values = base.values.map((_, k) => {
-    const out = Matrix.zeros(n, d);
-    parts.forEach((p, b) => out.data.set(p[k]!, jobs[b]!.start * d));
-    return out;
-  });
+  await Promise.all(pending);
+  const values = scaledValues(view, phi, n, d);
   return { ...base, values };
 }

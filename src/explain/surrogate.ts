@@ -37,6 +37,8 @@ const schema = {
   randomState: p.randomState(),
   nSynthetic: p.int(0, { min: 0, doc: 'Extra rows drawn around the training rows (a random row plus Gaussian noise of syntheticNoise x the column std) and labelled by the model, as TREPAN\'s membership queries (Craven & Shavlik 1996): more of the model\'s boundary for the tree to copy.' }),
   syntheticNoise: p.num(0.3, { min: 0, doc: 'Noise of the synthetic rows, in column standard deviations.' }),
+  synthetic: p.oneOf(['gaussian', 'mixup'] as const, 'gaussian', "How synthetic rows are drawn: 'gaussian' (a random row plus Gaussian noise, see nSynthetic) or 'mixup' (a random point on the segment between a random row and a random row the model puts in another class: the model's boundary crosses every such segment, so the rows land where the tree has most to learn; for regression any two rows)."),
+  targets: p.oneOf(['labels', 'proba'] as const, 'labels', "What the tree copies for a classifier: 'labels' (the model's predicted classes) or 'proba' (soft targets: every row enters once per class weighted by the model's probability of that class, so a split is chosen by how much it separates the model's confidence, the Gini form of a regression on the probabilities; needs predictProba). Leaves still predict a class."),
   featureNames: p.nullable(p.custom<string[]>([], 'an array of strings', (v) => Array.isArray(v) && v.every((s) => typeof s === 'string'))),
   decimals: p.int(2, { min: 0, max: 12, doc: 'Decimals of thresholds and values in rule texts.' }),
 };
@@ -136,13 +138,19 @@ export class SurrogateTree extends Estimator<typeof schema, SurrogateTreeState> 
     };
     let Xfit = m, outFit = out;
     if (ps.nSynthetic > 0) {
-      Xfit = synthesize(m, ps.nSynthetic, ps.syntheticNoise, checkRandomState(ps.randomState, 'randomState', this.kind));
-      const extra = modelOutputs(model, Xfit, task, this.kind);
-      outFit = extra;
+      const rng = checkRandomState(ps.randomState, 'randomState', this.kind);
+      Xfit = ps.synthetic === 'mixup' ? synthesizeMixup(m, out, ps.nSynthetic, rng) : synthesize(m, ps.nSynthetic, ps.syntheticNoise, rng);
+      outFit = modelOutputs(model, Xfit, task, this.kind);
     }
-    const tree: Tree = task === 'classification'
-      ? new DecisionTreeClassifier(common).fit(Xfit, outFit as Label[])
-      : new DecisionTreeRegressor(common).fit(Xfit, outFit as Float64Array);
+    let tree: Tree;
+    if (task === 'classification' && ps.targets === 'proba') {
+      const soft = softTargets(model, Xfit, this.kind);
+      tree = new DecisionTreeClassifier(common).fit(soft.X, soft.y, soft.w);
+    } else {
+      tree = task === 'classification'
+        ? new DecisionTreeClassifier(common).fit(Xfit, outFit as Label[])
+        : new DecisionTreeRegressor(common).fit(Xfit, outFit as Float64Array);
+    }
     const leaves = ruleLeaves(tree);
     const train = ruleStats(tree, leaves, m, out, y ?? null, task);
     this._state = { tree, task, nFeatures: m.cols, leaves, train, trainFidelity: fidelityOf(tree, m, out, task) };
@@ -252,6 +260,61 @@ function synthesize(m: Matrix, extra: number, noise: number, rng: RandomState): 
     for (let j = 0; j < d; j++) out.data[dst + j] = m.data[src + j]! + sd[j]! * z[r * d + j]!;
   }
   return out;
+}
+
+/**
+ * X followed by `extra` rows x_i + u (x_j - x_i), u ~ U(0, 1): i uniform, j uniform among the rows
+ * whose model output differs from row i's (any row when all agree, or for regression outputs).
+ */
+export function synthesizeMixup(m: Matrix, out: Label[] | Float64Array, extra: number, rng: RandomState): Matrix {
+  const n = m.rows, d = m.cols;
+  const out2 = new Matrix(new Float64Array((n + extra) * d), n + extra, d);
+  out2.data.set(m.data);
+  // rows grouped by model output (classification); the "other" rows of class c are all rows not in c
+  const groups = new Map<Label, number[]>();
+  if (!(out instanceof Float64Array)) out.forEach((v, i) => { const g = groups.get(v); if (g) g.push(i); else groups.set(v, [i]); });
+  const others = new Map<Label, Int32Array>();
+  for (const c of groups.keys()) others.set(c, Int32Array.from({ length: n }, (_, i) => i).filter((i) => out[i] !== c));
+  const first = rng.randint(0, n, extra) as Float64Array;
+  const pick = rng.rand(extra), lam = rng.rand(extra);
+  for (let r = 0; r < extra; r++) {
+    const i = first[r]!;
+    const pool = out instanceof Float64Array ? null : others.get(out[i]!)!;
+    const j = pool && pool.length ? pool[Math.min(pool.length - 1, Math.floor(pick[r]! * pool.length))]! : Math.min(n - 1, Math.floor(pick[r]! * n));
+    const u = lam[r]!, a = i * d, b = j * d, dst = (n + r) * d;
+    for (let c = 0; c < d; c++) out2.data[dst + c] = m.data[a + c]! + u * (m.data[b + c]! - m.data[a + c]!);
+  }
+  return out2;
+}
+
+/** Soft targets: each row once per class with the model's probability of that class as weight (zero weights dropped). */
+export function softTargets(model: ExplainableModel, m: Matrix, owner: string): { X: Matrix; y: Label[]; w: Float64Array } {
+  const proba = (model as { predictProba?: (X: Matrix) => Matrix }).predictProba;
+  if (typeof proba !== 'function') throw new InvalidParameterError('targets', "'labels' for a model without predictProba", 'proba', owner);
+  let classes: readonly Label[] | undefined;
+  try { classes = (model as { classes?: readonly Label[] }).classes; } catch { /* unfitted getter */ }
+  const P = proba.call(model, m);
+  if (!classes || classes.length !== P.cols) throw new InvalidParameterError('targets', "'labels' for a model without a classes list matching predictProba's columns", 'proba', owner);
+  const n = m.rows, d = m.cols, K = P.cols;
+  let kept = 0;
+  for (let q = 0; q < n * K; q++) {
+    const v = P.data[q]!;
+    if (!(v >= 0 && v <= 1)) throw new DataError('model', 'probabilities in [0, 1] from predictProba', `${v} at row ${Math.floor(q / K)}`, owner);
+    if (v > 0) kept++;
+  }
+  const X = new Matrix(new Float64Array(kept * d), kept, d);
+  const y: Label[] = new Array(kept);
+  const w = new Float64Array(kept);
+  let r = 0;
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) {
+    const pk = P.data[i * K + k]!;
+    if (pk === 0) continue;
+    X.data.set(m.data.subarray(i * d, (i + 1) * d), r * d);
+    y[r] = classes[k]!;
+    w[r] = pk;
+    r++;
+  }
+  return { X, y, w };
 }
 
 /** toFixed without a negative zero ('-0.00' -> '0.00'). */

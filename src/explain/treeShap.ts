@@ -10,7 +10,11 @@
  * `tree_shap_recursive` of the shap package, with flat typed arrays per depth level.
  */
 import { Matrix } from '../core/matrix.js';
-import { goesLeft, LEAF, type TreeEnsembleView, type TreeView } from './treeView.js';
+import type { TreeEnsembleView, TreeView } from './treeView.js';
+
+/** Leaf marker of TreeView (a local copy: an imported binding can compile to a getter call in the hot loop). */
+const LEAF = -1;
+import { FAST_MAX_M, fastTreeShapBlock, fastTreeTables, type FastTreeTables } from './fastTreeShap.js';
 
 /** Depth of a tree (root alone = 0). */
 export function treeDepth(t: TreeView): number {
@@ -46,7 +50,7 @@ const RECIP = Float64Array.from({ length: 256 }, (_, i) => (i === 0 ? Infinity :
  * implementation's pointer arithmetic). In path-dependent TreeSHAP every one-fraction is 0 or 1,
  * which the EXTEND / UNWIND arithmetic below uses (no division by it).
  */
-export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, off: number, phi: Float64Array, condition?: number, conditionFeature?: number) => void {
+export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, off: number, phi: Float64Array, condition?: number, conditionFeature?: number, phiOffset?: number) => void {
   const L = t.childrenLeft, R = t.childrenRight, F = t.feature, T = t.threshold, V = t.value, miss = t.missingGoLeft, f32 = t.float32;
   const maxd = treeDepth(t) + 2;
   if (maxd + 2 >= RECIP.length) throw new RangeError(`TreeSHAP: tree depth ${maxd - 2} is over the supported ${RECIP.length - 4}`);
@@ -59,7 +63,7 @@ export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, o
     fracL[node] = t.nodeWeight[L[node]!]! / t.nodeWeight[node]!;
     fracR[node] = t.nodeWeight[R[node]!]! / t.nodeWeight[node]!;
   }
-  let x: ArrayLike<number> = [], xo = 0, phi: Float64Array = new Float64Array(0);
+  let x: ArrayLike<number> = [], xo = 0, phi: Float64Array = new Float64Array(0), phiOff = 0;
   // conditioning for interaction values (Lundberg 2020, Alg. 3): cond = 1 (feature condF always
   // follows x), -1 (never: always integrated out), 0 (plain TreeSHAP)
   let cond = 0, condF = -1;
@@ -122,7 +126,7 @@ export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, o
         }
         if (total === 0) continue;
         total *= cf;
-        const fo = feat[p + e]! * K;
+        const fo = phiOff + feat[p + e]! * K;
         for (let k = 0; k < K; k++) phi[fo + k]! += total * V[vo + k]!;
       }
       return;
@@ -171,8 +175,8 @@ export function treeShapWalker(t: TreeView, K: number): (x: ArrayLike<number>, o
     }
   };
 
-  return (xx, off, ph, condition = 0, conditionFeature = -1) => {
-    x = xx; xo = off; phi = ph; cond = condition; condF = conditionFeature;
+  return (xx, off, ph, condition = 0, conditionFeature = -1, phiOffset = 0) => {
+    x = xx; xo = off; phi = ph; cond = condition; condF = conditionFeature; phiOff = phiOffset;
     recurse(0, 0, 0, 1, 1, -1, false, 1);
   };
 }
@@ -184,11 +188,62 @@ export interface TreeShapResult {
   expectedValue: Float64Array;
 }
 
+/** Which TreeSHAP algorithm runs per tree: 'fast' (tabulated, Fast TreeSHAP v2), 'recursive' (Algorithm 2) or 'auto'. */
+export type TreeShapAlgorithm = 'auto' | 'fast' | 'recursive';
+
+/** Per tree: its Fast TreeSHAP tables, or null for the recursive algorithm. */
+export type TreeShapPlan = (FastTreeTables | null)[];
+
+/** Tables cached per tree (keyed by the tree's childrenLeft array: a refit makes new arrays). */
+const tableCache = new WeakMap<object, FastTreeTables | null>();
+
+/** Total doubles of tables one call may hold (64 MB); trees beyond it use the recursive algorithm. */
+export const FAST_TABLE_BUDGET = 1 << 23;
+
+function tablesOf(t: TreeView): FastTreeTables | null {
+  let tab = tableCache.get(t.childrenLeft);
+  if (tab === undefined) {
+    tab = fastTreeTables(t);
+    tableCache.set(t.childrenLeft, tab);
+  }
+  return tab;
+}
+
+/**
+ * Decide per tree which algorithm explains `n` rows (made once per call, so the values never depend
+ * on how the rows are later split over threads). 'auto' tabulates a tree when building its tables
+ * (about 2^m (m + 2) operations per leaf, skipped when cached) plus O(L m) per row costs less than
+ * the recursive O(L D^2) per row, within FAST_TABLE_BUDGET doubles of tables in all.
+ */
+export function planTreeShap(view: TreeEnsembleView, n: number, algorithm: TreeShapAlgorithm = 'auto'): TreeShapPlan {
+  if (algorithm === 'recursive') return view.trees.map(() => null);
+  let budget = FAST_TABLE_BUDGET;
+  return view.trees.map((t) => {
+    const cached = tableCache.get(t.childrenLeft);
+    if (cached === null) return null;
+    let nLeaves = 0;
+    for (let i = 0; i < t.nodeCount; i++) if (t.childrenLeft[i] === LEAF) nLeaves++;
+    if (algorithm === 'auto' && !cached) {
+      const depth = treeDepth(t);
+      if (depth > 3 * FAST_MAX_M) return null;
+      // the tables hold at most 2^min(depth, nFeatures) entries per leaf
+      const m = Math.min(depth, view.nFeatures);
+      const build = nLeaves * 2 ** m * (m + 2);
+      if (build + n * nLeaves * (m + 2) >= n * nLeaves * (depth + 1) * (depth + 1)) return null;
+    }
+    const tab = tablesOf(t);
+    if (!tab || tab.H.length > budget) return null;
+    budget -= tab.H.length;
+    return tab;
+  });
+}
+
 /**
  * Path-dependent TreeSHAP of a tree ensemble for the rows of X (row-major n x d, trusted).
  * Local accuracy: sum_j values[k][i, j] + expectedValue[k] = model output k of row i.
+ * `plan` (default: `planTreeShap(view, n)`) says per tree which algorithm runs.
  */
-export function treeShapCore(view: TreeEnsembleView, X: Float64Array, n: number, d: number): TreeShapResult {
+export function treeShapCore(view: TreeEnsembleView, X: Float64Array, n: number, d: number, plan?: TreeShapPlan | TreeShapAlgorithm): TreeShapResult {
   const K = view.nOutputs;
   const expected = new Float64Array(K);
   for (const t of view.trees) {
@@ -196,16 +251,44 @@ export function treeShapCore(view: TreeEnsembleView, X: Float64Array, n: number,
     for (let k = 0; k < K; k++) expected[k]! += e[k]!;
   }
   for (let k = 0; k < K; k++) expected[k] = view.base[k]! + view.scale * expected[k]!;
-  const values = Array.from({ length: K }, () => Matrix.zeros(n, d));
-  const walkers = view.trees.map((t) => treeShapWalker(t, K));
-  const phi = new Float64Array(d * K);
-  for (let i = 0; i < n; i++) {
-    phi.fill(0);
-    for (const w of walkers) w(X, i * d, phi);
-    for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) values[k]!.data[i * d + j] = view.scale * phi[j * K + k]!;
-  }
-  return { values, expectedValue: expected };
+  const p = Array.isArray(plan) ? plan : planTreeShap(view, n, (plan as TreeShapAlgorithm | undefined) ?? 'auto');
+  const phi = new Float64Array(n * d * K);
+  treeShapRows(view, p, X, d, 0, n, phi);
+  return { values: scaledValues(view, phi, n, d), expectedValue: expected };
 }
+
+/** phi (n x d x K, unscaled tree sums) -> one n x d Matrix per output, times the ensemble's scale. */
+export function scaledValues(view: TreeEnsembleView, phi: Float64Array, n: number, d: number): Matrix[] {
+  const K = view.nOutputs;
+  const values = Array.from({ length: K }, () => Matrix.zeros(n, d));
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) values[k]!.data[i * d + j] = view.scale * phi[(i * d + j) * K + k]!;
+  return values;
+}
+
+/**
+ * Add the trees' (unscaled) SHAP values of rows [start, end) of X (row-major, d columns) into the
+ * same rows of phi (n x d x K). Per row the trees add up in view order whichever algorithm each
+ * uses, so a row's values never depend on the block or thread it is computed in.
+ */
+export function treeShapRows(view: TreeEnsembleView, plan: TreeShapPlan, X: Float64Array, d: number, start: number, end: number, phi: Float64Array): void {
+  const K = view.nOutputs, n = end - start;
+  if (n <= 0) return;
+  const Xb = X.subarray(start * d, end * d), phib = phi.subarray(start * d * K, end * d * K);
+  let stN = new Int32Array(0), stM = new Int32Array(0);
+  let X32: Float64Array | null = null;
+  view.trees.forEach((t, ti) => {
+    const tab = plan[ti];
+    if (tab) {
+      if (stN.length < tab.stack + 1) { stN = new Int32Array(tab.stack + 1); stM = new Int32Array(tab.stack + 1); }
+      if (t.float32 && !X32) { X32 = new Float64Array(n * d); for (let q = 0; q < n * d; q++) X32[q] = Math.fround(Xb[q]!); }
+      fastTreeShapBlock(t, tab, K, Xb, t.float32 ? X32! : Xb, n, d, phib, stN, stM);
+    } else {
+      const w = treeShapWalker(t, K);
+      for (let i = 0; i < n; i++) w(Xb, i * d, phib, 0, -1, i * d * K);
+    }
+  });
+}
+
 
 /**
  * SHAP interaction values (Lundberg et al. 2020, Algorithm 3): for each feature j, TreeSHAP with j
@@ -247,17 +330,34 @@ export function treeShapInteractionsCore(view: TreeEnsembleView, X: Float64Array
   return out;
 }
 
-/** A pool task: TreeSHAP of rows [start, end) of a shared row-major X. */
+/**
+ * A pool task: the threads (caller included) claim chunks of `chunk` rows of a shared X from an
+ * atomic counter and write their SHAP sums into the shared phi, so a slow or late thread simply
+ * takes fewer chunks. The trees travel as plain typed arrays, the Fast TreeSHAP tables' big arrays
+ * in shared memory.
+ */
 export interface TreeShapJob {
   view: TreeEnsembleView;
+  /** Per tree: tables or null, decided once for the whole call. */
+  plan: TreeShapPlan;
   X: { buf: SharedArrayBuffer; rows: number; cols: number };
-  start: number;
-  end: number;
+  /** n x d x K sums, SharedArrayBuffer-backed, zero-initialised. */
+  phi: Float64Array;
+  /** counter[0]: next chunk to claim. */
+  counter: Int32Array;
+  chunk: number;
 }
 
-/** Worker side of the parallel TreeSHAP: one n_block x d Float64Array per output. */
-export function treeShapJob(job: TreeShapJob): Float64Array[] {
-  const { cols: d } = job.X;
-  const X = new Float64Array(job.X.buf, job.start * d * 8, (job.end - job.start) * d);
-  return treeShapCore(job.view, X, job.end - job.start, d).values.map((m) => m.data);
+/** Claim and explain chunks until none is left; returns the number of rows this thread explained. */
+export function treeShapJob(job: TreeShapJob): number {
+  const { rows: n, cols: d } = job.X;
+  const X = new Float64Array(job.X.buf);
+  let done = 0;
+  for (;;) {
+    const start = Atomics.add(job.counter, 0, 1) * job.chunk;
+    if (start >= n) return done;
+    const end = Math.min(n, start + job.chunk);
+    treeShapRows(job.view, job.plan, X, d, start, end, job.phi);
+    done += end - start;
+  }
 }

@@ -58,6 +58,30 @@ describe('permutationImportance: nJobs and seeding', () => {
     assert.deepEqual(Array.from(c.importances.data), Array.from(a.importances.data));
   });
 
+  it('nJobs 3 (columns claimed from a shared counter) and a classifier with string labels: identical numbers', async () => {
+    const { Xtr, Xte, ytr, yte } = split('iris');
+    const names = ['setosa', 'versicolor', 'virginica'];
+    const rf = new RandomForestClassifier({ nEstimators: 5, maxDepth: 3, randomState: 0 }).fit(Xtr, ytr.map((v) => names[v]!));
+    const ys = yte.map((v) => names[v]!);
+    const a = await permutationImportance(rf, Xte, ys, { nRepeats: 4, randomState: 3, nJobs: 1, scoring: ['accuracy', 'balanced_accuracy'] });
+    const b = await permutationImportance(rf, Xte, ys, { nRepeats: 4, randomState: 3, nJobs: 3, scoring: ['accuracy', 'balanced_accuracy'] });
+    const ra = a as Record<string, PermutationImportanceResult>, rb = b as Record<string, PermutationImportanceResult>;
+    for (const k of ['accuracy', 'balanced_accuracy']) assert.deepEqual(Array.from(rb[k]!.importances.data), Array.from(ra[k]!.importances.data));
+  });
+
+  it('the model shipped to the workers follows a refit of the same object (no stale cached copy)', async () => {
+    const { Xtr, Xte, ytr, yte } = split('diabetes');
+    const rf = new RandomForestRegressor({ nEstimators: 4, maxDepth: 4, randomState: 0 }).fit(Xtr, ytr);
+    const first = await permutationImportance(rf, Xte, yte, { nRepeats: 2, randomState: 5, nJobs: 2 });
+    const again = await permutationImportance(rf, Xte, yte, { nRepeats: 2, randomState: 5, nJobs: 2 }); // cached copy
+    assert.deepEqual(Array.from(again.importances.data), Array.from(first.importances.data));
+    rf.fit(Xtr.takeCols(Array.from({ length: Xtr.cols }, (_, j) => j)), ytr.map((v) => -v)); // same object, new state
+    const serial = await permutationImportance(rf, Xte, yte, { nRepeats: 2, randomState: 5, nJobs: 1 });
+    const parallel = await permutationImportance(rf, Xte, yte, { nRepeats: 2, randomState: 5, nJobs: 2 });
+    assert.deepEqual(Array.from(parallel.importances.data), Array.from(serial.importances.data));
+    assert.notDeepEqual(Array.from(serial.importances.data), Array.from(first.importances.data));
+  });
+
   it('a scorer function runs in-thread (it cannot travel) and is called as scikit-learn calls it', async () => {
     const { Xtr, Xte, ytr, yte } = split('iris');
     const tree = new DecisionTreeClassifier({ maxDepth: 2, randomState: 0 }).fit(Xtr, ytr);

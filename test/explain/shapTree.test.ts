@@ -6,6 +6,7 @@ import { loadDataset } from '../../src/datasets/load.js';
 import { closePool } from '../../src/core/pool.js';
 import { shapValues, shapValuesAsync } from '../../src/explain/shap.js';
 import { LEAF, treeEnsembleViewOf, treeLeaf, type TreeEnsembleView, type TreeView } from '../../src/explain/treeView.js';
+import { planTreeShap, treeShapCore } from '../../src/explain/treeShap.js';
 import { MLPClassifier } from '../../src/nn/index.js';
 import { DecisionTreeClassifier, DecisionTreeRegressor } from '../../src/tree/cart.js';
 import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
@@ -25,8 +26,8 @@ function outputs(model: Model, X: Matrix, proba: boolean): Matrix {
   return new Matrix(Float64Array.from(p), X.rows, 1);
 }
 
-function checkLocalAccuracy(model: Model, X: Matrix, proba: boolean, tol: number) {
-  const s = shapValues(model as never, X);
+function checkLocalAccuracy(model: Model, X: Matrix, proba: boolean, tol: number, treeAlgorithm: 'fast' | 'recursive' = 'fast') {
+  const s = shapValues(model as never, X, { treeAlgorithm });
   assert.equal(s.method, 'tree');
   const out = outputs(model, X, proba);
   assert.equal(s.values.length, out.cols, 'one matrix per output');
@@ -55,7 +56,8 @@ describe('TreeSHAP local accuracy (sum of values + expected value = model output
     it(`${name} on ${ds}`, () => {
       const { X, y } = data(ds);
       const model = (make() as unknown as { fit(X: Matrix, y: number[]): Model }).fit(X, y);
-      checkLocalAccuracy(model, X, proba, 1e-9);
+      checkLocalAccuracy(model, X, proba, 1e-9, 'fast');
+      checkLocalAccuracy(model, X.takeRows(Array.from({ length: Math.min(60, X.rows) }, (_, i) => i)), proba, 1e-9, 'recursive');
     });
   }
 });
@@ -119,14 +121,17 @@ describe('TreeSHAP equals brute-force Shapley values (all coalitions, same path-
       const view = treeEnsembleViewOf(model)!;
       const rows = Array.from({ length: 15 }, (_, i) => (i * 37) % X.rows);
       const sub = X.takeRows(rows);
-      const s = shapValues(model as never, sub);
       const d = X.cols, K = view.nOutputs;
-      let worst = 0;
-      for (let i = 0; i < sub.rows; i++) {
-        const phi = bruteShapley(view, sub.row(i), d);
-        for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) worst = Math.max(worst, Math.abs(phi[j * K + k]! - s.values[k]!.data[i * d + j]!));
+      const phis = Array.from({ length: sub.rows }, (_, i) => bruteShapley(view, sub.row(i), d));
+      for (const treeAlgorithm of ['fast', 'recursive'] as const) {
+        const s = shapValues(model as never, sub, { treeAlgorithm });
+        let worst = 0;
+        for (let i = 0; i < sub.rows; i++) {
+          const phi = phis[i]!;
+          for (let j = 0; j < d; j++) for (let k = 0; k < K; k++) worst = Math.max(worst, Math.abs(phi[j * K + k]! - s.values[k]!.data[i * d + j]!));
+        }
+        assert.ok(worst <= 1e-10, `${treeAlgorithm}: max |TreeSHAP - brute force| = ${worst}`);
       }
-      assert.ok(worst <= 1e-10, `max |TreeSHAP - brute force| = ${worst}`);
     });
   }
 });
@@ -193,15 +198,61 @@ describe('TreeSHAP interaction values equal the brute-force Shapley interaction 
 });
 
 describe('shapValuesAsync: TreeSHAP rows over the worker pool', () => {
-  it('nJobs 2 gives the identical values', async () => {
+  it('nJobs 1, 2 and 3 give bit-identical values (fast, recursive and auto)', async () => {
     const { X, y } = data('breast_cancer');
     const rf = new RandomForestClassifier({ nEstimators: 10, maxDepth: 6, randomState: 0 }).fit(X, y);
     const rows = X.takeRows(Array.from({ length: 41 }, (_, i) => i * 13));
-    const a = shapValues(rf, rows);
-    const b = await shapValuesAsync(rf, rows, { nJobs: 2 });
-    assert.equal(b.values.length, 2);
-    for (let k = 0; k < 2; k++) assert.deepEqual(Array.from(b.values[k]!.data), Array.from(a.values[k]!.data));
-    assert.deepEqual(Array.from(b.expectedValue), Array.from(a.expectedValue));
+    for (const treeAlgorithm of ['fast', 'recursive', 'auto'] as const) {
+      const a = shapValues(rf, rows, { treeAlgorithm });
+      for (const nJobs of [1, 2, 3]) {
+        const b = await shapValuesAsync(rf, rows, { nJobs, treeAlgorithm });
+        assert.equal(b.values.length, 2);
+        for (let k = 0; k < 2; k++) assert.deepEqual(Array.from(b.values[k]!.data), Array.from(a.values[k]!.data), `${treeAlgorithm}, nJobs ${nJobs}`);
+        assert.deepEqual(Array.from(b.expectedValue), Array.from(a.expectedValue));
+      }
+    }
+  });
+  it('a row gets the same values whatever block it is explained in (regressor, 1 output)', async () => {
+    const { X, y } = data('diabetes');
+    const rf = new RandomForestRegressor({ nEstimators: 8, maxDepth: 7, randomState: 3 }).fit(X, y);
+    const all = shapValues(rf, X, { treeAlgorithm: 'fast' });
+    const some = await shapValuesAsync(rf, X.takeRows([5, 200, 441]), { nJobs: 2, treeAlgorithm: 'fast' });
+    [5, 200, 441].forEach((r, i) => assert.deepEqual(Array.from(some.values[0]!.row(i)), Array.from(all.values[0]!.row(r))));
+  });
+});
+
+describe('Fast TreeSHAP v2 (per-leaf tables) against the recursive algorithm', () => {
+  it('the same values to 1e-12 on a deep forest, also with a mixed per-tree plan', () => {
+    const { X, y } = data('breast_cancer');
+    const rf = new RandomForestClassifier({ nEstimators: 6, randomState: 0 }).fit(X, y); // unlimited depth
+    const view = treeEnsembleViewOf(rf)!;
+    const rows = X.takeRows(Array.from({ length: 60 }, (_, i) => i * 9));
+    const rec = treeShapCore(view, rows.data, rows.rows, rows.cols, 'recursive');
+    const fast = planTreeShap(view, rows.rows, 'fast');
+    assert.ok(fast.every((t) => t !== null), 'every tree tabulated');
+    const mixed = fast.map((t, i) => (i % 2 ? t : null));
+    for (const plan of [fast, mixed]) {
+      const r = treeShapCore(view, rows.data, rows.rows, rows.cols, plan);
+      for (let k = 0; k < 2; k++) {
+        let worst = 0;
+        r.values[k]!.data.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - rec.values[k]!.data[i]!)); });
+        assert.ok(worst <= 1e-12, `max |fast - recursive| = ${worst}`);
+      }
+    }
+  });
+  it("'auto' keeps the recursive algorithm for a handful of rows and tabulates for many", () => {
+    const { X, y } = data('diabetes');
+    const rf = new RandomForestRegressor({ nEstimators: 3, maxDepth: 8, randomState: 1 }).fit(X, y);
+    const view = treeEnsembleViewOf(rf)!;
+    assert.ok(planTreeShap(view, 1, 'auto').every((t) => t === null));
+    assert.ok(planTreeShap(view, 400, 'auto').every((t) => t !== null));
+    // once tabulated (cached per tree), even one row uses the tables
+    assert.ok(planTreeShap(view, 1, 'auto').every((t) => t !== null));
+  });
+  it('bad treeAlgorithm -> InvalidParameterError naming it', () => {
+    const { X, y } = data('iris');
+    const tree = new DecisionTreeClassifier({ maxDepth: 2, randomState: 0 }).fit(X, y);
+    assert.throws(() => shapValues(tree, X, { treeAlgorithm: 'v3' as never }), (e: unknown) => e instanceof InvalidParameterError && e.param === 'treeAlgorithm');
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { loadModel } from '../../src/core/estimator.js';
 import { DataError, InvalidParameterError, NotFittedError, ShapeError } from '../../src/core/errors.js';
 import { loadDataset } from '../../src/datasets/load.js';
-import { extractRules, SurrogateTree } from '../../src/explain/surrogate.js';
+import { extractRules, SurrogateTree, synthesizeMixup } from '../../src/explain/surrogate.js';
 import { r2Score } from '../../src/metrics/regression.js';
 import { RandomForestClassifier, RandomForestRegressor } from '../../src/tree/forest.js';
 import { RandomState } from '../../src/core/random.js';
@@ -78,6 +78,57 @@ describe('SurrogateTree of a classifier (iris, random forest)', () => {
     assert.equal(a.rules.reduce((s, r) => s + r.support, 0), n);
     const tp = a.predict(iris.X) as string[];
     assert.equal(a.trainFidelity, tp.filter((p, i) => p === modelPred[i]).length / n);
+  });
+
+  it("targets 'proba': each leaf predicts the class with the largest summed model probability of its rows", () => {
+    const sp = new SurrogateTree({ model: forest, maxLeafNodes: 4, featureNames: names, targets: 'proba', randomState: 0 }).fit(iris.X, yIris);
+    const P = forest.predictProba(iris.X);
+    const classes = forest.classes as string[];
+    const leafOf = sp.applyRules(iris.X);
+    const rules = sp.rules;
+    assert.equal(rules.reduce((s, r) => s + r.support, 0), n);
+    rules.forEach((r, q) => {
+      const mass = classes.map(() => 0);
+      for (let i = 0; i < n; i++) if (leafOf[i] === q) for (let k = 0; k < classes.length; k++) mass[k]! += P.data[i * classes.length + k]!;
+      assert.equal(r.prediction, classes[mass.indexOf(Math.max(...mass))], `rule ${q}`);
+    });
+    // the tree was grown on n x classes weighted rows (zero probabilities dropped), weights summing to n
+    let positive = 0;
+    for (const v of P.data) if (v > 0) positive++;
+    assert.equal(sp.tree.tree.nNodeSamples[0], positive);
+    assert.ok(Math.abs(sp.tree.tree.weightedNNodeSamples[0]! - n) < 1e-9);
+    assert.throws(() => new SurrogateTree({ model: { predict: (X: unknown) => forest.predict(X as never) }, targets: 'proba' }).fit(iris.X), (e: unknown) => e instanceof InvalidParameterError && e.param === 'targets');
+  });
+
+  it("synthetic 'mixup': every extra row lies on a segment between two rows the model puts in different classes", () => {
+    const X = iris.X.takeRows(Array.from({ length: 30 }, (_, i) => i * 5));
+    const out = forest.predict(X);
+    const rs = new RandomState(4);
+    const S = synthesizeMixup(X, out, 25, rs);
+    assert.equal(S.rows, 55);
+    assert.deepEqual(Array.from(S.data.subarray(0, 30 * 4)), Array.from(X.data));
+    const d = 4;
+    for (let r = 30; r < 55; r++) {
+      let found = false;
+      for (let i = 0; i < 30 && !found; i++) for (let j = 0; j < 30 && !found; j++) {
+        if (out[i] === out[j]) continue;
+        // x_r = x_i + u (x_j - x_i) for one u in [0, 1] on every column
+        let u = NaN, ok = true;
+        for (let c = 0; c < d && ok; c++) {
+          const a = X.data[i * d + c]!, b = X.data[j * d + c]!, v = S.data[r * d + c]!;
+          if (b === a) { ok = Math.abs(v - a) < 1e-12; continue; }
+          const uc = (v - a) / (b - a);
+          if (u !== u) u = uc;
+          ok = uc >= -1e-12 && uc <= 1 + 1e-12 && Math.abs(uc - u) < 1e-9;
+        }
+        found = ok;
+      }
+      assert.ok(found, `synthetic row ${r} is not between two rows of different predicted classes`);
+    }
+    const a = new SurrogateTree({ model: forest, maxLeafNodes: 6, nSynthetic: 200, synthetic: 'mixup', targets: 'proba', randomState: 2 }).fit(iris.X, yIris);
+    const b = new SurrogateTree({ model: forest, maxLeafNodes: 6, nSynthetic: 200, synthetic: 'mixup', targets: 'proba', randomState: 2 }).fit(iris.X, yIris);
+    assert.deepEqual(a.rules.map(String), b.rules.map(String));
+    assert.equal(a.rules.reduce((s, r) => s + r.support, 0), n);
   });
 
   it('saved with its model: loadModel gives the same rules and fidelity', () => {
