@@ -112,12 +112,6 @@ function leafPaths(t: TreeView): LeafPaths | null {
   return { pos, leafIndex, m: leafM, feat, z, maxM, nLeaves, depth, tableSize };
 }
 
-/** Number of H entries (2^m summed over leaves) the tree would need, or Infinity when a path is too long. */
-export function fastTableSize(t: TreeView): number {
-  const p = leafPaths(t);
-  return p ? p.tableSize : Infinity;
-}
-
 /**
  * Tabulate H for every leaf of a tree: H(U) = sum_k w(k, m) e_{|U|-k}(z_U), with the elementary
  * symmetric polynomials e of the z's in U built subset by subset (U = U' + lowest bit).
@@ -155,8 +149,8 @@ export function fastTreeTables(t: TreeView): FastTreeTables | null {
       const eu = U * stride, ev = V * stride;
       E[eu] = 1;
       for (let j = 1; j <= c; j++) E[eu + j] = E[ev + j]! + zp * E[ev + j - 1]!;
-      // H(U) = sum_{k=0}^{c} w(k) e_{c-k}(z_U); w(k) defined for k <= m - 1 (c = m uses k <= m - 1 only
-      // when U = P minus nothing: k = m term has w(m) = 0 since no player is left to add)
+      // H(U) = sum_{k=0}^{c} w(k) e_{c-k}(z_U), k < m (a coalition never holds all m players; H(P) itself
+      // is never read: with A = P there is no cold feature, and hot ones read H(P minus i))
       let h = 0;
       for (let k = 0; k <= c && k < m; k++) h += w[k]! * E[eu + c - k]!;
       H[off + U] = h;
