@@ -204,7 +204,10 @@ async function workerModel(token: string, bytes: Uint8Array): Promise<Permutable
   const hit = workerModels.get(token);
   if (hit) return hit;
   const { loadModel } = await import('../core/estimator.js');
-  await import('../index.js'); // registers every estimator kind for loadModel
+  // registers every estimator kind for loadModel; the specifier is a variable so that bundlers do
+  // not pull the whole library into a browser bundle that only imports permutationImportance
+  const everything = '../index.js';
+  await import(/* @vite-ignore */ everything);
   // decode from a private copy (TextDecoder may refuse views of shared memory)
   const model = loadModel(new TextDecoder().decode(new Uint8Array(bytes))) as unknown as PermutableModel;
   workerModels.set(token, model);

@@ -280,7 +280,7 @@ export function synthesizeMixup(m: Matrix, out: Label[] | Float64Array, extra: n
   for (let r = 0; r < extra; r++) {
     const i = first[r]!;
     const pool = out instanceof Float64Array ? null : others.get(out[i]!)!;
-    const j = pool && pool.length ? pool[Math.min(pool.length - 1, Math.floor(pick[r]! * pool.length))]! : Math.min(n - 1, Math.floor(pick[r]! * n));
+    const j = pool?.length ? pool[Math.min(pool.length - 1, Math.floor(pick[r]! * pool.length))]! : Math.min(n - 1, Math.floor(pick[r]! * n));
     const u = lam[r]!, a = i * d, b = j * d, dst = (n + r) * d;
     for (let c = 0; c < d; c++) out2.data[dst + c] = m.data[a + c]! + u * (m.data[b + c]! - m.data[a + c]!);
   }
