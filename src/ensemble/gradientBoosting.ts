@@ -200,6 +200,14 @@ interface SmallTrainset {
   K: number;
 }
 
+/** A copy on shared memory (or `a` when it already is). */
+function toSharedF64(a: Float64Array): Float64Array {
+  if (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer) return a;
+  const s = new Float64Array(sharedBytes(8 * a.length));
+  s.set(a);
+  return s;
+}
+
 /** Bins of the rows `idx` (row-major, d per row). */
 function takeBinnedRows(binned: Uint8Array, d: number, idx: Int32Array): Uint8Array {
   const out = new Uint8Array(idx.length * d);
@@ -387,7 +395,8 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     let trees: HgbTree[];
     let trainScore: number[];
     let validationScore: number[];
-    const raw = new Float64Array(n * K);
+    // on shared memory (with the target and weights below): the gradient threads read them
+    const raw = new Float64Array(sharedBytes(8 * n * K));
     let rawVal: Float64Array | null = null;
     const nv = binnedVal ? Xval!.rows : 0;
     // scorer-based early stopping: the scorer sees predictions on a small training subset and on
@@ -437,6 +446,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
     const buffers = makeWorkspace(n, d, nBins, binnedCol);
     const begin = trees.length / K;
+    if (begin < prm.maxIter) {
+      ytr = toSharedF64(ytr);
+      if (swtr) swtr = toSharedF64(swtr);
+    }
     for (let it = begin; it < prm.maxIter; it++) {
       loss.gradientHessian(ytr, raw, swtr, g, h);
       for (let k = 0; k < K; k++) {
