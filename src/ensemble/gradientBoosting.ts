@@ -3,25 +3,23 @@ import { Estimator, registerEstimator, type Capabilities } from '../core/estimat
 import { Matrix } from '../core/matrix.js';
 import { Table } from '../core/table.js';
 import { p, type ParamsOf } from '../core/params.js';
-import { checkRandomState } from '../core/random.js';
+import { RandomState, checkRandomState } from '../core/random.js';
 import { checkSampleWeight } from '../core/sampleWeight.js';
 import { accuracyScore } from '../metrics/accuracy.js';
 import { r2Score } from '../metrics/regression.js';
 import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/scorer.js';
-import { RandomState } from '../core/random.js';
-import { approximateMode } from '../modelSelection/split.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
-import { trainTestSplitIndices } from '../modelSelection/split.js';
+import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
 import { TreeGrower, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
 import { packForest, predictForest, type PackedForest } from './forest.js';
+import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
+import type { TreeEnsembleView } from '../tree/view.js';
 
 /** Packed trees per fitted state (for threaded prediction). */
 const PACKED = new WeakMap<object, PackedForest>();
-import { AbsoluteError, HalfBinomialLoss, HalfMultinomialLoss, HalfPoissonLoss, HalfSquaredError, PinballLoss, expit, softmaxInto, type HgbLoss } from './loss.js';
-import type { TreeEnsembleView } from '../tree/view.js';
 
 const isIntArray = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x));
 
@@ -200,6 +198,14 @@ interface SmallTrainset {
   classes: Label[] | null;
   lossName: string;
   K: number;
+}
+
+/** A copy on shared memory (or `a` when it already is). */
+function toSharedF64(a: Float64Array): Float64Array {
+  if (typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer) return a;
+  const s = new Float64Array(sharedBytes(8 * a.length));
+  s.set(a);
+  return s;
 }
 
 /** Bins of the rows `idx` (row-major, d per row). */
@@ -389,7 +395,8 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     let trees: HgbTree[];
     let trainScore: number[];
     let validationScore: number[];
-    const raw = new Float64Array(n * K);
+    // on shared memory (with the target and weights below): the gradient threads read them
+    const raw = new Float64Array(sharedBytes(8 * n * K));
     let rawVal: Float64Array | null = null;
     const nv = binnedVal ? Xval!.rows : 0;
     // scorer-based early stopping: the scorer sees predictions on a small training subset and on
@@ -439,6 +446,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
     const buffers = makeWorkspace(n, d, nBins, binnedCol);
     const begin = trees.length / K;
+    if (begin < prm.maxIter) {
+      ytr = toSharedF64(ytr);
+      if (swtr) swtr = toSharedF64(swtr);
+    }
     for (let it = begin; it < prm.maxIter; it++) {
       loss.gradientHessian(ytr, raw, swtr, g, h);
       for (let k = 0; k < K; k++) {
@@ -784,27 +795,11 @@ export class HistGradientBoostingClassifier extends BaseHGB<typeof classifierSch
   }
 
   private shapeRaw(raw: Float64Array, n: number): Float64Array | Matrix {
-    const K = this.fitted.nTreesPerIteration;
-    if (K === 1) return raw;
-    const out = Matrix.zeros(n, K);
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out.data[i * K + k] = raw[k * n + i]!;
-    return out;
+    return decisionFromRaw(raw, n, this.fitted.nTreesPerIteration);
   }
 
   private proba(raw: Float64Array, n: number): Matrix {
-    const K = this.fitted.nTreesPerIteration;
-    if (K === 1) {
-      const out = Matrix.zeros(n, 2);
-      for (let i = 0; i < n; i++) {
-        const p1 = expit(raw[i]!);
-        out.data[2 * i + 1] = p1;
-        out.data[2 * i] = 1 - p1;
-      }
-      return out;
-    }
-    const out = Matrix.zeros(n, K);
-    for (let i = 0; i < n; i++) softmaxInto(raw, n, K, i, out.data, i * K);
-    return out;
+    return probaFromRaw(raw, n, this.fitted.nTreesPerIteration);
   }
 
   predictProba(X: MatrixLike): Matrix {
@@ -813,15 +808,7 @@ export class HistGradientBoostingClassifier extends BaseHGB<typeof classifierSch
   }
 
   private labels(proba: Matrix): Label[] {
-    const cls = this.fitted.classes!;
-    const out: Label[] = new Array(proba.rows);
-    for (let i = 0; i < proba.rows; i++) {
-      const r = proba.row(i);
-      let best = 0;
-      for (let k = 1; k < r.length; k++) if (r[k]! > r[best]!) best = k;
-      out[i] = cls[best]!;
-    }
-    return out;
+    return labelsFromProba(proba, this.fitted.classes!);
   }
 
   predict(X: MatrixLike): Label[] {

@@ -1,4 +1,6 @@
 import { quantileLinearSorted } from './binning.js';
+import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
+import { hgbThreadStats, isShared } from './histogram.js';
 
 /**
  * The losses of scikit-learn 1.2.1 `sklearn/_loss` used by histogram gradient boosting.
@@ -200,19 +202,17 @@ export class HalfBinomialLoss implements HgbLoss {
     return Float64Array.of(Math.log(p / (1 - p)));
   }
   gradientHessian(y: Float64Array, raw: Float64Array, sw: Float64Array | null, g: Float32Array, h: Float32Array): void {
-    for (let i = 0; i < y.length; i++) {
-      const yt = y[i]!;
-      const e = Math.exp(-raw[i]!);
-      const gr = (1 - yt - yt * e) / (1 + e);
-      const he = e / ((1 + e) * (1 + e));
-      if (sw) {
-        g[i] = sw[i]! * gr;
-        h[i] = sw[i]! * he;
-      } else {
-        g[i] = gr;
-        h[i] = he;
-      }
+    const n = y.length;
+    const T = Math.min(linalgThreads(), Math.floor(n / 20000));
+    if (T >= 2 && isShared(y) && isShared(raw) && isShared(g) && isShared(h) && (sw === null || isShared(sw))) {
+      // row blocks on the threads: every element is computed alone, so results are the same
+      const tasks: KernelTask[] = [];
+      for (let t = 0; t < T; t++) tasks.push({ fn: 'hgbBinomialGrad', args: [y, raw, sw, g, h, Math.floor((n * t) / T), Math.floor((n * (t + 1)) / T)] });
+      hgbThreadStats.grad++;
+      runTasks(tasks);
+      return;
     }
+    binomialGradKernel(y, raw, sw, g, h, 0, n);
   }
   meanLoss(y: Float64Array, raw: Float64Array, sw: Float64Array | null): number {
     const l = new Float64Array(y.length);
@@ -220,6 +220,24 @@ export class HalfBinomialLoss implements HgbLoss {
     return weightedMean(l, sw);
   }
 }
+
+/** HalfBinomialLoss gradients and hessians of rows `i0..i1` (self-contained: runs in worker threads). */
+export function binomialGradKernel(y: Float64Array, raw: Float64Array, sw: Float64Array | null, g: Float32Array, h: Float32Array, i0: number, i1: number): void {
+  for (let i = i0; i < i1; i++) {
+    const yt = y[i]!;
+    const e = Math.exp(-raw[i]!);
+    const gr = (1 - yt - yt * e) / (1 + e);
+    const he = e / ((1 + e) * (1 + e));
+    if (sw) {
+      g[i] = sw[i]! * gr;
+      h[i] = sw[i]! * he;
+    } else {
+      g[i] = gr;
+      h[i] = he;
+    }
+  }
+}
+registerKernel('hgbBinomialGrad', binomialGradKernel);
 
 export class HalfMultinomialLoss implements HgbLoss {
   readonly name = 'log_loss';

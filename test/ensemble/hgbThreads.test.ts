@@ -55,6 +55,7 @@ describe('HistGradientBoosting threads', () => {
         assert.ok(hgbThreadStats.bins > before.bins, 'threaded binning');
         assert.ok(hgbThreadStats.thresholds > before.thresholds, 'threaded thresholds');
         assert.ok(hgbThreadStats.predict > before.predict, 'threaded prediction');
+        if (name.includes('binomial')) assert.ok(hgbThreadStats.grad > before.grad, 'threaded gradients');
       }
       assert.equal(one.length, two.length);
       for (let i = 0; i < one.length; i++) if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
