@@ -216,7 +216,11 @@ export function partialDependenceRecursion(view: TreeEnsembleView, grid: Float64
       }
     }
   }
-  if (view.trees.length > 1) for (const o of out) for (let g = 0; g < size; g++) o[g]! /= view.trees.length;
+  // output = base + scale * sum of trees; like scikit-learn, recursion leaves the base out (for
+  // boosting that is the baseline prediction; forests average: scale 1 / nTrees, base 0)
+  const n = view.trees.length;
+  if (view.scale === 1 / n && n > 1) for (const o of out) for (let g = 0; g < size; g++) o[g]! /= n;
+  else if (view.scale !== 1) for (const o of out) for (let g = 0; g < size; g++) o[g]! *= view.scale;
   return out;
 }
 
