@@ -160,7 +160,7 @@ export async function featureQuery(path: string, opts: { target?: string | null;
     const target = opts.target ?? null;
     if (target !== null && !typeOf.has(target)) throw new DataError('--target', `one of the columns [${names.join(', ')}]`, JSON.stringify(target), 'deepmine');
     if (target === null && opts.requireTarget) throw new DataError('--target', 'the name of the target column', 'nothing', 'deepmine');
-    const { kindOf } = await import('../io/vectors.js');
+    const { DIRECT, kindOf } = await import('../io/vectors.js');
     const specs: FeatureSpec[] = [];
     const where: string[] = [];
     const oneHot: string[] = [];
@@ -176,9 +176,10 @@ export async function featureQuery(path: string, opts: { target?: string | null;
         for (const l of labels) specs.push({ name: `${n}=${l}`, expr: `COALESCE(CAST(CAST(${id} AS VARCHAR) = ${sqlString(l)} AS DOUBLE), 0)` });
         continue;
       }
-      const expr = k === 'date' ? `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${id} AS DOUBLE)`;
+      const t = typeOf.get(n)!;
+      const expr = k === 'date' ? `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)` : DIRECT.test(t) ? id : `CAST(${id} AS DOUBLE)`;
       specs.push({ name: n, expr });
-      where.push(`${expr} IS NOT NULL AND NOT isnan(${expr})`);
+      where.push(notMissing(expr, t));
     }
     if (specs.length === 0) throw new DataError('data', 'at least one feature column', 'none', 'deepmine');
     const cols = specs.map((s) => s.expr);
@@ -193,9 +194,10 @@ export async function featureQuery(path: string, opts: { target?: string | null;
         cols.push(`CAST(list_position([${targetLabels.map(sqlString).join(', ')}], CAST(${id} AS VARCHAR)) - 1 AS DOUBLE)`);
         where.push(`${id} IS NOT NULL`);
       } else {
-        const expr = k === 'date' ? `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${id} AS DOUBLE)`;
+        const t = typeOf.get(target)!;
+        const expr = k === 'date' ? `CAST(epoch_ms(CAST(${id} AS TIMESTAMP)) AS DOUBLE)` : DIRECT.test(t) ? id : `CAST(${id} AS DOUBLE)`;
         cols.push(expr);
-        where.push(`${expr} IS NOT NULL AND NOT isnan(${expr})`);
+        where.push(notMissing(expr, t));
       }
     }
     const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
@@ -207,10 +209,17 @@ export async function featureQuery(path: string, opts: { target?: string | null;
   }
 }
 
+/** SQL: the value is present (not NULL, and not NaN for floating-point types: integers and booleans cannot be NaN). */
+function notMissing(expr: string, duckType: string): string {
+  return /^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC)/.test(duckType) || !/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|BOOLEAN|INT)/.test(duckType)
+    ? `${expr} IS NOT NULL AND NOT isnan(${expr})`
+    : `${expr} IS NOT NULL`;
+}
+
 /** Per-column mean and population variance of the feature query, computed by DuckDB (one parallel scan). */
 export async function columnMoments(q: FeatureQuery, d: number): Promise<{ mean: Float64Array; variance: Float64Array; rows: number }> {
   const { query } = await duck();
-  const cols = Array.from({ length: d }, (_, j) => `avg(c${j}) AS m${j}, var_pop(c${j}) AS v${j}`);
+  const cols = Array.from({ length: d }, (_, j) => `avg(CAST(c${j} AS DOUBLE)) AS m${j}, var_pop(CAST(c${j} AS DOUBLE)) AS v${j}`);
   const inner = `SELECT ${q.exprs.slice(0, d).map((e, j) => `${e} AS c${j}`).join(', ')} FROM ${q.from}${q.where}`;
   const t = await query(`SELECT count(*) AS n, ${cols.join(', ')} FROM (${inner})`);
   const mean = new Float64Array(d), variance = new Float64Array(d);

@@ -13,7 +13,7 @@ import { withConnection } from './connection.js';
 import { describe, sourceError } from './duckdb.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString } from './source.js';
 import type { XY } from './toMatrix.js';
-import { copyNumbers, kindOf } from './vectors.js';
+import { copyNumbers, DIRECT, kindOf } from './vectors.js';
 
 /** Options of {@link readMatrix}. */
 export interface ReadMatrixOptions {
@@ -91,7 +91,8 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
         }
       }
       const d = names.length;
-      const proj = names.map((c) => (kindOf(typeOf.get(c)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(c)} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${sqlIdent(c)} AS DOUBLE)`));
+      // types the chunk copy converts itself (DOUBLE, FLOAT, integers, BOOLEAN) are read as they are
+      const proj = names.map((c) => (kindOf(typeOf.get(c)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(c)} AS TIMESTAMP)) AS DOUBLE)` : DIRECT.test(typeOf.get(c)!) ? sqlIdent(c) : `CAST(${sqlIdent(c)} AS DOUBLE)`));
       const textTarget = target !== null && kindOf(typeOf.get(target)!) === 'categorical';
       if (target !== null) proj.push(textTarget ? `CAST(${sqlIdent(target)} AS VARCHAR)` : kindOf(typeOf.get(target)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(target)} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${sqlIdent(target)} AS DOUBLE)`);
       const n = await countRowsSql(con, src.from, path, OWNER);
