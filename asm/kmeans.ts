@@ -444,3 +444,55 @@ export function seedStep(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: us
     store<f64>(sumsp + ((<usize>t * <usize>sstride) << 3), pwsum(o, n));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// MiniBatchKMeans
+
+/**
+ * scikit-learn's `_minibatch_update_dense` for the n batch rows at xp (weights at wp, labels at
+ * labp) and k centers (old at cop, new at cnp, k x d; counts at cntp, batch weights per center
+ * out to wsump): per center with weight, new = old * count + the sum of its rows times their
+ * weights in row order, times 1 / (count + weight); a center without weight keeps its old value.
+ * One pass over the rows (each center still receives its rows in row order: the same sums).
+ */
+export function mbUpdate(xp: usize, n: i32, d: i32, wp: usize, labp: usize, cop: usize, cnp: usize, cntp: usize, k: i32, wsump: usize): void {
+  const d8 = <usize>d << 3;
+  for (let c = 0; c < k; c++) store<f64>(wsump + (<usize>c << 3), 0);
+  for (let i = 0; i < n; i++) {
+    const q = wsump + (<usize>load<i32>(labp + (<usize>i << 2)) << 3);
+    store<f64>(q, load<f64>(q) + load<f64>(wp + (<usize>i << 3)));
+  }
+  for (let c = 0; c < k; c++) {
+    const o = <usize>c * d8;
+    if (load<f64>(wsump + (<usize>c << 3)) > 0) {
+      const cnt = load<f64>(cntp + (<usize>c << 3));
+      for (let f: usize = 0; f < d8; f += 8) store<f64>(cnp + o + f, load<f64>(cop + o + f) * cnt);
+    } else {
+      for (let f: usize = 0; f < d8; f += 8) store<f64>(cnp + o + f, load<f64>(cop + o + f));
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const c = load<i32>(labp + (<usize>i << 2));
+    if (!(load<f64>(wsump + (<usize>c << 3)) > 0)) continue;
+    const wi = load<f64>(wp + (<usize>i << 3));
+    const wv = f64x2.splat(wi);
+    let so = cnp + <usize>c * d8;
+    let xo = xp + <usize>i * d8;
+    const end = xo + d8;
+    while (xo + 16 <= end) {
+      v128.store(so, f64x2.add(v128.load(so), f64x2.mul(v128.load(xo), wv)));
+      so += 16; xo += 16;
+    }
+    if (xo < end) store<f64>(so, load<f64>(so) + load<f64>(xo) * wi);
+  }
+  for (let c = 0; c < k; c++) {
+    const ws = load<f64>(wsump + (<usize>c << 3));
+    if (!(ws > 0)) continue;
+    const cq = cntp + (<usize>c << 3);
+    const cnt = load<f64>(cq) + ws;
+    store<f64>(cq, cnt);
+    const alpha = 1 / cnt;
+    const o = cnp + <usize>c * d8;
+    for (let f: usize = 0; f < d8; f += 8) store<f64>(o + f, load<f64>(o + f) * alpha);
+  }
+}

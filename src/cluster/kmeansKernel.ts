@@ -250,6 +250,24 @@ export class KMeansKernel {
     }
   }
 
+  /**
+   * MiniBatchKMeans' center update (scikit-learn's `_minibatch_update_dense`) in the kernel, for
+   * the labels of the last `assign` and the weights of `setWeights`: `next` receives the new
+   * centers, `counts` is updated. Same operations in the same order as the TypeScript loop of
+   * `miniBatchStep`. False (nothing done) without the WebAssembly kernel or in windowed mode.
+   */
+  miniBatchUpdate(cur: Float64Array, next: Float64Array, counts: Float64Array): boolean {
+    const { n, d, k, at, exp } = this;
+    if (!exp || this.rowState) return false;
+    const f64 = this.f64();
+    f64.set(cur.subarray(0, k * d), at.ct / 8);
+    f64.set(counts.subarray(0, k), at.cn / 8);
+    exp.mbUpdate(at.x, n, d, at.w, at.lab, at.ct, at.sum, at.cn, k, at.ws);
+    next.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
+    counts.set(f64.subarray(at.cn / 8, at.cn / 8 + k));
+    return true;
+  }
+
   /** The `n x d` data (fill before `assign`; valid until `release`). */
   get X(): Float64Array {
     return this._X;

@@ -44,6 +44,7 @@ export interface LloydExports {
   elkanBounds(n: number, k: number, shiftp: number, labp: number, upperp: number, lowerp: number): void;
   rowDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, outp: number, ldo: number): void;
   pwsum(p: number, n: number): number;
+  mbUpdate(xp: number, n: number, d: number, wp: number, labp: number, cop: number, cnp: number, cntp: number, k: number, wsump: number): void;
   seedStep(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, closestp: number, outp: number, ldo: number, m: number, sumsp: number, sstride: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }

@@ -127,7 +127,9 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       const reassign = randomReassign(counts, st, batchSize, k);
       batchKernel.setWeights(wb);
       batchKernel.assign(cur, rowNormsSq(cur, k, d), lab);
-      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab, batchKernel.inertia(cur, lab));
+      const inertia0 = batchKernel.inertia(cur, lab);
+      const updated = batchKernel.miniBatchUpdate(cur, next, counts);
+      let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab, inertia0, updated);
       let diff = 0;
       if (tol > 0) for (let t = 0; t < k * d; t++) { const v = next[t]! - cur[t]!; diff += v * v; }
       const tmp = cur; cur = next; next = tmp;
@@ -302,29 +304,9 @@ function randomReassign(counts: Float64Array, st: { nSince: number }, batchSize:
 function miniBatchStep(
   X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, counts: Float64Array, k: number,
   rng: RandomState, reassign: boolean, ratio: number, labels: Int32Array = labelsOf(X, n, d, centers, k),
-  inertia: number = inertiaOf(X, n, d, w, centers, labels),
+  inertia: number = inertiaOf(X, n, d, w, centers, labels), updated = false,
 ): number {
-  const wsum = new Float64Array(k);
-  for (let i = 0; i < n; i++) wsum[labels[i]!]! += w[i]!;
-  for (let c = 0; c < k; c++) {
-    const o = c * d;
-    if (wsum[c]! > 0) for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]! * counts[c]!;
-    else if (centersNew !== centers) for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]!;
-  }
-  for (let i = 0, xo = 0; i < n; i++, xo += d) {
-    const c = labels[i]!;
-    if (!(wsum[c]! > 0)) continue; // scikit-learn leaves a center with no weight untouched
-    const o = c * d;
-    const wi = w[i]!;
-    for (let f = 0; f < d; f++) centersNew[o + f]! += X[xo + f]! * wi;
-  }
-  for (let c = 0; c < k; c++) {
-    if (!(wsum[c]! > 0)) continue;
-    counts[c]! += wsum[c]!;
-    const alpha = 1 / counts[c]!;
-    const o = c * d;
-    for (let f = 0; f < d; f++) centersNew[o + f]! *= alpha;
-  }
+  if (!updated) updateCenters(X, n, d, w, centers, centersNew, counts, k, labels);
   if (reassign && ratio > 0) {
     let max = -Infinity;
     for (let c = 0; c < k; c++) if (counts[c]! > max) max = counts[c]!;
@@ -346,4 +328,32 @@ function miniBatchStep(
     }
   }
   return inertia;
+}
+
+/**
+ * `_minibatch_update_dense` in one pass over the rows (see `miniBatchStep`; the WebAssembly
+ * kernel's `mbUpdate` performs the same operations in the same order).
+ */
+function updateCenters(X: Float64Array, n: number, d: number, w: Float64Array, centers: Float64Array, centersNew: Float64Array, counts: Float64Array, k: number, labels: Int32Array): void {
+  const wsum = new Float64Array(k);
+  for (let i = 0; i < n; i++) wsum[labels[i]!]! += w[i]!;
+  for (let c = 0; c < k; c++) {
+    const o = c * d;
+    if (wsum[c]! > 0) for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]! * counts[c]!;
+    else if (centersNew !== centers) for (let f = 0; f < d; f++) centersNew[o + f] = centers[o + f]!;
+  }
+  for (let i = 0, xo = 0; i < n; i++, xo += d) {
+    const c = labels[i]!;
+    if (!(wsum[c]! > 0)) continue; // scikit-learn leaves a center with no weight untouched
+    const o = c * d;
+    const wi = w[i]!;
+    for (let f = 0; f < d; f++) centersNew[o + f]! += X[xo + f]! * wi;
+  }
+  for (let c = 0; c < k; c++) {
+    if (!(wsum[c]! > 0)) continue;
+    counts[c]! += wsum[c]!;
+    const alpha = 1 / counts[c]!;
+    const o = c * d;
+    for (let f = 0; f < d; f++) centersNew[o + f]! *= alpha;
+  }
 }

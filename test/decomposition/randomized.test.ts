@@ -63,7 +63,8 @@ describe("PCA 'randomized' (Gram route and direct route) equals scikit-learn", (
     assert.equal(route('ill', 4), true, 'the top 14 column scales span only 10^1.7');
     assert.equal(route('ill', 30), false, 'cond(Y)^2 > 1e8: the sketch spans column scales 10^0 .. 10^5');
     assert.equal(route('diabetes', 3), false, 'k + nOversamples > d');
-    assert.equal(gramRouteCheaper(3000, 700, 20, 7), false, 'many_features takes the fused direct route');
+    assert.equal(gramRouteCheaper(3000, 700, 20, 7), true, 'many_features k = 10: Gram route');
+    assert.equal(gramRouteCheaper(3000, 700, 15, 2), false, 'many_features k = 5, iteratedPower 2: fused direct route');
     assert.equal(gramRouteCheaper(50000, 200, 20, 7), true);
     assert.equal(gramRouteCheaper(50000, 2000, 20, 7), false);
     assert.equal(gramRouteCheaper(100, 200, 20, 7), false);

@@ -119,3 +119,23 @@ describe('DeepClustering: reproducibility, IDEC, bad input', () => {
     assert.throws(() => small({ alpha: 0 }), (e: unknown) => e instanceof InvalidParameterError && (e as InvalidParameterError).param === 'alpha');
   });
 });
+
+describe('DeepClustering / AutoencoderFeatures in float32', () => {
+  it('float32 DEC and IDEC: Float32Array weights, reproducible labels, JSON round trip bit-exact; same clustering quality as float64 on blobs', () => {
+    const truth = blobs.map((_, i) => i % 3);
+    const a = small({ dtype: 'float32' }).fit(blobs);
+    const b = small({ dtype: 'float32' }).fit(blobs);
+    assert.deepEqual(a.labels, b.labels);
+    assert.ok(a.network.getWeights().every((w) => w instanceof Float32Array));
+    const again = loadModel(JSON.stringify(a.toJSON())) as unknown as DeepClustering;
+    assert.deepEqual(again.transform(blobs).data, a.transform(blobs).data);
+    const idec = small({ dtype: 'float32', gamma: 0.1 }).fit(blobs);
+    assert.ok(idec.network.getWeights().every((w) => w instanceof Float32Array));
+    const acc32 = clusteringAccuracy(truth, Array.from(a.labels)), acc64 = clusteringAccuracy(truth, Array.from(small().fit(blobs).labels));
+    assert.ok(Math.abs(acc32 - acc64) <= 0.05, `float32 ${acc32} vs float64 ${acc64}`);
+    const ae = new AutoencoderFeatures({ encoderSizes: [4, 2], epochs: 3, batchSize: 16, randomState: 0, dtype: 'float32' }).fit(blobs);
+    assert.ok(ae.network.getWeights().every((w) => w instanceof Float32Array));
+    const dec = new DeepClustering({ nClusters: 3, autoencoder: ae, maxIter: 20, updateInterval: 10, nInit: 2, batchSize: 16, randomState: 0 }).fit(blobs);
+    assert.equal(dec.network.dtype, 'float32', 'a given autoencoder keeps its precision');
+  });
+});
