@@ -109,7 +109,7 @@ describe('partialDependence recursion on boosting (scikit-learn: sum of the tree
     const base = m.baseline[0]!;
     // the recursion is exact for trees when the grid feature is independent of the path weights: here
     // it differs from brute by the baseline plus the interaction effects, so compare the spread
-    const r = Array.from(rec.average[0]!), b = Array.from(bru.average[0]!);
+    const r = Array.from(rec.average![0]!), b = Array.from(bru.average![0]!);
     assert.ok(Math.abs(r[r.length - 1]! - r[0]! - (b[b.length - 1]! - b[0]!)) < 0.35 * Math.abs(b[b.length - 1]! - b[0]!), `spread ${r} vs ${b}`);
     // a mean over the 20 trees (the old defect) would be ~20x smaller than the brute spread
     const meanOfBrute = b.reduce((s, v) => s + v, 0) / b.length;
