@@ -114,29 +114,14 @@ export function verticalLayout(prep: Pick<Prepared, 'offsets' | 'ranks' | 'rankC
 }
 
 /**
- * The FP-Growth search over a prepared database, reporting to `sink` (ranks are descending-frequency
- * ranks). The first level is projected straight from the (rank-recoded, sorted) transactions
- * through per-item tid-lists instead of from a global FP-tree: the conditional pattern base of item
- * r is the prefix before r of every transaction holding r. This reads the transaction array
- * sequentially rather than chasing parent pointers through a tree of ~10^6 nodes (3x faster on
- * sparse data such as T10I4D100K); the conditional trees below it are ordinary FP-trees.
- *
- * `only` restricts the search to the itemsets whose highest rank (least frequent item) is in
- * `only`: the top-level projections are independent, which is what {@link fpGrowthAsync} spreads
- * over threads. With `claim` (an Int32Array on a SharedArrayBuffer) the entries of `only` are
- * taken one at a time with `Atomics.add(claim, 0, 1)`, so several threads share one queue of
- * projections (dynamic load balancing without messages). `vertical` can be passed when already
- * built (shared by the threads).
+ * The conditional-tree recursion of FP-Growth below the first level, shared by {@link mineFPGrowth}
+ * and the SQL itemset miner (which mines a tree of distinct weighted baskets from its root).
+ * `state.minCount` is the current threshold; top-k sinks (`sink.minCount` defined) raise it as they
+ * fill. `prefix`/`path` and the per-depth trees and counts are scratch reused across calls.
  */
-export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null = null, vertical: Vertical | null = null, claim: Int32Array | null = null, stopClaiming: (() => boolean) | null = null): void {
-  const { maxLen, offsets, ranks, rankCount } = prep;
-  let minCount = prep.minCount;
-  // top-k sinks raise the threshold as they fill: re-read it before each projection
+export function fpTreeMiner(nF: number, maxLen: number, sink: Sink, minCount: number) {
+  const state = { minCount };
   const dynamic = sink.minCount !== undefined;
-  const nF = rankCount.length;
-  if (nF === 0) return;
-  const { tidStart, tids } = vertical ?? verticalLayout(prep);
-
   const trees: FPTree[] = [];
   const condCounts: Int32Array[] = [];
   const prefix = new Int32Array(nF + 1);
@@ -146,14 +131,14 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
 
   const singlePath = (tree: FPTree, depth: number) => {
     // nodes 1..n-1 form one chain from the root; enumerate every non-empty subset (count of a
-    // subset = count of its deepest node)
+    // subset = count of its deepest node; counts only fall along the path)
     const k = tree.n - 1;
     const its = new Int32Array(k), cs = new Int32Array(k);
     let c = tree.firstChild[0]!, q = 0;
     while (c !== -1) { its[q] = tree.item[c]!; cs[q] = tree.count[c]!; q++; c = tree.firstChild[c]!; }
     const rec = (start: number, plen: number) => {
       for (let j = start; j < k; j++) {
-        if (dynamic && cs[j]! < sink.minCount!) break; // counts only fall along the path
+        if (cs[j]! < (dynamic ? sink.minCount! : state.minCount)) break;
         prefix[plen] = its[j]!;
         sink.add(prefix, plen + 1, cs[j]!);
         if (plen + 1 < maxLen) rec(j + 1, plen + 1);
@@ -166,7 +151,8 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
     if (!tree.branched) { if (tree.n > 1) singlePath(tree, depth); return; }
     const d1 = depth + 1;
     for (let r = tree.nItems - 1; r >= 0; r--) {
-      if (dynamic && sink.minCount! > minCount) minCount = sink.minCount!;
+      if (dynamic && sink.minCount! > state.minCount) state.minCount = sink.minCount!;
+      const minCount = state.minCount;
       const total = tree.itemCount[r]!;
       if (total < minCount) continue;
       prefix[depth] = r;
@@ -199,6 +185,31 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
       mine(child, d1);
     }
   };
+  return { state, dynamic, prefix, path, getTree, getCounts, mine };
+}
+
+/**
+ * The FP-Growth search over a prepared database, reporting to `sink` (ranks are descending-frequency
+ * ranks). The first level is projected straight from the (rank-recoded, sorted) transactions
+ * through per-item tid-lists instead of from a global FP-tree: the conditional pattern base of item
+ * r is the prefix before r of every transaction holding r. This reads the transaction array
+ * sequentially rather than chasing parent pointers through a tree of ~10^6 nodes (3x faster on
+ * sparse data such as T10I4D100K); the conditional trees below it are ordinary FP-trees.
+ *
+ * `only` restricts the search to the itemsets whose highest rank (least frequent item) is in
+ * `only`: the top-level projections are independent, which is what {@link fpGrowthAsync} spreads
+ * over threads. With `claim` (an Int32Array on a SharedArrayBuffer) the entries of `only` are
+ * taken one at a time with `Atomics.add(claim, 0, 1)`, so several threads share one queue of
+ * projections (dynamic load balancing without messages). `vertical` can be passed when already
+ * built (shared by the threads).
+ */
+export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null = null, vertical: Vertical | null = null, claim: Int32Array | null = null, stopClaiming: (() => boolean) | null = null): void {
+  const { maxLen, offsets, ranks, rankCount } = prep;
+  const nF = rankCount.length;
+  if (nF === 0) return;
+  const { tidStart, tids } = vertical ?? verticalLayout(prep);
+
+  const { state, dynamic, prefix, path, getTree, getCounts, mine } = fpTreeMiner(nF, maxLen, sink, prep.minCount);
 
   // first level: project the transactions
   const cc = getCounts(0);
@@ -207,7 +218,8 @@ export function mineFPGrowth(prep: Prepared, sink: Sink, only: Int32Array | null
   const next = (q: number) => (stopClaiming?.() ? nTop : claim ? Atomics.add(claim, 0, 1) : q + 1);
   for (let q0 = claim ? Atomics.add(claim, 0, 1) : 0; q0 < nTop; q0 = next(q0)) {
     const r = only ? only[q0]! : nF - 1 - q0;
-    if (dynamic && sink.minCount! > minCount) minCount = sink.minCount!;
+    if (dynamic && sink.minCount! > state.minCount) state.minCount = sink.minCount!;
+    const minCount = state.minCount;
     prefix[0] = r;
     sink.add(prefix, 1, rankCount[r]!);
     if (maxLen <= 1 || r === 0) continue;

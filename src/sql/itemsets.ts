@@ -15,8 +15,8 @@
  * from the baskets (a difference means the data changed between the passes: a DataError).
  */
 import { DataError, InvalidParameterError } from '../core/errors.js';
-import { FPTree } from '../assoc/fpgrowth.js';
-import { checkMaxLen, ItemsetBuffer, itemsetGuard, type Itemset, type MineOptions, type Sink } from '../assoc/itemsets.js';
+import { FPTree, fpTreeMiner } from '../assoc/fpgrowth.js';
+import { checkMaxLen, ItemsetBuffer, itemsetGuard, type Itemset, type MineOptions } from '../assoc/itemsets.js';
 import { compareItems, resolveMinCount, type Item } from '../assoc/transactions.js';
 import { dialectRules } from './dialect.js';
 import { OWNER, reports, run, type Ctx } from './context.js';
@@ -35,66 +35,6 @@ export interface ItemsetsSqlOptions extends MineOptions {
   nTransactions?: number;
 }
 
-
-/** The conditional-tree recursion of src/assoc/fpgrowth.ts's `mineFPGrowth` (below its first level). */
-function mineTree(root: FPTree, nF: number, minCount: number, maxLen: number, sink: Sink): void {
-  const trees: FPTree[] = [];
-  const condCounts: Int32Array[] = [];
-  const prefix = new Int32Array(nF + 1);
-  const path = new Int32Array(nF + 1);
-  const getTree = (d: number) => trees[d] ?? (trees[d] = new FPTree(nF));
-  const getCounts = (d: number) => condCounts[d] ?? (condCounts[d] = new Int32Array(nF));
-  const singlePath = (tree: FPTree, depth: number) => {
-    const k = tree.n - 1;
-    const its = new Int32Array(k), cs = new Int32Array(k);
-    let c = tree.firstChild[0]!, q = 0;
-    while (c !== -1) { its[q] = tree.item[c]!; cs[q] = tree.count[c]!; q++; c = tree.firstChild[c]!; }
-    const rec = (start: number, plen: number) => {
-      for (let j = start; j < k; j++) {
-        if (cs[j]! < minCount) continue;
-        prefix[plen] = its[j]!;
-        sink.add(prefix, plen + 1, cs[j]!);
-        if (plen + 1 < maxLen) rec(j + 1, plen + 1);
-      }
-    };
-    rec(0, depth);
-  };
-  const mine = (tree: FPTree, depth: number): void => {
-    if (!tree.branched) { if (tree.n > 1) singlePath(tree, depth); return; }
-    const d1 = depth + 1;
-    for (let r = tree.nItems - 1; r >= 0; r--) {
-      const total = tree.itemCount[r]!;
-      if (total < minCount) continue;
-      prefix[depth] = r;
-      sink.add(prefix, d1, total);
-      if (d1 >= maxLen || r === 0) continue;
-      const cc = getCounts(d1);
-      cc.fill(0, 0, r);
-      const { item, count, parent, next } = tree;
-      for (let node = tree.head[r]!; node !== -1; node = next[node]!) {
-        const w = count[node]!;
-        for (let p = parent[node]!; p !== 0; p = parent[p]!) cc[item[p]!]! += w;
-      }
-      let top = -1;
-      for (let i = 0; i < r; i++) if (cc[i]! >= minCount) top = i;
-      if (top < 0) continue;
-      const child = getTree(d1);
-      child.reset(top + 1);
-      for (let node = tree.head[r]!; node !== -1; node = next[node]!) {
-        let len = 0;
-        for (let p = parent[node]!; p !== 0; p = parent[p]!) {
-          const it = item[p]!;
-          if (cc[it]! >= minCount) path[len++] = it;
-        }
-        if (len === 0) continue;
-        for (let a = 0, b = len - 1; a < b; a++, b--) { const x = path[a]!; path[a] = path[b]!; path[b] = x; }
-        child.insert(path, len, count[node]!);
-      }
-      mine(child, d1);
-    }
-  };
-  mine(root, 0);
-}
 
 function itemLiteral(v: Item, ctx: Ctx): string {
   return typeof v === 'number' ? (Number.isInteger(v) && Math.abs(v) < 2 ** 53 ? String(v) : ctx.sql.num(v)) : ctx.sql.str(v);
@@ -182,7 +122,7 @@ export async function fpGrowthSqlWith(source: string | { sql: string; columns?: 
       const p = path.subarray(0, len).sort();
       tree.insert(p, len, num(r, 'w', 'weight'));
     }
-    mineTree(tree, nF, minCount, maxLen, buf);
+    fpTreeMiner(nF, maxLen, buf, minCount).mine(tree, 0);
     // singletons of the items in no frequent pair; check the mined pairs against SQL's
     for (let id = 0; id < nF; id++) if (!active[id]) { one[0] = idToRank[id]!; buf.add(one, 1, freq[id]!.count); }
     let minedPairs = 0;
