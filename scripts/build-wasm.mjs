@@ -37,6 +37,11 @@ const TARGETS = [
     what: `f64x2 SIMD k-means kernels (asm/kmeans.ts), importing a shared env.memory of at most ${KMEANS_SHARED_MAX_PAGES} pages`,
     extra: ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', String(KMEANS_SHARED_MAX_PAGES), '--enable', 'threads'],
   },
+  {
+    src: 'asm/hist.ts', out: 'src/ensemble/histWasm.generated.ts', name: 'HGB_HIST_WASM_BASE64', sizeConst: true,
+    what: 'histogram-gradient-boosting kernels (asm/hist.ts), importing a shared env.memory of at most 32768 pages (HGB_SHARED_MAX_PAGES of histWasm.ts)',
+    extra: ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '32768', '--enable', 'threads'],
+  },
 ];
 /**
  * The one size check: browsers refuse to compile modules over 4 KiB synchronously on the main

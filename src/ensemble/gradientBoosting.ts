@@ -11,7 +11,7 @@ import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/sc
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { TreeGrower, inBitset, makeWorkspace, type HgbTree } from './grower.js';
+import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
 import { packForest, predictForest, type PackedForest } from './forest.js';
@@ -444,53 +444,57 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     // gradients, hessians, bins and the partition on shared memory: the histogram threads read them
     const g = new Float32Array(sharedBytes(4 * n * K));
     const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
-    const buffers = makeWorkspace(n, d, nBins, binnedCol);
+    const buffers = makeWorkspace(n, d, nBins, binnedCol, binned);
     const begin = trees.length / K;
     if (begin < prm.maxIter) {
       ytr = toSharedF64(ytr);
       if (swtr) swtr = toSharedF64(swtr);
     }
-    for (let it = begin; it < prm.maxIter; it++) {
-      loss.gradientHessian(ytr, raw, swtr, g, h);
-      for (let k = 0; k < K; k++) {
-        const gk = g.subarray(k * n, (k + 1) * n);
-        const hk = loss.constantHessian ? h : h.subarray(k * n, (k + 1) * n);
-        const grower = new TreeGrower(binned, n, d, gk, hk, {
-          nBins, nBinsNonMissing: bm.nBinsNonMissing, hasMissing, isCategorical: isCat,
-          monotonicCst: mono ? Int8Array.from(mono) : null, interactionCst: interaction,
-          maxLeafNodes: prm.maxLeafNodes, maxDepth: prm.maxDepth, minSamplesLeaf: prm.minSamplesLeaf,
-          l2Regularization: prm.l2Regularization, minHessianToSplit: 1e-3, minGainToSplit: 0, shrinkage: prm.learningRate,
-        }, buffers);
-        grower.grow();
-        const part = grower.partition;
-        if (loss.needUpdateLeaves) {
-          for (const leaf of grower.finalizedLeaves) {
-            const m2 = leaf.stop - leaf.start;
-            const res = new Float64Array(m2);
-            const lw = swtr ? new Float64Array(m2) : null;
-            for (let q = 0; q < m2; q++) {
-              const idx = part[leaf.start + q]!;
-              res[q] = ytr[idx]! - raw[k * n + idx]!;
-              if (lw) lw[q] = swtr![idx]!;
+    try {
+      for (let it = begin; it < prm.maxIter; it++) {
+        loss.gradientHessian(ytr, raw, swtr, g, h);
+        for (let k = 0; k < K; k++) {
+          const gk = g.subarray(k * n, (k + 1) * n);
+          const hk = loss.constantHessian ? h : h.subarray(k * n, (k + 1) * n);
+          const grower = new TreeGrower(binned, n, d, gk, hk, {
+            nBins, nBinsNonMissing: bm.nBinsNonMissing, hasMissing, isCategorical: isCat,
+            monotonicCst: mono ? Int8Array.from(mono) : null, interactionCst: interaction,
+            maxLeafNodes: prm.maxLeafNodes, maxDepth: prm.maxDepth, minSamplesLeaf: prm.minSamplesLeaf,
+            l2Regularization: prm.l2Regularization, minHessianToSplit: 1e-3, minGainToSplit: 0, shrinkage: prm.learningRate,
+          }, buffers);
+          grower.grow();
+          const part = grower.partition;
+          if (loss.needUpdateLeaves) {
+            for (const leaf of grower.finalizedLeaves) {
+              const m2 = leaf.stop - leaf.start;
+              const res = new Float64Array(m2);
+              const lw = swtr ? new Float64Array(m2) : null;
+              for (let q = 0; q < m2; q++) {
+                const idx = part[leaf.start + q]!;
+                res[q] = ytr[idx]! - raw[k * n + idx]!;
+                if (lw) lw[q] = swtr![idx]!;
+              }
+              leaf.value = prm.learningRate * loss.fitInterceptOnly(res, lw)[0]!;
             }
-            leaf.value = prm.learningRate * loss.fitInterceptOnly(res, lw)[0]!;
+          }
+          trees.push(grower.makeTree(bm.thresholds, bm.nBinsNonMissing));
+          for (const leaf of grower.finalizedLeaves) {
+            const v = leaf.value;
+            for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
           }
         }
-        trees.push(grower.makeTree(bm.thresholds, bm.nBinsNonMissing));
-        for (const leaf of grower.finalizedLeaves) {
-          const v = leaf.value;
-          for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
+        let stop = false;
+        if (doES) {
+          if (binnedVal) for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, binnedVal, nv, d, missingBin, rawVal!, k * nv);
+          if (sc) {
+            for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, sc.binned, sc.n, d, missingBin, sc.raw, k * sc.n);
+            stop = this.scoreWithScorer(sc, yval, rawVal, nv, swval, trainScore, validationScore);
+          } else stop = this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
         }
+        if (stop) break;
       }
-      let stop = false;
-      if (doES) {
-        if (binnedVal) for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, binnedVal, nv, d, missingBin, rawVal!, k * nv);
-        if (sc) {
-          for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, sc.binned, sc.n, d, missingBin, sc.raw, k * sc.n);
-          stop = this.scoreWithScorer(sc, yval, rawVal, nv, swval, trainScore, validationScore);
-        } else stop = this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
-      }
-      if (stop) break;
+    } finally {
+      disposeWorkspace(buffers);
     }
     this._state = {
       nFeatures: d, nTreesPerIteration: K, lossName: loss.name, baseline, trees, binMapper: bm, knownCategories: known,

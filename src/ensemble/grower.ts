@@ -1,5 +1,6 @@
 import { findBestSplit, type SplitContext, type SplitInfo } from './splitting.js';
-import { buildHistogram, subtractHistogram, HistPool, HIST_STRIDE, sharedBytes, type Histogram } from './histogram.js';
+import { buildHistogram, hgbThreadStats, subtractHistogram, HistPool, HIST_STRIDE, sharedBytes, type Histogram } from './histogram.js';
+import { HistSpace } from './histWasm.js';
 
 /** One fitted tree in scikit-learn's TreePredictor layout (nodes in pre-order: children after parents). */
 export interface HgbTree {
@@ -127,16 +128,31 @@ export interface GrowerWorkspace {
   right: Uint32Array;
   pool: HistPool;
   allFeatures: Int32Array;
+  /** the WebAssembly histogram kernel's memory (bins, partition, gradients); null: the TypeScript kernel */
+  wasm: HistSpace | null;
 }
 
-export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null): GrowerWorkspace {
+/**
+ * Workspace of a fit. Given the row-major bins, the histograms are built by the WebAssembly kernel
+ * where it is available (the bins are copied into its memory and the partition lives there);
+ * call `disposeWorkspace` after the fit.
+ */
+export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null, binned: Uint8Array | null = null): GrowerWorkspace {
+  const wasm = binned ? HistSpace.create(binned, n, nFeatures, nBins) : null;
   return {
-    partition: new Uint32Array(sharedBytes(4 * n)),
+    wasm,
+    partition: wasm ? wasm.partition : new Uint32Array(sharedBytes(4 * n)),
     binnedCol,
     right: new Uint32Array(n),
     pool: new HistPool(nFeatures * nBins * HIST_STRIDE),
     allFeatures: Int32Array.from({ length: nFeatures }, (_, j) => j),
   };
+}
+
+/** Release the workspace's WebAssembly memory in every thread. */
+export function disposeWorkspace(ws: GrowerWorkspace): void {
+  ws.wasm?.dispose();
+  ws.wasm = null;
 }
 
 /**
@@ -172,6 +188,7 @@ export class TreeGrower {
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.rightBuf = this.ws.right;
     const constant = hessians.length === 1 && n !== 1;
+    this.ws.wasm?.setGradients(gradients, hessians, constant);
     this.withMonotonic = o.monotonicCst !== null && o.monotonicCst.some((c) => c !== 0);
     this.ctx = {
       nBins: o.nBins,
@@ -215,6 +232,12 @@ export class TreeGrower {
 
   private buildHist(node: GrowNode): Histogram {
     const h = this.ws.pool.alloc();
+    const feats = node.allowed ?? this.ws.allFeatures;
+    const nf = feats.length;
+    if (this.ws.wasm && nf > 0 && feats[nf - 1]! - feats[0]! === nf - 1) {
+      if (this.ws.wasm.build(h.data, node.start, node.stop, feats[0]!, feats[0]! + nf, this.ctx.hessiansAreConstant) > 1) hgbThreadStats.hist++;
+      return h;
+    }
     buildHistogram(h, this.binned, this.nFeatures, this.o.nBins, this.gradients, this.hessians, this.ctx.hessiansAreConstant, this.partition, node.start, node.stop, node.allowed ?? this.ws.allFeatures);
     return h;
   }

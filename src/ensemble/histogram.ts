@@ -137,7 +137,7 @@ export function hgbHistKernel(
 registerKernel('hgbHist', hgbHistKernel);
 
 /** Calls that ran on several threads (for tests: the threaded paths are really taken). */
-export const hgbThreadStats = { hist: 0, bins: 0, thresholds: 0, predict: 0, grad: 0 };
+export const hgbThreadStats = { hist: 0, bins: 0, thresholds: 0, predict: 0, grad: 0, wasmHist: 0 };
 
 /** Below this many (sample, feature) updates a histogram is built in the calling thread only. */
 const PARALLEL_MIN_UPDATES = 1 << 18;

@@ -5,6 +5,7 @@ import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
 import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
 import { hgbThreadStats } from '../../src/ensemble/histogram.js';
+import { hgbWasmSwitch, hgbHistModule } from '../../src/ensemble/histWasm.js';
 
 /** 60,000 x 10 (large enough for the threaded histogram path): NaN in column 0, a categorical column 9. */
 function data(): { X: Matrix; y: Float64Array; yc: Float64Array } {
@@ -59,6 +60,18 @@ describe('HistGradientBoosting threads', () => {
       }
       assert.equal(one.length, two.length);
       for (let i = 0; i < one.length; i++) if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
+      // the TypeScript histogram kernel (no WebAssembly) gives the same model bit for bit
+      const w0 = hgbThreadStats.wasmHist;
+      hgbWasmSwitch.on = false;
+      let ts: Float64Array;
+      try {
+        ts = withThreads(2, run);
+      } finally {
+        hgbWasmSwitch.on = true;
+      }
+      assert.equal(hgbThreadStats.wasmHist, w0, 'the switch turns the WebAssembly kernel off');
+      if (hgbHistModule()) assert.ok(w0 > before.wasmHist, 'the WebAssembly kernel ran');
+      for (let i = 0; i < one.length; i++) if (!Object.is(one[i], ts[i])) assert.fail(`row ${i}: ${one[i]} (WebAssembly) vs ${ts[i]} (TypeScript kernel)`);
     });
   }
 });

@@ -1,0 +1,104 @@
+/**
+ * WebAssembly kernels of histogram gradient boosting (`src/ensemble/histWasm.ts`), compiled ahead
+ * of time by `scripts/build-wasm.mjs` into `src/ensemble/histWasm.generated.ts`, importing a
+ * shared `env.memory`: every thread (the calling one and the linalg workers) has its own instance
+ * on the same memory, which holds the row-major bins, the sample partition, the gradients and
+ * hessians and a histogram scratch area.
+ *
+ * All addresses are byte offsets chosen by the caller (no allocation, no runtime).
+ *
+ * Histograms: for the samples `part[start:stop]` and the features `f0..f1` of each sample's row
+ * of bins (`rowStride` bytes per row, one byte per feature), every (feature, bin) slot adds the
+ * sample's float32 gradient (and hessian) promoted to float64, and counts it. The samples are
+ * visited in partition order, so every slot's float64 sum runs in sample order exactly as
+ * scikit-learn's `_build_histogram` (and the TypeScript kernel): the sums are bit-identical
+ * whatever the feature ranges given to the threads.
+ *
+ * Scratch layout (per feature f, bin b):
+ * - `hist` (gradients and hessians): 32 bytes at `outp + (f * nBins + b) * 32`: f64x2 (sum g, sum h), u32 count;
+ * - `histConst` (constant hessians): 16 bytes at `outp + (f * nBins + b) * 16`: f64 sum g, u32 count.
+ */
+
+/** Zero the scratch slots of features f0..f1 (`slot` bytes per bin). */
+// @ts-ignore: decorator
+@inline
+function zeroRange(outp: usize, nBins: i32, f0: i32, f1: i32, slot: usize): void {
+  const a = outp + <usize>f0 * <usize>nBins * slot;
+  const e = outp + <usize>f1 * <usize>nBins * slot;
+  memory.fill(a, 0, e - a);
+}
+
+/** One update of a 32-byte slot: (g, h) += gh, count += 1. */
+// @ts-ignore: decorator
+@inline
+function add32(o: usize, gh: v128): void {
+  v128.store(o, f64x2.add(v128.load(o), gh));
+  store<u32>(o, load<u32>(o, 16) + 1, 16);
+}
+
+/** One update of a 16-byte slot: g += gi, count += 1. */
+// @ts-ignore: decorator
+@inline
+function add16(o: usize, gi: f64): void {
+  store<f64>(o, load<f64>(o) + gi);
+  store<u32>(o, load<u32>(o, 8) + 1, 8);
+}
+
+/**
+ * Histogram with hessians: gradients and hessians interleaved as float32 pairs at `ghp`
+ * (`ghp + 8 * i`: g_i, h_i), partition (u32 sample indices) at `partp`.
+ */
+export function hist(binp: usize, rowStride: i32, partp: usize, start: i32, stop: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  zeroRange(outp, nBins, f0, f1, 32);
+  const fs = <usize>nBins << 5;
+  const n4 = f0 + ((f1 - f0) & ~3);
+  const base = outp + <usize>f0 * fs;
+  const stride = <usize>rowStride;
+  for (let i = start; i < stop; i++) {
+    const idx = <usize>load<u32>(partp + (<usize>i << 2));
+    const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghp + (idx << 3)));
+    const row = binp + idx * stride;
+    let o = base;
+    let f = f0;
+    for (; f < n4; f += 4) {
+      const w = load<u32>(row + <usize>f);
+      add32(o + (<usize>(w & 255) << 5), gh);
+      add32(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
+      add32(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
+      add32(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
+      o += 4 * fs;
+    }
+    for (; f < f1; f++) {
+      add32(o + (<usize>load<u8>(row + <usize>f) << 5), gh);
+      o += fs;
+    }
+  }
+}
+
+/** Histogram with constant hessians: float32 gradients at `gp` (only gradients and counts are summed). */
+export function histConst(binp: usize, rowStride: i32, partp: usize, start: i32, stop: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  zeroRange(outp, nBins, f0, f1, 16);
+  const fs = <usize>nBins << 4;
+  const n4 = f0 + ((f1 - f0) & ~3);
+  const base = outp + <usize>f0 * fs;
+  const stride = <usize>rowStride;
+  for (let i = start; i < stop; i++) {
+    const idx = <usize>load<u32>(partp + (<usize>i << 2));
+    const gi = <f64>load<f32>(gp + (idx << 2));
+    const row = binp + idx * stride;
+    let o = base;
+    let f = f0;
+    for (; f < n4; f += 4) {
+      const w = load<u32>(row + <usize>f);
+      add16(o + (<usize>(w & 255) << 4), gi);
+      add16(o + fs + (<usize>((w >>> 8) & 255) << 4), gi);
+      add16(o + 2 * fs + (<usize>((w >>> 16) & 255) << 4), gi);
+      add16(o + 3 * fs + (<usize>(w >>> 24) << 4), gi);
+      o += 4 * fs;
+    }
+    for (; f < f1; f++) {
+      add16(o + (<usize>load<u8>(row + <usize>f) << 4), gi);
+      o += fs;
+    }
+  }
+}

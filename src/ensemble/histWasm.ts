@@ -1,0 +1,234 @@
+/**
+ * The WebAssembly histogram kernels of `asm/hist.ts` (compiled ahead of time into
+ * `histWasm.generated.ts`) and the shared `WebAssembly.Memory` they work in during a fit
+ * (`HistSpace`): the row-major bins (rows padded to an aligned stride), the sample partition (the
+ * grower partitions it in place through a Uint32Array view), the float32 gradients and hessians
+ * (interleaved per tree) and a histogram scratch area. Each thread (the calling one and the linalg
+ * workers) instantiates the module on that memory (cached per thread under the space's id), runs
+ * the kernel on its range of features and converts its range of the scratch into the caller's
+ * interleaved float64 histogram (`Histogram.data`, 3 doubles per bin).
+ *
+ * Where WebAssembly, SharedArrayBuffer or the memory is unavailable (or the bins do not fit in
+ * 2 GiB) the TypeScript kernel of `histogram.ts` runs instead: the sums are the same bit for bit
+ * (same float64 additions in the same sample order).
+ */
+import { compileSlot, syncCompileAllowed, wasmApi, type ModuleSlot } from '../cluster/kmeansWasm.js';
+import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
+import { hgbThreadStats } from './histogram.js';
+import { HGB_HIST_WASM_BASE64, HGB_HIST_WASM_BYTES } from './histWasm.generated.js';
+
+/** Pages of the shared memory (the maximum the module declares: keep in step with scripts/build-wasm.mjs). */
+export const HGB_SHARED_MAX_PAGES = 32768;
+
+interface HistExports {
+  hist(binp: number, rowStride: number, partp: number, start: number, stop: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  histConst(binp: number, rowStride: number, partp: number, start: number, stop: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
+}
+
+let slot: ModuleSlot | null = null;
+
+function decodeBase64(s: string): Uint8Array | null {
+  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
+  if (typeof atobFn !== 'function') return null;
+  const bin = atobFn(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The compiled module, or null where shared memory or WebAssembly SIMD/threads are unavailable. */
+export function hgbHistModule(): object | null {
+  if (!slot) {
+    slot = typeof SharedArrayBuffer === 'undefined'
+      ? { module: null, ready: Promise.resolve(false) }
+      : compileSlot(decodeBase64(HGB_HIST_WASM_BASE64), syncCompileAllowed(HGB_HIST_WASM_BYTES));
+  }
+  return slot.module;
+}
+
+/** Switch for tests and A/B benchmarks: false forces the TypeScript kernel. */
+export const hgbWasmSwitch = { on: true };
+
+/** Bytes per row of the bins in the memory: a power of two up to 64 (a row never straddles a cache line), else a multiple of 64. */
+export function rowStrideFor(d: number): number {
+  if (d > 64) return Math.ceil(d / 64) * 64;
+  let s = 4;
+  while (s < d) s *= 2;
+  return s;
+}
+
+function nextId(): number {
+  const g = globalThis as unknown as { __deepmineHgbNextId?: number };
+  g.__deepmineHgbNextId = (g.__deepmineHgbNextId ?? 1 << 20) + 1;
+  return g.__deepmineHgbNextId;
+}
+
+/**
+ * Worker-thread task (self-contained, registered as 'hgbHistWasm'): on this thread's instance of
+ * `mod` over `mem` (cached under `id`), build the histogram of `part[start:stop]` for features
+ * f0..f1 into the scratch at `outp`, then copy that range into `out` (3 float64 per bin: g, h,
+ * count). `mode` 0: hessians, 1: constant hessians, -1: drop the cached instance.
+ */
+function hgbHistWasmTask(
+  mod: object, mem: { buffer: ArrayBuffer }, id: number, mode: number,
+  binp: number, rowStride: number, partp: number, start: number, stop: number, ghp: number, outp: number,
+  nBins: number, f0: number, f1: number, out: Float64Array,
+): void {
+  const g = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>> };
+  let cache = g.__deepmineHgb;
+  if (!cache) cache = g.__deepmineHgb = new Map();
+  if (mode < 0) {
+    cache.delete(id);
+    return;
+  }
+  let exp = cache.get(id);
+  if (!exp) {
+    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+    exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
+    cache.set(id, exp);
+  }
+  const buf = mem.buffer;
+  if (mode === 0) {
+    exp.hist!(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1);
+    const q0 = f0 * nBins;
+    const q1 = f1 * nBins;
+    const s = new Float64Array(buf, outp + q0 * 32, (q1 - q0) * 4);
+    const c = new Uint32Array(buf, outp + q0 * 32, (q1 - q0) * 8);
+    for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
+      out[o] = s[4 * q]!;
+      out[o + 1] = s[4 * q + 1]!;
+      out[o + 2] = c[8 * q + 4]!;
+    }
+  } else {
+    exp.histConst!(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1);
+    const q0 = f0 * nBins;
+    const q1 = f1 * nBins;
+    const s = new Float64Array(buf, outp + q0 * 16, (q1 - q0) * 2);
+    const c = new Uint32Array(buf, outp + q0 * 16, (q1 - q0) * 4);
+    for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
+      out[o] = s[2 * q]!;
+      out[o + 1] = 0;
+      out[o + 2] = c[4 * q + 2]!;
+    }
+  }
+}
+registerKernel('hgbHistWasm', hgbHistWasmTask);
+
+/** Below this many (sample, feature) updates a histogram is built in the calling thread only. */
+const WASM_PARALLEL_MIN_UPDATES = 1 << 18;
+
+/** The shared memory of one fit and the offsets of what it holds. */
+export class HistSpace {
+  readonly id = nextId();
+  readonly rowStride: number;
+  readonly binOff = 0;
+  readonly partOff: number;
+  readonly ghOff: number;
+  readonly outOff: number;
+  /** the grower's sample partition (a view of the memory) */
+  readonly partition: Uint32Array;
+  private readonly gh: Float32Array;
+  private readonly exp: HistExports;
+  /** threads that may hold an instance on this memory (dropped by `dispose`) */
+  private threadsUsed = 1;
+  private constructor(
+    private readonly mod: object,
+    readonly mem: { buffer: ArrayBuffer },
+    readonly n: number,
+    readonly d: number,
+    readonly nBins: number,
+    offsets: { rowStride: number; partOff: number; ghOff: number; outOff: number },
+  ) {
+    this.rowStride = offsets.rowStride;
+    this.partOff = offsets.partOff;
+    this.ghOff = offsets.ghOff;
+    this.outOff = offsets.outOff;
+    this.partition = new Uint32Array(mem.buffer, this.partOff, n);
+    this.gh = new Float32Array(mem.buffer, this.ghOff, 2 * n);
+    const W = wasmApi()!;
+    this.exp = new W.Instance(mod, { env: { memory: mem } }).exports as HistExports;
+    const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
+    (g.__deepmineHgb ??= new Map()).set(this.id, this.exp);
+  }
+
+  /**
+   * A space for n samples x d features of row-major bins (copied in, rows padded), or null where
+   * the WebAssembly kernel cannot run (then the TypeScript kernel is used).
+   */
+  static create(binned: Uint8Array, n: number, d: number, nBins: number): HistSpace | null {
+    if (!hgbWasmSwitch.on || d === 0 || n === 0) return null;
+    const mod = hgbHistModule();
+    const W = wasmApi();
+    if (!mod || !W) return null;
+    const rowStride = rowStrideFor(d);
+    const align = (x: number) => Math.ceil(x / 64) * 64;
+    const partOff = align(n * rowStride);
+    const ghOff = align(partOff + 4 * n);
+    const outOff = align(ghOff + 8 * n);
+    const total = outOff + d * nBins * 32;
+    const pages = Math.ceil(total / 65536);
+    if (pages > HGB_SHARED_MAX_PAGES) return null;
+    let mem: { buffer: ArrayBuffer };
+    try {
+      mem = new W.Memory({ initial: pages, maximum: HGB_SHARED_MAX_PAGES, shared: true });
+    } catch {
+      return null;
+    }
+    const sp = new HistSpace(mod, mem, n, d, nBins, { rowStride, partOff, ghOff, outOff });
+    const u8 = new Uint8Array(mem.buffer, 0, n * rowStride);
+    if (rowStride === d) u8.set(binned.subarray(0, n * d));
+    else for (let i = 0; i < n; i++) u8.set(binned.subarray(i * d, i * d + d), i * rowStride);
+    return sp;
+  }
+
+  /** Gradients (and hessians unless constant) of the tree being grown, interleaved float32 pairs. */
+  setGradients(g: Float32Array, h: Float32Array, constant: boolean): void {
+    const gh = this.gh;
+    const n = this.n;
+    if (constant) {
+      // the constant-hessian kernel reads plain float32 gradients
+      gh.set(g.subarray(0, n));
+      return;
+    }
+    for (let i = 0, o = 0; i < n; i++, o += 2) {
+      gh[o] = g[i]!;
+      gh[o + 1] = h[i]!;
+    }
+  }
+
+  /**
+   * Histogram of `partition[start:stop]` for the contiguous features f0..f1 into `out` (3 float64
+   * per bin), the features cut into contiguous ranges over up to `linalgThreads()` threads.
+   * Returns the number of threads used.
+   */
+  build(out: Float64Array, start: number, stop: number, f0: number, f1: number, constant: boolean): number {
+    const nf = f1 - f0;
+    const m = stop - start;
+    const T = Math.min(linalgThreads(), nf, Math.max(1, Math.floor((m * nf) / WASM_PARALLEL_MIN_UPDATES)));
+    const mode = constant ? 1 : 0;
+    hgbThreadStats.wasmHist++;
+    if (T <= 1) {
+      hgbHistWasmTask(this.mod, this.mem, this.id, mode, this.binOff, this.rowStride, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
+      return 1;
+    }
+    const tasks: KernelTask[] = [];
+    for (let t = 0; t < T; t++) {
+      const a = f0 + Math.floor((t * nf) / T);
+      const b = f0 + Math.floor(((t + 1) * nf) / T);
+      tasks.push({ fn: 'hgbHistWasm', args: [this.mod, this.mem, this.id, mode, this.binOff, this.rowStride, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, a, b, out] });
+    }
+    this.threadsUsed = Math.max(this.threadsUsed, T);
+    runTasks(tasks);
+    return T;
+  }
+
+  /** Every thread that ran on this memory drops its instance (the memory can then be freed). */
+  dispose(): void {
+    const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
+    g.__deepmineHgb?.delete(this.id);
+    if (this.threadsUsed > 1) {
+      const T = this.threadsUsed;
+      runTasks(Array.from({ length: T }, () => ({ fn: 'hgbHistWasm', args: [null, null, this.id, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null] })));
+    }
+  }
+}
