@@ -102,3 +102,25 @@ export function histConst(binp: usize, rowStride: i32, partp: usize, start: i32,
     }
   }
 }
+
+/**
+ * Stable partition of `part[start:stop]` by the bins of one feature (column-major bins of that
+ * feature at `colp`, one byte per sample): `lut[bin]` (256 bytes at `lutp`) is 1 for the left side.
+ * Branch-free, as the TypeScript loop of the grower: each index is written to both sides (left in
+ * place, right to `rightp`) and the side's counter advances; the right side is then copied after
+ * the left one. Returns the end of the left side.
+ */
+export function partition(colp: usize, partp: usize, start: i32, stop: i32, lutp: usize, rightp: usize): i32 {
+  let nl = <usize>start;
+  let nr: usize = 0;
+  for (let i = start; i < stop; i++) {
+    const idx = load<u32>(partp + (<usize>i << 2));
+    const l = <usize>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
+    store<u32>(partp + (nl << 2), idx);
+    store<u32>(rightp + (nr << 2), idx);
+    nl += l;
+    nr += 1 - l;
+  }
+  memory.copy(partp + (nl << 2), rightp, nr << 2);
+  return <i32>nl;
+}

@@ -11,6 +11,7 @@ import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/sc
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
+import { HistSpace } from './histWasm.js';
 import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
@@ -382,8 +383,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const nBins = prm.maxBins + 1;
     const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known });
     const n = Xtr.rows;
-    const binnedCol = new Uint8Array(sharedBytes(n * d));
-    const binned = transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
+    // the WebAssembly kernels' memory holds the bins (null: TypeScript kernels on shared buffers)
+    const space = HistSpace.create(n, d, nBins);
+    const binnedCol = space ? space.binnedCol : new Uint8Array(sharedBytes(n * d));
+    const binned = transformBins(Xtr, bm, space ? space.binnedRow : new Uint8Array(sharedBytes(n * d)), binnedCol);
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);
@@ -444,7 +447,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     // gradients, hessians, bins and the partition on shared memory: the histogram threads read them
     const g = new Float32Array(sharedBytes(4 * n * K));
     const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
-    const buffers = makeWorkspace(n, d, nBins, binnedCol, binned);
+    const buffers = makeWorkspace(n, d, nBins, binnedCol, space);
     const begin = trees.length / K;
     if (begin < prm.maxIter) {
       ytr = toSharedF64(ytr);

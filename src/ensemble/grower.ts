@@ -1,6 +1,6 @@
 import { findBestSplit, type SplitContext, type SplitInfo } from './splitting.js';
 import { buildHistogram, hgbThreadStats, subtractHistogram, HistPool, HIST_STRIDE, sharedBytes, type Histogram } from './histogram.js';
-import { HistSpace } from './histWasm.js';
+import type { HistSpace } from './histWasm.js';
 
 /** One fitted tree in scikit-learn's TreePredictor layout (nodes in pre-order: children after parents). */
 export interface HgbTree {
@@ -133,12 +133,10 @@ export interface GrowerWorkspace {
 }
 
 /**
- * Workspace of a fit. Given the row-major bins, the histograms are built by the WebAssembly kernel
- * where it is available (the bins are copied into its memory and the partition lives there);
- * call `disposeWorkspace` after the fit.
+ * Workspace of a fit. Given a `HistSpace` (holding the bins), the histograms and the partition run
+ * on the WebAssembly kernels; call `disposeWorkspace` after the fit.
  */
-export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null, binned: Uint8Array | null = null): GrowerWorkspace {
-  const wasm = binned ? HistSpace.create(binned, n, nFeatures, nBins) : null;
+export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null, wasm: HistSpace | null = null): GrowerWorkspace {
   return {
     wasm,
     partition: wasm ? wasm.partition : new Uint32Array(sharedBytes(4 * n)),
@@ -275,7 +273,8 @@ export class TreeGrower {
     const fo = colMajor ? f * this.n : f;
     const missingBin = this.o.nBins - 1;
     // one lookup per bin (left = 1), then a branch-free pass (the side of a sample is unpredictable)
-    const lut = this.lut;
+    const wasm = this.ws.wasm;
+    const lut = wasm ? wasm.lut : this.lut;
     if (s.isCategorical) {
       const bs = s.leftCatBitset!;
       for (let b = 0; b < 256; b++) lut[b] = (bs[b >>> 5]! >>> (b & 31)) & 1;
@@ -284,6 +283,7 @@ export class TreeGrower {
       const mgl = s.missingGoToLeft;
       for (let b = 0; b < 256; b++) lut[b] = b <= thr || (mgl && b === missingBin) ? 1 : 0;
     }
+    if (wasm) return wasm.partitionBy(f, node.start, node.stop);
     let nl = node.start;
     let nr = 0;
     const rb = this.rightBuf;

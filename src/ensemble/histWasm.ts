@@ -1,15 +1,16 @@
 /**
  * The WebAssembly histogram kernels of `asm/hist.ts` (compiled ahead of time into
  * `histWasm.generated.ts`) and the shared `WebAssembly.Memory` they work in during a fit
- * (`HistSpace`): the row-major bins (rows padded to an aligned stride), the sample partition (the
- * grower partitions it in place through a Uint32Array view), the float32 gradients and hessians
- * (interleaved per tree) and a histogram scratch area. Each thread (the calling one and the linalg
+ * (`HistSpace`): the bins row-major and column-major (written there by the binning), the sample
+ * partition (partitioned by the WebAssembly kernel, read by the grower through a Uint32Array view)
+ * and its right-side scratch, the float32 gradients and hessians (interleaved per tree), the
+ * partition's lookup table and a histogram scratch area. Each thread (the calling one and the linalg
  * workers) instantiates the module on that memory (cached per thread under the space's id), runs
  * the kernel on its range of features and converts its range of the scratch into the caller's
  * interleaved float64 histogram (`Histogram.data`, 3 doubles per bin).
  *
  * Where WebAssembly, SharedArrayBuffer or the memory is unavailable (or the bins do not fit in
- * 2 GiB) the TypeScript kernel of `histogram.ts` runs instead: the sums are the same bit for bit
+ * 2 GiB) the TypeScript kernels of `histogram.ts` runs instead: the sums are the same bit for bit
  * (same float64 additions in the same sample order).
  */
 import { compileSlot, syncCompileAllowed, wasmApi, type ModuleSlot } from '../cluster/kmeansWasm.js';
@@ -23,6 +24,7 @@ export const HGB_SHARED_MAX_PAGES = 32768;
 interface HistExports {
   hist(binp: number, rowStride: number, partp: number, start: number, stop: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histConst(binp: number, rowStride: number, partp: number, start: number, stop: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  partition(colp: number, partp: number, start: number, stop: number, lutp: number, rightp: number): number;
 }
 
 let slot: ModuleSlot | null = null;
@@ -48,14 +50,6 @@ export function hgbHistModule(): object | null {
 
 /** Switch for tests and A/B benchmarks: false forces the TypeScript kernel. */
 export const hgbWasmSwitch = { on: true };
-
-/** Bytes per row of the bins in the memory: a power of two up to 64 (a row never straddles a cache line), else a multiple of 64. */
-export function rowStrideFor(d: number): number {
-  if (d > 64) return Math.ceil(d / 64) * 64;
-  let s = 4;
-  while (s < d) s *= 2;
-  return s;
-}
 
 function nextId(): number {
   const g = globalThis as unknown as { __deepmineHgbNextId?: number };
@@ -120,14 +114,21 @@ const WASM_PARALLEL_MIN_UPDATES = 1 << 18;
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
   readonly id = nextId();
-  readonly rowStride: number;
-  readonly binOff = 0;
-  readonly partOff: number;
-  readonly ghOff: number;
-  readonly outOff: number;
+  /** bins, row-major (`binnedRow[i * d + j]`: the histogram kernel reads a sample's bins together) */
+  readonly binnedRow: Uint8Array;
+  /** bins, column-major (`binnedCol[j * n + i]`: the partition reads one feature's bins) */
+  readonly binnedCol: Uint8Array;
   /** the grower's sample partition (a view of the memory) */
   readonly partition: Uint32Array;
+  private readonly colOff: number;
+  private readonly partOff: number;
+  private readonly rightOff: number;
+  private readonly ghOff: number;
+  private readonly lutOff: number;
+  private readonly outOff: number;
   private readonly gh: Float32Array;
+  /** the partition's lookup table (256 bytes: 1 = left) */
+  readonly lut: Uint8Array;
   private readonly exp: HistExports;
   /** threads that may hold an instance on this memory (dropped by `dispose`) */
   private threadsUsed = 1;
@@ -137,36 +138,38 @@ export class HistSpace {
     readonly n: number,
     readonly d: number,
     readonly nBins: number,
-    offsets: { rowStride: number; partOff: number; ghOff: number; outOff: number },
   ) {
-    this.rowStride = offsets.rowStride;
-    this.partOff = offsets.partOff;
-    this.ghOff = offsets.ghOff;
-    this.outOff = offsets.outOff;
-    this.partition = new Uint32Array(mem.buffer, this.partOff, n);
-    this.gh = new Float32Array(mem.buffer, this.ghOff, 2 * n);
-    const W = wasmApi()!;
-    this.exp = new W.Instance(mod, { env: { memory: mem } }).exports as HistExports;
-    const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
-    (g.__deepmineHgb ??= new Map()).set(this.id, this.exp);
+    const align = (x: number) => Math.ceil(x / 64) * 64;
+    this.colOff = align(n * d);
+    this.partOff = align(this.colOff + n * d);
+    this.rightOff = align(this.partOff + 4 * n);
+    this.ghOff = align(this.rightOff + 4 * n);
+    this.lutOff = align(this.ghOff + 8 * n);
+    this.outOff = align(this.lutOff + 256);
+    const buf = mem.buffer;
+    this.binnedRow = new Uint8Array(buf, 0, n * d);
+    this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
+    this.partition = new Uint32Array(buf, this.partOff, n);
+    this.gh = new Float32Array(buf, this.ghOff, 2 * n);
+    this.lut = new Uint8Array(buf, this.lutOff, 256);
+    this.exp = new (wasmApi()!).Instance(mod, { env: { memory: mem } }).exports as HistExports;
+  }
+
+  /** Bytes of memory a space for n x d bins needs. */
+  static bytes(n: number, d: number, nBins: number): number {
+    return 2 * n * d + 16 * n + d * nBins * 32 + 6 * 64 + 256;
   }
 
   /**
-   * A space for n samples x d features of row-major bins (copied in, rows padded), or null where
-   * the WebAssembly kernel cannot run (then the TypeScript kernel is used).
+   * A space for n samples x d features (the caller bins into `binnedRow` and `binnedCol`), or
+   * null where the WebAssembly kernels cannot run (then the TypeScript kernels are used).
    */
-  static create(binned: Uint8Array, n: number, d: number, nBins: number): HistSpace | null {
+  static create(n: number, d: number, nBins: number): HistSpace | null {
     if (!hgbWasmSwitch.on || d === 0 || n === 0) return null;
     const mod = hgbHistModule();
     const W = wasmApi();
     if (!mod || !W) return null;
-    const rowStride = rowStrideFor(d);
-    const align = (x: number) => Math.ceil(x / 64) * 64;
-    const partOff = align(n * rowStride);
-    const ghOff = align(partOff + 4 * n);
-    const outOff = align(ghOff + 8 * n);
-    const total = outOff + d * nBins * 32;
-    const pages = Math.ceil(total / 65536);
+    const pages = Math.ceil(HistSpace.bytes(n, d, nBins) / 65536);
     if (pages > HGB_SHARED_MAX_PAGES) return null;
     let mem: { buffer: ArrayBuffer };
     try {
@@ -174,11 +177,7 @@ export class HistSpace {
     } catch {
       return null;
     }
-    const sp = new HistSpace(mod, mem, n, d, nBins, { rowStride, partOff, ghOff, outOff });
-    const u8 = new Uint8Array(mem.buffer, 0, n * rowStride);
-    if (rowStride === d) u8.set(binned.subarray(0, n * d));
-    else for (let i = 0; i < n; i++) u8.set(binned.subarray(i * d, i * d + d), i * rowStride);
-    return sp;
+    return new HistSpace(mod, mem, n, d, nBins);
   }
 
   /** Gradients (and hessians unless constant) of the tree being grown, interleaved float32 pairs. */
@@ -197,6 +196,14 @@ export class HistSpace {
   }
 
   /**
+   * Stable partition of `partition[start:stop]` by feature f's bins and the lookup table `lut`
+   * (filled by the caller): left side first. Returns the end of the left side.
+   */
+  partitionBy(f: number, start: number, stop: number): number {
+    return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
+  }
+
+  /**
    * Histogram of `partition[start:stop]` for the contiguous features f0..f1 into `out` (3 float64
    * per bin), the features cut into contiguous ranges over up to `linalgThreads()` threads.
    * Returns the number of threads used.
@@ -207,15 +214,17 @@ export class HistSpace {
     const T = Math.min(linalgThreads(), nf, Math.max(1, Math.floor((m * nf) / WASM_PARALLEL_MIN_UPDATES)));
     const mode = constant ? 1 : 0;
     hgbThreadStats.wasmHist++;
+    const cache = threadCache();
+    if (!cache.has(this.id)) cache.set(this.id, this.exp);
     if (T <= 1) {
-      hgbHistWasmTask(this.mod, this.mem, this.id, mode, this.binOff, this.rowStride, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
+      hgbHistWasmTask(this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
       return 1;
     }
     const tasks: KernelTask[] = [];
     for (let t = 0; t < T; t++) {
       const a = f0 + Math.floor((t * nf) / T);
       const b = f0 + Math.floor(((t + 1) * nf) / T);
-      tasks.push({ fn: 'hgbHistWasm', args: [this.mod, this.mem, this.id, mode, this.binOff, this.rowStride, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, a, b, out] });
+      tasks.push({ fn: 'hgbHistWasm', args: [this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, a, b, out] });
     }
     this.threadsUsed = Math.max(this.threadsUsed, T);
     runTasks(tasks);
@@ -224,11 +233,15 @@ export class HistSpace {
 
   /** Every thread that ran on this memory drops its instance (the memory can then be freed). */
   dispose(): void {
-    const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
-    g.__deepmineHgb?.delete(this.id);
+    threadCache().delete(this.id);
     if (this.threadsUsed > 1) {
       const T = this.threadsUsed;
       runTasks(Array.from({ length: T }, () => ({ fn: 'hgbHistWasm', args: [null, null, this.id, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, null] })));
     }
   }
+}
+
+function threadCache(): Map<number, unknown> {
+  const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
+  return (g.__deepmineHgb ??= new Map());
 }
