@@ -2,14 +2,18 @@ import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../lin
 import type { HgbTree } from './grower.js';
 import { hgbThreadStats, isShared, sharedBytes } from './histogram.js';
 
-/** All the trees of a model in concatenated arrays (child and bitset indices global), on shared memory. */
+/**
+ * All the trees of a model in concatenated arrays (bitset indices global), on shared memory. Nodes
+ * are renumbered so that the two children of a node are adjacent (`child[p]` is the left child,
+ * `child[p] + 1` the right one): the descent picks the side without a branch.
+ */
 export interface PackedForest {
   nTrees: number;
   roots: Int32Array;
   feature: Int32Array;
   threshold: Float64Array;
-  left: Int32Array;
-  right: Int32Array;
+  /** left child (the right child follows it) */
+  child: Int32Array;
   /** bit 0: leaf, bit 1: missing goes left, bit 2: categorical */
   flags: Uint8Array;
   bitsetIdx: Int32Array;
@@ -29,8 +33,7 @@ export function packForest(trees: readonly HgbTree[]): PackedForest {
     roots: new Int32Array(sharedBytes(4 * Math.max(1, trees.length))),
     feature: new Int32Array(sharedBytes(4 * N)),
     threshold: new Float64Array(sharedBytes(8 * N)),
-    left: new Int32Array(sharedBytes(4 * N)),
-    right: new Int32Array(sharedBytes(4 * N)),
+    child: new Int32Array(sharedBytes(4 * N)),
     flags: new Uint8Array(sharedBytes(N)),
     bitsetIdx: new Int32Array(sharedBytes(4 * N)),
     rawBitsets: new Uint32Array(sharedBytes(4 * Math.max(1, B))),
@@ -40,13 +43,26 @@ export function packForest(trees: readonly HgbTree[]): PackedForest {
   let ob = 0;
   trees.forEach((t, ti) => {
     f.roots[ti] = o;
-    for (let i = 0; i < t.nodeCount; i++) {
-      const p = o + i;
-      f.feature[p] = t.feature[i]!;
-      f.threshold[p] = t.threshold[i]!;
-      f.left[p] = o + t.left[i]!;
-      f.right[p] = o + t.right[i]!;
-      f.flags[p] = (t.isLeaf[i] ? 1 : 0) | (t.missingGoToLeft[i] ? 2 : 0) | (t.isCategorical[i] ? 4 : 0);
+    // breadth-first renumbering: the children of a node get two consecutive numbers
+    const order = new Int32Array(t.nodeCount);
+    const pos = new Int32Array(t.nodeCount);
+    let next = 1;
+    for (let q = 0; q < next; q++) {
+      const i = order[q]!;
+      pos[i] = q;
+      if (!t.isLeaf[i]) {
+        order[next++] = t.left[i]!;
+        order[next++] = t.right[i]!;
+      }
+    }
+    for (let q = 0; q < t.nodeCount; q++) {
+      const i = order[q]!;
+      const p = o + q;
+      const leaf = t.isLeaf[i] === 1;
+      f.feature[p] = leaf ? 0 : t.feature[i]!;
+      f.threshold[p] = leaf ? Infinity : t.threshold[i]!;
+      f.child[p] = leaf ? p : o + pos[t.left[i]!]!;
+      f.flags[p] = leaf ? 3 : (t.missingGoToLeft[i] ? 2 : 0) | (t.isCategorical[i] ? 4 : 0);
       f.bitsetIdx[p] = ob / 8 + t.bitsetIdx[i]!;
       f.value[p] = t.value[i]!;
     }
@@ -61,11 +77,12 @@ export function packForest(trees: readonly HgbTree[]): PackedForest {
  * Raw predictions of the rows `r0..r1` of `x` (row-major, d columns): for each row, the trees in
  * order (tree t adds to output column t % K), so each row's sum runs in the same order as the
  * tree-by-tree loop. `out[k * n + base + i]` (column-major n x K, already holding the baseline).
- * Self-contained (runs in worker threads through registerKernel).
+ * Numeric splits descend without a branch: right = (x > threshold) or (x is NaN and missing
+ * values go right). Self-contained (runs in worker threads through registerKernel).
  */
 export function hgbPredictKernel(
   x: Float64Array, r0: number, r1: number, d: number, nTrees: number, K: number,
-  roots: Int32Array, feature: Int32Array, threshold: Float64Array, left: Int32Array, right: Int32Array,
+  roots: Int32Array, feature: Int32Array, threshold: Float64Array, child: Int32Array,
   flags: Uint8Array, bitsetIdx: Int32Array, rawBitsets: Uint32Array, value: Float64Array,
   out: Float64Array, n: number, base: number,
 ): void {
@@ -77,13 +94,14 @@ export function hgbPredictKernel(
       let fl = flags[node]!;
       while ((fl & 1) === 0) {
         const v = x[row + feature[node]!]!;
-        let goLeft: boolean;
-        if (v !== v) goLeft = (fl & 2) !== 0;
-        else if ((fl & 4) !== 0) {
+        let r: number;
+        if ((fl & 4) === 0) r = +(v > threshold[node]!) | (+(v !== v) & ((fl >> 1) ^ 1));
+        else if (v !== v) r = ((fl >> 1) & 1) ^ 1;
+        else {
           const c = v | 0;
-          goLeft = v >= 0 && v < 256 && ((rawBitsets[8 * bitsetIdx[node]! + (c >>> 5)]! >>> (c & 31)) & 1) === 1;
-        } else goLeft = v <= threshold[node]!;
-        node = goLeft ? left[node]! : right[node]!;
+          r = v >= 0 && v < 256 && ((rawBitsets[8 * bitsetIdx[node]! + (c >>> 5)]! >>> (c & 31)) & 1) === 1 ? 0 : 1;
+        }
+        node = child[node]! + r;
         fl = flags[node]!;
       }
       out[(t % K) * n + oi]! += value[node]!;
@@ -99,7 +117,7 @@ registerKernel('hgbPredict', hgbPredictKernel);
  */
 export function predictForest(f: PackedForest, nTrees: number, K: number, X: Float64Array, n: number, d: number, out: Float64Array): void {
   const args = (x: Float64Array, r0: number, r1: number, o: Float64Array, base: number): unknown[] =>
-    [x, r0, r1, d, nTrees, K, f.roots, f.feature, f.threshold, f.left, f.right, f.flags, f.bitsetIdx, f.rawBitsets, f.value, o, n, base];
+    [x, r0, r1, d, nTrees, K, f.roots, f.feature, f.threshold, f.child, f.flags, f.bitsetIdx, f.rawBitsets, f.value, o, n, base];
   const T = Math.min(linalgThreads(), Math.max(1, Math.floor((n * Math.max(1, nTrees)) / 20000)));
   if (T <= 1 || !isShared(f.value)) {
     hgbPredictKernel(...(args(X, 0, n, out, 0) as Parameters<typeof hgbPredictKernel>));
