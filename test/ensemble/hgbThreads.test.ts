@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
 import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
 import { hgbThreadStats } from '../../src/ensemble/histogram.js';
-import { hgbWasmSwitch, hgbHistModule } from '../../src/ensemble/histWasm.js';
+import { hgbWasmSwitch, hgbHistModule, hgbHistTuning } from '../../src/ensemble/histWasm.js';
 
 /** 60,000 x 10 (large enough for the threaded histogram path): NaN in column 0, a categorical column 9. */
 function data(): { X: Matrix; y: Float64Array; yc: Float64Array } {
@@ -39,6 +39,10 @@ function withThreads<T>(t: number, f: () => T): T {
 
 describe('HistGradientBoosting threads', () => {
   const { X, y, yc } = data();
+  // thread the WebAssembly histograms of nodes this small too (the default waits for 2^22 updates)
+  const minUpdates = hgbHistTuning.minUpdates;
+  before(() => { hgbHistTuning.minUpdates = 1 << 18; });
+  after(() => { hgbHistTuning.minUpdates = minUpdates; });
   const common = { maxIter: 6, earlyStopping: false as const, categoricalFeatures: [9], randomState: 0 };
   const cases: [string, () => Float64Array][] = [
     ['regressor (constant hessians)', () => new HistGradientBoostingRegressor(common).fit(X, y).predict(X)],
@@ -48,15 +52,15 @@ describe('HistGradientBoosting threads', () => {
   for (const [name, run] of cases) {
     it(`1 and 2 threads give bit-identical models: ${name}`, () => {
       const one = withThreads(1, run);
-      const before = { ...hgbThreadStats };
+      const stats0 = { ...hgbThreadStats };
       const two = withThreads(2, run);
       if (withThreads(2, linalgThreads) === 2) {
         // the 2-thread run really took the threaded paths (workers are available here)
-        assert.ok(hgbThreadStats.hist > before.hist, 'threaded histograms');
-        assert.ok(hgbThreadStats.bins > before.bins, 'threaded binning');
-        assert.ok(hgbThreadStats.thresholds > before.thresholds, 'threaded thresholds');
-        assert.ok(hgbThreadStats.predict > before.predict, 'threaded prediction');
-        if (name.includes('binomial')) assert.ok(hgbThreadStats.grad > before.grad, 'threaded gradients');
+        assert.ok(hgbThreadStats.hist > stats0.hist, 'threaded histograms');
+        assert.ok(hgbThreadStats.bins > stats0.bins, 'threaded binning');
+        assert.ok(hgbThreadStats.thresholds > stats0.thresholds, 'threaded thresholds');
+        assert.ok(hgbThreadStats.predict > stats0.predict, 'threaded prediction');
+        if (name.includes('binomial')) assert.ok(hgbThreadStats.grad > stats0.grad, 'threaded gradients');
       }
       assert.equal(one.length, two.length);
       for (let i = 0; i < one.length; i++) if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
@@ -70,7 +74,7 @@ describe('HistGradientBoosting threads', () => {
         hgbWasmSwitch.on = true;
       }
       assert.equal(hgbThreadStats.wasmHist, w0, 'the switch turns the WebAssembly kernel off');
-      if (hgbHistModule()) assert.ok(w0 > before.wasmHist, 'the WebAssembly kernel ran');
+      if (hgbHistModule()) assert.ok(w0 > stats0.wasmHist, 'the WebAssembly kernel ran');
       for (let i = 0; i < one.length; i++) if (!Object.is(one[i], ts[i])) assert.fail(`row ${i}: ${one[i]} (WebAssembly) vs ${ts[i]} (TypeScript kernel)`);
     });
   }
