@@ -141,7 +141,8 @@ export function makeWorkspace(n: number, nFeatures: number, nBins: number, binne
     wasm,
     partition: wasm ? wasm.partition : new Uint32Array(sharedBytes(4 * n)),
     binnedCol,
-    right: new Uint32Array(n),
+    // the TypeScript partition's right-side scratch (the WebAssembly one has its own in the memory)
+    right: new Uint32Array(wasm ? 0 : n),
     pool: new HistPool(nFeatures * nBins * HIST_STRIDE),
     allFeatures: Int32Array.from({ length: nFeatures }, (_, j) => j),
   };
