@@ -225,7 +225,10 @@ export function sgemmCoreWasm(
     const nb = n - jc < 1024 ? n - jc : 1024;
     for (let i0 = 0; i0 < m; i0 += ch) {
       const rows = m - i0 < ch ? m - i0 : ch;
-      for (let i = 0; i < rows; i++) {
+      // C rows contiguous and unpadded (ldc = nb = ncp): one copy each way, no per-row views
+      const flat = ldc === nb && nb === ncp;
+      if (flat) mem.set(c.subarray(cOff + i0 * ldc, cOff + (i0 + rows) * ldc), cwAt);
+      else for (let i = 0; i < rows; i++) {
         const o = cOff + (i0 + i) * ldc + jc;
         mem.set(c.subarray(o, o + nb), cwAt + i * ncp);
       }
@@ -238,7 +241,8 @@ export function sgemmCoreWasm(
           exp.macro(kb, mb, nb, 0, bpAt * 4, (cwAt + ic * ncp) * 4, ncp, alpha);
         }
       }
-      for (let i = 0; i < rows; i++) {
+      if (flat) c.set(mem.subarray(cwAt, cwAt + rows * ncp), cOff + i0 * ldc);
+      else for (let i = 0; i < rows; i++) {
         const q = cwAt + i * ncp;
         c.set(mem.subarray(q, q + nb), cOff + (i0 + i) * ldc + jc);
       }

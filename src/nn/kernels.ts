@@ -6,6 +6,7 @@
 import { gemm } from '../linalg/blas.js';
 import { sgemm } from '../linalg/sgemm.js';
 import type { Arr } from './dtype.js';
+import { colSum32 } from './nnWasm.js';
 
 /** The packed product of the buffers' precision (float32 nets: linalg's sgemm). */
 function gemmArr(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Arr, lda: number, b: Arr, ldb: number, beta: number, c: Arr, ldc: number): void {
@@ -16,9 +17,18 @@ function gemmArr(transA: boolean, transB: boolean, m: number, n: number, k: numb
 /** Products with at least this many multiply-adds go to the packed linalg gemm. */
 const GEMM_MIN = 1 << 16;
 
+/**
+ * Whether a dense layer's products go to the packed gemm: at least GEMM_MIN multiply-adds, and for
+ * float32 both widths at least 8 (sgemm packs op(B) in 8-column strips: a 1-unit output layer
+ * would run 8x padded panels, measured 3-5x slower than the loops below).
+ */
+function packed(X: Arr, n: number, d: number, u: number): boolean {
+  return n * d * u >= GEMM_MIN && (!(X instanceof Float32Array) || (d >= 8 && u >= 8));
+}
+
 /** Z (n x u) = X (n x d) W (d x u) + b (b may be empty). */
 export function denseForward(X: Arr, W: Arr, b: Arr, Z: Arr, n: number, d: number, u: number): void {
-  if (n * d * u >= GEMM_MIN) {
+  if (packed(X, n, d, u)) {
     for (let i = 0; i < n; i++) if (b.length) Z.set(b, i * u);
     gemmArr(false, false, n, u, d, X, d, W, u, b.length ? 1 : 0, Z, u);
     return;
@@ -54,9 +64,9 @@ export function denseForward(X: Arr, W: Arr, b: Arr, Z: Arr, n: number, d: numbe
 /** gW (d x u) = X^T G (overwrites); gb (u) = column sums of G (if non-empty). */
 export function denseGradW(X: Arr, G: Arr, gW: Arr, gb: Arr, n: number, d: number, u: number): void {
   gb.fill(0);
-  if (n * d * u >= GEMM_MIN) {
+  if (packed(X, n, d, u)) {
     gemmArr(true, false, d, u, n, X, d, G, u, 0, gW, u);
-    if (gb.length) for (let i = 0; i < n; i++) for (let j = 0; j < u; j++) gb[j]! += G[i * u + j]!;
+    if (gb.length && !(gb instanceof Float32Array && colSum32(G as Float32Array, n, u, gb))) for (let i = 0; i < n; i++) for (let j = 0; j < u; j++) gb[j]! += G[i * u + j]!;
     return;
   }
   gW.fill(0);
@@ -86,7 +96,7 @@ export function denseGradW(X: Arr, G: Arr, gW: Arr, gb: Arr, n: number, d: numbe
 
 /** gX (n x d) = G (n x u) W^T, with W d x u. */
 export function denseGradX(G: Arr, W: Arr, gX: Arr, n: number, d: number, u: number): void {
-  if (n * d * u >= GEMM_MIN) {
+  if (packed(G, n, d, u)) {
     gemmArr(false, true, n, d, u, G, u, W, u, 0, gX, d);
     return;
   }

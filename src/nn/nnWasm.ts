@@ -1,0 +1,104 @@
+/**
+ * The float32 net kernels of `asm/nnops.ts` (Adam, ReLU, bias sums) on this thread: the module
+ * (under 1 KiB, so compiled synchronously even on a browser's main thread) is instantiated at
+ * import behind a feature check, and used while linalg's backend is 'wasm' (`setLinalgBackend('ts')`
+ * switches these kernels off with the products). Each call copies its arrays into the module's
+ * linear memory and the results back; every kernel gives the bits of the TypeScript loop it
+ * replaces (see asm/nnops.ts), so the backend never changes a result. Each function returns false
+ * when it did nothing (no WebAssembly, TS backend): the caller then runs its TypeScript loop.
+ */
+import { linalgBackend } from '../linalg/wasm.js';
+import { NNOPS_WASM_BASE64 } from './wasmNnops.generated.js';
+
+interface NnopsExports {
+  adam(n: number, w: number, g: number, m: number, v: number, c1: number, c2: number, alpha: number, eps: number): void;
+  reluFwd(n: number, z: number, a: number): void;
+  reluBwd(n: number, z: number, ga: number, gz: number): void;
+  colSum(rows: number, cols: number, x: number, s: number): void;
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+}
+
+function install(): NnopsExports | null {
+  const W = (globalThis as unknown as { WebAssembly?: { validate(b: Uint8Array): boolean; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
+  if (!W || typeof atobFn !== 'function') return null;
+  try {
+    const bin = atobFn(NNOPS_WASM_BASE64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    if (!W.validate(bytes)) return null;
+    return new W.Instance(new W.Module(bytes), {}).exports as NnopsExports;
+  } catch {
+    return null;
+  }
+}
+
+const EXP = install();
+let f32 = new Float32Array(0);
+
+/** The kernels when they may run now (module available and linalg's backend 'wasm'), else null. */
+function ready(): NnopsExports | null {
+  return EXP && linalgBackend() === 'wasm' ? EXP : null;
+}
+
+/** A view of linear memory of at least `floats` float32 values. */
+function reserve(exp: NnopsExports, floats: number): Float32Array {
+  const mem = exp.memory;
+  const bytes = floats * 4;
+  if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / 65536));
+  if (f32.buffer !== mem.buffer) f32 = new Float32Array(mem.buffer);
+  return f32;
+}
+
+/** True when the float32 net kernels are in use (module compiled and the 'wasm' backend selected). */
+export function nnWasmActive(): boolean {
+  return ready() !== null;
+}
+
+/** Adam step on float32 arrays (see asm/nnops.ts `adam`); false when not run. */
+export function adam32(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, c1: number, c2: number, alpha: number, eps: number): boolean {
+  const exp = ready();
+  if (!exp) return false;
+  const n = w.length, np = (n + 3) & ~3;
+  const mem = reserve(exp, 4 * np);
+  mem.set(w, 0); mem.set(g, np); mem.set(m, 2 * np); mem.set(v, 3 * np);
+  exp.adam(np, 0, np * 4, 2 * np * 4, 3 * np * 4, c1, c2, alpha, eps);
+  w.set(mem.subarray(0, n)); m.set(mem.subarray(2 * np, 2 * np + n)); v.set(mem.subarray(3 * np, 3 * np + n));
+  return true;
+}
+
+/** a = relu(z) on float32 arrays of equal length; false when not run. */
+export function reluFwd32(z: Float32Array, a: Float32Array): boolean {
+  const exp = ready();
+  if (!exp) return false;
+  const n = z.length, np = (n + 3) & ~3;
+  const mem = reserve(exp, 2 * np);
+  mem.set(z, 0);
+  exp.reluFwd(np, 0, np * 4);
+  a.set(mem.subarray(np, np + n));
+  return true;
+}
+
+/** gz = ga * (z > 0) on float32 arrays of equal length; false when not run. */
+export function reluBwd32(z: Float32Array, ga: Float32Array, gz: Float32Array): boolean {
+  const exp = ready();
+  if (!exp) return false;
+  const n = z.length, np = (n + 3) & ~3;
+  const mem = reserve(exp, 3 * np);
+  mem.set(z, 0); mem.set(ga.length === n ? ga : ga.subarray(0, n), np);
+  exp.reluBwd(np, 0, np * 4, 2 * np * 4);
+  gz.set(mem.subarray(2 * np, 2 * np + n));
+  return true;
+}
+
+/** s[j] += x[i, j] over rows (float32 sums in row order; cols a multiple of 4); false when not run. */
+export function colSum32(x: Float32Array, rows: number, cols: number, s: Float32Array): boolean {
+  const exp = ready();
+  if (!exp || cols % 4 !== 0) return false;
+  const mem = reserve(exp, rows * cols + cols);
+  mem.set(x.length === rows * cols ? x : x.subarray(0, rows * cols), 0);
+  mem.set(s, rows * cols);
+  exp.colSum(rows, cols, 0, rows * cols * 4);
+  s.set(mem.subarray(rows * cols, rows * cols + cols));
+  return true;
+}
