@@ -6,7 +6,10 @@
 import { gemm } from '../linalg/blas.js';
 import { sgemm } from '../linalg/sgemm.js';
 import type { Arr } from './dtype.js';
-import { colSum32 } from './nnWasm.js';
+import { colSum32, denseForwardSmall32, denseGradWSmall32 } from './nnWasm.js';
+
+/** Small float32 products of at least this many multiply-adds run in WebAssembly (nnops smallGemm). */
+const SMALL_WASM_MIN = 512;
 
 /** The packed product of the buffers' precision (float32 nets: linalg's sgemm). */
 function gemmArr(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Arr, lda: number, b: Arr, ldb: number, beta: number, c: Arr, ldc: number): void {
@@ -139,6 +142,7 @@ export function denseGradX(G: Arr, W: Arr, gX: Arr, n: number, d: number, u: num
  * 2-row x 4-column tiles.
  */
 function denseForward32(X: Float32Array, W: Float32Array, b: Float32Array, Z: Float32Array, n: number, d: number, u: number): void {
+  if (n * d * u >= SMALL_WASM_MIN && denseForwardSmall32(X, W, b, Z, n, d, u)) return;
   const fr = Math.fround;
   const hasB = b.length > 0;
   let i = 0;
@@ -182,6 +186,8 @@ function denseGradW32(X: Float32Array, G: Float32Array, gW: Float32Array, gb: Fl
   const fr = Math.fround;
   const dq = d & ~3;
   let k = 0;
+  // the rows without the zero test in WebAssembly (same bits), the rest below
+  if (dq > 0 && n * d * u >= SMALL_WASM_MIN && denseGradWSmall32(X, G, gW, n, d, u, dq)) k = dq;
   for (; k + 2 <= dq; k += 2) {
     let j = 0;
     for (; j + 4 <= u; j += 4) {

@@ -15,6 +15,7 @@ interface NnopsExports {
   reluFwd(n: number, z: number, a: number): void;
   reluBwd(n: number, z: number, ga: number, gz: number): void;
   colSum(rows: number, cols: number, x: number, s: number): void;
+  smallGemm(R: number, C: number, P: number, a: number, ars: number, ast: number, b: number, bst: number, init: number, out: number, ldo: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -100,5 +101,39 @@ export function colSum32(x: Float32Array, rows: number, cols: number, s: Float32
   mem.set(s, rows * cols);
   exp.colSum(rows, cols, 0, rows * cols * 4);
   s.set(mem.subarray(rows * cols, rows * cols + cols));
+  return true;
+}
+
+/**
+ * Z (n x u) = b + X (n x d) W (d x u) for a small float32 layer, rounding to float32 after every
+ * multiply-add in k order (the bits of `denseForward`'s loops); false when not run.
+ */
+export function denseForwardSmall32(X: Float32Array, W: Float32Array, b: Float32Array, Z: Float32Array, n: number, d: number, u: number): boolean {
+  const exp = ready();
+  if (!exp) return false;
+  // layout (floats): [X n x d][W d x u][b u][Z n x u]; X first, so a bias pointer is never 0 (= none)
+  const wAt = n * d, bAt = wAt + d * u, zAt = bAt + b.length;
+  const mem = reserve(exp, zAt + n * u);
+  mem.set(X.length === n * d ? X : X.subarray(0, n * d), 0);
+  mem.set(W, wAt);
+  if (b.length) mem.set(b, bAt);
+  exp.smallGemm(n, u, d, 0, d * 4, 4, wAt * 4, u * 4, b.length ? bAt * 4 : 0, zAt * 4, u);
+  Z.set(mem.subarray(zAt, zAt + n * u));
+  return true;
+}
+
+/**
+ * Rows k < kEnd of gW (d x u) = X^T G for a small float32 layer (X n x d, G n x u), rounding to
+ * float32 after every multiply-add in row order (the bits of `denseGradW`'s loops); false when not run.
+ */
+export function denseGradWSmall32(X: Float32Array, G: Float32Array, gW: Float32Array, n: number, d: number, u: number, kEnd: number): boolean {
+  const exp = ready();
+  if (!exp) return false;
+  const gAt = n * d, oAt = gAt + n * u;
+  const mem = reserve(exp, oAt + kEnd * u);
+  mem.set(X.length === n * d ? X : X.subarray(0, n * d), 0);
+  mem.set(G.length === n * u ? G : G.subarray(0, n * u), gAt);
+  exp.smallGemm(kEnd, u, n, 0, 4, d * 4, gAt * 4, u * 4, 0, oAt * 4, u);
+  gW.set(mem.subarray(oAt, oAt + kEnd * u));
   return true;
 }
