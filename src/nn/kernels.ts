@@ -32,7 +32,11 @@ function packed(X: Arr, n: number, d: number, u: number): boolean {
 /** Z (n x u) = X (n x d) W (d x u) + b (b may be empty). */
 export function denseForward(X: Arr, W: Arr, b: Arr, Z: Arr, n: number, d: number, u: number): void {
   if (packed(X, n, d, u)) {
-    for (let i = 0; i < n; i++) if (b.length) Z.set(b, i * u);
+    if (b.length) {
+      // bias in every row: one set, then doubling copies (log2 n calls instead of n)
+      Z.set(b, 0);
+      for (let len = u, all = n * u; len < all; len *= 2) Z.copyWithin(len, 0, Math.min(len, all - len));
+    }
     gemmArr(false, false, n, u, d, X, d, W, u, b.length ? 1 : 0, Z, u);
     return;
   }
@@ -103,6 +107,14 @@ export function denseGradW(X: Arr, G: Arr, gW: Arr, gb: Arr, n: number, d: numbe
 export function denseGradX(G: Arr, W: Arr, gX: Arr, n: number, d: number, u: number): void {
   if (packed(G, n, d, u)) {
     gemmArr(false, true, n, d, u, G, u, W, u, 0, gX, d);
+    return;
+  }
+  if (u === 1) {
+    // one output unit: the outer product G W^T; 0 + g w is the loops' single-term sum (-0 becomes +0)
+    for (let i = 0; i < n; i++) {
+      const g = G[i]!, o = i * d;
+      for (let k = 0; k < d; k++) gX[o + k] = 0 + g * W[k]!;
+    }
     return;
   }
   let i = 0;
