@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setLinalgBackend } from '../../src/linalg/wasm.js';
 import { nnWasmActive } from '../../src/nn/nnWasm.js';
+import { NNOPS_WASM_BYTES } from '../../src/nn/wasmNnops.generated.js';
 import { getActivation } from '../../src/nn/activations.js';
 import { denseForward, denseGradW } from '../../src/nn/kernels.js';
 import { Adam } from '../../src/nn/optimizers.js';
@@ -39,7 +40,8 @@ function both<T>(f: () => T): [T, T] {
 }
 
 describe('float32 net kernels in WebAssembly = the TypeScript loops, bit for bit', () => {
-  it('the module is active on Node (so the comparisons below exercise it)', () => {
+  it('the module is active on Node (so the comparisons below exercise it) and small enough for synchronous compilation (4 KiB)', () => {
+    assert.ok(NNOPS_WASM_BYTES <= 4096, `${NNOPS_WASM_BYTES} bytes`);
     assert.equal(nnWasmActive(), true);
     setLinalgBackend('ts');
     assert.equal(nnWasmActive(), false);
