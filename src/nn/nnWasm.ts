@@ -42,11 +42,21 @@ function ready(): NnopsExports | null {
   return EXP && linalgBackend() === 'wasm' ? EXP : null;
 }
 
-/** A view of linear memory of at least `floats` float32 values. */
-function reserve(exp: NnopsExports, floats: number): Float32Array {
+/** Linear memory is not grown past this (the caller's TypeScript loop runs instead). */
+const MAX_BYTES = 1 << 30;
+
+/** A view of linear memory of at least `floats` float32 values (null when it cannot grow that far). */
+function reserve(exp: NnopsExports, floats: number): Float32Array | null {
   const mem = exp.memory;
   const bytes = floats * 4;
-  if (mem.buffer.byteLength < bytes) mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / 65536));
+  if (bytes > MAX_BYTES) return null;
+  if (mem.buffer.byteLength < bytes) {
+    try {
+      mem.grow(Math.ceil((bytes - mem.buffer.byteLength) / 65536));
+    } catch {
+      return null;
+    }
+  }
   if (f32.buffer !== mem.buffer) f32 = new Float32Array(mem.buffer);
   return f32;
 }
@@ -62,6 +72,7 @@ export function adam32(w: Float32Array, g: Float32Array, m: Float32Array, v: Flo
   if (!exp) return false;
   const n = w.length, np = (n + 3) & ~3;
   const mem = reserve(exp, 4 * np);
+  if (!mem) return false;
   mem.set(w, 0); mem.set(g, np); mem.set(m, 2 * np); mem.set(v, 3 * np);
   exp.adam(np, 0, np * 4, 2 * np * 4, 3 * np * 4, c1, c2, alpha, eps);
   w.set(mem.subarray(0, n)); m.set(mem.subarray(2 * np, 2 * np + n)); v.set(mem.subarray(3 * np, 3 * np + n));
@@ -74,6 +85,7 @@ export function reluFwd32(z: Float32Array, a: Float32Array): boolean {
   if (!exp) return false;
   const n = z.length, np = (n + 3) & ~3;
   const mem = reserve(exp, 2 * np);
+  if (!mem) return false;
   mem.set(z, 0);
   exp.reluFwd(np, 0, np * 4);
   a.set(mem.subarray(np, np + n));
@@ -86,6 +98,7 @@ export function reluBwd32(z: Float32Array, ga: Float32Array, gz: Float32Array): 
   if (!exp) return false;
   const n = z.length, np = (n + 3) & ~3;
   const mem = reserve(exp, 3 * np);
+  if (!mem) return false;
   mem.set(z, 0); mem.set(ga.length === n ? ga : ga.subarray(0, n), np);
   exp.reluBwd(np, 0, np * 4, 2 * np * 4);
   gz.set(mem.subarray(2 * np, 2 * np + n));
@@ -97,6 +110,7 @@ export function colSum32(x: Float32Array, rows: number, cols: number, s: Float32
   const exp = ready();
   if (!exp || cols % 4 !== 0) return false;
   const mem = reserve(exp, rows * cols + cols);
+  if (!mem) return false;
   mem.set(x.length === rows * cols ? x : x.subarray(0, rows * cols), 0);
   mem.set(s, rows * cols);
   exp.colSum(rows, cols, 0, rows * cols * 4);
@@ -114,6 +128,7 @@ export function denseForwardSmall32(X: Float32Array, W: Float32Array, b: Float32
   // layout (floats): [X n x d][W d x u][b u][Z n x u]; X first, so a bias pointer is never 0 (= none)
   const wAt = n * d, bAt = wAt + d * u, zAt = bAt + b.length;
   const mem = reserve(exp, zAt + n * u);
+  if (!mem) return false;
   mem.set(X.length === n * d ? X : X.subarray(0, n * d), 0);
   mem.set(W, wAt);
   if (b.length) mem.set(b, bAt);
@@ -131,6 +146,7 @@ export function denseGradWSmall32(X: Float32Array, G: Float32Array, gW: Float32A
   if (!exp) return false;
   const gAt = n * d, oAt = gAt + n * u;
   const mem = reserve(exp, oAt + kEnd * u);
+  if (!mem) return false;
   mem.set(X.length === n * d ? X : X.subarray(0, n * d), 0);
   mem.set(G.length === n * u ? G : G.subarray(0, n * u), gAt);
   exp.smallGemm(kEnd, u, n, 0, 4, d * 4, gAt * 4, u * 4, 0, oAt * 4, u);
