@@ -135,7 +135,7 @@ export class Adam extends Optimizer {
     const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
     const alpha = lr * this.alphaScale;
     // float32: the WebAssembly f64x2 kernel runs this loop's float64 operations (same bits)
-    if (!this.amsgrad && w instanceof Float32Array && w.length >= 64 && adam32(w, g as Float32Array, m as Float32Array, v as Float32Array, 1 - b1, 1 - b2, alpha, eps)) return;
+    if (!this.amsgrad && w.length >= 64 && w instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array && adam32(w, g, m, v, 1 - b1, 1 - b2, alpha, eps)) return;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       m![i]! += (gi - m![i]!) * (1 - b1);
