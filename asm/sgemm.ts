@@ -53,3 +53,51 @@ export function macro(kb: i32, mb: i32, nb: i32, ap: usize, bp: usize, cb: usize
     }
   }
 }
+
+/**
+ * The 4x8 tile of `tile` on unpacked operands: the four splats of op(A) rows come from a, a + ars,
+ * a + 2 ars, a + 3 ars and advance by ast per depth step; the two vectors of op(B) from b, b + 16,
+ * advancing by bst. The same operations in the same order as `tile`, so the same bits.
+ */
+// @ts-ignore: decorator
+@inline
+function tileS(kb: i32, a: usize, ars: usize, ast: usize, b: usize, bst: usize, c: usize, ldcBytes: usize, al: v128): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const a1 = ars, a2 = ars + ars, a3 = a2 + ars;
+  for (let p = 0; p < kb; p++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0)); c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + a1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0)); c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + a2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0)); c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a + a3);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0)); c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a += ast; b += bst;
+  }
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c00))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c01)), 16); c += ldcBytes;
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c10))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c11)), 16); c += ldcBytes;
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c20))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c21)), 16); c += ldcBytes;
+  v128.store(c, f32x4.add(v128.load(c), f32x4.mul(al, c30))); v128.store(c, f32x4.add(v128.load(c, 16), f32x4.mul(al, c31)), 16);
+}
+
+/**
+ * `macro` on unpacked or packed operands: op(A) row 4s + r, depth p at a + s ajs + r ars + p ast
+ * (bytes: ars = 4 lda, ast = 4, ajs = 16 lda for A as stored; ars = 4, ast = 4 lda, ajs = 16 for
+ * its transpose; ars = 4, ast = 16, ajs = 16 kb for 4-row packed strips); op(B) depth p, columns
+ * 8s..8s+7 at b + s bjs + p bst (bst = 4 ldb, bjs = 32 for B as stored; bst = 32, bjs = 32 kb
+ * for 8-column packed strips). Rows past mb and columns past nb up to the tile edges read whatever memory
+ * follows (the caller leaves slack) and land in C padding that the caller ignores.
+ */
+export function macroS(kb: i32, mb: i32, nb: i32, a: usize, ars: usize, ast: usize, ajs: usize, b: usize, bst: usize, bjs: usize, cb: usize, ldcb: i32, alpha: f32): void {
+  const al = f32x4.splat(alpha);
+  const ldcBytes = <usize>ldcb << 2;
+  for (let jr = 0; jr < nb; jr += 8) {
+    const bb = b + (<usize>(jr >> 3)) * bjs;
+    for (let ir = 0; ir < mb; ir += 4) {
+      tileS(kb, a + (<usize>(ir >> 2)) * ajs, ars, ast, bb, bst, cb + ((<usize>ir * <usize>ldcb + <usize>jr) << 2), ldcBytes, al);
+    }
+  }
+}

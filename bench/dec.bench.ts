@@ -106,8 +106,6 @@ const epochsUsed: number[] = [];
 
 for (let seed = SEED0; seed < SEED0 + SEEDS; seed++) {
   console.log(`# seed ${seed}`);
-  const [km, tk] = timed(() => new KMeans({ nClusters: 10, nInit: NINIT_RAW, randomState: seed }).fit(X));
-  add('k-means (raw pixels)', km.labels, tk, `nInit ${NINIT_RAW}`);
   let ae: AutoencoderFeatures, ta: number;
   if (SHARED && shared) ({ ae, sec: ta } = shared);
   else if (process.env.DEC_AE_LOAD) {
@@ -130,6 +128,9 @@ for (let seed = SEED0; seed < SEED0 + SEEDS; seed++) {
     }
     console.log(`#   pretraining: ${ae.lossCurve.length} epochs, ${ta.toFixed(0)} s, final MSE ${ae.lossCurve.at(-1)!.toFixed(5)}`);
   }
+  // raw-pixel k-means after pretraining, so a process that saves the shared autoencoder starts it at once
+  const [km, tk] = timed(() => new KMeans({ nClusters: 10, nInit: NINIT_RAW, randomState: seed }).fit(X));
+  add('k-means (raw pixels)', km.labels, tk, `nInit ${NINIT_RAW}`);
   const pre = `pretrain ${ae.lossCurve.length} epochs${SHARED ? ' (shared AE)' : ''}`;
   const common = { nClusters: 10, autoencoder: ae, nInit: NINIT, batchSize: 256, updateInterval: 140, tol: 0.001, optimizer: 'sgd' as const, learningRate: 0.01, randomState: seed };
   const [dec, td] = timed(() => new DeepClustering({ ...common, maxIter: MAXITER, gamma: 0 }).fit(X));

@@ -31,6 +31,7 @@ const KMEANS_SHARED_MAX_PAGES = 16384;
 const TARGETS = [
   { src: 'asm/gemm.ts', out: 'src/linalg/wasmGemm.generated.ts', name: 'GEMM_WASM_BASE64', what: 'f64x2 SIMD gemm macro-kernel (asm/gemm.ts)' },
   { src: 'asm/sgemm.ts', out: 'src/linalg/wasmSgemm.generated.ts', name: 'SGEMM_WASM_BASE64', what: 'f32x4 SIMD sgemm macro-kernel (asm/sgemm.ts)', sizeConst: true },
+  { src: 'asm/nnops.ts', out: 'src/nn/wasmNnops.generated.ts', name: 'NNOPS_WASM_BASE64', what: 'float32 net element-wise kernels: Adam, ReLU, bias sums (asm/nnops.ts)', sizeConst: true },
   { src: 'asm/kmeans.ts', out: 'src/cluster/kmeansWasm.generated.ts', name: 'KMEANS_WASM_BASE64', what: 'f64x2 SIMD k-means kernels (asm/kmeans.ts), own exported memory', sizeConst: true },
   {
     src: 'asm/kmeans.ts', out: 'src/cluster/kmeansWasmShared.generated.ts', name: 'KMEANS_SHARED_WASM_BASE64', sizeConst: true,

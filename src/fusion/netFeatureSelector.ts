@@ -5,7 +5,8 @@ import { p, type ParamsOf } from '../core/params.js';
 import { checkArray, checkLabels, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { permutationImportanceSync, type PermutableModel } from '../explain/permutation.js';
 import { MLPClassifier, MLPRegressor } from '../nn/mlp.js';
-import { Sequential } from '../nn/sequential.js';
+import { DTYPES, type DType } from '../nn/dtype.js';
+import { DEFAULT_DTYPE, Sequential } from '../nn/sequential.js';
 import { featureNamesIn, namesOf } from '../preprocessing/_base.js';
 
 /** What NetFeatureSelector ranks: an MLP estimator (fitted or not) or a trained Sequential. */
@@ -22,6 +23,7 @@ const schema = {
   task: p.oneOf(['auto', 'classification', 'regression'] as const, 'auto', "Internal net only: 'auto' = classification when y has strings or at most 20 distinct integers."),
   hiddenLayerSizes: p.custom<number[]>([32], 'an array of integers >= 1', (v) => Array.isArray(v) && v.every((u) => Number.isInteger(u) && u >= 1)),
   maxIter: p.int(200, { min: 1, doc: 'Internal net only: epochs.' }),
+  dtype: p.oneOf(DTYPES as readonly DType[], DEFAULT_DTYPE, 'Internal net only: precision of its weights, gradients and optimizer state (Float32Array or Float64Array).'),
   nRepeats: p.int(5, { min: 1, doc: "'permutation': shuffles per column." }),
   scoring: p.nullable(p.str('accuracy'), null),
   randomState: p.randomState(),
@@ -75,7 +77,7 @@ export class NetFeatureSelector extends Estimator<typeof schema, NetFeatureSelec
 
   private internalNet(m: Matrix, y: LabelsLike): MLPClassifier | MLPRegressor {
     const ps = this.params;
-    const opts = { hiddenLayerSizes: ps.hiddenLayerSizes, maxIter: ps.maxIter, randomState: ps.randomState };
+    const opts = { hiddenLayerSizes: ps.hiddenLayerSizes, maxIter: ps.maxIter, randomState: ps.randomState, dtype: ps.dtype };
     const { classes } = checkLabels(y, m.rows, { owner: this.kind });
     const cls = ps.task === 'classification' || (ps.task === 'auto' && (classes.some((c) => typeof c === 'string') || (classes.length <= 20 && classes.every((c) => Number.isInteger(c)))));
     return cls ? new MLPClassifier(opts).fit(m, y) : new MLPRegressor(opts).fit(m, y);

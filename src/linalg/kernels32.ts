@@ -22,6 +22,7 @@
 /** Exports of the compiled `asm/sgemm.ts` module. */
 export interface WasmSgemmExports {
   macro(kb: number, mb: number, nb: number, ap: number, bp: number, cb: number, ldcb: number, alpha: number): void;
+  macroS(kb: number, mb: number, nb: number, a: number, ars: number, ast: number, ajs: number, b: number, bst: number, bjs: number, cb: number, ldcb: number, alpha: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -217,6 +218,58 @@ export function sgemmCoreWasm(
   let ch = Math.floor((1 << 20) / ncp / 128) * 128;
   if (ch < 128) ch = 128;
   const chp = ((m < ch ? m : ch) + 3) & ~3;
+  // Operands up to 2^19 floats (the nets' layers) skip most packing loops: op(B) as stored and
+  // op(A) as stored (or its transpose when lda <= 64) are copied whole into linear memory and read
+  // in place by macroS (same tiles, same order, same bits); a transposed op(B) and a wide
+  // transposed op(A) (a strided walk over 4 columns: measured slower than packing) are still
+  // packed. Slack past each copy covers what the edge tiles read beyond the operand (zeroed,
+  // landing in ignored C padding).
+  const aRows = transA ? k : m, aCols = transA ? m : k, bRows = transB ? n : k, bCols = transB ? k : n;
+  const spanA = (aRows - 1) * lda + aCols, spanB = (bRows - 1) * ldb + bCols;
+  if (spanA <= 524288 && spanB <= 524288) {
+    const packA = transA && lda > 64;
+    const slackA = 4 * lda + 8, slackB = 8;
+    const aLen = packA ? mcp * kcMax : spanA + slackA;
+    const bAt = (aLen + 3) & ~3;
+    const bLen = transB ? ncp * kcMax : spanB + slackB;
+    const cAt = (bAt + bLen + 3) & ~3, cEnd = cAt + chp * ncp;
+    const mem = wasm32Reserve(cEnd * 4);
+    const exp = wasm32Slot.exp!;
+    if (!packA) { mem.set(a.subarray(aOff, aOff + spanA), 0); mem.fill(0, spanA, spanA + slackA); }
+    if (!transB) { mem.set(b.subarray(bOff, bOff + spanB), bAt); mem.fill(0, bAt + spanB, bAt + spanB + slackB); }
+    // byte strides of op(A) in place: row, depth step, 4-row strip
+    const ars = transA ? 4 : lda * 4, ast = transA ? lda * 4 : 4;
+    for (let jc = 0; jc < n; jc += 1024) {
+      const nb = n - jc < 1024 ? n - jc : 1024;
+      for (let i0 = 0; i0 < m; i0 += ch) {
+        const rows = m - i0 < ch ? m - i0 : ch;
+        const flat = ldc === nb && nb === ncp;
+        if (flat) mem.set(c.subarray(cOff + i0 * ldc, cOff + (i0 + rows) * ldc), cAt);
+        else for (let i = 0; i < rows; i++) {
+          const o = cOff + (i0 + i) * ldc + jc;
+          mem.set(c.subarray(o, o + nb), cAt + i * ncp);
+        }
+        for (let pc = 0; pc < k; pc += 256) {
+          const kb = k - pc < 256 ? k - pc : 256;
+          let bPtr = (bAt + pc * ldb + jc) * 4, bst = ldb * 4, bjs = 32;
+          if (transB) { spackB(true, b, bOff, ldb, pc, kb, jc, nb, mem, bAt); bPtr = bAt * 4; bst = 32; bjs = kb * 32; }
+          if (packA) {
+            for (let ic = 0; ic < rows; ic += 128) {
+              const mb = rows - ic < 128 ? rows - ic : 128;
+              spackA(true, a, aOff, lda, i0 + ic, mb, pc, kb, mem, 0);
+              exp.macroS(kb, mb, nb, 0, 4, 16, kb * 16, bPtr, bst, bjs, (cAt + ic * ncp) * 4, ncp, alpha);
+            }
+          } else exp.macroS(kb, rows, nb, i0 * ars + pc * ast, ars, ast, 4 * ars, bPtr, bst, bjs, cAt * 4, ncp, alpha);
+        }
+        if (flat) c.set(mem.subarray(cAt, cAt + rows * ncp), cOff + i0 * ldc);
+        else for (let i = 0; i < rows; i++) {
+          const q = cAt + i * ncp;
+          c.set(mem.subarray(q, q + nb), cOff + (i0 + i) * ldc + jc);
+        }
+      }
+    }
+    return;
+  }
   // linear memory layout (floats): [Ap: mcp x kcMax][Bp: ncp x kcMax][Cw: chp x ncp]
   const bpAt = mcp * kcMax, cwAt = bpAt + ncp * kcMax, end = cwAt + chp * ncp;
   const mem = wasm32Reserve(end * 4);
@@ -225,7 +278,10 @@ export function sgemmCoreWasm(
     const nb = n - jc < 1024 ? n - jc : 1024;
     for (let i0 = 0; i0 < m; i0 += ch) {
       const rows = m - i0 < ch ? m - i0 : ch;
-      for (let i = 0; i < rows; i++) {
+      // C rows contiguous and unpadded (ldc = nb = ncp): one copy each way, no per-row views
+      const flat = ldc === nb && nb === ncp;
+      if (flat) mem.set(c.subarray(cOff + i0 * ldc, cOff + (i0 + rows) * ldc), cwAt);
+      else for (let i = 0; i < rows; i++) {
         const o = cOff + (i0 + i) * ldc + jc;
         mem.set(c.subarray(o, o + nb), cwAt + i * ncp);
       }
@@ -238,7 +294,8 @@ export function sgemmCoreWasm(
           exp.macro(kb, mb, nb, 0, bpAt * 4, (cwAt + ic * ncp) * 4, ncp, alpha);
         }
       }
-      for (let i = 0; i < rows; i++) {
+      if (flat) c.set(mem.subarray(cwAt, cwAt + rows * ncp), cOff + i0 * ldc);
+      else for (let i = 0; i < rows; i++) {
         const q = cwAt + i * ncp;
         c.set(mem.subarray(q, q + nb), cOff + (i0 + i) * ldc + jc);
       }

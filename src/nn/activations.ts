@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../core/errors.js';
 import { detExp } from './detmath.js';
 import type { Arr } from './dtype.js';
+import { reluBwd32, reluFwd32 } from './nnWasm.js';
 
 /** Element-wise activation with its derivative expressed through input z and output a. */
 export interface Activation {
@@ -33,8 +34,17 @@ const ACTIVATIONS: Record<string, Activation> = {
   // (measured 1.9 vs 7.8 ns/element); negative inputs give -0, which sums exactly like 0
   relu: {
     name: 'relu',
-    forward(z, a) { const n = z.length; for (let i = 0; i < n; i++) { const v = z[i]!; a[i] = v * +(v > 0); } },
-    backward(z, _a, ga, gz) { const n = z.length; for (let i = 0; i < n; i++) gz[i] = ga[i]! * +(z[i]! > 0); },
+    // float32 buffers of 1,024 values or more: the f32x4 WebAssembly kernels (same bits)
+    forward(z, a) {
+      const n = z.length;
+      if (n >= 1024 && z instanceof Float32Array && a instanceof Float32Array && a.length === n && reluFwd32(z, a)) return;
+      for (let i = 0; i < n; i++) { const v = z[i]!; a[i] = v * +(v > 0); }
+    },
+    backward(z, _a, ga, gz) {
+      const n = z.length;
+      if (n >= 1024 && z instanceof Float32Array && ga instanceof Float32Array && gz instanceof Float32Array && gz.length === n && ga.length >= n && reluBwd32(z, ga, gz)) return;
+      for (let i = 0; i < n; i++) gz[i] = ga[i]! * +(z[i]! > 0);
+    },
   },
   sigmoid: {
     name: 'sigmoid',

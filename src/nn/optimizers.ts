@@ -1,6 +1,7 @@
 import { InvalidParameterError } from '../core/errors.js';
 import { powInt } from './detmath.js';
 import { allocLike, type Arr } from './dtype.js';
+import { adam32 } from './nnWasm.js';
 import { scheduleFromConfig, type LearningRateSchedule } from './schedules.js';
 
 export interface OptimizerOptions {
@@ -133,6 +134,8 @@ export class Adam extends Optimizer {
   protected update(w: Arr, g: Arr, [m, v, vh]: Arr[], lr: number): void {
     const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
     const alpha = lr * this.alphaScale;
+    // float32: the WebAssembly f64x2 kernel runs this loop's float64 operations (same bits)
+    if (!this.amsgrad && w.length >= 64 && w instanceof Float32Array && g instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array && adam32(w, g, m, v, 1 - b1, 1 - b2, alpha, eps)) return;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i]!;
       m![i]! += (gi - m![i]!) * (1 - b1);

@@ -269,10 +269,13 @@ export class Sequential implements TrainingModel {
       let batch = 0;
       for (let s = 0; s < nTr && !this.stopTraining; s += bs, batch++) {
         const nb = Math.min(bs, nTr - s);
+        // narrow rows: element loops (a subarray view + set per row cost more than the copy itself)
+        const cols = m.cols, xd = m.data;
         for (let r = 0; r < nb; r++) {
           const i = order[s + r]!;
-          xb.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), r * m.cols);
-          yb.set(Y.subarray(i * ycols, (i + 1) * ycols), r * ycols);
+          if (cols <= 64) for (let q = 0, src = i * cols, dst = r * cols; q < cols; q++) xb[dst + q] = xd[src + q]!;
+          else xb.set(xd.subarray(i * cols, (i + 1) * cols), r * cols);
+          for (let q = 0; q < ycols; q++) yb[r * ycols + q] = Y[i * ycols + q]!;
           if (wb) wb[r] = W![i]!;
         }
         const xv = nb === bs ? xb : xb.subarray(0, nb * m.cols);

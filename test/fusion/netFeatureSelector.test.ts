@@ -67,4 +67,15 @@ describe('NetFeatureSelector', () => {
     assert.throws(() => new NetFeatureSelector({ k: 0 }), InvalidParameterError);
     assert.throws(() => new NetFeatureSelector({ estimator: {} as never }), (e: unknown) => e instanceof InvalidParameterError && (e as InvalidParameterError).param === 'estimator');
   });
+  it("dtype 'float32' trains the internal net in float32: same kept columns, scores equal the float32 MLP's", () => {
+    const s32 = new NetFeatureSelector({ k: 2, hiddenLayerSizes: [16], maxIter: 150, dtype: 'float32', randomState: 0 }).fit(X, y);
+    const s64 = new NetFeatureSelector({ k: 2, hiddenLayerSizes: [16], maxIter: 150, randomState: 0 }).fit(X, y);
+    assert.deepEqual(Array.from(s32.getSupport(true)), [1, 4]);
+    assert.deepEqual(Array.from(s64.getSupport(true)), [1, 4]);
+    const net32 = new MLPClassifier({ hiddenLayerSizes: [16], maxIter: 150, dtype: 'float32', randomState: 0 }).fit(X, y);
+    assert.ok(net32.network.layers[0]!.weights()[0] instanceof Float32Array);
+    assert.deepEqual(Array.from(s32.scores), Array.from(gradientTimesInput(net32.network, new Matrix(new Float64Array(X.flat()), 200, 6))));
+    assert.notDeepEqual(Array.from(s32.scores), Array.from(s64.scores));
+    assert.throws(() => new NetFeatureSelector({ dtype: 'float16' as never }), InvalidParameterError);
+  });
 });
