@@ -496,3 +496,70 @@ export function mbUpdate(xp: usize, n: i32, d: i32, wp: usize, labp: usize, cop:
     for (let f: usize = 0; f < d8; f += 8) store<f64>(o + f, load<f64>(o + f) * alpha);
   }
 }
+
+/**
+ * Rows idx[t] (i32 at idxp, t < m) of the resident X (at xp, d columns) copied to outp (m x d) in
+ * that order, and their weights (f64 at wp) to woutp: numpy's `X[idx]`, row by row with f64x2
+ * loads (short, independent copies, so many rows' cache misses are in flight at once).
+ */
+export function gather(xp: usize, d: i32, wp: usize, idxp: usize, m: i32, outp: usize, woutp: usize): void {
+  const d8 = <usize>d << 3;
+  let o = outp;
+  for (let t = 0; t < m; t++) {
+    const r = <usize>load<i32>(idxp + (<usize>t << 2));
+    let s = xp + r * d8;
+    const e = s + d8;
+    while (s + 16 <= e) {
+      v128.store(o, v128.load(s));
+      s += 16; o += 16;
+    }
+    if (s < e) {
+      store<f64>(o, load<f64>(s));
+      o += 8;
+    }
+    store<f64>(woutp + (<usize>t << 3), load<f64>(wp + (r << 3)));
+  }
+}
+
+/**
+ * One MiniBatchKMeans step (scikit-learn's `_mini_batch_step` without the reassignment) on the m
+ * rows idx (i32 at idxp) of the resident X: `gather` to the batch (bxp, weights bwp), `assign`
+ * (labels to blabp; centers packed at ctp / cnp), the batch inertia against the plain centers at
+ * cop (returned), and `mbUpdate` (new centers to cnewp, counts at cntp, batch weights per center
+ * to wsump). The same functions, in the same order, as the separate calls.
+ */
+export function mbStep(xp: usize, d: i32, wp: usize, idxp: usize, m: i32, bxp: usize, bwp: usize, blabp: usize, ctp: usize, kp: i32, cnp: usize,
+  cop: usize, cnewp: usize, cntp: usize, k: i32, wsump: usize): f64 {
+  gather(xp, d, wp, idxp, m, bxp, bwp);
+  assign(bxp, m, d, ctp, kp, cnp, blabp, 0, 0, 0, 0);
+  const s = inertia(bxp, m, d, cop, blabp, bwp);
+  mbUpdate(bxp, m, d, bwp, blabp, cop, cnewp, cntp, k, wsump);
+  return s;
+}
+
+/**
+ * 1 when the len f64 at p are all finite, else 0: x - x is 0 for a finite x and NaN for NaN and
+ * +-Infinity, and a NaN stays NaN through the sums (four f64x2 accumulators).
+ */
+export function allFinite(p: usize, len: i32): i32 {
+  const zero = f64x2.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const e = p + (<usize>len << 3);
+  let q = p;
+  while (q + 64 <= e) {
+    let v = v128.load(q); a0 = f64x2.add(a0, f64x2.sub(v, v));
+    v = v128.load(q, 16); a1 = f64x2.add(a1, f64x2.sub(v, v));
+    v = v128.load(q, 32); a2 = f64x2.add(a2, f64x2.sub(v, v));
+    v = v128.load(q, 48); a3 = f64x2.add(a3, f64x2.sub(v, v));
+    q += 64;
+  }
+  let s: f64 = 0;
+  while (q < e) {
+    const x = load<f64>(q);
+    s = s + (x - x);
+    q += 8;
+  }
+  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  s = s + f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  return s == 0 ? 1 : 0;
+}
