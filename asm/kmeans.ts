@@ -563,3 +563,55 @@ export function allFinite(p: usize, len: i32): i32 {
   s = s + f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
   return s == 0 ? 1 : 0;
 }
+
+// ---------------------------------------------------------------------------------------------
+// MT19937 (numpy's RandomState) for MiniBatchKMeans' batch indices
+
+const MT_N = 624;
+const MT_M = 397;
+
+/** The next 624 words of the MT19937 state at mtp (numpy's `mt19937_gen`, as `generate` of core/random.ts). */
+function mtGenerate(mtp: usize): void {
+  let kk = 0;
+  let y: u32;
+  for (; kk < MT_N - MT_M; kk++) {
+    const q = mtp + (<usize>kk << 2);
+    y = (load<u32>(q) & 0x80000000) | (load<u32>(q, 4) & 0x7fffffff);
+    store<u32>(q, load<u32>(q + (<usize>MT_M << 2)) ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0));
+  }
+  for (; kk < MT_N - 1; kk++) {
+    const q = mtp + (<usize>kk << 2);
+    y = (load<u32>(q) & 0x80000000) | (load<u32>(q, 4) & 0x7fffffff);
+    store<u32>(q, load<u32>(q - (<usize>(MT_N - MT_M) << 2)) ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0));
+  }
+  const q = mtp + (<usize>(MT_N - 1) << 2);
+  y = (load<u32>(q) & 0x80000000) | (load<u32>(mtp) & 0x7fffffff);
+  store<u32>(q, load<u32>(mtp + (<usize>(MT_M - 1) << 2)) ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0));
+}
+
+/**
+ * numpy's `RandomState.randint(0, rng + 1, m)` for 0 < rng < 2**32 - 1 (masked rejection: the
+ * tempered word & mask, redrawn while > rng), as i32 to outp; the MT19937 state is 624 u32 at mtp
+ * and the position an i32 at posp (both updated). The draws of `randint` of core/random.ts.
+ */
+export function mtRandint(mtp: usize, posp: usize, rng: u32, mask: u32, m: i32, outp: usize): void {
+  let pos = load<i32>(posp);
+  for (let t = 0; t < m; t++) {
+    let v: u32;
+    do {
+      if (pos >= MT_N) {
+        mtGenerate(mtp);
+        pos = 0;
+      }
+      let y = load<u32>(mtp + (<usize>pos << 2));
+      pos++;
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      v = y & mask;
+    } while (v > rng);
+    store<i32>(outp + (<usize>t << 2), <i32>v);
+  }
+  store<i32>(posp, pos);
+}

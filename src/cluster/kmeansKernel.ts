@@ -7,6 +7,7 @@
  * per-label sums are formed per fixed block of rows (`sumChunkRows`) and added in block order, so
  * the thread count and the window size do not change any result either.
  */
+import type { RandomState } from '../core/random.js';
 import { linalgThreads } from '../linalg/threads.js';
 import { linalgBackend } from '../linalg/wasm.js';
 import { rowNormsSq, sqDistBlock, sqDistRows } from './pairwise.js';
@@ -125,7 +126,7 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
   const kp = (Math.max(k, rowDistMax) + 1) >> 1;
   const at = {
     x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, closest: 0, psum: 0, part: 0,
-    bx: 0, bw: 0, blab: 0, bidx: 0, cp: 0, cnew: 0, cnt: 0, bws: 0,
+    bx: 0, bw: 0, blab: 0, bidx: 0, cp: 0, cnew: 0, cnt: 0, bws: 0, mt: 0, mtPos: 0,
   };
   at.w = align(rows * d * 8);
   at.lab = at.w + align(rows * 8);
@@ -153,7 +154,9 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
   at.cnew = at.cp + align(k * d * 8);
   at.cnt = at.cnew + align(k * d * 8);
   at.bws = at.cnt + align(k * 8);
-  return { at, total: at.bws + align(k * 8) };
+  at.mt = at.bws + align(k * 8);
+  at.mtPos = at.mt + align(MT_WORDS * 4);
+  return { at, total: at.mtPos + 16 };
 }
 
 /**
@@ -354,9 +357,13 @@ export class KMeansKernel {
    * in `batchX` (the reassignment picks rows of the batch).
    */
   miniBatchStep(idx: ArrayLike<number>, cur: Float64Array, next: Float64Array, counts: Float64Array): number {
+    return this.stepOn(this.putIndices(idx), cur, next, counts);
+  }
+
+  /** `mbStep` on the first m indices at `bidx`. */
+  private stepOn(m: number, cur: Float64Array, next: Float64Array, counts: Float64Array): number {
     const { d, k, at } = this;
     const exp = this.exp!;
-    const m = this.putIndices(idx);
     const f64 = this.f64();
     const kp = this.putCenters(f64, cur, rowNormsSq(cur, k, d));
     f64.set(cur.subarray(0, k * d), at.cp / 8);
@@ -365,6 +372,48 @@ export class KMeansKernel {
     next.set(f64.subarray(at.cnew / 8, at.cnew / 8 + k * d));
     counts.set(f64.subarray(at.cnt / 8, at.cnt / 8 + k));
     return s;
+  }
+
+  /** Gauss cache of the RandomState whose MT19937 state was moved into the kernel (`rngLoad`). */
+  private rngRest: { hasGauss: boolean; gauss: number } | null = null;
+
+  /**
+   * Move the MT19937 state of `rs` into the kernel: the batch indices of `miniBatchStepDrawn` are
+   * then drawn there (numpy's masked `randint`, the stream of `rs.randint`). `rngStore` moves it
+   * back; `rs` must not be used in between.
+   */
+  rngLoad(rs: RandomState): void {
+    const s = rs.getState();
+    const exp = this.exp!;
+    new Uint32Array(exp.memory.buffer, this.at.mt, MT_WORDS).set(s.key);
+    new Int32Array(exp.memory.buffer, this.at.mtPos, 1)[0] = s.pos;
+    this.rngRest = { hasGauss: s.hasGauss, gauss: s.gauss };
+  }
+
+  /** Move the MT19937 state back into `rs` (see `rngLoad`). */
+  rngStore(rs: RandomState): void {
+    const exp = this.exp!;
+    const rest = this.rngRest!;
+    rs.setState({ key: Array.from(new Uint32Array(exp.memory.buffer, this.at.mt, MT_WORDS)), pos: new Int32Array(exp.memory.buffer, this.at.mtPos, 1)[0]!, ...rest });
+    this.rngRest = null;
+  }
+
+  /**
+   * `miniBatchStep` on `m` rows drawn in the kernel as `rs.randint(0, n, m)` would (the state moved
+   * in by `rngLoad`): no index array crosses to JavaScript.
+   */
+  miniBatchStepDrawn(m: number, cur: Float64Array, next: Float64Array, counts: Float64Array): number {
+    const { n, at } = this;
+    if (m > this.batchRows || n < 2 || !this.rngRest) throw new Error('KMeansKernel.miniBatchStepDrawn: needs rngLoad and room for the batch');
+    const rng = n - 1;
+    let mask = rng;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    this.exp!.mtRandint(at.mt, at.mtPos, rng, mask, m, at.bidx);
+    return this.stepOn(m, cur, next, counts);
   }
 
   /** The batch buffer (`batchRows x d`; the rows of the last batch call first). */
@@ -765,3 +814,6 @@ function packCenters(C: Float64Array, k: number, d: number, out: Float64Array, o
 }
 
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Words of the MT19937 state (numpy's RandomState key). */
+const MT_WORDS = 624;

@@ -50,6 +50,7 @@ export interface LloydExports {
   mbStep(xp: number, d: number, wp: number, idxp: number, m: number, bxp: number, bwp: number, blabp: number, ctp: number, kp: number, cnp: number,
     cop: number, cnewp: number, cntp: number, k: number, wsump: number): number;
   allFinite(p: number, len: number): number;
+  mtRandint(mtp: number, posp: number, rng: number, mask: number, m: number, outp: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 

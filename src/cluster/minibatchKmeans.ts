@@ -169,15 +169,20 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     const wb = new Float64Array(batchSize);
     const lab = new Int32Array(batchSize);
     let i = 0;
+    // on the resident kernel the batch indices are drawn there (the MT19937 state moves in and
+    // back out around the loop and around the rare reassignment draws)
+    kern?.rngLoad(rng);
     for (; i < nSteps; i++) {
-      const idx = rng.randint(0, n, batchSize);
-      const reassign = randomReassign(counts, st, batchSize, k);
       let inertia0: number;
       let updated: boolean;
+      let reassign: boolean;
       if (kern) {
-        inertia0 = kern.miniBatchStep(idx, cur, next, counts);
+        reassign = randomReassign(counts, st, batchSize, k);
+        inertia0 = kern.miniBatchStepDrawn(batchSize, cur, next, counts);
         updated = true;
       } else {
+        const idx = rng.randint(0, n, batchSize);
+        reassign = randomReassign(counts, st, batchSize, k);
         const bk = batchKernel!;
         gatherInto(Xd, d, idx, Xb);
         for (let t = 0; t < batchSize; t++) wb[t] = w[idx[t]!]!;
@@ -186,7 +191,10 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
         inertia0 = bk.inertia(cur, lab);
         updated = bk.miniBatchUpdate(cur, next, counts);
       }
+      const draws = kern !== null && reassign && reassignWanted(counts, k, reassignmentRatio);
+      if (draws) kern.rngStore(rng);
       let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab, inertia0, updated);
+      if (draws) kern.rngLoad(rng);
       let diff = 0;
       if (tol > 0) for (let t = 0; t < k * d; t++) { const v = next[t]! - cur[t]!; diff += v * v; }
       const tmp = cur; cur = next; next = tmp;
@@ -204,6 +212,7 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       else noImprovement++;
       if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
     }
+    kern?.rngStore(rng);
     batchKernel?.release();
     const stepsDone = Math.min(i + 1, nSteps);
     let labels: Int32Array = new Int32Array(0);
@@ -346,6 +355,15 @@ function labelsOf(X: Float64Array, n: number, d: number, C: Float64Array, k: num
 function randomReassign(counts: Float64Array, st: { nSince: number }, batchSize: number, k: number): boolean {
   st.nSince += batchSize;
   if (counts.some((c) => c === 0) || st.nSince >= 10 * k) { st.nSince = 0; return true; }
+  return false;
+}
+
+/** True when `miniBatchStep` would draw new centers (some count below `ratio` times the largest). */
+function reassignWanted(counts: Float64Array, k: number, ratio: number): boolean {
+  if (!(ratio > 0)) return false;
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if (counts[c]! > max) max = counts[c]!;
+  for (let c = 0; c < k; c++) if (counts[c]! < ratio * max) return true;
   return false;
 }
 

@@ -171,6 +171,20 @@ describe('k-means++ on the kernel', () => {
       assert.deepEqual(a.clusterCenters.data, c.clusterCenters.data, what);
       assert.deepEqual(a.labels, c.labels, what);
       assert.equal(a.inertia, c.inertia, what);
+      // a RandomState passed in is advanced as by the TypeScript path (the batch draws run in the kernel)
+      const ra = new RandomState(11);
+      const rb = new RandomState(11);
+      const fa = new MiniBatchKMeans({ nClusters: k, randomState: ra, ...params }).fit(X, { sampleWeight: w });
+      setLinalgBackend('ts');
+      let fb: MiniBatchKMeans;
+      try {
+        fb = new MiniBatchKMeans({ nClusters: k, randomState: rb, ...params }).fit(X, { sampleWeight: w });
+      } finally {
+        setLinalgBackend(prev);
+      }
+      assert.deepEqual(fa.clusterCenters.data, fb.clusterCenters.data, what);
+      assert.deepEqual(ra.getState(), rb.getState(), what);
+      assert.equal(ra.randint(0, 1000), rb.randint(0, 1000));
     }
   });
 
