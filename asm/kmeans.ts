@@ -65,6 +65,43 @@ function finishLabel(bv: v128, bi: v128): i32 {
  * updated with a strict `<` mask and bitselect as the pairs come in increasing order.
  */
 export function assign(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, sump: usize, wsp: usize, wp: usize, mode: i32): void {
+  assignRows(xp, n, d, ctp, kp, cnp, labp, sump, wsp, wp, mode, 0, 0);
+}
+
+/**
+ * `assign` (labels only) that also writes each row's squared distance to its center,
+ * r[i] = sum over f, in order, of (x[i][f] - c[label_i][f])^2 (plain k x d centers at cp; f64 at
+ * rp), while the row is at hand: the per-row terms of `inertia`, whose weighted sum `wdot` then
+ * forms in row order (the same bits as `inertia`, without a second pass over X).
+ */
+export function assignDist(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, cp: usize, rp: usize): void {
+  assignRows(xp, n, d, ctp, kp, cnp, labp, 0, 0, 0, 0, cp, rp);
+}
+
+/** sum over rows, in order, of r[i] * w[i] (the outer sum of `inertia`). */
+export function wdot(rp: usize, wp: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) s = s + load<f64>(rp + (<usize>i << 3)) * load<f64>(wp + (<usize>i << 3));
+  return s;
+}
+
+/** (x - c)^2 summed over the d8 / 8 features in order (the inner sum of `inertia`). */
+// @ts-ignore: decorator
+@inline
+function rowDist2(xo: usize, co: usize, d8: usize): f64 {
+  const xe = xo + d8;
+  let r: f64 = 0;
+  while (xo < xe) {
+    const t = load<f64>(xo) - load<f64>(co);
+    r = r + t * t;
+    xo += 8; co += 8;
+  }
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline
+function assignRows(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, sump: usize, wsp: usize, wp: usize, mode: i32, cp: usize, rp: usize): void {
   const m2 = f64x2.splat(-2);
   const inf = f64x2.splat(Infinity);
   const zero = f64x2.splat(0);
@@ -143,10 +180,12 @@ export function assign(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usiz
     const best0 = finishLabel(b0v, b0i);
     store<i32>(labp + (<usize>i << 2), best0);
     if (mode) addRow(i, x0, best0, d8, sump, wsp, wp);
+    if (rp) store<f64>(rp + (<usize>i << 3), rowDist2(x0, cp + <usize>best0 * d8, d8));
     if (i1 != i) {
       const best1 = finishLabel(b1v, b1i);
       store<i32>(labp + (<usize>i1 << 2), best1);
       if (mode) addRow(i1, x1, best1, d8, sump, wsp, wp);
+      if (rp) store<f64>(rp + (<usize>i1 << 3), rowDist2(x1, cp + <usize>best1 * d8, d8));
     }
   }
 }
@@ -525,14 +564,14 @@ export function gather(xp: usize, d: i32, wp: usize, idxp: usize, m: i32, outp: 
  * One MiniBatchKMeans step (scikit-learn's `_mini_batch_step` without the reassignment) on the m
  * rows idx (i32 at idxp) of the resident X: `gather` to the batch (bxp, weights bwp), `assign`
  * (labels to blabp; centers packed at ctp / cnp), the batch inertia against the plain centers at
- * cop (returned), and `mbUpdate` (new centers to cnewp, counts at cntp, batch weights per center
+ * cop (returned; per-row terms at brp, as `assignDist` + `wdot`), and `mbUpdate` (new centers to cnewp, counts at cntp, batch weights per center
  * to wsump). The same functions, in the same order, as the separate calls.
  */
 export function mbStep(xp: usize, d: i32, wp: usize, idxp: usize, m: i32, bxp: usize, bwp: usize, blabp: usize, ctp: usize, kp: i32, cnp: usize,
-  cop: usize, cnewp: usize, cntp: usize, k: i32, wsump: usize): f64 {
+  cop: usize, cnewp: usize, cntp: usize, k: i32, wsump: usize, brp: usize): f64 {
   gather(xp, d, wp, idxp, m, bxp, bwp);
-  assign(bxp, m, d, ctp, kp, cnp, blabp, 0, 0, 0, 0);
-  const s = inertia(bxp, m, d, cop, blabp, bwp);
+  assignDist(bxp, m, d, ctp, kp, cnp, blabp, cop, brp);
+  const s = wdot(brp, bwp, m);
   mbUpdate(bxp, m, d, bwp, blabp, cop, cnewp, cntp, k, wsump);
   return s;
 }

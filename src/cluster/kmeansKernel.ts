@@ -126,7 +126,7 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
   const kp = (Math.max(k, rowDistMax) + 1) >> 1;
   const at = {
     x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, closest: 0, psum: 0, part: 0,
-    bx: 0, bw: 0, blab: 0, bidx: 0, cp: 0, cnew: 0, cnt: 0, bws: 0, mt: 0, mtPos: 0,
+    bx: 0, bw: 0, blab: 0, bidx: 0, cp: 0, cnew: 0, cnt: 0, bws: 0, mt: 0, mtPos: 0, br: 0, r: 0,
   };
   at.w = align(rows * d * 8);
   at.lab = at.w + align(rows * 8);
@@ -156,7 +156,9 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
   at.bws = at.cnt + align(k * 8);
   at.mt = at.bws + align(k * 8);
   at.mtPos = at.mt + align(MT_WORDS * 4);
-  return { at, total: at.mtPos + 16 };
+  at.br = at.mtPos + 16;
+  at.r = at.br + align(batchRows * 8);
+  return { at, total: at.r + align(rows * 8) };
 }
 
 /**
@@ -344,8 +346,8 @@ export class KMeansKernel {
     const f64 = this.f64();
     const kp = this.putCenters(f64, C, rowNormsSq(C, k, d));
     f64.set(C.subarray(0, k * d), at.cp / 8);
-    exp.assign(at.bx, m, d, at.ct, kp, at.cn, at.blab, 0, 0, 0, 0);
-    return exp.inertia(at.bx, m, d, at.cp, at.blab, at.bw);
+    exp.assignDist(at.bx, m, d, at.ct, kp, at.cn, at.blab, at.cp, at.br);
+    return exp.wdot(at.br, at.bw, m);
   }
 
   /**
@@ -368,10 +370,27 @@ export class KMeansKernel {
     const kp = this.putCenters(f64, cur, rowNormsSq(cur, k, d));
     f64.set(cur.subarray(0, k * d), at.cp / 8);
     f64.set(counts.subarray(0, k), at.cnt / 8);
-    const s = exp.mbStep(at.x, d, at.w, at.bidx, m, at.bx, at.bw, at.blab, at.ct, kp, at.cn, at.cp, at.cnew, at.cnt, k, at.bws);
+    const s = exp.mbStep(at.x, d, at.w, at.bidx, m, at.bx, at.bw, at.blab, at.ct, kp, at.cn, at.cp, at.cnew, at.cnt, k, at.bws, at.br);
     next.set(f64.subarray(at.cnew / 8, at.cnew / 8 + k * d));
     counts.set(f64.subarray(at.cnt / 8, at.cnt / 8 + k));
     return s;
+  }
+
+  /**
+   * Labels of all rows against `C` (squared norms `cNorms`) to `labels`, and the weighted inertia
+   * on them, in one pass over X (`assignDist`, split over the threads by row blocks; then `wdot`
+   * in row order): the values of `assign` followed by `inertia`. Kernels built with `batchRows` only.
+   */
+  labelsInertia(C: Float64Array, cNorms: Float64Array, labels: Int32Array): number {
+    const { n, d, k, at } = this;
+    const exp = this.exp!;
+    if (this.batchRows === 0 || this.rowState) throw new Error('KMeansKernel.labelsInertia: needs a resident batch kernel');
+    const f64 = this.f64();
+    const kp = this.putCenters(f64, C, cNorms);
+    f64.set(C.subarray(0, k * d), at.cp / 8);
+    this.perBlock('assignDist', n, (b0, nb) => [at.x + b0 * d * 8, nb, d, at.ct, kp, at.cn, at.lab + b0 * 4, at.cp, at.r + b0 * 8]);
+    labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
+    return exp.wdot(at.r, at.w, n);
   }
 
   /** Gauss cache of the RandomState whose MT19937 state was moved into the kernel (`rngLoad`). */
@@ -487,7 +506,7 @@ export class KMeansKernel {
    * giving its arguments for rows `[r0, r0 + rows)` of block `c`: the blocks split in contiguous
    * ranges over the threads.
    */
-  private perBlock(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist', nRows: number, args: (r0: number, rows: number, c: number) => number[]): void {
+  private perBlock(name: 'assign' | 'assignDist' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist', nRows: number, args: (r0: number, rows: number, c: number) => number[]): void {
     const { chunk } = this;
     const nChunks = Math.max(1, Math.ceil(nRows / chunk));
     const calls: number[][] = [];
@@ -496,7 +515,7 @@ export class KMeansKernel {
   }
 
   /** Call the export `name` once per argument list, the lists split in contiguous ranges over the threads. */
-  private runCalls(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist' | 'seedStep', calls: number[][]): void {
+  private runCalls(name: 'assign' | 'assignDist' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist' | 'seedStep', calls: number[][]): void {
     const t = Math.min(this.threads, calls.length);
     if (t <= 1) {
       const f = this.exp![name] as (...a: number[]) => void;

@@ -48,7 +48,9 @@ export interface LloydExports {
   seedStep(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, closestp: number, outp: number, ldo: number, m: number, sumsp: number, sstride: number): void;
   gather(xp: number, d: number, wp: number, idxp: number, m: number, outp: number, woutp: number): void;
   mbStep(xp: number, d: number, wp: number, idxp: number, m: number, bxp: number, bwp: number, blabp: number, ctp: number, kp: number, cnp: number,
-    cop: number, cnewp: number, cntp: number, k: number, wsump: number): number;
+    cop: number, cnewp: number, cntp: number, k: number, wsump: number, brp: number): number;
+  assignDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, labp: number, cp: number, rp: number): void;
+  wdot(rp: number, wp: number, n: number): number;
   allFinite(p: number, len: number): number;
   mtRandint(mtp: number, posp: number, rng: number, mask: number, m: number, outp: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };

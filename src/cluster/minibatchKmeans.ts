@@ -220,11 +220,14 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     if (this.params.computeLabels) {
       // one pass over all rows on the (threaded) kernel: labels, then the inertia in row order
       labels = new Int32Array(n);
-      const full = kern ?? new KMeansKernel(n, d, k, w);
-      if (!kern) full.X.set(Xd.subarray(0, n * d));
-      full.assign(cur, rowNormsSq(cur, k, d), labels);
-      inertia = full.inertia(cur, labels);
-      if (!kern) full.release();
+      if (kern) inertia = kern.labelsInertia(cur, rowNormsSq(cur, k, d), labels);
+      else {
+        const full = new KMeansKernel(n, d, k, w);
+        full.X.set(Xd.subarray(0, n * d));
+        full.assign(cur, rowNormsSq(cur, k, d), labels);
+        inertia = full.inertia(cur, labels);
+        full.release();
+      }
     } else inertia = (ewa ?? NaN) * n;
     this._state = {
       clusterCenters: new Matrix(cur, k, d), labels, inertia, nSteps: stepsDone, nIter: Math.ceil((stepsDone * batchSize) / n),
