@@ -85,16 +85,19 @@ export function wdot(rp: usize, wp: usize, n: i32): f64 {
   return s;
 }
 
-/** (x - c)^2 summed over the d8 / 8 features in order (the inner sum of `inertia`). */
+/**
+ * (x - c)^2 summed over the d8 / 8 features in order (the inner sum of `inertia`) for two rows at
+ * once: row x0 against c0 in lane 0, row x1 against c1 in lane 1 (each lane the scalar sum).
+ */
 // @ts-ignore: decorator
 @inline
-function rowDist2(xo: usize, co: usize, d8: usize): f64 {
-  const xe = xo + d8;
-  let r: f64 = 0;
-  while (xo < xe) {
-    const t = load<f64>(xo) - load<f64>(co);
-    r = r + t * t;
-    xo += 8; co += 8;
+function rowDist2x2(x0: usize, c0: usize, x1: usize, c1: usize, d8: usize): v128 {
+  let r = f64x2.splat(0);
+  for (let f: usize = 0; f < d8; f += 8) {
+    const xv = v128.load64_lane(x1 + f, v128.load64_zero(x0 + f), 1);
+    const cv = v128.load64_lane(c1 + f, v128.load64_zero(c0 + f), 1);
+    const t = f64x2.sub(xv, cv);
+    r = f64x2.add(r, f64x2.mul(t, t));
   }
   return r;
 }
@@ -180,12 +183,15 @@ function assignRows(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, 
     const best0 = finishLabel(b0v, b0i);
     store<i32>(labp + (<usize>i << 2), best0);
     if (mode) addRow(i, x0, best0, d8, sump, wsp, wp);
-    if (rp) store<f64>(rp + (<usize>i << 3), rowDist2(x0, cp + <usize>best0 * d8, d8));
+    const best1 = finishLabel(b1v, b1i);
+    if (rp) {
+      const r = rowDist2x2(x0, cp + <usize>best0 * d8, x1, cp + <usize>best1 * d8, d8);
+      store<f64>(rp + (<usize>i << 3), f64x2.extract_lane(r, 0));
+      if (i1 != i) store<f64>(rp + (<usize>i1 << 3), f64x2.extract_lane(r, 1));
+    }
     if (i1 != i) {
-      const best1 = finishLabel(b1v, b1i);
       store<i32>(labp + (<usize>i1 << 2), best1);
       if (mode) addRow(i1, x1, best1, d8, sump, wsp, wp);
-      if (rp) store<f64>(rp + (<usize>i1 << 3), rowDist2(x1, cp + <usize>best1 * d8, d8));
     }
   }
 }
