@@ -89,9 +89,16 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
    * Both give the same results bit for bit.
    */
   fit(X: MatrixLike, opts: SampleWeightOption = {}): this {
-    const resident = this.residentKernel(X);
+    // a Matrix is checked for non-finite values on the kernel's copy; other inputs by checkArray
+    let resident = X instanceof Matrix ? this.residentKernel(X, false) : null;
     try {
-      return this.fitWith(resident ? (X as Matrix) : checkArray(X, { owner: this.kind, minRows: 2 }), resident, opts);
+      let m: Matrix;
+      if (resident) m = X as Matrix;
+      else {
+        m = checkArray(X, { owner: this.kind, minRows: 2 });
+        if (!(X instanceof Matrix)) resident = this.residentKernel(m, true);
+      }
+      return this.fitWith(m, resident, opts);
     } finally {
       resident?.release();
     }
@@ -99,11 +106,12 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
 
   /**
    * The resident kernel for a Matrix X whose rows fit in the WebAssembly memory, X copied in and
-   * found finite; null otherwise (then `checkArray` validates X). A non-finite value makes
-   * `checkArray` throw its usual DataError (row, column and value).
+   * (unless `checked`, for X from `checkArray`) found finite; null otherwise (then `checkArray`
+   * validates X). A non-finite value makes `checkArray` throw its usual DataError (row, column and
+   * value).
    */
-  private residentKernel(X: MatrixLike): KMeansKernel | null {
-    if (!(X instanceof Matrix) || X.rows < 2 || X.cols < 1) return null;
+  private residentKernel(X: Matrix, checked: boolean): KMeansKernel | null {
+    if (X.rows < 2 || X.cols < 1) return null;
     const n = X.rows;
     const d = X.cols;
     const k = this.params.nClusters;
@@ -116,7 +124,7 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       return null;
     }
     kern.X.set(X.data.subarray(0, n * d));
-    if (!kern.allFinite()) {
+    if (!checked && !kern.allFinite()) {
       kern.release();
       checkArray(X, { owner: this.kind, minRows: 2 }); // throws the DataError naming the value
       return null;

@@ -188,6 +188,20 @@ describe('k-means++ on the kernel', () => {
     }
   });
 
+  it('MiniBatchKMeans: nested arrays (validated by checkArray, then resident) give the bits of the Matrix', () => {
+    const n = 4000, d = 3, k = 4;
+    const rs = new RandomState(2);
+    const X = new Matrix(Float64Array.from({ length: n * d }, (_, t) => rs.standardNormal() + 4 * (Math.floor(t / d) % k)), n, d);
+    const a = new MiniBatchKMeans({ nClusters: k, randomState: 0, batchSize: 200 }).fit(X);
+    const b = new MiniBatchKMeans({ nClusters: k, randomState: 0, batchSize: 200 }).fit(X.toArray());
+    assert.deepEqual(a.clusterCenters.data, b.clusterCenters.data);
+    assert.deepEqual(a.labels, b.labels);
+    assert.equal(a.inertia, b.inertia);
+    const rows = X.toArray();
+    rows[17]![1] = NaN;
+    assert.throws(() => new MiniBatchKMeans({ nClusters: k }).fit(rows), /NaN at row 17, column 1/);
+  });
+
   it('MiniBatchKMeans checks X for non-finite values on the kernel with the message of checkArray', () => {
     const n = 3000, d = 4;
     for (const bad of [NaN, Infinity, -Infinity]) {
