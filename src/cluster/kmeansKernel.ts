@@ -213,8 +213,8 @@ export class KMeansKernel {
 
   /**
    * True when a kernel for MiniBatchKMeans (`batchRows` batch rows besides the n resident rows) can
-   * keep all n rows in the WebAssembly memory: the backend is WebAssembly, the module is compiled,
-   * and the layout fits `WASM_MAX_BYTES` unwindowed.
+   * keep all n rows in the WebAssembly memory: the backend is WebAssembly and the layout fits
+   * `WASM_MAX_BYTES` unwindowed (the module may still be compiling in a browser: check `wasm`).
    */
   static residentFits(n: number, d: number, k: number, batchRows: number): boolean {
     if (linalgBackend() !== 'wasm' || windowRowsOverride > 0) return false;
