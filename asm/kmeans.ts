@@ -65,6 +65,46 @@ function finishLabel(bv: v128, bi: v128): i32 {
  * updated with a strict `<` mask and bitselect as the pairs come in increasing order.
  */
 export function assign(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, sump: usize, wsp: usize, wp: usize, mode: i32): void {
+  assignRows(xp, n, d, ctp, kp, cnp, labp, sump, wsp, wp, mode, 0, 0);
+}
+
+/**
+ * `assign` (labels only) that also writes each row's squared distance to its center,
+ * r[i] = sum over f, in order, of (x[i][f] - c[label_i][f])^2 (plain k x d centers at cp; f64 at
+ * rp), while the row is at hand: the per-row terms of `inertia`, whose weighted sum `wdot` then
+ * forms in row order (the same bits as `inertia`, without a second pass over X).
+ */
+export function assignDist(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, cp: usize, rp: usize): void {
+  assignRows(xp, n, d, ctp, kp, cnp, labp, 0, 0, 0, 0, cp, rp);
+}
+
+/** sum over rows, in order, of r[i] * w[i] (the outer sum of `inertia`). */
+export function wdot(rp: usize, wp: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let i = 0; i < n; i++) s = s + load<f64>(rp + (<usize>i << 3)) * load<f64>(wp + (<usize>i << 3));
+  return s;
+}
+
+/**
+ * (x - c)^2 summed over the d8 / 8 features in order (the inner sum of `inertia`) for two rows at
+ * once: row x0 against c0 in lane 0, row x1 against c1 in lane 1 (each lane the scalar sum).
+ */
+// @ts-ignore: decorator
+@inline
+function rowDist2x2(x0: usize, c0: usize, x1: usize, c1: usize, d8: usize): v128 {
+  let r = f64x2.splat(0);
+  for (let f: usize = 0; f < d8; f += 8) {
+    const xv = v128.load64_lane(x1 + f, v128.load64_zero(x0 + f), 1);
+    const cv = v128.load64_lane(c1 + f, v128.load64_zero(c0 + f), 1);
+    const t = f64x2.sub(xv, cv);
+    r = f64x2.add(r, f64x2.mul(t, t));
+  }
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline
+function assignRows(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usize, labp: usize, sump: usize, wsp: usize, wp: usize, mode: i32, cp: usize, rp: usize): void {
   const m2 = f64x2.splat(-2);
   const inf = f64x2.splat(Infinity);
   const zero = f64x2.splat(0);
@@ -143,8 +183,13 @@ export function assign(xp: usize, n: i32, d: i32, ctp: usize, kp: i32, cnp: usiz
     const best0 = finishLabel(b0v, b0i);
     store<i32>(labp + (<usize>i << 2), best0);
     if (mode) addRow(i, x0, best0, d8, sump, wsp, wp);
+    const best1 = finishLabel(b1v, b1i);
+    if (rp) {
+      const r = rowDist2x2(x0, cp + <usize>best0 * d8, x1, cp + <usize>best1 * d8, d8);
+      store<f64>(rp + (<usize>i << 3), f64x2.extract_lane(r, 0));
+      if (i1 != i) store<f64>(rp + (<usize>i1 << 3), f64x2.extract_lane(r, 1));
+    }
     if (i1 != i) {
-      const best1 = finishLabel(b1v, b1i);
       store<i32>(labp + (<usize>i1 << 2), best1);
       if (mode) addRow(i1, x1, best1, d8, sump, wsp, wp);
     }
@@ -495,4 +540,123 @@ export function mbUpdate(xp: usize, n: i32, d: i32, wp: usize, labp: usize, cop:
     const o = cnp + <usize>c * d8;
     for (let f: usize = 0; f < d8; f += 8) store<f64>(o + f, load<f64>(o + f) * alpha);
   }
+}
+
+/**
+ * Rows idx[t] (i32 at idxp, t < m) of the resident X (at xp, d columns) copied to outp (m x d) in
+ * that order, and their weights (f64 at wp) to woutp: numpy's `X[idx]`, row by row with f64x2
+ * loads (short, independent copies, so many rows' cache misses are in flight at once).
+ */
+export function gather(xp: usize, d: i32, wp: usize, idxp: usize, m: i32, outp: usize, woutp: usize): void {
+  const d8 = <usize>d << 3;
+  let o = outp;
+  for (let t = 0; t < m; t++) {
+    const r = <usize>load<i32>(idxp + (<usize>t << 2));
+    let s = xp + r * d8;
+    const e = s + d8;
+    while (s + 16 <= e) {
+      v128.store(o, v128.load(s));
+      s += 16; o += 16;
+    }
+    if (s < e) {
+      store<f64>(o, load<f64>(s));
+      o += 8;
+    }
+    store<f64>(woutp + (<usize>t << 3), load<f64>(wp + (r << 3)));
+  }
+}
+
+/**
+ * One MiniBatchKMeans step (scikit-learn's `_mini_batch_step` without the reassignment) on the m
+ * rows idx (i32 at idxp) of the resident X: `gather` to the batch (bxp, weights bwp), `assign`
+ * (labels to blabp; centers packed at ctp / cnp), the batch inertia against the plain centers at
+ * cop (returned; per-row terms at brp, as `assignDist` + `wdot`), and `mbUpdate` (new centers to cnewp, counts at cntp, batch weights per center
+ * to wsump). The same functions, in the same order, as the separate calls.
+ */
+export function mbStep(xp: usize, d: i32, wp: usize, idxp: usize, m: i32, bxp: usize, bwp: usize, blabp: usize, ctp: usize, kp: i32, cnp: usize,
+  cop: usize, cnewp: usize, cntp: usize, k: i32, wsump: usize, brp: usize): f64 {
+  gather(xp, d, wp, idxp, m, bxp, bwp);
+  assignDist(bxp, m, d, ctp, kp, cnp, blabp, cop, brp);
+  const s = wdot(brp, bwp, m);
+  mbUpdate(bxp, m, d, bwp, blabp, cop, cnewp, cntp, k, wsump);
+  return s;
+}
+
+/**
+ * 1 when the len f64 at p are all finite, else 0: x - x is 0 for a finite x and NaN for NaN and
+ * +-Infinity, and a NaN stays NaN through the sums (four f64x2 accumulators).
+ */
+export function allFinite(p: usize, len: i32): i32 {
+  const zero = f64x2.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const e = p + (<usize>len << 3);
+  let q = p;
+  while (q + 64 <= e) {
+    let v = v128.load(q); a0 = f64x2.add(a0, f64x2.sub(v, v));
+    v = v128.load(q, 16); a1 = f64x2.add(a1, f64x2.sub(v, v));
+    v = v128.load(q, 32); a2 = f64x2.add(a2, f64x2.sub(v, v));
+    v = v128.load(q, 48); a3 = f64x2.add(a3, f64x2.sub(v, v));
+    q += 64;
+  }
+  let s: f64 = 0;
+  while (q < e) {
+    const x = load<f64>(q);
+    s = s + (x - x);
+    q += 8;
+  }
+  const t = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  s = s + f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  return s == 0 ? 1 : 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// MT19937 (numpy's RandomState) for MiniBatchKMeans' batch indices
+
+const MT_N = 624;
+const MT_M = 397;
+
+/** The next 624 words of the MT19937 state at mtp (numpy's `mt19937_gen`, as `generate` of core/random.ts). */
+function mtGenerate(mtp: usize): void {
+  let kk = 0;
+  let y: u32;
+  for (; kk < MT_N - MT_M; kk++) {
+    const q = mtp + (<usize>kk << 2);
+    y = (load<u32>(q) & 0x80000000) | (load<u32>(q, 4) & 0x7fffffff);
+    store<u32>(q, load<u32>(q + (<usize>MT_M << 2)) ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0));
+  }
+  for (; kk < MT_N - 1; kk++) {
+    const q = mtp + (<usize>kk << 2);
+    y = (load<u32>(q) & 0x80000000) | (load<u32>(q, 4) & 0x7fffffff);
+    store<u32>(q, load<u32>(q - (<usize>(MT_N - MT_M) << 2)) ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0));
+  }
+  const q = mtp + (<usize>(MT_N - 1) << 2);
+  y = (load<u32>(q) & 0x80000000) | (load<u32>(mtp) & 0x7fffffff);
+  store<u32>(q, load<u32>(mtp + (<usize>(MT_M - 1) << 2)) ^ (y >>> 1) ^ ((y & 1) != 0 ? 0x9908b0df : 0));
+}
+
+/**
+ * numpy's `RandomState.randint(0, rng + 1, m)` for 0 < rng < 2**32 - 1 (masked rejection: the
+ * tempered word & mask, redrawn while > rng), as i32 to outp; the MT19937 state is 624 u32 at mtp
+ * and the position an i32 at posp (both updated). The draws of `randint` of core/random.ts.
+ */
+export function mtRandint(mtp: usize, posp: usize, rng: u32, mask: u32, m: i32, outp: usize): void {
+  let pos = load<i32>(posp);
+  for (let t = 0; t < m; t++) {
+    let v: u32;
+    do {
+      if (pos >= MT_N) {
+        mtGenerate(mtp);
+        pos = 0;
+      }
+      let y = load<u32>(mtp + (<usize>pos << 2));
+      pos++;
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      v = y & mask;
+    } while (v > rng);
+    store<i32>(outp + (<usize>t << 2), <i32>v);
+  }
+  store<i32>(posp, pos);
 }

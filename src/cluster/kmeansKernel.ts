@@ -7,9 +7,10 @@
  * per-label sums are formed per fixed block of rows (`sumChunkRows`) and added in block order, so
  * the thread count and the window size do not change any result either.
  */
+import type { RandomState } from '../core/random.js';
 import { linalgThreads } from '../linalg/threads.js';
 import { linalgBackend } from '../linalg/wasm.js';
-import { sqDistBlock, sqDistRows } from './pairwise.js';
+import { rowNormsSq, sqDistBlock, sqDistRows } from './pairwise.js';
 import {
   acquireInstance, acquireShared, kmeansSharedModule, releaseInstance, releaseShared, WASM_MAX_BYTES,
   type LloydExports, type SharedKernel,
@@ -117,10 +118,16 @@ export function combineLeaves(n: number, leaf: number, leafSum: (i: number) => n
   return rec(n);
 }
 
-/** Byte offsets of the kernel's regions for `rows` resident rows (X first, at 0). */
-function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDistMax: number, nBlocks: number) {
+/**
+ * Byte offsets of the kernel's regions for `rows` resident rows (X first, at 0); with `batchRows`,
+ * also MiniBatchKMeans' batch regions (after the block sums).
+ */
+function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDistMax: number, nBlocks: number, batchRows = 0) {
   const kp = (Math.max(k, rowDistMax) + 1) >> 1;
-  const at = { x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, closest: 0, psum: 0, part: 0 };
+  const at = {
+    x: 0, w: 0, lab: 0, ct: 0, cn: 0, sum: 0, ws: 0, col: 0, upper: 0, lower: 0, half: 0, next: 0, shift: 0, xn: 0, rd: 0, closest: 0, psum: 0, part: 0,
+    bx: 0, bw: 0, blab: 0, bidx: 0, cp: 0, cnew: 0, cnt: 0, bws: 0, mt: 0, mtPos: 0, br: 0, r: 0,
+  };
   at.w = align(rows * d * 8);
   at.lab = at.w + align(rows * 8);
   at.ct = at.lab + align(rows * 4);
@@ -138,7 +145,20 @@ function kernelLayout(rows: number, d: number, k: number, elkan: boolean, rowDis
   at.closest = at.rd + (rowDistMax > 0 ? align(2 * ((rowDistMax + 1) >> 1) * rows * 8) : 0);
   at.psum = at.closest + (rowDistMax > 0 ? align(rows * 8) : 0);
   at.part = at.psum + (rowDistMax > 0 ? align(2 * ((rowDistMax + 1) >> 1) * SEED_MAX_LEAVES * 8) : 0);
-  return { at, total: at.part + nBlocks * (k * d + k) * 8 };
+  if (batchRows <= 0) return { at, total: at.part + nBlocks * (k * d + k) * 8 };
+  at.bx = at.part + align(nBlocks * (k * d + k) * 8);
+  at.bw = at.bx + align(batchRows * d * 8);
+  at.blab = at.bw + align(batchRows * 8);
+  at.bidx = at.blab + align(batchRows * 4);
+  at.cp = at.bidx + align(batchRows * 4);
+  at.cnew = at.cp + align(k * d * 8);
+  at.cnt = at.cnew + align(k * d * 8);
+  at.bws = at.cnt + align(k * 8);
+  at.mt = at.bws + align(k * 8);
+  at.mtPos = at.mt + align(MT_WORDS * 4);
+  at.br = at.mtPos + 16;
+  at.r = at.br + align(batchRows * 8);
+  return { at, total: at.r + align(rows * 8) };
 }
 
 /**
@@ -188,17 +208,34 @@ export class KMeansKernel {
   /** windowed mode: per-row state kept in JavaScript between passes */
   private readonly rowState: { lab: Int32Array; upper: Float64Array | null; lower: Float64Array | null } | null = null;
 
+  /** Rows of MiniBatchKMeans' batch buffer (0: none; see `miniBatchStep`). */
+  readonly batchRows: number;
+
+  /**
+   * True when a kernel for MiniBatchKMeans (`batchRows` batch rows besides the n resident rows) can
+   * keep all n rows in the WebAssembly memory: the backend is WebAssembly and the layout fits
+   * `WASM_MAX_BYTES` unwindowed (the module may still be compiling in a browser: check `wasm`).
+   */
+  static residentFits(n: number, d: number, k: number, batchRows: number): boolean {
+    if (linalgBackend() !== 'wasm' || windowRowsOverride > 0) return false;
+    return kernelLayout(n, d, k, false, 0, Math.max(1, Math.ceil(n / sumChunkRows(n))), batchRows).total <= WASM_MAX_BYTES;
+  }
+
   /**
    * With `elkan`, also room for Elkan's bounds (`n x k` lower bounds); with `rowDistMax`, for
-   * `rowDistances` to that many rows at once (k-means++ seeding).
+   * `rowDistances` to that many rows at once (k-means++ seeding); with `batchRows`, for
+   * MiniBatchKMeans' batches of up to that many rows gathered from the resident X (never windowed:
+   * check `residentFits` first).
    */
-  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null, elkan = false, rowDistMax = 0) {
+  constructor(readonly n: number, readonly d: number, readonly k: number, weights: Float64Array | null, elkan = false, rowDistMax = 0, batchRows = 0) {
     this.weights = weights;
     this.rowDistMax = rowDistMax;
+    this.batchRows = batchRows;
     this.chunk = sumChunkRows(n);
     const nChunks = Math.max(1, Math.ceil(n / this.chunk));
     let win = n;
-    let { at, total } = kernelLayout(n, d, k, elkan, rowDistMax, nChunks);
+    let { at, total } = kernelLayout(n, d, k, elkan, rowDistMax, nChunks, batchRows);
+    if (batchRows > 0 && (windowRowsOverride > 0 || total > WASM_MAX_BYTES)) throw new Error('KMeansKernel: a batch kernel must be resident (check residentFits)');
     if (windowRowsOverride > 0 || total > WASM_MAX_BYTES) {
       // whole sum blocks per window, as many as fit in half the cap (or as the test hook asks)
       const perRow = kernelLayout(this.chunk, d, k, elkan, rowDistMax, 1).total / this.chunk;
@@ -211,7 +248,7 @@ export class KMeansKernel {
     const wasmOk = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES;
     this.maxThreads = Math.min(linalgThreads(), nChunks, Math.max(1, Math.floor((n * d * k) / KMEANS_PARALLEL_MIN_WORK)));
     const sh = wasmOk && this.maxThreads > 1 ? acquireShared() : null;
-    const exp: LloydExports | null = sh ? sh.exp : wasmOk ? acquireInstance() : null;
+    const exp: LloydExports | null = sh ? sh.exp : wasmOk ? acquireInstance(total) : null;
     if (!exp) {
       this.win = n;
       this._X = new Float64Array(n * d);
@@ -266,6 +303,141 @@ export class KMeansKernel {
     next.set(f64.subarray(at.sum / 8, at.sum / 8 + k * d));
     counts.set(f64.subarray(at.cn / 8, at.cn / 8 + k));
     return true;
+  }
+
+  /**
+   * True when all n x d values of the resident X are finite (a WebAssembly SIMD pass; the same
+   * verdict as `checkArray`'s scan). WebAssembly, unwindowed kernels only.
+   */
+  allFinite(): boolean {
+    const { n, d, at, exp } = this;
+    if (!exp || this.rowState) throw new Error('KMeansKernel.allFinite: needs the resident WebAssembly kernel');
+    return exp.allFinite(at.x, n * d) === 1;
+  }
+
+  /** Packed centers and their squared norms (+Infinity for the padding of an odd k) for `assign`. */
+  private putCenters(f64: Float64Array, C: Float64Array, cNorms: Float64Array): number {
+    const { k, d, at } = this;
+    const kp = (k + 1) >> 1;
+    packCenters(C, k, d, f64, at.ct / 8);
+    const cn = at.cn / 8;
+    for (let j = 0; j < 2 * kp; j++) f64[cn + j] = j < k ? cNorms[j]! : Infinity;
+    return kp;
+  }
+
+  /** Write the batch indices (`idx.length` <= `batchRows`) as i32 into the kernel. */
+  private putIndices(idx: ArrayLike<number>): number {
+    const m = idx.length;
+    if (this.batchRows === 0 || m > this.batchRows || !this.exp) throw new Error(`KMeansKernel: batch of ${m} rows, room for ${this.batchRows}`);
+    new Int32Array(this.exp.memory.buffer, this.at.bidx, m).set(idx);
+    return m;
+  }
+
+  /**
+   * The weighted inertia of the rows `idx` of X on the centers `C` at their nearest center (labels
+   * as `assign`, inertia as `inertia`, rows in the order of idx): MiniBatchKMeans' validation of
+   * its inits. The rows stay in the batch buffer until the next batch call.
+   */
+  batchInertia(idx: ArrayLike<number>, C: Float64Array): number {
+    const { d, k, at } = this;
+    const exp = this.exp!;
+    const m = this.putIndices(idx);
+    exp.gather(at.x, d, at.w, at.bidx, m, at.bx, at.bw);
+    const f64 = this.f64();
+    const kp = this.putCenters(f64, C, rowNormsSq(C, k, d));
+    f64.set(C.subarray(0, k * d), at.cp / 8);
+    exp.assignDist(at.bx, m, d, at.ct, kp, at.cn, at.blab, at.cp, at.br);
+    return exp.wdot(at.br, at.bw, m);
+  }
+
+  /**
+   * One MiniBatchKMeans step on the rows `idx` of X, in one WebAssembly call (`mbStep`): gather
+   * them (and their weights) into the batch buffer, label them against `cur`, the batch inertia
+   * (returned), and scikit-learn's `_minibatch_update_dense` (`next` receives the new centers,
+   * `counts` is updated). The operations of the separate `assign`, `inertia` and
+   * `miniBatchUpdate` calls on a gathered batch, in the same order. The batch rows stay readable
+   * in `batchX` (the reassignment picks rows of the batch).
+   */
+  miniBatchStep(idx: ArrayLike<number>, cur: Float64Array, next: Float64Array, counts: Float64Array): number {
+    return this.stepOn(this.putIndices(idx), cur, next, counts);
+  }
+
+  /** `mbStep` on the first m indices at `bidx`. */
+  private stepOn(m: number, cur: Float64Array, next: Float64Array, counts: Float64Array): number {
+    const { d, k, at } = this;
+    const exp = this.exp!;
+    const f64 = this.f64();
+    const kp = this.putCenters(f64, cur, rowNormsSq(cur, k, d));
+    f64.set(cur.subarray(0, k * d), at.cp / 8);
+    f64.set(counts.subarray(0, k), at.cnt / 8);
+    const s = exp.mbStep(at.x, d, at.w, at.bidx, m, at.bx, at.bw, at.blab, at.ct, kp, at.cn, at.cp, at.cnew, at.cnt, k, at.bws, at.br);
+    next.set(f64.subarray(at.cnew / 8, at.cnew / 8 + k * d));
+    counts.set(f64.subarray(at.cnt / 8, at.cnt / 8 + k));
+    return s;
+  }
+
+  /**
+   * Labels of all rows against `C` (squared norms `cNorms`) to `labels`, and the weighted inertia
+   * on them, in one pass over X (`assignDist`, split over the threads by row blocks; then `wdot`
+   * in row order): the values of `assign` followed by `inertia`. Kernels built with `batchRows` only.
+   */
+  labelsInertia(C: Float64Array, cNorms: Float64Array, labels: Int32Array): number {
+    const { n, d, k, at } = this;
+    const exp = this.exp!;
+    if (this.batchRows === 0 || this.rowState) throw new Error('KMeansKernel.labelsInertia: needs a resident batch kernel');
+    const f64 = this.f64();
+    const kp = this.putCenters(f64, C, cNorms);
+    f64.set(C.subarray(0, k * d), at.cp / 8);
+    this.perBlock('assignDist', n, (b0, nb) => [at.x + b0 * d * 8, nb, d, at.ct, kp, at.cn, at.lab + b0 * 4, at.cp, at.r + b0 * 8]);
+    labels.set(new Int32Array(exp.memory.buffer, at.lab, n));
+    return exp.wdot(at.r, at.w, n);
+  }
+
+  /** Gauss cache of the RandomState whose MT19937 state was moved into the kernel (`rngLoad`). */
+  private rngRest: { hasGauss: boolean; gauss: number } | null = null;
+
+  /**
+   * Move the MT19937 state of `rs` into the kernel: the batch indices of `miniBatchStepDrawn` are
+   * then drawn there (numpy's masked `randint`, the stream of `rs.randint`). `rngStore` moves it
+   * back; `rs` must not be used in between.
+   */
+  rngLoad(rs: RandomState): void {
+    const s = rs.getState();
+    const exp = this.exp!;
+    new Uint32Array(exp.memory.buffer, this.at.mt, MT_WORDS).set(s.key);
+    new Int32Array(exp.memory.buffer, this.at.mtPos, 1)[0] = s.pos;
+    this.rngRest = { hasGauss: s.hasGauss, gauss: s.gauss };
+  }
+
+  /** Move the MT19937 state back into `rs` (see `rngLoad`). */
+  rngStore(rs: RandomState): void {
+    const exp = this.exp!;
+    const rest = this.rngRest!;
+    rs.setState({ key: Array.from(new Uint32Array(exp.memory.buffer, this.at.mt, MT_WORDS)), pos: new Int32Array(exp.memory.buffer, this.at.mtPos, 1)[0]!, ...rest });
+    this.rngRest = null;
+  }
+
+  /**
+   * `miniBatchStep` on `m` rows drawn in the kernel as `rs.randint(0, n, m)` would (the state moved
+   * in by `rngLoad`): no index array crosses to JavaScript.
+   */
+  miniBatchStepDrawn(m: number, cur: Float64Array, next: Float64Array, counts: Float64Array): number {
+    const { n, at } = this;
+    if (m > this.batchRows || n < 2 || !this.rngRest) throw new Error('KMeansKernel.miniBatchStepDrawn: needs rngLoad and room for the batch');
+    const rng = n - 1;
+    let mask = rng;
+    mask |= mask >>> 1;
+    mask |= mask >>> 2;
+    mask |= mask >>> 4;
+    mask |= mask >>> 8;
+    mask |= mask >>> 16;
+    this.exp!.mtRandint(at.mt, at.mtPos, rng, mask, m, at.bidx);
+    return this.stepOn(m, cur, next, counts);
+  }
+
+  /** The batch buffer (`batchRows x d`; the rows of the last batch call first). */
+  get batchX(): Float64Array {
+    return new Float64Array(this.exp!.memory.buffer, this.at.bx, this.batchRows * this.d);
   }
 
   /** The `n x d` data (fill before `assign`; valid until `release`). */
@@ -334,7 +506,7 @@ export class KMeansKernel {
    * giving its arguments for rows `[r0, r0 + rows)` of block `c`: the blocks split in contiguous
    * ranges over the threads.
    */
-  private perBlock(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist', nRows: number, args: (r0: number, rows: number, c: number) => number[]): void {
+  private perBlock(name: 'assign' | 'assignDist' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist', nRows: number, args: (r0: number, rows: number, c: number) => number[]): void {
     const { chunk } = this;
     const nChunks = Math.max(1, Math.ceil(nRows / chunk));
     const calls: number[][] = [];
@@ -343,7 +515,7 @@ export class KMeansKernel {
   }
 
   /** Call the export `name` once per argument list, the lists split in contiguous ranges over the threads. */
-  private runCalls(name: 'assign' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist' | 'seedStep', calls: number[][]): void {
+  private runCalls(name: 'assign' | 'assignDist' | 'elkanInit' | 'elkanStep' | 'elkanBounds' | 'rowDist' | 'seedStep', calls: number[][]): void {
     const t = Math.min(this.threads, calls.length);
     if (t <= 1) {
       const f = this.exp![name] as (...a: number[]) => void;
@@ -630,11 +802,7 @@ export class KMeansKernel {
       return;
     }
     const at = this.at;
-    const kp = (k + 1) >> 1;
-    const f64 = new Float64Array(exp.memory.buffer);
-    packCenters(C, k, d, f64, at.ct / 8);
-    const cn = at.cn / 8;
-    for (let j = 0; j < 2 * kp; j++) f64[cn + j] = j < k ? cNorms[j]! : Infinity;
+    const kp = this.putCenters(new Float64Array(exp.memory.buffer), C, cNorms);
     const stride = (k * d + k) * 8;
     this.windows((r0, rows) => {
       if (sums) this.clearParts(rows);
@@ -665,3 +833,6 @@ function packCenters(C: Float64Array, k: number, d: number, out: Float64Array, o
 }
 
 const align = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
+/** Words of the MT19937 state (numpy's RandomState key). */
+const MT_WORDS = 624;

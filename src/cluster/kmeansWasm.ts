@@ -46,6 +46,13 @@ export interface LloydExports {
   pwsum(p: number, n: number): number;
   mbUpdate(xp: number, n: number, d: number, wp: number, labp: number, cop: number, cnp: number, cntp: number, k: number, wsump: number): void;
   seedStep(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, xnp: number, closestp: number, outp: number, ldo: number, m: number, sumsp: number, sstride: number): void;
+  gather(xp: number, d: number, wp: number, idxp: number, m: number, outp: number, woutp: number): void;
+  mbStep(xp: number, d: number, wp: number, idxp: number, m: number, bxp: number, bwp: number, blabp: number, ctp: number, kp: number, cnp: number,
+    cop: number, cnewp: number, cntp: number, k: number, wsump: number, brp: number): number;
+  assignDist(xp: number, n: number, d: number, ctp: number, kp: number, cnp: number, labp: number, cp: number, rp: number): void;
+  wdot(rp: number, wp: number, n: number): number;
+  allFinite(p: number, len: number): number;
+  mtRandint(mtp: number, posp: number, rng: number, mask: number, m: number, outp: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -156,25 +163,52 @@ export function kmeansWasmReady(): Promise<boolean> {
 }
 
 /**
- * A released kernel instance, kept only as long as the garbage collector lets it live: the next
- * kernel reuses its memory, whose pages the OS has already mapped (first-touch page faults on
- * tens of MB of fresh memory cost about as much as two Lloyd passes).
+ * Released kernel instances (at most `MAX_SPARES`), each kept only as long as the garbage
+ * collector lets it live: the next kernels reuse their memory, whose pages the OS has already
+ * mapped (first-touch page faults on tens of MB of fresh memory cost about as much as two Lloyd
+ * passes). Two, because MiniBatchKMeans holds its resident kernel while the k-means++ inits use a
+ * small one: with a single spare the small one would be handed to the next fit's large kernel.
  */
-let spare: WeakRef<LloydExports> | null = null;
+let spares: WeakRef<LloydExports>[] = [];
+const MAX_SPARES = 2;
 
-/** A single-thread instance with its own memory (a spare one when the GC kept it), or null when the module is unavailable. */
-export function acquireInstance(): LloydExports | null {
+/**
+ * A single-thread instance with its own memory, or null when the module is unavailable: the
+ * smallest spare whose memory already holds `minBytes` (else the largest spare, else a new one).
+ */
+export function acquireInstance(minBytes = 0): LloydExports | null {
   const mod = kmeansWasmModule();
   if (!mod) return null;
-  const exp = spare?.deref();
-  spare = null;
-  if (exp) return exp;
+  const alive: LloydExports[] = [];
+  for (const r of spares) {
+    const e = r.deref();
+    if (e) alive.push(e);
+  }
+  const size = (i: number): number => alive[i]!.memory.buffer.byteLength;
+  let best = -1;
+  for (let i = 0; i < alive.length; i++) {
+    if (best < 0) best = i;
+    else if (size(best) >= minBytes) { if (size(i) >= minBytes && size(i) < size(best)) best = i; }
+    else if (size(i) > size(best)) best = i;
+  }
+  if (best >= 0) {
+    const exp = alive.splice(best, 1)[0]!;
+    spares = alive.map((e) => new WeakRef(e));
+    return exp;
+  }
+  spares = [];
   return new (wasmApi()!).Instance(mod, {}).exports as LloydExports;
 }
 
-/** Hand an instance back for reuse (see `acquireInstance`). */
+/** Hand an instance back for reuse (see `acquireInstance`); past `MAX_SPARES` the smallest is dropped. */
 export function releaseInstance(exp: LloydExports): void {
-  spare = new WeakRef(exp);
+  const alive = [exp];
+  for (const r of spares) {
+    const e = r.deref();
+    if (e && e !== exp) alive.push(e);
+  }
+  alive.sort((a, b) => b.memory.buffer.byteLength - a.memory.buffer.byteLength);
+  spares = alive.slice(0, MAX_SPARES).map((e) => new WeakRef(e));
 }
 
 /** A kernel instance on a shared memory that worker threads instantiate the module on too. */

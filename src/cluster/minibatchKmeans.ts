@@ -78,10 +78,62 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     return checkInitMatrix(init, k, d, this.kind);
   }
 
-  /** Fit on the whole data set by mini-batch steps. */
+  /**
+   * Fit on the whole data set by mini-batch steps.
+   *
+   * With the WebAssembly kernel, X is copied once into the kernel's memory (and checked for
+   * non-finite values there); every step then gathers its rows from that resident copy, labels
+   * them, sums the batch inertia and moves the centers in one call (`KMeansKernel.miniBatchStep`),
+   * and the final labels and inertia run on the same copy (threaded for large data). Elsewhere
+   * (TypeScript backend, data past the WebAssembly cap) the batches are gathered in JavaScript.
+   * Both give the same results bit for bit.
+   */
   fit(X: MatrixLike, opts: SampleWeightOption = {}): this {
+    // a Matrix is checked for non-finite values on the kernel's copy; other inputs by checkArray
+    let resident = X instanceof Matrix ? this.residentKernel(X, false) : null;
+    try {
+      let m: Matrix;
+      if (resident) m = X as Matrix;
+      else {
+        m = checkArray(X, { owner: this.kind, minRows: 2 });
+        if (!(X instanceof Matrix)) resident = this.residentKernel(m, true);
+      }
+      return this.fitWith(m, resident, opts);
+    } finally {
+      resident?.release();
+    }
+  }
+
+  /**
+   * The resident kernel for a Matrix X whose rows fit in the WebAssembly memory, X copied in and
+   * (unless `checked`, for X from `checkArray`) found finite; null otherwise (then `checkArray`
+   * validates X). A non-finite value makes `checkArray` throw its usual DataError (row, column and
+   * value).
+   */
+  private residentKernel(X: Matrix, checked: boolean): KMeansKernel | null {
+    if (X.rows < 2 || X.cols < 1) return null;
+    const n = X.rows;
+    const d = X.cols;
+    const k = this.params.nClusters;
+    const { batchSize, initSize } = this.sizes(n);
+    const batchRows = Math.max(batchSize, initSize);
+    if (!KMeansKernel.residentFits(n, d, k, batchRows)) return null;
+    const kern = new KMeansKernel(n, d, k, null, false, 0, batchRows);
+    if (!kern.wasm) {
+      kern.release();
+      return null;
+    }
+    kern.X.set(X.data.subarray(0, n * d));
+    if (!checked && !kern.allFinite()) {
+      kern.release();
+      checkArray(X, { owner: this.kind, minRows: 2 }); // throws the DataError naming the value
+      return null;
+    }
+    return kern;
+  }
+
+  private fitWith(m: Matrix, kern: KMeansKernel | null, opts: SampleWeightOption): this {
     const owner = this.kind;
-    const m = checkArray(X, { owner, minRows: 2 });
     const { nClusters: k, maxIter, reassignmentRatio, maxNoImprovement } = this.params;
     checkNClusters(k, m.rows, owner);
     const n = m.rows;
@@ -93,17 +145,22 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     const rng = checkRandomState(this.params.randomState, 'randomState', owner);
     const w = checkSampleWeight(opts.sampleWeight, n, owner);
     if (typeof this.params.init !== 'string') checkInitMatrix(this.params.init, k, d, owner);
+    kern?.setWeights(w);
     // squared row norms only for the rows k-means++ looks at (the init subsets)
     const xNorms = initSize < n ? null : rowNormsSq(Xd, n, d);
     const validIdx = rng.randint(0, n, initSize);
-    const Xv = gather(Xd, d, validIdx);
-    const wv = Float64Array.from(validIdx, (i) => w[i]!);
+    let validInertia: (c: Float64Array) => number;
+    if (kern) validInertia = (c) => kern.batchInertia(validIdx, c);
+    else {
+      const Xv = gather(Xd, d, validIdx);
+      const wv = Float64Array.from(validIdx, (i) => w[i]!);
+      validInertia = (c) => inertiaOf(Xv, initSize, d, wv, c, labelsOf(Xv, initSize, d, c, k));
+    }
     let centers: Float64Array | null = null;
     let bestInertia = Infinity;
     for (let r = 0; r < nInit; r++) {
       const c = this.initCenters(Xd, n, d, xNorms, rng, initSize);
-      const lab = labelsOf(Xv, initSize, d, c, k);
-      const inertia = inertiaOf(Xv, initSize, d, wv, c, lab);
+      const inertia = validInertia(c);
       if (centers === null || inertia < bestInertia) { centers = c; bestInertia = inertia; }
     }
     let cur = centers!;
@@ -114,22 +171,38 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
     let ewaMin: number | null = null;
     let noImprovement = 0;
     const nSteps = Math.floor((maxIter * n) / batchSize);
-    // the batches are gathered straight into the kernel's memory (WebAssembly SIMD assignment)
-    const batchKernel = new KMeansKernel(batchSize, d, k, null);
-    const Xb = batchKernel.X;
+    // without the resident kernel, the batches are gathered into a batch kernel's memory
+    const batchKernel = kern ? null : new KMeansKernel(batchSize, d, k, null);
+    const Xb = kern ? kern.batchX : batchKernel!.X;
     const wb = new Float64Array(batchSize);
     const lab = new Int32Array(batchSize);
     let i = 0;
+    // on the resident kernel the batch indices are drawn there (the MT19937 state moves in and
+    // back out around the loop and around the rare reassignment draws)
+    kern?.rngLoad(rng);
     for (; i < nSteps; i++) {
-      const idx = rng.randint(0, n, batchSize);
-      gatherInto(Xd, d, idx, Xb);
-      for (let t = 0; t < batchSize; t++) wb[t] = w[idx[t]!]!;
-      const reassign = randomReassign(counts, st, batchSize, k);
-      batchKernel.setWeights(wb);
-      batchKernel.assign(cur, rowNormsSq(cur, k, d), lab);
-      const inertia0 = batchKernel.inertia(cur, lab);
-      const updated = batchKernel.miniBatchUpdate(cur, next, counts);
+      let inertia0: number;
+      let updated: boolean;
+      let reassign: boolean;
+      if (kern) {
+        reassign = randomReassign(counts, st, batchSize, k);
+        inertia0 = kern.miniBatchStepDrawn(batchSize, cur, next, counts);
+        updated = true;
+      } else {
+        const idx = rng.randint(0, n, batchSize);
+        reassign = randomReassign(counts, st, batchSize, k);
+        const bk = batchKernel!;
+        gatherInto(Xd, d, idx, Xb);
+        for (let t = 0; t < batchSize; t++) wb[t] = w[idx[t]!]!;
+        bk.setWeights(wb);
+        bk.assign(cur, rowNormsSq(cur, k, d), lab);
+        inertia0 = bk.inertia(cur, lab);
+        updated = bk.miniBatchUpdate(cur, next, counts);
+      }
+      const draws = kern !== null && reassign && reassignWanted(counts, k, reassignmentRatio);
+      if (draws) kern.rngStore(rng);
       let batchInertia = miniBatchStep(Xb, batchSize, d, wb, cur, next, counts, k, rng, reassign, reassignmentRatio, lab, inertia0, updated);
+      if (draws) kern.rngLoad(rng);
       let diff = 0;
       if (tol > 0) for (let t = 0; t < k * d; t++) { const v = next[t]! - cur[t]!; diff += v * v; }
       const tmp = cur; cur = next; next = tmp;
@@ -147,18 +220,22 @@ export class MiniBatchKMeans extends Estimator<typeof schema, MiniBatchKMeansSta
       else noImprovement++;
       if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
     }
-    batchKernel.release();
+    kern?.rngStore(rng);
+    batchKernel?.release();
     const stepsDone = Math.min(i + 1, nSteps);
     let labels: Int32Array = new Int32Array(0);
     let inertia: number;
     if (this.params.computeLabels) {
       // one pass over all rows on the (threaded) kernel: labels, then the inertia in row order
       labels = new Int32Array(n);
-      const full = new KMeansKernel(n, d, k, w);
-      full.X.set(Xd.subarray(0, n * d));
-      full.assign(cur, rowNormsSq(cur, k, d), labels);
-      inertia = full.inertia(cur, labels);
-      full.release();
+      if (kern) inertia = kern.labelsInertia(cur, rowNormsSq(cur, k, d), labels);
+      else {
+        const full = new KMeansKernel(n, d, k, w);
+        full.X.set(Xd.subarray(0, n * d));
+        full.assign(cur, rowNormsSq(cur, k, d), labels);
+        inertia = full.inertia(cur, labels);
+        full.release();
+      }
     } else inertia = (ewa ?? NaN) * n;
     this._state = {
       clusterCenters: new Matrix(cur, k, d), labels, inertia, nSteps: stepsDone, nIter: Math.ceil((stepsDone * batchSize) / n),
@@ -289,6 +366,15 @@ function labelsOf(X: Float64Array, n: number, d: number, C: Float64Array, k: num
 function randomReassign(counts: Float64Array, st: { nSince: number }, batchSize: number, k: number): boolean {
   st.nSince += batchSize;
   if (counts.some((c) => c === 0) || st.nSince >= 10 * k) { st.nSince = 0; return true; }
+  return false;
+}
+
+/** True when `miniBatchStep` would draw new centers (some count below `ratio` times the largest). */
+function reassignWanted(counts: Float64Array, k: number, ratio: number): boolean {
+  if (!(ratio > 0)) return false;
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) if (counts[c]! > max) max = counts[c]!;
+  for (let c = 0; c < k; c++) if (counts[c]! < ratio * max) return true;
   return false;
 }
 

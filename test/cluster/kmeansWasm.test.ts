@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { kmeansPlusPlus, KMeans, MiniBatchKMeans } from '../../src/cluster/index.js';
-import { combineLeaves, KMeansKernel, pairwiseLeaves, seedLeafRows } from '../../src/cluster/kmeansKernel.js';
-import { compileSlot, kmeansWasmBytes, kmeansWasmModule, kmeansWasmReady, SYNC_COMPILE_MAX_BYTES, syncCompileAllowed } from '../../src/cluster/kmeansWasm.js';
+import { combineLeaves, KMeansKernel, pairwiseLeaves, seedLeafRows, setKMeansWindowRows } from '../../src/cluster/kmeansKernel.js';
+import { acquireInstance, compileSlot, kmeansWasmBytes, kmeansWasmModule, kmeansWasmReady, releaseInstance, SYNC_COMPILE_MAX_BYTES, syncCompileAllowed } from '../../src/cluster/kmeansWasm.js';
 import { KMEANS_WASM_BYTES } from '../../src/cluster/kmeansWasm.generated.js';
 import { KMEANS_SHARED_WASM_BYTES } from '../../src/cluster/kmeansWasmShared.generated.js';
 import { kmeansWasmReady as publicReady } from '../../src/index.js';
 import { pairwiseSum } from '../../src/core/numeric.js';
 import { RandomState } from '../../src/core/random.js';
 import { Matrix } from '../../src/core/matrix.js';
+import { DataError } from '../../src/core/errors.js';
 import { rowNormsSq } from '../../src/cluster/pairwise.js';
 import { linalgThreads, setLinalgBackend, setLinalgThreads } from '../../src/linalg/index.js';
 
@@ -131,5 +132,105 @@ describe('k-means++ on the kernel', () => {
     assert.equal(a.inertia, b.inertia);
     assert.equal(a.nSteps, b.nSteps);
     assert.deepEqual(a.counts, b.counts);
+  });
+
+  it('MiniBatchKMeans on the resident kernel (odd k and d, reassignments, tol, weights) equals the TypeScript path bit for bit', () => {
+    const n = 9_001, d = 5, k = 5;
+    const rs = new RandomState(21);
+    const X = new Matrix(Float64Array.from({ length: n * d }, (_, t) => rs.standardNormal() + 3 * ((Math.floor(t / d) * 3 + (t % d)) % k)), n, d);
+    const w = Float64Array.from({ length: n }, (_, i) => 0.25 + (i % 5));
+    const cases: [string, Record<string, unknown>][] = [
+      ['reassignments and tol', { reassignmentRatio: 0.4, tol: 1e-4, batchSize: 333, nInit: 2, maxIter: 4 }],
+      ['batch larger than the init subset, no labels', { batchSize: 700, initSize: 40, computeLabels: false, maxIter: 2 }],
+      ['no early stop', { batchSize: 256, maxNoImprovement: null, maxIter: 2 }],
+    ];
+    for (const [what, params] of cases) {
+      const fit = (): MiniBatchKMeans => new MiniBatchKMeans({ nClusters: k, randomState: 3, ...params }).fit(X, { sampleWeight: w });
+      const a = fit();
+      const prev = setLinalgBackend('ts');
+      let b: MiniBatchKMeans;
+      try {
+        b = fit();
+      } finally {
+        setLinalgBackend(prev);
+      }
+      assert.deepEqual(a.clusterCenters.data, b.clusterCenters.data, what);
+      assert.deepEqual(a.labels, b.labels, what);
+      assert.equal(a.inertia, b.inertia, what);
+      assert.equal(a.nSteps, b.nSteps, what);
+      assert.deepEqual(a.counts, b.counts, what);
+      // past the WebAssembly cap (forced here) the batches are gathered in JavaScript: same bits
+      setKMeansWindowRows(2048);
+      let c: MiniBatchKMeans;
+      try {
+        assert.equal(KMeansKernel.residentFits(n, d, k, 1000), false);
+        c = fit();
+      } finally {
+        setKMeansWindowRows(0);
+      }
+      assert.deepEqual(a.clusterCenters.data, c.clusterCenters.data, what);
+      assert.deepEqual(a.labels, c.labels, what);
+      assert.equal(a.inertia, c.inertia, what);
+      // a RandomState passed in is advanced as by the TypeScript path (the batch draws run in the kernel)
+      const ra = new RandomState(11);
+      const rb = new RandomState(11);
+      const fa = new MiniBatchKMeans({ nClusters: k, randomState: ra, ...params }).fit(X, { sampleWeight: w });
+      setLinalgBackend('ts');
+      let fb: MiniBatchKMeans;
+      try {
+        fb = new MiniBatchKMeans({ nClusters: k, randomState: rb, ...params }).fit(X, { sampleWeight: w });
+      } finally {
+        setLinalgBackend(prev);
+      }
+      assert.deepEqual(fa.clusterCenters.data, fb.clusterCenters.data, what);
+      assert.deepEqual(ra.getState(), rb.getState(), what);
+      assert.equal(ra.randint(0, 1000), rb.randint(0, 1000));
+    }
+  });
+
+  it('MiniBatchKMeans: nested arrays (validated by checkArray, then resident) give the bits of the Matrix', () => {
+    const n = 4000, d = 3, k = 4;
+    const rs = new RandomState(2);
+    const X = new Matrix(Float64Array.from({ length: n * d }, (_, t) => rs.standardNormal() + 4 * (Math.floor(t / d) % k)), n, d);
+    const a = new MiniBatchKMeans({ nClusters: k, randomState: 0, batchSize: 200 }).fit(X);
+    const b = new MiniBatchKMeans({ nClusters: k, randomState: 0, batchSize: 200 }).fit(X.toArray());
+    assert.deepEqual(a.clusterCenters.data, b.clusterCenters.data);
+    assert.deepEqual(a.labels, b.labels);
+    assert.equal(a.inertia, b.inertia);
+    const rows = X.toArray();
+    rows[17]![1] = NaN;
+    assert.throws(() => new MiniBatchKMeans({ nClusters: k }).fit(rows), /NaN at row 17, column 1/);
+  });
+
+  it('MiniBatchKMeans checks X for non-finite values on the kernel with the message of checkArray', () => {
+    const n = 3000, d = 4;
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const data = Float64Array.from({ length: n * d }, (_, t) => t % 97);
+      data[1234 * d + 3] = bad;
+      const X = new Matrix(data, n, d);
+      assert.throws(() => new MiniBatchKMeans({ nClusters: 3, randomState: 0 }).fit(X), (e: unknown) => {
+        assert.ok(e instanceof DataError);
+        assert.match((e as Error).message, new RegExp(`${String(bad).replace('+', '\\+')} at row 1234, column 3`));
+        return true;
+      });
+    }
+    // the last value (after the kernel's f64x2 blocks)
+    const data = new Float64Array(5 * 3).fill(1);
+    data[14] = NaN;
+    assert.throws(() => new MiniBatchKMeans({ nClusters: 2 }).fit(new Matrix(data, 5, 3)), /NaN at row 4, column 2/);
+  });
+
+  it('spare kernel instances: the smallest spare that holds the request, else the largest', () => {
+    const a = acquireInstance()!;
+    const b = acquireInstance()!;
+    assert.notEqual(a, b);
+    a.memory.grow(64 + b.memory.buffer.byteLength / 65536); // larger than b
+    releaseInstance(a);
+    releaseInstance(b);
+    assert.ok(b.memory.buffer.byteLength < a.memory.buffer.byteLength);
+    assert.equal(acquireInstance(0), b, 'the smallest for a small request');
+    releaseInstance(b);
+    assert.equal(acquireInstance(b.memory.buffer.byteLength + 1), a, 'the large one for a larger request');
+    assert.equal(acquireInstance(1 << 30), b, 'else the largest spare left');
   });
 });
