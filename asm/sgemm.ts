@@ -141,3 +141,25 @@ export function packBT(kb: i32, nb: i32, src: usize, ldbBytes: usize, dst: usize
     }
   }
 }
+
+/**
+ * Pack rows [0, mb) x depth [0, kb) of op(A) = A^T into 4-row strips at dst (bytes), A read in
+ * place at src (A[p, i] at src + p ldaBytes + 4i): strip s holds op(A)[4s + r, p] at
+ * dst + 16 (s kb + p) + 4r, zero past mb. The layout of `spackA(true, ...)` in kernels32.ts: four
+ * consecutive floats of a row of A per depth step, one vector copy.
+ */
+export function packAT(kb: i32, mb: i32, src: usize, ldaBytes: usize, dst: usize): void {
+  for (let s = 0; s < mb; s += 4) {
+    const rows = mb - s < 4 ? mb - s : 4;
+    let d = dst + <usize>(s >> 2) * <usize>kb * 16;
+    let q = src + (<usize>s << 2);
+    if (rows === 4) {
+      for (let p = 0; p < kb; p++) { v128.store(d, v128.load(q)); d += 16; q += ldaBytes; }
+    } else {
+      for (let p = 0; p < kb; p++) {
+        for (let r = 0; r < 4; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(q + (<usize>r << 2)) : 0);
+        d += 16; q += ldaBytes;
+      }
+    }
+  }
+}
