@@ -101,3 +101,65 @@ export function macroS(kb: i32, mb: i32, nb: i32, a: usize, ars: usize, ast: usi
     }
   }
 }
+
+/**
+ * Pack depth [0, kb) x columns [0, nb) of op(B) = B^T into 8-column strips at dst (bytes), B read
+ * in place at src (B[j, p] at src + j ldbBytes + 4p): strip s holds op(B)[p, 8s + c] at
+ * dst + 32 (s kb + p) + 4c, zero past nb. The layout of `spackB(true, ...)` in kernels32.ts, with
+ * 4 x 4 transposes in registers.
+ */
+export function packBT(kb: i32, nb: i32, src: usize, ldbBytes: usize, dst: usize): void {
+  const kb4 = kb & ~3;
+  for (let s = 0; s < nb; s += 8) {
+    const cols = nb - s < 8 ? nb - s : 8;
+    const d0 = dst + <usize>(s >> 3) * <usize>kb * 32;
+    const r0 = src + <usize>s * ldbBytes;
+    if (cols === 8) {
+      const r1 = r0 + ldbBytes, r2 = r1 + ldbBytes, r3 = r2 + ldbBytes, r4 = r3 + ldbBytes, r5 = r4 + ldbBytes, r6 = r5 + ldbBytes, r7 = r6 + ldbBytes;
+      for (let p = 0; p < kb4; p += 4) {
+        const o = <usize>p << 2, d = d0 + (<usize>p << 5);
+        let a = v128.load(r0 + o), b = v128.load(r1 + o), c = v128.load(r2 + o), e = v128.load(r3 + o);
+        let t0 = v128.shuffle<u32>(a, b, 0, 4, 1, 5), t1 = v128.shuffle<u32>(a, b, 2, 6, 3, 7);
+        let t2 = v128.shuffle<u32>(c, e, 0, 4, 1, 5), t3 = v128.shuffle<u32>(c, e, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<u64>(t0, t2, 0, 2)); v128.store(d, v128.shuffle<u64>(t0, t2, 1, 3), 32);
+        v128.store(d, v128.shuffle<u64>(t1, t3, 0, 2), 64); v128.store(d, v128.shuffle<u64>(t1, t3, 1, 3), 96);
+        a = v128.load(r4 + o); b = v128.load(r5 + o); c = v128.load(r6 + o); e = v128.load(r7 + o);
+        t0 = v128.shuffle<u32>(a, b, 0, 4, 1, 5); t1 = v128.shuffle<u32>(a, b, 2, 6, 3, 7);
+        t2 = v128.shuffle<u32>(c, e, 0, 4, 1, 5); t3 = v128.shuffle<u32>(c, e, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<u64>(t0, t2, 0, 2), 16); v128.store(d, v128.shuffle<u64>(t0, t2, 1, 3), 48);
+        v128.store(d, v128.shuffle<u64>(t1, t3, 0, 2), 80); v128.store(d, v128.shuffle<u64>(t1, t3, 1, 3), 112);
+      }
+      for (let p = kb4; p < kb; p++) {
+        const o = <usize>p << 2, d = d0 + (<usize>p << 5);
+        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), load<f32>(r0 + <usize>c * ldbBytes + o));
+      }
+    } else {
+      for (let p = 0; p < kb; p++) {
+        const o = <usize>p << 2, d = d0 + (<usize>p << 5);
+        for (let c = 0; c < 8; c++) store<f32>(d + (<usize>c << 2), c < cols ? load<f32>(r0 + <usize>c * ldbBytes + o) : 0);
+      }
+    }
+  }
+}
+
+/**
+ * Pack rows [0, mb) x depth [0, kb) of op(A) = A^T into 4-row strips at dst (bytes), A read in
+ * place at src (A[p, i] at src + p ldaBytes + 4i): strip s holds op(A)[4s + r, p] at
+ * dst + 16 (s kb + p) + 4r, zero past mb. The layout of `spackA(true, ...)` in kernels32.ts: four
+ * consecutive floats of a row of A per depth step, one vector copy.
+ */
+export function packAT(kb: i32, mb: i32, src: usize, ldaBytes: usize, dst: usize): void {
+  for (let s = 0; s < mb; s += 4) {
+    const rows = mb - s < 4 ? mb - s : 4;
+    let d = dst + <usize>(s >> 2) * <usize>kb * 16;
+    let q = src + (<usize>s << 2);
+    if (rows === 4) {
+      for (let p = 0; p < kb; p++) { v128.store(d, v128.load(q)); d += 16; q += ldaBytes; }
+    } else {
+      for (let p = 0; p < kb; p++) {
+        for (let r = 0; r < 4; r++) store<f32>(d + (<usize>r << 2), r < rows ? load<f32>(q + (<usize>r << 2)) : 0);
+        d += 16; q += ldaBytes;
+      }
+    }
+  }
+}

@@ -23,6 +23,8 @@
 export interface WasmSgemmExports {
   macro(kb: number, mb: number, nb: number, ap: number, bp: number, cb: number, ldcb: number, alpha: number): void;
   macroS(kb: number, mb: number, nb: number, a: number, ars: number, ast: number, ajs: number, b: number, bst: number, bjs: number, cb: number, ldcb: number, alpha: number): void;
+  packBT(kb: number, nb: number, src: number, ldbBytes: number, dst: number): void;
+  packAT(kb: number, mb: number, src: number, ldaBytes: number, dst: number): void;
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
 }
 
@@ -229,14 +231,18 @@ export function sgemmCoreWasm(
   if (spanA <= 524288 && spanB <= 524288) {
     const packA = transA && lda > 64;
     const slackA = 4 * lda + 8, slackB = 8;
-    const aLen = packA ? mcp * kcMax : spanA + slackA;
-    const bAt = (aLen + 3) & ~3;
-    const bLen = transB ? ncp * kcMax : spanB + slackB;
-    const cAt = (bAt + bLen + 3) & ~3, cEnd = cAt + chp * ncp;
+    // a wide transposed op(A) is packed by the module's packAT from the copy at 0 into apAt
+    const apAt = (spanA + slackA + 3) & ~3;
+    const bAt = packA ? apAt + mcp * kcMax : apAt;
+    // a transposed op(B) is packed by the module's packBT from the copy at bAt into bpAt
+    const bpAt = (bAt + spanB + slackB + 3) & ~3;
+    const cAt = transB ? bpAt + ncp * kcMax : bpAt, cEnd = cAt + chp * ncp;
     const mem = wasm32Reserve(cEnd * 4);
     const exp = wasm32Slot.exp!;
-    if (!packA) { mem.set(a.subarray(aOff, aOff + spanA), 0); mem.fill(0, spanA, spanA + slackA); }
-    if (!transB) { mem.set(b.subarray(bOff, bOff + spanB), bAt); mem.fill(0, bAt + spanB, bAt + spanB + slackB); }
+    mem.set(a.subarray(aOff, aOff + spanA), 0);
+    mem.fill(0, spanA, spanA + slackA);
+    mem.set(b.subarray(bOff, bOff + spanB), bAt);
+    mem.fill(0, bAt + spanB, bAt + spanB + slackB);
     // byte strides of op(A) in place: row, depth step, 4-row strip
     const ars = transA ? 4 : lda * 4, ast = transA ? lda * 4 : 4;
     for (let jc = 0; jc < n; jc += 1024) {
@@ -252,12 +258,12 @@ export function sgemmCoreWasm(
         for (let pc = 0; pc < k; pc += 256) {
           const kb = k - pc < 256 ? k - pc : 256;
           let bPtr = (bAt + pc * ldb + jc) * 4, bst = ldb * 4, bjs = 32;
-          if (transB) { spackB(true, b, bOff, ldb, pc, kb, jc, nb, mem, bAt); bPtr = bAt * 4; bst = 32; bjs = kb * 32; }
+          if (transB) { exp.packBT(kb, nb, (bAt + jc * ldb + pc) * 4, ldb * 4, bpAt * 4); bPtr = bpAt * 4; bst = 32; bjs = kb * 32; }
           if (packA) {
             for (let ic = 0; ic < rows; ic += 128) {
               const mb = rows - ic < 128 ? rows - ic : 128;
-              spackA(true, a, aOff, lda, i0 + ic, mb, pc, kb, mem, 0);
-              exp.macroS(kb, mb, nb, 0, 4, 16, kb * 16, bPtr, bst, bjs, (cAt + ic * ncp) * 4, ncp, alpha);
+              exp.packAT(kb, mb, (pc * lda + i0 + ic) * 4, lda * 4, apAt * 4);
+              exp.macroS(kb, mb, nb, apAt * 4, 4, 16, kb * 16, bPtr, bst, bjs, (cAt + ic * ncp) * 4, ncp, alpha);
             }
           } else exp.macroS(kb, rows, nb, i0 * ars + pc * ast, ars, ast, 4 * ars, bPtr, bst, bjs, cAt * 4, ncp, alpha);
         }
