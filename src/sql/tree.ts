@@ -506,16 +506,22 @@ export async function fitTreeSql<E extends DecisionTreeClassifier | DecisionTree
   if (!ctx.y) throw new InvalidParameterError('target', 'the name of the target column (a tree needs y)', undefined, OWNER);
   const { sql, x } = ctx;
   const d = x.length;
-  // completeness: trees take no missing values with splitter 'hist'
-  const [cr] = await run(ctx, `SELECT count(*) AS n, ${x.map((e, j) => `count(${e}) AS c${j}`).join(', ')}, count(${ctx.y}) AS cy FROM ${ctx.from}`, true, n);
-  for (let j = 0; j < d; j++) if (num(cr, `c${j}`, ctx.cols[j]!) !== n) throw new DataError(`columns['${ctx.cols[j]}']`, "no missing values (NULL) for splitter 'hist'", `${n - num(cr, `c${j}`, ctx.cols[j]!)} NULLs`, OWNER);
-  if (num(cr, 'cy', ctx.yName!) !== n) throw new DataError(`target '${ctx.yName}'`, 'no missing values (NULL)', `${n - num(cr, 'cy', ctx.yName!)} NULLs`, OWNER);
+  // completeness (trees take no missing values with splitter 'hist') and, for a classifier, the
+  // distinct labels in the same pass (GROUP BY the label, non-NULL counts per group)
+  const isClf = est instanceof DecisionTreeClassifier;
+  const counts = `count(*) AS n, ${x.map((e, j) => `count(${e}) AS c${j}`).join(', ')}`;
+  const cr = isClf
+    ? await run(ctx, `SELECT ${ctx.y} AS y, ${counts} FROM ${ctx.from} GROUP BY ${ctx.y}`, true, n)
+    : await run(ctx, `SELECT ${counts}, count(${ctx.y}) AS cy FROM ${ctx.from}`, true, n);
+  const total = (key: string, what: string, rows = cr) => rows.reduce((a, r) => a + num(r, key, what), 0);
+  for (let j = 0; j < d; j++) { const c = total(`c${j}`, ctx.cols[j]!); if (c !== n) throw new DataError(`columns['${ctx.cols[j]}']`, "no missing values (NULL) for splitter 'hist'", `${n - c} NULLs`, OWNER); }
+  const cy = isClf ? total('n', ctx.yName!, cr.filter((r) => r.y !== null)) : num(cr[0], 'cy', ctx.yName!);
+  if (cy !== n) throw new DataError(`target '${ctx.yName}'`, 'no missing values (NULL)', `${n - cy} NULLs`, OWNER);
   // classes (classification): distinct labels, ordered as checkLabels orders them
   let classes: Label[] = [];
   const classIndex = new Map<string, number>();
-  if (est instanceof DecisionTreeClassifier) {
-    const lr = await run(ctx, `SELECT DISTINCT ${ctx.y} AS y FROM ${ctx.from}`, true, n);
-    classes = lr.map((r) => r.y as Label);
+  if (isClf) {
+    classes = cr.map((r) => r.y as Label);
     const types = new Set(classes.map((c) => typeof c));
     if (types.size !== 1 || !(types.has('number') || types.has('string'))) throw new DataError(`target '${ctx.yName}'`, 'labels of one type (numbers or strings)', [...types].join(', '), OWNER);
     if (types.has('number')) (classes as number[]).sort((a, b) => a - b);
