@@ -73,6 +73,15 @@ try {
     const size = n.toExponential(0);
     const engine = await duckdbEngine();
     await engine.query("SET memory_limit = '1.5GB'");
+    // every query's time in the log as it finishes (a fit that does not finish still leaves its per-pass times)
+    const send = engine.query.bind(engine);
+    let nq = 0;
+    engine.query = async (q: string) => {
+      const t = performance.now();
+      const r = await send(q);
+      console.log(`[scale]   query ${++nq}: ${((performance.now() - t) / 1000).toFixed(1)} s, ${r.length} rows back, RSS ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB, load ${loadavg()[0]!.toFixed(1)}: ${q.slice(0, 60).replace(/\s+/g, ' ')}`);
+      return r;
+    };
     if (n <= treeMax && only.has('tree')) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
     if (only.has('pca')) await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
     if (only.has('kmeans')) await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
