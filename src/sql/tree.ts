@@ -7,16 +7,21 @@
  * 2. Histograms: one query per round returns, for every node still to be split, the
  *    (node, feature, bin, class) counts (classification) or (node, feature, bin) counts, sums and
  *    sums of squares of y (regression). The tree so far is inlined as a CASE that maps each row to
- *    its open node; each feature's bin is a binary search written as nested CASEs over float32
- *    values; one row becomes d (feature, bin) keys through the dialect's `explode`.
+ *    its open node. Classification on DuckDB: one native `histogram(x, boundaries)` aggregate per
+ *    feature, grouped by (node, class); otherwise each feature's bin is the dialect's `binIndex`
+ *    (DuckDB: a grid lookup, `binLookup`; PostgreSQL: `width_bucket`), ClickHouse's `countBelow`,
+ *    or a binary search written as nested CASEs, and one row becomes d (feature, bin) keys through
+ *    the dialect's `explode`. Histogram subtraction: of two siblings only the smaller (known from
+ *    the parent's histogram) is aggregated, the other is the parent's minus it.
  * 3. Split choice in TypeScript: `replay` re-runs scikit-learn's depth-first builder and the hist
  *    splitter (the same our_rand_r feature draws, constant-feature bookkeeping, candidate order,
- *    proxy formulas and tie rule) on the histograms. A node whose histogram is not fetched yet is
- *    recorded and skipped; the next round fetches all of them at once. Without exact ties between
- *    features the draws cannot change a choice, so a depth-D tree takes D + 1 histogram rounds;
- *    with ties (or maxFeatures < nFeatures) the replay corrects itself with extra rounds until
- *    every node it visits has its histogram: the result is the in-memory tree, not an
- *    approximation of it.
+ *    proxy formulas and tie rule) on the histograms. A node that is a leaf before any split search
+ *    (max depth, too few rows, pure) takes its totals from its parent's histogram; a node whose
+ *    histogram is not fetched yet is recorded and skipped, and the next round fetches all of them
+ *    at once. Without exact ties between features the draws cannot change a choice, so a depth-D
+ *    tree takes D histogram rounds; with ties (or maxFeatures < nFeatures) the replay corrects
+ *    itself with extra rounds until every node it visits has its histogram: the result is the
+ *    in-memory tree, not an approximation of it.
  *
  * Counts are integers, so classification histograms, impurities and thresholds are bit-identical
  * to the in-memory hist tree. Regression sums are summed by the engine in its own order: they are
