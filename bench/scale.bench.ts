@@ -13,7 +13,7 @@
  * 1.5 GB for the pushed-down fits), the 1-minute load average. Rows are also printed as they
  * finish (a long run leaves partial results in its log).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMeans } from '../src/cluster/kmeans.js';
@@ -34,7 +34,10 @@ const treeMax = Number(process.env.DEEPMINE_BENCH_TREE_MAX ?? 1e8);
 const only = new Set((process.env.DEEPMINE_BENCH_TASKS ?? 'tree,pca,kmeans,stream,inmem').split(','));
 const D = 10, K = 8;
 const cols = Array.from({ length: D }, (_, j) => `x${j}`);
-const dir = mkdtempSync(join(tmpdir(), 'deepmine-scale-'));
+/** DEEPMINE_BENCH_DATA=dir: generate the Parquet files there and keep them (reused by later runs) */
+const keepDir = process.env.DEEPMINE_BENCH_DATA;
+if (keepDir) mkdirSync(keepDir, { recursive: true });
+const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'deepmine-scale-'));
 const rows: BenchRow[] = [];
 const rep = (r: unknown) => { const f = fitReport(r as object); return f ? `${f.passes} passes, ${f.queries} queries` : ''; };
 let peak = 0;
@@ -56,16 +59,29 @@ async function timed(task: string, impl: string, fn: () => Promise<unknown>, not
 try {
   for (const n of sizes) {
     const file = join(dir, `x${n}.parquet`);
+    if (!keepDir || !existsSync(file)) {
+    const t0 = performance.now();
     const gen = await duckdbEngine();
     await gen.query('SELECT setseed(0.42)');
     const exprs = cols.map((c, j) => (j === 8 ? `a0 + 0.5 * a1 AS ${c}` : j === 9 ? `a2 - a3 AS ${c}` : `a${j} AS ${c}`));
     const label = "CASE WHEN a0 + 0.5 * a1 - 0.3 * a2 * a3 + 0.4 * random() > 1.2 THEN 1 ELSE 0 END AS y";
     await gen.query(`COPY (SELECT ${exprs.join(', ')}, ${label} FROM (SELECT ${Array.from({ length: 8 }, (_, j) => `random() * ${j + 1} AS a${j}`).join(', ')} FROM range(${n}))) TO '${file}' (FORMAT parquet)`);
     await gen.close();
+    console.log(`[scale] generated ${n} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s; load ${loadavg()[0]!.toFixed(1)}`);
+    }
     const src = { sql: `SELECT * FROM read_parquet('${file}')`, columns: cols };
     const size = n.toExponential(0);
     const engine = await duckdbEngine();
     await engine.query("SET memory_limit = '1.5GB'");
+    // every query's time in the log as it finishes (a fit that does not finish still leaves its per-pass times)
+    const send = engine.query.bind(engine);
+    let nq = 0;
+    engine.query = async (q: string) => {
+      const t = performance.now();
+      const r = await send(q);
+      console.log(`[scale]   query ${++nq}: ${((performance.now() - t) / 1000).toFixed(1)} s, ${r.length} rows back, RSS ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB, load ${loadavg()[0]!.toFixed(1)}: ${q.slice(0, 60).replace(/\s+/g, ' ')}`);
+      return r;
+    };
     if (n <= treeMax && only.has('tree')) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
     if (only.has('pca')) await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
     if (only.has('kmeans')) await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
@@ -90,9 +106,9 @@ try {
       X = null;
     }
     await closeConnection();
-    rmSync(file, { force: true });
+    if (!keepDir) rmSync(file, { force: true });
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!keepDir) rmSync(dir, { recursive: true, force: true });
 }
 printTable('Scale-out: pushdown vs streaming vs in memory (issue 18)', rows, 'fitSql (DuckDB)');

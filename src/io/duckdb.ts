@@ -11,6 +11,7 @@ import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { DataError, IOError, InvalidParameterError } from '../core/errors.js';
 import { Table, type Column, type ColumnKind } from '../core/table.js';
 import { connection, withConnection } from './connection.js';
+import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
 import { copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
 
@@ -329,6 +330,19 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
   const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
   let off = 0;
   let pending: Promise<DuckDBDataChunk | null> | null = null;
+  const ranges = kinds.includes('categorical') ? null : parquetRanges(source, names, n, opts.glob);
+  if (ranges) {
+    // a large Parquet file of numbers: several row ranges streamed at once (io/parallel.ts)
+    try {
+      await readRanges(n, (lo, hi) => selectSql(ranges(lo, hi), names, kinds, duckTypes), (ch, row) => {
+        for (let j = 0; j < d; j++) copyNumbers(ch.getColumnVector(j), ch.rowCount, values[j]!, row);
+      }, path, owner);
+    } catch (e) {
+      if (e instanceof IOError || e instanceof DataError) throw e;
+      return fail(e);
+    }
+    return new Table(names.map((name, j) => ({ kind: kinds[j]!, name, values: values[j]! }) as Column));
+  }
   try {
     const result = await con.stream(selectSql(source, names, kinds, duckTypes));
     pending = result.fetchChunk();

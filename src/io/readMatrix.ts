@@ -11,6 +11,7 @@ import { DataError, InvalidParameterError, IOError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
 import { withConnection } from './connection.js';
 import { describe, sourceError } from './duckdb.js';
+import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString } from './source.js';
 import type { XY } from './toMatrix.js';
 import { copyNumbers, DIRECT, kindOf } from './vectors.js';
@@ -103,32 +104,43 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
       let tmp = new Float64Array(2048);
       let off = 0;
       let pending: Promise<DuckDBDataChunk | null> | null = null;
+      /** copy one chunk whose first row is `row` (any order: each row has its place) */
+      const copyChunk = (ch: DuckDBDataChunk, row: number) => {
+        const cnt = ch.rowCount;
+        if (tmp.length < cnt) tmp = new Float64Array(cnt);
+        for (let j = 0; j < d; j++) {
+          copyNumbers(ch.getColumnVector(j), cnt, tmp, 0);
+          for (let i = 0, at = row * d + j; i < cnt; i++, at += d) X[at] = tmp[i]!;
+        }
+        if (yNum) copyNumbers(ch.getColumnVector(d), cnt, yNum, row);
+        if (yText) {
+          const vec = ch.getColumnVector(d);
+          for (let i = 0; i < cnt; i++) {
+            const v = vec.getItem(i) as string | null;
+            if (v === null) throw new DataError('target', 'a column without missing values', `missing value at row ${row + i} of ${JSON.stringify(target)}`, OWNER);
+            yText[row + i] = v;
+          }
+        }
+      };
+      const ranges = parquetRanges(src.from, target === null ? names : [...names, target], n, false);
       try {
-        const result = await con.stream(`SELECT ${proj.join(', ')} FROM ${src.from}`);
-        pending = result.fetchChunk();
-        for (;;) {
-          const ch = await pending;
-          if (!ch || ch.rowCount === 0) break;
-          // ask for the next chunk before copying this one: DuckDB produces it meanwhile
+        if (ranges) {
+          // a large Parquet file: several row ranges streamed at once (io/parallel.ts)
+          await readRanges(n, (lo, hi) => `SELECT ${proj.join(', ')} FROM ${ranges(lo, hi)}`, copyChunk, path, OWNER);
+          off = n;
+        } else {
+          const result = await con.stream(`SELECT ${proj.join(', ')} FROM ${src.from}`);
           pending = result.fetchChunk();
-          pending.catch(() => null);
-          const cnt = ch.rowCount;
-          if (off + cnt > n) throw new IOError(path, `${OWNER}: the file changed while it was read (more than the ${n} rows counted)`);
-          if (tmp.length < cnt) tmp = new Float64Array(cnt);
-          for (let j = 0; j < d; j++) {
-            copyNumbers(ch.getColumnVector(j), cnt, tmp, 0);
-            for (let i = 0, at = off * d + j; i < cnt; i++, at += d) X[at] = tmp[i]!;
+          for (;;) {
+            const ch = await pending;
+            if (!ch || ch.rowCount === 0) break;
+            // ask for the next chunk before copying this one: DuckDB produces it meanwhile
+            pending = result.fetchChunk();
+            pending.catch(() => null);
+            if (off + ch.rowCount > n) throw new IOError(path, `${OWNER}: the file changed while it was read (more than the ${n} rows counted)`);
+            copyChunk(ch, off);
+            off += ch.rowCount;
           }
-          if (yNum) copyNumbers(ch.getColumnVector(d), cnt, yNum, off);
-          if (yText) {
-            const vec = ch.getColumnVector(d);
-            for (let i = 0; i < cnt; i++) {
-              const v = vec.getItem(i) as string | null;
-              if (v === null) throw new DataError('target', 'a column without missing values', `missing value at row ${off + i} of ${JSON.stringify(target)}`, OWNER);
-              yText[off + i] = v;
-            }
-          }
-          off += cnt;
         }
       } catch (e) {
         await pending?.catch(() => null); // no fetch left running on the connection

@@ -60,6 +60,13 @@ export interface DialectRules {
    * of a CASE per row); values above every boundary go under the largest double.
    */
   binCounts?: (x: string, boundaries: string[]) => string;
+  /**
+   * The bin of x: the number of the (ascending, finite) edges below x, by a native lookup instead of
+   * a binary search of nested CASEs (DuckDB: a grid cell by arithmetic, a list lookup and a few
+   * exact comparisons, `binLookup`; PostgreSQL: `width_bucket` over the edges' successors);
+   * undefined when the dialect (or these edges) has no such form.
+   */
+  binIndex?: (x: string, edges: Float64Array, num: (v: number) => string) => string | undefined;
   /** The join keyword for an inner equi-join (ClickHouse 18 needs the strictness: ALL INNER JOIN). */
   innerJoin?: string;
 }
@@ -109,6 +116,57 @@ export function clickhouseExact(x: number): string {
   return hi >>> 31 ? `(-${mag})` : `(${mag})`;
 }
 
+/** The next double above a finite x. */
+export function nextUp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const b = new DataView(new ArrayBuffer(8));
+  b.setFloat64(0, x);
+  const bits = b.getBigUint64(0);
+  b.setBigUint64(0, x > 0 ? bits + 1n : bits - 1n);
+  return b.getFloat64(0);
+}
+
+/**
+ * A grid lookup for the number of edges below x (DuckDB; x a DOUBLE expression). The cell is
+ * c = clamp(floor((x - lo) * sc), 0, C), a monotone function of x in IEEE arithmetic (the same in
+ * JavaScript and in the engine), so an edge in a lower cell is below x and an edge in a higher
+ * cell above it: bin = L[c] + the comparisons of x with the (at most K) edges in cell c, where
+ * L[c] counts the edges in lower cells. The grid is the smallest of 256 .. 4,096 cells with at
+ * most 2 edges per cell (or the one with the fewest, up to 6); denser edges: undefined (the caller
+ * falls back to a binary search).
+ */
+export function binLookup(x: string, edges: Float64Array): string | undefined {
+  const nE = edges.length;
+  if (nE === 0) return '0';
+  const lo = edges[0]!, hi = edges[nE - 1]!;
+  if (!(hi > lo) || !Number.isFinite(hi - lo)) return undefined;
+  let best: { M: number; sc: number; K: number; cells: Int32Array; C: number } | undefined;
+  for (const M of [256, 512, 1024, 2048, 4096]) {
+    const sc = M / (hi - lo);
+    if (!Number.isFinite(sc)) break;
+    const cells = Int32Array.from(edges, (e) => Math.floor((e - lo) * sc));
+    const C = cells[nE - 1]!;
+    let K = 0;
+    for (let i = 0, run = 0; i < nE; i++) { run = i > 0 && cells[i] === cells[i - 1] ? run + 1 : 1; if (run > K) K = run; }
+    if (!best || K < best.K) best = { M, sc, K, cells, C };
+    if (K <= 2) break;
+  }
+  if (!best || best.K > 6) return undefined;
+  const { sc, K, cells, C } = best;
+  const L = new Int32Array(C + 1);
+  const cmp: number[][] = Array.from({ length: K }, () => new Array<number>(C + 1).fill(Infinity));
+  for (let c = 0, i = 0; c <= C; c++) {
+    while (i < nE && cells[i]! < c) i++;
+    L[c] = i;
+    for (let t = 0; t < K && i + t < nE && cells[i + t] === c; t++) cmp[t]![c] = edges[i + t]!;
+  }
+  const text = (v: number) => (v === Infinity ? 'inf' : String(v));
+  const cell = `(CAST(least(greatest(floor((${x} - CAST('${text(lo)}' AS DOUBLE)) * CAST('${text(sc)}' AS DOUBLE)), 0), ${C}) AS INTEGER) + 1)`;
+  const parts = [`list_extract(CAST('[${L.join(',')}]' AS INTEGER[]), ${cell})`];
+  for (let t = 0; t < K; t++) parts.push(`CAST(${x} > list_extract(CAST('[${cmp[t]!.map(text).join(',')}]' AS DOUBLE[]), ${cell}) AS INTEGER)`);
+  return `(${parts.join(' + ')})`;
+}
+
 function rules(name: Dialect): DialectRules {
   return { ...common(name, name === 'bigquery' ? 'STRING' : name === 'spark' ? 'STRING' : 'VARCHAR', name === 'bigquery' || name === 'spark' || name === 'clickhouse' ? backslashStr : ansiStr), ...specific(name) };
 }
@@ -121,12 +179,15 @@ function specific(name: Dialect): Omit<DialectRules, 'varPop' | 'least' | 'hashK
         name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE'), float32: (e) => `CAST(${e} AS FLOAT)`, float64: (e) => `CAST(${e} AS DOUBLE)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
         explode: (es) => `unnest([${es.join(', ')}])`,
         binCounts: (x, bs) => `CAST(to_json(histogram(${x}, [${bs.join(', ')}])) AS VARCHAR)`,
+        binIndex: (x, edges) => binLookup(`CAST(${x} AS DOUBLE)`, edges),
         hashBucket: (es, seed) => `(hash(${[...es, `CAST(${seed >>> 0} AS UBIGINT)`].join(', ')}) % 4294967296)`,
       };
     case 'postgres':
       return {
         name, ident: quoteWith('"'), str: ansiStr, num: cast('DOUBLE PRECISION'), float32: (e) => `CAST(${e} AS REAL)`, float64: (e) => `CAST(${e} AS DOUBLE PRECISION)`, exp: (e) => `exp(${e})`, sqrt: (e) => `sqrt(${e})`,
         explode: (es) => `unnest(ARRAY[${es.join(', ')}])`,
+        // width_bucket counts the thresholds <= x: the successors of the edges give the edges < x
+        binIndex: (x, edges, num) => (edges.length ? `width_bucket(CAST(${x} AS DOUBLE PRECISION), ARRAY[${Array.from(edges, (e) => num(nextUp(e))).join(', ')}])` : '0'),
         // hashtextextended (PostgreSQL >= 11) is seeded; float8 text is the shortest round trip (>= 12)
         hashBucket: (es, seed) => `(hashtextextended(concat_ws('|', ${es.map((e) => `CAST(${e} AS TEXT)`).join(', ')}), ${seed >>> 0}) & 4294967295)`,
       };

@@ -7,16 +7,21 @@
  * 2. Histograms: one query per round returns, for every node still to be split, the
  *    (node, feature, bin, class) counts (classification) or (node, feature, bin) counts, sums and
  *    sums of squares of y (regression). The tree so far is inlined as a CASE that maps each row to
- *    its open node; each feature's bin is a binary search written as nested CASEs over float32
- *    values; one row becomes d (feature, bin) keys through the dialect's `explode`.
+ *    its open node. Classification on DuckDB: one native `histogram(x, boundaries)` aggregate per
+ *    feature, grouped by (node, class); otherwise each feature's bin is the dialect's `binIndex`
+ *    (DuckDB: a grid lookup, `binLookup`; PostgreSQL: `width_bucket`), ClickHouse's `countBelow`,
+ *    or a binary search written as nested CASEs, and one row becomes d (feature, bin) keys through
+ *    the dialect's `explode`. Histogram subtraction: of two siblings only the smaller (known from
+ *    the parent's histogram) is aggregated, the other is the parent's minus it.
  * 3. Split choice in TypeScript: `replay` re-runs scikit-learn's depth-first builder and the hist
  *    splitter (the same our_rand_r feature draws, constant-feature bookkeeping, candidate order,
- *    proxy formulas and tie rule) on the histograms. A node whose histogram is not fetched yet is
- *    recorded and skipped; the next round fetches all of them at once. Without exact ties between
- *    features the draws cannot change a choice, so a depth-D tree takes D + 1 histogram rounds;
- *    with ties (or maxFeatures < nFeatures) the replay corrects itself with extra rounds until
- *    every node it visits has its histogram: the result is the in-memory tree, not an
- *    approximation of it.
+ *    proxy formulas and tie rule) on the histograms. A node that is a leaf before any split search
+ *    (max depth, too few rows, pure) takes its totals from its parent's histogram; a node whose
+ *    histogram is not fetched yet is recorded and skipped, and the next round fetches all of them
+ *    at once. Without exact ties between features the draws cannot change a choice, so a depth-D
+ *    tree takes D histogram rounds; with ties (or maxFeatures < nFeatures) the replay corrects
+ *    itself with extra rounds until every node it visits has its histogram: the result is the
+ *    in-memory tree, not an approximation of it.
  *
  * Counts are integers, so classification histograms, impurities and thresholds are bit-identical
  * to the in-memory hist tree. Regression sums are summed by the engine in its own order: they are
@@ -112,6 +117,23 @@ function totals(h: NodeHist, pb: Problem): { w: number; cls: Float64Array; s: nu
     else { s += h.S![b]!; q += h.Q![b]!; }
   }
   return { w, cls, s, q };
+}
+
+/** A child's totals from its parent's histogram: the split feature's bins up to `bin` (left) or after it. */
+function childTotals(parent: NodeHist, step: PathStep, pb: Problem): ReturnType<typeof totals> & { n: number } {
+  const k = pb.k;
+  const cls = new Float64Array(k);
+  let w = 0, s = 0, q = 0;
+  const off = step.f * NB;
+  const [lo, hi] = step.left ? [0, step.bin + 1] : [step.bin + 1, NB];
+  for (let b = lo; b < hi; b++) {
+    const m = parent.N[off + b]!;
+    if (m === 0) continue;
+    w += m;
+    if (k) for (let c = 0; c < k; c++) cls[c]! += parent.H![(off + b) * k + c]!;
+    else { s += parent.S![off + b]!; q += parent.Q![off + b]!; }
+  }
+  return { w, cls, s, q, n: w };
 }
 
 /**
@@ -233,16 +255,19 @@ export function replay(hists: Map<string, NodeHist>, pb: Problem): { tree: TreeA
     return { f: best.f, bin: best.bin, improvement, impurityLeft: il, impurityRight: ir };
   };
 
-  interface Rec { path: PathStep[]; depth: number; parent: number; isLeft: boolean; impurity: number; nConst: number }
+  /** `tot`: the node's totals from its parent's histogram (every node but the root) */
+  interface Rec { path: PathStep[]; depth: number; parent: number; isLeft: boolean; impurity: number; nConst: number; tot?: ReturnType<typeof childTotals> }
   const stack: Rec[] = [{ path: [], depth: 0, parent: TREE_UNDEFINED, isLeft: false, impurity: Infinity, nConst: 0 }];
+  const leafBefore = (depth: number, nNode: number, wNode: number) => depth >= spec.maxDepth || nNode < spec.minSamplesSplit || nNode < 2 * spec.minSamplesLeaf || wNode < 2 * minW;
   let first = true;
   while (stack.length) {
     const r = stack.pop()!;
     const h = hists.get(keyOf(r.path));
-    if (!h) { missing.push(r.path); continue; }
-    const tot = totals(h, pb);
-    const nNode = h.n, wNode = tot.w, depth = r.depth;
-    let isLeaf = depth >= spec.maxDepth || nNode < spec.minSamplesSplit || nNode < 2 * spec.minSamplesLeaf || wNode < 2 * minW;
+    // a node that is a leaf before any split search needs only its totals, known from its parent's histogram
+    if (!h && !(r.tot && (leafBefore(r.depth, r.tot.n, r.tot.w) || r.impurity <= EPSILON))) { missing.push(r.path); continue; }
+    const tot = h ? totals(h, pb) : r.tot!;
+    const nNode = h ? h.n : r.tot!.n, wNode = tot.w, depth = r.depth;
+    let isLeaf = leafBefore(depth, nNode, wNode);
     let impurity = r.impurity;
     if (first) {
       impurity = k ? classImpurity(tot.cls, wNode, entropy) : tot.q / wNode - (tot.s / wNode) * (tot.s / wNode);
@@ -252,7 +277,7 @@ export function replay(hists: Map<string, NodeHist>, pb: Problem): { tree: TreeA
     let split: Split | null = null;
     const nConst = { v: r.nConst };
     if (!isLeaf) {
-      split = nodeSplit(h, tot, impurity, nConst);
+      split = nodeSplit(h!, tot, impurity, nConst);
       isLeaf = split === null || split.improvement + EPSILON < spec.minImpurityDecrease;
     }
     const id = nodes.length;
@@ -268,10 +293,11 @@ export function replay(hists: Map<string, NodeHist>, pb: Problem): { tree: TreeA
       node.threshold = pb.edges[s.f]![s.bin]!;
       // missingGoToLeft as the in-memory builder sets it for splits without missing values
       let nLeft = 0;
-      for (let b = 0; b <= s.bin; b++) nLeft += h.N[s.f * NB + b]!;
+      for (let b = 0; b <= s.bin; b++) nLeft += h!.N[s.f * NB + b]!;
       node.miss = nLeft > nNode - nLeft;
-      stack.push({ path: [...r.path, { f: s.f, bin: s.bin, left: false }], depth: depth + 1, parent: id, isLeft: false, impurity: s.impurityRight, nConst: nConst.v });
-      stack.push({ path: [...r.path, { f: s.f, bin: s.bin, left: true }], depth: depth + 1, parent: id, isLeft: true, impurity: s.impurityLeft, nConst: nConst.v });
+      const stepR = { f: s.f, bin: s.bin, left: false }, stepL = { f: s.f, bin: s.bin, left: true };
+      stack.push({ path: [...r.path, stepR], depth: depth + 1, parent: id, isLeft: false, impurity: s.impurityRight, nConst: nConst.v, tot: childTotals(h!, stepR, pb) });
+      stack.push({ path: [...r.path, stepL], depth: depth + 1, parent: id, isLeft: true, impurity: s.impurityLeft, nConst: nConst.v, tot: childTotals(h!, stepL, pb) });
     }
     if (depth > maxDepth) maxDepth = depth;
   }
@@ -295,10 +321,16 @@ export function replay(hists: Map<string, NodeHist>, pb: Problem): { tree: TreeA
   return { tree, missing: [] };
 }
 
-/** A feature's bin as a binary search over its edges (bin = number of edges below the float32 value). */
-function binExpr(x32: string, edges: Float64Array, num: (v: number) => string, countBelow?: (x: string, vs: string[]) => string): string {
+/**
+ * A feature's bin (the number of edges below the float32 value x32; `edges` end with +inf): the
+ * dialect's native lookup when it has one, else a binary search of nested CASEs.
+ */
+export function binExpr(x32: string, edges: Float64Array, sql: Ctx['sql']): string {
+  const { num, countBelow } = sql;
   const nE = edges.length - 1; // the last edge is +inf
   if (nE === 0) return '0';
+  const native = sql.binIndex?.(x32, edges.subarray(0, nE), num);
+  if (native !== undefined) return native;
   if (countBelow) return countBelow(x32, Array.from(edges.subarray(0, nE), num));
   const go = (lo: number, hi: number): string => {
     if (lo >= hi) return String(lo);
@@ -334,8 +366,58 @@ function nodeExpr(ctx: Ctx, targets: PathStep[][], edges: Float64Array[]): strin
   return go(root);
 }
 
-/** One histogram query for the given open nodes; fills `hists`. */
+/** Rows of a node's child from the parent's histogram: feature f's bins up to `bin` (left) or after it. */
+function childRows(parent: NodeHist, step: PathStep): number {
+  let nl = 0;
+  for (let b = 0; b <= step.bin; b++) nl += parent.N[step.f * NB + b]!;
+  return step.left ? nl : parent.n - nl;
+}
+
+/** child = parent - sibling, bin by bin (exact for counts and integer sums). */
+function subtractHist(parent: NodeHist, sib: NodeHist): NodeHist {
+  const sub = (a: Float64Array, b: Float64Array) => { const o = new Float64Array(a.length); for (let i = 0; i < a.length; i++) o[i] = a[i]! - b[i]!; return o; };
+  const out: NodeHist = { n: parent.n - sib.n, N: sub(parent.N, sib.N) };
+  if (parent.H) out.H = sub(parent.H, sib.H!);
+  if (parent.S) { out.S = sub(parent.S, sib.S!); out.Q = sub(parent.Q!, sib.Q!); }
+  return out;
+}
+
+/**
+ * Histograms of the given open nodes. Histogram subtraction: of two siblings whose parent's
+ * histogram is known, only the one with fewer rows is aggregated by the engine (the other rows
+ * are filtered out before the aggregate) and the other is the parent's minus it; a node whose
+ * sibling is already known costs no query at all.
+ */
 async function fetchHists(ctx: Ctx, pb: Problem, targets: PathStep[][], hists: Map<string, NodeHist>, classIndex: Map<string, number>, n: number): Promise<void> {
+  const wanted = new Set(targets.map(keyOf));
+  const query: PathStep[][] = [];
+  const derive: { path: PathStep[]; parent: string; sibling: string }[] = [];
+  const planned = new Set<string>();
+  for (const p of targets) {
+    const key = keyOf(p);
+    if (planned.has(key)) continue;
+    planned.add(key);
+    if (p.length === 0) { query.push(p); continue; }
+    const last = p[p.length - 1]!;
+    const sibPath = [...p.slice(0, -1), { ...last, left: !last.left }];
+    const parentKey = keyOf(p.slice(0, -1)), sibKey = keyOf(sibPath);
+    const parent = hists.get(parentKey);
+    if (!parent) { query.push(p); continue; }
+    if (hists.has(sibKey)) { derive.push({ path: p, parent: parentKey, sibling: sibKey }); continue; }
+    if (!wanted.has(sibKey) || planned.has(sibKey)) { query.push(p); continue; }
+    planned.add(sibKey);
+    // fetch the smaller side (the left one on a tie), derive the other
+    const nMe = childRows(parent, last), nSib = parent.n - nMe;
+    const [small, large] = nMe < nSib || (nMe === nSib && last.left) ? [p, sibPath] : [sibPath, p];
+    query.push(small);
+    derive.push({ path: large, parent: parentKey, sibling: keyOf(small) });
+  }
+  if (query.length) await queryHists(ctx, pb, query, hists, classIndex, n);
+  for (const { path, parent, sibling } of derive) hists.set(keyOf(path), subtractHist(hists.get(parent)!, hists.get(sibling)!));
+}
+
+/** One histogram query for the given open nodes; fills `hists`. */
+async function queryHists(ctx: Ctx, pb: Problem, targets: PathStep[][], hists: Map<string, NodeHist>, classIndex: Map<string, number>, n: number): Promise<void> {
   const { sql, x } = ctx;
   const { d, k } = pb;
   if (!sql.explode) throw new InvalidParameterError('engine', 'an engine whose dialect can unnest arrays in the select list (duckdb, postgres, clickhouse, spark)', sql.name, OWNER);
@@ -377,7 +459,7 @@ async function fetchHists(ctx: Ctx, pb: Problem, targets: PathStep[][], hists: M
     }
   } else {
     const inner = `SELECT ${node} AS deepmine_node, ${ctx.y!} AS deepmine_y, ${x.map((e, j) => `${sql.float32(e)} AS deepmine_x${j}`).join(', ')} FROM ${ctx.from}`;
-    const keys = Array.from({ length: d }, (_, j) => `deepmine_node * ${d * NB} + ${j * NB} + ${binExpr(`deepmine_x${j}`, pb.edges[j]!, sql.num, sql.countBelow)}`);
+    const keys = Array.from({ length: d }, (_, j) => `deepmine_node * ${d * NB} + ${j * NB} + ${binExpr(`deepmine_x${j}`, pb.edges[j]!, sql)}`);
     const mid = `SELECT ${sql.explode(keys)} AS deepmine_k, deepmine_y FROM (${inner}) AS t0 WHERE deepmine_node >= 0`;
     const q = k
       ? `SELECT deepmine_k AS k, deepmine_y AS y, count(*) AS n FROM (${mid}) AS t1 GROUP BY deepmine_k, deepmine_y`
@@ -429,16 +511,22 @@ export async function fitTreeSql<E extends DecisionTreeClassifier | DecisionTree
   if (!ctx.y) throw new InvalidParameterError('target', 'the name of the target column (a tree needs y)', undefined, OWNER);
   const { sql, x } = ctx;
   const d = x.length;
-  // completeness: trees take no missing values with splitter 'hist'
-  const [cr] = await run(ctx, `SELECT count(*) AS n, ${x.map((e, j) => `count(${e}) AS c${j}`).join(', ')}, count(${ctx.y}) AS cy FROM ${ctx.from}`, true, n);
-  for (let j = 0; j < d; j++) if (num(cr, `c${j}`, ctx.cols[j]!) !== n) throw new DataError(`columns['${ctx.cols[j]}']`, "no missing values (NULL) for splitter 'hist'", `${n - num(cr, `c${j}`, ctx.cols[j]!)} NULLs`, OWNER);
-  if (num(cr, 'cy', ctx.yName!) !== n) throw new DataError(`target '${ctx.yName}'`, 'no missing values (NULL)', `${n - num(cr, 'cy', ctx.yName!)} NULLs`, OWNER);
+  // completeness (trees take no missing values with splitter 'hist') and, for a classifier, the
+  // distinct labels in the same pass (GROUP BY the label, non-NULL counts per group)
+  const isClf = est instanceof DecisionTreeClassifier;
+  const counts = `count(*) AS n, ${x.map((e, j) => `count(${e}) AS c${j}`).join(', ')}`;
+  const cr = isClf
+    ? await run(ctx, `SELECT ${ctx.y} AS y, ${counts} FROM ${ctx.from} GROUP BY ${ctx.y}`, true, n)
+    : await run(ctx, `SELECT ${counts}, count(${ctx.y}) AS cy FROM ${ctx.from}`, true, n);
+  const total = (key: string, what: string, rows = cr) => rows.reduce((a, r) => a + num(r, key, what), 0);
+  for (let j = 0; j < d; j++) { const c = total(`c${j}`, ctx.cols[j]!); if (c !== n) throw new DataError(`columns['${ctx.cols[j]}']`, "no missing values (NULL) for splitter 'hist'", `${n - c} NULLs`, OWNER); }
+  const cy = isClf ? total('n', ctx.yName!, cr.filter((r) => r.y !== null)) : num(cr[0], 'cy', ctx.yName!);
+  if (cy !== n) throw new DataError(`target '${ctx.yName}'`, 'no missing values (NULL)', `${n - cy} NULLs`, OWNER);
   // classes (classification): distinct labels, ordered as checkLabels orders them
   let classes: Label[] = [];
   const classIndex = new Map<string, number>();
-  if (est instanceof DecisionTreeClassifier) {
-    const lr = await run(ctx, `SELECT DISTINCT ${ctx.y} AS y FROM ${ctx.from}`, true, n);
-    classes = lr.map((r) => r.y as Label);
+  if (isClf) {
+    classes = cr.map((r) => r.y as Label);
     const types = new Set(classes.map((c) => typeof c));
     if (types.size !== 1 || !(types.has('number') || types.has('string'))) throw new DataError(`target '${ctx.yName}'`, 'labels of one type (numbers or strings)', [...types].join(', '), OWNER);
     if (types.has('number')) (classes as number[]).sort((a, b) => a - b);

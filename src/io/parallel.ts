@@ -1,0 +1,66 @@
+/**
+ * Parquet files read as several row ranges at once (Node only). One DuckDB stream hands out one
+ * 2,048-row chunk per asynchronous `fetchChunk` (a thread-pool hop each), so a single stream is
+ * bounded by that hop, not by decoding; four streams over disjoint `file_row_number` ranges (DuckDB
+ * prunes the row groups outside each range) keep DuckDB's threads busy while JavaScript copies.
+ * Each range writes at its own row offset into the preallocated arrays, so the result is the
+ * sequential read's, row for row. Used for single Parquet files of at least `minRows` rows without
+ * text columns (dictionary codes depend on arrival order).
+ */
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import { IOError } from '../core/errors.js';
+import { openDedicated, release } from './connection.js';
+
+/** Tuning (exported for tests): files with at least `minRows` rows are read as `parts` ranges. */
+export const parallelRead = { minRows: 1 << 20, parts: 4 };
+
+/**
+ * The ranged form of a single-file `read_parquet(...)` source, or null when the file is read by
+ * one stream (a glob, a small file, another format, a column already named file_row_number).
+ */
+export function parquetRanges(source: string, names: readonly string[], n: number, glob: boolean | undefined): ((lo: number, hi: number) => string) | null {
+  if (glob || n < parallelRead.minRows || parallelRead.parts < 2 || !/^read_parquet\(.*\)$/s.test(source) || names.includes('file_row_number')) return null;
+  const ranged = `${source.slice(0, -1)}, file_row_number = true)`;
+  return (lo, hi) => `(SELECT * EXCLUDE (file_row_number) FROM ${ranged} WHERE file_row_number >= ${lo} AND file_row_number < ${hi}) AS deepmine_part`;
+}
+
+/**
+ * Stream rows [0, n) as `parallelRead.parts` ranges at once, each on a dedicated connection,
+ * calling `onChunk(chunk, firstRow)`. A range that yields more or fewer rows than counted is an
+ * IOError (the file changed); the first error stops the other ranges, every connection is closed
+ * and no fetch is left running before this rejects.
+ */
+export async function readRanges(n: number, selectOf: (lo: number, hi: number) => string, onChunk: (ch: DuckDBDataChunk, row: number) => void, path: string, owner: string): Promise<void> {
+  const parts = Math.max(1, Math.min(parallelRead.parts, n));
+  let stop = false;
+  const one = async (p: number): Promise<void> => {
+    const lo = Math.floor((p * n) / parts), hi = Math.floor(((p + 1) * n) / parts);
+    const con = await openDedicated();
+    let pending: Promise<DuckDBDataChunk | null> | null = null;
+    try {
+      const result = await con.stream(selectOf(lo, hi));
+      pending = result.fetchChunk();
+      let row = lo;
+      for (;;) {
+        const ch = await pending;
+        if (!ch || ch.rowCount === 0 || stop) break;
+        // ask for the next chunk before copying this one: DuckDB produces it meanwhile
+        pending = result.fetchChunk();
+        pending.catch(() => null);
+        if (row + ch.rowCount > hi) throw new IOError(path, `${owner}: the file changed while it was read (more rows in ${lo}..${hi} than the ${n} counted)`);
+        onChunk(ch, row);
+        row += ch.rowCount;
+      }
+      if (!stop && row !== hi) throw new IOError(path, `${owner}: the file changed while it was read (${row - lo} rows in ${lo}..${hi}, ${hi - lo} counted)`);
+    } catch (e) {
+      stop = true;
+      throw e;
+    } finally {
+      await pending?.catch(() => null);
+      release(con);
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: parts }, (_, p) => one(p)));
+  const bad = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (bad) throw bad.reason;
+}
