@@ -13,6 +13,7 @@
  * `kmeansWasmReady()` resolves when the kernel is usable. The shared module is only compiled where
  * worker threads exist (Node), hence always synchronously.
  */
+import { decodeBase64 } from '../core/base64.js';
 import { KMEANS_WASM_BASE64, KMEANS_WASM_BYTES } from './kmeansWasm.generated.js';
 import { KMEANS_SHARED_WASM_BASE64 } from './kmeansWasmShared.generated.js';
 
@@ -58,15 +59,6 @@ export interface LloydExports {
 
 export function wasmApi(): WasmApi | null {
   return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly ?? null;
-}
-
-function decodeBase64(s: string): Uint8Array | null {
-  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
-  if (typeof atobFn !== 'function') return null;
-  const bin = atobFn(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 /**

@@ -13,6 +13,7 @@
  * 2 GiB) the TypeScript kernels of `histogram.ts` runs instead: the sums are the same bit for bit
  * (same float64 additions in the same sample order).
  */
+import { decodeBase64 } from '../core/base64.js';
 import { compileSlot, syncCompileAllowed, wasmApi, type ModuleSlot } from '../cluster/kmeansWasm.js';
 import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
 import { hgbThreadStats } from './histogram.js';
@@ -28,15 +29,6 @@ interface HistExports {
 }
 
 let slot: ModuleSlot | null = null;
-
-function decodeBase64(s: string): Uint8Array | null {
-  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
-  if (typeof atobFn !== 'function') return null;
-  const bin = atobFn(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /** The compiled module, or null where shared memory or WebAssembly SIMD/threads are unavailable. */
 export function hgbHistModule(): object | null {

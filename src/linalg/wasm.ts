@@ -8,6 +8,7 @@
  * TypeScript path is used. Worker threads receive the bytes at start-up and instantiate their own
  * copy (see `threads.ts`). Both backends give bit-identical results.
  */
+import { decodeBase64 } from '../core/base64.js';
 import { InvalidParameterError } from '../core/errors.js';
 import { wasmInstall, wasmSlot } from './kernels.js';
 import { GEMM_WASM_BASE64 } from './wasmGemm.generated.js';
@@ -16,15 +17,6 @@ import { SGEMM_WASM_BASE64 } from './wasmSgemm.generated.js';
 
 /** Kernel backend: 'wasm' (WebAssembly SIMD), 'ts' (pure TypeScript), 'auto' (wasm when available). */
 export type LinalgBackend = 'auto' | 'wasm' | 'ts';
-
-function decodeBase64(s: string): Uint8Array | null {
-  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
-  if (typeof atobFn !== 'function') return null;
-  const bin = atobFn(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 const BYTES = decodeBase64(GEMM_WASM_BASE64);
 const AVAILABLE = wasmInstall(BYTES);

@@ -7,6 +7,7 @@
  * replaces (see asm/nnops.ts), so the backend never changes a result. Each function returns false
  * when it did nothing (no WebAssembly, TS backend): the caller then runs its TypeScript loop.
  */
+import { decodeBase64 } from '../core/base64.js';
 import { linalgBackend } from '../linalg/wasm.js';
 import { NNOPS_WASM_BASE64 } from './wasmNnops.generated.js';
 
@@ -21,12 +22,9 @@ interface NnopsExports {
 
 function install(): NnopsExports | null {
   const W = (globalThis as unknown as { WebAssembly?: { validate(b: Uint8Array): boolean; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
-  const atobFn = (globalThis as { atob?: (x: string) => string }).atob;
-  if (!W || typeof atobFn !== 'function') return null;
+  const bytes = W ? decodeBase64(NNOPS_WASM_BASE64) : null;
+  if (!W || !bytes) return null;
   try {
-    const bin = atobFn(NNOPS_WASM_BASE64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     if (!W.validate(bytes)) return null;
     return new W.Instance(new W.Module(bytes), {}).exports as NnopsExports;
   } catch {
