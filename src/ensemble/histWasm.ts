@@ -74,28 +74,19 @@ function hgbHistWasmTask(
     cache.set(id, exp);
   }
   const buf = mem.buffer;
-  if (mode === 0) {
-    exp.hist!(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1);
-    const q0 = f0 * nBins;
-    const q1 = f1 * nBins;
-    const s = new Float64Array(buf, outp + q0 * 32, (q1 - q0) * 4);
-    const c = new Uint32Array(buf, outp + q0 * 32, (q1 - q0) * 8);
-    for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
-      out[o] = s[4 * q]!;
-      out[o + 1] = s[4 * q + 1]!;
-      out[o + 2] = c[8 * q + 4]!;
-    }
-  } else {
-    exp.histConst!(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1);
-    const q0 = f0 * nBins;
-    const q1 = f1 * nBins;
-    const s = new Float64Array(buf, outp + q0 * 16, (q1 - q0) * 2);
-    const c = new Uint32Array(buf, outp + q0 * 16, (q1 - q0) * 4);
-    for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
-      out[o] = s[2 * q]!;
-      out[o + 1] = 0;
-      out[o + 2] = c[4 * q + 2]!;
-    }
+  // slots: (g, h, count) in 32 bytes = 4 doubles, or (g, count) in 16 bytes = 2 doubles for constant hessians
+  const cst = mode !== 0;
+  if (cst) exp.histConst!(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1);
+  else exp.hist!(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1);
+  const w = cst ? 2 : 4;
+  const q0 = f0 * nBins;
+  const q1 = f1 * nBins;
+  const s = new Float64Array(buf, outp + q0 * 8 * w, (q1 - q0) * w);
+  const c = new Uint32Array(buf, outp + q0 * 8 * w, (q1 - q0) * 2 * w);
+  for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
+    out[o] = s[w * q]!;
+    out[o + 1] = cst ? 0 : s[w * q + 1]!;
+    out[o + 2] = c[2 * w * q + w]!;
   }
 }
 registerKernel('hgbHistWasm', hgbHistWasmTask);

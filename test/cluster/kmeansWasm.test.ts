@@ -22,6 +22,17 @@ import { linalgThreads, setLinalgBackend, setLinalgThreads } from '../../src/lin
 const threads0 = linalgThreads();
 after(() => { setLinalgThreads(threads0); });
 
+/** The fit on the WebAssembly kernels, then the same fit under setLinalgBackend('ts'). */
+function wasmAndTs<T>(fit: () => T): [T, T] {
+  const a = fit();
+  const prev = setLinalgBackend('ts');
+  try {
+    return [a, fit()];
+  } finally {
+    setLinalgBackend(prev);
+  }
+}
+
 describe('k-means WebAssembly modules', () => {
   it('the generated sizes are those of the embedded modules; both over 4 KiB, so browsers compile them asynchronously', () => {
     assert.equal(kmeansWasmBytes(false)!.length, KMEANS_WASM_BYTES);
@@ -119,14 +130,7 @@ describe('k-means++ on the kernel', () => {
     const X = new Matrix(Float64Array.from({ length: n * d }, (_, t) => Math.round(4 * rs.standardNormal()) + 5 * ((Math.floor(t / d) + (t % d)) % k)), n, d);
     const w = Float64Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 0.5 + (i % 3)));
     const fit = (): MiniBatchKMeans => new MiniBatchKMeans({ nClusters: k, randomState: 4, batchSize: 1500, nInit: 3, maxIter: 3 }).fit(X, { sampleWeight: w });
-    const a = fit();
-    const prev = setLinalgBackend('ts');
-    let b: MiniBatchKMeans;
-    try {
-      b = fit();
-    } finally {
-      setLinalgBackend(prev);
-    }
+    const [a, b] = wasmAndTs(fit);
     assert.deepEqual(a.clusterCenters.data, b.clusterCenters.data);
     assert.deepEqual(a.labels, b.labels);
     assert.equal(a.inertia, b.inertia);
@@ -146,14 +150,7 @@ describe('k-means++ on the kernel', () => {
     ];
     for (const [what, params] of cases) {
       const fit = (): MiniBatchKMeans => new MiniBatchKMeans({ nClusters: k, randomState: 3, ...params }).fit(X, { sampleWeight: w });
-      const a = fit();
-      const prev = setLinalgBackend('ts');
-      let b: MiniBatchKMeans;
-      try {
-        b = fit();
-      } finally {
-        setLinalgBackend(prev);
-      }
+      const [a, b] = wasmAndTs(fit);
       assert.deepEqual(a.clusterCenters.data, b.clusterCenters.data, what);
       assert.deepEqual(a.labels, b.labels, what);
       assert.equal(a.inertia, b.inertia, what);
@@ -174,14 +171,8 @@ describe('k-means++ on the kernel', () => {
       // a RandomState passed in is advanced as by the TypeScript path (the batch draws run in the kernel)
       const ra = new RandomState(11);
       const rb = new RandomState(11);
-      const fa = new MiniBatchKMeans({ nClusters: k, randomState: ra, ...params }).fit(X, { sampleWeight: w });
-      setLinalgBackend('ts');
-      let fb: MiniBatchKMeans;
-      try {
-        fb = new MiniBatchKMeans({ nClusters: k, randomState: rb, ...params }).fit(X, { sampleWeight: w });
-      } finally {
-        setLinalgBackend(prev);
-      }
+      const states = [ra, rb];
+      const [fa, fb] = wasmAndTs(() => new MiniBatchKMeans({ nClusters: k, randomState: states.shift()!, ...params }).fit(X, { sampleWeight: w }));
       assert.deepEqual(fa.clusterCenters.data, fb.clusterCenters.data, what);
       assert.deepEqual(ra.getState(), rb.getState(), what);
       assert.equal(ra.randint(0, 1000), rb.randint(0, 1000));
