@@ -38,6 +38,7 @@ const TARGETS = [
     what: `f64x2 SIMD k-means kernels (asm/kmeans.ts), importing a shared env.memory of at most ${KMEANS_SHARED_MAX_PAGES} pages`,
     extra: ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', String(KMEANS_SHARED_MAX_PAGES), '--enable', 'threads'],
   },
+  { src: 'asm/forest.ts', out: 'src/ensemble/forestWasm.generated.ts', name: 'HGB_FOREST_WASM_BASE64', what: 'histogram-gradient-boosting prediction kernel (asm/forest.ts), own exported memory', sizeConst: true },
   {
     src: 'asm/hist.ts', out: 'src/ensemble/histWasm.generated.ts', name: 'HGB_HIST_WASM_BASE64', sizeConst: true,
     what: 'histogram-gradient-boosting kernels (asm/hist.ts), importing a shared env.memory of at most 32768 pages (HGB_SHARED_MAX_PAGES of histWasm.ts)',
