@@ -272,8 +272,9 @@ async function fitKMeans(ctx: Ctx, est: KMeans, n: number): Promise<KMeans> {
     if (shift <= tol) break;
   }
   // scikit-learn's final inertia: each row's exact squared distance to the centre it is labelled with
+  // (a searched CASE: ClickHouse 18 turns `CASE x WHEN` into transform(), which wants constants)
   const exact = (c: number): string => `(${ctx.x.map((_, j) => { const t = `(deepmine_x${j} - ${ctx.sql.num(C[c * d + j]!)})`; return `${t} * ${t}`; }).join(' + ')})`;
-  const byLabel = k === 1 ? exact(0) : `CASE deepmine_lab ${Array.from({ length: k - 1 }, (_, c) => `WHEN ${c} THEN ${exact(c)}`).join(' ')} ELSE ${exact(k - 1)} END`;
+  const byLabel = k === 1 ? exact(0) : `CASE ${Array.from({ length: k - 1 }, (_, c) => `WHEN deepmine_lab = ${c} THEN ${exact(c)}`).join(' ')} ELSE ${exact(k - 1)} END`;
   const [ir] = await run(ctx, `SELECT sum(${byLabel}) AS inertia FROM (${nearestCenterRows(ctx, C, k)}) AS t3`, true, n);
   // labels stay in the engine: use predictSql(model) to label rows there
   return withState(est, { clusterCenters: new Matrix(C, k, d), labels: new Int32Array(0), inertia: num(ir, 'inertia', 'inertia'), nIter, nFeatures: d });
