@@ -11,7 +11,10 @@
  * DEEPMINE_BENCH_TREE_MAX (default 1e8). Printed per fit: time, passes over the data,
  * peak RSS of this process (DuckDB's memory is in the same process; its memory_limit is set to
  * 1.5 GB for the pushed-down fits), the 1-minute load average. Rows are also printed as they
- * finish (a long run leaves partial results in its log).
+ * finish (a long run leaves partial results in its log). The streamed fits (IncrementalPCA,
+ * MiniBatchKMeans, an MLP trained by `trainOnBatch`, all over `streamMatrix` in 100,000-row
+ * batches) also print how much the RSS grew from the 10th batch to the end: memory bounded by the
+ * batch means this stays near zero at any size (DEEPMINE_BENCH_TASKS=stream runs only them).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -23,6 +26,9 @@ import { Matrix } from '../src/core/matrix.js';
 import { closeConnection, readParquet, streamMatrix, toMatrix } from '../src/io/index.js';
 import { duckdbEngine } from '../src/sql/engine.js';
 import { fitReport, fitSqlWith } from '../src/sql/fit.js';
+import { Dense } from '../src/nn/layers.js';
+import { Adam } from '../src/nn/optimizers.js';
+import { Sequential } from '../src/nn/sequential.js';
 import { DecisionTreeClassifier } from '../src/tree/index.js';
 import { printTable, type BenchRow } from './util.js';
 
@@ -86,16 +92,42 @@ try {
     if (only.has('pca')) await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
     if (only.has('kmeans')) await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
     await engine.close();
+    // streamed fits: RSS after each batch too, so a fit whose memory grows with the stream shows
+    // it (the peak over the run and the growth from batch 10 to the end)
+    const streamed = async (fit: (X: Matrix) => void, columns: string[]): Promise<string> => {
+      let b = 0, at10 = 0, maxAfter = 0;
+      for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns })) {
+        fit(X);
+        const rss = process.memoryUsage().rss;
+        if (++b === 10) at10 = rss;
+        else if (b > 10) maxAfter = Math.max(maxAfter, rss);
+      }
+      return b > 10 ? `${b} batches of 100k rows, RSS growth after batch 10: ${((maxAfter - at10) / 2 ** 20).toFixed(0)} MiB` : `${b} batches of 100k rows`;
+    };
+    let streamNote = '';
+    const streamedNote = () => streamNote;
     if (only.has('stream')) await timed(`PCA(3), ${size} x ${D}`, 'IncrementalPCA over streamMatrix', async () => {
       const ipca = new IncrementalPCA({ nComponents: 3 });
-      for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns: cols })) ipca.partialFit(X);
+      streamNote = await streamed((X) => ipca.partialFit(X), cols);
       return ipca;
-    }, () => 'streamed, 100k-row batches');
+    }, streamedNote);
     if (only.has('stream')) await timed(`KMeans(8), ${size} x ${D}`, 'MiniBatchKMeans over streamMatrix', async () => {
       const mb = new MiniBatchKMeans({ nClusters: K, randomState: 0, batchSize: 4096 });
-      for await (const { X } of streamMatrix(file, { batchRows: 100_000, columns: cols })) mb.partialFit(X);
+      streamNote = await streamed((X) => mb.partialFit(X), cols);
       return mb;
-    }, () => 'one streamed pass');
+    }, streamedNote);
+    if (only.has('stream')) await timed(`MLP 10-8-1 (Adam, 1 epoch, batch 4096), ${size} x ${D}`, 'Sequential.trainOnBatch over streamMatrix', async () => {
+      const net = new Sequential([new Dense(8, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy' });
+      const xb = new Float64Array(4096 * D), yb = new Float64Array(4096);
+      streamNote = await streamed((X) => {
+        for (let s0 = 0; s0 < X.rows; s0 += 4096) {
+          const r = Math.min(X.rows, s0 + 4096) - s0;
+          for (let i = 0; i < r; i++) { xb.set(X.data.subarray((s0 + i) * (D + 1), (s0 + i) * (D + 1) + D), i * D); yb[i] = X.data[(s0 + i) * (D + 1) + D]!; }
+          net.trainOnBatch(new Matrix(xb.slice(0, r * D), r, D), yb.slice(0, r), { randomState: 0 });
+        }
+      }, [...cols, 'y']);
+      return net;
+    }, streamedNote);
     if (n <= inMemMax && only.has('inmem')) {
       let X: Matrix | null = null;
       let y: number[] = [];

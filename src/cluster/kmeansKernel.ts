@@ -247,7 +247,7 @@ export class KMeansKernel {
     this.win = win;
     const wasmOk = linalgBackend() === 'wasm' && total <= WASM_MAX_BYTES;
     this.maxThreads = Math.min(linalgThreads(), nChunks, Math.max(1, Math.floor((n * d * k) / KMEANS_PARALLEL_MIN_WORK)));
-    const sh = wasmOk && this.maxThreads > 1 ? acquireShared() : null;
+    const sh = wasmOk && this.maxThreads > 1 ? acquireShared(total) : null;
     const exp: LloydExports | null = sh ? sh.exp : wasmOk ? acquireInstance(total) : null;
     if (!exp) {
       this.win = n;

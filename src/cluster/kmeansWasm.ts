@@ -210,7 +210,22 @@ export interface SharedKernel {
   /** key of the memory in the per-thread instance caches (see `kmeansWorker.ts`) */
   id: number;
 }
-let spareShared: WeakRef<SharedKernel> | null = null;
+/**
+ * Released shared kernels, reused by the next `acquireShared`, held strongly (at most
+ * `MAX_SHARED_SPARES`, the largest kept). A shared memory cannot be given back once worker threads
+ * have used it: their isolates instantiated the module on it and keep its pages alive until they
+ * run a garbage collection of their own, which an idle worker seldom does (measured: a 350 MB
+ * kernel released and collected on the calling thread stayed resident; four fits, 1.5 GB). When
+ * these spares were weak references, every fit after a collection on the calling thread created
+ * a fresh memory and the old one stayed in the workers: MiniBatchKMeans' `partialFit` over
+ * `streamMatrix` (two kernels per 100,000-row batch) grew by ~8.5 MB per batch, to 4.2 GiB at 100M
+ * rows. Held strongly, the process keeps at most `MAX_SHARED_SPARES` shared memories, each the size
+ * of the largest kernel that used it (a memory cannot shrink).
+ */
+let sharedSpares: SharedKernel[] = [];
+const MAX_SHARED_SPARES = 2;
+/** Shared memories created so far (tests: repeated kernels must reuse them, not grow the process). */
+export const sharedKernelStats = { created: 0 };
 
 /** A fresh key for a shared memory, unique in this thread even if several copies of this module are loaded (they share the per-thread caches). */
 function nextSharedId(): number {
@@ -219,21 +234,33 @@ function nextSharedId(): number {
   return g.__deepmineKMeansNextId;
 }
 
-/** An instance on a fresh (or spare) shared memory, or null where the shared module is unavailable. */
-export function acquireShared(): SharedKernel | null {
+/**
+ * An instance on a spare shared memory (the smallest already holding `minBytes`, else the largest)
+ * or a fresh one; null where the shared module is unavailable.
+ */
+export function acquireShared(minBytes = 0): SharedKernel | null {
   const smod = kmeansSharedModule();
   if (!smod) return null;
-  let sh = spareShared?.deref();
-  spareShared = null;
-  if (!sh) {
-    const W = wasmApi()!;
-    const mem = new W.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
-    sh = { exp: new W.Instance(smod, { env: { memory: mem } }).exports as LloydExports, mem, id: nextSharedId() };
+  const size = (i: number): number => sharedSpares[i]!.exp.memory.buffer.byteLength;
+  let best = -1;
+  for (let i = 0; i < sharedSpares.length; i++) {
+    if (best < 0) best = i;
+    else if (size(best) >= minBytes) { if (size(i) >= minBytes && size(i) < size(best)) best = i; }
+    else if (size(i) > size(best)) best = i;
   }
-  return sh;
+  if (best >= 0) return sharedSpares.splice(best, 1)[0]!;
+  const W = wasmApi()!;
+  const mem = new W.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+  sharedKernelStats.created++;
+  return { exp: new W.Instance(smod, { env: { memory: mem } }).exports as LloydExports, mem, id: nextSharedId() };
 }
 
-/** Hand a shared kernel back for reuse (after the workers dropped their instances). */
+/**
+ * Hand a shared kernel back for reuse (after the workers dropped their instances); past
+ * `MAX_SHARED_SPARES` the smallest is dropped.
+ */
 export function releaseShared(sh: SharedKernel): void {
-  spareShared = new WeakRef(sh);
+  const all = [sh, ...sharedSpares.filter((x) => x !== sh)];
+  all.sort((a, b) => b.exp.memory.buffer.byteLength - a.exp.memory.buffer.byteLength);
+  sharedSpares = all.slice(0, MAX_SHARED_SPARES);
 }
