@@ -1,3 +1,4 @@
+import { DataError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -95,6 +96,32 @@ export class MinMaxScaler extends Estimator<typeof minMaxSchema, MinMaxScalerSta
     return this;
   }
 
+  /**
+   * Fold one batch into the running minima and maxima (scikit-learn's `partial_fit`), for data that
+   * arrives in chunks (`streamMatrix`); after `fit`, it continues that fit. NaN is ignored;
+   * transforming a column that has seen no value at all is a DataError.
+   *
+   * @example
+   * const s = new MinMaxScaler();
+   * for await (const { X } of streamMatrix('big.parquet', { batchRows: 100_000 })) s.partialFit(X);
+   */
+  partialFit(X: MatrixLike): this {
+    const prev = this._state ?? null;
+    const m = checkArray(X, { owner: this.kind, allowNaN: true, ...(prev ? { nFeatures: prev.dataMin.length } : {}) });
+    const d = m.cols;
+    const lo = prev ? prev.dataMin.slice() : new Float64Array(d).fill(Infinity);
+    const hi = prev ? prev.dataMax.slice() : new Float64Array(d).fill(-Infinity);
+    for (let i = 0, t = 0; i < m.rows; i++) {
+      for (let j = 0; j < d; j++, t++) {
+        const v = m.data[t]!;
+        if (v < lo[j]!) lo[j] = v;
+        if (v > hi[j]!) hi[j] = v;
+      }
+    }
+    this._state = minMaxState(lo, hi, this.params.featureRange, (prev?.nSamplesSeen ?? 0) + m.rows, prev ? prev.featureNamesIn : namesOf(X));
+    return this;
+  }
+
   get dataMin(): Float64Array { return this.fitted.dataMin; }
   get dataMax(): Float64Array { return this.fitted.dataMax; }
   get dataRange(): Float64Array { return this.fitted.dataRange; }
@@ -104,6 +131,8 @@ export class MinMaxScaler extends Estimator<typeof minMaxSchema, MinMaxScalerSta
   transform(X: MatrixLike): Matrix {
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.scale.length });
+    const unseen = s.dataMin.findIndex((v, j) => !(v <= s.dataMax[j]!));
+    if (unseen >= 0) throw new DataError('X', 'a scaler that has seen values of every feature', `feature ${unseen} has seen none (every partialFit batch held only NaN there)`, this.kind);
     const out = affine(m, s.scale, s.min);
     if (this.params.clip) {
       const [a, b] = this.params.featureRange;

@@ -1,4 +1,4 @@
-import { ShapeError } from '../core/errors.js';
+import { DataError, ShapeError } from '../core/errors.js';
 import { Estimator, registerEstimator, type Capabilities } from '../core/estimator.js';
 import { Matrix } from '../core/matrix.js';
 import { p, type ParamsOf } from '../core/params.js';
@@ -20,15 +20,17 @@ export interface StandardScalerState {
   nSamplesSeen: Float64Array;
 }
 
+const EPS = 2.220446049250313e-16;
+
 /**
- * The scale of a feature with mean `mu` and population variance `v`: its standard deviation, or 1
- * for a constant feature (scikit-learn's `_handle_zeros_in_scale` with the variance bound
- * `10 * eps * max(1, |mean|)^2`). Shared by `fit` and `fitSql`.
+ * The scale of a feature with mean `mu` and population variance `v` over `n` values: its standard
+ * deviation, or 1 for a feature indistinguishable from a constant (scikit-learn 1.2.1's
+ * `_is_constant_feature`: `v <= n * eps * v + (n * mu * eps)^2`, the error bound of the two-pass
+ * variance, then `_handle_zeros_in_scale`). Shared by `fit`, `partialFit`, `fitSql` and the CLI.
  */
-export function scaleOf(mu: number, v: number): number {
-  const sd = Math.sqrt(v);
-  const bound = 10 * 2.220446049250313e-16 * Math.max(1, Math.abs(mu)) ** 2;
-  return !(v > bound) || sd === 0 ? 1 : sd;
+export function scaleOf(mu: number, v: number, n: number): number {
+  const bound = n * EPS * v + (n * mu * EPS) ** 2;
+  return !(v > bound) ? 1 : Math.sqrt(v);
 }
 
 /**
@@ -62,7 +64,62 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
       mean[j] = mu;
       vr[j] = c ? q / c : NaN;
       cnt[j] = c;
-      scale[j] = scaleOf(mu, vr[j]!);
+      scale[j] = scaleOf(mu, vr[j]!, c);
+    }
+    this._state = { mean, var: vr, scale, nSamplesSeen: cnt };
+    return this;
+  }
+
+  /**
+   * Fold one batch into the running mean and variance (scikit-learn's `partial_fit`: Chan, Golub
+   * and LeVeque's update, `_incremental_mean_and_var` operation for operation), for data that
+   * arrives in chunks (`streamMatrix`). The first call starts from nothing (after `fit`, it
+   * continues that fit). NaN is ignored; a batch in which a column is all NaN leaves that column's
+   * statistics as they were; transforming a column that has seen no value at all is a DataError.
+   *
+   * @example
+   * const s = new StandardScaler();
+   * for await (const { X } of streamMatrix('big.parquet', { batchRows: 100_000 })) s.partialFit(X);
+   */
+  partialFit(X: MatrixLike): this {
+    const prev = this._state ?? null;
+    const m = checkArray(X, { owner: this.kind, allowNaN: true, ...(prev ? { nFeatures: prev.mean.length } : {}) });
+    const d = m.cols;
+    const n = m.rows;
+    const mean = prev ? prev.mean.slice() : new Float64Array(d);
+    const vr = prev ? prev.var.slice() : new Float64Array(d);
+    const cnt = prev ? prev.nSamplesSeen.slice() : new Float64Array(d);
+    const scale = new Float64Array(d);
+    const data = m.data;
+    for (let j = 0; j < d; j++) {
+      let newSum = 0;
+      let c = 0;
+      for (let i = 0, t = j; i < n; i++, t += d) {
+        const v = data[t]!;
+        if (v === v) { newSum += v; c++; }
+      }
+      const lastN = cnt[j]!;
+      if (c > 0) {
+        const lastSum = lastN === 0 ? 0 : mean[j]! * lastN;
+        const updN = lastN + c;
+        const T = newSum / c;
+        let correction = 0;
+        let sq = 0;
+        for (let i = 0, t = j; i < n; i++, t += d) {
+          const v = data[t]!;
+          if (v === v) { const e = v - T; correction += e; sq += e * e; }
+        }
+        const newUnnorm = sq - (correction * correction) / c;
+        const lastOverNew = lastN / c;
+        const updUnnorm = lastN === 0 ? newUnnorm : vr[j]! * lastN + newUnnorm + (lastOverNew / updN) * (lastSum / lastOverNew - newSum) ** 2;
+        mean[j] = (lastSum + newSum) / updN;
+        vr[j] = updUnnorm / updN;
+        cnt[j] = updN;
+      } else if (lastN === 0) {
+        mean[j] = NaN;
+        vr[j] = NaN;
+      }
+      scale[j] = cnt[j]! > 0 ? scaleOf(mean[j]!, vr[j]!, cnt[j]!) : 1;
     }
     this._state = { mean, var: vr, scale, nSamplesSeen: cnt };
     return this;
@@ -88,6 +145,8 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
     const s = this.fitted;
     const m = checkArray(X, { owner: this.kind, allowNaN: true, nFeatures: s.mean.length });
     const d = m.cols;
+    const unseen = s.nSamplesSeen.findIndex((c) => !(c > 0));
+    if (unseen >= 0) throw new DataError('X', `a scaler that has seen values of every feature`, `feature ${unseen} has seen none (every partialFit batch held only NaN there)`, this.kind);
     const shift = this.params.withMean ? s.mean : new Float64Array(d);
     const scale = this.params.withStd ? s.scale : new Float64Array(d).fill(1);
     const out = new Float64Array(m.data.length);

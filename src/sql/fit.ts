@@ -143,7 +143,7 @@ async function fitStandardScaler(ctx: Ctx, est: StandardScaler, n: number): Prom
     if (cnt[j] === 0) throw new DataError(`columns['${ctx.cols[j]}']`, 'at least one non-missing value', 'only NULLs', OWNER);
     mean[j] = num(r, `m${j}`, ctx.cols[j]!);
     vr[j] = num(r, `v${j}`, ctx.cols[j]!);
-    scale[j] = scaleOf(mean[j]!, vr[j]!);
+    scale[j] = scaleOf(mean[j]!, vr[j]!, cnt[j]!);
   }
   return withState(est, { mean, var: vr, scale, nSamplesSeen: cnt });
 }

@@ -191,7 +191,7 @@ async function clusterLarge(big: LargeInput, opts: ClusterOptions): Promise<void
     // means and variances (one DuckDB scan): the scaling, and the z-scores that describe clusters
     prog.start('column means and variances (DuckDB scan)');
     const { mean, variance, rows: counted } = await columnMoments(q, d);
-    const scale = Float64Array.from(variance, (v, j) => scaleOf(mean[j]!, v));
+    const scale = Float64Array.from(variance, (v, j) => scaleOf(mean[j]!, v, counted));
     prog.end(counted);
     const mb = new MiniBatchKMeans({ nClusters: k, randomState: opts.seed, batchSize: opts.batchRows, computeLabels: false });
     let rows = 0;

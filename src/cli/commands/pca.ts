@@ -95,7 +95,7 @@ async function pcaLarge(big: LargeInput, opts: PcaOptions): Promise<void> {
       prog.start('column means and variances (DuckDB scan)');
       const m = await columnMoments(q, d);
       mean = m.mean;
-      scale = Float64Array.from(m.variance, (v, j) => scaleOf(m.mean[j]!, v));
+      scale = Float64Array.from(m.variance, (v, j) => scaleOf(m.mean[j]!, v, m.rows));
       prog.end(m.rows);
     }
     const ipca = new IncrementalPCA({ nComponents: k });
