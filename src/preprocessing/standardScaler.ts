@@ -128,6 +128,8 @@ export class StandardScaler extends Estimator<typeof schema, StandardScalerState
   get mean(): Float64Array { return this.fitted.mean; }
   get scale(): Float64Array { return this.fitted.scale; }
   get var(): Float64Array { return this.fitted.var; }
+  /** values seen per feature (NaN not counted), scikit-learn's `n_samples_seen_` */
+  get nSamplesSeen(): Float64Array { return this.fitted.nSamplesSeen; }
 
   transform(X: MatrixLike): Matrix {
     return this.apply(X, false);

@@ -33,7 +33,7 @@ describe('StandardScaler / MinMaxScaler partialFit equal scikit-learn 1.2.1 (1e-
       close(s.mean, c.mean, 'mean');
       close(s.var, c.var, 'var', 1e-10);
       close(s.scale, c.scale, 'scale', 1e-10);
-      close(s.fitted.nSamplesSeen, c.n, 'nSamplesSeen');
+      close(s.nSamplesSeen, c.n, 'nSamplesSeen');
       close(s.transform(X.slice(0, 5)).data, c.Z.flat(), 'transform', 1e-9);
       close(mm.dataMin, c.mmMin, 'dataMin');
       close(mm.dataMax, c.mmMax, 'dataMax');
