@@ -1,17 +1,28 @@
 /**
  * Child process of bench/io.bench.ts (one measurement per process, so the peak RSS is its own):
  * `node --import tsx bench/io-load-child.ts <mode> <file.parquet>` prints one JSON line with the
- * wall time and the peak RSS growth over the process's RSS after DuckDB is opened.
+ * wall time, the CPU time of the process (every thread) and of its main thread, and the peak RSS
+ * growth over the process's RSS after DuckDB is opened.
  * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), table (readParquet), tomatrix
  * (readParquet + toMatrix), matrix (readMatrix).
  */
+import { readFileSync } from 'node:fs';
 import { closeConnection, connection, query, readMatrix, readParquet, toMatrix } from '../src/io/index.js';
 
 const [mode, file] = [process.argv[2]!, process.argv[3]!];
 await connection();
 await query('SELECT 1');
 const base = process.memoryUsage().rss;
+/** CPU time of the main (JavaScript) thread alone, ms (Linux; 0 elsewhere). */
+const mainCpu = (): number => {
+  try {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch { return 0; }
+};
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const main0 = mainCpu();
 let rows = 0, cols = 0;
 if (mode === 'shape') {
   const t = await query(`SELECT count(*) AS n FROM read_parquet('${file}')`);
@@ -33,6 +44,7 @@ if (mode === 'shape') {
   rows = X.rows; cols = X.cols;
 } else throw new Error(`unknown mode ${mode}`);
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 const peak = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ mode, rows, cols, ms, baseBytes: base, growthBytes: peak - base }));
+console.log(JSON.stringify({ mode, rows, cols, ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainCpu() - main0, baseBytes: base, growthBytes: peak - base }));
 await closeConnection();

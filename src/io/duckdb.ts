@@ -13,7 +13,7 @@ import { Table, type Column, type ColumnKind } from '../core/table.js';
 import { connection, withConnection } from './connection.js';
 import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
-import { copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
+import { chunkReleaser, copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
 
 export { connection, closeConnection, openConnectionCount } from './connection.js';
 export { sqlString, sqlIdent, escapeGlob } from './source.js';
@@ -343,6 +343,7 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
     }
     return new Table(names.map((name, j) => ({ kind: kinds[j]!, name, values: values[j]! }) as Column));
   }
+  const released = chunkReleaser();
   try {
     const result = await con.stream(selectSql(source, names, kinds, duckTypes));
     pending = result.fetchChunk();
@@ -368,6 +369,7 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
         }
       }
       off += cnt;
+      released();
     }
   } catch (e) {
     await pending?.catch(() => null); // no fetch left running on the connection

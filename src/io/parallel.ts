@@ -10,6 +10,7 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { IOError } from '../core/errors.js';
 import { openDedicated, release } from './connection.js';
+import { chunkReleaser } from './vectors.js';
 
 /** Tuning (exported for tests): files with at least `minRows` rows are read as `parts` ranges. */
 export const parallelRead = { minRows: 1 << 20, parts: 4 };
@@ -33,6 +34,7 @@ export function parquetRanges(source: string, names: readonly string[], n: numbe
 export async function readRanges(n: number, selectOf: (lo: number, hi: number) => string, onChunk: (ch: DuckDBDataChunk, row: number) => void, path: string, owner: string): Promise<void> {
   const parts = Math.max(1, Math.min(parallelRead.parts, n));
   let stop = false;
+  const released = chunkReleaser();
   const one = async (p: number): Promise<void> => {
     const lo = Math.floor((p * n) / parts), hi = Math.floor(((p + 1) * n) / parts);
     const con = await openDedicated();
@@ -50,6 +52,7 @@ export async function readRanges(n: number, selectOf: (lo: number, hi: number) =
         if (row + ch.rowCount > hi) throw new IOError(path, `${owner}: the file changed while it was read (more rows in ${lo}..${hi} than the ${n} counted)`);
         onChunk(ch, row);
         row += ch.rowCount;
+        released();
       }
       if (!stop && row !== hi) throw new IOError(path, `${owner}: the file changed while it was read (${row - lo} rows in ${lo}..${hi}, ${hi - lo} counted)`);
     } catch (e) {
