@@ -330,11 +330,11 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
   const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
   let off = 0;
   let pending: Promise<DuckDBDataChunk | null> | null = null;
-  const ranges = kinds.includes('categorical') ? null : parquetRanges(source, names, n, opts.glob);
+  const ranges = kinds.includes('categorical') ? null : await parquetRanges(con, source, names, n, opts.glob);
   if (ranges) {
     // a large Parquet file of numbers: several row ranges streamed at once (io/parallel.ts)
     try {
-      await readRanges(n, (lo, hi) => selectSql(ranges(lo, hi), names, kinds, duckTypes), (ch, row) => {
+      await readRanges(ranges.bounds, (lo, hi) => selectSql(ranges.from(lo, hi), names, kinds, duckTypes), (ch, row) => {
         for (let j = 0; j < d; j++) copyNumbers(ch.getColumnVector(j), ch.rowCount, values[j]!, row);
       }, path, owner);
     } catch (e) {

@@ -139,11 +139,11 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
           }
         }
       };
-      const ranges = parquetRanges(src.from, target === null ? names : [...names, target], n, false);
+      const ranges = await parquetRanges(con, src.from, target === null ? names : [...names, target], n, false);
       try {
         if (ranges) {
           // a large Parquet file: several row ranges streamed at once (io/parallel.ts)
-          await readRanges(n, (lo, hi) => `SELECT ${proj.join(', ')} FROM ${ranges(lo, hi)}`, copyChunk, path, OWNER);
+          await readRanges(ranges.bounds, (lo, hi) => `SELECT ${proj.join(', ')} FROM ${ranges.from(lo, hi)}`, copyChunk, path, OWNER);
           off = n;
         } else {
           const released = chunkReleaser();
