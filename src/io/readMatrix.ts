@@ -95,7 +95,6 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
         }
       }
       const d = names.length;
-      // types the chunk copy converts itself (DOUBLE, FLOAT, integers, BOOLEAN) are read as they are
       // Each row's features arrive as one DOUBLE[d] array (DuckDB's `[a, b, ...]::DOUBLE[d]`): its
       // child vector is the chunk's rows already laid out row-major, so DuckDB's threads do the
       // transposition and this thread copies one contiguous block per chunk. Very wide files (and
