@@ -3,11 +3,13 @@
  * `node --import tsx bench/io-load-child.ts <mode> <file.parquet>` prints one JSON line with the
  * wall time, the CPU time of the process (every thread) and of its main thread, and the peak RSS
  * growth over the process's RSS after DuckDB is opened.
- * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), table (readParquet), tomatrix
- * (readParquet + toMatrix), matrix (readMatrix).
+ * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), fetch (every chunk of `SELECT *` handed to
+ * JavaScript and released, nothing copied: the floor of any reader on @duckdb/node-api), table
+ * (readParquet), tomatrix (readParquet + toMatrix), matrix (readMatrix).
  */
 import { readFileSync } from 'node:fs';
 import { closeConnection, connection, query, readMatrix, readParquet, toMatrix } from '../src/io/index.js';
+import { chunkReleaser } from '../src/io/vectors.js';
 
 const [mode, file] = [process.argv[2]!, process.argv[3]!];
 await connection();
@@ -33,6 +35,17 @@ if (mode === 'shape') {
   cols = names.length;
   const t = await query(`SELECT count(*) AS n, ${names.map((c) => `sum("${c}")`).join(', ')} FROM read_parquet('${file}')`);
   rows = Number(t.get(0, 'n'));
+} else if (mode === 'fetch') {
+  const con = await connection();
+  const result = await con.stream(`SELECT * FROM read_parquet('${file}')`);
+  const released = chunkReleaser();
+  for (;;) {
+    const ch = await result.fetchChunk();
+    if (!ch || ch.rowCount === 0) break;
+    rows += ch.rowCount;
+    released();
+  }
+  cols = result.columnCount;
 } else if (mode === 'table') {
   const t = await readParquet(file);
   rows = t.nRows; cols = t.nCols;
