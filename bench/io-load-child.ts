@@ -1,17 +1,30 @@
 /**
  * Child process of bench/io.bench.ts (one measurement per process, so the peak RSS is its own):
  * `node --import tsx bench/io-load-child.ts <mode> <file.parquet>` prints one JSON line with the
- * wall time and the peak RSS growth over the process's RSS after DuckDB is opened.
- * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), table (readParquet), tomatrix
- * (readParquet + toMatrix), matrix (readMatrix).
+ * wall time, the CPU time of the process (every thread) and of its main thread, and the peak RSS
+ * growth over the process's RSS after DuckDB is opened.
+ * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), fetch (every chunk of `SELECT *` handed to
+ * JavaScript and released, nothing copied: the floor of any reader on @duckdb/node-api), table
+ * (readParquet), tomatrix (readParquet + toMatrix), matrix (readMatrix).
  */
+import { readFileSync } from 'node:fs';
 import { closeConnection, connection, query, readMatrix, readParquet, toMatrix } from '../src/io/index.js';
+import { chunkReleaser } from '../src/io/vectors.js';
 
 const [mode, file] = [process.argv[2]!, process.argv[3]!];
 await connection();
 await query('SELECT 1');
 const base = process.memoryUsage().rss;
+/** CPU time of the main (JavaScript) thread alone, ms (Linux; 0 elsewhere). */
+const mainCpu = (): number => {
+  try {
+    const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch { return 0; }
+};
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const main0 = mainCpu();
 let rows = 0, cols = 0;
 if (mode === 'shape') {
   const t = await query(`SELECT count(*) AS n FROM read_parquet('${file}')`);
@@ -22,6 +35,17 @@ if (mode === 'shape') {
   cols = names.length;
   const t = await query(`SELECT count(*) AS n, ${names.map((c) => `sum("${c}")`).join(', ')} FROM read_parquet('${file}')`);
   rows = Number(t.get(0, 'n'));
+} else if (mode === 'fetch') {
+  const con = await connection();
+  const result = await con.stream(`SELECT * FROM read_parquet('${file}')`);
+  const released = chunkReleaser();
+  for (;;) {
+    const ch = await result.fetchChunk();
+    if (!ch || ch.rowCount === 0) break;
+    rows += ch.rowCount;
+    released();
+  }
+  cols = result.columnCount;
 } else if (mode === 'table') {
   const t = await readParquet(file);
   rows = t.nRows; cols = t.nCols;
@@ -33,6 +57,7 @@ if (mode === 'shape') {
   rows = X.rows; cols = X.cols;
 } else throw new Error(`unknown mode ${mode}`);
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 const peak = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ mode, rows, cols, ms, baseBytes: base, growthBytes: peak - base }));
+console.log(JSON.stringify({ mode, rows, cols, ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainCpu() - main0, baseBytes: base, growthBytes: peak - base }));
 await closeConnection();

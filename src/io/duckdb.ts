@@ -13,7 +13,7 @@ import { Table, type Column, type ColumnKind } from '../core/table.js';
 import { connection, withConnection } from './connection.js';
 import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
-import { copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
+import { chunkReleaser, copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
 
 export { connection, closeConnection, openConnectionCount } from './connection.js';
 export { sqlString, sqlIdent, escapeGlob } from './source.js';
@@ -330,11 +330,11 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
   const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
   let off = 0;
   let pending: Promise<DuckDBDataChunk | null> | null = null;
-  const ranges = kinds.includes('categorical') ? null : parquetRanges(source, names, n, opts.glob);
+  const ranges = kinds.includes('categorical') ? null : await parquetRanges(con, source, names, n, opts.glob);
   if (ranges) {
     // a large Parquet file of numbers: several row ranges streamed at once (io/parallel.ts)
     try {
-      await readRanges(n, (lo, hi) => selectSql(ranges(lo, hi), names, kinds, duckTypes), (ch, row) => {
+      await readRanges(ranges.bounds, (lo, hi) => selectSql(ranges.from(lo, hi), names, kinds, duckTypes), (ch, row) => {
         for (let j = 0; j < d; j++) copyNumbers(ch.getColumnVector(j), ch.rowCount, values[j]!, row);
       }, path, owner);
     } catch (e) {
@@ -343,6 +343,7 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
     }
     return new Table(names.map((name, j) => ({ kind: kinds[j]!, name, values: values[j]! }) as Column));
   }
+  const released = chunkReleaser();
   try {
     const result = await con.stream(selectSql(source, names, kinds, duckTypes));
     pending = result.fetchChunk();
@@ -368,6 +369,7 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
         }
       }
       off += cnt;
+      released();
     }
   } catch (e) {
     await pending?.catch(() => null); // no fetch left running on the connection

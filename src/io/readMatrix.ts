@@ -14,7 +14,7 @@ import { describe, sourceError } from './duckdb.js';
 import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString } from './source.js';
 import type { XY } from './toMatrix.js';
-import { copyNumbers, DIRECT, kindOf } from './vectors.js';
+import { chunkReleaser, copyNumbers, copyRows, DIRECT, kindOf } from './vectors.js';
 
 /** Options of {@link readMatrix}. */
 export interface ReadMatrixOptions {
@@ -31,6 +31,9 @@ export interface ReadMatrixOptions {
 }
 
 const OWNER = 'readMatrix';
+
+/** Tuning (exported for tests): up to `maxCols` features are read as one DOUBLE[d] array per row. */
+export const rowArrayRead = { maxCols: 4096 };
 
 /** The DuckDB table function reading `path` (by extension: Parquet, JSON, else CSV) and its cleanup. */
 export function fileSourceSql(path: string, owner: string, opts: { header?: boolean; delimiter?: string; missing?: string[] } = {}): { from: string; cleanup(): void } {
@@ -92,8 +95,17 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
         }
       }
       const d = names.length;
-      // types the chunk copy converts itself (DOUBLE, FLOAT, integers, BOOLEAN) are read as they are
-      const proj = names.map((c) => (kindOf(typeOf.get(c)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(c)} AS TIMESTAMP)) AS DOUBLE)` : DIRECT.test(typeOf.get(c)!) ? sqlIdent(c) : `CAST(${sqlIdent(c)} AS DOUBLE)`));
+      // Each row's features arrive as one DOUBLE[d] array (DuckDB's `[a, b, ...]::DOUBLE[d]`): its
+      // child vector is the chunk's rows already laid out row-major, so DuckDB's threads do the
+      // transposition and this thread copies one contiguous block per chunk. Very wide files (and
+      // d = 0) fall back to one column per feature, scattered here with stride d.
+      const asDouble = (c: string) => (kindOf(typeOf.get(c)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(c)} AS TIMESTAMP)) AS DOUBLE)` : typeOf.get(c) === 'DOUBLE' ? sqlIdent(c) : `CAST(${sqlIdent(c)} AS DOUBLE)`);
+      const rowArrays = d >= 1 && d <= rowArrayRead.maxCols;
+      const proj = rowArrays
+        ? [`CAST([${names.map(asDouble).join(', ')}] AS DOUBLE[${d}]) AS deepmine_row`]
+        // types the chunk copy converts itself (DOUBLE, FLOAT, integers, BOOLEAN) are read as they are
+        : names.map((c) => (kindOf(typeOf.get(c)!) === 'date' ? asDouble(c) : DIRECT.test(typeOf.get(c)!) ? sqlIdent(c) : `CAST(${sqlIdent(c)} AS DOUBLE)`));
+      const tcol = proj.length;
       const textTarget = target !== null && kindOf(typeOf.get(target)!) === 'categorical';
       if (target !== null) proj.push(textTarget ? `CAST(${sqlIdent(target)} AS VARCHAR)` : kindOf(typeOf.get(target)!) === 'date' ? `CAST(epoch_ms(CAST(${sqlIdent(target)} AS TIMESTAMP)) AS DOUBLE)` : `CAST(${sqlIdent(target)} AS DOUBLE)`);
       const n = await countRowsSql(con, src.from, path, OWNER);
@@ -107,14 +119,18 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
       /** copy one chunk whose first row is `row` (any order: each row has its place) */
       const copyChunk = (ch: DuckDBDataChunk, row: number) => {
         const cnt = ch.rowCount;
-        if (tmp.length < cnt) tmp = new Float64Array(cnt);
-        for (let j = 0; j < d; j++) {
-          copyNumbers(ch.getColumnVector(j), cnt, tmp, 0);
-          for (let i = 0, at = row * d + j; i < cnt; i++, at += d) X[at] = tmp[i]!;
+        if (rowArrays) {
+          copyRows(ch.getColumnVector(0), cnt, d, X, row * d);
+        } else {
+          if (tmp.length < cnt) tmp = new Float64Array(cnt);
+          for (let j = 0; j < d; j++) {
+            copyNumbers(ch.getColumnVector(j), cnt, tmp, 0);
+            for (let i = 0, at = row * d + j; i < cnt; i++, at += d) X[at] = tmp[i]!;
+          }
         }
-        if (yNum) copyNumbers(ch.getColumnVector(d), cnt, yNum, row);
+        if (yNum) copyNumbers(ch.getColumnVector(tcol), cnt, yNum, row);
         if (yText) {
-          const vec = ch.getColumnVector(d);
+          const vec = ch.getColumnVector(tcol);
           for (let i = 0; i < cnt; i++) {
             const v = vec.getItem(i) as string | null;
             if (v === null) throw new DataError('target', 'a column without missing values', `missing value at row ${row + i} of ${JSON.stringify(target)}`, OWNER);
@@ -122,13 +138,14 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
           }
         }
       };
-      const ranges = parquetRanges(src.from, target === null ? names : [...names, target], n, false);
+      const ranges = await parquetRanges(con, src.from, target === null ? names : [...names, target], n, false);
       try {
         if (ranges) {
           // a large Parquet file: several row ranges streamed at once (io/parallel.ts)
-          await readRanges(n, (lo, hi) => `SELECT ${proj.join(', ')} FROM ${ranges(lo, hi)}`, copyChunk, path, OWNER);
+          await readRanges(ranges.bounds, (lo, hi) => `SELECT ${proj.join(', ')} FROM ${ranges.from(lo, hi)}`, copyChunk, path, OWNER);
           off = n;
         } else {
+          const released = chunkReleaser();
           const result = await con.stream(`SELECT ${proj.join(', ')} FROM ${src.from}`);
           pending = result.fetchChunk();
           for (;;) {
@@ -140,6 +157,7 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
             if (off + ch.rowCount > n) throw new IOError(path, `${OWNER}: the file changed while it was read (more than the ${n} rows counted)`);
             copyChunk(ch, off);
             off += ch.rowCount;
+            released();
           }
         }
       } catch (e) {
