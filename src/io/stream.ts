@@ -7,7 +7,7 @@ import { Matrix } from '../core/matrix.js';
 import { openDedicated, release, withConnection } from './connection.js';
 import { describe, sourceError } from './duckdb.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
-import { copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
+import { chunkReleaser, copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
 
 export interface StreamOptions {
   /** Rows per yielded block (default 65,536; DuckDB produces 2,048-row chunks underneath). */
@@ -112,6 +112,8 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
     // DuckDB produces it meanwhile; `finally` waits for it before the connection is released
     pending = result.fetchChunk();
     pending.catch(() => null);
+    // DuckDB chunks hold native memory freed only when collected (vectors.ts `chunkReleaser`)
+    const released = chunkReleaser();
     for (;;) {
       let chunk;
       try {
@@ -126,6 +128,7 @@ async function* stream(source: string, opts: StreamOptions, holder: Holder): Asy
       const cnt = chunk.rowCount;
       if (cols.length < cnt * d) cols = new Float64Array(cnt * d);
       for (let j = 0; j < d; j++) copyNumbers(chunk.getColumnVector(j), cnt, cols, j * cnt);
+      released();
       let done = 0;
       while (done < cnt) {
         const take = Math.min(cnt - done, batchRows - rows);
@@ -221,6 +224,7 @@ export async function* streamTable(source: string, opts: StreamTableOptions = {}
       for (const ch of chunks) { copyNumbers(ch.getColumnVector(j), ch.rowCount, values, off); off += ch.rowCount; }
       return { kind, name, values } as Column;
     }));
+    const released = chunkReleaser();
     for (;;) {
       let chunk;
       try {
@@ -230,6 +234,7 @@ export async function* streamTable(source: string, opts: StreamTableOptions = {}
       }
       if (!chunk || chunk.rowCount === 0) break;
       chunks.push(chunk);
+      released();
       rows += chunk.rowCount;
       if (rows >= batchRows) {
         const t = block();
