@@ -453,9 +453,13 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       ytr = toSharedF64(ytr);
       if (swtr) swtr = toSharedF64(swtr);
     }
+    // the binomial gradients are computed by the team straight into the WebAssembly memory
+    const teamGrad = space !== null && loss instanceof HalfBinomialLoss;
     try {
+      const boost = (): void => {
       for (let it = begin; it < prm.maxIter; it++) {
-        loss.gradientHessian(ytr, raw, swtr, g, h);
+        if (teamGrad && space.teamBinomialGradients()) buffers.ghReady = true;
+        else loss.gradientHessian(ytr, raw, swtr, g, h);
         for (let k = 0; k < K; k++) {
           const gk = g.subarray(k * n, (k + 1) * n);
           const hk = loss.constantHessian ? h : h.subarray(k * n, (k + 1) * n);
@@ -481,9 +485,11 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
             }
           }
           trees.push(grower.makeTree(bm.thresholds, bm.nBinsNonMissing));
-          for (const leaf of grower.finalizedLeaves) {
-            const v = leaf.value;
-            for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
+          if (!space?.teamAddLeaves(grower.finalizedLeaves, k * n)) {
+            for (const leaf of grower.finalizedLeaves) {
+              const v = leaf.value;
+              for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
+            }
           }
         }
         let stop = false;
@@ -496,6 +502,9 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
         }
         if (stop) break;
       }
+      };
+      if (space) space.runTeam({ y: ytr, raw, sw: swtr, g, h }, boost);
+      else boost();
     } finally {
       disposeWorkspace(buffers);
     }
