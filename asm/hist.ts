@@ -222,3 +222,36 @@ export function histRowsConst(binp: usize, rowStride: i32, i0: i32, i1: i32, gp:
     gi4 += 4;
   }
 }
+
+/**
+ * Bins of `rows` rows of float64 values at `xp` (row-major, `d` per row) into the row-major bins
+ * (`outRow + (base + i) * d + j`) and the column-major bins (`outCol + j * n + base + i`).
+ * `padp`: 256 float64 thresholds per feature (+Infinity after the real ones). The bin is the
+ * number of thresholds below the value, found by a branch-free 8-step search (the binning of
+ * `binning.ts`); NaN goes to `missing`.
+ */
+export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32, outRow: usize, outCol: usize, n: i32, base: i32): void {
+  const dd = <usize>d;
+  const nn = <usize>n;
+  for (let i = 0; i < rows; i++) {
+    const xr = xp + ((<usize>i * dd) << 3);
+    const orow = outRow + (<usize>(base + i)) * dd;
+    const ocol = outCol + <usize>(base + i);
+    for (let j: usize = 0; j < dd; j++) {
+      const v = load<f64>(xr + (j << 3));
+      const t = padp + (j << 11);
+      let pos: usize = 0;
+      pos += <usize>(load<f64>(t + ((pos + 127) << 3)) < v) << 7;
+      pos += <usize>(load<f64>(t + ((pos + 63) << 3)) < v) << 6;
+      pos += <usize>(load<f64>(t + ((pos + 31) << 3)) < v) << 5;
+      pos += <usize>(load<f64>(t + ((pos + 15) << 3)) < v) << 4;
+      pos += <usize>(load<f64>(t + ((pos + 7) << 3)) < v) << 3;
+      pos += <usize>(load<f64>(t + ((pos + 3) << 3)) < v) << 2;
+      pos += <usize>(load<f64>(t + ((pos + 1) << 3)) < v) << 1;
+      pos += <usize>(load<f64>(t + (pos << 3)) < v);
+      const bin = select<i32>(missing, <i32>pos, v != v);
+      store<u8>(orow + j, <u8>bin);
+      store<u8>(ocol + j * nn, <u8>bin);
+    }
+  }
+}

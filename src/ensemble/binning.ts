@@ -227,6 +227,13 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
   return { nBins, thresholds, nBinsNonMissing: nb, isCategorical: Uint8Array.from(isCat) };
 }
 
+/** The thresholds of each feature padded to 256 with +Infinity (`padded[256 * j + b]`), on shared memory. */
+export function paddedThresholds(s: BinMapperState, d: number): Float64Array {
+  const padded = new Float64Array(sharedBytes(8 * 256 * d)).fill(Infinity);
+  for (let j = 0; j < d; j++) padded.set(s.thresholds[j]!.subarray(0, 255), 256 * j);
+  return padded;
+}
+
 /**
  * `_map_to_bins`, row-major: `binned[i * d + j]` is the bin of X[i, j] (the histogram pass reads
  * one row's bins together); NaN -> nBins - 1; a value goes to the first bin i with
@@ -240,8 +247,7 @@ export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array, co
   const d = X.cols;
   const binned = out ?? new Uint8Array(n * d);
   const missing = s.nBins - 1;
-  const padded = new Float64Array(sharedBytes(8 * 256 * d)).fill(Infinity);
-  for (let j = 0; j < d; j++) padded.set(s.thresholds[j]!.subarray(0, 255), 256 * j);
+  const padded = paddedThresholds(s, d);
   const col = colMajor ?? null;
   const T = Math.min(linalgThreads(), Math.max(1, Math.floor((n * d) / 200000)));
   if (T <= 1 || !isShared(binned) || (col !== null && !isShared(col))) {

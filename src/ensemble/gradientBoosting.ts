@@ -386,7 +386,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     // the WebAssembly kernels' memory holds the bins (null: TypeScript kernels on shared buffers)
     const space = HistSpace.create(n, d, nBins);
     const binnedCol = space ? space.binnedCol : new Uint8Array(sharedBytes(n * d));
-    const binned = transformBins(Xtr, bm, space ? space.binnedRow : new Uint8Array(sharedBytes(n * d)), binnedCol);
+    const binned = space ? space.transformBins(Xtr.data, bm) : transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);

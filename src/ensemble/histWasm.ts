@@ -18,6 +18,7 @@ import { compileSlot, syncCompileAllowed, wasmApi, type ModuleSlot } from '../cl
 import { WorkerError } from '../core/errors.js';
 import { linalgThreads, registerKernel, runTasks, setLinalgThreads, type KernelTask } from '../linalg/threads.js';
 import { hgbThreadStats } from './histogram.js';
+import { paddedThresholds, type BinMapperState } from './binning.js';
 import { HGB_HIST_WASM_BASE64, HGB_HIST_WASM_BYTES } from './histWasm.generated.js';
 
 /** Pages of the shared memory (the maximum the module declares: keep in step with scripts/build-wasm.mjs). */
@@ -30,6 +31,7 @@ interface HistExports {
   gather(binp: number, d: number, partp: number, start: number, stop: number, ghp: number, ghBytes: number, dstp: number, gstride: number, dstGh: number): void;
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
 }
 
 let slot: ModuleSlot | null = null;
@@ -94,6 +96,21 @@ function hgbHistWasmTask(
   }
 }
 registerKernel('hgbHistWasm', hgbHistWasmTask);
+
+/** Worker-thread task (self-contained, registered as 'hgbBinWasm'): `binRows` on this thread's instance of the module over `mem`. */
+function hgbBinWasmTask(mod: object, mem: { buffer: ArrayBuffer }, id: number, xp: number, rows: number, d: number, padp: number, missing: number, colp: number, n: number, base: number): void {
+  const g = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>> };
+  let cache = g.__deepmineHgb;
+  if (!cache) cache = g.__deepmineHgb = new Map();
+  let exp = cache.get(id);
+  if (!exp) {
+    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+    exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
+    cache.set(id, exp);
+  }
+  exp.binRows!(xp, rows, d, padp, missing, 0, colp, n, base);
+}
+registerKernel('hgbBinWasm', hgbBinWasmTask);
 
 
 // ---------------------------------------------------------------------------------------------
@@ -327,6 +344,10 @@ export class HistSpace {
   /** samples the gather area holds (half the rows, rounded up: the smaller child) */
   private readonly gCap: number;
   private readonly gh: Float32Array;
+  /** the binning's padded thresholds and block of raw rows (`xRows` rows) */
+  private readonly padOff: number;
+  private readonly xOff: number;
+  private readonly xRows: number;
   /** the partition's lookup table (256 bytes: 1 = left) */
   readonly lut: Uint8Array;
   private readonly exp: HistExports;
@@ -353,6 +374,9 @@ export class HistSpace {
     this.gCap = HistSpace.gatherCap(n);
     this.gRowsOff = align(this.outOff + d * nBins * 32);
     this.gGhOff = align(this.gRowsOff + this.gCap * this.gstride);
+    this.padOff = align(this.gGhOff + 8 * this.gCap + 16);
+    this.xRows = HistSpace.binRowsBlock(n);
+    this.xOff = align(this.padOff + 2048 * d);
     const buf = mem.buffer;
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
@@ -365,7 +389,47 @@ export class HistSpace {
   /** Bytes of memory a space for n x d bins needs. */
   static bytes(n: number, d: number, nBins: number): number {
     const cap = HistSpace.gatherCap(n);
-    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 8 * 64 + 256;
+    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2048 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256;
+  }
+
+  private static binRowsBlock(n: number): number {
+    return Math.min(n, 16384);
+  }
+
+  /**
+   * `transformBins` into this memory (the row- and column-major bins): blocks of raw rows copied
+   * into the memory and binned by the WebAssembly kernel (the same bins as `hgbBinRowsKernel`),
+   * each block's rows cut over up to linalgThreads() threads. Returns the row-major bins.
+   */
+  transformBins(x: Float64Array, s: BinMapperState): Uint8Array {
+    const { n, d } = this;
+    const buf = this.mem.buffer;
+    new Float64Array(buf, this.padOff, 256 * d).set(paddedThresholds(s, d));
+    const missing = s.nBins - 1;
+    const B = this.xRows;
+    const xs = new Float64Array(buf, this.xOff, B * d);
+    const cache = threadCache();
+    if (!cache.has(this.id)) cache.set(this.id, this.exp);
+    for (let b0 = 0; b0 < n; b0 += B) {
+      const b1 = Math.min(n, b0 + B);
+      const rows = b1 - b0;
+      xs.set(x.subarray(b0 * d, b1 * d));
+      const T = Math.min(linalgThreads(), Math.max(1, Math.floor((rows * d) / 32768)));
+      if (T <= 1) {
+        this.exp.binRows(this.xOff, rows, d, this.padOff, missing, 0, this.colOff, n, b0);
+        continue;
+      }
+      const tasks: KernelTask[] = [];
+      for (let t = 0; t < T; t++) {
+        const r0 = Math.floor((rows * t) / T);
+        const r1 = Math.floor((rows * (t + 1)) / T);
+        tasks.push({ fn: 'hgbBinWasm', args: [this.mod, this.mem, this.id, this.xOff + 8 * d * r0, r1 - r0, d, this.padOff, missing, this.colOff, n, b0 + r0] });
+      }
+      this.threadsUsed = Math.max(this.threadsUsed, T);
+      hgbThreadStats.bins++;
+      runTasks(tasks);
+    }
+    return this.binnedRow;
   }
 
   private static gatherStride(d: number): number {
