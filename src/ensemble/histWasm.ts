@@ -31,6 +31,7 @@ interface HistExports {
   gather(binp: number, d: number, partp: number, start: number, stop: number, ghp: number, ghBytes: number, dstp: number, gstride: number, dstGh: number): void;
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
 }
 
@@ -147,6 +148,10 @@ const OP_HIST = 1;
 const OP_BINOMIAL = 2;
 const OP_RAW = 3;
 const OP_GATHER = 4;
+const OP_PARTITION = 5;
+/** Control block: per-chunk results (the partition's left counts). */
+const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
+const C_SIZE = C_INTS + C_MAX_CHUNKS;
 /** Leaves the raw-score job takes at once (more: the caller updates alone). */
 const LEAF_TABLE = 4096;
 
@@ -189,6 +194,10 @@ function hgbTeamLoop(
       const gb = ctl[8] === 1 ? 4 : 8;
       const q = a - ctl[6]!;
       exp!.gather!(0, d, partOff, a, b, ghOff, gb, ctl[12]! + q * ctl[14]!, ctl[14]!, ctl[13]! + q * gb);
+    } else if (op === 5) {
+      // samples a..b of part split by the feature's column at ctl[9] and the table at ctl[11];
+      // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
+      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
     } else if (op === 2) {
       // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel)
       for (let i = a; i < b; i++) {
@@ -277,7 +286,7 @@ export interface TeamArrays {
 export const hgbTeamStats = { jobs: 0, helperChunks: 0 };
 
 class Team {
-  readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_INTS));
+  readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
   /** leaf table of the raw-score job: (start, stop, value) */
   readonly leaves = new Float64Array(new SharedArrayBuffer(8 * 3 * LEAF_TABLE));
   private job = 0;
@@ -320,7 +329,7 @@ export const hgbHistTuning = { minUpdates: 1 << 22 };
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B).
  */
-export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true };
+export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -344,6 +353,7 @@ export class HistSpace {
   /** samples the gather area holds (half the rows, rounded up: the smaller child) */
   private readonly gCap: number;
   private readonly gh: Float32Array;
+  private readonly rightView: Uint32Array;
   /** the binning's padded thresholds and block of raw rows (`xRows` rows) */
   private readonly padOff: number;
   private readonly xOff: number;
@@ -381,6 +391,7 @@ export class HistSpace {
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
     this.partition = new Uint32Array(buf, this.partOff, n);
+    this.rightView = new Uint32Array(buf, this.rightOff, n);
     this.gh = new Float32Array(buf, this.ghOff, 2 * n);
     this.lut = new Uint8Array(buf, this.lutOff, 256);
     this.exp = new (wasmApi()!).Instance(mod, { env: { memory: mem } }).exports as HistExports;
@@ -480,7 +491,40 @@ export class HistSpace {
    * (filled by the caller): left side first. Returns the end of the left side.
    */
   partitionBy(f: number, start: number, stop: number): number {
-    return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
+    const team = this.team;
+    const m = stop - start;
+    if (!team || m < hgbTeamTuning.minPartition) return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
+    // pieces split by the team, then put together in order: left sides, then right sides
+    const ctl = team.ctl;
+    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread);
+    for (let c = 0; c < k; c++) {
+      ctl[C_CHUNKS + 2 * c] = start + Math.floor((m * c) / k);
+      ctl[C_CHUNKS + 2 * c + 1] = start + Math.floor((m * (c + 1)) / k);
+    }
+    ctl[C_START] = start;
+    ctl[C_BINP] = this.colOff + f * this.n;
+    ctl[C_STRIDE] = this.rightOff;
+    ctl[C_GHP] = this.lutOff;
+    team.run(OP_PARTITION, k);
+    const part = this.partition;
+    const right = this.rightView;
+    let nl = start;
+    for (let c = 0; c < k; c++) {
+      const a = ctl[C_CHUNKS + 2 * c]!;
+      const l = ctl[C_RES + c]!;
+      // a piece's left side moves down (never over a later piece: it ends before that piece starts)
+      if (a !== nl) part.copyWithin(nl, a, a + l);
+      nl += l;
+    }
+    let o = nl;
+    for (let c = 0; c < k; c++) {
+      const a = ctl[C_CHUNKS + 2 * c]!;
+      const b = ctl[C_CHUNKS + 2 * c + 1]!;
+      const r = b - a - ctl[C_RES + c]!;
+      part.set(right.subarray(a - start, a - start + r), o);
+      o += r;
+    }
+    return nl;
   }
 
   /**
