@@ -257,44 +257,6 @@ export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32,
 }
 
 /**
- * `histRows` with the loops swapped: for each group of 4 features (32 KiB of slots, resident in
- * the L1 cache), all the rows. Same sums in the same order per slot.
- */
-export function histRowsT(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  zeroRange(outp, nBins, f0, f1, 32);
-  const fs = <usize>nBins << 5;
-  const n4 = f0 + ((f1 - f0) & ~3);
-  const stride = <usize>rowStride;
-  let f = f0;
-  for (; f < n4; f += 4) {
-    const o = outp + <usize>f * fs;
-    let row = binp + <usize>i0 * stride + <usize>f;
-    let ghi = ghp + (<usize>i0 << 3);
-    for (let i = i0; i < i1; i++) {
-      const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghi));
-      const w = load<u32>(row);
-      add32(o + (<usize>(w & 255) << 5), gh);
-      add32(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
-      add32(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
-      add32(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
-      row += stride;
-      ghi += 8;
-    }
-  }
-  for (; f < f1; f++) {
-    const o = outp + <usize>f * fs;
-    let row = binp + <usize>i0 * stride + <usize>f;
-    let ghi = ghp + (<usize>i0 << 3);
-    for (let i = i0; i < i1; i++) {
-      const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghi));
-      add32(o + (<usize>load<u8>(row) << 5), gh);
-      row += stride;
-      ghi += 8;
-    }
-  }
-}
-
-/**
  * One piece of a threaded partition: the stable split of `part[a:b]` (as `partition`), the left
  * side written in place from `a`, the right side to `rightp` (from its start). Returns the number
  * of samples going left; the caller puts the pieces together.
@@ -311,4 +273,68 @@ export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: 
     nr += 1 - l;
   }
   return <i32>(nl - <usize>a);
+}
+
+/**
+ * Right (1) or left (0) at a node of the binned forest: `w` = feature (16 bits) | bin threshold
+ * (8 bits) | flags (8 bits: 1 leaf, 2 missing goes left, 4 categorical); leaves have threshold 255
+ * and missing-left, so they go "left" to themselves.
+ */
+// @ts-ignore: decorator
+@inline
+function goRight(w: u32, row: usize, missing: u32, node: i32, catp: usize, bitsp: usize): usize {
+  const bin = <u32>load<u8>(row + <usize>(w & 0xffff));
+  const fl = w >>> 24;
+  const ml = (fl >>> 1) & 1;
+  const miss = <u32>(bin == missing);
+  if ((fl & 4) == 0) return <usize>(<u32>(bin > ((w >>> 16) & 255)) & ~(miss & ml) & 1);
+  if (miss) return <usize>(ml ^ 1);
+  const bs = bitsp + (<usize>load<i32>(catp + (<usize>node << 2)) << 5);
+  return <usize>(((load<u32>(bs + (<usize>(bin >>> 5) << 2)) >>> (bin & 31)) & 1) ^ 1);
+}
+
+/**
+ * Raw predictions on bins (the values binned by `binRows` with the model's thresholds: a bin is
+ * <= a split's bin threshold exactly when the value is <= its raw threshold, so the descent is
+ * the same as on raw values). Rows `0..rows` of `binp` (`d` bytes each); nodes (8 bytes: child
+ * i32, then `w` of `goRight`) at `nodesp` with the two children of a node adjacent, leaf values
+ * (f64) at `valuep`, tree roots (i32) at `rootsp`; categorical nodes' bitset index at `catp`,
+ * bitsets (8 x u32 over bins) at `bitsp`. Tree t adds to `outp + 8 * ((t % K) * ldo + i)`, in
+ * tree order for each row (two trees descend at once, their values added in order).
+ */
+export function predictBins(binp: usize, d: i32, rows: i32, nodesp: usize, valuep: usize, rootsp: usize, nTrees: i32, K: i32, catp: usize, bitsp: usize, missing: i32, outp: usize, ldo: i32): void {
+  const miss = <u32>missing;
+  for (let i = 0; i < rows; i++) {
+    const row = binp + <usize>i * <usize>d;
+    let t = 0;
+    for (; t + 1 < nTrees; t += 2) {
+      let a = load<i32>(rootsp + (<usize>t << 2));
+      let b = load<i32>(rootsp + (<usize>(t + 1) << 2));
+      let wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      let wb = load<u32>(nodesp + (<usize>b << 3), 4);
+      while (((wa & wb) >>> 24 & 1) == 0) {
+        const ra = goRight(wa, row, miss, a, catp, bitsp);
+        const rb = goRight(wb, row, miss, b, catp, bitsp);
+        a = load<i32>(nodesp + (<usize>a << 3)) + <i32>ra;
+        b = load<i32>(nodesp + (<usize>b << 3)) + <i32>rb;
+        wa = load<u32>(nodesp + (<usize>a << 3), 4);
+        wb = load<u32>(nodesp + (<usize>b << 3), 4);
+      }
+      const oa = outp + ((<usize>((t % K) * ldo + i)) << 3);
+      store<f64>(oa, load<f64>(oa) + load<f64>(valuep + (<usize>a << 3)));
+      const ob = outp + ((<usize>(((t + 1) % K) * ldo + i)) << 3);
+      store<f64>(ob, load<f64>(ob) + load<f64>(valuep + (<usize>b << 3)));
+    }
+    for (; t < nTrees; t++) {
+      let a = load<i32>(rootsp + (<usize>t << 2));
+      let wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      while ((wa >>> 24 & 1) == 0) {
+        const ra = goRight(wa, row, miss, a, catp, bitsp);
+        a = load<i32>(nodesp + (<usize>a << 3)) + <i32>ra;
+        wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      }
+      const oa = outp + ((<usize>((t % K) * ldo + i)) << 3);
+      store<f64>(oa, load<f64>(oa) + load<f64>(valuep + (<usize>a << 3)));
+    }
+  }
 }
