@@ -561,7 +561,9 @@ export class HistSpace {
       else runs.push(f, f + 1);
     }
     const team = this.team;
-    if (team || hgbTeamTuning.gather) {
+    // without the team, the largest nodes still go over the threads by runTasks (below)
+    const handOff = !team && runs.length === 2 && linalgThreads() > 1 && m * nf >= hgbHistTuning.minUpdates;
+    if (team || (hgbTeamTuning.gather && !handOff)) {
       // the root reads the rows and gradients in place (the partition is the identity); a child's
       // samples are first gathered into contiguous memory (sequential reads for the histogram)
       const root = start === 0 && stop === this.n;
@@ -576,11 +578,10 @@ export class HistSpace {
       const gb = constant ? 4 : 8;
       if (!team || m * nf < hgbTeamTuning.minUpdates || nf < 2) {
         if (gather) this.exp.gather(0, this.d, this.partOff, start, stop, this.ghOff, gb, this.gRowsOff, this.gstride, this.gGhOff);
-        const i0 = root ? 0 : 0;
         const i1 = root ? this.n : m;
         for (let r = 0; r < runs.length; r += 2) {
-          if (constant) this.exp.histRowsConst(binp, stride, i0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
-          else this.exp.histRows(binp, stride, i0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
+          if (constant) this.exp.histRowsConst(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
+          else this.exp.histRows(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
           this.copyOut(mode, runs[r]!, runs[r + 1]!, out);
         }
         return 1;
@@ -614,7 +615,7 @@ export class HistSpace {
           c++;
         }
       }
-      ctl[C_START] = root ? 0 : 0;
+      ctl[C_START] = 0;
       ctl[C_STOP] = root ? this.n : m;
       ctl[C_BINP] = binp;
       ctl[C_STRIDE] = stride;
