@@ -124,3 +124,252 @@ export function partition(colp: usize, partp: usize, start: i32, stop: i32, lutp
   memory.copy(partp + (nl << 2), rightp, nr << 2);
   return <i32>nl;
 }
+
+/**
+ * Gather the samples `part[start:stop]` into contiguous memory, in partition order: each sample's
+ * row of `d` bins (copied in 16-byte blocks to a row of `gstride` bytes, a multiple of 16, at
+ * `dstp`) and its gradient pair (`ghBytes` = 8: float32 g, h) or gradient (4) at `dstGh`. The
+ * histogram of a child node then reads its rows and gradients sequentially (`histRows`) instead
+ * of one scattered row and gradient per sample, which stalls on memory. Source rows are read in
+ * 16-byte blocks and may read up to 15 bytes past a row (still inside the memory).
+ */
+export function gather(binp: usize, d: i32, partp: usize, start: i32, stop: i32, ghp: usize, ghBytes: i32, dstp: usize, gstride: i32, dstGh: usize): void {
+  const stride = <usize>d;
+  const gs = <usize>gstride;
+  let o = dstp;
+  let og = dstGh;
+  if (ghBytes === 8) {
+    for (let i = start; i < stop; i++) {
+      const idx = <usize>load<u32>(partp + (<usize>i << 2));
+      const src = binp + idx * stride;
+      for (let k: usize = 0; k < gs; k += 16) v128.store(o + k, v128.load(src + k));
+      store<u64>(og, load<u64>(ghp + (idx << 3)));
+      o += gs;
+      og += 8;
+    }
+  } else {
+    for (let i = start; i < stop; i++) {
+      const idx = <usize>load<u32>(partp + (<usize>i << 2));
+      const src = binp + idx * stride;
+      for (let k: usize = 0; k < gs; k += 16) v128.store(o + k, v128.load(src + k));
+      store<u32>(og, load<u32>(ghp + (idx << 2)));
+      o += gs;
+      og += 4;
+    }
+  }
+}
+
+/**
+ * `hist` over rows stored one after another: rows `i0..i1` of `binp` (`rowStride` bytes each)
+ * with their (g, h) float32 pairs at `ghp + 8 * i` (the root: the bins and gradients in sample
+ * order; a child: what `gather` wrote). Same sums in the same order as `hist` over the partition.
+ */
+export function histRows(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  zeroRange(outp, nBins, f0, f1, 32);
+  const fs = <usize>nBins << 5;
+  const n4 = f0 + ((f1 - f0) & ~3);
+  const base = outp + <usize>f0 * fs;
+  const stride = <usize>rowStride;
+  let row = binp + <usize>i0 * stride;
+  let ghi = ghp + (<usize>i0 << 3);
+  for (let i = i0; i < i1; i++) {
+    const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghi));
+    let o = base;
+    let f = f0;
+    for (; f < n4; f += 4) {
+      const w = load<u32>(row + <usize>f);
+      add32(o + (<usize>(w & 255) << 5), gh);
+      add32(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
+      add32(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
+      add32(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
+      o += 4 * fs;
+    }
+    for (; f < f1; f++) {
+      add32(o + (<usize>load<u8>(row + <usize>f) << 5), gh);
+      o += fs;
+    }
+    row += stride;
+    ghi += 8;
+  }
+}
+
+/** `histConst` over rows stored one after another (float32 gradients at `gp + 4 * i`). */
+export function histRowsConst(binp: usize, rowStride: i32, i0: i32, i1: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  zeroRange(outp, nBins, f0, f1, 16);
+  const fs = <usize>nBins << 4;
+  const n4 = f0 + ((f1 - f0) & ~3);
+  const base = outp + <usize>f0 * fs;
+  const stride = <usize>rowStride;
+  let row = binp + <usize>i0 * stride;
+  let gi4 = gp + (<usize>i0 << 2);
+  for (let i = i0; i < i1; i++) {
+    const gi = <f64>load<f32>(gi4);
+    let o = base;
+    let f = f0;
+    for (; f < n4; f += 4) {
+      const w = load<u32>(row + <usize>f);
+      add16(o + (<usize>(w & 255) << 4), gi);
+      add16(o + fs + (<usize>((w >>> 8) & 255) << 4), gi);
+      add16(o + 2 * fs + (<usize>((w >>> 16) & 255) << 4), gi);
+      add16(o + 3 * fs + (<usize>(w >>> 24) << 4), gi);
+      o += 4 * fs;
+    }
+    for (; f < f1; f++) {
+      add16(o + (<usize>load<u8>(row + <usize>f) << 4), gi);
+      o += fs;
+    }
+    row += stride;
+    gi4 += 4;
+  }
+}
+
+/**
+ * Bins of `rows` rows of float64 values at `xp` (row-major, `d` per row) into the row-major bins
+ * (`outRow + (base + i) * d + j`) and the column-major bins (`outCol + j * n + base + i`).
+ * `padp`: 256 float64 thresholds per feature (+Infinity after the real ones). The bin is the
+ * number of thresholds below the value, found by a branch-free 8-step search (the binning of
+ * `binning.ts`); NaN goes to `missing`.
+ */
+export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32, outRow: usize, outCol: usize, n: i32, base: i32): void {
+  const dd = <usize>d;
+  const nn = <usize>n;
+  for (let i = 0; i < rows; i++) {
+    const xr = xp + ((<usize>i * dd) << 3);
+    const orow = outRow + (<usize>(base + i)) * dd;
+    const ocol = outCol + <usize>(base + i);
+    for (let j: usize = 0; j < dd; j++) {
+      const v = load<f64>(xr + (j << 3));
+      const t = padp + (j << 11);
+      let pos: usize = 0;
+      pos += <usize>(load<f64>(t + ((pos + 127) << 3)) < v) << 7;
+      pos += <usize>(load<f64>(t + ((pos + 63) << 3)) < v) << 6;
+      pos += <usize>(load<f64>(t + ((pos + 31) << 3)) < v) << 5;
+      pos += <usize>(load<f64>(t + ((pos + 15) << 3)) < v) << 4;
+      pos += <usize>(load<f64>(t + ((pos + 7) << 3)) < v) << 3;
+      pos += <usize>(load<f64>(t + ((pos + 3) << 3)) < v) << 2;
+      pos += <usize>(load<f64>(t + ((pos + 1) << 3)) < v) << 1;
+      pos += <usize>(load<f64>(t + (pos << 3)) < v);
+      const bin = select<i32>(missing, <i32>pos, v != v);
+      store<u8>(orow + j, <u8>bin);
+      store<u8>(ocol + j * nn, <u8>bin);
+    }
+  }
+}
+
+/**
+ * One piece of a threaded partition: the stable split of `part[a:b]` (as `partition`), the left
+ * side written in place from `a`, the right side to `rightp` (from its start). Returns the number
+ * of samples going left; the caller puts the pieces together.
+ */
+export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: usize, rightp: usize): i32 {
+  let nl = <usize>a;
+  let nr: usize = 0;
+  for (let i = a; i < b; i++) {
+    const idx = load<u32>(partp + (<usize>i << 2));
+    const l = <usize>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
+    store<u32>(partp + (nl << 2), idx);
+    store<u32>(rightp + (nr << 2), idx);
+    nl += l;
+    nr += 1 - l;
+  }
+  return <i32>(nl - <usize>a);
+}
+
+/**
+ * Right (1) or left (0) at a node of the binned forest: `w` = feature (16 bits) | bin threshold
+ * (8 bits) | flags (8 bits: 1 leaf, 2 missing goes left, 4 categorical); leaves have threshold 255
+ * and missing-left, so they go "left" to themselves.
+ */
+// @ts-ignore: decorator
+@inline
+function goRight(w: u32, row: usize, missing: u32, node: i32, catp: usize, bitsp: usize): usize {
+  const bin = <u32>load<u8>(row + <usize>(w & 0xffff));
+  const fl = w >>> 24;
+  const ml = (fl >>> 1) & 1;
+  const miss = <u32>(bin == missing);
+  if ((fl & 4) == 0) return <usize>(<u32>(bin > ((w >>> 16) & 255)) & ~(miss & ml) & 1);
+  if (miss) return <usize>(ml ^ 1);
+  const bs = bitsp + (<usize>load<i32>(catp + (<usize>node << 2)) << 5);
+  return <usize>(((load<u32>(bs + (<usize>(bin >>> 5) << 2)) >>> (bin & 31)) & 1) ^ 1);
+}
+
+/**
+ * Raw predictions on bins (the values binned by `binRows` with the model's thresholds: a bin is
+ * <= a split's bin threshold exactly when the value is <= its raw threshold, so the descent is
+ * the same as on raw values). Rows `0..rows` of `binp` (`d` bytes each); nodes (8 bytes: child
+ * i32, then `w` of `goRight`) at `nodesp` with the two children of a node adjacent, leaf values
+ * (f64) at `valuep`, tree roots (i32) at `rootsp`; categorical nodes' bitset index at `catp`,
+ * bitsets (8 x u32 over bins) at `bitsp`. Tree t adds to `outp + 8 * ((t % K) * ldo + i)`, in
+ * tree order for each row (four rows descend each tree at once; the last rows two trees at once).
+ */
+export function predictBins(binp: usize, d: i32, rows: i32, nodesp: usize, valuep: usize, rootsp: usize, nTrees: i32, K: i32, catp: usize, bitsp: usize, missing: i32, outp: usize, ldo: i32): void {
+  const miss = <u32>missing;
+  const dd = <usize>d;
+  // four rows at a time through each tree (four independent descents, the tree's nodes hot in
+  // the cache); each row still adds the trees' values in tree order
+  const r4 = rows & ~3;
+  for (let i = 0; i < r4; i += 4) {
+    const row0 = binp + <usize>i * dd;
+    const row1 = row0 + dd;
+    const row2 = row1 + dd;
+    const row3 = row2 + dd;
+    for (let t = 0; t < nTrees; t++) {
+      const root = load<i32>(rootsp + (<usize>t << 2));
+      let a = root, b = root, c = root, e = root;
+      let wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      let wb = wa, wc = wa, we = wa;
+      while (((wa & wb & wc & we) >>> 24 & 1) == 0) {
+        const ra = goRight(wa, row0, miss, a, catp, bitsp);
+        const rb = goRight(wb, row1, miss, b, catp, bitsp);
+        const rc = goRight(wc, row2, miss, c, catp, bitsp);
+        const re = goRight(we, row3, miss, e, catp, bitsp);
+        a = load<i32>(nodesp + (<usize>a << 3)) + <i32>ra;
+        b = load<i32>(nodesp + (<usize>b << 3)) + <i32>rb;
+        c = load<i32>(nodesp + (<usize>c << 3)) + <i32>rc;
+        e = load<i32>(nodesp + (<usize>e << 3)) + <i32>re;
+        wa = load<u32>(nodesp + (<usize>a << 3), 4);
+        wb = load<u32>(nodesp + (<usize>b << 3), 4);
+        wc = load<u32>(nodesp + (<usize>c << 3), 4);
+        we = load<u32>(nodesp + (<usize>e << 3), 4);
+      }
+      const o = outp + ((<usize>((t % K) * ldo + i)) << 3);
+      store<f64>(o, load<f64>(o) + load<f64>(valuep + (<usize>a << 3)));
+      store<f64>(o + 8, load<f64>(o + 8) + load<f64>(valuep + (<usize>b << 3)));
+      store<f64>(o + 16, load<f64>(o + 16) + load<f64>(valuep + (<usize>c << 3)));
+      store<f64>(o + 24, load<f64>(o + 24) + load<f64>(valuep + (<usize>e << 3)));
+    }
+  }
+  for (let i = r4; i < rows; i++) {
+    const row = binp + <usize>i * <usize>d;
+    let t = 0;
+    for (; t + 1 < nTrees; t += 2) {
+      let a = load<i32>(rootsp + (<usize>t << 2));
+      let b = load<i32>(rootsp + (<usize>(t + 1) << 2));
+      let wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      let wb = load<u32>(nodesp + (<usize>b << 3), 4);
+      while (((wa & wb) >>> 24 & 1) == 0) {
+        const ra = goRight(wa, row, miss, a, catp, bitsp);
+        const rb = goRight(wb, row, miss, b, catp, bitsp);
+        a = load<i32>(nodesp + (<usize>a << 3)) + <i32>ra;
+        b = load<i32>(nodesp + (<usize>b << 3)) + <i32>rb;
+        wa = load<u32>(nodesp + (<usize>a << 3), 4);
+        wb = load<u32>(nodesp + (<usize>b << 3), 4);
+      }
+      const oa = outp + ((<usize>((t % K) * ldo + i)) << 3);
+      store<f64>(oa, load<f64>(oa) + load<f64>(valuep + (<usize>a << 3)));
+      const ob = outp + ((<usize>(((t + 1) % K) * ldo + i)) << 3);
+      store<f64>(ob, load<f64>(ob) + load<f64>(valuep + (<usize>b << 3)));
+    }
+    for (; t < nTrees; t++) {
+      let a = load<i32>(rootsp + (<usize>t << 2));
+      let wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      while ((wa >>> 24 & 1) == 0) {
+        const ra = goRight(wa, row, miss, a, catp, bitsp);
+        a = load<i32>(nodesp + (<usize>a << 3)) + <i32>ra;
+        wa = load<u32>(nodesp + (<usize>a << 3), 4);
+      }
+      const oa = outp + ((<usize>((t % K) * ldo + i)) << 3);
+      store<f64>(oa, load<f64>(oa) + load<f64>(valuep + (<usize>a << 3)));
+    }
+  }
+}

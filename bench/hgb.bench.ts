@@ -8,7 +8,8 @@
  * process so its peak RSS is its own; deepmine uses linalgThreads() worker threads (all cores).
  * N defaults to 1,000,000; set HGB_N to change it. HGB_AB=1 adds, in the same process, a fit with
  * the TypeScript histogram and partition kernels (`hgbWasmSwitch` off: the model is the same bit
- * for bit), for an A/B of the WebAssembly kernels.
+ * for bit), for an A/B of the WebAssembly kernels; HGB_AB=team adds a fit without the fit team
+ * (`hgbTeamTuning.on` off: histograms of the largest nodes only threaded, by runTasks hand-offs).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { Matrix } from '../src/core/matrix.js';
 import { HistGradientBoostingClassifier } from '../src/ensemble/index.js';
 import { rocAucScore } from '../src/metrics/ranking.js';
 import { linalgThreads } from '../src/linalg/threads.js';
-import { hgbWasmSwitch } from '../src/ensemble/histWasm.js';
+import { hgbTeamTuning, hgbWasmSwitch } from '../src/ensemble/histWasm.js';
 import { printTable, runPython, type BenchRow } from './util.js';
 
 const N = Number(process.env.HGB_N ?? 1_000_000);
@@ -92,14 +93,17 @@ clf.predictProba(Xtr);
 const predictMs = performance.now() - t1;
 
 let ab: { ms: number; cpuMs: number; same: boolean } | null = null;
-if (process.env.HGB_AB === '1') {
-  hgbWasmSwitch.on = false;
+const abMode = process.env.HGB_AB === 'team' ? 'team' : process.env.HGB_AB === '1' ? 'ts' : null;
+if (abMode) {
+  if (abMode === 'ts') hgbWasmSwitch.on = false;
+  else hgbTeamTuning.on = false;
   const c0 = process.cpuUsage();
   const t2 = performance.now();
   const ts = new HistGradientBoostingClassifier({ maxIter: ITER, maxLeafNodes: 31, maxBins: 255, earlyStopping: false, randomState: 0 }).fit(Xtr, ytr);
   const ms = performance.now() - t2;
   const c = process.cpuUsage(c0);
   hgbWasmSwitch.on = true;
+  hgbTeamTuning.on = true;
   const p2 = ts.predictProba(Xte);
   ab = { ms, cpuMs: (c.user + c.system) / 1000, same: p2.data.every((v, i) => Object.is(v, proba.data[i])) };
 }
@@ -107,13 +111,13 @@ if (process.env.HGB_AB === '1') {
 const task = `fit ${N.toLocaleString('en-US')} x ${D}, ${ITER} iter, 31 leaves`;
 const ptask = `predict_proba ${N.toLocaleString('en-US')} rows`;
 const rows: BenchRow[] = [
-  { task, impl: 'deepmine', ms: fitMs, note: `CPU ${(fitCpuMs / 1000).toFixed(1)} s; test AUC ${auc.toFixed(4)}; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${((peak - rssBefore) / 2 ** 20).toFixed(0)} MiB over the loaded data; bins 2 x ${(N * D / 2 ** 20).toFixed(0)} MiB uint8, row- and column-major); WebAssembly histograms and partition; ${linalgThreads()} threads` },
+  { task, impl: 'deepmine', ms: fitMs, note: `CPU ${(fitCpuMs / 1000).toFixed(1)} s; test AUC ${auc.toFixed(4)}; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${((peak - rssBefore) / 2 ** 20).toFixed(0)} MiB over the loaded data; bins 2 x ${(N * D / 2 ** 20).toFixed(0)} MiB uint8, row- and column-major); WebAssembly binning, histograms and partition; ${linalgThreads()} threads as one team (Atomics hand-offs)` },
 ];
-if (ab) rows.push({ task, impl: 'deepmine, TypeScript kernels (A/B)', ms: ab.ms, note: `CPU ${(ab.cpuMs / 1000).toFixed(1)} s; test predictions ${ab.same ? 'bit-identical to' : 'DIFFERENT from'} the WebAssembly kernels' model; 2 threads` });
+if (ab) rows.push({ task, impl: abMode === 'ts' ? 'deepmine, TypeScript kernels (A/B)' : 'deepmine, no team (A/B)', ms: ab.ms, note: `CPU ${(ab.cpuMs / 1000).toFixed(1)} s; test predictions ${ab.same ? 'bit-identical to' : 'DIFFERENT from'} the ${abMode === 'ts' ? 'WebAssembly kernels\'' : 'team\'s'} model; 2 threads` });
 for (const [name, r] of [['scikit-learn', sk], ['XGBoost hist', xgb]] as const) {
   rows.push({ task, impl: r?.version ?? name, ms: r?.fitMs ?? null, note: r ? `CPU ${(r.fitCpuMs / 1000).toFixed(1)} s; test AUC ${r.auc.toFixed(4)}; peak RSS ${r.maxRssMiB.toFixed(0)} MiB (process, data included); 2 threads` : 'not available' });
 }
-rows.push({ task: ptask, impl: 'deepmine', ms: predictMs });
+rows.push({ task: ptask, impl: 'deepmine', ms: predictMs, note: 'rows binned, trees walked on the bins (WebAssembly)' });
 for (const [name, r] of [['scikit-learn', sk], ['XGBoost hist', xgb]] as const) rows.push({ task: ptask, impl: r?.version ?? name, ms: r?.predictMs ?? null });
 console.log(`\n(load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores; wall time in the table, CPU time in the notes)`);
 printTable(`HistGradientBoostingClassifier (make_classification ${N.toLocaleString('en-US')} + ${NT.toLocaleString('en-US')} x ${D})`, rows);

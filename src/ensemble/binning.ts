@@ -35,7 +35,56 @@ export function hgbThresholdsKernel(cols: Float64Array, m: number, j0: number, j
       const v = col[i]!;
       if (v === v) col[k++] = v;
     }
-    const sorted = col.subarray(0, k).sort();
+    // ascending order by an LSD radix sort on the IEEE bits (4 passes of 16 bits; -0 before +0,
+    // as TypedArray sort: V8's sort takes ~60 ms per 200,000 doubles, this ~5 ms)
+    const sorted = col.subarray(0, k);
+    if (k > 64) {
+      const u = new Uint32Array(sorted.buffer, sorted.byteOffset, 2 * k);
+      const lo = new Uint32Array(k);
+      const hi = new Uint32Array(k);
+      for (let i = 0; i < k; i++) {
+        const l = u[2 * i]!;
+        const h = u[2 * i + 1]!;
+        // sortable key: negative -> all bits flipped, positive -> sign bit flipped
+        const neg = h >>> 31;
+        const mask = -neg | 0;
+        lo[i] = (l ^ mask) >>> 0;
+        hi[i] = (h ^ (mask | 0x80000000)) >>> 0;
+      }
+      let lo2 = new Uint32Array(k);
+      let hi2 = new Uint32Array(k);
+      let a = lo, b = hi;
+      const cnt = new Uint32Array(65536);
+      for (let pass = 0; pass < 4; pass++) {
+        const src = pass < 2 ? a : b;
+        const shift = (pass & 1) * 16;
+        cnt.fill(0);
+        for (let i = 0; i < k; i++) cnt[(src[i]! >>> shift) & 65535]!++;
+        let sum = 0;
+        for (let q = 0; q < 65536; q++) {
+          const c = cnt[q]!;
+          cnt[q] = sum;
+          sum += c;
+        }
+        for (let i = 0; i < k; i++) {
+          const p = cnt[(src[i]! >>> shift) & 65535]!++;
+          lo2[p] = a[i]!;
+          hi2[p] = b[i]!;
+        }
+        const ta = a, tb = b;
+        a = lo2;
+        b = hi2;
+        lo2 = ta;
+        hi2 = tb;
+      }
+      for (let i = 0; i < k; i++) {
+        const h = b[i]!;
+        const mask = (h >>> 31) === 1 ? 0x80000000 : -1;
+        const m2 = (h >>> 31) === 1 ? 0 : -1;
+        u[2 * i] = (a[i]! ^ m2) >>> 0;
+        u[2 * i + 1] = (h ^ mask) >>> 0;
+      }
+    } else sorted.sort();
     let nDistinct = 0;
     for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) nDistinct++;
     const o = j * maxBins;
@@ -178,6 +227,13 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
   return { nBins, thresholds, nBinsNonMissing: nb, isCategorical: Uint8Array.from(isCat) };
 }
 
+/** The thresholds of each feature padded to 256 with +Infinity (`padded[256 * j + b]`), on shared memory. */
+export function paddedThresholds(s: BinMapperState, d: number): Float64Array {
+  const padded = new Float64Array(sharedBytes(8 * 256 * d)).fill(Infinity);
+  for (let j = 0; j < d; j++) padded.set(s.thresholds[j]!.subarray(0, 255), 256 * j);
+  return padded;
+}
+
 /**
  * `_map_to_bins`, row-major: `binned[i * d + j]` is the bin of X[i, j] (the histogram pass reads
  * one row's bins together); NaN -> nBins - 1; a value goes to the first bin i with
@@ -191,8 +247,7 @@ export function transformBins(X: Matrix, s: BinMapperState, out?: Uint8Array, co
   const d = X.cols;
   const binned = out ?? new Uint8Array(n * d);
   const missing = s.nBins - 1;
-  const padded = new Float64Array(sharedBytes(8 * 256 * d)).fill(Infinity);
-  for (let j = 0; j < d; j++) padded.set(s.thresholds[j]!.subarray(0, 255), 256 * j);
+  const padded = paddedThresholds(s, d);
   const col = colMajor ?? null;
   const T = Math.min(linalgThreads(), Math.max(1, Math.floor((n * d) / 200000)));
   if (T <= 1 || !isShared(binned) || (col !== null && !isShared(col))) {

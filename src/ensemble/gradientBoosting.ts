@@ -11,7 +11,7 @@ import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/sc
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { HistSpace } from './histWasm.js';
+import { HistSpace, predictForestWasm } from './histWasm.js';
 import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
@@ -386,7 +386,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     // the WebAssembly kernels' memory holds the bins (null: TypeScript kernels on shared buffers)
     const space = HistSpace.create(n, d, nBins);
     const binnedCol = space ? space.binnedCol : new Uint8Array(sharedBytes(n * d));
-    const binned = transformBins(Xtr, bm, space ? space.binnedRow : new Uint8Array(sharedBytes(n * d)), binnedCol);
+    const binned = space ? space.transformBins(Xtr.data, bm) : transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);
@@ -453,9 +453,13 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       ytr = toSharedF64(ytr);
       if (swtr) swtr = toSharedF64(swtr);
     }
+    // the binomial gradients are computed by the team straight into the WebAssembly memory
+    const teamGrad = space !== null && loss instanceof HalfBinomialLoss;
     try {
+      const boost = (): void => {
       for (let it = begin; it < prm.maxIter; it++) {
-        loss.gradientHessian(ytr, raw, swtr, g, h);
+        if (teamGrad && space.teamBinomialGradients()) buffers.ghReady = true;
+        else loss.gradientHessian(ytr, raw, swtr, g, h);
         for (let k = 0; k < K; k++) {
           const gk = g.subarray(k * n, (k + 1) * n);
           const hk = loss.constantHessian ? h : h.subarray(k * n, (k + 1) * n);
@@ -481,9 +485,11 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
             }
           }
           trees.push(grower.makeTree(bm.thresholds, bm.nBinsNonMissing));
-          for (const leaf of grower.finalizedLeaves) {
-            const v = leaf.value;
-            for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
+          if (!space?.teamAddLeaves(grower.finalizedLeaves, k * n)) {
+            for (const leaf of grower.finalizedLeaves) {
+              const v = leaf.value;
+              for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
+            }
           }
         }
         let stop = false;
@@ -496,6 +502,9 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
         }
         if (stop) break;
       }
+      };
+      if (space) space.runTeam({ y: ytr, raw, sw: swtr, g, h }, boost);
+      else boost();
     } finally {
       disposeWorkspace(buffers);
     }
@@ -583,6 +592,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const out = new Float64Array(n * K);
     for (let k = 0; k < K; k++) out.fill(s.baseline[k]!, k * n, (k + 1) * n);
     const T = nIterations === undefined ? s.trees.length : Math.min(s.trees.length, nIterations * K);
+    if (predictForestWasm(s.trees, T, K, s.binMapper, m.data, n, m.cols, out)) return out;
     let packed = PACKED.get(s);
     if (!packed) {
       packed = packForest(s.trees);

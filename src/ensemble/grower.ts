@@ -130,6 +130,8 @@ export interface GrowerWorkspace {
   allFeatures: Int32Array;
   /** the WebAssembly histogram kernel's memory (bins, partition, gradients); null: the TypeScript kernel */
   wasm: HistSpace | null;
+  /** the memory already holds the next tree's interleaved gradients and hessians */
+  ghReady: boolean;
 }
 
 /**
@@ -139,6 +141,7 @@ export interface GrowerWorkspace {
 export function makeWorkspace(n: number, nFeatures: number, nBins: number, binnedCol: Uint8Array | null = null, wasm: HistSpace | null = null): GrowerWorkspace {
   return {
     wasm,
+    ghReady: false,
     partition: wasm ? wasm.partition : new Uint32Array(sharedBytes(4 * n)),
     binnedCol,
     // the TypeScript partition's right-side scratch (the WebAssembly one has its own in the memory)
@@ -187,7 +190,9 @@ export class TreeGrower {
     for (let i = 0; i < n; i++) this.partition[i] = i;
     this.rightBuf = this.ws.right;
     const constant = hessians.length === 1 && n !== 1;
-    this.ws.wasm?.setGradients(gradients, hessians, constant);
+    // (the team's gradient chunks write the interleaved pairs themselves: `ghReady`)
+    if (this.ws.ghReady) this.ws.ghReady = false;
+    else this.ws.wasm?.setGradients(gradients, hessians, constant);
     this.withMonotonic = o.monotonicCst !== null && o.monotonicCst.some((c) => c !== 0);
     this.ctx = {
       nBins: o.nBins,
@@ -233,8 +238,8 @@ export class TreeGrower {
     const h = this.ws.pool.alloc();
     const feats = node.allowed ?? this.ws.allFeatures;
     const nf = feats.length;
-    if (this.ws.wasm && nf > 0 && feats[nf - 1]! - feats[0]! === nf - 1) {
-      if (this.ws.wasm.build(h.data, node.start, node.stop, feats[0]!, feats[0]! + nf, this.ctx.hessiansAreConstant) > 1) hgbThreadStats.hist++;
+    if (this.ws.wasm && nf > 0) {
+      this.ws.wasm.build(h.data, node.start, node.stop, feats, this.ctx.hessiansAreConstant);
       return h;
     }
     buildHistogram(h, this.binned, this.nFeatures, this.o.nBins, this.gradients, this.hessians, this.ctx.hessiansAreConstant, this.partition, node.start, node.stop, node.allowed ?? this.ws.allFeatures);

@@ -15,8 +15,11 @@
  */
 import { decodeBase64 } from '../core/base64.js';
 import { compileSlot, syncCompileAllowed, wasmApi, type ModuleSlot } from '../cluster/kmeansWasm.js';
-import { linalgThreads, registerKernel, runTasks, type KernelTask } from '../linalg/threads.js';
+import { WorkerError } from '../core/errors.js';
+import { linalgThreads, registerKernel, runTasks, setLinalgThreads, type KernelTask } from '../linalg/threads.js';
 import { hgbThreadStats } from './histogram.js';
+import { paddedThresholds, type BinMapperState } from './binning.js';
+import type { HgbTree } from './grower.js';
 import { HGB_HIST_WASM_BASE64, HGB_HIST_WASM_BYTES } from './histWasm.generated.js';
 
 /** Pages of the shared memory (the maximum the module declares: keep in step with scripts/build-wasm.mjs). */
@@ -26,6 +29,12 @@ interface HistExports {
   hist(binp: number, rowStride: number, partp: number, start: number, stop: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histConst(binp: number, rowStride: number, partp: number, start: number, stop: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
   partition(colp: number, partp: number, start: number, stop: number, lutp: number, rightp: number): number;
+  gather(binp: number, d: number, partp: number, start: number, stop: number, ghp: number, ghBytes: number, dstp: number, gstride: number, dstGh: number): void;
+  histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
+  predictBins(binp: number, d: number, rows: number, nodesp: number, valuep: number, rootsp: number, nTrees: number, K: number, catp: number, bitsp: number, missing: number, outp: number, ldo: number): void;
+  binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
 }
 
 let slot: ModuleSlot | null = null;
@@ -91,6 +100,233 @@ function hgbHistWasmTask(
 }
 registerKernel('hgbHistWasm', hgbHistWasmTask);
 
+/** Worker-thread task (self-contained, registered as 'hgbBinWasm'): `binRows` on this thread's instance of the module over `mem`. */
+function hgbBinWasmTask(mod: object, mem: { buffer: ArrayBuffer }, id: number, xp: number, rows: number, d: number, padp: number, missing: number, colp: number, n: number, base: number): void {
+  const g = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>> };
+  let cache = g.__deepmineHgb;
+  if (!cache) cache = g.__deepmineHgb = new Map();
+  let exp = cache.get(id);
+  if (!exp) {
+    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+    exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
+    cache.set(id, exp);
+  }
+  exp.binRows!(xp, rows, d, padp, missing, 0, colp, n, base);
+}
+registerKernel('hgbBinWasm', hgbBinWasmTask);
+
+
+// ---------------------------------------------------------------------------------------------
+// The fit team: the calling thread and linalgThreads() - 1 helper workers that stay in a loop for
+// the whole boosting loop (one long `runTasks` call), handed work through a shared control block
+// with Atomics (no postMessage per node). Work is cut into chunks that every thread claims with a
+// compare-and-swap on one word (job number << 12 | next chunk), so a helper that the OS has not
+// scheduled yet never delays the caller: the caller claims and runs whatever is left, and waits
+// only for chunks a helper has actually started. Every chunk writes its own outputs (a range of
+// features of a histogram, a range of rows of the gradients), so results do not depend on who ran
+// which chunk: bit-identical for any thread count.
+
+/** Control block (Int32 indices). */
+const C_WORK = 0; // (job << 12) | next chunk to claim
+const C_DONE = 1; // chunks of the current job finished by helpers
+const C_EXIT = 2; // 1: helpers leave their loop
+const C_ERR = 3; // 1: a chunk threw in a helper
+const C_OP = 4;
+const C_NCHUNK = 5;
+const C_START = 6;
+const C_STOP = 7;
+const C_MODE = 8;
+const C_BINP = 9; // histogram: rows at C_BINP, C_STRIDE bytes each, gradients at C_GHP, rows C_START..C_STOP
+const C_STRIDE = 10;
+const C_GHP = 11;
+const C_GDST = 12; // gather: destination of rows and gradients (for sample C_START)
+const C_GGH = 13;
+const C_GSTRIDE = 14;
+const C_CHUNKS = 16; // chunk table: (a, b) pairs
+const C_MAX_CHUNKS = 120;
+const C_INTS = C_CHUNKS + 2 * C_MAX_CHUNKS;
+/** Team operations. */
+const OP_HIST = 1;
+const OP_BINOMIAL = 2;
+const OP_RAW = 3;
+const OP_GATHER = 4;
+const OP_PARTITION = 5;
+/** Control block: per-chunk results (the partition's left counts). */
+const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
+const C_SIZE = C_INTS + C_MAX_CHUNKS;
+/** Leaves the raw-score job takes at once (more: the caller updates alone). */
+const LEAF_TABLE = 4096;
+
+/**
+ * Helper worker loop (self-contained; registered as 'hgbTeam'): claims and runs chunks of the
+ * jobs the caller publishes until the exit flag is set. With `once` = 1 it runs the claim loop of
+ * the current job in the calling thread and returns the number of chunks it ran.
+ * Chunk of OP_HIST: features ch[2c]..ch[2c+1] of the histogram of part[start:stop] (mode 1:
+ * constant hessians); OP_BINOMIAL: rows ch[2c]..ch[2c+1] of the binomial gradients and hessians,
+ * written to g, h and the interleaved (g, h) float32 pairs of the memory.
+ */
+function hgbTeamLoop(
+  mod: object, mem: { buffer: ArrayBuffer }, ctlBuf: SharedArrayBuffer, leafBuf: SharedArrayBuffer, id: number,
+  d: number, nBins: number, partOff: number, ghOff: number, outOff: number, n: number,
+  y: Float64Array | null, raw: Float64Array | null, sw: Float64Array | null, g: Float32Array | null, h: Float32Array | null,
+  once: number,
+): number {
+  const ctl = new Int32Array(ctlBuf);
+  const G = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>>; WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } };
+  let cache = G.__deepmineHgb;
+  if (!cache) cache = G.__deepmineHgb = new Map();
+  let exp = cache.get(id);
+  if (!exp) {
+    exp = new G.WebAssembly.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
+    cache.set(id, exp);
+  }
+  const gh = new Float32Array(mem.buffer, ghOff, 2 * n);
+  const part = new Uint32Array(mem.buffer, partOff, n);
+  const leaves = new Float64Array(leafBuf);
+  const run = (c: number): void => {
+    const op = ctl[4]!;
+    const a = ctl[16 + 2 * c]!;
+    const b = ctl[17 + 2 * c]!;
+    if (op === 1) {
+      // features a..b of the histogram of rows ctl[6]..ctl[7] at ctl[9] (stride ctl[10]), gradients at ctl[11]
+      if (ctl[8] === 1) exp!.histRowsConst!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
+      else exp!.histRows!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
+    } else if (op === 4) {
+      // samples a..b of part (the node starts at ctl[6]) gathered to ctl[12] / ctl[13]
+      const gb = ctl[8] === 1 ? 4 : 8;
+      const q = a - ctl[6]!;
+      exp!.gather!(0, d, partOff, a, b, ghOff, gb, ctl[12]! + q * ctl[14]!, ctl[14]!, ctl[13]! + q * gb);
+    } else if (op === 5) {
+      // samples a..b of part split by the feature's column at ctl[9] and the table at ctl[11];
+      // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
+      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
+    } else if (op === 2) {
+      // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel)
+      for (let i = a; i < b; i++) {
+        const yt = y![i]!;
+        const e = Math.exp(-raw![i]!);
+        const gr = (1 - yt - yt * e) / (1 + e);
+        const he = e / ((1 + e) * (1 + e));
+        if (sw) {
+          g![i] = sw[i]! * gr;
+          h![i] = sw[i]! * he;
+        } else {
+          g![i] = gr;
+          h![i] = he;
+        }
+        gh[2 * i] = g![i]!;
+        gh[2 * i + 1] = h![i]!;
+      }
+    } else if (op === 3) {
+      // raw scores += leaf values: leaves a..b of the table (start, stop, value), raw offset ctl[8]
+      const off = ctl[8]!;
+      for (let l = a; l < b; l++) {
+        const q1 = leaves[3 * l + 1]!;
+        const v = leaves[3 * l + 2]!;
+        for (let q = leaves[3 * l]!; q < q1; q++) raw![off + part[q]!]! += v;
+      }
+    }
+  };
+  const work = (job: number): number => {
+    let ran = 0;
+    for (;;) {
+      const v = Atomics.load(ctl, 0);
+      if (v >>> 12 !== job) return ran;
+      const c = v & 4095;
+      if (c >= ctl[5]!) return ran;
+      if (Atomics.compareExchange(ctl, 0, v, v + 1) !== v) continue;
+      try {
+        run(c);
+      } catch (e) {
+        if (once) throw e;
+        Atomics.store(ctl, 3, 1);
+      }
+      ran++;
+      if (!once) {
+        Atomics.add(ctl, 1, 1);
+        Atomics.notify(ctl, 1);
+      }
+    }
+  };
+  if (once) return work(Atomics.load(ctl, 0) >>> 12);
+  let last = -1;
+  for (;;) {
+    if (Atomics.load(ctl, 2) !== 0) break;
+    const v = Atomics.load(ctl, 0);
+    const job = v >>> 12;
+    if (job !== last) {
+      last = job;
+      work(job);
+      continue;
+    }
+    // spin briefly (the next job usually follows within microseconds), then sleep until notified
+    let spin = 0;
+    while (spin < 20000 && Atomics.load(ctl, 0) === v && Atomics.load(ctl, 2) === 0) spin++;
+    if (Atomics.load(ctl, 0) === v && Atomics.load(ctl, 2) === 0) Atomics.wait(ctl, 0, v, 1000);
+  }
+  cache.delete(id);
+  return 0;
+}
+registerKernel('hgbTeam', hgbTeamLoop as (...a: never[]) => void);
+
+/** Runs the fit body in the calling thread (task 0 of the team's `runTasks`). */
+function hgbTeamBody(body: () => void): void {
+  body();
+}
+registerKernel('hgbTeamBody', hgbTeamBody as (...a: never[]) => void);
+
+/** Arrays the team's gradient chunks read and write (shared memory). */
+export interface TeamArrays {
+  y: Float64Array;
+  raw: Float64Array;
+  sw: Float64Array | null;
+  g: Float32Array;
+  h: Float32Array;
+}
+
+/** Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. */
+export const hgbTeamStats = { jobs: 0, helperChunks: 0 };
+
+class Team {
+  readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
+  /** leaf table of the raw-score job: (start, stop, value) */
+  readonly leaves = new Float64Array(new SharedArrayBuffer(8 * 3 * LEAF_TABLE));
+  private job = 0;
+  constructor(readonly size: number, private readonly loopArgs: unknown[]) {}
+  /**
+   * Close the last job before its arguments are overwritten: its word gets chunk 4095 (past any
+   * chunk count), so a helper that read the old word cannot claim a chunk any more (its
+   * compare-and-swap fails) and one that reads the new word sees nothing left to claim.
+   * Call before writing the next job's chunk table and arguments.
+   */
+  open(): Int32Array {
+    Atomics.store(this.ctl, C_WORK, (this.job << 12) | 4095);
+    return this.ctl;
+  }
+  /** Publish a job of `nChunks` chunks (chunk table and arguments already written), take part, wait for the helpers' chunks. */
+  run(op: number, nChunks: number): void {
+    const ctl = this.ctl;
+    ctl[C_OP] = op;
+    ctl[C_NCHUNK] = nChunks;
+    Atomics.store(ctl, C_DONE, 0);
+    this.job = this.job >= 0x7ffff ? 1 : this.job + 1;
+    Atomics.store(ctl, C_WORK, this.job << 12);
+    Atomics.notify(ctl, C_WORK);
+    hgbTeamStats.jobs++;
+    const mine = (hgbTeamLoop as unknown as (...a: unknown[]) => number)(...this.loopArgs, 1);
+    const need = nChunks - mine;
+    hgbTeamStats.helperChunks += need;
+    let spin = 0;
+    for (;;) {
+      const done = Atomics.load(ctl, C_DONE);
+      if (done >= need) break;
+      if (++spin < 2000) continue;
+      Atomics.wait(ctl, C_DONE, done, 50);
+    }
+    if (Atomics.load(ctl, C_ERR) !== 0) throw new WorkerError('HistGradientBoosting: a histogram or gradient chunk failed in a worker thread');
+  }
+}
+
 /**
  * Below `minUpdates` (sample, feature) updates a histogram is built in the calling thread only:
  * each threaded call is two hand-offs between threads, which on a loaded machine cost a
@@ -99,6 +335,13 @@ registerKernel('hgbHistWasm', hgbHistWasmTask);
  * Settable for tests and benchmarks.
  */
 export const hgbHistTuning = { minUpdates: 1 << 22 };
+
+/**
+ * The team (`HistSpace.runTeam`): histograms of at least `minUpdates` (sample, feature) updates
+ * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
+ * falls back to `runTasks` hand-offs (A/B).
+ */
+export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -115,12 +358,26 @@ export class HistSpace {
   private readonly ghOff: number;
   private readonly lutOff: number;
   private readonly outOff: number;
+  /** gathered rows (`gstride` bytes each) and gradients of the child being histogrammed */
+  private readonly gRowsOff: number;
+  private readonly gGhOff: number;
+  private readonly gstride: number;
+  /** samples the gather area holds (half the rows, rounded up: the smaller child) */
+  private readonly gCap: number;
   private readonly gh: Float32Array;
+  private readonly rightView: Uint32Array;
+  /** the binning's padded thresholds and block of raw rows (`xRows` rows) */
+  private readonly padOff: number;
+  private readonly xOff: number;
+  private readonly xRows: number;
   /** the partition's lookup table (256 bytes: 1 = left) */
   readonly lut: Uint8Array;
   private readonly exp: HistExports;
   /** threads that may hold an instance on this memory (dropped by `dispose`) */
   private threadsUsed = 1;
+  /** the fit team while `runTeam` runs */
+  private team: Team | null = null;
+  private teamRaw = false;
   private constructor(
     private readonly mod: object,
     readonly mem: { buffer: ArrayBuffer },
@@ -135,10 +392,18 @@ export class HistSpace {
     this.ghOff = align(this.rightOff + 4 * n);
     this.lutOff = align(this.ghOff + 8 * n);
     this.outOff = align(this.lutOff + 256);
+    this.gstride = HistSpace.gatherStride(d);
+    this.gCap = HistSpace.gatherCap(n);
+    this.gRowsOff = align(this.outOff + d * nBins * 32);
+    this.gGhOff = align(this.gRowsOff + this.gCap * this.gstride);
+    this.padOff = align(this.gGhOff + 8 * this.gCap + 16);
+    this.xRows = HistSpace.binRowsBlock(n);
+    this.xOff = align(this.padOff + 2048 * d);
     const buf = mem.buffer;
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
     this.partition = new Uint32Array(buf, this.partOff, n);
+    this.rightView = new Uint32Array(buf, this.rightOff, n);
     this.gh = new Float32Array(buf, this.ghOff, 2 * n);
     this.lut = new Uint8Array(buf, this.lutOff, 256);
     this.exp = new (wasmApi()!).Instance(mod, { env: { memory: mem } }).exports as HistExports;
@@ -146,7 +411,56 @@ export class HistSpace {
 
   /** Bytes of memory a space for n x d bins needs. */
   static bytes(n: number, d: number, nBins: number): number {
-    return 2 * n * d + 16 * n + d * nBins * 32 + 6 * 64 + 256;
+    const cap = HistSpace.gatherCap(n);
+    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2048 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256;
+  }
+
+  private static binRowsBlock(n: number): number {
+    return Math.min(n, 16384);
+  }
+
+  /**
+   * `transformBins` into this memory (the row- and column-major bins): blocks of raw rows copied
+   * into the memory and binned by the WebAssembly kernel (the same bins as `hgbBinRowsKernel`),
+   * each block's rows cut over up to linalgThreads() threads. Returns the row-major bins.
+   */
+  transformBins(x: Float64Array, s: BinMapperState): Uint8Array {
+    const { n, d } = this;
+    const buf = this.mem.buffer;
+    new Float64Array(buf, this.padOff, 256 * d).set(paddedThresholds(s, d));
+    const missing = s.nBins - 1;
+    const B = this.xRows;
+    const xs = new Float64Array(buf, this.xOff, B * d);
+    const cache = threadCache();
+    if (!cache.has(this.id)) cache.set(this.id, this.exp);
+    for (let b0 = 0; b0 < n; b0 += B) {
+      const b1 = Math.min(n, b0 + B);
+      const rows = b1 - b0;
+      xs.set(x.subarray(b0 * d, b1 * d));
+      const T = Math.min(linalgThreads(), Math.max(1, Math.floor((rows * d) / 32768)));
+      if (T <= 1) {
+        this.exp.binRows(this.xOff, rows, d, this.padOff, missing, 0, this.colOff, n, b0);
+        continue;
+      }
+      const tasks: KernelTask[] = [];
+      for (let t = 0; t < T; t++) {
+        const r0 = Math.floor((rows * t) / T);
+        const r1 = Math.floor((rows * (t + 1)) / T);
+        tasks.push({ fn: 'hgbBinWasm', args: [this.mod, this.mem, this.id, this.xOff + 8 * d * r0, r1 - r0, d, this.padOff, missing, this.colOff, n, b0 + r0] });
+      }
+      this.threadsUsed = Math.max(this.threadsUsed, T);
+      hgbThreadStats.bins++;
+      runTasks(tasks);
+    }
+    return this.binnedRow;
+  }
+
+  private static gatherStride(d: number): number {
+    return Math.ceil(d / 16) * 16;
+  }
+
+  private static gatherCap(n: number): number {
+    return Math.ceil(n / 2) + 1;
   }
 
   /**
@@ -189,24 +503,137 @@ export class HistSpace {
    * (filled by the caller): left side first. Returns the end of the left side.
    */
   partitionBy(f: number, start: number, stop: number): number {
-    return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
+    const team = this.team;
+    const m = stop - start;
+    if (!team || m < hgbTeamTuning.minPartition) return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
+    // pieces split by the team, then put together in order: left sides, then right sides
+    const ctl = team.open();
+    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread);
+    for (let c = 0; c < k; c++) {
+      ctl[C_CHUNKS + 2 * c] = start + Math.floor((m * c) / k);
+      ctl[C_CHUNKS + 2 * c + 1] = start + Math.floor((m * (c + 1)) / k);
+    }
+    ctl[C_START] = start;
+    ctl[C_BINP] = this.colOff + f * this.n;
+    ctl[C_STRIDE] = this.rightOff;
+    ctl[C_GHP] = this.lutOff;
+    team.run(OP_PARTITION, k);
+    const part = this.partition;
+    const right = this.rightView;
+    let nl = start;
+    for (let c = 0; c < k; c++) {
+      const a = ctl[C_CHUNKS + 2 * c]!;
+      const l = ctl[C_RES + c]!;
+      // a piece's left side moves down (never over a later piece: it ends before that piece starts)
+      if (a !== nl) part.copyWithin(nl, a, a + l);
+      nl += l;
+    }
+    let o = nl;
+    for (let c = 0; c < k; c++) {
+      const a = ctl[C_CHUNKS + 2 * c]!;
+      const b = ctl[C_CHUNKS + 2 * c + 1]!;
+      const r = b - a - ctl[C_RES + c]!;
+      part.set(right.subarray(a - start, a - start + r), o);
+      o += r;
+    }
+    return nl;
   }
 
   /**
-   * Histogram of `partition[start:stop]` for the contiguous features f0..f1 into `out` (3 float64
-   * per bin), the features cut into contiguous ranges over up to `linalgThreads()` threads.
-   * Returns the number of threads used.
+   * Histogram of `partition[start:stop]` for the features `feats` (ascending) into `out` (3
+   * float64 per bin). Inside `runTeam`, nodes of at least `minUpdates` (sample, feature) updates
+   * are cut into feature ranges claimed by the team's threads; otherwise contiguous feature sets
+   * run over up to `linalgThreads()` threads by `runTasks`. Returns the number of threads that
+   * could take part.
    */
-  build(out: Float64Array, start: number, stop: number, f0: number, f1: number, constant: boolean): number {
-    const nf = f1 - f0;
+  build(out: Float64Array, start: number, stop: number, feats: Int32Array, constant: boolean): number {
+    const nf = feats.length;
     const m = stop - start;
-    const T = Math.min(linalgThreads(), nf, Math.max(1, Math.floor((m * nf) / hgbHistTuning.minUpdates)));
     const mode = constant ? 1 : 0;
     hgbThreadStats.wasmHist++;
     const cache = threadCache();
     if (!cache.has(this.id)) cache.set(this.id, this.exp);
+    // runs of consecutive features
+    const runs: number[] = [];
+    for (let k = 0; k < nf; k++) {
+      const f = feats[k]!;
+      if (runs.length > 0 && runs[runs.length - 1] === f) runs[runs.length - 1] = f + 1;
+      else runs.push(f, f + 1);
+    }
+    const team = this.team;
+    // without the team, the largest nodes still go over the threads by runTasks (below)
+    const handOff = !team && runs.length === 2 && linalgThreads() > 1 && m * nf >= hgbHistTuning.minUpdates;
+    if (team || (hgbTeamTuning.gather && !handOff)) {
+      // the root reads the rows and gradients in place (the partition is the identity); a child's
+      // samples are first gathered into contiguous memory (sequential reads for the histogram)
+      const root = start === 0 && stop === this.n;
+      const gather = !root && m <= this.gCap;
+      if (!root && !gather) {
+        for (let r = 0; r < runs.length; r += 2) this.histLocal(mode, start, stop, runs[r]!, runs[r + 1]!, out);
+        return 1;
+      }
+      const binp = root ? 0 : this.gRowsOff;
+      const stride = root ? this.d : this.gstride;
+      const ghp = root ? this.ghOff : this.gGhOff;
+      const gb = constant ? 4 : 8;
+      if (!team || m * nf < hgbTeamTuning.minUpdates || nf < 2) {
+        if (gather) this.exp.gather(0, this.d, this.partOff, start, stop, this.ghOff, gb, this.gRowsOff, this.gstride, this.gGhOff);
+        const i1 = root ? this.n : m;
+        for (let r = 0; r < runs.length; r += 2) {
+          if (constant) this.exp.histRowsConst(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
+          else this.exp.histRows(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
+          this.copyOut(mode, runs[r]!, runs[r + 1]!, out);
+        }
+        return 1;
+      }
+      const ctl = team.open();
+      ctl[C_MODE] = mode;
+      if (gather) {
+        // sample ranges of the node gathered by the team
+        const k = Math.max(1, Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, Math.floor(m / 1024)));
+        for (let c = 0; c < k; c++) {
+          ctl[C_CHUNKS + 2 * c] = start + Math.floor((m * c) / k);
+          ctl[C_CHUNKS + 2 * c + 1] = start + Math.floor((m * (c + 1)) / k);
+        }
+        ctl[C_START] = start;
+        ctl[C_GDST] = this.gRowsOff;
+        ctl[C_GGH] = this.gGhOff;
+        ctl[C_GSTRIDE] = this.gstride;
+        team.run(OP_GATHER, k);
+      }
+      // each run of features cut into pieces of about nf / team.size features
+      team.open();
+      const piece = Math.max(1, Math.ceil(nf / (team.size * hgbTeamTuning.chunksPerThread)));
+      let c = 0;
+      for (let r = 0; r < runs.length; r += 2) {
+        const a = runs[r]!;
+        const b = runs[r + 1]!;
+        const k = Math.min(Math.ceil((b - a) / piece), C_MAX_CHUNKS - c);
+        for (let q = 0; q < k; q++) {
+          ctl[C_CHUNKS + 2 * c] = a + Math.floor(((b - a) * q) / k);
+          ctl[C_CHUNKS + 2 * c + 1] = a + Math.floor(((b - a) * (q + 1)) / k);
+          c++;
+        }
+      }
+      ctl[C_START] = 0;
+      ctl[C_STOP] = root ? this.n : m;
+      ctl[C_BINP] = binp;
+      ctl[C_STRIDE] = stride;
+      ctl[C_GHP] = ghp;
+      team.run(OP_HIST, c);
+      if (c > 1) hgbThreadStats.hist++;
+      for (let r = 0; r < runs.length; r += 2) this.copyOut(mode, runs[r]!, runs[r + 1]!, out);
+      return team.size;
+    }
+    if (runs.length !== 2) {
+      for (let r = 0; r < runs.length; r += 2) this.histLocal(mode, start, stop, runs[r]!, runs[r + 1]!, out);
+      return 1;
+    }
+    const f0 = runs[0]!;
+    const f1 = runs[1]!;
+    const T = Math.min(linalgThreads(), nf, Math.max(1, Math.floor((m * nf) / hgbHistTuning.minUpdates)));
     if (T <= 1) {
-      hgbHistWasmTask(this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
+      this.histLocal(mode, start, stop, f0, f1, out);
       return 1;
     }
     const tasks: KernelTask[] = [];
@@ -216,8 +643,126 @@ export class HistSpace {
       tasks.push({ fn: 'hgbHistWasm', args: [this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, a, b, out] });
     }
     this.threadsUsed = Math.max(this.threadsUsed, T);
+    hgbThreadStats.hist++;
     runTasks(tasks);
     return T;
+  }
+
+  private histLocal(mode: number, start: number, stop: number, f0: number, f1: number, out: Float64Array): void {
+    hgbHistWasmTask(this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
+  }
+
+  /** Features f0..f1 of the scratch into `out` (3 float64 per bin: g, h, count). */
+  private copyOut(mode: number, f0: number, f1: number, out: Float64Array): void {
+    const cst = mode !== 0;
+    const w = cst ? 2 : 4;
+    const q0 = f0 * this.nBins;
+    const q1 = f1 * this.nBins;
+    const buf = this.mem.buffer;
+    const s = new Float64Array(buf, this.outOff + q0 * 8 * w, (q1 - q0) * w);
+    const c = new Uint32Array(buf, this.outOff + q0 * 8 * w, (q1 - q0) * 2 * w);
+    for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
+      out[o] = s[w * q]!;
+      out[o + 1] = cst ? 0 : s[w * q + 1]!;
+      out[o + 2] = c[2 * w * q + w]!;
+    }
+  }
+
+  /**
+   * Run `body` (the boosting loop) with the team: helpers on linalgThreads() - 1 workers stay in
+   * `hgbTeamLoop` until `body` returns or throws; `arrays` are what the gradient chunks read and
+   * write. Inside `body` other threaded kernels run in the calling thread (the workers are busy).
+   * Without workers `body` simply runs alone.
+   */
+  runTeam(arrays: TeamArrays | null, body: () => void): void {
+    const T = linalgThreads();
+    if (T < 2 || !hgbTeamTuning.on || typeof SharedArrayBuffer === 'undefined') {
+      body();
+      return;
+    }
+    const loopArgs: unknown[] = [this.mod, this.mem, null, null, this.id, this.d, this.nBins, this.partOff, this.ghOff, this.outOff, this.n,
+      arrays?.y ?? null, arrays?.raw ?? null, arrays?.sw ?? null, arrays?.g ?? null, arrays?.h ?? null];
+    const team = new Team(T, loopArgs);
+    this.teamRaw = arrays !== null;
+    loopArgs[2] = team.ctl.buffer;
+    loopArgs[3] = team.leaves.buffer;
+    const cache = threadCache();
+    if (!cache.has(this.id)) cache.set(this.id, this.exp);
+    const wrapped = (): void => {
+      const prev = setLinalgThreads(1);
+      this.team = team;
+      try {
+        body();
+      } finally {
+        this.team = null;
+        Atomics.store(team.ctl, C_EXIT, 1);
+        Atomics.notify(team.ctl, C_WORK);
+        setLinalgThreads(prev);
+      }
+    };
+    const tasks: KernelTask[] = [{ fn: 'hgbTeamBody', args: [wrapped] }];
+    for (let t = 1; t < T; t++) tasks.push({ fn: 'hgbTeam', args: [...loopArgs, 0] });
+    runTasks(tasks);
+  }
+
+  /**
+   * `raw[off + part[q]] += value` for the samples q of each leaf (start, stop, value), by the team
+   * (each raw score is updated by one leaf: any split is exact). False outside `runTeam` (the
+   * raw array must be the one given to `runTeam`).
+   */
+  teamAddLeaves(leaves: readonly { start: number; stop: number; value: number }[], off: number): boolean {
+    const team = this.team;
+    if (!team || !this.teamRaw || leaves.length > LEAF_TABLE) return false;
+    const L = team.leaves;
+    const sorted = leaves.slice().sort((a, b) => a.start - b.start);
+    let total = 0;
+    sorted.forEach((l, i) => {
+      L[3 * i] = l.start;
+      L[3 * i + 1] = l.stop;
+      L[3 * i + 2] = l.value;
+      total += l.stop - l.start;
+    });
+    // chunks of consecutive leaves holding about total / k samples each
+    const ctl = team.open();
+    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, sorted.length);
+    let c = 0;
+    let acc = 0;
+    let a = 0;
+    for (let i = 0; i < sorted.length; i++) {
+      acc += sorted[i]!.stop - sorted[i]!.start;
+      if (acc * k >= total * (c + 1) || i === sorted.length - 1) {
+        ctl[C_CHUNKS + 2 * c] = a;
+        ctl[C_CHUNKS + 2 * c + 1] = i + 1;
+        c++;
+        a = i + 1;
+      }
+    }
+    ctl[C_MODE] = off;
+    team.run(OP_RAW, c);
+    return true;
+  }
+
+  /** Whether the team is running (inside `runTeam`). */
+  get teamActive(): boolean {
+    return this.team !== null;
+  }
+
+  /**
+   * Binomial gradients and hessians of `arrays` computed by the team into g, h and the
+   * interleaved pairs of the memory (so `setGradients` is not needed). False outside `runTeam`.
+   */
+  teamBinomialGradients(): boolean {
+    const team = this.team;
+    if (!team) return false;
+    const ctl = team.open();
+    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2);
+    for (let c = 0; c < k; c++) {
+      ctl[C_CHUNKS + 2 * c] = Math.floor((this.n * c) / k);
+      ctl[C_CHUNKS + 2 * c + 1] = Math.floor((this.n * (c + 1)) / k);
+    }
+    team.run(OP_BINOMIAL, k);
+    hgbThreadStats.grad++;
+    return true;
   }
 
   /** Every thread that ran on this memory drops its instance (the memory can then be freed). */
@@ -233,4 +778,144 @@ export class HistSpace {
 function threadCache(): Map<number, unknown> {
   const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
   return (g.__deepmineHgb ??= new Map());
+}
+
+
+/**
+ * Worker-thread task (self-contained, registered as 'hgbPredictWasm'): on this thread's instance
+ * over `mem` (cached under `id`; `rows` < 0 drops it), bin `rows` raw rows at `xp` into `binp`
+ * (column-major copy to `colp`) and add the forest's predictions to `outp`.
+ */
+function hgbPredictWasmTask(
+  mod: object, mem: { buffer: ArrayBuffer }, id: number, xp: number, rows: number, d: number, padp: number, missing: number,
+  binp: number, colp: number, ldc: number, nodesp: number, valuep: number, rootsp: number, nTrees: number, K: number, catp: number, bitsp: number, outp: number, ldo: number,
+): void {
+  const g = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>> };
+  let cache = g.__deepmineHgb;
+  if (!cache) cache = g.__deepmineHgb = new Map();
+  if (rows < 0) {
+    cache.delete(id);
+    return;
+  }
+  let exp = cache.get(id);
+  if (!exp) {
+    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+    exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
+    cache.set(id, exp);
+  }
+  exp.binRows!(xp, rows, d, padp, missing, binp, colp, ldc, 0);
+  exp.predictBins!(binp, d, rows, nodesp, valuep, rootsp, nTrees, K, catp, bitsp, missing, outp, ldo);
+}
+registerKernel('hgbPredictWasm', hgbPredictWasmTask);
+
+/** Rows per block of the WebAssembly prediction. */
+const PREDICT_BLOCK = 16384;
+
+/**
+ * Raw predictions of the first `nTrees` trees added to `out` (column-major n x K, holding the
+ * baseline), on the WebAssembly kernels: blocks of rows copied into a shared memory, binned with
+ * the model's thresholds and walked on their bins (uint8 rows: one cache line per row instead of
+ * the float64 row), over up to linalgThreads() threads by rows. Each row's sum runs in tree order
+ * as in `hgbPredictKernel`, so the results are the same bit for bit. Returns false (nothing done)
+ * where the kernels are unavailable.
+ */
+export function predictForestWasm(trees: readonly HgbTree[], nTrees: number, K: number, bm: BinMapperState, X: Float64Array, n: number, d: number, out: Float64Array): boolean {
+  if (!hgbWasmSwitch.on || n === 0 || d === 0 || d > 65535 || bm.nBins > 256) return false;
+  const mod = hgbHistModule();
+  const W = wasmApi();
+  if (!mod || !W) return false;
+  let N = 0;
+  let nb = 0;
+  for (let t = 0; t < nTrees; t++) {
+    N += trees[t]!.nodeCount;
+    nb += trees[t]!.binnedBitsets.length / 8;
+  }
+  const B = Math.min(n, PREDICT_BLOCK);
+  const align = (x: number) => Math.ceil(x / 64) * 64;
+  const nodesOff = 0;
+  const valueOff = align(8 * N);
+  const rootsOff = align(valueOff + 8 * N);
+  const catOff = align(rootsOff + 4 * nTrees + 4);
+  const bitsOff = align(catOff + 4 * N);
+  const padOff = align(bitsOff + 32 * nb + 32);
+  const xOff = align(padOff + 2048 * d);
+  const binOff = align(xOff + 8 * B * d);
+  const colOff = align(binOff + B * d + 16);
+  const outOff = align(colOff + B * d + 16);
+  const bytes = outOff + 8 * K * B + 64;
+  let mem: { buffer: ArrayBuffer };
+  try {
+    mem = new W.Memory({ initial: Math.ceil(bytes / 65536), maximum: HGB_SHARED_MAX_PAGES, shared: true });
+  } catch {
+    return false;
+  }
+  const buf = mem.buffer;
+  // the binned forest: breadth-first per tree (children adjacent), leaves pointing to themselves
+  const nodes = new Int32Array(buf, nodesOff, 2 * N);
+  const value = new Float64Array(buf, valueOff, N);
+  const roots = new Int32Array(buf, rootsOff, nTrees);
+  const cat = new Int32Array(buf, catOff, N);
+  const bits = new Uint32Array(buf, bitsOff, 8 * nb);
+  let o = 0;
+  let ob = 0;
+  for (let ti = 0; ti < nTrees; ti++) {
+    const t = trees[ti]!;
+    roots[ti] = o;
+    const order = new Int32Array(t.nodeCount);
+    const pos = new Int32Array(t.nodeCount);
+    let next = 1;
+    for (let q = 0; q < next; q++) {
+      const i = order[q]!;
+      pos[i] = q;
+      if (!t.isLeaf[i]) {
+        order[next++] = t.left[i]!;
+        order[next++] = t.right[i]!;
+      }
+    }
+    for (let q = 0; q < t.nodeCount; q++) {
+      const i = order[q]!;
+      const p = o + q;
+      const leaf = t.isLeaf[i] === 1;
+      nodes[2 * p] = leaf ? p : o + pos[t.left[i]!]!;
+      const flags = leaf ? 3 : (t.missingGoToLeft[i] ? 2 : 0) | (t.isCategorical[i] ? 4 : 0);
+      const thr = leaf ? 255 : t.isCategorical[i] ? 0 : t.binThreshold[i]!;
+      nodes[2 * p + 1] = (leaf ? 0 : t.feature[i]!) | (thr << 16) | (flags << 24);
+      value[p] = t.value[i]!;
+      cat[p] = t.isCategorical[i] ? ob / 8 + t.bitsetIdx[i]! : 0;
+    }
+    bits.set(t.binnedBitsets, ob);
+    o += t.nodeCount;
+    ob += t.binnedBitsets.length;
+  }
+  new Float64Array(buf, padOff, 256 * d).set(paddedThresholds(bm, d));
+  const missing = bm.nBins - 1;
+  const id = nextId();
+  const xs = new Float64Array(buf, xOff, B * d);
+  const os = new Float64Array(buf, outOff, K * B);
+  const T = Math.min(linalgThreads(), Math.max(1, Math.floor((B * Math.max(1, nTrees)) / 20000)));
+  let used = 1;
+  try {
+    for (let b0 = 0; b0 < n; b0 += B) {
+      const rows = Math.min(n, b0 + B) - b0;
+      xs.set(X.subarray(b0 * d, (b0 + rows) * d));
+      for (let k = 0; k < K; k++) os.set(out.subarray(k * n + b0, k * n + b0 + rows), k * B);
+      const tasks: KernelTask[] = [];
+      const TT = rows * nTrees >= 20000 ? T : 1;
+      for (let t = 0; t < TT; t++) {
+        const r0 = Math.floor((rows * t) / TT);
+        const r1 = Math.floor((rows * (t + 1)) / TT);
+        tasks.push({ fn: 'hgbPredictWasm', args: [mod, mem, id, xOff + 8 * d * r0, r1 - r0, d, padOff, missing, binOff + d * r0, colOff + r0, B, nodesOff, valueOff, rootsOff, nTrees, K, catOff, bitsOff, outOff + 8 * r0, B] });
+      }
+      if (TT > 1) {
+        hgbThreadStats.predict++;
+        used = Math.max(used, TT);
+      }
+      runTasks(tasks);
+      for (let k = 0; k < K; k++) out.set(os.subarray(k * B, k * B + rows), k * n + b0);
+    }
+  } finally {
+    threadCache().delete(id);
+    if (used > 1) runTasks(Array.from({ length: used }, () => ({ fn: 'hgbPredictWasm', args: [null, null, id, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] })));
+  }
+  return true;
 }

@@ -5,7 +5,7 @@ import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
 import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
 import { hgbThreadStats } from '../../src/ensemble/histogram.js';
-import { hgbWasmSwitch, hgbHistModule, hgbHistTuning } from '../../src/ensemble/histWasm.js';
+import { hgbWasmSwitch, hgbHistModule, hgbHistTuning, hgbTeamStats } from '../../src/ensemble/histWasm.js';
 
 /** 60,000 x 10 (large enough for the threaded histogram path): NaN in column 0, a categorical column 9. */
 function data(): { X: Matrix; y: Float64Array; yc: Float64Array } {
@@ -49,6 +49,43 @@ describe('HistGradientBoosting threads', () => {
     ['classifier (binomial hessians)', () => new HistGradientBoostingClassifier(common).fit(X, yc).predictProba(X).data],
     ['regressor with interaction constraints (non-contiguous features)', () => new HistGradientBoostingRegressor({ ...common, interactionCst: [[1, 3, 5], [0, 2, 9]] }).fit(X, y).predict(X)],
   ];
+  it('prediction on bins (WebAssembly) equals the raw-value walk bit for bit: 3 classes, NaN, a categorical column', () => {
+    const y3 = Float64Array.from(y, (v) => (v < 0.5 ? 0 : v < 2 ? 1 : 2));
+    const clf = new HistGradientBoostingClassifier({ ...common, maxIter: 4 }).fit(X, y3);
+    const reg = new HistGradientBoostingRegressor({ ...common, loss: 'poisson', maxIter: 4 }).fit(X, Float64Array.from(y, (v) => Math.max(0, v)));
+    // a few rows with NaN in every column
+    const Xn = X.takeRows(Array.from({ length: 3003 }, (_, i) => i)); // not a multiple of 4: the last rows take the two-tree path
+    for (let j = 0; j < 10; j++) Xn.data[j * 10 + j] = NaN;
+    for (const [name, f] of [['classifier', () => clf.decisionFunction(Xn)], ['regressor', () => reg.predict(Xn)]] as const) {
+      const a = f();
+      hgbWasmSwitch.on = false;
+      let b: typeof a;
+      try {
+        b = f();
+      } finally {
+        hgbWasmSwitch.on = true;
+      }
+      const da = a instanceof Float64Array ? a : a.data;
+      const db = b instanceof Float64Array ? b : b.data;
+      assert.equal(da.length, db.length);
+      for (let i = 0; i < da.length; i++) if (!Object.is(da[i], db[i])) assert.fail(`${name} ${i}: ${da[i]} (bins) vs ${db[i]} (raw values)`);
+    }
+  });
+
+  it('small fits with the team (2 threads) repeat the 1-thread model bit for bit', () => {
+    const n = 2000;
+    const Xs = X.takeRows(Array.from({ length: n }, (_, i) => i));
+    const ys = y.subarray(0, n);
+    const fit = () => new HistGradientBoostingRegressor({ loss: 'poisson', maxIter: 10, earlyStopping: false, categoricalFeatures: [9] }).fit(Xs, Float64Array.from(ys, (v) => Math.max(0, v))).predict(Xs);
+    const ref = withThreads(1, fit);
+    const jobs = hgbTeamStats.jobs;
+    for (let r = 0; r < 20; r++) {
+      const p = withThreads(2, fit);
+      for (let i = 0; i < n; i++) if (!Object.is(p[i], ref[i])) assert.fail(`run ${r} row ${i}: ${p[i]} vs ${ref[i]}`);
+    }
+    if (withThreads(2, linalgThreads) === 2) assert.ok(hgbTeamStats.jobs > jobs, 'the team ran jobs');
+  });
+
   for (const [name, run] of cases) {
     it(`1 and 2 threads give bit-identical models: ${name}`, () => {
       const one = withThreads(1, run);
