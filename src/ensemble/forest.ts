@@ -159,7 +159,7 @@ export function hgbPredictWasmKernel(
     }
   }
 }
-registerKernel('hgbPredictWasm', hgbPredictWasmKernel);
+registerKernel('hgbForestWasm', hgbPredictWasmKernel);
 
 /**
  * Raw predictions of the rows `r0..r1` of `x` (row-major, d columns): for each row, the trees in
@@ -237,7 +237,7 @@ registerKernel('hgbPredict', hgbPredictKernel);
 export function predictForest(f: PackedForest, nTrees: number, K: number, X: Float64Array, n: number, d: number, out: Float64Array): void {
   if (nTrees === 0 || n === 0) return;
   const mod = hgbPredictWasmSwitch.on && f.records ? forestModule() : null;
-  const fn = mod ? 'hgbPredictWasm' : 'hgbPredict';
+  const fn = mod ? 'hgbForestWasm' : 'hgbPredict';
   const args = (x: Float64Array, r0: number, r1: number, o: Float64Array, base: number): unknown[] => mod
     ? [mod, f.records, f.value, f.roots, f.depth, nTrees, K, x, r0, r1, d, o, n, base]
     : [x, r0, r1, d, nTrees, K, f.roots, f.feature, f.threshold, f.child, f.flags, f.bitsetIdx, f.rawBitsets, f.value, o, n, base];

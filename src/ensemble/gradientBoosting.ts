@@ -11,7 +11,7 @@ import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/sc
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { HistSpace, predictForestWasm } from './histWasm.js';
+import { HistSpace } from './histWasm.js';
 import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
@@ -592,7 +592,6 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const out = new Float64Array(n * K);
     for (let k = 0; k < K; k++) out.fill(s.baseline[k]!, k * n, (k + 1) * n);
     const T = nIterations === undefined ? s.trees.length : Math.min(s.trees.length, nIterations * K);
-    if (predictForestWasm(s.trees, T, K, s.binMapper, m.data, n, m.cols, out)) return out;
     let packed = PACKED.get(s);
     if (!packed) {
       packed = packForest(s.trees);

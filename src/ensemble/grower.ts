@@ -1,5 +1,5 @@
 import { findBestSplit, type SplitContext, type SplitInfo } from './splitting.js';
-import { buildHistogram, hgbThreadStats, subtractHistogram, HistPool, HIST_STRIDE, sharedBytes, type Histogram } from './histogram.js';
+import { buildHistogram, subtractHistogram, HistPool, HIST_STRIDE, sharedBytes, type Histogram } from './histogram.js';
 import type { HistSpace } from './histWasm.js';
 
 /** One fitted tree in scikit-learn's TreePredictor layout (nodes in pre-order: children after parents). */

@@ -19,7 +19,6 @@ import { WorkerError } from '../core/errors.js';
 import { linalgThreads, registerKernel, runTasks, setLinalgThreads, type KernelTask } from '../linalg/threads.js';
 import { hgbThreadStats } from './histogram.js';
 import { paddedThresholds, type BinMapperState } from './binning.js';
-import type { HgbTree } from './grower.js';
 import { HGB_HIST_WASM_BASE64, HGB_HIST_WASM_BYTES } from './histWasm.generated.js';
 
 /** Pages of the shared memory (the maximum the module declares: keep in step with scripts/build-wasm.mjs). */
@@ -33,7 +32,6 @@ interface HistExports {
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
   partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
-  predictBins(binp: number, d: number, rows: number, nodesp: number, valuep: number, rootsp: number, nTrees: number, K: number, catp: number, bitsp: number, missing: number, outp: number, ldo: number): void;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
 }
 
@@ -778,144 +776,4 @@ export class HistSpace {
 function threadCache(): Map<number, unknown> {
   const g = globalThis as unknown as { __deepmineHgb?: Map<number, unknown> };
   return (g.__deepmineHgb ??= new Map());
-}
-
-
-/**
- * Worker-thread task (self-contained, registered as 'hgbPredictWasm'): on this thread's instance
- * over `mem` (cached under `id`; `rows` < 0 drops it), bin `rows` raw rows at `xp` into `binp`
- * (column-major copy to `colp`) and add the forest's predictions to `outp`.
- */
-function hgbPredictWasmTask(
-  mod: object, mem: { buffer: ArrayBuffer }, id: number, xp: number, rows: number, d: number, padp: number, missing: number,
-  binp: number, colp: number, ldc: number, nodesp: number, valuep: number, rootsp: number, nTrees: number, K: number, catp: number, bitsp: number, outp: number, ldo: number,
-): void {
-  const g = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>> };
-  let cache = g.__deepmineHgb;
-  if (!cache) cache = g.__deepmineHgb = new Map();
-  if (rows < 0) {
-    cache.delete(id);
-    return;
-  }
-  let exp = cache.get(id);
-  if (!exp) {
-    const W = (globalThis as unknown as { WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
-    exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
-    cache.set(id, exp);
-  }
-  exp.binRows!(xp, rows, d, padp, missing, binp, colp, ldc, 0);
-  exp.predictBins!(binp, d, rows, nodesp, valuep, rootsp, nTrees, K, catp, bitsp, missing, outp, ldo);
-}
-registerKernel('hgbPredictWasm', hgbPredictWasmTask);
-
-/** Rows per block of the WebAssembly prediction. */
-const PREDICT_BLOCK = 16384;
-
-/**
- * Raw predictions of the first `nTrees` trees added to `out` (column-major n x K, holding the
- * baseline), on the WebAssembly kernels: blocks of rows copied into a shared memory, binned with
- * the model's thresholds and walked on their bins (uint8 rows: one cache line per row instead of
- * the float64 row), over up to linalgThreads() threads by rows. Each row's sum runs in tree order
- * as in `hgbPredictKernel`, so the results are the same bit for bit. Returns false (nothing done)
- * where the kernels are unavailable.
- */
-export function predictForestWasm(trees: readonly HgbTree[], nTrees: number, K: number, bm: BinMapperState, X: Float64Array, n: number, d: number, out: Float64Array): boolean {
-  if (!hgbWasmSwitch.on || n === 0 || d === 0 || d > 65535 || bm.nBins > 256) return false;
-  const mod = hgbHistModule();
-  const W = wasmApi();
-  if (!mod || !W) return false;
-  let N = 0;
-  let nb = 0;
-  for (let t = 0; t < nTrees; t++) {
-    N += trees[t]!.nodeCount;
-    nb += trees[t]!.binnedBitsets.length / 8;
-  }
-  const B = Math.min(n, PREDICT_BLOCK);
-  const align = (x: number) => Math.ceil(x / 64) * 64;
-  const nodesOff = 0;
-  const valueOff = align(8 * N);
-  const rootsOff = align(valueOff + 8 * N);
-  const catOff = align(rootsOff + 4 * nTrees + 4);
-  const bitsOff = align(catOff + 4 * N);
-  const padOff = align(bitsOff + 32 * nb + 32);
-  const xOff = align(padOff + 2048 * d);
-  const binOff = align(xOff + 8 * B * d);
-  const colOff = align(binOff + B * d + 16);
-  const outOff = align(colOff + B * d + 16);
-  const bytes = outOff + 8 * K * B + 64;
-  let mem: { buffer: ArrayBuffer };
-  try {
-    mem = new W.Memory({ initial: Math.ceil(bytes / 65536), maximum: HGB_SHARED_MAX_PAGES, shared: true });
-  } catch {
-    return false;
-  }
-  const buf = mem.buffer;
-  // the binned forest: breadth-first per tree (children adjacent), leaves pointing to themselves
-  const nodes = new Int32Array(buf, nodesOff, 2 * N);
-  const value = new Float64Array(buf, valueOff, N);
-  const roots = new Int32Array(buf, rootsOff, nTrees);
-  const cat = new Int32Array(buf, catOff, N);
-  const bits = new Uint32Array(buf, bitsOff, 8 * nb);
-  let o = 0;
-  let ob = 0;
-  for (let ti = 0; ti < nTrees; ti++) {
-    const t = trees[ti]!;
-    roots[ti] = o;
-    const order = new Int32Array(t.nodeCount);
-    const pos = new Int32Array(t.nodeCount);
-    let next = 1;
-    for (let q = 0; q < next; q++) {
-      const i = order[q]!;
-      pos[i] = q;
-      if (!t.isLeaf[i]) {
-        order[next++] = t.left[i]!;
-        order[next++] = t.right[i]!;
-      }
-    }
-    for (let q = 0; q < t.nodeCount; q++) {
-      const i = order[q]!;
-      const p = o + q;
-      const leaf = t.isLeaf[i] === 1;
-      nodes[2 * p] = leaf ? p : o + pos[t.left[i]!]!;
-      const flags = leaf ? 3 : (t.missingGoToLeft[i] ? 2 : 0) | (t.isCategorical[i] ? 4 : 0);
-      const thr = leaf ? 255 : t.isCategorical[i] ? 0 : t.binThreshold[i]!;
-      nodes[2 * p + 1] = (leaf ? 0 : t.feature[i]!) | (thr << 16) | (flags << 24);
-      value[p] = t.value[i]!;
-      cat[p] = t.isCategorical[i] ? ob / 8 + t.bitsetIdx[i]! : 0;
-    }
-    bits.set(t.binnedBitsets, ob);
-    o += t.nodeCount;
-    ob += t.binnedBitsets.length;
-  }
-  new Float64Array(buf, padOff, 256 * d).set(paddedThresholds(bm, d));
-  const missing = bm.nBins - 1;
-  const id = nextId();
-  const xs = new Float64Array(buf, xOff, B * d);
-  const os = new Float64Array(buf, outOff, K * B);
-  const T = Math.min(linalgThreads(), Math.max(1, Math.floor((B * Math.max(1, nTrees)) / 20000)));
-  let used = 1;
-  try {
-    for (let b0 = 0; b0 < n; b0 += B) {
-      const rows = Math.min(n, b0 + B) - b0;
-      xs.set(X.subarray(b0 * d, (b0 + rows) * d));
-      for (let k = 0; k < K; k++) os.set(out.subarray(k * n + b0, k * n + b0 + rows), k * B);
-      const tasks: KernelTask[] = [];
-      const TT = rows * nTrees >= 20000 ? T : 1;
-      for (let t = 0; t < TT; t++) {
-        const r0 = Math.floor((rows * t) / TT);
-        const r1 = Math.floor((rows * (t + 1)) / TT);
-        tasks.push({ fn: 'hgbPredictWasm', args: [mod, mem, id, xOff + 8 * d * r0, r1 - r0, d, padOff, missing, binOff + d * r0, colOff + r0, B, nodesOff, valueOff, rootsOff, nTrees, K, catOff, bitsOff, outOff + 8 * r0, B] });
-      }
-      if (TT > 1) {
-        hgbThreadStats.predict++;
-        used = Math.max(used, TT);
-      }
-      runTasks(tasks);
-      for (let k = 0; k < K; k++) out.set(os.subarray(k * B, k * B + rows), k * n + b0);
-    }
-  } finally {
-    threadCache().delete(id);
-    if (used > 1) runTasks(Array.from({ length: used }, () => ({ fn: 'hgbPredictWasm', args: [null, null, id, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0] })));
-  }
-  return true;
 }

@@ -5,6 +5,7 @@ import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
 import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
 import { hgbThreadStats } from '../../src/ensemble/histogram.js';
+import { hgbPredictWasmSwitch } from '../../src/ensemble/forest.js';
 import { hgbWasmSwitch, hgbHistModule, hgbHistTuning, hgbTeamStats } from '../../src/ensemble/histWasm.js';
 
 /** 60,000 x 10 (large enough for the threaded histogram path): NaN in column 0, a categorical column 9. */
@@ -49,7 +50,7 @@ describe('HistGradientBoosting threads', () => {
     ['classifier (binomial hessians)', () => new HistGradientBoostingClassifier(common).fit(X, yc).predictProba(X).data],
     ['regressor with interaction constraints (non-contiguous features)', () => new HistGradientBoostingRegressor({ ...common, interactionCst: [[1, 3, 5], [0, 2, 9]] }).fit(X, y).predict(X)],
   ];
-  it('prediction on bins (WebAssembly) equals the raw-value walk bit for bit: 3 classes, NaN, a categorical column', () => {
+  it('prediction (WebAssembly forest walk, asm/forest.ts) equals the TypeScript walk bit for bit: 3 classes, NaN, a categorical column', () => {
     const y3 = Float64Array.from(y, (v) => (v < 0.5 ? 0 : v < 2 ? 1 : 2));
     const clf = new HistGradientBoostingClassifier({ ...common, maxIter: 4 }).fit(X, y3);
     const reg = new HistGradientBoostingRegressor({ ...common, loss: 'poisson', maxIter: 4 }).fit(X, Float64Array.from(y, (v) => Math.max(0, v)));
@@ -58,17 +59,17 @@ describe('HistGradientBoosting threads', () => {
     for (let j = 0; j < 10; j++) Xn.data[j * 10 + j] = NaN;
     for (const [name, f] of [['classifier', () => clf.decisionFunction(Xn)], ['regressor', () => reg.predict(Xn)]] as const) {
       const a = f();
-      hgbWasmSwitch.on = false;
+      hgbPredictWasmSwitch.on = false;
       let b: typeof a;
       try {
         b = f();
       } finally {
-        hgbWasmSwitch.on = true;
+        hgbPredictWasmSwitch.on = true;
       }
       const da = a instanceof Float64Array ? a : a.data;
       const db = b instanceof Float64Array ? b : b.data;
       assert.equal(da.length, db.length);
-      for (let i = 0; i < da.length; i++) if (!Object.is(da[i], db[i])) assert.fail(`${name} ${i}: ${da[i]} (bins) vs ${db[i]} (raw values)`);
+      for (let i = 0; i < da.length; i++) if (!Object.is(da[i], db[i])) assert.fail(`${name} ${i}: ${da[i]} (WebAssembly) vs ${db[i]} (TypeScript)`);
     }
   });
 
