@@ -117,7 +117,7 @@ if (ab) rows.push({ task, impl: abMode === 'ts' ? 'deepmine, TypeScript kernels 
 for (const [name, r] of [['scikit-learn', sk], ['XGBoost hist', xgb]] as const) {
   rows.push({ task, impl: r?.version ?? name, ms: r?.fitMs ?? null, note: r ? `CPU ${(r.fitCpuMs / 1000).toFixed(1)} s; test AUC ${r.auc.toFixed(4)}; peak RSS ${r.maxRssMiB.toFixed(0)} MiB (process, data included); 2 threads` : 'not available' });
 }
-rows.push({ task: ptask, impl: 'deepmine', ms: predictMs, note: 'rows binned, trees walked on the bins (WebAssembly)' });
+rows.push({ task: ptask, impl: 'deepmine', ms: predictMs, note: 'WebAssembly forest walk (asm/forest.ts), 4 rows per tree at once' });
 for (const [name, r] of [['scikit-learn', sk], ['XGBoost hist', xgb]] as const) rows.push({ task: ptask, impl: r?.version ?? name, ms: r?.predictMs ?? null });
 console.log(`\n(load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores; wall time in the table, CPU time in the notes)`);
 printTable(`HistGradientBoostingClassifier (make_classification ${N.toLocaleString('en-US')} + ${NT.toLocaleString('en-US')} x ${D})`, rows);
