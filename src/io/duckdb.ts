@@ -13,7 +13,7 @@ import { Table, type Column, type ColumnKind } from '../core/table.js';
 import { connection, withConnection } from './connection.js';
 import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
-import { chunkReleaser, copyNumbers, DIRECT, kindOf, projection, readStrings } from './vectors.js';
+import { copyNumbers, DIRECT, kindOf, projection, readStrings, streamInto } from './vectors.js';
 
 export { connection, closeConnection, openConnectionCount } from './connection.js';
 export { sqlString, sqlIdent, escapeGlob } from './source.js';
@@ -329,7 +329,6 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
   const codes: (Int32Array | null)[] = kinds.map((k) => (k === 'categorical' ? new Int32Array(n) : null));
   const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
   let off = 0;
-  let pending: Promise<DuckDBDataChunk | null> | null = null;
   const ranges = kinds.includes('categorical') ? null : await parquetRanges(con, source, names, n, opts.glob);
   if (ranges) {
     // a large Parquet file of numbers: several row ranges streamed at once (io/parallel.ts)
@@ -343,36 +342,24 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
     }
     return new Table(names.map((name, j) => ({ kind: kinds[j]!, name, values: values[j]! }) as Column));
   }
-  const released = chunkReleaser();
   try {
-    const result = await con.stream(selectSql(source, names, kinds, duckTypes));
-    pending = result.fetchChunk();
-    for (;;) {
-      const ch = await pending;
-      if (!ch || ch.rowCount === 0) break;
-      // ask for the next chunk before copying this one: DuckDB produces it meanwhile
-      pending = result.fetchChunk();
-      pending.catch(() => null);
+    off = await streamInto(con, selectSql(source, names, kinds, duckTypes), n, path, owner, (ch, row) => {
       const cnt = ch.rowCount;
-      if (off + cnt > n) throw new IOError(path, `${owner}: the file changed while it was read (more than the ${n} rows counted)`);
       for (let j = 0; j < d; j++) {
         const vals = values[j];
-        if (vals) { copyNumbers(ch.getColumnVector(j), cnt, vals, off); continue; }
+        if (vals) { copyNumbers(ch.getColumnVector(j), cnt, vals, row); continue; }
         const vec = ch.getColumnVector(j);
         const out = codes[j]!, dict = dicts[j]!;
         for (let i = 0; i < cnt; i++) {
           const v = vec.getItem(i) as string | null;
-          if (v === null) { out[off + i] = -1; continue; }
+          if (v === null) { out[row + i] = -1; continue; }
           let c = dict.index.get(v);
           if (c === undefined) { c = dict.labels.length; dict.index.set(v, c); dict.labels.push(v); }
-          out[off + i] = c;
+          out[row + i] = c;
         }
       }
-      off += cnt;
-      released();
-    }
+    });
   } catch (e) {
-    await pending?.catch(() => null); // no fetch left running on the connection
     if (e instanceof IOError || e instanceof DataError) throw e;
     return fail(e);
   }

@@ -14,7 +14,7 @@ import { describe, sourceError } from './duckdb.js';
 import { parquetRanges, readRanges } from './parallel.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString } from './source.js';
 import type { XY } from './toMatrix.js';
-import { chunkReleaser, copyNumbers, copyRows, DIRECT, kindOf } from './vectors.js';
+import { copyNumbers, copyRows, DIRECT, kindOf, streamInto } from './vectors.js';
 
 /** Options of {@link readMatrix}. */
 export interface ReadMatrixOptions {
@@ -115,7 +115,6 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
       const yText: string[] | null = textTarget ? new Array<string>(n) : null;
       let tmp = new Float64Array(2048);
       let off = 0;
-      let pending: Promise<DuckDBDataChunk | null> | null = null;
       /** copy one chunk whose first row is `row` (any order: each row has its place) */
       const copyChunk = (ch: DuckDBDataChunk, row: number) => {
         const cnt = ch.rowCount;
@@ -145,23 +144,9 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
           await readRanges(ranges.bounds, (lo, hi) => `SELECT ${proj.join(', ')} FROM ${ranges.from(lo, hi)}`, copyChunk, path, OWNER);
           off = n;
         } else {
-          const released = chunkReleaser();
-          const result = await con.stream(`SELECT ${proj.join(', ')} FROM ${src.from}`);
-          pending = result.fetchChunk();
-          for (;;) {
-            const ch = await pending;
-            if (!ch || ch.rowCount === 0) break;
-            // ask for the next chunk before copying this one: DuckDB produces it meanwhile
-            pending = result.fetchChunk();
-            pending.catch(() => null);
-            if (off + ch.rowCount > n) throw new IOError(path, `${OWNER}: the file changed while it was read (more than the ${n} rows counted)`);
-            copyChunk(ch, off);
-            off += ch.rowCount;
-            released();
-          }
+          off = await streamInto(con, `SELECT ${proj.join(', ')} FROM ${src.from}`, n, path, OWNER, copyChunk);
         }
       } catch (e) {
-        await pending?.catch(() => null); // no fetch left running on the connection
         if (e instanceof IOError || e instanceof DataError) throw e;
         throw sourceError(e, path, OWNER);
       }

@@ -1,7 +1,8 @@
 /** Copying DuckDB result vectors into deepmine columns (Node only). */
-import type { DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { IOError } from '../core/errors.js';
 import type { Column, ColumnKind } from '../core/table.js';
 import { sqlIdent } from './source.js';
 
@@ -134,4 +135,35 @@ export function chunkReleaser(every = 16): () => void {
   return () => {
     if (++k % every === 0) gc({ type: 'minor' });
   };
+}
+
+/**
+ * Stream `sql` into preallocated destinations: `copy(chunk, row)` receives every DuckDB chunk with
+ * the index of its first row. The next chunk is requested before this one is copied (DuckDB
+ * produces it meanwhile), chunks are released as they go (`chunkReleaser`), and more than `n` rows
+ * (the file changed after it was counted) is an IOError. On any error the pending fetch is awaited
+ * before rethrowing, so no fetch is left running on the connection. Returns the rows read.
+ */
+export async function streamInto(con: DuckDBConnection, sql: string, n: number, path: string, owner: string, copy: (ch: DuckDBDataChunk, row: number) => void): Promise<number> {
+  const released = chunkReleaser();
+  let pending: Promise<DuckDBDataChunk | null> | null = null;
+  let off = 0;
+  try {
+    const result = await con.stream(sql);
+    pending = result.fetchChunk();
+    for (;;) {
+      const ch = await pending;
+      if (!ch || ch.rowCount === 0) break;
+      pending = result.fetchChunk();
+      pending.catch(() => null);
+      if (off + ch.rowCount > n) throw new IOError(path, `${owner}: the file changed while it was read (more than the ${n} rows counted)`);
+      copy(ch, off);
+      off += ch.rowCount;
+      released();
+    }
+  } catch (e) {
+    await pending?.catch(() => null);
+    throw e;
+  }
+  return off;
 }
