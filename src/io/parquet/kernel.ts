@@ -23,9 +23,10 @@ export const JOB = 8;
 
 export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: Float64Array, X: Float64Array, d: number, y: Float64Array, ctl: Int32Array): void {
   // per-thread scratch (kept across calls on globalThis)
-  const G = globalThis as unknown as { __deepminePq?: { dec: Uint8Array; al: ArrayBuffer; vals: Float64Array; defs: Uint8Array; idx: Int32Array } };
-  const S = G.__deepminePq ?? (G.__deepminePq = { dec: new Uint8Array(1 << 16), al: new ArrayBuffer(1 << 16), vals: new Float64Array(1 << 13), defs: new Uint8Array(1 << 13), idx: new Int32Array(1 << 13) });
+  const G = globalThis as unknown as { __deepminePq?: { cols: Float64Array[]; dec: Uint8Array; al: ArrayBuffer; vals: Float64Array; defs: Uint8Array; idx: Int32Array } };
+  const S = G.__deepminePq ?? (G.__deepminePq = { cols: [], dec: new Uint8Array(1 << 16), al: new ArrayBuffer(1 << 16), vals: new Float64Array(1 << 13), defs: new Uint8Array(1 << 13), idx: new Int32Array(1 << 13) });
   let reason = 0;
+  const H = 8; // doubles of headroom before a column's first row (a page's level prefix lands there)
   const CORRUPT = 1, UNSUPPORTED = 2;
   const fail = (code: number, why: number): never => { reason = why; throw code; };
 
@@ -87,13 +88,15 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
 
   // ---- snappy (raw block format) ----
   /** decompress src[p, p + len) into the scratch; returns its length (must equal `expect`) */
-  const snappy = (src: Uint8Array, p: number, len: number, expect: number): Uint8Array => {
+  const snappy = (src: Uint8Array, p: number, len: number, expect: number): Uint8Array => snappyInto(src, p, len, expect, decBuf(expect), 0);
+  /** decompress into out[at, at + expect) */
+  const snappyInto = (src: Uint8Array, p: number, len: number, expect: number, out: Uint8Array, at: number): Uint8Array => {
     const end = p + len;
     let n = 0, mul = 1, i = 0;
     for (; i < 5; i++) { if (p >= end) fail(CORRUPT, 3); const c = src[p++]!; n += (c & 127) * mul; if ((c & 128) === 0) break; mul *= 128; }
-    if (i === 5 || n !== expect) fail(CORRUPT, 3);
-    const out = decBuf(n);
-    let o = 0;
+    if (i === 5 || n !== expect || at + n > out.length) fail(CORRUPT, 3);
+    let o = at;
+    n += at;
     while (p < end) {
       const tag = src[p++]!;
       const kind = tag & 3;
@@ -131,7 +134,7 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
         off = (src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) + src[p + 3]! * 16777216;
         p += 4;
       }
-      if (off === 0 || off > o || o + l > n) fail(CORRUPT, 3);
+      if (off === 0 || off > o - at || o + l > n) fail(CORRUPT, 3);
       if (off >= l) out.copyWithin(o, o - off, o - off + l);
       else for (let k = 0; k < l; k++) out[o + k] = out[o + k - off]!;
       o += l;
@@ -142,11 +145,11 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
 
   // ---- RLE / bit-packed hybrid ----
   /** decode `count` values of `bw` bits from src[p, end) into out (Uint8Array or Int32Array) */
-  const rle = (src: Uint8Array, p: number, end: number, bw: number, count: number, out: Uint8Array | Int32Array): void => {
+  const rle = (src: Uint8Array, p: number, end: number, bw: number, count: number, out: Uint8Array | Int32Array, sum: boolean): number => {
     if (bw > 24) fail(UNSUPPORTED, 6);
     const mask = bw === 0 ? 0 : (1 << bw) - 1;
     const vbytes = (bw + 7) >> 3;
-    let i = 0;
+    let i = 0, total = 0;
     while (i < count) {
       let h = 0, mul = 1, k = 0;
       for (; k < 5; k++) { if (p >= end) fail(CORRUPT, 4); const c = src[p++]!; h += (c & 127) * mul; if ((c & 128) === 0) break; mul *= 128; }
@@ -160,7 +163,9 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
         let acc = 0, bits = 0, q = p;
         for (let t = 0; t < take; t++) {
           while (bits < bw) { acc |= src[q++]! << bits; bits += 8; }
-          out[i + t] = acc & mask;
+          const v = acc & mask;
+          out[i + t] = v;
+          if (sum) total += v;
           acc >>>= bw;
           bits -= bw;
         }
@@ -175,9 +180,11 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
         p += vbytes;
         const take = Math.min(run, count - i);
         out.fill(v, i, i + take);
+        total += v * take;
         i += take;
       }
     }
+    return total;
   };
 
   // ---- PLAIN values of the physical type as doubles ----
@@ -204,18 +211,16 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
     }
   };
 
-  const chunk = (j: number): void => {
+  /** decode job j's column chunk into col[H, H + rows) (colBytes: the same memory as bytes) */
+  const chunk = (j: number, col: Float64Array, colBytes: Uint8Array): void => {
     const b = j * 8;
-    const start = jobs[b]!, len = jobs[b + 1]!, row0 = jobs[b + 2]!, rows = jobs[b + 3]!, col = jobs[b + 4]!, type = jobs[b + 5]!, flags = jobs[b + 6]!, codec = jobs[b + 7]!;
+    const start = jobs[b]!, len = jobs[b + 1]!, rows = jobs[b + 3]!, type = jobs[b + 5]!, flags = jobs[b + 6]!, codec = jobs[b + 7]!;
     const optional = (flags & 1) !== 0, unsigned = (flags & 2) !== 0;
-    const out = col >= 0 ? X : y;
-    const stride = col >= 0 ? d : 1;
-    let o = col >= 0 ? row0 * d + col : row0;
+    let r = 0; // rows decoded so far
     const end = start + len;
     let pos = start;
-    let left = rows;
     let dict: Float64Array | null = null;
-    while (left > 0) {
+    while (r < rows) {
       if (pos >= end) fail(CORRUPT, 2);
       tb = buf; tp = pos; tend = end;
       const ph = tval(12, 0) as Record<number, unknown>;
@@ -239,10 +244,39 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
         plain(src, p, e, nv, type, unsigned, dict);
         continue;
       }
-      if (nv > left) fail(CORRUPT, 2);
+      if (nv > rows - r) fail(CORRUPT, 2);
+      const at = H + r; // this page's first row in col
+      const defs = optional ? defsBuf(nv) : null;
+      // the common case: a v1 page of PLAIN doubles, Snappy-compressed, decompressed straight into
+      // the column (its level prefix lands just before the page's rows: those bytes are saved and
+      // put back), then nulls spread in place from the end
+      if (ptype === 0 && codec === 1 && type === 5 && hdr![2] === 0 && (!optional || hdr![3] === 3)) {
+        let vl = 1;
+        for (let v = 2 * nv; v >= 128; v = Math.floor(v / 128)) vl++;
+        const guess = optional ? 4 + vl + 1 : 0;
+        if ((usize as number) >= guess && (usize as number) <= guess + nv * 8) {
+          const dst = at * 8 - guess;
+          const saved = colBytes.slice(dst, dst + guess);
+          snappyInto(buf, pstart, csize as number, usize as number, colBytes, dst);
+          let nn = nv;
+          if (optional) {
+            const ll = (colBytes[dst]! | (colBytes[dst + 1]! << 8) | (colBytes[dst + 2]! << 16)) + colBytes[dst + 3]! * 16777216;
+            if (4 + ll > (usize as number)) fail(CORRUPT, 4);
+            nn = rle(colBytes, dst + 4, dst + 4 + ll, 1, nv, defs!, true);
+            if (4 + ll + nn * 8 !== usize) fail(CORRUPT, 5);
+            if (4 + ll !== guess) colBytes.copyWithin(at * 8, dst + 4 + ll, dst + 4 + ll + nn * 8);
+          } else if (usize !== nv * 8) fail(CORRUPT, 5);
+          colBytes.set(saved, dst);
+          if (nn !== nv) {
+            for (let i = nv - 1, k = nn - 1; i >= 0; i--) col[at + i] = defs![i] ? col[at + k--]! : NaN;
+          }
+          r += nv;
+          continue;
+        }
+      }
       let src = buf, p = pstart, e = pos;
       let enc: unknown;
-      const defs = optional ? defsBuf(nv) : null;
+      let nn = nv;
       if (ptype === 0) {
         enc = hdr![2];
         if (codec === 1) { src = snappy(buf, pstart, csize as number, usize as number); p = 0; e = usize as number; }
@@ -252,14 +286,14 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
           const ll = (src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) + src[p + 3]! * 16777216;
           p += 4;
           if (p + ll > e) fail(CORRUPT, 4);
-          rle(src, p, p + ll, 1, nv, defs);
+          nn = rle(src, p, p + ll, 1, nv, defs, true);
           p += ll;
         }
       } else {
         enc = hdr![4];
         const dl = hdr![5], rl = hdr![6];
         if (typeof dl !== 'number' || typeof rl !== 'number' || dl < 0 || rl < 0 || dl + rl > (csize as number)) fail(CORRUPT, 2);
-        if (defs) rle(buf, pstart + (rl as number), pstart + (rl as number) + (dl as number), 1, nv, defs);
+        if (defs) nn = rle(buf, pstart + (rl as number), pstart + (rl as number) + (dl as number), 1, nv, defs, true);
         p = pstart + (rl as number) + (dl as number);
         if (codec === 1 && hdr![7] !== false) {
           const ulen = (usize as number) - (rl as number) - (dl as number);
@@ -268,8 +302,6 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
           e = ulen;
         }
       }
-      let nn = nv;
-      if (defs) { nn = 0; for (let i = 0; i < nv; i++) nn += defs[i]!; }
       let vals: Float64Array;
       if (enc === 0 && type === 5) {
         // the common case: doubles read in place (no intermediate copy)
@@ -284,7 +316,7 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
           if (p >= e) fail(CORRUPT, 4);
           const bw = src[p]!;
           const idx = idxBuf(nn);
-          rle(src, p + 1, e, bw, nn, idx);
+          rle(src, p + 1, e, bw, nn, idx, false);
           const dl = dict!.length;
           for (let i = 0; i < nn; i++) { const k = idx[i]!; if (k >= dl) fail(CORRUPT, 11); vals[i] = dict![k]!; }
         }
@@ -297,15 +329,10 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
         if (type === 5) vals.set(new Float64Array(S.al, 0, nn));
         else { const f = new Float32Array(S.al, 0, nn); for (let i = 0; i < nn; i++) vals[i] = f[i]!; }
       } else fail(UNSUPPORTED, 8);
-      if (defs) {
-        for (let i = 0, k = 0; i < nv; i++, o += stride) out[o] = defs[i] ? vals[k++]! : NaN;
-      } else if (stride === 1) {
-        out.set(vals.subarray(0, nv), o);
-        o += nv;
-      } else {
-        for (let i = 0; i < nv; i++, o += stride) out[o] = vals[i]!;
-      }
-      left -= nv;
+      if (defs && nn !== nv) {
+        for (let i = 0, k = 0; i < nv; i++) col[at + i] = defs[i] ? vals[k++]! : NaN;
+      } else col.set(vals.subarray(0, nv), at);
+      r += nv;
     }
   };
 
@@ -314,9 +341,33 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
     if (Atomics.load(ctl, 1) !== 0) return;
     const u = Atomics.add(ctl, 0, 1);
     if (u >= nUnits) return;
-    let j = units[2 * u]!;
+    const j0 = units[2 * u]!, j1 = units[2 * u + 1]!;
+    if (j1 <= j0) continue;
+    const row0 = jobs[j0 * 8 + 2]!, rows = jobs[j0 * 8 + 3]!;
+    // columns decoded at once: their scratch stays under ~48 MB
+    const per = Math.max(1, Math.floor((48 << 20) / ((rows + H) * 8)));
+    let j = j0;
     try {
-      for (const je = units[2 * u + 1]!; j < je; j++) chunk(j);
+      for (let b0 = j0; b0 < j1; b0 += per) {
+        const b1 = Math.min(j1, b0 + per);
+        for (j = b0; j < b1; j++) {
+          const slot = j - b0;
+          let c = S.cols[slot];
+          if (!c || c.length < rows + H) { c = new Float64Array(rows + H); S.cols[slot] = c; }
+          chunk(j, c, new Uint8Array(c.buffer, 0, (rows + H) * 8));
+        }
+        j = b0;
+        // row-major interleave in blocks of rows (the block of X stays in cache)
+        for (let i0 = 0; i0 < rows; i0 += 512) {
+          const i1 = Math.min(rows, i0 + 512);
+          for (let jj = b0; jj < b1; jj++) {
+            const c = S.cols[jj - b0]!;
+            const oc = jobs[jj * 8 + 4]!;
+            if (oc < 0) { if (i0 === 0) y.set(c.subarray(H, H + rows), row0); continue; }
+            for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) X[o] = c[H + i]!;
+          }
+        }
+      }
     } catch (e) {
       const code = typeof e === 'number' ? e : CORRUPT;
       if (typeof e !== 'number') reason = 12;

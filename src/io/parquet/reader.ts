@@ -34,7 +34,7 @@ export const parquetDecoder = {
   mode: 'auto' as 'auto' | 'duckdb',
   windowBytes: 32 << 20,
   threads: 0,
-  last: { path: 'none' as 'none' | 'own' | 'duckdb', reason: '' },
+  last: { path: 'none' as 'none' | 'own' | 'duckdb', reason: '', readMs: 0, decodeMs: 0, threads: 0 },
 };
 
 const REASONS: Record<number, string> = {
@@ -72,7 +72,7 @@ function leafSupport(el: TStruct): { supported: string; unsigned: boolean } {
 
 /** null: use DuckDB (with the reason in parquetDecoder.last) */
 function decline(reason: string): null {
-  parquetDecoder.last = { path: 'duckdb', reason };
+  parquetDecoder.last = { path: 'duckdb', reason, readMs: 0, decodeMs: 0, threads: 0 };
   return null;
 }
 
@@ -233,7 +233,10 @@ function decodeFd(fd: number, path: string, columns: readonly string[] | undefin
     return { jobs, units };
   };
   const threads = Math.max(1, Math.min(parquetDecoder.threads > 0 ? parquetDecoder.threads : linalgThreads(), linalgThreads()));
+  let readMs = 0, decodeMs = 0;
+  const t0 = performance.now();
   let next = windows.length ? load(0) : null;
+  readMs += performance.now() - t0;
   for (let w = 0; w < windows.length; w++) {
     const { jobs, units } = next!;
     const buf = bufs[w % 2]!;
@@ -243,8 +246,12 @@ function decodeFd(fd: number, path: string, columns: readonly string[] | undefin
     let readErr: unknown = null;
     const tasks: KernelTask[] = [{
       fn: 'parquetMainV1', args: [() => {
+        const t1 = performance.now();
         try { next = w + 1 < windows.length ? load(w + 1) : null; } catch (e) { readErr = e; }
+        const t2 = performance.now();
         parquetDecodeKernel(buf, jobs, units, X, d, y, ctl);
+        readMs += t2 - t1;
+        decodeMs += performance.now() - t2;
       }],
     }];
     for (let t = 1; t < T; t++) tasks.push({ fn: 'parquetDecodeV1', args });
@@ -262,6 +269,6 @@ function decodeFd(fd: number, path: string, columns: readonly string[] | undefin
   if (tIdx >= 0) {
     for (let i = 0; i < n; i++) if (Number.isNaN(y[i]!)) throw new DataError('target', 'a column without missing values', `missing value at row ${i} of ${JSON.stringify(target)}`, owner);
   }
-  parquetDecoder.last = { path: 'own', reason: '' };
+  parquetDecoder.last = { path: 'own', reason: '', readMs, decodeMs, threads };
   return { X: new Matrix(X, n, d), y: tIdx >= 0 ? y : null, featureNames: names };
 }
