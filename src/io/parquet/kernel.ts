@@ -2,15 +2,16 @@
  * The Parquet column-chunk decoder, as one self-contained worker kernel (`registerKernel`: its
  * source is sent to the worker threads, so it uses nothing but its arguments and globals).
  *
- * Arguments: `buf`, a window of the file on a SharedArrayBuffer (read by the main thread); `jobs`,
- * JOB numbers per column chunk (see below); `units`, pairs [firstJob, endJob) of the jobs decoded
- * together (one row group: its rows are written by one thread, so two threads never write the
- * same cache lines); `X` (n x d row-major) and `y` on SharedArrayBuffers; `ctl` (shared Int32Array):
- * [0] the next unit to take (threads take units with Atomics.add until none are left), [1] the
- * error code (1 corrupt data, 2 an encoding this decoder does not read), [2] the job that failed,
- * [3] a reason code (REASONS in reader.ts).
+ * Arguments: `jobs`, JOB numbers per column chunk (see below); `units`, four numbers per row
+ * group: [firstJob, endJob) of its column chunks, and the byte span [from, from + length) of the
+ * file holding them; `X` (n x d row-major) and `y` on SharedArrayBuffers; `ctl` (shared
+ * Int32Array): [0] the next unit to take (threads take units with Atomics.add until none are
+ * left, so the work balances itself and one row group's rows are written by one thread: two
+ * threads never write the same cache lines), [1] the error code (1 corrupt data, 2 something this
+ * decoder does not read), [2] the job that failed, [3] a reason code (REASONS in reader.ts); `fd`,
+ * the open file, read with `reader` (fs.readSync; null in a worker: `require('node:fs')`).
  *
- * A job: [0] byte offset of the chunk in `buf`, [1] its length, [2] first row, [3] rows, [4] output
+ * A job: [0] byte offset of the chunk in its unit's span, [1] its length, [2] first row, [3] rows, [4] output
  * column (-1: y), [5] physical type (1 INT32, 2 INT64, 4 FLOAT, 5 DOUBLE), [6] flags (1: optional
  * column, definition levels present; 2: unsigned integer), [7] codec (0 uncompressed, 1 snappy).
  *
@@ -21,14 +22,25 @@
  */
 export const JOB = 8;
 
-export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: Float64Array, X: Float64Array, d: number, y: Float64Array, ctl: Int32Array): void {
+/** `fs.readSync(fd, buffer, offset, length, position)` */
+export type ReadFn = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
+declare const require: (m: string) => unknown;
+
+export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: Float64Array, d: number, y: Float64Array, ctl: Int32Array, fd: number, reader: ReadFn | null): void {
   // per-thread scratch (kept across calls on globalThis)
-  const G = globalThis as unknown as { __deepminePq?: { cols: Float64Array[]; dec: Uint8Array; al: ArrayBuffer; vals: Float64Array; defs: Uint8Array; idx: Int32Array } };
-  const S = G.__deepminePq ?? (G.__deepminePq = { cols: [], dec: new Uint8Array(1 << 16), al: new ArrayBuffer(1 << 16), vals: new Float64Array(1 << 13), defs: new Uint8Array(1 << 13), idx: new Int32Array(1 << 13) });
+  const G = globalThis as unknown as { __deepminePq?: { inp: Uint8Array; cols: Float64Array[]; dec: Uint8Array; al: ArrayBuffer; vals: Float64Array; defs: Uint8Array; idx: Int32Array } };
+  const S = G.__deepminePq ?? (G.__deepminePq = { inp: new Uint8Array(1 << 16), cols: [], dec: new Uint8Array(1 << 16), al: new ArrayBuffer(1 << 16), vals: new Float64Array(1 << 13), defs: new Uint8Array(1 << 13), idx: new Int32Array(1 << 13) });
   let reason = 0;
+  let buf: Uint8Array = S.inp; // the row group being decoded (read by this thread)
   const H = 8; // doubles of headroom before a column's first row (a page's level prefix lands there)
   const CORRUPT = 1, UNSUPPORTED = 2;
   const fail = (code: number, why: number): never => { reason = why; throw code; };
+
+  // the file is read with fs.readSync: given by the calling thread, `require`d in a worker
+  let rd = reader;
+  if (!rd) {
+    try { rd = (require('node:fs') as { readSync: ReadFn }).readSync; } catch { rd = null; }
+  }
 
   // ---- Thrift compact protocol: a generic struct reader (page headers) ----
   let tp = 0, tend = 0, tb: Uint8Array = buf;
@@ -336,13 +348,25 @@ export function parquetDecodeKernel(buf: Uint8Array, jobs: Float64Array, units: 
     }
   };
 
-  const nUnits = units.length >> 1;
+  const nUnits = units.length >> 2;
   for (;;) {
     if (Atomics.load(ctl, 1) !== 0) return;
     const u = Atomics.add(ctl, 0, 1);
     if (u >= nUnits) return;
-    const j0 = units[2 * u]!, j1 = units[2 * u + 1]!;
+    const j0 = units[4 * u]!, j1 = units[4 * u + 1]!, from = units[4 * u + 2]!, span = units[4 * u + 3]!;
     if (j1 <= j0) continue;
+    if (!rd) { Atomics.compareExchange(ctl, 1, 0, UNSUPPORTED); Atomics.store(ctl, 2, j0); Atomics.store(ctl, 3, 13); return; }
+    if (S.inp.length < span) S.inp = new Uint8Array(Math.max(span, Math.floor(S.inp.length * 1.5)));
+    buf = S.inp;
+    let got = 0;
+    try {
+      while (got < span) {
+        const k = rd(fd, buf, got, span - got, from + got);
+        if (!(k > 0)) break;
+        got += k;
+      }
+    } catch { got = -1; }
+    if (got !== span) { if (Atomics.compareExchange(ctl, 1, 0, CORRUPT) === 0) { Atomics.store(ctl, 2, j0); Atomics.store(ctl, 3, 13); } return; }
     const row0 = jobs[j0 * 8 + 2]!, rows = jobs[j0 * 8 + 3]!;
     // columns decoded at once: their scratch stays under ~48 MB
     const per = Math.max(1, Math.floor((48 << 20) / ((rows + H) * 8)));

@@ -5,11 +5,12 @@
  * schemas, strings, dates, decimals, booleans, other codecs or encodings, encrypted files) returns
  * null and the caller reads the file through DuckDB as before.
  *
- * The main thread reads the footer (Thrift compact protocol, thrift.ts), then the file in windows of
- * whole row groups (`parquetDecoder.windowBytes`) into a SharedArrayBuffer; the worker pool
- * (linalg/threads.ts) decodes the column chunks of a window straight into the shared row-major
- * output, each thread taking one row group at a time (kernel.ts), while the main thread reads the
- * next window into a second buffer and then joins the decoding. Memory: the output plus two windows.
+ * The main thread reads the footer (Thrift compact protocol, thrift.ts) and plans one unit per row
+ * group (its byte span and column chunks). The calling thread and the worker pool
+ * (linalg/threads.ts) then take units one at a time (an atomic counter): each reads the unit's
+ * span of the file itself (fs.readSync on the shared file descriptor, into a per-thread buffer)
+ * and decodes its column chunks straight into the shared row-major output (kernel.ts). Memory:
+ * the output plus, per thread, one row group's bytes and its decoded columns.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,12 +28,11 @@ registerKernel('parquetMainV1', function (cb: () => void) { cb(); } as (...a: ne
 /**
  * Tuning and A/B switch (exported for tests and benchmarks): `mode` 'auto' uses this decoder when
  * it can and DuckDB otherwise, 'duckdb' always DuckDB (also env DEEPMINE_PARQUET_DECODER=duckdb);
- * `windowBytes` of file read at once (two windows are alive); `threads` caps the decoding threads
+ * `threads` caps the decoding threads
  * (0: linalgThreads()). `last` records which path the last readMatrix of a Parquet file took and why.
  */
 export const parquetDecoder = {
   mode: 'auto' as 'auto' | 'duckdb',
-  windowBytes: 32 << 20,
   threads: 0,
   last: { path: 'none' as 'none' | 'own' | 'duckdb', reason: '', readMs: 0, decodeMs: 0, threads: 0 },
 };
@@ -197,78 +197,40 @@ function decodeFd(fd: number, path: string, columns: readonly string[] | undefin
   const total = num(meta[3]);
   if (total !== n) throw corrupt(`the row groups hold ${n} rows, the footer says ${total}`);
   if (n * d > 2 ** 32) return decline('too many values');
-  // ---- windows of whole row groups ----
+  // ---- one unit per row group: a thread reads its byte span and decodes its column chunks ----
   const X = sharedFloat64(n * d);
   const y = tIdx >= 0 ? sharedFloat64(n) : new Float64Array(0);
-  const windows: (typeof reads)[] = [];
-  let cur: typeof reads = [], bytes = 0;
-  for (const r of reads) {
-    const b = r.to - r.from + 8;
-    if (cur.length && bytes + b > parquetDecoder.windowBytes) { windows.push(cur); cur = []; bytes = 0; }
-    cur.push(r);
-    bytes += b;
-  }
-  if (cur.length) windows.push(cur);
-  const need = Math.max(8, ...windows.map((w) => w.reduce((s, r) => s + r.to - r.from + 8, 0)));
-  const bufs = [new Uint8Array(new SharedArrayBuffer(need)), windows.length > 1 ? new Uint8Array(new SharedArrayBuffer(need)) : null];
-  /** read window w into bufs[w % 2]; returns its jobs and units */
-  const load = (w: number): { jobs: Float64Array; units: Float64Array } => {
-    const win = windows[w]!;
-    const buf = bufs[w % 2]!;
-    const nJobs = win.reduce((s, r) => s + r.chunks.length, 0);
-    const jobs = new Float64Array(nJobs * JOB);
-    const units = new Float64Array(win.length * 2);
-    let at = 0, j = 0;
-    win.forEach((r, u) => {
-      readAt(fd, buf.subarray(at, at + r.to - r.from), r.from, path, owner);
-      units[2 * u] = j;
-      for (const c of r.chunks) {
-        const leaf = leaves[c.leaf]!;
-        jobs.set([at + c.start - r.from, c.len, r.row0, r.rows, c.out, leaf.type, (leaf.optional ? 1 : 0) | (leaf.unsigned ? 2 : 0), c.codec], j * JOB);
-        j++;
-      }
-      units[2 * u + 1] = j;
-      at += (r.to - r.from + 7) & ~7;
-    });
-    return { jobs, units };
-  };
-  const threads = Math.max(1, Math.min(parquetDecoder.threads > 0 ? parquetDecoder.threads : linalgThreads(), linalgThreads()));
-  let readMs = 0, decodeMs = 0;
-  const t0 = performance.now();
-  let next = windows.length ? load(0) : null;
-  readMs += performance.now() - t0;
-  for (let w = 0; w < windows.length; w++) {
-    const { jobs, units } = next!;
-    const buf = bufs[w % 2]!;
-    const ctl = new Int32Array(new SharedArrayBuffer(16));
-    const args = [buf, jobs, units, X, d, y, ctl];
-    const T = Math.min(threads, units.length / 2);
-    let readErr: unknown = null;
-    const tasks: KernelTask[] = [{
-      fn: 'parquetMainV1', args: [() => {
-        const t1 = performance.now();
-        try { next = w + 1 < windows.length ? load(w + 1) : null; } catch (e) { readErr = e; }
-        const t2 = performance.now();
-        parquetDecodeKernel(buf, jobs, units, X, d, y, ctl);
-        readMs += t2 - t1;
-        decodeMs += performance.now() - t2;
-      }],
-    }];
-    for (let t = 1; t < T; t++) tasks.push({ fn: 'parquetDecodeV1', args });
-    runTasks(tasks);
-    const code = Atomics.load(ctl, 1);
-    if (code !== 0) {
-      const job = Atomics.load(ctl, 2);
-      const leaf = leaves.find((l) => l.name === (jobs[job * JOB + 4]! >= 0 ? names[jobs[job * JOB + 4]!] : target));
-      const where = `column ${JSON.stringify(leaf?.name)}, rows from ${jobs[job * JOB + 2]}`;
-      if (code === 2) return decline(`${REASONS[Atomics.load(ctl, 3)] ?? 'unsupported'} (${where})`);
-      throw corrupt(`${REASONS[Atomics.load(ctl, 3)] ?? 'corrupt page'} (${where})`);
+  const nJobs = reads.reduce((s, r) => s + r.chunks.length, 0);
+  const jobs = new Float64Array(nJobs * JOB);
+  const units = new Float64Array(reads.length * 4);
+  let j = 0;
+  reads.forEach((r, u) => {
+    units.set([j, j + r.chunks.length, r.from, r.to - r.from], 4 * u);
+    for (const c of r.chunks) {
+      const leaf = leaves[c.leaf]!;
+      jobs.set([c.start - r.from, c.len, r.row0, r.rows, c.out, leaf.type, (leaf.optional ? 1 : 0) | (leaf.unsigned ? 2 : 0), c.codec], j * JOB);
+      j++;
     }
-    if (readErr) throw readErr;
+  });
+  const threads = Math.max(1, Math.min(parquetDecoder.threads > 0 ? parquetDecoder.threads : linalgThreads(), linalgThreads(), reads.length));
+  const ctl = new Int32Array(new SharedArrayBuffer(16));
+  const t0 = performance.now();
+  const tasks: KernelTask[] = [{ fn: 'parquetMainV1', args: [() => parquetDecodeKernel(jobs, units, X, d, y, ctl, fd, readSync)] }];
+  for (let t = 1; t < threads; t++) tasks.push({ fn: 'parquetDecodeV1', args: [jobs, units, X, d, y, ctl, fd, null] });
+  if (reads.length) runTasks(tasks);
+  const decodeMs = performance.now() - t0;
+  const code = Atomics.load(ctl, 1);
+  if (code !== 0) {
+    const job = Atomics.load(ctl, 2);
+    const oc = jobs[job * JOB + 4]!;
+    const where = `column ${JSON.stringify(oc >= 0 ? names[oc] : target)}, rows from ${jobs[job * JOB + 2]}`;
+    const why = REASONS[Atomics.load(ctl, 3)] ?? 'corrupt page';
+    if (code === 2) return decline(`${why} (${where})`);
+    throw corrupt(`${why} (${where})`);
   }
   if (tIdx >= 0) {
     for (let i = 0; i < n; i++) if (Number.isNaN(y[i]!)) throw new DataError('target', 'a column without missing values', `missing value at row ${i} of ${JSON.stringify(target)}`, owner);
   }
-  parquetDecoder.last = { path: 'own', reason: '', readMs, decodeMs, threads };
+  parquetDecoder.last = { path: 'own', reason: '', readMs: 0, decodeMs, threads };
   return { X: new Matrix(X, n, d), y: tIdx >= 0 ? y : null, featureNames: names };
 }
