@@ -41,6 +41,7 @@ const REASONS: Record<number, string> = {
   1: 'bad page header', 2: 'page header inconsistent with the column chunk', 3: 'bad Snappy data', 4: 'bad RLE/bit-packed levels or indices',
   5: 'page shorter than its values', 6: 'dictionary index width above 24 bits', 7: 'unknown page type', 8: 'unsupported value encoding',
   9: 'unsupported definition level encoding', 10: 'dictionary-encoded page without a dictionary', 11: 'dictionary index out of range', 12: 'decoder error',
+  13: 'read failed (the file ended early or changed)', 14: 'bad DELTA_BINARY_PACKED data', 15: 'DELTA_BINARY_PACKED integers beyond 2^53 (or deltas beyond 2^51)',
 };
 
 interface Leaf { name: string; type: number; optional: boolean; unsigned: boolean; supported: string }
@@ -181,7 +182,7 @@ function decodeFd(fd: number, path: string, columns: readonly string[] | undefin
       const codec = num(m[4]);
       if (codec !== 0 && codec !== 1) return decline(`codec ${codec}`);
       const encs = (Array.isArray(m[2]) ? m[2] : []) as number[];
-      for (const e of encs) if (e !== 0 && e !== 2 && e !== 3 && e !== 8 && !(e === 9 && leaves[k]!.type >= 4)) return decline(`encoding ${e}`);
+      for (const e of encs) if (e !== 0 && e !== 2 && e !== 3 && e !== 8 && !(e === 9 && leaves[k]!.type >= 4) && !(e === 5 && leaves[k]!.type <= 2)) return decline(`encoding ${e}`);
       if (num(m[5]) !== rows) throw corrupt(`column ${leaves[k]!.name}: ${num(m[5])} values in a row group of ${rows} rows`);
       const dataOff = num(m[9]), dictOff = num(m[11]), len = num(m[7]);
       if (dataOff === undefined || len === undefined) throw corrupt('a column chunk without offsets');
