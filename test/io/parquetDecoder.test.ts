@@ -91,6 +91,86 @@ async function encodings(path: string): Promise<Set<string>> {
   return s;
 }
 
+
+// ---- a tiny Parquet writer (several data pages per column chunk, REQUIRED columns, literal-only
+// Snappy): DuckDB writes one data page per chunk, other writers (pyarrow: 1 MB pages) do not ----
+type TF = [number, 'i32' | 'i64' | 'bin' | 'list' | 'struct', unknown];
+function tc(fields: TF[]): number[] {
+  const out: number[] = [];
+  const varint = (v: number) => { while (v >= 128) { out.push((v % 128) | 128); v = Math.floor(v / 128); } out.push(v); };
+  const zig = (v: number) => varint(v >= 0 ? 2 * v : -2 * v - 1);
+  const T = { i32: 5, i64: 6, bin: 8, list: 9, struct: 12 } as const;
+  const val = (t: TF[1], v: unknown) => {
+    if (t === 'i32' || t === 'i64') zig(v as number);
+    else if (t === 'bin') { const b = Buffer.from(v as string); varint(b.length); out.push(...b); }
+    else if (t === 'struct') out.push(...tc(v as TF[]));
+    else {
+      const [et, items] = v as [TF[1], unknown[]];
+      if (items.length < 15) out.push((items.length << 4) | T[et]); else { out.push(0xf0 | T[et]); varint(items.length); }
+      for (const it of items) val(et, it);
+    }
+  };
+  let last = 0;
+  for (const [id, t, v] of fields) { out.push(((id - last) << 4) | T[t]); last = id; val(t, v); }
+  out.push(0);
+  return out;
+}
+function snappyLiterals(b: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let n = b.length;
+  while (n >= 128) { out.push((n % 128) | 128); n = Math.floor(n / 128); }
+  out.push(n);
+  for (let p = 0; p < b.length; p += 1000) {
+    const len = Math.min(1000, b.length - p);
+    out.push(61 << 2, (len - 1) & 255, (len - 1) >> 8, ...b.subarray(p, p + len));
+  }
+  return Uint8Array.from(out);
+}
+/** RLE runs of bit width 1 (definition levels), with the v1 4-byte length prefix */
+function levels(defs: number[]): number[] {
+  const body: number[] = [];
+  for (let i = 0; i < defs.length;) {
+    let j = i;
+    while (j < defs.length && defs[j] === defs[i]) j++;
+    let h = (j - i) * 2;
+    while (h >= 128) { body.push((h % 128) | 128); h = Math.floor(h / 128); }
+    body.push(h, defs[i]!);
+    i = j;
+  }
+  return [body.length & 255, (body.length >> 8) & 255, (body.length >> 16) & 255, body.length >>> 24, ...body];
+}
+/** a file with an OPTIONAL DOUBLE column `a` and a REQUIRED INT64 column `b`, `pages` data pages each */
+function handWritten(a: (number | null)[], b: number[], pages: number, snappy: boolean): Buffer {
+  const parts: number[][] = [[...Buffer.from('PAR1')]];
+  let at = 4;
+  const n = a.length;
+  const chunk = (kind: 'a' | 'b') => {
+    const start = at;
+    for (let p = 0; p < pages; p++) {
+      const lo = Math.floor((p * n) / pages), hi = Math.floor(((p + 1) * n) / pages);
+      let raw: number[];
+      if (kind === 'a') {
+        const seg = a.slice(lo, hi);
+        const vals = seg.filter((v): v is number => v !== null);
+        raw = [...levels(seg.map((v) => (v === null ? 0 : 1))), ...new Uint8Array(Float64Array.from(vals).buffer)];
+      } else raw = [...new Uint8Array(BigInt64Array.from(b.slice(lo, hi), (v) => BigInt(v)).buffer)];
+      const body = snappy ? snappyLiterals(Uint8Array.from(raw)) : Uint8Array.from(raw);
+      const hdr = tc([[1, 'i32', 0], [2, 'i32', raw.length], [3, 'i32', body.length], [5, 'struct', [[1, 'i32', hi - lo], [2, 'i32', 0], [3, 'i32', 3], [4, 'i32', 3]]]]);
+      parts.push(hdr, [...body]);
+      at += hdr.length + body.length;
+    }
+    const cc: TF[] = [[2, 'i64', start], [3, 'struct', [[1, 'i32', kind === 'a' ? 5 : 2], [2, 'list', ['i32', [0, 3]]], [3, 'list', ['bin', [kind]]], [4, 'i32', snappy ? 1 : 0], [5, 'i64', n], [6, 'i64', at - start], [7, 'i64', at - start], [9, 'i64', start]]]];
+    return cc;
+  };
+  const ca = chunk('a'), cb = chunk('b');
+  const footer = tc([[1, 'i32', 1],
+    [2, 'list', ['struct', [[[4, 'bin', 'schema'], [5, 'i32', 2]], [[1, 'i32', 5], [3, 'i32', 1], [4, 'bin', 'a']], [[1, 'i32', 2], [3, 'i32', 0], [4, 'bin', 'b']]]]],
+    [3, 'i64', n],
+    [4, 'list', ['struct', [[[1, 'list', ['struct', [ca, cb]]], [2, 'i64', at - 4], [3, 'i64', n]]]]]]);
+  parts.push(footer, [footer.length & 255, (footer.length >> 8) & 255, (footer.length >> 16) & 255, footer.length >>> 24], [...Buffer.from('PAR1')]);
+  return Buffer.from(parts.flat());
+}
+
 describe('own Parquet decoder', () => {
   it('snappy, uncompressed: bit-identical to the DuckDB path (nulls, dictionary, integers, unsigned, several row groups)', async () => {
     for (const comp of ['snappy', 'uncompressed']) {
@@ -144,6 +224,23 @@ describe('own Parquet decoder', () => {
     const p = join(dir, 'big-rg.parquet');
     await query(`COPY (SELECT random() AS a, (i % 5)::DOUBLE AS b, CASE WHEN i % 1000 = 0 THEN NULL ELSE i END::DOUBLE AS c FROM range(300000) t(i)) TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 300000)`);
     await same(p, {}, 'one big row group');
+  });
+
+  it('several data pages per chunk, a REQUIRED column, literal-only Snappy (a hand-written file)', async () => {
+    const n = 5000;
+    const a = Array.from({ length: n }, (_, i) => (i % 11 === 3 || (i >= 1200 && i < 1300) ? null : Math.sin(i) * 1e3));
+    const b = Array.from({ length: n }, (_, i) => i * 977 - 2_000_000);
+    for (const [pages, snappy] of [[7, true], [3, false], [1, true], [13, true]] as [number, boolean][]) {
+      const p = join(dir, `hand-${pages}-${snappy}.parquet`);
+      writeFileSync(p, handWritten(a, b, pages, snappy));
+      const r = await same(p, { target: 'b' }, `hand-written, ${pages} pages, snappy ${snappy}`);
+      // and the values written (independent of DuckDB)
+      for (let i = 0; i < n; i++) {
+        const want = a[i] ?? NaN;
+        if (!Object.is(r.X.data[i], want)) assert.fail(`row ${i}: ${r.X.data[i]} != ${want}`);
+      }
+      assert.deepEqual(Array.from(r.y as Float64Array), b);
+    }
   });
 
   it('an empty file and a file of one row', async () => {
