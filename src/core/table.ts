@@ -119,11 +119,15 @@ export class Table {
   /** Cell value as a JS value (number, string, boolean, Date or null for missing). */
   get(row: number, name: string): number | string | boolean | Date | null {
     const c = this.column(name);
+    if (c.kind === 'categorical') { const k = c.codes[row]!; return k < 0 ? null : c.labels[k]!; }
+    // a block column is read in place (not materialised); a row outside the table is null
+    const { data, offset, stride } = columnSource(c);
+    const v = stride === 1 ? data[row]! : Number.isInteger(row) && row >= 0 && row < this.nRows ? data[offset + row * stride]! : NaN;
+    if (Number.isNaN(v) || v === undefined) return null;
     switch (c.kind) {
-      case 'numeric': { const v = c.values[row]!; return Number.isNaN(v) ? null : v; }
-      case 'categorical': { const k = c.codes[row]!; return k < 0 ? null : c.labels[k]!; }
-      case 'boolean': { const v = c.values[row]!; return Number.isNaN(v) ? null : v === 1; }
-      case 'date': { const v = c.values[row]!; return Number.isNaN(v) ? null : new Date(v); }
+      case 'numeric': return v;
+      case 'boolean': return v === 1;
+      case 'date': return new Date(v);
     }
   }
 
