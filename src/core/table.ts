@@ -217,6 +217,8 @@ export function blockColumns(data: Float64Array, nRows: number, specs: readonly 
           const out = new Float64Array(nRows);
           for (let i = 0, at = j; i < nRows; i++, at += width) out[i] = src[at]!;
           cached = out;
+          // from now on an ordinary data property: reads in hot loops (`c.values[i]`) do not call a getter
+          Object.defineProperty(col, 'values', { value: out, enumerable: true, writable: true, configurable: true });
           views.delete(col as NumberColumn);
           if (--state.pending === 0) state.data = null;
         }

@@ -173,6 +173,9 @@ describe('table block: one row-major block per file, toMatrix without a second c
     assert.equal(columnLength(c), N);
     const v = c.values;
     assert.equal(c.values, v, 'cached: the same array on every read');
+    // and from then on an ordinary data property (hot loops reading c.values[i] call no getter)
+    assert.equal(Object.getOwnPropertyDescriptor(c, 'values')!.value, v);
+    assert.ok(Object.getOwnPropertyDescriptor(t.column('a'), 'values')!.get, 'an unread column is still lazy');
     assert.equal(v.length, N);
     for (let r = 0; r < N; r++) if (!Object.is(v[r], block[r * m + 3])) assert.fail(`row ${r}`);
     // a materialised column may have been written to: the block no longer speaks for it
