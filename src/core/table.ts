@@ -207,27 +207,29 @@ export function blockColumns(data: Float64Array, nRows: number, specs: readonly 
   if (data.length !== nRows * width) throw new ShapeError('data', `length nRows * columns = ${nRows} * ${width} = ${nRows * width}`, `length ${data.length}`, 'blockColumns');
   const state: BlockState = { data, width, nRows, pending: width };
   return specs.map(({ kind, name }, j) => {
-    let cached: Float64Array | null = null;
-    const col = {
-      kind,
-      name,
-      get values(): Float64Array {
-        if (cached === null) {
-          const src = state.data!;
-          const out = new Float64Array(nRows);
-          for (let i = 0, at = j; i < nRows; i++, at += width) out[i] = src[at]!;
-          cached = out;
-          // from now on an ordinary data property: reads in hot loops (`c.values[i]`) do not call a getter
-          Object.defineProperty(col, 'values', { value: out, enumerable: true, writable: true, configurable: true });
-          views.delete(col as NumberColumn);
-          if (--state.pending === 0) state.data = null;
-        }
-        return cached;
-      },
-    } as NumberColumn;
+    const col = { kind, name } as NumberColumn;
+    // one getter function for every block column, so all of them (and, once materialised, their
+    // data properties) share V8's object shapes: `c.values[i]` loops stay monomorphic
+    Object.defineProperty(col, 'values', { get: materialise, enumerable: true, configurable: true });
     views.set(col, { state, offset: j });
     return col;
   });
+}
+
+/** The `values` getter of a block column: copy the strided column out, then become a data property. */
+function materialise(this: NumberColumn): Float64Array {
+  const v = views.get(this);
+  if (!v || !v.state.data) throw new DataError('values', 'the getter of a block column, called on that column', 'another object', 'Table');
+  const { state, offset } = v;
+  const src = state.data!, n = state.nRows, width = state.width;
+  const out = new Float64Array(n);
+  for (let i = 0, at = offset; i < n; i++, at += width) out[i] = src[at]!;
+  // from now on an ordinary data property: later reads return this array, and writes to it are
+  // not seen by the block (so the column no longer counts as a view of it)
+  Object.defineProperty(this, 'values', { value: out, enumerable: true, writable: true, configurable: true });
+  views.delete(this);
+  if (--state.pending === 0) state.data = null;
+  return out;
 }
 
 /**
