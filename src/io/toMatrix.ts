@@ -34,11 +34,15 @@ export interface ToMatrixOptions {
  *
  * No second copy: readParquet / readCsv / readJson keep a file's numeric, boolean and date columns
  * in one row-major block. When the features are exactly those columns, in file order, none of them
- * read through `column.values` yet (and no target among them), X is a view of that block, like
- * pandas `DataFrame.to_numpy(copy=False)`: X then SHARES MEMORY with the Table (writing into X.data
- * changes what the Table's columns read later, and the block stays alive as long as X does). Any
- * other choice (a subset, another order, a target inside the block, categorical columns, a Table
- * built otherwise) gives a fresh X, and so does `copy: true`. y is always a fresh array.
+ * read through `column.values` yet, X is a view of that block, like pandas
+ * `DataFrame.to_numpy(copy=False)`: X then SHARES MEMORY with the Table (writing into X.data
+ * changes what the Table's columns read later, and the block stays alive as long as X does).
+ * When the features are block columns in file order but the block holds a few more (the target,
+ * dropped columns; at most as many as the features) and no Matrix shares the block yet, those
+ * others get their own arrays and the block is compacted in place to the features (the Table's
+ * columns keep their values), so `toMatrix(t, { target: 'label' })` needs no second copy either.
+ * Anything else (another order, a small subset, categorical features, a block already shared, a
+ * Table built otherwise) gives a fresh X, and so does `copy: true`. y is always a fresh array.
  *
  * @example
  * const { X, y, featureNames } = toMatrix(await readCsv('data.csv'), { target: 'label' });
@@ -52,15 +56,9 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
   if (opts.copy !== undefined && typeof opts.copy !== 'boolean') throw new InvalidParameterError('copy', 'a boolean', opts.copy, 'toMatrix');
   if (target !== null) table.column(target);
   const names = opts.columns ?? table.names.filter((n) => n !== target);
-  let X: Matrix;
-  let featureNames: string[];
   const cats = names.filter((n) => table.column(n).kind === 'categorical');
-  if (cats.length === 0 || mode === 'error') {
-    X = numericMatrix(table, names, opts.copy ?? false);
-    featureNames = [...names];
-  } else {
-    ({ X, featureNames } = encodeColumns(table, names, mode));
-  }
+  if (cats.length && mode === 'error') throw new DataError('columns', 'numeric, boolean or date columns (encode categorical columns first)', `categorical column ${JSON.stringify(cats[0])}`, 'toMatrix');
+  // y first: a missing target value fails before X may compact the Table's block (see above)
   let y: Float64Array | string[] | null = null;
   if (target !== null) {
     const c = table.column(target);
@@ -74,6 +72,14 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
       const bad = y.findIndex((v) => Number.isNaN(v));
       if (bad >= 0) throw new DataError('target', 'a column without missing values', `missing value at row ${bad} of ${JSON.stringify(target)}`, 'toMatrix');
     }
+  }
+  let X: Matrix;
+  let featureNames: string[];
+  if (cats.length === 0) {
+    X = numericMatrix(table, names, opts.copy ?? false);
+    featureNames = [...names];
+  } else {
+    ({ X, featureNames } = encodeColumns(table, names, mode as 'onehot' | 'ordinal'));
   }
   return { X, y, featureNames };
 }

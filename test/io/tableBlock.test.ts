@@ -124,7 +124,7 @@ describe('table block: one row-major block per file, toMatrix without a second c
     assert.equal(toMatrix(t.select(NUMS)).X.data, a.X.data);
   });
 
-  it('a subset, another order, a target inside the block or copy: true give a fresh copy with the same values', async () => {
+  it('a small subset, another order, a shared block or copy: true give a fresh copy with the same values', async () => {
     const t = await readParquet(pqNum);
     const shared = toMatrix(t).X.data;
     const refT = await reference(`read_parquet('${pqNum}')`);
@@ -132,7 +132,7 @@ describe('table block: one row-major block per file, toMatrix without a second c
       ['copy: true', { copy: true }],
       ['subset', { columns: ['a', 'i', 'dt'] }],
       ['reordered', { columns: [...NUMS].reverse() }],
-      ['target in the block', { target: 'z' }],
+      ['target in a block already shared', { target: 'z' }],
       ['repeated column', { columns: ['a', 'a', 'f', 'i', 'big', 'b', 'dt'] }],
     ];
     for (const [what, opts] of cases) {
@@ -155,6 +155,50 @@ describe('table block: one row-major block per file, toMatrix without a second c
     const encRef = toMatrix(await reference(`read_parquet('${pq}')`), { target: 'lab', columns: ['a', 's', 'i'] });
     assert.ok(sameBits(enc.X.data, encRef.X.data));
     assert.deepEqual(enc.y, encRef.y);
+  });
+
+  it('a target (or a few dropped columns) inside the block: compacted in place, no copy, the Table unchanged', async () => {
+    const refT = await reference(`read_parquet('${pqNum}')`);
+    const t = await readParquet(pqNum);
+    const buffer = sharedBlock(t.columns)!.buffer;
+    const got = toMatrix(t, { target: 'z' });
+    const want = toMatrix(refT, { target: 'z' });
+    assert.equal(got.X.data.buffer, buffer, 'X is the compacted block');
+    assert.ok(sameBits(got.X.data, want.X.data));
+    assert.deepEqual(got.y, want.y);
+    assert.deepEqual(got.featureNames, want.featureNames);
+    // the Table reads the same values (the target kept its own array), and the block is now exactly the features
+    sameTable(t, refT, 'after compaction');
+    assert.equal(sharedBlock(NUMS.filter((c) => c !== 'z').map((c) => t.column(c))), got.X.data);
+    // the block is shared now: another target must copy, and leaves X alone
+    const again = toMatrix(t, { target: 'i' });
+    assert.notEqual(again.X.data.buffer, buffer);
+    assert.ok(sameBits(again.X.data, toMatrix(refT, { target: 'i' }).X.data));
+    assert.ok(sameBits(got.X.data, want.X.data), 'the first X is untouched');
+
+    // a target with a missing value fails before anything is moved
+    const t1 = await readParquet(pqNum);
+    const block1 = sharedBlock(t1.columns);
+    assert.throws(() => toMatrix(t1, { target: 'a' }), /missing value at row 7 of "a"/);
+    assert.equal(sharedBlock(t1.columns), block1);
+
+    // dropped columns, fewer than the features, in file order: compacted (Table.toMatrix({copy: false}) too)
+    const t2 = await readParquet(pqNum);
+    const keep = ['a', 'i', 'big', 'dt'];
+    const X2 = t2.toMatrix(keep, { copy: false });
+    assert.equal(X2.data.buffer, sharedBlock(t2.columns.filter((c) => keep.includes(c.name)))!.buffer);
+    assert.ok(sameBits(X2.data, refT.toMatrix(keep).data));
+    sameTable(t2, refT, 'after compaction to a subset');
+    // more dropped columns than features, another order, copy: true: a copy, the block untouched
+    const copies: [string, Parameters<typeof toMatrix>[1]][] = [['small subset', { columns: ['a', 'dt'] }], ['order', { columns: ['i', 'a', 'big', 'dt', 'f'] }], ['copy', { target: 'z', copy: true }]];
+    for (const [what, opts] of copies) {
+      const t3 = await readParquet(pqNum);
+      const block = sharedBlock(t3.columns)!;
+      const x = toMatrix(t3, opts);
+      assert.notEqual(x.X.data.buffer, block.buffer, what);
+      assert.ok(sameBits(x.X.data, toMatrix(refT, opts).X.data), what);
+      assert.equal(sharedBlock(t3.columns), block, `${what}: nothing materialised or moved`);
+    }
   });
 
   it('the shared X is the Table\'s memory (documented): a write shows in a column materialised later', async () => {
