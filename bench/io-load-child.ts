@@ -7,7 +7,8 @@
  * JavaScript and released, nothing copied: the floor of any reader on @duckdb/node-api), table
  * (readParquet), tomatrix (readParquet + toMatrix: X is the Table's row-major block, no second copy;
  * `shared` in the output says so), tomatrix-copy (readParquet + toMatrix with copy: true, the
- * previous behaviour: Table and a fresh Matrix both alive), matrix (readMatrix).
+ * previous behaviour: Table and a fresh Matrix both alive), tomatrix-target (readParquet + toMatrix
+ * with the last column as the target: the block compacted in place), matrix (readMatrix).
  */
 import { readFileSync } from 'node:fs';
 import { closeConnection, connection, query, readMatrix, readParquet, toMatrix } from '../src/io/index.js';
@@ -58,6 +59,13 @@ if (mode === 'shape') {
   const { X } = toMatrix(t, { copy: mode === 'tomatrix-copy' });
   rows = X.rows; cols = X.cols;
   shared = X.data === sharedBlock(t.columns);
+} else if (mode === 'tomatrix-target') {
+  // the last column as the target: the block is compacted in place to the other columns
+  const t = await readParquet(file);
+  const target = t.names[t.nCols - 1]!;
+  const { X } = toMatrix(t, { target });
+  rows = X.rows; cols = X.cols + 1;
+  shared = X.data === sharedBlock(t.columns.filter((c) => c.name !== target));
 } else if (mode === 'matrix') {
   const { X } = await readMatrix(file);
   rows = X.rows; cols = X.cols;
