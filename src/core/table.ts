@@ -297,12 +297,22 @@ export function compactBlock(cols: readonly Column[]): Float64Array | null {
   const inCols = new Set<Column>(cols);
   const others = st.cols.filter((c) => views.has(c) && !inCols.has(c));
   if (others.length > d) return null;
-  for (const c of others) void c.values; // materialise: each keeps its values in its own array
+  // one pass over the block: the other live columns are copied out (their own arrays) while each
+  // row's feature values move down
   const data = st.data!, w = st.width, n = st.nRows;
+  const outs = others.map(() => new Float64Array(n));
+  const otherOffs = others.map((c) => views.get(c)!.offset);
+  const m = others.length;
   for (let i = 0; i < n; i++) {
     const from = i * w, to = i * d;
+    for (let q = 0; q < m; q++) outs[q]![i] = data[from + otherOffs[q]!]!;
     for (let k = 0; k < d; k++) data[to + k] = data[from + offs[k]!]!;
   }
+  others.forEach((c, q) => {
+    Object.defineProperty(c, 'values', { value: outs[q], enumerable: true, writable: true, configurable: true });
+    views.delete(c);
+    st.pending--;
+  });
   st.data = data.subarray(0, n * d);
   st.width = d;
   cols.forEach((c, k) => { views.get(c)!.offset = k; });
