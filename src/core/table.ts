@@ -303,10 +303,20 @@ export function compactBlock(cols: readonly Column[]): Float64Array | null {
   const outs = others.map(() => new Float64Array(n));
   const otherOffs = others.map((c) => views.get(c)!.offset);
   const m = others.length;
-  for (let i = 0; i < n; i++) {
-    const from = i * w, to = i * d;
-    for (let q = 0; q < m; q++) outs[q]![i] = data[from + otherOffs[q]!]!;
-    for (let k = 0; k < d; k++) data[to + k] = data[from + offs[k]!]!;
+  const o0 = offs[0]!;
+  if (offs[d - 1]! - o0 === d - 1 && m <= 1) {
+    // the usual case (features in one run, at most one other column: the target): no offset lookups
+    const out = outs[0], oq = otherOffs[0] ?? 0;
+    for (let i = 0, from = o0, to = 0; i < n; i++, from += w, to += d) {
+      if (out) out[i] = data[i * w + oq]!;
+      data.copyWithin(to, from, from + d);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const from = i * w, to = i * d;
+      for (let q = 0; q < m; q++) outs[q]![i] = data[from + otherOffs[q]!]!;
+      for (let k = 0; k < d; k++) data[to + k] = data[from + offs[k]!]!;
+    }
   }
   others.forEach((c, q) => {
     Object.defineProperty(c, 'values', { value: outs[q], enumerable: true, writable: true, configurable: true });
