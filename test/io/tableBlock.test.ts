@@ -284,6 +284,24 @@ describe('table block: one row-major block per file, toMatrix without a second c
     assert.notEqual(t.toMatrix(undefined, { copy: false }).data, data);
   });
 
+  it('compactBlock: features in one run after the target, and with two other columns (values checked)', () => {
+    const n = 5, w = 4;
+    const make = () => {
+      const data = Float64Array.from({ length: n * w }, (_, k) => k * 1.5 - 3);
+      return { data, t: new Table(blockColumns(data, n, ['c0', 'c1', 'c2', 'c3'].map((name) => ({ kind: 'numeric' as const, name })))) };
+    };
+    const col = (data: Float64Array, j: number) => Array.from({ length: n }, (_, i) => data[i * w + j]!);
+    for (const feats of [['c1', 'c2', 'c3'], ['c1', 'c2'], ['c0', 'c3']]) {
+      const { data, t } = make();
+      const before = data.slice();
+      const X = t.toMatrix(feats, { copy: false });
+      assert.equal(X.data.buffer, data.buffer, feats.join());
+      const js = feats.map((f) => Number(f.slice(1)));
+      assert.deepEqual(Array.from(X.data), Array.from({ length: n * js.length }, (_, k) => before[Math.floor(k / js.length) * w + js[k % js.length]!]), feats.join());
+      for (let j = 0; j < w; j++) assert.deepEqual(Array.from((t.column(`c${j}`) as NumberColumn).values), col(before, j), `${feats.join()}: c${j}`);
+    }
+  });
+
   it('toMatrix rejects a non-boolean copy', async () => {
     const t = Table.fromColumns({ a: [1, 2] });
     assert.throws(() => toMatrix(t, { copy: 'yes' as unknown as boolean }), /copy/);
