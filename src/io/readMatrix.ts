@@ -12,6 +12,7 @@ import { Matrix } from '../core/matrix.js';
 import { withConnection } from './connection.js';
 import { describe, sourceError } from './duckdb.js';
 import { parquetRanges, readRanges } from './parallel.js';
+import { decodeParquetMatrix, parquetDecoder } from './parquet/reader.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString } from './source.js';
 import type { XY } from './toMatrix.js';
 import { copyNumbers, copyRows, DIRECT, kindOf, streamInto } from './vectors.js';
@@ -31,6 +32,14 @@ export interface ReadMatrixOptions {
 }
 
 const OWNER = 'readMatrix';
+
+/**
+ * The Parquet path's switch (A/B): `parquetDecoder.mode = 'duckdb'` (or env
+ * DEEPMINE_PARQUET_DECODER=duckdb) reads Parquet through DuckDB; 'auto' (default) uses our own
+ * decoder (io/parquet/) for the files it reads and DuckDB for the others. `parquetDecoder.last`
+ * says which path the last Parquet readMatrix took.
+ */
+export { parquetDecoder };
 
 /** Tuning (exported for tests): up to `maxCols` features are read as one DOUBLE[d] array per row. */
 export const rowArrayRead = { maxCols: 4096 };
@@ -80,6 +89,11 @@ export async function readMatrix(path: string, opts: ReadMatrixOptions = {}): Pr
   if (target !== null && typeof target !== 'string') throw new InvalidParameterError('target', 'a column name', target, OWNER);
   const src = fileSourceSql(path, OWNER, opts);
   try {
+    if (src.from.startsWith('read_parquet(')) {
+      // our own decoder (io/parquet/) when it reads this file; null: through DuckDB as before
+      const own = decodeParquetMatrix(path, opts.columns, target, OWNER);
+      if (own) return own;
+    }
     return await withConnection(async (con) => {
       const schema = await describe(con, src.from, path, OWNER);
       const typeOf = new Map(schema.map((s) => [s.name, s.type]));
