@@ -12,6 +12,7 @@ import { DataError, IOError, InvalidParameterError } from '../core/errors.js';
 import { blockColumns, Table, type Column, type ColumnKind, type NumberColumn } from '../core/table.js';
 import { connection, withConnection } from './connection.js';
 import { parquetRanges, readRanges } from './parallel.js';
+import { decodeParquetMatrix } from './parquet/reader.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
 import { copyNumbers, copyRows, DIRECT, kindOf, projection, readStrings, streamInto } from './vectors.js';
 
@@ -176,6 +177,12 @@ export async function readParquet(path: string, opts: ReadOptions = {}): Promise
   checkReadOptions(opts, owner);
   const file = bindFile(path, owner, opts);
   try {
+    if (!opts.glob && opts.types === undefined) {
+      // a flat file of plain numbers: our own decoder (io/parquet/) fills the row-major block on
+      // every thread of the pool; null (text, dates, booleans, zstd, ...): through DuckDB below
+      const own = decodeParquetMatrix(path, opts.columns, null, owner);
+      if (own) return new Table(blockColumns(own.X.data, own.X.rows, own.featureNames.map((name) => ({ kind: 'numeric' as const, name }))));
+    }
     return await withConnection((con) => readSource(con, `read_parquet(${file.literal})`, path, owner, opts));
   } finally {
     file.cleanup();

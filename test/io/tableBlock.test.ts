@@ -17,6 +17,7 @@ import { blockColumns, columnCopy, columnLength, sharedBlock, Table, type Column
 import { blockRead } from '../../src/io/duckdb.js';
 import { closeConnection, query, readCsv, readJson, readParquet, toMatrix } from '../../src/io/index.js';
 import { parallelRead } from '../../src/io/parallel.js';
+import { parquetDecoder } from '../../src/io/parquet/reader.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'deepmine-block-'));
 after(async () => { await closeConnection(); rmSync(dir, { recursive: true, force: true }); });
@@ -105,6 +106,28 @@ describe('table block: one row-major block per file, toMatrix without a second c
     const forced = await readCsv(csv, { types: { i: 'categorical', s: 'categorical' }, columns: ['a', 'i', 'dt'] });
     assert.deepEqual(forced.columns.map((c) => c.kind), ['numeric', 'categorical', 'date']);
     assert.ok(sharedBlock([forced.column('a'), forced.column('dt')]));
+  });
+
+  it('a Parquet file of plain numbers goes through our own decoder into the block, equal to the DuckDB path', async () => {
+    const p = join(dir, 'plain.parquet');
+    await query(`COPY (SELECT a, f, i, big, z FROM (${SELECT})) TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+    const ref = await reference(`read_parquet('${p}')`);
+    const own = await readParquet(p);
+    assert.equal(parquetDecoder.last.path, 'own', parquetDecoder.last.reason);
+    sameTable(own, ref, 'own decoder');
+    const X = toMatrix(own).X;
+    assert.equal(X.data, sharedBlock(own.columns));
+    assert.ok(sameBits(X.data, ref.toMatrix().data));
+    const sub = await readParquet(p, { columns: ['z', 'a'] });
+    assert.equal(parquetDecoder.last.path, 'own');
+    sameTable(sub, await reference(`(SELECT z, a FROM read_parquet('${p}'))`), 'own decoder, columns');
+    const saved = parquetDecoder.mode;
+    try {
+      parquetDecoder.mode = 'duckdb';
+      sameTable(await readParquet(p), ref, 'DuckDB path');
+    } finally {
+      parquetDecoder.mode = saved;
+    }
   });
 
   it('toMatrix returns the block itself when the features are the whole block, in order, unmaterialised', async () => {
