@@ -5,11 +5,15 @@
  * growth over the process's RSS after DuckDB is opened.
  * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), fetch (every chunk of `SELECT *` handed to
  * JavaScript and released, nothing copied: the floor of any reader on @duckdb/node-api), table
- * (readParquet), tomatrix (readParquet + toMatrix), matrix (readMatrix).
+ * (readParquet), tomatrix (readParquet + toMatrix: X is the Table's row-major block, no second copy;
+ * `shared` in the output says so), tomatrix-copy (readParquet + toMatrix with copy: true, the
+ * previous behaviour: Table and a fresh Matrix both alive), tomatrix-target (readParquet + toMatrix
+ * with the last column as the target: the block compacted in place), matrix (readMatrix).
  */
 import { readFileSync } from 'node:fs';
 import { closeConnection, connection, query, readMatrix, readParquet, toMatrix } from '../src/io/index.js';
 import { chunkReleaser } from '../src/io/vectors.js';
+import { sharedBlock } from '../src/core/table.js';
 
 const [mode, file] = [process.argv[2]!, process.argv[3]!];
 await connection();
@@ -26,6 +30,7 @@ const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const main0 = mainCpu();
 let rows = 0, cols = 0;
+let shared: boolean | undefined;
 if (mode === 'shape') {
   const t = await query(`SELECT count(*) AS n FROM read_parquet('${file}')`);
   rows = Number(t.get(0, 'n'));
@@ -49,9 +54,18 @@ if (mode === 'shape') {
 } else if (mode === 'table') {
   const t = await readParquet(file);
   rows = t.nRows; cols = t.nCols;
-} else if (mode === 'tomatrix') {
-  const { X } = toMatrix(await readParquet(file));
+} else if (mode === 'tomatrix' || mode === 'tomatrix-copy') {
+  const t = await readParquet(file);
+  const { X } = toMatrix(t, { copy: mode === 'tomatrix-copy' });
   rows = X.rows; cols = X.cols;
+  shared = X.data === sharedBlock(t.columns);
+} else if (mode === 'tomatrix-target') {
+  // the last column as the target: the block is compacted in place to the other columns
+  const t = await readParquet(file);
+  const target = t.names[t.nCols - 1]!;
+  const { X } = toMatrix(t, { target });
+  rows = X.rows; cols = X.cols + 1;
+  shared = X.data === sharedBlock(t.columns.filter((c) => c.name !== target));
 } else if (mode === 'matrix') {
   const { X } = await readMatrix(file);
   rows = X.rows; cols = X.cols;
@@ -59,5 +73,5 @@ if (mode === 'shape') {
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 const peak = process.resourceUsage().maxRSS * 1024;
-console.log(JSON.stringify({ mode, rows, cols, ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainCpu() - main0, baseBytes: base, growthBytes: peak - base }));
+console.log(JSON.stringify({ mode, rows, cols, ms, cpuMs: (cpu.user + cpu.system) / 1000, mainCpuMs: mainCpu() - main0, baseBytes: base, growthBytes: peak - base, ...(shared === undefined ? {} : { shared }) }));
 await closeConnection();

@@ -10,7 +10,9 @@
  * Loading (issue 18): DuckDB generates 10,000,000 x 10 doubles (and, unless
  * `DEEPMINE_BENCH_LOAD=10m`, 50,000,000 x 10) as Parquet under the temp directory; each loader runs in
  * a child process of its own (bench/io-load-child.ts) for a clean peak RSS: DuckDB's own
- * `SELECT sum(...)` scan, readParquet, readParquet + toMatrix, readMatrix (wall time, CPU time of all
+ * `SELECT sum(...)` scan, readParquet, readParquet + toMatrix (X shares the Table's row-major block),
+ * the same with the last column as target (the block compacted in place), with `copy: true` (a
+ * second copy), readMatrix (wall time, CPU time of all
  * threads and of the main thread, peak RSS growth). `DEEPMINE_BENCH_LOAD=0` skips this part;
  * `DEEPMINE_BENCH_LOAD_FILES=a.parquet,b.parquet` measures existing files; `DEEPMINE_BENCH_LOAD_REPEAT=k`
  * repeats the loaders k times, alternating. The `fetch` row streams `SELECT *` to JavaScript
@@ -176,13 +178,13 @@ if (LOAD !== '0') {
     // DEEPMINE_BENCH_LOAD_REPEAT=k runs the four loaders k times, alternating (the machine is shared)
     const repeat = Math.max(1, Number(process.env.DEEPMINE_BENCH_LOAD_REPEAT ?? 1) || 1);
     for (let rep = 0; rep < repeat; rep++) {
-      for (const mode of ['duckdb-sum', 'fetch', 'table', 'tomatrix', 'matrix']) {
+      for (const mode of ['duckdb-sum', 'fetch', 'table', 'tomatrix', 'tomatrix-target', 'tomatrix-copy', 'matrix']) {
         const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'io-load-child.ts'), mode, pq], { encoding: 'utf8' });
         const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
         if (r.status !== 0 || !line.startsWith('{')) { console.log(`| ${mode} | failed (${r.status}) | | | | | | ${(r.stderr ?? '').split('\n')[0]} |`); continue; }
-        const m = JSON.parse(line) as { ms: number; cpuMs: number; mainCpuMs: number; growthBytes: number };
+        const m = JSON.parse(line) as { ms: number; cpuMs: number; mainCpuMs: number; growthBytes: number; shared?: boolean };
         if (mode === 'duckdb-sum') scan = m.ms;
-        const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(every column) scan", fetch: 'every chunk handed to JavaScript, nothing copied (floor of @duckdb/node-api)', table: 'readParquet (Table of Float64Array columns)', tomatrix: 'readParquet + toMatrix (Table and Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
+        const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(every column) scan", fetch: 'every chunk handed to JavaScript, nothing copied (floor of @duckdb/node-api)', table: 'readParquet (Table: number columns over one row-major block)', tomatrix: `readParquet + toMatrix (X is the Table's block${m.shared ? '' : ': NOT SHARED'})`, 'tomatrix-target': `readParquet + toMatrix({ target: last column }) (block compacted in place${m.shared ? '' : ': NOT SHARED'})`, 'tomatrix-copy': 'readParquet + toMatrix({ copy: true }) (Table and a fresh Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
         console.log(`| ${label} | ${(m.ms / 1000).toFixed(2)} | ${scan ? (m.ms / scan).toFixed(2) + 'x' : ''} | ${(m.cpuMs / 1000).toFixed(2)} | ${(m.mainCpuMs / 1000).toFixed(2)} | ${(m.growthBytes / 1e9).toFixed(2)} | ${(m.growthBytes / valueBytes).toFixed(2)}x | ${loadavg().map((v) => v.toFixed(1)).join(' ')} |`);
       }
     }

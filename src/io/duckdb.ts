@@ -9,11 +9,12 @@
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBDataChunk } from '@duckdb/node-api';
 import { DataError, IOError, InvalidParameterError } from '../core/errors.js';
-import { Table, type Column, type ColumnKind } from '../core/table.js';
+import { blockColumns, Table, type Column, type ColumnKind, type NumberColumn } from '../core/table.js';
 import { connection, withConnection } from './connection.js';
 import { parquetRanges, readRanges } from './parallel.js';
+import { decodeParquetMatrix } from './parquet/reader.js';
 import { bindFile, optBool, optChar, optStrings, sqlIdent, sqlString, type BoundFile } from './source.js';
-import { copyNumbers, DIRECT, kindOf, projection, readStrings, streamInto } from './vectors.js';
+import { copyNumbers, copyRows, DIRECT, kindOf, projection, readStrings, streamInto } from './vectors.js';
 
 export { connection, closeConnection, openConnectionCount } from './connection.js';
 export { sqlString, sqlIdent, escapeGlob } from './source.js';
@@ -176,6 +177,12 @@ export async function readParquet(path: string, opts: ReadOptions = {}): Promise
   checkReadOptions(opts, owner);
   const file = bindFile(path, owner, opts);
   try {
+    if (!opts.glob && opts.types === undefined) {
+      // a flat file of plain numbers: our own decoder (io/parquet/) fills the row-major block on
+      // every thread of the pool; null (text, dates, booleans, zstd, ...): through DuckDB below
+      const own = decodeParquetMatrix(path, opts.columns, null, owner);
+      if (own) return new Table(blockColumns(own.X.data, own.X.rows, own.featureNames.map((name) => ({ kind: 'numeric' as const, name }))));
+    }
     return await withConnection((con) => readSource(con, `read_parquet(${file.literal})`, path, owner, opts));
   } finally {
     file.cleanup();
@@ -307,12 +314,21 @@ function selectSql(source: string, names: readonly string[], kinds: readonly Col
   return `SELECT ${names.map((n, k) => (direct ? sqlIdent(n) : `${projection(n, kinds[k]!, duckTypes[k]!)} AS ${sqlIdent(n)}`)).join(', ')} FROM ${source}`;
 }
 
+/** Tuning (exported for tests): files with up to `maxCols` number columns read each row's numbers as one DOUBLE[m] array. */
+export const blockRead = { maxCols: 4096 };
+
 /**
  * A file read in one streamed pass: `count(*)` first (free for Parquet, whose footer holds it; a
- * parallel parse for CSV/JSON), then DuckDB's 2,048-row chunks copied straight into one
- * preallocated Float64Array per numeric column (strings dictionary-encoded as they arrive), so
- * the peak is the columns themselves plus one chunk: no materialised DuckDB result, no list of
- * chunks, no per-value JS objects.
+ * parallel parse for CSV/JSON), then DuckDB's 2,048-row chunks copied straight into preallocated
+ * arrays (strings dictionary-encoded as they arrive), so the peak is the values themselves plus
+ * one chunk: no materialised DuckDB result, no list of chunks, no per-value JS objects.
+ *
+ * The numeric, boolean and date columns all go into ONE row-major n x m Float64Array block
+ * (core/table.ts blockColumns): each row's numbers are selected as one `DOUBLE[m]` array, whose
+ * child vector is the chunk already row-major, so one block copy per chunk (as in readMatrix), and
+ * `toMatrix` of those columns is the block itself, without a second copy. Files with more than
+ * `blockRead.maxCols` number columns scatter column by column into the block; more than 2^32 values
+ * (beyond one Float64Array) fall back to one Float64Array per column.
  */
 async function readFileStreamed(con: DuckDBConnection, source: string, path: string, owner: string, opts: ReadOptions): Promise<Table> {
   const fail = (e: unknown): never => { throw sourceError(e, path, owner); };
@@ -325,30 +341,65 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
     return fail(e);
   }
   const d = names.length;
-  const values: (Float64Array | null)[] = kinds.map((k) => (k === 'categorical' ? null : new Float64Array(n)));
+  const numIdx = kinds.flatMap((k, j) => (k === 'categorical' ? [] : [j]));
+  const catIdx = kinds.flatMap((k, j) => (k === 'categorical' ? [j] : []));
+  const m = numIdx.length;
+  const useBlock = m >= 1 && n * m <= 2 ** 32;
+  const rowArrays = useBlock && m <= blockRead.maxCols;
+  const block = useBlock ? new Float64Array(n * m) : null;
+  const values: (Float64Array | null)[] = kinds.map((k) => (k === 'categorical' || useBlock ? null : new Float64Array(n)));
   const codes: (Int32Array | null)[] = kinds.map((k) => (k === 'categorical' ? new Int32Array(n) : null));
   const dicts = kinds.map((k) => (k === 'categorical' ? { index: new Map<string, number>(), labels: [] as string[] } : null));
-  let off = 0;
-  const ranges = kinds.includes('categorical') ? null : await parquetRanges(con, source, names, n, opts.glob);
+  // the SELECT: with row arrays, [numbers as DOUBLE[m]] then the text columns; else every column
+  // in file order (selectSql)
+  const select = (from: string): string => {
+    if (!rowArrays) return selectSql(from, names, kinds, duckTypes);
+    const arr = `CAST([${numIdx.map((j) => projection(names[j]!, kinds[j]!, duckTypes[j]!)).join(', ')}] AS DOUBLE[${m}]) AS deepmine_block`;
+    return `SELECT ${[arr, ...catIdx.map((j) => projection(names[j]!, kinds[j]!, duckTypes[j]!))].join(', ')} FROM ${from}`;
+  };
+  // result column of file column j
+  const resultCol = new Int32Array(d);
+  if (rowArrays) catIdx.forEach((j, k) => { resultCol[j] = 1 + k; });
+  else for (let j = 0; j < d; j++) resultCol[j] = j;
+  let tmp = new Float64Array(2048);
+  const copyNumbers_ = (ch: DuckDBDataChunk, row: number): void => {
+    const cnt = ch.rowCount;
+    if (rowArrays) { copyRows(ch.getColumnVector(0), cnt, m, block!, row * m); return; }
+    for (let k = 0; k < m; k++) {
+      const j = numIdx[k]!;
+      if (!block) { copyNumbers(ch.getColumnVector(j), cnt, values[j]!, row); continue; }
+      if (tmp.length < cnt) tmp = new Float64Array(cnt);
+      copyNumbers(ch.getColumnVector(j), cnt, tmp, 0);
+      for (let i = 0, at = row * m + k; i < cnt; i++, at += m) block[at] = tmp[i]!;
+    }
+  };
+  const build = (rows: number): Table => {
+    const blockCols = block ? blockColumns(rows === n ? block : block.slice(0, rows * m), rows, numIdx.map((j) => ({ kind: kinds[j] as NumberColumn['kind'], name: names[j]! }))) : null;
+    return new Table(names.map((name, j): Column => {
+      const kind = kinds[j]!;
+      if (kind === 'categorical') return { kind, name, codes: rows === n ? codes[j]! : codes[j]!.slice(0, rows), labels: dicts[j]!.labels };
+      if (blockCols) return blockCols[numIdx.indexOf(j)]!;
+      return { kind, name, values: rows === n ? values[j]! : values[j]!.slice(0, rows) } as Column;
+    }));
+  };
+  const ranges = catIdx.length ? null : await parquetRanges(con, source, names, n, opts.glob);
   if (ranges) {
     // a large Parquet file of numbers: several row ranges streamed at once (io/parallel.ts)
     try {
-      await readRanges(ranges.bounds, (lo, hi) => selectSql(ranges.from(lo, hi), names, kinds, duckTypes), (ch, row) => {
-        for (let j = 0; j < d; j++) copyNumbers(ch.getColumnVector(j), ch.rowCount, values[j]!, row);
-      }, path, owner);
+      await readRanges(ranges.bounds, (lo, hi) => select(ranges.from(lo, hi)), copyNumbers_, path, owner);
     } catch (e) {
       if (e instanceof IOError || e instanceof DataError) throw e;
       return fail(e);
     }
-    return new Table(names.map((name, j) => ({ kind: kinds[j]!, name, values: values[j]! }) as Column));
+    return build(n);
   }
+  let off: number;
   try {
-    off = await streamInto(con, selectSql(source, names, kinds, duckTypes), n, path, owner, (ch, row) => {
+    off = await streamInto(con, select(source), n, path, owner, (ch, row) => {
+      copyNumbers_(ch, row);
       const cnt = ch.rowCount;
-      for (let j = 0; j < d; j++) {
-        const vals = values[j];
-        if (vals) { copyNumbers(ch.getColumnVector(j), cnt, vals, row); continue; }
-        const vec = ch.getColumnVector(j);
+      for (const j of catIdx) {
+        const vec = ch.getColumnVector(resultCol[j]!);
         const out = codes[j]!, dict = dicts[j]!;
         for (let i = 0; i < cnt; i++) {
           const v = vec.getItem(i) as string | null;
@@ -363,10 +414,5 @@ async function readFileStreamed(con: DuckDBConnection, source: string, path: str
     if (e instanceof IOError || e instanceof DataError) throw e;
     return fail(e);
   }
-  const columns: Column[] = names.map((name, j) => {
-    const kind = kinds[j]!;
-    if (kind === 'categorical') return { kind, name, codes: off === n ? codes[j]! : codes[j]!.slice(0, off), labels: dicts[j]!.labels };
-    return { kind, name, values: off === n ? values[j]! : values[j]!.slice(0, off) } as Column;
-  });
-  return new Table(columns);
+  return build(off);
 }

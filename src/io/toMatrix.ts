@@ -1,6 +1,6 @@
 import { DataError, InvalidParameterError } from '../core/errors.js';
 import { Matrix } from '../core/matrix.js';
-import type { Table } from '../core/table.js';
+import { columnCopy, columnSource, gatherMatrix, type NumberColumn, type Table } from '../core/table.js';
 
 /** Result of `toMatrix`: numeric features, the target (numbers, or labels for categorical targets) and names. */
 export interface XY<Y = Float64Array | string[] | null> {
@@ -20,6 +20,10 @@ export interface ToMatrixOptions {
    * missing), or 'error' (refuse them, as before).
    */
   categorical?: 'onehot' | 'ordinal' | 'error';
+  /**
+   * Always return a fresh X (default false: X may share memory with the Table, see toMatrix).
+   */
+  copy?: boolean;
 }
 
 /**
@@ -27,6 +31,18 @@ export interface ToMatrixOptions {
  * used as numbers (NaN = missing); string columns are encoded as `categorical` says (one-hot by
  * default, so a CSV with string columns works as is). A categorical target becomes string labels,
  * a numeric one a Float64Array; a missing target value is a DataError naming the row.
+ *
+ * No second copy: readParquet / readCsv / readJson keep a file's numeric, boolean and date columns
+ * in one row-major block. When the features are exactly those columns, in file order, none of them
+ * read through `column.values` yet, X is a view of that block, like pandas
+ * `DataFrame.to_numpy(copy=False)`: X then SHARES MEMORY with the Table (writing into X.data
+ * changes what the Table's columns read later, and the block stays alive as long as X does).
+ * When the features are block columns in file order but the block holds a few more (the target,
+ * dropped columns; at most as many as the features) and no Matrix shares the block yet, those
+ * others get their own arrays and the block is compacted in place to the features (the Table's
+ * columns keep their values), so `toMatrix(t, { target: 'label' })` needs no second copy either.
+ * Anything else (another order, a small subset, categorical features, a block already shared, a
+ * Table built otherwise) gives a fresh X, and so does `copy: true`. y is always a fresh array.
  *
  * @example
  * const { X, y, featureNames } = toMatrix(await readCsv('data.csv'), { target: 'label' });
@@ -37,17 +53,12 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
   const target = opts.target ?? null;
   const mode = opts.categorical ?? 'onehot';
   if (mode !== 'onehot' && mode !== 'ordinal' && mode !== 'error') throw new InvalidParameterError('categorical', "'onehot', 'ordinal' or 'error'", mode, 'toMatrix');
+  if (opts.copy !== undefined && typeof opts.copy !== 'boolean') throw new InvalidParameterError('copy', 'a boolean', opts.copy, 'toMatrix');
   if (target !== null) table.column(target);
   const names = opts.columns ?? table.names.filter((n) => n !== target);
-  let X: Matrix;
-  let featureNames: string[];
   const cats = names.filter((n) => table.column(n).kind === 'categorical');
-  if (cats.length === 0 || mode === 'error') {
-    X = numericMatrix(table, names);
-    featureNames = [...names];
-  } else {
-    ({ X, featureNames } = encodeColumns(table, names, mode));
-  }
+  if (cats.length && mode === 'error') throw new DataError('columns', 'numeric, boolean or date columns (encode categorical columns first)', `categorical column ${JSON.stringify(cats[0])}`, 'toMatrix');
+  // y first: a missing target value fails before X may compact the Table's block (see above)
   let y: Float64Array | string[] | null = null;
   if (target !== null) {
     const c = table.column(target);
@@ -57,10 +68,18 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
         return c.labels[k]!;
       });
     } else {
-      y = c.values.slice();
+      y = columnCopy(c);
       const bad = y.findIndex((v) => Number.isNaN(v));
       if (bad >= 0) throw new DataError('target', 'a column without missing values', `missing value at row ${bad} of ${JSON.stringify(target)}`, 'toMatrix');
     }
+  }
+  let X: Matrix;
+  let featureNames: string[];
+  if (cats.length === 0) {
+    X = numericMatrix(table, names, opts.copy ?? false);
+    featureNames = [...names];
+  } else {
+    ({ X, featureNames } = encodeColumns(table, names, mode as 'onehot' | 'ordinal'));
   }
   return { X, y, featureNames };
 }
@@ -74,10 +93,10 @@ function encodeColumns(table: Table, names: string[], mode: 'onehot' | 'ordinal'
   for (const name of names) {
     const c = table.column(name);
     if (c.kind !== 'categorical') {
-      const num = table.toMatrix([name]).data;
+      const { data, offset, stride } = columnSource(c);
       outNames.push(name);
       widths.push(1);
-      fill.push((row, i, at) => { row[at] = num[i]!; });
+      fill.push((row, i, at) => { row[at] = data[offset + i * stride]!; });
       continue;
     }
     // sorted labels, so the encoding does not depend on row order
@@ -105,24 +124,13 @@ function encodeColumns(table: Table, names: string[], mode: 'onehot' | 'ordinal'
 }
 
 /**
- * The row-major matrix of numeric/boolean/date columns (Table.toMatrix's result), filled in blocks
- * of 2,048 rows so the rows being written stay in cache (a whole-column pass per column writes the
- * full matrix d times with stride d: 4x slower at 10M x 11).
+ * The row-major matrix of numeric/boolean/date columns: the Table's block itself when it can be
+ * shared and `copy` is false, else a copy (core/table.ts gatherMatrix; block columns are read in
+ * place, not materialised).
  */
-function numericMatrix(table: Table, names: readonly string[]): Matrix {
+function numericMatrix(table: Table, names: readonly string[], copy: boolean): Matrix {
   const cols = names.map((n) => table.column(n));
   const bad = cols.find((c) => c.kind === 'categorical');
   if (bad) throw new DataError('columns', 'numeric, boolean or date columns (encode categorical columns first)', `categorical column ${JSON.stringify(bad.name)}`, 'toMatrix');
-  const vals = cols.map((c) => (c as { values: Float64Array }).values);
-  const n = table.nRows, d = cols.length;
-  const out = new Float64Array(n * d);
-  const B = 2048;
-  for (let r0 = 0; r0 < n; r0 += B) {
-    const r1 = Math.min(n, r0 + B);
-    for (let j = 0; j < d; j++) {
-      const v = vals[j]!;
-      for (let i = r0, at = r0 * d + j; i < r1; i++, at += d) out[at] = v[i]!;
-    }
-  }
-  return new Matrix(out, n, d);
+  return gatherMatrix(cols as NumberColumn[], table.nRows, copy);
 }
