@@ -225,7 +225,7 @@ export function blockColumns(data: Float64Array, nRows: number, specs: readonly 
 /** The `values` getter of a block column: copy the strided column out, then become a data property. */
 function materialise(this: NumberColumn): Float64Array {
   const v = views.get(this);
-  if (!v || !v.state.data) throw new DataError('values', 'the getter of a block column, called on that column', 'another object', 'Table');
+  if (!v?.state.data) throw new DataError('values', 'the getter of a block column, called on that column', 'another object', 'Table');
   const { state, offset } = v;
   const src = state.data!, n = state.nRows, width = state.width;
   const out = new Float64Array(n);
@@ -244,7 +244,7 @@ function materialise(this: NumberColumn): Float64Array {
  */
 export function columnSource(c: NumberColumn): { data: Float64Array; offset: number; stride: number } {
   const v = views.get(c);
-  if (v && v.state.data) return { data: v.state.data, offset: v.offset, stride: v.state.width };
+  if (v?.state.data) return { data: v.state.data, offset: v.offset, stride: v.state.width };
   return { data: c.values, offset: 0, stride: 1 };
 }
 
@@ -265,7 +265,7 @@ export function columnCopy(c: NumberColumn): Float64Array {
 export function sharedBlock(cols: readonly Column[]): Float64Array | null {
   if (cols.length === 0) return null;
   const first = views.get(cols[0]!);
-  if (!first || !first.state.data || first.state.width !== cols.length) return null;
+  if (!first?.state.data || first.state.width !== cols.length) return null;
   for (let j = 0; j < cols.length; j++) {
     const v = views.get(cols[j]!);
     if (!v || v.state !== first.state || v.offset !== j) return null;
@@ -286,7 +286,7 @@ export function sharedBlock(cols: readonly Column[]): Float64Array | null {
 export function compactBlock(cols: readonly Column[]): Float64Array | null {
   const d = cols.length;
   const first = d ? views.get(cols[0]!) : undefined;
-  if (!first || !first.state.data || first.state.shared) return null;
+  if (!first?.state.data || first.state.shared) return null;
   const st = first.state;
   const offs: number[] = [];
   for (const c of cols) {
