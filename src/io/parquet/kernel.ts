@@ -12,7 +12,7 @@
  * the open file, read with `reader` (fs.readSync; null in a worker: `require('node:fs')`).
  *
  * A job: [0] byte offset of the chunk in its unit's span, [1] its length, [2] first row, [3] rows, [4] output
- * column (-1: y), [5] physical type (1 INT32, 2 INT64, 4 FLOAT, 5 DOUBLE), [6] flags (1: optional
+ * column (-1: y), [5] physical type (0 BOOLEAN, 1 INT32, 2 INT64, 4 FLOAT, 5 DOUBLE), [6] flags (1: optional
  * column, definition levels present; 2: unsigned integer), [7] codec (0 uncompressed, 1 snappy).
  *
  * Pages: dictionary, data v1 and data v2; encodings PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY,
@@ -201,6 +201,12 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
 
   // ---- PLAIN values of the physical type as doubles ----
   const plain = (src: Uint8Array, p: number, end: number, n: number, type: number, unsigned: boolean, out: Float64Array): void => {
+    if (type === 0) {
+      // BOOLEAN: one bit per value, least significant first
+      if (p + Math.ceil(n / 8) > end) fail(CORRUPT, 5);
+      for (let i = 0; i < n; i++) out[i] = (src[p + (i >>> 3)]! >>> (i & 7)) & 1;
+      return;
+    }
     const size = type === 1 || type === 4 ? 4 : 8;
     if (p + n * size > end) fail(CORRUPT, 5);
     const a = aligned(src, p, n * size);
@@ -388,6 +394,14 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
           const dl = dict!.length;
           for (let i = 0; i < nn; i++) { const k = idx[i]!; if (k >= dl) fail(CORRUPT, 11); vals[i] = dict![k]!; }
         }
+      } else if (enc === 3 && type === 0) {
+        // RLE booleans: a 4-byte length, then the hybrid runs of width 1
+        if (p + 4 > e) fail(CORRUPT, 4);
+        const ll = (src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) + src[p + 3]! * 16777216;
+        if (p + 4 + ll > e) fail(CORRUPT, 4);
+        const bits = idxBuf(nn);
+        rle(src, p + 4, p + 4 + ll, 1, nn, bits, false);
+        for (let i = 0; i < nn; i++) vals[i] = bits[i]!;
       } else if (enc === 5 && (type === 1 || type === 2)) {
         delta(src, p, e, nn, type, unsigned, vals);
       } else if (enc === 9 && (type === 4 || type === 5)) {

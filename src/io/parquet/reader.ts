@@ -1,8 +1,9 @@
 /**
  * Our own Parquet decoder for `readMatrix` (Node only): the common case of a flat file of DOUBLE,
- * FLOAT, INT32 and INT64 columns (plain or INT/UINT annotated), PLAIN / dictionary /
- * BYTE_STREAM_SPLIT encodings, data pages v1 and v2, uncompressed or Snappy. Anything else (nested
- * schemas, strings, dates, decimals, booleans, other codecs or encodings, encrypted files) returns
+ * FLOAT, INT32, INT64 (plain or INT/UINT annotated) and BOOLEAN columns, PLAIN / dictionary /
+ * BYTE_STREAM_SPLIT / DELTA_BINARY_PACKED / RLE (booleans) encodings, data pages v1 and v2,
+ * uncompressed or Snappy. Anything else (nested schemas, strings, dates, decimals, other codecs or
+ * encodings, encrypted files) returns
  * null and the caller reads the file through DuckDB as before.
  *
  * The main thread reads the footer (Thrift compact protocol, thrift.ts) and plans one unit per row
@@ -52,7 +53,7 @@ const num = (v: TValue | undefined): number | undefined => (typeof v === 'number
 /** Which leaf types we decode: '' when supported, else why not. */
 function leafSupport(el: TStruct): { supported: string; unsigned: boolean } {
   const type = num(el[1]);
-  if (type !== 1 && type !== 2 && type !== 4 && type !== 5) return { supported: `physical type ${type}`, unsigned: false };
+  if (type !== 0 && type !== 1 && type !== 2 && type !== 4 && type !== 5) return { supported: `physical type ${type}`, unsigned: false };
   const conv = num(el[6]);
   let unsigned = false;
   if (conv !== undefined) {
@@ -67,7 +68,8 @@ function leafSupport(el: TStruct): { supported: string; unsigned: boolean } {
     const it = lt[10] as TStruct;
     if (it[2] === false) unsigned = true;
   }
-  if (type === 4 || type === 5) unsigned = false;
+  if (type === 0 && (conv !== undefined || logical !== undefined)) return { supported: 'annotated BOOLEAN', unsigned: false };
+  if (type === 0 || type === 4 || type === 5) unsigned = false;
   return { supported: '', unsigned };
 }
 
