@@ -460,7 +460,14 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
             const c = S.cols[jj - b0]!;
             const oc = jobs[jj * 8 + 4]!;
             if (oc < 0) { if (i0 === 0) y.set(c.subarray(H, H + rows), row0); continue; }
-            for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) X[o] = c[H + i]!;
+            const oc2 = jj + 1 < b1 ? jobs[(jj + 1) * 8 + 4]! : -1;
+            if (oc2 >= 0) {
+              // two columns per pass over the block
+              const c2 = S.cols[jj + 1 - b0]!;
+              const dd = oc2 - oc;
+              for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) { X[o] = c[H + i]!; X[o + dd] = c2[H + i]!; }
+              jj++;
+            } else for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) X[o] = c[H + i]!;
           }
         }
       }
