@@ -26,6 +26,7 @@ import { Matrix } from '../src/core/matrix.js';
 import { closeConnection, readParquet, streamMatrix, toMatrix } from '../src/io/index.js';
 import { duckdbEngine } from '../src/sql/engine.js';
 import { fitReport, fitSqlWith } from '../src/sql/fit.js';
+import { trainSqlWith } from '../src/sql/sgd.js';
 import { Dense } from '../src/nn/layers.js';
 import { Adam } from '../src/nn/optimizers.js';
 import { Sequential } from '../src/nn/sequential.js';
@@ -36,8 +37,8 @@ const sizes = (process.env.DEEPMINE_BENCH_SCALE ?? '1e6,1e7').split(',').map(Num
 const inMemMax = Number(process.env.DEEPMINE_BENCH_INMEM_MAX ?? 1e7);
 /** the pushed-down hist tree only up to this size (its per-row binning is the slowest pass) */
 const treeMax = Number(process.env.DEEPMINE_BENCH_TREE_MAX ?? 1e8);
-/** which groups to run (default all): tree, pca, kmeans, stream, inmem */
-const only = new Set((process.env.DEEPMINE_BENCH_TASKS ?? 'tree,pca,kmeans,stream,inmem').split(','));
+/** which groups to run (default all): tree, pca, kmeans, sgd, stream, inmem */
+const only = new Set((process.env.DEEPMINE_BENCH_TASKS ?? 'tree,pca,kmeans,sgd,stream,inmem').split(','));
 const D = 10, K = 8;
 const cols = Array.from({ length: D }, (_, j) => `x${j}`);
 /** DEEPMINE_BENCH_DATA=dir: generate the Parquet files there and keep them (reused by later runs) */
@@ -91,6 +92,13 @@ try {
     if (n <= treeMax && only.has('tree')) await timed(`hist tree depth 8, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new DecisionTreeClassifier({ splitter: 'hist', maxDepth: 8, randomState: 0 }), src, { engine, target: 'y' }), rep);
     if (only.has('pca')) await timed(`PCA(3), ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new PCA({ nComponents: 3 }), src, { engine }), rep);
     if (only.has('kmeans')) await timed(`KMeans(8), 10 Lloyd iterations, ${size} x ${D}`, 'fitSql (DuckDB)', () => fitSqlWith(new KMeans({ nClusters: K, init: new Matrix(Float64Array.from({ length: K * D }, (_, t) => (t % 7) * 0.3), K, D), maxIter: 10, tol: 0 }), src, { engine }), rep);
+    // SGD inside the engine's order: each epoch is one ORDER BY over a modular permutation of the
+    // file's row number (a stable key), streamed in 8,192-row fetches
+    if (only.has('sgd')) await timed(`MLP 10-8-1 (Adam, 1 epoch, batch 4096), ${size} x ${D}`, 'trainSql (DuckDB, seeded ORDER BY)', async () => {
+      const net = new Sequential([new Dense(8, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]).compile({ optimizer: new Adam({ learningRate: 0.01 }), loss: 'binaryCrossentropy' });
+      const r = await trainSqlWith(net, { sql: `SELECT *, file_row_number AS rid FROM read_parquet('${file}', file_row_number = true)` }, { engine, columns: cols, target: 'y', key: 'rid', batchSize: 4096, epochs: 1, seed: 0 });
+      return { report: r.report, loss: r.loss };
+    }, (r) => { const { report, loss } = r as { report: { passes: number; queries: number }; loss: number[] }; return `${report.passes} passes, ${report.queries} queries, loss ${loss[0]!.toFixed(4)}`; });
     await engine.close();
     // streamed fits: RSS after each batch too, so a fit whose memory grows with the stream shows
     // it (the peak over the run and the growth from batch 10 to the end)

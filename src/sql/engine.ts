@@ -5,6 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { InvalidParameterError } from '../core/errors.js';
+import { chunkReleaser, copyNumbers } from '../io/vectors.js';
 import { EngineError, type SqlEngine, type SqlRow } from './types.js';
 
 export { EngineError, type SqlEngine, type SqlRow };
@@ -51,6 +52,33 @@ export async function duckdbEngine(path = ':memory:'): Promise<SqlEngine> {
         }
         if (!chunk || chunk.rowCount === 0) return;
         yield chunk.getRowObjects(names).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJs(v)])));
+      }
+    },
+    async *streamColumns(sql: string): AsyncIterable<{ rows: number; columns: Float64Array[] }> {
+      if (!con) throw new EngineError('duckdb', 'the engine is closed', sql);
+      let res;
+      try {
+        res = await con.stream(sql);
+      } catch (e) {
+        throw new EngineError('duckdb', (e as Error).message, sql);
+      }
+      const release = chunkReleaser();
+      for (;;) {
+        let chunk;
+        try {
+          chunk = await res.fetchChunk();
+        } catch (e) {
+          throw new EngineError('duckdb', (e as Error).message, sql);
+        }
+        if (!chunk || chunk.rowCount === 0) return;
+        const rows = chunk.rowCount;
+        const columns = Array.from({ length: chunk.columnCount }, (_, j) => {
+          const out = new Float64Array(rows);
+          copyNumbers(chunk.getColumnVector(j), rows, out, 0);
+          return out;
+        });
+        release();
+        yield { rows, columns };
       }
     },
     async close() {

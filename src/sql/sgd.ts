@@ -128,7 +128,21 @@ export async function trainSqlWith(model: Sequential, source: string | { sql: st
     };
     ctx.report.passes++;
     ctx.report.rowsScanned += n;
-    if (engine.stream) {
+    if (engine.streamColumns) {
+      // numeric batches as columns (no JS object per row): the same values in the same order
+      const q = `SELECT ${select} FROM ${from} ORDER BY ${pos}`;
+      ctx.report.queries++;
+      ctx.report.sql.push(q);
+      for await (const { rows, columns } of engine.streamColumns(q)) {
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < d; j++) Xb[fill * d + j] = columns[j]![i]!;
+          for (let j = 0; j < k; j++) Yb[fill * k + j] = columns[d + j]![i]!;
+          fill++;
+          seen++;
+          if (fill === bs) step();
+        }
+      }
+    } else if (engine.stream) {
       const q = `SELECT ${select} FROM ${from} ORDER BY ${pos}`;
       ctx.report.queries++;
       ctx.report.sql.push(q);

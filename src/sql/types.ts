@@ -18,6 +18,12 @@ export interface SqlEngine {
    * queries on the engine before the iteration ends.
    */
   stream?(sql: string, batchRows?: number): AsyncIterable<SqlRow[]>;
+  /**
+   * Optional fast form of `stream` for all-numeric results: each batch as one Float64Array per
+   * result column (in SELECT order; NULL as NaN), without a JS object per row. `trainSql` uses it
+   * when present (DuckDB has it).
+   */
+  streamColumns?(sql: string): AsyncIterable<{ rows: number; columns: Float64Array[] }>;
   /** Release the connection. Later calls raise an EngineError. */
   close(): Promise<void>;
   readonly closed: boolean;

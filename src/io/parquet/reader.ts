@@ -24,7 +24,10 @@ import { readStruct, ThriftError, type TStruct, type TValue } from './thrift.js'
 
 registerKernel('parquetDecodeV1', parquetDecodeKernel as (...a: never[]) => void);
 // the calling thread's task: read the next window, then decode (never sent to a worker)
-registerKernel('parquetMainV1', function (cb: () => void) { cb(); } as (...a: never[]) => void);
+function parquetMainTask(cb: () => void): void {
+  cb();
+}
+registerKernel('parquetMainV1', parquetMainTask as (...a: never[]) => void);
 
 /**
  * Tuning and A/B switch (exported for tests and benchmarks): `mode` 'auto' uses this decoder when
