@@ -23,7 +23,7 @@ import { JOB, parquetDecodeKernel } from './kernel.js';
 import { readStruct, ThriftError, type TStruct, type TValue } from './thrift.js';
 
 registerKernel('parquetDecodeV1', parquetDecodeKernel as (...a: never[]) => void);
-// the calling thread's task: read the next window, then decode (never sent to a worker)
+// the calling thread's task: decode with fs.readSync given as an argument (never sent to a worker)
 function parquetMainTask(cb: () => void): void {
   cb();
 }
