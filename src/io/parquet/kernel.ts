@@ -424,7 +424,14 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
   for (;;) {
     if (Atomics.load(ctl, 1) !== 0) return;
     const u = Atomics.add(ctl, 0, 1);
-    if (u >= nUnits) return;
+    if (u >= nUnits) {
+      // done: large scratch is not kept between loads (a row group's bytes and columns per thread)
+      if (S.inp.length > 1 << 22) S.inp = new Uint8Array(1 << 16);
+      if (S.cols.length && S.cols[0]!.length > 1 << 19) S.cols = [];
+      if (S.dec.length > 1 << 22) S.dec = new Uint8Array(1 << 16);
+      if (S.al.byteLength > 1 << 22) S.al = new ArrayBuffer(1 << 16);
+      return;
+    }
     const j0 = units[4 * u]!, j1 = units[4 * u + 1]!, from = units[4 * u + 2]!, span = units[4 * u + 3]!;
     if (j1 <= j0) continue;
     if (!rd) { Atomics.compareExchange(ctl, 1, 0, UNSUPPORTED); Atomics.store(ctl, 2, j0); Atomics.store(ctl, 3, 13); return; }
