@@ -16,8 +16,9 @@
  * column, definition levels present; 2: unsigned integer), [7] codec (0 uncompressed, 1 snappy).
  *
  * Pages: dictionary, data v1 and data v2; encodings PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY,
- * BYTE_STREAM_SPLIT (FLOAT, DOUBLE), RLE/bit-packed hybrid definition levels. Null values become
- * NaN. Every read is bounds-checked (corrupt input is error 1, never a hang: every loop consumes
+ * BYTE_STREAM_SPLIT (FLOAT, DOUBLE), DELTA_BINARY_PACKED (INT32, INT64 while exact), RLE
+ * (BOOLEAN), RLE/bit-packed hybrid definition levels. Null values become NaN. Each unit's columns
+ * are decoded into per-thread column scratch, then interleaved into X in blocks of 512 rows. Every read is bounds-checked (corrupt input is error 1, never a hang: every loop consumes
  * input or output).
  */
 export const JOB = 8;
@@ -27,7 +28,7 @@ export type ReadFn = (fd: number, buffer: Uint8Array, offset: number, length: nu
 declare const require: (m: string) => unknown;
 
 export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: Float64Array, d: number, y: Float64Array, ctl: Int32Array, fd: number, reader: ReadFn | null): void {
-  // per-thread scratch (kept across calls on globalThis)
+  // per-thread scratch (on globalThis; large buffers are dropped when the call ends)
   const G = globalThis as unknown as { __deepminePq?: { inp: Uint8Array; cols: Float64Array[]; dec: Uint8Array; al: ArrayBuffer; vals: Float64Array; defs: Uint8Array; idx: Int32Array } };
   const S = G.__deepminePq ?? (G.__deepminePq = { inp: new Uint8Array(1 << 16), cols: [], dec: new Uint8Array(1 << 16), al: new ArrayBuffer(1 << 16), vals: new Float64Array(1 << 13), defs: new Uint8Array(1 << 13), idx: new Int32Array(1 << 13) });
   let reason = 0;
