@@ -1,9 +1,10 @@
 /**
  * Our own Parquet decoder (io/parquet/) behind readMatrix: files written by DuckDB in the test
- * (Snappy, uncompressed, zstd; data pages v1 and v2; dictionary, PLAIN and BYTE_STREAM_SPLIT
- * encodings; nulls; DOUBLE, FLOAT, INT32, INT64, unsigned and small integers; several row groups)
+ * (Snappy, uncompressed, zstd; data pages v1 and v2; dictionary, PLAIN, BYTE_STREAM_SPLIT and
+ * DELTA_BINARY_PACKED encodings; nulls; DOUBLE, FLOAT, INT32, INT64, BOOLEAN, unsigned and small
+ * integers; several row groups; several data pages per chunk from a small writer in the test)
  * give X and y bit-identical to the DuckDB path (parquetDecoder.mode = 'duckdb'), which is the
- * reference; what the decoder does not read (zstd, text, dates, booleans, decimals) falls back to
+ * reference; what the decoder does not read (zstd, text, dates, decimals) falls back to
  * DuckDB (the path taken is asserted); truncated and corrupt files are IOErrors naming the file.
  */
 import assert from 'node:assert/strict';
@@ -38,8 +39,9 @@ const NUMERIC = `
     CASE WHEN i % 2 = 0 THEN NULL ELSE i END AS half,
     CAST('NaN' AS DOUBLE) * (i % 2) + i AS nans,
     CASE WHEN i % 7 = 0 THEN -0.0 ELSE 1.0 / (i + 1) END AS negz,
+    CASE WHEN i % 13 = 0 THEN NULL ELSE i % 3 = 0 END AS flag,
     CAST(i AS DOUBLE) * 0.5 AS label`;
-const COLS = ['d', 'f', 'i32', 'big', 'nbig', 'i64', 'u32', 'u64', 'tiny', 'small', 'dict', 'dictnull', 'half', 'nans', 'negz'];
+const COLS = ['d', 'f', 'i32', 'big', 'nbig', 'i64', 'u32', 'u64', 'tiny', 'small', 'dict', 'dictnull', 'half', 'nans', 'negz', 'flag'];
 
 async function write(name: string, select: string, opts: string): Promise<string> {
   const p = join(dir, name);
@@ -139,12 +141,13 @@ function levels(defs: number[]): number[] {
   }
   return [body.length & 255, (body.length >> 8) & 255, (body.length >> 16) & 255, body.length >>> 24, ...body];
 }
-/** a file with an OPTIONAL DOUBLE column `a` and a REQUIRED INT64 column `b`, `pages` data pages each */
-function handWritten(a: (number | null)[], b: number[], pages: number, snappy: boolean): Buffer {
+/** a file with an OPTIONAL DOUBLE column `a`, a REQUIRED INT64 column `b` and a REQUIRED BOOLEAN
+ * column `c` (RLE encoded), `pages` data pages each */
+function handWritten(a: (number | null)[], b: number[], c: number[], pages: number, snappy: boolean): Buffer {
   const parts: number[][] = [[...Buffer.from('PAR1')]];
   let at = 4;
   const n = a.length;
-  const chunk = (kind: 'a' | 'b') => {
+  const chunk = (kind: 'a' | 'b' | 'c') => {
     const start = at;
     for (let p = 0; p < pages; p++) {
       const lo = Math.floor((p * n) / pages), hi = Math.floor(((p + 1) * n) / pages);
@@ -153,20 +156,21 @@ function handWritten(a: (number | null)[], b: number[], pages: number, snappy: b
         const seg = a.slice(lo, hi);
         const vals = seg.filter((v): v is number => v !== null);
         raw = [...levels(seg.map((v) => (v === null ? 0 : 1))), ...new Uint8Array(Float64Array.from(vals).buffer)];
-      } else raw = [...new Uint8Array(BigInt64Array.from(b.slice(lo, hi), (v) => BigInt(v)).buffer)];
+      } else if (kind === 'b') raw = [...new Uint8Array(BigInt64Array.from(b.slice(lo, hi), (v) => BigInt(v)).buffer)];
+      else raw = levels(c.slice(lo, hi));
       const body = snappy ? snappyLiterals(Uint8Array.from(raw)) : Uint8Array.from(raw);
-      const hdr = tc([[1, 'i32', 0], [2, 'i32', raw.length], [3, 'i32', body.length], [5, 'struct', [[1, 'i32', hi - lo], [2, 'i32', 0], [3, 'i32', 3], [4, 'i32', 3]]]]);
+      const hdr = tc([[1, 'i32', 0], [2, 'i32', raw.length], [3, 'i32', body.length], [5, 'struct', [[1, 'i32', hi - lo], [2, 'i32', kind === 'c' ? 3 : 0], [3, 'i32', 3], [4, 'i32', 3]]]]);
       parts.push(hdr, [...body]);
       at += hdr.length + body.length;
     }
-    const cc: TF[] = [[2, 'i64', start], [3, 'struct', [[1, 'i32', kind === 'a' ? 5 : 2], [2, 'list', ['i32', [0, 3]]], [3, 'list', ['bin', [kind]]], [4, 'i32', snappy ? 1 : 0], [5, 'i64', n], [6, 'i64', at - start], [7, 'i64', at - start], [9, 'i64', start]]]];
+    const cc: TF[] = [[2, 'i64', start], [3, 'struct', [[1, 'i32', kind === 'a' ? 5 : kind === 'b' ? 2 : 0], [2, 'list', ['i32', [0, 3]]], [3, 'list', ['bin', [kind]]], [4, 'i32', snappy ? 1 : 0], [5, 'i64', n], [6, 'i64', at - start], [7, 'i64', at - start], [9, 'i64', start]]]];
     return cc;
   };
-  const ca = chunk('a'), cb = chunk('b');
+  const ca = chunk('a'), cb = chunk('b'), cc = chunk('c');
   const footer = tc([[1, 'i32', 1],
-    [2, 'list', ['struct', [[[4, 'bin', 'schema'], [5, 'i32', 2]], [[1, 'i32', 5], [3, 'i32', 1], [4, 'bin', 'a']], [[1, 'i32', 2], [3, 'i32', 0], [4, 'bin', 'b']]]]],
+    [2, 'list', ['struct', [[[4, 'bin', 'schema'], [5, 'i32', 3]], [[1, 'i32', 5], [3, 'i32', 1], [4, 'bin', 'a']], [[1, 'i32', 2], [3, 'i32', 0], [4, 'bin', 'b']], [[1, 'i32', 0], [3, 'i32', 0], [4, 'bin', 'c']]]]],
     [3, 'i64', n],
-    [4, 'list', ['struct', [[[1, 'list', ['struct', [ca, cb]]], [2, 'i64', at - 4], [3, 'i64', n]]]]]]);
+    [4, 'list', ['struct', [[[1, 'list', ['struct', [ca, cb, cc]]], [2, 'i64', at - 4], [3, 'i64', n]]]]]]);
   parts.push(footer, [footer.length & 255, (footer.length >> 8) & 255, (footer.length >> 16) & 255, footer.length >>> 24], [...Buffer.from('PAR1')]);
   return Buffer.from(parts.flat());
 }
@@ -200,7 +204,7 @@ describe('own Parquet decoder', () => {
     const all = await read(p, 'auto', { target: 'label' });
     assert.equal(all.path, 'duckdb');
     assert.match(all.reason, /2\^53/);
-    const ints = ['i32', 'i64', 'u32', 'tiny', 'small', 'half', 'd'];
+    const ints = ['i32', 'i64', 'u32', 'tiny', 'small', 'half', 'd', 'flag'];
     await same(p, { columns: ints, target: 'label' }, 'v2 delta-packed integers');
     const h = await write('v2hash.parquet', `CAST(hash(i) % 2147483647 AS INTEGER) AS a, CAST(hash(i) % 1099511627776 AS BIGINT) - 549755813888 AS b,
       CAST(hash(i * 7) % 4294967295 AS UINTEGER) AS c, CASE WHEN i % 9 = 0 THEN NULL ELSE CAST(i * i AS BIGINT) END AS e, CAST(-i AS INTEGER) AS f`, 'COMPRESSION snappy, ROW_GROUP_SIZE 6000, PARQUET_VERSION V2');
@@ -226,18 +230,20 @@ describe('own Parquet decoder', () => {
     await same(p, {}, 'one big row group');
   });
 
-  it('several data pages per chunk, a REQUIRED column, literal-only Snappy (a hand-written file)', async () => {
+  it('several data pages per chunk, REQUIRED columns, RLE booleans, literal-only Snappy (a hand-written file)', async () => {
     const n = 5000;
     const a = Array.from({ length: n }, (_, i) => (i % 11 === 3 || (i >= 1200 && i < 1300) ? null : Math.sin(i) * 1e3));
     const b = Array.from({ length: n }, (_, i) => i * 977 - 2_000_000);
+    const c = Array.from({ length: n }, (_, i) => (i % 7 < 3 || (i > 3000 && i < 3900) ? 1 : 0));
     for (const [pages, snappy] of [[7, true], [3, false], [1, true], [13, true]] as [number, boolean][]) {
       const p = join(dir, `hand-${pages}-${snappy}.parquet`);
-      writeFileSync(p, handWritten(a, b, pages, snappy));
+      writeFileSync(p, handWritten(a, b, c, pages, snappy));
       const r = await same(p, { target: 'b' }, `hand-written, ${pages} pages, snappy ${snappy}`);
       // and the values written (independent of DuckDB)
       for (let i = 0; i < n; i++) {
         const want = a[i] ?? NaN;
-        if (!Object.is(r.X.data[i], want)) assert.fail(`row ${i}: ${r.X.data[i]} != ${want}`);
+        if (!Object.is(r.X.data[2 * i], want)) assert.fail(`row ${i}: ${r.X.data[2 * i]} != ${want}`);
+        if (r.X.data[2 * i + 1] !== c[i]) assert.fail(`row ${i}: c = ${r.X.data[2 * i + 1]} != ${c[i]}`);
       }
       assert.deepEqual(Array.from(r.y as Float64Array), b);
     }
@@ -255,7 +261,7 @@ describe('own Parquet decoder', () => {
     assert.ok(Number.isNaN(o.X.data[1]!));
   });
 
-  it('falls back to DuckDB for zstd, text, dates, booleans, decimals; the switch forces DuckDB', async () => {
+  it('falls back to DuckDB for zstd, text, dates, decimals; the switch forces DuckDB', async () => {
     const z = await write('zstd.parquet', NUMERIC, 'COMPRESSION zstd');
     const zr = await read(z, 'auto', { target: 'label' });
     assert.equal(zr.path, 'duckdb');
@@ -265,7 +271,7 @@ describe('own Parquet decoder', () => {
     const t = await read(mixed, 'auto', { columns: ['x'], target: 's' });
     assert.equal(t.path, 'duckdb');
     assert.deepEqual(t.r.y!.slice(0, 3), ['a', 'b', 'b']);
-    for (const c of ['dt', 'flag', 'dec']) {
+    for (const c of ['dt', 'dec']) {
       const r = await read(mixed, 'auto', { columns: ['x', c] });
       assert.equal(r.path, 'duckdb', c);
     }

@@ -12,12 +12,13 @@
  * the open file, read with `reader` (fs.readSync; null in a worker: `require('node:fs')`).
  *
  * A job: [0] byte offset of the chunk in its unit's span, [1] its length, [2] first row, [3] rows, [4] output
- * column (-1: y), [5] physical type (1 INT32, 2 INT64, 4 FLOAT, 5 DOUBLE), [6] flags (1: optional
+ * column (-1: y), [5] physical type (0 BOOLEAN, 1 INT32, 2 INT64, 4 FLOAT, 5 DOUBLE), [6] flags (1: optional
  * column, definition levels present; 2: unsigned integer), [7] codec (0 uncompressed, 1 snappy).
  *
  * Pages: dictionary, data v1 and data v2; encodings PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY,
- * BYTE_STREAM_SPLIT (FLOAT, DOUBLE), RLE/bit-packed hybrid definition levels. Null values become
- * NaN. Every read is bounds-checked (corrupt input is error 1, never a hang: every loop consumes
+ * BYTE_STREAM_SPLIT (FLOAT, DOUBLE), DELTA_BINARY_PACKED (INT32, INT64 while exact), RLE
+ * (BOOLEAN), RLE/bit-packed hybrid definition levels. Null values become NaN. Each unit's columns
+ * are decoded into per-thread column scratch, then interleaved into X in blocks of 512 rows. Every read is bounds-checked (corrupt input is error 1, never a hang: every loop consumes
  * input or output).
  */
 export const JOB = 8;
@@ -27,7 +28,7 @@ export type ReadFn = (fd: number, buffer: Uint8Array, offset: number, length: nu
 declare const require: (m: string) => unknown;
 
 export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: Float64Array, d: number, y: Float64Array, ctl: Int32Array, fd: number, reader: ReadFn | null): void {
-  // per-thread scratch (kept across calls on globalThis)
+  // per-thread scratch (on globalThis; large buffers are dropped when the call ends)
   const G = globalThis as unknown as { __deepminePq?: { inp: Uint8Array; cols: Float64Array[]; dec: Uint8Array; al: ArrayBuffer; vals: Float64Array; defs: Uint8Array; idx: Int32Array } };
   const S = G.__deepminePq ?? (G.__deepminePq = { inp: new Uint8Array(1 << 16), cols: [], dec: new Uint8Array(1 << 16), al: new ArrayBuffer(1 << 16), vals: new Float64Array(1 << 13), defs: new Uint8Array(1 << 13), idx: new Int32Array(1 << 13) });
   let reason = 0;
@@ -201,6 +202,12 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
 
   // ---- PLAIN values of the physical type as doubles ----
   const plain = (src: Uint8Array, p: number, end: number, n: number, type: number, unsigned: boolean, out: Float64Array): void => {
+    if (type === 0) {
+      // BOOLEAN: one bit per value, least significant first
+      if (p + Math.ceil(n / 8) > end) fail(CORRUPT, 5);
+      for (let i = 0; i < n; i++) out[i] = (src[p + (i >>> 3)]! >>> (i & 7)) & 1;
+      return;
+    }
     const size = type === 1 || type === 4 ? 4 : 8;
     if (p + n * size > end) fail(CORRUPT, 5);
     const a = aligned(src, p, n * size);
@@ -388,6 +395,14 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
           const dl = dict!.length;
           for (let i = 0; i < nn; i++) { const k = idx[i]!; if (k >= dl) fail(CORRUPT, 11); vals[i] = dict![k]!; }
         }
+      } else if (enc === 3 && type === 0) {
+        // RLE booleans: a 4-byte length, then the hybrid runs of width 1
+        if (p + 4 > e) fail(CORRUPT, 4);
+        const ll = (src[p]! | (src[p + 1]! << 8) | (src[p + 2]! << 16)) + src[p + 3]! * 16777216;
+        if (p + 4 + ll > e) fail(CORRUPT, 4);
+        const bits = idxBuf(nn);
+        rle(src, p + 4, p + 4 + ll, 1, nn, bits, false);
+        for (let i = 0; i < nn; i++) vals[i] = bits[i]!;
       } else if (enc === 5 && (type === 1 || type === 2)) {
         delta(src, p, e, nn, type, unsigned, vals);
       } else if (enc === 9 && (type === 4 || type === 5)) {
@@ -410,7 +425,14 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
   for (;;) {
     if (Atomics.load(ctl, 1) !== 0) return;
     const u = Atomics.add(ctl, 0, 1);
-    if (u >= nUnits) return;
+    if (u >= nUnits) {
+      // done: large scratch is not kept between loads (a row group's bytes and columns per thread)
+      if (S.inp.length > 1 << 22) S.inp = new Uint8Array(1 << 16);
+      if (S.cols.length && S.cols[0]!.length > 1 << 19) S.cols = [];
+      if (S.dec.length > 1 << 22) S.dec = new Uint8Array(1 << 16);
+      if (S.al.byteLength > 1 << 22) S.al = new ArrayBuffer(1 << 16);
+      return;
+    }
     const j0 = units[4 * u]!, j1 = units[4 * u + 1]!, from = units[4 * u + 2]!, span = units[4 * u + 3]!;
     if (j1 <= j0) continue;
     if (!rd) { Atomics.compareExchange(ctl, 1, 0, UNSUPPORTED); Atomics.store(ctl, 2, j0); Atomics.store(ctl, 3, 13); return; }
@@ -446,7 +468,14 @@ export function parquetDecodeKernel(jobs: Float64Array, units: Float64Array, X: 
             const c = S.cols[jj - b0]!;
             const oc = jobs[jj * 8 + 4]!;
             if (oc < 0) { if (i0 === 0) y.set(c.subarray(H, H + rows), row0); continue; }
-            for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) X[o] = c[H + i]!;
+            const oc2 = jj + 1 < b1 ? jobs[(jj + 1) * 8 + 4]! : -1;
+            if (oc2 >= 0) {
+              // two columns per pass over the block
+              const c2 = S.cols[jj + 1 - b0]!;
+              const dd = oc2 - oc;
+              for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) { X[o] = c[H + i]!; X[o + dd] = c2[H + i]!; }
+              jj++;
+            } else for (let i = i0, o = (row0 + i0) * d + oc; i < i1; i++, o += d) X[o] = c[H + i]!;
           }
         }
       }

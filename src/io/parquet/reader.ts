@@ -1,8 +1,9 @@
 /**
  * Our own Parquet decoder for `readMatrix` (Node only): the common case of a flat file of DOUBLE,
- * FLOAT, INT32 and INT64 columns (plain or INT/UINT annotated), PLAIN / dictionary /
- * BYTE_STREAM_SPLIT encodings, data pages v1 and v2, uncompressed or Snappy. Anything else (nested
- * schemas, strings, dates, decimals, booleans, other codecs or encodings, encrypted files) returns
+ * FLOAT, INT32, INT64 (plain or INT/UINT annotated) and BOOLEAN columns, PLAIN / dictionary /
+ * BYTE_STREAM_SPLIT / DELTA_BINARY_PACKED / RLE (booleans) encodings, data pages v1 and v2,
+ * uncompressed or Snappy. Anything else (nested schemas, strings, dates, decimals, other codecs or
+ * encodings, encrypted files) returns
  * null and the caller reads the file through DuckDB as before.
  *
  * The main thread reads the footer (Thrift compact protocol, thrift.ts) and plans one unit per row
@@ -22,7 +23,7 @@ import { JOB, parquetDecodeKernel } from './kernel.js';
 import { readStruct, ThriftError, type TStruct, type TValue } from './thrift.js';
 
 registerKernel('parquetDecodeV1', parquetDecodeKernel as (...a: never[]) => void);
-// the calling thread's task: read the next window, then decode (never sent to a worker)
+// the calling thread's task: decode with fs.readSync given as an argument (never sent to a worker)
 function parquetMainTask(cb: () => void): void {
   cb();
 }
@@ -55,7 +56,7 @@ const num = (v: TValue | undefined): number | undefined => (typeof v === 'number
 /** Which leaf types we decode: '' when supported, else why not. */
 function leafSupport(el: TStruct): { supported: string; unsigned: boolean } {
   const type = num(el[1]);
-  if (type !== 1 && type !== 2 && type !== 4 && type !== 5) return { supported: `physical type ${type}`, unsigned: false };
+  if (type !== 0 && type !== 1 && type !== 2 && type !== 4 && type !== 5) return { supported: `physical type ${type}`, unsigned: false };
   const conv = num(el[6]);
   let unsigned = false;
   if (conv !== undefined) {
@@ -70,7 +71,8 @@ function leafSupport(el: TStruct): { supported: string; unsigned: boolean } {
     const it = lt[10] as TStruct;
     if (it[2] === false) unsigned = true;
   }
-  if (type === 4 || type === 5) unsigned = false;
+  if (type === 0 && (conv !== undefined || logical !== undefined)) return { supported: 'annotated BOOLEAN', unsigned: false };
+  if (type === 0 || type === 4 || type === 5) unsigned = false;
   return { supported: '', unsigned };
 }
 
