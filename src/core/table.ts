@@ -309,7 +309,7 @@ export function compactBlock(cols: readonly Column[]): Float64Array | null {
     const out = outs[0], oq = otherOffs[0] ?? 0;
     for (let i = 0, from = o0, to = 0; i < n; i++, from += w, to += d) {
       if (out) out[i] = data[i * w + oq]!;
-      data.copyWithin(to, from, from + d);
+      for (let k = 0; k < d; k++) data[to + k] = data[from + k]!;
     }
   } else {
     for (let i = 0; i < n; i++) {

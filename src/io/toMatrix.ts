@@ -68,9 +68,12 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
         return c.labels[k]!;
       });
     } else {
-      y = columnCopy(c);
-      const bad = y.findIndex((v) => Number.isNaN(v));
-      if (bad >= 0) throw new DataError('target', 'a column without missing values', `missing value at row ${bad} of ${JSON.stringify(target)}`, 'toMatrix');
+      // checked in place (no copy yet): a target column inside the block is copied out by the
+      // compaction below, and y is then a contiguous copy of that
+      const { data, offset, stride } = columnSource(c);
+      for (let i = 0, at = offset; i < table.nRows; i++, at += stride) {
+        if (Number.isNaN(data[at]!)) throw new DataError('target', 'a column without missing values', `missing value at row ${i} of ${JSON.stringify(target)}`, 'toMatrix');
+      }
     }
   }
   let X: Matrix;
@@ -81,6 +84,7 @@ export function toMatrix(table: Table, opts: ToMatrixOptions = {}): XY {
   } else {
     ({ X, featureNames } = encodeColumns(table, names, mode as 'onehot' | 'ordinal'));
   }
+  if (target !== null && y === null) y = columnCopy(table.column(target) as NumberColumn);
   return { X, y, featureNames };
 }
 
