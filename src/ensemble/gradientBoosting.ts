@@ -458,7 +458,12 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     try {
       const boost = (): void => {
       for (let it = begin; it < prm.maxIter; it++) {
-        if (teamGrad && space.teamBinomialGradients()) buffers.ghReady = true;
+        if (teamGrad && space.teamBinomialGradients()) {
+          // gradients, the identity partition and (block by block) the root's sums, all by the team
+          buffers.ghReady = true;
+          buffers.partReady = true;
+          buffers.rootSums = space.teamSums;
+        }
         else loss.gradientHessian(ytr, raw, swtr, g, h);
         for (let k = 0; k < K; k++) {
           const gk = g.subarray(k * n, (k + 1) * n);

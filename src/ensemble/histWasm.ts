@@ -203,21 +203,38 @@ function hgbTeamLoop(
       // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
       ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
     } else if (op === 2) {
-      // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel)
-      for (let i = a; i < b; i++) {
-        const yt = y![i]!;
-        const e = Math.exp(-raw![i]!);
-        const gr = (1 - yt - yt * e) / (1 + e);
-        const he = e / ((1 + e) * (1 + e));
-        if (sw) {
-          g![i] = sw[i]! * gr;
-          h![i] = sw[i]! * he;
-        } else {
-          g![i] = gr;
-          h![i] = he;
+      // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel), the identity
+      // partition of the next tree, and the sums of the stored (float32) g and h of each block of
+      // 32768 rows (HGB_SUM_BLOCK of grower.ts; a..b starts on a block) into the leaf table
+      for (let b0 = a; b0 < b; b0 += 32768) {
+        const b1 = Math.min(b, b0 + 32768);
+        let sg = 0;
+        let sh = 0;
+        for (let i = b0; i < b1; i++) {
+          const yt = y![i]!;
+          const e = Math.exp(-raw![i]!);
+          const gr = (1 - yt - yt * e) / (1 + e);
+          const he = e / ((1 + e) * (1 + e));
+          if (sw) {
+            g![i] = sw[i]! * gr;
+            h![i] = sw[i]! * he;
+          } else {
+            g![i] = gr;
+            h![i] = he;
+          }
+          const gi = g![i]!;
+          const hi = h![i]!;
+          gh[2 * i] = gi;
+          gh[2 * i + 1] = hi;
+          sg += gi;
+          sh += hi;
+          part[i] = i;
         }
-        gh[2 * i] = g![i]!;
-        gh[2 * i + 1] = h![i]!;
+        const blk = b0 / 32768;
+        if (2 * blk + 1 < leaves.length) {
+          leaves[2 * blk] = sg;
+          leaves[2 * blk + 1] = sh;
+        }
       }
     } else if (op === 3) {
       // raw scores += leaf values: leaves a..b of the table (start, stop, value), raw offset ctl[8]
@@ -809,17 +826,39 @@ export class HistSpace {
    */
   teamBinomialGradients(): boolean {
     const team = this.team;
+    this.teamSums = null;
     if (!team) return false;
     const ctl = team.open();
-    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2);
+    // chunks of whole blocks of HGB_SUM_BLOCK rows (each block's sums are computed in one piece)
+    const B = 32768;
+    const n = this.n;
+    const nb = Math.ceil(n / B);
+    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, nb);
     for (let c = 0; c < k; c++) {
-      ctl[C_CHUNKS + 2 * c] = Math.floor((this.n * c) / k);
-      ctl[C_CHUNKS + 2 * c + 1] = Math.floor((this.n * (c + 1)) / k);
+      ctl[C_CHUNKS + 2 * c] = B * Math.floor((nb * c) / k);
+      ctl[C_CHUNKS + 2 * c + 1] = Math.min(n, B * Math.floor((nb * (c + 1)) / k));
     }
     team.run(OP_BINOMIAL, k);
     hgbThreadStats.grad++;
+    const L = team.leaves;
+    if (2 * nb <= L.length) {
+      // the blocks' sums added in block order: the sums of `blockSum` (grower.ts)
+      let sg = L[0]!;
+      let sh = L[1]!;
+      for (let q = 1; q < nb; q++) {
+        sg += L[2 * q]!;
+        sh += L[2 * q + 1]!;
+      }
+      this.teamSums = [sg, sh];
+    }
     return true;
   }
+
+  /**
+   * The root's sums of g and h of the last `teamBinomialGradients` (block by block, as the
+   * grower's `blockSum`), or null (not computed: then the grower sums).
+   */
+  teamSums: [number, number] | null = null;
 
   /** Every thread that ran on this memory drops its instance (the memory can then be freed). */
   dispose(): void {
