@@ -151,6 +151,7 @@ const OP_BINOMIAL = 2;
 const OP_RAW = 3;
 const OP_GATHER = 4;
 const OP_PARTITION = 5;
+const OP_LEAF_OF = 6;
 /** Control block: per-chunk results (the partition's left counts). */
 const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 const C_SIZE = C_INTS + C_MAX_CHUNKS;
@@ -169,7 +170,7 @@ function hgbTeamLoop(
   mod: object, mem: { buffer: ArrayBuffer }, ctlBuf: SharedArrayBuffer, leafBuf: SharedArrayBuffer, id: number,
   d: number, nBins: number, partOff: number, ghOff: number, outOff: number, n: number,
   y: Float64Array | null, raw: Float64Array | null, sw: Float64Array | null, g: Float32Array | null, h: Float32Array | null,
-  once: number,
+  leafOfBuf: SharedArrayBuffer | null, once: number,
 ): number {
   const ctl = new Int32Array(ctlBuf);
   const G = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>>; WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } };
@@ -183,6 +184,7 @@ function hgbTeamLoop(
   const gh = new Float32Array(mem.buffer, ghOff, 2 * n);
   const part = new Uint32Array(mem.buffer, partOff, n);
   const leaves = new Float64Array(leafBuf);
+  const leafOf = leafOfBuf ? new Uint16Array(leafOfBuf) : null;
   const run = (c: number): void => {
     const op = ctl[4]!;
     const a = ctl[16 + 2 * c]!;
@@ -236,14 +238,16 @@ function hgbTeamLoop(
           leaves[2 * blk + 1] = sh;
         }
       }
-    } else if (op === 3) {
-      // raw scores += leaf values: leaves a..b of the table (start, stop, value), raw offset ctl[8]
-      const off = ctl[8]!;
+    } else if (op === 6) {
+      // each sample's leaf: leaves a..b of the table (start, stop, value)
       for (let l = a; l < b; l++) {
         const q1 = leaves[3 * l + 1]!;
-        const v = leaves[3 * l + 2]!;
-        for (let q = leaves[3 * l]!; q < q1; q++) raw![off + part[q]!]! += v;
+        for (let q = leaves[3 * l]!; q < q1; q++) leafOf![part[q]!] = l;
       }
+    } else if (op === 3) {
+      // raw scores += leaf values, rows a..b in order (raw offset ctl[8])
+      const off = ctl[8]!;
+      for (let i = a; i < b; i++) raw![off + i]! += leaves[3 * leafOf![i]! + 2]!;
     }
   };
   const work = (job: number): number => {
@@ -307,12 +311,12 @@ export interface TeamArrays {
 /**
  * Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. With `prof` set
  * (profiling runs only: it reads the clock around every job) also per team operation (index:
- * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5) the calling thread's time in
+ * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6) the calling thread's time in
  * the job and the part of it spent waiting for helpers (ms), chunks and chunks run by helpers;
  * `soloMs` (without the team): gather, gather + histogram, root histograms (ms); `soloN`: root
  * and child histograms built.
  */
-export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0], prof: false };
+export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0], prof: false };
 
 class Team {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
@@ -753,7 +757,9 @@ export class HistSpace {
       return;
     }
     const loopArgs: unknown[] = [this.mod, this.mem, null, null, this.id, this.d, this.nBins, this.partOff, this.ghOff, this.outOff, this.n,
-      arrays?.y ?? null, arrays?.raw ?? null, arrays?.sw ?? null, arrays?.g ?? null, arrays?.h ?? null];
+      arrays?.y ?? null, arrays?.raw ?? null, arrays?.sw ?? null, arrays?.g ?? null, arrays?.h ?? null,
+      // the leaf of each sample (raw-score update: written by leaves, then read in row order)
+      arrays ? new SharedArrayBuffer(2 * this.n) : null];
     const team = new Team(T, loopArgs);
     this.teamRaw = arrays !== null;
     loopArgs[2] = team.ctl.buffer;
@@ -780,7 +786,8 @@ export class HistSpace {
 
   /**
    * `raw[off + part[q]] += value` for the samples q of each leaf (start, stop, value), by the team
-   * (each raw score is updated by one leaf: any split is exact). False outside `runTeam` (the
+   * in two jobs: each sample's leaf (chunks of leaves), then the scores in row order (chunks of
+   * rows); each score gets its one addition, so any split is exact. False outside `runTeam` (the
    * raw array must be the one given to `runTeam`).
    */
   teamAddLeaves(leaves: readonly { start: number; stop: number; value: number }[], off: number): boolean {
@@ -795,6 +802,7 @@ export class HistSpace {
       L[3 * i + 2] = l.value;
       total += l.stop - l.start;
     });
+    if (total !== this.n) return false;
     // chunks of consecutive leaves holding about total / k samples each
     const ctl = team.open();
     const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, sorted.length);
@@ -810,8 +818,18 @@ export class HistSpace {
         a = i + 1;
       }
     }
+    // first each sample's leaf (scattered 2-byte writes), then the raw scores in row order: one
+    // sequential pass over the scores instead of one scattered read-modify-write per sample
+    team.run(OP_LEAF_OF, c);
+    team.open();
+    const n = this.n;
+    const kr = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2);
+    for (let q = 0; q < kr; q++) {
+      ctl[C_CHUNKS + 2 * q] = Math.floor((n * q) / kr);
+      ctl[C_CHUNKS + 2 * q + 1] = Math.floor((n * (q + 1)) / kr);
+    }
     ctl[C_MODE] = off;
-    team.run(OP_RAW, c);
+    team.run(OP_RAW, kr);
     return true;
   }
 
