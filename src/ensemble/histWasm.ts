@@ -205,31 +205,32 @@ function hgbTeamLoop(
       // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
       ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
     } else if (op === 2) {
-      // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel), the identity
-      // partition of the next tree, and the sums of the stored (float32) g and h of each block of
-      // 32768 rows (HGB_SUM_BLOCK of grower.ts; a..b starts on a block) into the leaf table
+      // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel)
+      for (let i = a; i < b; i++) {
+        const yt = y![i]!;
+        const e = Math.exp(-raw![i]!);
+        const gr = (1 - yt - yt * e) / (1 + e);
+        const he = e / ((1 + e) * (1 + e));
+        if (sw) {
+          g![i] = sw[i]! * gr;
+          h![i] = sw[i]! * he;
+        } else {
+          g![i] = gr;
+          h![i] = he;
+        }
+        gh[2 * i] = g![i]!;
+        gh[2 * i + 1] = h![i]!;
+      }
+      // then the identity partition of the next tree and the sums of the stored (float32) g and
+      // h of each block of 32768 rows (HGB_SUM_BLOCK of grower.ts; a..b starts on a block) into
+      // the leaf table (a separate pass: V8 ran the gradient loop 30% slower nested in the blocks)
       for (let b0 = a; b0 < b; b0 += 32768) {
         const b1 = Math.min(b, b0 + 32768);
         let sg = 0;
         let sh = 0;
         for (let i = b0; i < b1; i++) {
-          const yt = y![i]!;
-          const e = Math.exp(-raw![i]!);
-          const gr = (1 - yt - yt * e) / (1 + e);
-          const he = e / ((1 + e) * (1 + e));
-          if (sw) {
-            g![i] = sw[i]! * gr;
-            h![i] = sw[i]! * he;
-          } else {
-            g![i] = gr;
-            h![i] = he;
-          }
-          const gi = g![i]!;
-          const hi = h![i]!;
-          gh[2 * i] = gi;
-          gh[2 * i + 1] = hi;
-          sg += gi;
-          sh += hi;
+          sg += g![i]!;
+          sh += h![i]!;
           part[i] = i;
         }
         const blk = b0 / 32768;
