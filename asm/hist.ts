@@ -193,6 +193,47 @@ export function histRows(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usi
   }
 }
 
+/** One update of a 32-byte slot's sums only (the count is left alone): (g, h) += gh. */
+// @ts-ignore: decorator
+@inline
+function add32nc(o: usize, gh: v128): void {
+  v128.store(o, f64x2.add(v128.load(o), gh));
+}
+
+/**
+ * `histRows` without the counts (left 0): the root of every tree, whose counts are those of the
+ * first tree's root (every sample, same bins), so the caller copies them in. One read-modify-write
+ * per update instead of two (the count's costs as much as the sums').
+ */
+export function histRowsNoCount(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  zeroRange(outp, nBins, f0, f1, 32);
+  const fs = <usize>nBins << 5;
+  const n4 = f0 + ((f1 - f0) & ~3);
+  const base = outp + <usize>f0 * fs;
+  const stride = <usize>rowStride;
+  let row = binp + <usize>i0 * stride;
+  let ghi = ghp + (<usize>i0 << 3);
+  for (let i = i0; i < i1; i++) {
+    const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghi));
+    let o = base;
+    let f = f0;
+    for (; f < n4; f += 4) {
+      const w = load<u32>(row + <usize>f);
+      add32nc(o + (<usize>(w & 255) << 5), gh);
+      add32nc(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
+      add32nc(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
+      add32nc(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
+      o += 4 * fs;
+    }
+    for (; f < f1; f++) {
+      add32nc(o + (<usize>load<u8>(row + <usize>f) << 5), gh);
+      o += fs;
+    }
+    row += stride;
+    ghi += 8;
+  }
+}
+
 /** `histConst` over rows stored one after another (float32 gradients at `gp + 4 * i`). */
 export function histRowsConst(binp: usize, rowStride: i32, i0: i32, i1: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
   zeroRange(outp, nBins, f0, f1, 16);

