@@ -3,7 +3,9 @@
  * `node --import tsx bench/io-load-child.ts <mode> <file.parquet>` prints one JSON line with the
  * wall time, the CPU time of the process (every thread) and of its main thread, and the peak RSS
  * growth over the process's RSS after DuckDB is opened.
- * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), fetch (every chunk of `SELECT *` handed to
+ * Modes: duckdb-sum (DuckDB's own SELECT sum(...) scan), duckdb-load (DuckDB's own load of the file
+ * into its memory: CREATE TEMP TABLE AS), fill (a fresh n x d Float64Array written once: the floor
+ * of any loader into new memory; the count and DESCRIBE are timed too), fetch (every chunk of `SELECT *` handed to
  * JavaScript and released, nothing copied: the floor of any reader on @duckdb/node-api), table
  * (readParquet), tomatrix (readParquet + toMatrix: X is the Table's row-major block, no second copy;
  * `shared` in the output says so), tomatrix-copy (readParquet + toMatrix with copy: true, the
@@ -40,6 +42,18 @@ if (mode === 'shape') {
   cols = names.length;
   const t = await query(`SELECT count(*) AS n, ${names.map((c) => `sum("${c}")`).join(', ')} FROM read_parquet('${file}')`);
   rows = Number(t.get(0, 'n'));
+} else if (mode === 'duckdb-load') {
+  // DuckDB's own load of the file into its memory (CREATE TABLE AS): what "loading" costs the engine
+  const names = (await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).values('column_name').map(String);
+  cols = names.length;
+  await query(`CREATE OR REPLACE TEMP TABLE deepmine_load AS SELECT * FROM read_parquet('${file}')`);
+  rows = Number((await query('SELECT count(*) AS n FROM deepmine_load')).get(0, 'n'));
+} else if (mode === 'fill') {
+  // the floor of any loader into fresh memory: allocate n x d doubles and write each once
+  const t = await query(`SELECT count(*) AS n FROM read_parquet('${file}')`);
+  rows = Number(t.get(0, 'n'));
+  cols = (await query(`DESCRIBE SELECT * FROM read_parquet('${file}')`)).nRows;
+  new Float64Array(rows * cols).fill(1);
 } else if (mode === 'fetch') {
   const con = await connection();
   const result = await con.stream(`SELECT * FROM read_parquet('${file}')`);

@@ -10,7 +10,8 @@
  * Loading (issue 18): DuckDB generates 10,000,000 x 10 doubles (and, unless
  * `DEEPMINE_BENCH_LOAD=10m`, 50,000,000 x 10) as Parquet under the temp directory; each loader runs in
  * a child process of its own (bench/io-load-child.ts) for a clean peak RSS: DuckDB's own
- * `SELECT sum(...)` scan, readParquet, readParquet + toMatrix (X shares the Table's row-major block),
+ * `SELECT sum(...)` scan, DuckDB's own load of the file into its memory (`CREATE TEMP TABLE AS`),
+ * the floor of writing n x d fresh doubles once, readParquet, readParquet + toMatrix (X shares the Table's row-major block),
  * the same with the last column as target (the block compacted in place), with `copy: true` (a
  * second copy), readMatrix (wall time, CPU time of all
  * threads and of the main thread, peak RSS growth). `DEEPMINE_BENCH_LOAD=0` skips this part;
@@ -178,13 +179,13 @@ if (LOAD !== '0') {
     // DEEPMINE_BENCH_LOAD_REPEAT=k runs the four loaders k times, alternating (the machine is shared)
     const repeat = Math.max(1, Number(process.env.DEEPMINE_BENCH_LOAD_REPEAT ?? 1) || 1);
     for (let rep = 0; rep < repeat; rep++) {
-      for (const mode of ['duckdb-sum', 'fetch', 'table', 'tomatrix', 'tomatrix-target', 'tomatrix-copy', 'matrix']) {
+      for (const mode of ['duckdb-sum', 'duckdb-load', 'fill', 'fetch', 'table', 'tomatrix', 'tomatrix-target', 'tomatrix-copy', 'matrix']) {
         const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'io-load-child.ts'), mode, pq], { encoding: 'utf8' });
         const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
         if (r.status !== 0 || !line.startsWith('{')) { console.log(`| ${mode} | failed (${r.status}) | | | | | | ${(r.stderr ?? '').split('\n')[0]} |`); continue; }
         const m = JSON.parse(line) as { ms: number; cpuMs: number; mainCpuMs: number; growthBytes: number; shared?: boolean };
         if (mode === 'duckdb-sum') scan = m.ms;
-        const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(every column) scan", fetch: 'every chunk handed to JavaScript, nothing copied (floor of @duckdb/node-api)', table: 'readParquet (Table: number columns over one row-major block)', tomatrix: `readParquet + toMatrix (X is the Table's block${m.shared ? '' : ': NOT SHARED'})`, 'tomatrix-target': `readParquet + toMatrix({ target: last column }) (block compacted in place${m.shared ? '' : ': NOT SHARED'})`, 'tomatrix-copy': 'readParquet + toMatrix({ copy: true }) (Table and a fresh Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
+        const label = { 'duckdb-sum': "DuckDB's own SELECT count(*), sum(every column) scan", 'duckdb-load': "DuckDB's own load into its memory (CREATE TEMP TABLE AS SELECT *)", fill: 'floor: a fresh n x d Float64Array written once', fetch: 'every chunk handed to JavaScript, nothing copied (floor of @duckdb/node-api)', table: 'readParquet (Table: number columns over one row-major block)', tomatrix: `readParquet + toMatrix (X is the Table's block${m.shared ? '' : ': NOT SHARED'})`, 'tomatrix-target': `readParquet + toMatrix({ target: last column }) (block compacted in place${m.shared ? '' : ': NOT SHARED'})`, 'tomatrix-copy': 'readParquet + toMatrix({ copy: true }) (Table and a fresh Matrix both held)', matrix: 'readMatrix (straight into the row-major Matrix)' }[mode];
         console.log(`| ${label} | ${(m.ms / 1000).toFixed(2)} | ${scan ? (m.ms / scan).toFixed(2) + 'x' : ''} | ${(m.cpuMs / 1000).toFixed(2)} | ${(m.mainCpuMs / 1000).toFixed(2)} | ${(m.growthBytes / 1e9).toFixed(2)} | ${(m.growthBytes / valueBytes).toFixed(2)}x | ${loadavg().map((v) => v.toFixed(1)).join(' ')} |`);
       }
     }
