@@ -123,14 +123,7 @@ function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: numb
     if (nr < msl) break;
     if (shl < mhs) continue;
     if (shr < mhs) break;
-    let gain: number;
-    if (plain) {
-      const vl = -sgl / (shl + l2 + 1e-15);
-      const vr = -sgr / (shr + l2 + 1e-15);
-      gain = lossCurrent;
-      gain -= sgl * vl;
-      gain -= sgr * vr;
-    } else gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, l2);
+    const gain = plain ? plainGain(sgl, shl, sgr, shr, lossCurrent, l2) : splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, l2);
     if (gain > bestGain && gain > mgs) {
       found = true;
       bestGain = gain;
@@ -142,6 +135,19 @@ function leftToRight(c: SplitContext, hist: Histogram, f: number, nSamples: numb
     s.missingGoToLeft = false;
     finish(c, s, bestGain, sumG, sumH, nSamples, bSg, bSh, bN, lower, upper);
   }
+}
+
+/**
+ * `splitGain` without constraints or bounds, written out (the same operations in the same order,
+ * so the same bits): the hot path of both scans.
+ */
+function plainGain(sgl: number, shl: number, sgr: number, shr: number, lossCurrent: number, l2: number): number {
+  const vl = -sgl / (shl + l2 + 1e-15);
+  const vr = -sgr / (shr + l2 + 1e-15);
+  let gain = lossCurrent;
+  gain -= sgl * vl;
+  gain -= sgr * vr;
+  return gain;
 }
 
 function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: number, sumG: number, sumH: number, value: number, cst: number, lower: number, upper: number, s: SplitInfo): void {
@@ -173,14 +179,7 @@ function rightToLeft(c: SplitContext, hist: Histogram, f: number, nSamples: numb
     if (nl < msl) break;
     if (shr < mhs) continue;
     if (shl < mhs) break;
-    let gain: number;
-    if (plain) {
-      const vl = -sgl / (shl + l2 + 1e-15);
-      const vr = -sgr / (shr + l2 + 1e-15);
-      gain = lossCurrent;
-      gain -= sgl * vl;
-      gain -= sgr * vr;
-    } else gain = splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, l2);
+    const gain = plain ? plainGain(sgl, shl, sgr, shr, lossCurrent, l2) : splitGain(sgl, shl, sgr, shr, lossCurrent, cst, lower, upper, l2);
     if (gain > bestGain && gain > mgs) {
       found = true;
       bestGain = gain;

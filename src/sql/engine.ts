@@ -3,7 +3,7 @@
  * (the `pg` client, loaded lazily) and anything else that can run a SELECT and return rows.
  * Nothing is installed on the server: plain SELECTs only, no UDFs, no DDL.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBDataChunk } from '@duckdb/node-api';
 import { InvalidParameterError } from '../core/errors.js';
 import { chunkReleaser, copyNumbers } from '../io/vectors.js';
 import { EngineError, type SqlEngine, type SqlRow } from './types.js';
@@ -21,6 +21,27 @@ function toJs(v: unknown): number | string | boolean | null {
 export async function duckdbEngine(path = ':memory:'): Promise<SqlEngine> {
   const db = await DuckDBInstance.create(path);
   let con: DuckDBConnection | null = await db.connect();
+  /** The result chunks of a streamed query (engine errors as EngineError). */
+  async function* chunks(sql: string): AsyncIterable<{ chunk: DuckDBDataChunk; names: string[] }> {
+    if (!con) throw new EngineError('duckdb', 'the engine is closed', sql);
+    let res;
+    try {
+      res = await con.stream(sql);
+    } catch (e) {
+      throw new EngineError('duckdb', (e as Error).message, sql);
+    }
+    const names = res.columnNames();
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await res.fetchChunk();
+      } catch (e) {
+        throw new EngineError('duckdb', (e as Error).message, sql);
+      }
+      if (!chunk || chunk.rowCount === 0) return;
+      yield { chunk, names };
+    }
+  }
   return {
     dialect: 'duckdb',
     get closed() { return con === null; },
@@ -35,42 +56,11 @@ export async function duckdbEngine(path = ':memory:'): Promise<SqlEngine> {
       return reader.getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJs(v)])));
     },
     async *stream(sql: string): AsyncIterable<SqlRow[]> {
-      if (!con) throw new EngineError('duckdb', 'the engine is closed', sql);
-      let res;
-      try {
-        res = await con.stream(sql);
-      } catch (e) {
-        throw new EngineError('duckdb', (e as Error).message, sql);
-      }
-      const names = res.columnNames();
-      for (;;) {
-        let chunk;
-        try {
-          chunk = await res.fetchChunk();
-        } catch (e) {
-          throw new EngineError('duckdb', (e as Error).message, sql);
-        }
-        if (!chunk || chunk.rowCount === 0) return;
-        yield chunk.getRowObjects(names).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJs(v)])));
-      }
+      for await (const { chunk, names } of chunks(sql)) yield chunk.getRowObjects(names).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, toJs(v)])));
     },
     async *streamColumns(sql: string): AsyncIterable<{ rows: number; columns: Float64Array[] }> {
-      if (!con) throw new EngineError('duckdb', 'the engine is closed', sql);
-      let res;
-      try {
-        res = await con.stream(sql);
-      } catch (e) {
-        throw new EngineError('duckdb', (e as Error).message, sql);
-      }
       const release = chunkReleaser();
-      for (;;) {
-        let chunk;
-        try {
-          chunk = await res.fetchChunk();
-        } catch (e) {
-          throw new EngineError('duckdb', (e as Error).message, sql);
-        }
-        if (!chunk || chunk.rowCount === 0) return;
+      for await (const { chunk } of chunks(sql)) {
         const rows = chunk.rowCount;
         const columns = Array.from({ length: chunk.columnCount }, (_, j) => {
           const out = new Float64Array(rows);
