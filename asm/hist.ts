@@ -315,3 +315,88 @@ export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: 
   }
   return <i32>(nl - <usize>a);
 }
+
+/**
+ * `Math.exp` of V8, bit for bit: fdlibm's `__ieee754_exp` as in v8/src/base/ieee754.cc `exp` (same
+ * constants, same operations in the same order, no fused multiply-add, and V8's exp(1) = E case).
+ * Checked against Math.exp on > 10^6 arguments by test/ensemble/hgbExp.test.ts.
+ */
+function expV8(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  // non-finite and huge arguments (|x| >= 709.78...)
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > 7.09782712893383973096e+02) return Infinity;
+    if (x < -7.45133219101941108420e+02) return 0.0;
+  }
+  // argument reduction
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1.0) return 2.718281828459045;
+      hi = x - (xsb == 0 ? 6.93147180369123816490e-01 : -6.93147180369123816490e-01);
+      lo = xsb == 0 ? 1.90821492927058770002e-10 : -1.90821492927058770002e-10;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(1.44269504088896338700e+00 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * 6.93147180369123816490e-01;
+      lo = t * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  }
+  const t = x * x;
+  const twopk = k >= -1021
+    ? reinterpret<f64>(<u64>(<u32>(0x3ff00000 + (k << 20))) << 32)
+    : reinterpret<f64>(<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20))) << 32);
+  const c = x - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03 + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * 8.988465674311579539e307;
+    return y * twopk;
+  }
+  return y * twopk * 9.33263618503218878990e-302;
+}
+
+/** `Math.exp(x)` bit for bit (the tests' handle on `expV8`). */
+export function exp(x: f64): f64 {
+  return expV8(x);
+}
+
+/**
+ * HalfBinomialLoss gradients and hessians of `rows` samples (the expression of loss.ts
+ * `binomialGradKernel`, with `expV8` for Math.exp): raw scores at `rawp`, labels at `yp`, sample
+ * weights at `swp` (0: none), all float64; float32 gradients to `gp`, hessians to `hp`, and the
+ * interleaved (g, h) float32 pairs to `ghp`.
+ */
+export function binomialGrad(rawp: usize, yp: usize, swp: usize, rows: i32, gp: usize, hp: usize, ghp: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const o = <usize>i << 3;
+    const yt = load<f64>(yp + o);
+    const e = expV8(-load<f64>(rawp + o));
+    let gr = (1 - yt - yt * e) / (1 + e);
+    let he = e / ((1 + e) * (1 + e));
+    if (swp != 0) {
+      const w = load<f64>(swp + o);
+      gr = w * gr;
+      he = w * he;
+    }
+    const g32 = <f32>gr;
+    const h32 = <f32>he;
+    store<f32>(gp + (<usize>i << 2), g32);
+    store<f32>(hp + (<usize>i << 2), h32);
+    store<f32>(ghp + o, g32);
+    store<f32>(ghp + o, h32, 4);
+  }
+}

@@ -34,6 +34,8 @@ interface HistExports {
   histRowsNoCount(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
+  exp(x: number): number;
+  binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
 }
 
 let slot: ModuleSlot | null = null;
@@ -190,7 +192,30 @@ function hgbTeamLoop(
   // block of 32768 rows (HGB_SUM_BLOCK of grower.ts; a..b starts on a block) into the leaf table.
   // Own functions, two passes: V8 ran the gradient loop up to 2x slower nested in the blocks or
   // inlined in `run`.
-  const binomialRows = (a: number, b: number): void => {
+  const binomialRows = (a: number, b: number, c: number): void => {
+    if (ctl[8] === 1) {
+      // the WebAssembly kernel (bit-identical exp): rows copied in pieces of S into this chunk's
+      // slot of the scratch at ctl[12] (ctl[14] bytes per chunk), gradients copied back out
+      const S = ctl[14]! >> 5;
+      const base = ctl[12]! + c * ctl[14]!;
+      const buf = mem.buffer;
+      const rs = new Float64Array(buf, base, S);
+      const ys = new Float64Array(buf, base + 8 * S, S);
+      const ws = sw ? new Float64Array(buf, base + 16 * S, S) : null;
+      const gs = new Float32Array(buf, base + 24 * S, S);
+      const hs = new Float32Array(buf, base + 28 * S, S);
+      for (let r0 = a; r0 < b; r0 += S) {
+        const r1 = Math.min(b, r0 + S);
+        const m = r1 - r0;
+        rs.set(raw!.subarray(r0, r1));
+        ys.set(y!.subarray(r0, r1));
+        if (ws) ws.set(sw!.subarray(r0, r1));
+        exp!.binomialGrad!(base, base + 8 * S, ws ? base + 16 * S : 0, m, base + 24 * S, base + 28 * S, ghOff + 8 * r0);
+        g!.set(m === S ? gs : gs.subarray(0, m), r0);
+        h!.set(m === S ? hs : hs.subarray(0, m), r0);
+      }
+      return;
+    }
     for (let i = a; i < b; i++) {
       const yt = y![i]!;
       const e = Math.exp(-raw![i]!);
@@ -221,8 +246,8 @@ function hgbTeamLoop(
       leaves[2 * blk + 1] = sh;
     }
   };
-  const binomial = (a: number, b: number): void => {
-    binomialRows(a, b);
+  const binomial = (a: number, b: number, c: number): void => {
+    binomialRows(a, b, c);
     for (let b0 = a; b0 < b; b0 += 32768) blockSums(b0, Math.min(b, b0 + 32768));
   };
   const run = (c: number): void => {
@@ -245,7 +270,7 @@ function hgbTeamLoop(
       // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
       ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
     } else if (op === 2) {
-      binomial(a, b);
+      binomial(a, b, c);
     } else if (op === 6) {
       // each sample's leaf: leaves a..b of the table (start, stop, value)
       for (let l = a; l < b; l++) {
@@ -390,8 +415,9 @@ export const hgbHistTuning = { minUpdates: 1 << 22 };
  * The team (`HistSpace.runTeam`): histograms of at least `minUpdates` (sample, feature) updates
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
+ * `wasmGrad` = false: the team's binomial gradients in JavaScript instead of the WebAssembly kernel (A/B).
  */
-export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
+export const hgbTeamTuning = { wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -864,6 +890,12 @@ export class HistSpace {
       ctl[C_CHUNKS + 2 * c] = B * Math.floor((nb * c) / k);
       ctl[C_CHUNKS + 2 * c + 1] = Math.min(n, B * Math.floor((nb * (c + 1)) / k));
     }
+    // the WebAssembly gradients: each chunk gets a slot of the gather area (free between trees)
+    const area = this.gGhOff + 8 * this.gCap - this.gRowsOff;
+    const slot = Math.floor(area / k / 64) * 64;
+    ctl[C_MODE] = hgbTeamTuning.wasmGrad && slot >= 32 ? 1 : 0;
+    ctl[C_GDST] = this.gRowsOff;
+    ctl[C_GSTRIDE] = slot;
     team.run(OP_BINOMIAL, k);
     hgbThreadStats.grad++;
     const L = team.leaves;
