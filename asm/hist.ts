@@ -375,13 +375,76 @@ export function exp(x: f64): f64 {
 }
 
 /**
+ * `expV8` of both lanes of x: where both arguments are in its main range (2^-28 <= |x| < 709.78,
+ * x != 1, 2^k normal) by the f64x2 form of its operations (every lane runs exactly expV8's
+ * operations: the cases |x| < 0.5 ln 2 and |x| < 1.5 ln 2 are its general reduction with k = 0 and
+ * k = +-1, bit for bit), else lane by lane by expV8.
+ */
+function expV8x2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const ax = f64x2.abs(x);
+  const s = v128.and(x, f64x2.splat(-0.0));
+  // high word > 0x3fd62e42 (else k = 0), >= 0x3ff0a2b2 (then k = trunc(x / ln 2 +- 0.5), else +-1)
+  const tA = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(1.44269504088896338700e+00), x), v128.or(s, f64x2.splat(0.5))));
+  const tB = v128.or(s, one);
+  const t = v128.bitselect(tA, v128.and(tB, f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3fd62e4300000000)))), f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3ff0a2b200000000))));
+  const ok = v128.and(
+    v128.and(f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3e30000000000000))), f64x2.lt(ax, f64x2.splat(reinterpret<f64>(0x40862e4200000000)))),
+    v128.and(v128.and(f64x2.ne(x, one), f64x2.lt(t, f64x2.splat(1024.0))), f64x2.ge(t, f64x2.splat(-1021.0))),
+  );
+  if (!i64x2.all_true(ok)) return f64x2.replace_lane(f64x2.splat(expV8(f64x2.extract_lane(x, 0))), 1, expV8(f64x2.extract_lane(x, 1)));
+  const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(6.93147180369123816490e-01)));
+  const lo = f64x2.mul(t, f64x2.splat(1.90821492927058770002e-10));
+  const r = f64x2.sub(hi, lo);
+  const tt = f64x2.mul(r, r);
+  let c = f64x2.mul(tt, f64x2.splat(4.13813679705723846039e-08));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(-1.65339022054652515390e-06), c));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(6.61375632143793436117e-05), c));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(-2.77777777770155933842e-03), c));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(1.66666666666666019037e-01), c));
+  c = f64x2.sub(r, c);
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, q), hi));
+  // 2^k: k + 1023 in the exponent field
+  const twopk = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(t)), i64x2.splat(1023)), 52);
+  return f64x2.mul(y, twopk);
+}
+
+/** `expV8x2` of `n` (even) float64 at `xp` into `outp` (the tests' handle). */
+export function expPairs(xp: usize, n: i32, outp: usize): void {
+  for (let o: usize = 0; o < (<usize>n << 3); o += 16) v128.store(outp + o, expV8x2(v128.load(xp + o)));
+}
+
+/**
  * HalfBinomialLoss gradients and hessians of `rows` samples (the expression of loss.ts
- * `binomialGradKernel`, with `expV8` for Math.exp): raw scores at `rawp`, labels at `yp`, sample
+ * `binomialGradKernel`, with `expV8` / `expV8x2` for Math.exp): raw scores at `rawp`, labels at `yp`, sample
  * weights at `swp` (0: none), all float64; float32 gradients to `gp`, hessians to `hp`, and the
  * interleaved (g, h) float32 pairs to `ghp`.
  */
 export function binomialGrad(rawp: usize, yp: usize, swp: usize, rows: i32, gp: usize, hp: usize, ghp: usize): void {
-  for (let i = 0; i < rows; i++) {
+  // two rows at a time (exp by expV8x2), then the last row alone
+  const one = f64x2.splat(1.0);
+  const n2 = rows & ~1;
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i << 3;
+    const e = expV8x2(f64x2.neg(v128.load(rawp + o)));
+    const yt = v128.load(yp + o);
+    const e1 = f64x2.add(one, e);
+    let gr = f64x2.div(f64x2.sub(f64x2.sub(one, yt), f64x2.mul(yt, e)), e1);
+    let he = f64x2.div(e, f64x2.mul(e1, e1));
+    if (swp != 0) {
+      const w = v128.load(swp + o);
+      gr = f64x2.mul(w, gr);
+      he = f64x2.mul(w, he);
+    }
+    const g32 = f32x4.demote_f64x2_zero(gr);
+    const h32 = f32x4.demote_f64x2_zero(he);
+    v128.store64_lane(gp + (<usize>i << 2), g32, 0);
+    v128.store64_lane(hp + (<usize>i << 2), h32, 0);
+    v128.store(ghp + o, i32x4.shuffle(g32, h32, 0, 4, 1, 5));
+  }
+  for (; i < rows; i++) {
     const o = <usize>i << 3;
     const yt = load<f64>(yp + o);
     const e = expV8(-load<f64>(rawp + o));
