@@ -299,21 +299,21 @@ export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32,
 
 /**
  * One piece of a threaded partition: the stable split of `part[a:b]` (as `partition`), the left
- * side written in place from `a`, the right side to `rightp` (from its start). Returns the number
- * of samples going left; the caller puts the pieces together.
+ * side written from `leftp` (may be `partp + 4 * a`: in place), the right side from `rightp`.
+ * Returns the number of samples going left; the caller puts the pieces together.
  */
-export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: usize, rightp: usize): i32 {
-  let nl = <usize>a;
+export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: usize, leftp: usize, rightp: usize): i32 {
+  let nl: usize = 0;
   let nr: usize = 0;
   for (let i = a; i < b; i++) {
     const idx = load<u32>(partp + (<usize>i << 2));
     const l = <usize>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
-    store<u32>(partp + (nl << 2), idx);
+    store<u32>(leftp + (nl << 2), idx);
     store<u32>(rightp + (nr << 2), idx);
     nl += l;
     nr += 1 - l;
   }
-  return <i32>(nl - <usize>a);
+  return <i32>nl;
 }
 
 /**

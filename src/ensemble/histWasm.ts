@@ -32,7 +32,7 @@ interface HistExports {
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsNoCount(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
-  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
+  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, leftp: number, rightp: number): number;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
@@ -154,6 +154,7 @@ const OP_RAW = 3;
 const OP_GATHER = 4;
 const OP_PARTITION = 5;
 const OP_LEAF_OF = 6;
+const OP_PLACE = 7;
 /** Control block: per-chunk results (the partition's left counts). */
 const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 const C_SIZE = C_INTS + C_MAX_CHUNKS;
@@ -267,8 +268,32 @@ function hgbTeamLoop(
       exp!.gather!(0, d, partOff, a, b, ghOff, gb, ctl[12]! + q * ctl[14]!, ctl[14]!, ctl[13]! + q * gb);
     } else if (op === 5) {
       // samples a..b of part split by the feature's column at ctl[9] and the table at ctl[11];
-      // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
-      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
+      // right side to the scratch at ctl[10] + 4 * (a - start), left side in place (ctl[12] < 0)
+      // or to the scratch at ctl[12] + 4 * (a - start); left count into the results
+      const q = 4 * (a - ctl[6]!);
+      const lp = ctl[12]! < 0 ? partOff + 4 * a : ctl[12]! + q;
+      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, lp, ctl[10]! + q) as unknown as number;
+    } else if (op === 7) {
+      // piece c of the last partition (both sides in the scratch) to its places: left sides in
+      // order from start, then right sides in order
+      const s0 = ctl[6]!;
+      const k = ctl[5]!;
+      let lb = 0;
+      let rb = 0;
+      let L = 0;
+      for (let q = 0; q < k; q++) {
+        const l = ctl[256 + q]!;
+        if (q < c) {
+          lb += l;
+          rb += ctl[17 + 2 * q]! - ctl[16 + 2 * q]! - l;
+        }
+        L += l;
+      }
+      const l = ctl[256 + c]!;
+      const r = b - a - l;
+      const buf = mem.buffer;
+      if (l > 0) part.set(new Uint32Array(buf, ctl[12]! + 4 * (a - s0), l), s0 + lb);
+      if (r > 0) part.set(new Uint32Array(buf, ctl[10]! + 4 * (a - s0), r), s0 + L + rb);
     } else if (op === 2) {
       binomial(a, b, c);
     } else if (op === 6) {
@@ -344,12 +369,12 @@ export interface TeamArrays {
 /**
  * Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. With `prof` set
  * (profiling runs only: it reads the clock around every job) also per team operation (index:
- * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6) the calling thread's time in
+ * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6, OP_PLACE 7) the calling thread's time in
  * the job and the part of it spent waiting for helpers (ms), chunks and chunks run by helpers;
  * `soloMs` (without the team): gather, gather + histogram, root histograms (ms); `soloN`: root
  * and child histograms built.
  */
-export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0], prof: false };
+export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0, 0], prof: false };
 
 class Team {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
@@ -416,8 +441,9 @@ export const hgbHistTuning = { minUpdates: 1 << 22 };
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
  * `wasmGrad` = false: the team's binomial gradients in JavaScript instead of the WebAssembly kernel (A/B).
+ * `placeTeam` = false: the calling thread puts a threaded partition's pieces together (A/B).
  */
-export const hgbTeamTuning = { wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
+export const hgbTeamTuning = { placeTeam: true, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -598,7 +624,17 @@ export class HistSpace {
     ctl[C_BINP] = this.colOff + f * this.n;
     ctl[C_STRIDE] = this.rightOff;
     ctl[C_GHP] = this.lutOff;
+    // both sides to scratch (the left sides to the gather area, free here), then placed by the team
+    const place = hgbTeamTuning.placeTeam && this.gGhOff - this.gRowsOff >= 4 * m;
+    ctl[C_GDST] = place ? this.gRowsOff : -1;
     team.run(OP_PARTITION, k);
+    if (place) {
+      let nl = start;
+      for (let c = 0; c < k; c++) nl += ctl[C_RES + c]!;
+      team.open();
+      team.run(OP_PLACE, k);
+      return nl;
+    }
     const part = this.partition;
     const right = this.rightView;
     let nl = start;

@@ -136,7 +136,7 @@ describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
     }
   });
 
-  it('team fits with sample weights (WebAssembly gradients) repeat the 1-thread model and the JavaScript gradients bit for bit', () => {
+  it('team fits with sample weights (WebAssembly gradients, pieces placed by the team) repeat the 1-thread model, the JavaScript gradients and the serial placing bit for bit', () => {
     const n = 70_000, d = 6;
     const rng = new RandomState(5);
     const X = rng.uniform(-2, 2, n * d);
@@ -147,21 +147,34 @@ describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
     const fit = () => new HistGradientBoostingClassifier({ maxIter: 5, earlyStopping: false, randomState: 0 }).fit(Xm, y, sw).decisionFunction(Xm) as Float64Array;
     const one = withThreads(1, fit);
     const g0 = hgbThreadStats.grad;
-    const chunks = hgbTeamStats.opChunks[2]!;
-    const two = withThreads(2, fit);
-    if (withThreads(2, linalgThreads) === 2 && hgbHistModule()) {
-      assert.ok(hgbThreadStats.grad > g0 && hgbTeamStats.opChunks[2]! >= chunks, 'the team computed the gradients');
-    }
-    hgbTeamTuning.wasmGrad = false;
-    let js: Float64Array;
+    const prof = hgbTeamStats.prof;
+    hgbTeamStats.prof = true;
+    const chunks = [...hgbTeamStats.opChunks];
+    let two: Float64Array;
     try {
-      js = withThreads(2, fit);
+      two = withThreads(2, fit);
     } finally {
-      hgbTeamTuning.wasmGrad = true;
+      hgbTeamStats.prof = prof;
     }
+    if (withThreads(2, linalgThreads) === 2 && hgbHistModule()) {
+      assert.ok(hgbThreadStats.grad > g0 && hgbTeamStats.opChunks[2]! > chunks[2]!, 'the team computed the gradients');
+      assert.ok(hgbTeamStats.opChunks[7]! > chunks[7]!, 'the team placed the partition pieces');
+    }
+    // the JavaScript gradients, and the partition pieces put together by the calling thread
+    const variant = (key: 'wasmGrad' | 'placeTeam'): Float64Array => {
+      hgbTeamTuning[key] = false;
+      try {
+        return withThreads(2, fit);
+      } finally {
+        hgbTeamTuning[key] = true;
+      }
+    };
+    const js = variant('wasmGrad');
+    const serial = variant('placeTeam');
     for (let i = 0; i < n; i++) {
       if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
       if (!Object.is(js[i], two[i])) assert.fail(`row ${i}: ${js[i]} (JavaScript gradients) vs ${two[i]} (WebAssembly)`);
+      if (!Object.is(serial[i], two[i])) assert.fail(`row ${i}: ${serial[i]} (serial placing) vs ${two[i]} (team placing)`);
     }
   });
 });
