@@ -463,3 +463,17 @@ export function binomialGrad(rawp: usize, yp: usize, swp: usize, rows: i32, gp: 
     store<f32>(ghp + o, h32, 4);
   }
 }
+
+/**
+ * Rows i0..i1 of one block of the root: sums of the float32 (g, h) pairs at `ghp` (promoted to
+ * float64, added in row order from zero: the sums of `blockSum` in grower.ts) to `outp` (2 float64),
+ * and the identity partition `part[i] = i`.
+ */
+export function blockSums(ghp: usize, partp: usize, i0: i32, i1: i32, outp: usize): void {
+  let s = f64x2.splat(0);
+  for (let i = i0; i < i1; i++) {
+    s = f64x2.add(s, f64x2.promote_low_f32x4(v128.load64_zero(ghp + (<usize>i << 3))));
+    store<u32>(partp + (<usize>i << 2), <u32>i);
+  }
+  v128.store(outp, s);
+}

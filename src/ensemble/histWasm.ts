@@ -36,6 +36,7 @@ interface HistExports {
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
+  blockSums(ghp: number, partp: number, i0: number, i1: number, outp: number): void;
 }
 
 let slot: ModuleSlot | null = null;
@@ -249,6 +250,20 @@ function hgbTeamLoop(
   };
   const binomial = (a: number, b: number, c: number): void => {
     binomialRows(a, b, c);
+    if (ctl[8] === 1) {
+      // the WebAssembly block sums (from the pairs), through this chunk's slot of the scratch
+      const o = ctl[12]! + c * ctl[14]!;
+      const s = new Float64Array(mem.buffer, o, 2);
+      for (let b0 = a; b0 < b; b0 += 32768) {
+        exp!.blockSums!(ghOff, partOff, b0, Math.min(b, b0 + 32768), o);
+        const blk = b0 / 32768;
+        if (2 * blk + 1 < leaves.length) {
+          leaves[2 * blk] = s[0]!;
+          leaves[2 * blk + 1] = s[1]!;
+        }
+      }
+      return;
+    }
     for (let b0 = a; b0 < b; b0 += 32768) blockSums(b0, Math.min(b, b0 + 32768));
   };
   const run = (c: number): void => {
@@ -372,9 +387,9 @@ export interface TeamArrays {
  * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6, OP_PLACE 7) the calling thread's time in
  * the job and the part of it spent waiting for helpers (ms), chunks and chunks run by helpers;
  * `soloMs` (without the team): gather, gather + histogram, root histograms (ms); `soloN`: root
- * and child histograms built.
+ * and child histograms built; `partMs`: threaded partitions, placing included (ms).
  */
-export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0, 0], prof: false };
+export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], partMs: 0, opChunks: [0, 0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0, 0], prof: false };
 
 class Team {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
@@ -441,9 +456,10 @@ export const hgbHistTuning = { minUpdates: 1 << 22 };
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
  * `wasmGrad` = false: the team's binomial gradients in JavaScript instead of the WebAssembly kernel (A/B).
- * `placeTeam` = false: the calling thread puts a threaded partition's pieces together (A/B).
+ * `placeTeam` = true: a second team job puts a threaded partition's pieces together (both sides
+ * written to scratch first) instead of the calling thread; off: not faster (hgb5's handoff).
  */
-export const hgbTeamTuning = { placeTeam: true, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
+export const hgbTeamTuning = { placeTeam: false, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -614,6 +630,14 @@ export class HistSpace {
     const m = stop - start;
     if (!team || m < hgbTeamTuning.minPartition) return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
     // pieces split by the team, then put together in order: left sides, then right sides
+    const t0 = hgbTeamStats.prof ? performance.now() : 0;
+    const nl = this.teamPartition(team, f, start, stop);
+    if (hgbTeamStats.prof) hgbTeamStats.partMs += performance.now() - t0;
+    return nl;
+  }
+
+  private teamPartition(team: Team, f: number, start: number, stop: number): number {
+    const m = stop - start;
     const ctl = team.open();
     const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread);
     for (let c = 0; c < k; c++) {

@@ -151,26 +151,26 @@ describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
     hgbTeamStats.prof = true;
     const chunks = [...hgbTeamStats.opChunks];
     let two: Float64Array;
+    hgbTeamTuning.placeTeam = true;
     try {
       two = withThreads(2, fit);
     } finally {
       hgbTeamStats.prof = prof;
+      hgbTeamTuning.placeTeam = false;
     }
     if (withThreads(2, linalgThreads) === 2 && hgbHistModule()) {
       assert.ok(hgbThreadStats.grad > g0 && hgbTeamStats.opChunks[2]! > chunks[2]!, 'the team computed the gradients');
       assert.ok(hgbTeamStats.opChunks[7]! > chunks[7]!, 'the team placed the partition pieces');
     }
     // the JavaScript gradients, and the partition pieces put together by the calling thread
-    const variant = (key: 'wasmGrad' | 'placeTeam'): Float64Array => {
-      hgbTeamTuning[key] = false;
-      try {
-        return withThreads(2, fit);
-      } finally {
-        hgbTeamTuning[key] = true;
-      }
-    };
-    const js = variant('wasmGrad');
-    const serial = variant('placeTeam');
+    hgbTeamTuning.wasmGrad = false;
+    let js: Float64Array;
+    try {
+      js = withThreads(2, fit);
+    } finally {
+      hgbTeamTuning.wasmGrad = true;
+    }
+    const serial = withThreads(2, fit);
     for (let i = 0; i < n; i++) {
       if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
       if (!Object.is(js[i], two[i])) assert.fail(`row ${i}: ${js[i]} (JavaScript gradients) vs ${two[i]} (WebAssembly)`);
