@@ -299,19 +299,181 @@ export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32,
 
 /**
  * One piece of a threaded partition: the stable split of `part[a:b]` (as `partition`), the left
- * side written in place from `a`, the right side to `rightp` (from its start). Returns the number
- * of samples going left; the caller puts the pieces together.
+ * side written from `leftp` (may be `partp + 4 * a`: in place), the right side from `rightp`.
+ * Returns the number of samples going left; the caller puts the pieces together.
  */
-export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: usize, rightp: usize): i32 {
-  let nl = <usize>a;
+export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: usize, leftp: usize, rightp: usize): i32 {
+  let nl: usize = 0;
   let nr: usize = 0;
   for (let i = a; i < b; i++) {
     const idx = load<u32>(partp + (<usize>i << 2));
     const l = <usize>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
-    store<u32>(partp + (nl << 2), idx);
+    store<u32>(leftp + (nl << 2), idx);
     store<u32>(rightp + (nr << 2), idx);
     nl += l;
     nr += 1 - l;
   }
-  return <i32>(nl - <usize>a);
+  return <i32>nl;
+}
+
+/**
+ * `Math.exp` of V8, bit for bit: fdlibm's `__ieee754_exp` as in v8/src/base/ieee754.cc `exp` (same
+ * constants, same operations in the same order, no fused multiply-add, and V8's exp(1) = E case).
+ * Checked against Math.exp on > 10^6 arguments by test/ensemble/hgbExp.test.ts.
+ */
+function expV8(x: f64): f64 {
+  const bits = reinterpret<u64>(x);
+  let hx = <u32>(bits >> 32);
+  const xsb = <i32>(hx >> 31);
+  hx &= 0x7fffffff;
+  let hi: f64 = 0;
+  let lo: f64 = 0;
+  let k: i32 = 0;
+  // non-finite and huge arguments (|x| >= 709.78...)
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | <u32>bits) != 0) return x + x;
+      return xsb == 0 ? x : 0.0;
+    }
+    if (x > 7.09782712893383973096e+02) return Infinity;
+    if (x < -7.45133219101941108420e+02) return 0.0;
+  }
+  // argument reduction
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x == 1.0) return 2.718281828459045;
+      hi = x - (xsb == 0 ? 6.93147180369123816490e-01 : -6.93147180369123816490e-01);
+      lo = xsb == 0 ? 1.90821492927058770002e-10 : -1.90821492927058770002e-10;
+      k = 1 - xsb - xsb;
+    } else {
+      k = <i32>(1.44269504088896338700e+00 * x + (xsb == 0 ? 0.5 : -0.5));
+      const t = <f64>k;
+      hi = x - t * 6.93147180369123816490e-01;
+      lo = t * 1.90821492927058770002e-10;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1.0 + x;
+  }
+  const t = x * x;
+  const twopk = k >= -1021
+    ? reinterpret<f64>(<u64>(<u32>(0x3ff00000 + (k << 20))) << 32)
+    : reinterpret<f64>(<u64>(<u32>(0x3ff00000 + ((k + 1000) << 20))) << 32);
+  const c = x - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03 + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+  if (k == 0) return 1.0 - ((x * c) / (c - 2.0) - x);
+  const y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi);
+  if (k >= -1021) {
+    if (k == 1024) return y * 2.0 * 8.988465674311579539e307;
+    return y * twopk;
+  }
+  return y * twopk * 9.33263618503218878990e-302;
+}
+
+/** `Math.exp(x)` bit for bit (the tests' handle on `expV8`). */
+export function exp(x: f64): f64 {
+  return expV8(x);
+}
+
+/**
+ * `expV8` of both lanes of x: where both arguments are in its main range (2^-28 <= |x| < 709.78,
+ * x != 1, 2^k normal) by the f64x2 form of its operations (every lane runs exactly expV8's
+ * operations: the cases |x| < 0.5 ln 2 and |x| < 1.5 ln 2 are its general reduction with k = 0 and
+ * k = +-1, bit for bit), else lane by lane by expV8.
+ */
+function expV8x2(x: v128): v128 {
+  const one = f64x2.splat(1.0);
+  const ax = f64x2.abs(x);
+  const s = v128.and(x, f64x2.splat(-0.0));
+  // high word > 0x3fd62e42 (else k = 0), >= 0x3ff0a2b2 (then k = trunc(x / ln 2 +- 0.5), else +-1)
+  const tA = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(1.44269504088896338700e+00), x), v128.or(s, f64x2.splat(0.5))));
+  const tB = v128.or(s, one);
+  const t = v128.bitselect(tA, v128.and(tB, f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3fd62e4300000000)))), f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3ff0a2b200000000))));
+  const ok = v128.and(
+    v128.and(f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3e30000000000000))), f64x2.lt(ax, f64x2.splat(reinterpret<f64>(0x40862e4200000000)))),
+    v128.and(v128.and(f64x2.ne(x, one), f64x2.lt(t, f64x2.splat(1024.0))), f64x2.ge(t, f64x2.splat(-1021.0))),
+  );
+  if (!i64x2.all_true(ok)) return f64x2.replace_lane(f64x2.splat(expV8(f64x2.extract_lane(x, 0))), 1, expV8(f64x2.extract_lane(x, 1)));
+  const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(6.93147180369123816490e-01)));
+  const lo = f64x2.mul(t, f64x2.splat(1.90821492927058770002e-10));
+  const r = f64x2.sub(hi, lo);
+  const tt = f64x2.mul(r, r);
+  let c = f64x2.mul(tt, f64x2.splat(4.13813679705723846039e-08));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(-1.65339022054652515390e-06), c));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(6.61375632143793436117e-05), c));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(-2.77777777770155933842e-03), c));
+  c = f64x2.mul(tt, f64x2.add(f64x2.splat(1.66666666666666019037e-01), c));
+  c = f64x2.sub(r, c);
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, q), hi));
+  // 2^k: k + 1023 in the exponent field
+  const twopk = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(t)), i64x2.splat(1023)), 52);
+  return f64x2.mul(y, twopk);
+}
+
+/** `expV8x2` of `n` (even) float64 at `xp` into `outp` (the tests' handle). */
+export function expPairs(xp: usize, n: i32, outp: usize): void {
+  for (let o: usize = 0; o < (<usize>n << 3); o += 16) v128.store(outp + o, expV8x2(v128.load(xp + o)));
+}
+
+/**
+ * HalfBinomialLoss gradients and hessians of `rows` samples (the expression of loss.ts
+ * `binomialGradKernel`, with `expV8` / `expV8x2` for Math.exp): raw scores at `rawp`, labels at `yp`, sample
+ * weights at `swp` (0: none), all float64; float32 gradients to `gp`, hessians to `hp`, and the
+ * interleaved (g, h) float32 pairs to `ghp`.
+ */
+export function binomialGrad(rawp: usize, yp: usize, swp: usize, rows: i32, gp: usize, hp: usize, ghp: usize): void {
+  // two rows at a time (exp by expV8x2), then the last row alone
+  const one = f64x2.splat(1.0);
+  const n2 = rows & ~1;
+  let i = 0;
+  for (; i < n2; i += 2) {
+    const o = <usize>i << 3;
+    const e = expV8x2(f64x2.neg(v128.load(rawp + o)));
+    const yt = v128.load(yp + o);
+    const e1 = f64x2.add(one, e);
+    let gr = f64x2.div(f64x2.sub(f64x2.sub(one, yt), f64x2.mul(yt, e)), e1);
+    let he = f64x2.div(e, f64x2.mul(e1, e1));
+    if (swp != 0) {
+      const w = v128.load(swp + o);
+      gr = f64x2.mul(w, gr);
+      he = f64x2.mul(w, he);
+    }
+    const g32 = f32x4.demote_f64x2_zero(gr);
+    const h32 = f32x4.demote_f64x2_zero(he);
+    v128.store64_lane(gp + (<usize>i << 2), g32, 0);
+    v128.store64_lane(hp + (<usize>i << 2), h32, 0);
+    v128.store(ghp + o, i32x4.shuffle(g32, h32, 0, 4, 1, 5));
+  }
+  for (; i < rows; i++) {
+    const o = <usize>i << 3;
+    const yt = load<f64>(yp + o);
+    const e = expV8(-load<f64>(rawp + o));
+    let gr = (1 - yt - yt * e) / (1 + e);
+    let he = e / ((1 + e) * (1 + e));
+    if (swp != 0) {
+      const w = load<f64>(swp + o);
+      gr = w * gr;
+      he = w * he;
+    }
+    const g32 = <f32>gr;
+    const h32 = <f32>he;
+    store<f32>(gp + (<usize>i << 2), g32);
+    store<f32>(hp + (<usize>i << 2), h32);
+    store<f32>(ghp + o, g32);
+    store<f32>(ghp + o, h32, 4);
+  }
+}
+
+/**
+ * Rows i0..i1 of one block of the root: sums of the float32 (g, h) pairs at `ghp` (promoted to
+ * float64, added in row order from zero: the sums of `blockSum` in grower.ts) to `outp` (2 float64),
+ * and the identity partition `part[i] = i`.
+ */
+export function blockSums(ghp: usize, partp: usize, i0: i32, i1: i32, outp: usize): void {
+  let s = f64x2.splat(0);
+  for (let i = i0; i < i1; i++) {
+    s = f64x2.add(s, f64x2.promote_low_f32x4(v128.load64_zero(ghp + (<usize>i << 3))));
+    store<u32>(partp + (<usize>i << 2), <u32>i);
+  }
+  v128.store(outp, s);
 }

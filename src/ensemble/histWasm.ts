@@ -32,8 +32,11 @@ interface HistExports {
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsNoCount(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
-  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, rightp: number): number;
+  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, leftp: number, rightp: number): number;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
+  exp(x: number): number;
+  binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
+  blockSums(ghp: number, partp: number, i0: number, i1: number, outp: number): void;
 }
 
 let slot: ModuleSlot | null = null;
@@ -152,6 +155,7 @@ const OP_RAW = 3;
 const OP_GATHER = 4;
 const OP_PARTITION = 5;
 const OP_LEAF_OF = 6;
+const OP_PLACE = 7;
 /** Control block: per-chunk results (the partition's left counts). */
 const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 const C_SIZE = C_INTS + C_MAX_CHUNKS;
@@ -190,7 +194,30 @@ function hgbTeamLoop(
   // block of 32768 rows (HGB_SUM_BLOCK of grower.ts; a..b starts on a block) into the leaf table.
   // Own functions, two passes: V8 ran the gradient loop up to 2x slower nested in the blocks or
   // inlined in `run`.
-  const binomialRows = (a: number, b: number): void => {
+  const binomialRows = (a: number, b: number, c: number): void => {
+    if (ctl[8] === 1) {
+      // the WebAssembly kernel (bit-identical exp): rows copied in pieces of S into this chunk's
+      // slot of the scratch at ctl[12] (ctl[14] bytes per chunk), gradients copied back out
+      const S = ctl[14]! >> 5;
+      const base = ctl[12]! + c * ctl[14]!;
+      const buf = mem.buffer;
+      const rs = new Float64Array(buf, base, S);
+      const ys = new Float64Array(buf, base + 8 * S, S);
+      const ws = sw ? new Float64Array(buf, base + 16 * S, S) : null;
+      const gs = new Float32Array(buf, base + 24 * S, S);
+      const hs = new Float32Array(buf, base + 28 * S, S);
+      for (let r0 = a; r0 < b; r0 += S) {
+        const r1 = Math.min(b, r0 + S);
+        const m = r1 - r0;
+        rs.set(raw!.subarray(r0, r1));
+        ys.set(y!.subarray(r0, r1));
+        if (ws) ws.set(sw!.subarray(r0, r1));
+        exp!.binomialGrad!(base, base + 8 * S, ws ? base + 16 * S : 0, m, base + 24 * S, base + 28 * S, ghOff + 8 * r0);
+        g!.set(m === S ? gs : gs.subarray(0, m), r0);
+        h!.set(m === S ? hs : hs.subarray(0, m), r0);
+      }
+      return;
+    }
     for (let i = a; i < b; i++) {
       const yt = y![i]!;
       const e = Math.exp(-raw![i]!);
@@ -221,8 +248,22 @@ function hgbTeamLoop(
       leaves[2 * blk + 1] = sh;
     }
   };
-  const binomial = (a: number, b: number): void => {
-    binomialRows(a, b);
+  const binomial = (a: number, b: number, c: number): void => {
+    binomialRows(a, b, c);
+    if (ctl[8] === 1) {
+      // the WebAssembly block sums (from the pairs), through this chunk's slot of the scratch
+      const o = ctl[12]! + c * ctl[14]!;
+      const s = new Float64Array(mem.buffer, o, 2);
+      for (let b0 = a; b0 < b; b0 += 32768) {
+        exp!.blockSums!(ghOff, partOff, b0, Math.min(b, b0 + 32768), o);
+        const blk = b0 / 32768;
+        if (2 * blk + 1 < leaves.length) {
+          leaves[2 * blk] = s[0]!;
+          leaves[2 * blk + 1] = s[1]!;
+        }
+      }
+      return;
+    }
     for (let b0 = a; b0 < b; b0 += 32768) blockSums(b0, Math.min(b, b0 + 32768));
   };
   const run = (c: number): void => {
@@ -242,10 +283,34 @@ function hgbTeamLoop(
       exp!.gather!(0, d, partOff, a, b, ghOff, gb, ctl[12]! + q * ctl[14]!, ctl[14]!, ctl[13]! + q * gb);
     } else if (op === 5) {
       // samples a..b of part split by the feature's column at ctl[9] and the table at ctl[11];
-      // right side to the scratch at ctl[10] + 4 * (a - start); left count into the results
-      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, ctl[10]! + 4 * (a - ctl[6]!)) as unknown as number;
+      // right side to the scratch at ctl[10] + 4 * (a - start), left side in place (ctl[12] < 0)
+      // or to the scratch at ctl[12] + 4 * (a - start); left count into the results
+      const q = 4 * (a - ctl[6]!);
+      const lp = ctl[12]! < 0 ? partOff + 4 * a : ctl[12]! + q;
+      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, lp, ctl[10]! + q) as unknown as number;
+    } else if (op === 7) {
+      // piece c of the last partition (both sides in the scratch) to its places: left sides in
+      // order from start, then right sides in order
+      const s0 = ctl[6]!;
+      const k = ctl[5]!;
+      let lb = 0;
+      let rb = 0;
+      let L = 0;
+      for (let q = 0; q < k; q++) {
+        const l = ctl[256 + q]!;
+        if (q < c) {
+          lb += l;
+          rb += ctl[17 + 2 * q]! - ctl[16 + 2 * q]! - l;
+        }
+        L += l;
+      }
+      const l = ctl[256 + c]!;
+      const r = b - a - l;
+      const buf = mem.buffer;
+      if (l > 0) part.set(new Uint32Array(buf, ctl[12]! + 4 * (a - s0), l), s0 + lb);
+      if (r > 0) part.set(new Uint32Array(buf, ctl[10]! + 4 * (a - s0), r), s0 + L + rb);
     } else if (op === 2) {
-      binomial(a, b);
+      binomial(a, b, c);
     } else if (op === 6) {
       // each sample's leaf: leaves a..b of the table (start, stop, value)
       for (let l = a; l < b; l++) {
@@ -319,12 +384,12 @@ export interface TeamArrays {
 /**
  * Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. With `prof` set
  * (profiling runs only: it reads the clock around every job) also per team operation (index:
- * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6) the calling thread's time in
+ * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6, OP_PLACE 7) the calling thread's time in
  * the job and the part of it spent waiting for helpers (ms), chunks and chunks run by helpers;
  * `soloMs` (without the team): gather, gather + histogram, root histograms (ms); `soloN`: root
- * and child histograms built.
+ * and child histograms built; `partMs`: threaded partitions, placing included (ms).
  */
-export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], opChunks: [0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0], prof: false };
+export const hgbTeamStats = { jobs: 0, helperChunks: 0, opMs: [0, 0, 0, 0, 0, 0, 0, 0], waitMs: [0, 0, 0, 0, 0, 0, 0, 0], soloMs: [0, 0, 0], soloN: [0, 0, 0], partMs: 0, opChunks: [0, 0, 0, 0, 0, 0, 0, 0], opHelper: [0, 0, 0, 0, 0, 0, 0, 0], prof: false };
 
 class Team {
   readonly ctl = new Int32Array(new SharedArrayBuffer(4 * C_SIZE));
@@ -390,8 +455,11 @@ export const hgbHistTuning = { minUpdates: 1 << 22 };
  * The team (`HistSpace.runTeam`): histograms of at least `minUpdates` (sample, feature) updates
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
+ * `wasmGrad` = false: the team's binomial gradients in JavaScript instead of the WebAssembly kernel (A/B).
+ * `placeTeam` = true: a second team job puts a threaded partition's pieces together (both sides
+ * written to scratch first) instead of the calling thread; off: not faster (hgb5's handoff).
  */
-export const hgbTeamTuning = { on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
+export const hgbTeamTuning = { placeTeam: false, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -562,6 +630,14 @@ export class HistSpace {
     const m = stop - start;
     if (!team || m < hgbTeamTuning.minPartition) return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
     // pieces split by the team, then put together in order: left sides, then right sides
+    const t0 = hgbTeamStats.prof ? performance.now() : 0;
+    const nl = this.teamPartition(team, f, start, stop);
+    if (hgbTeamStats.prof) hgbTeamStats.partMs += performance.now() - t0;
+    return nl;
+  }
+
+  private teamPartition(team: Team, f: number, start: number, stop: number): number {
+    const m = stop - start;
     const ctl = team.open();
     const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread);
     for (let c = 0; c < k; c++) {
@@ -572,7 +648,17 @@ export class HistSpace {
     ctl[C_BINP] = this.colOff + f * this.n;
     ctl[C_STRIDE] = this.rightOff;
     ctl[C_GHP] = this.lutOff;
+    // both sides to scratch (the left sides to the gather area, free here), then placed by the team
+    const place = hgbTeamTuning.placeTeam && this.gGhOff - this.gRowsOff >= 4 * m;
+    ctl[C_GDST] = place ? this.gRowsOff : -1;
     team.run(OP_PARTITION, k);
+    if (place) {
+      let nl = start;
+      for (let c = 0; c < k; c++) nl += ctl[C_RES + c]!;
+      team.open();
+      team.run(OP_PLACE, k);
+      return nl;
+    }
     const part = this.partition;
     const right = this.rightView;
     let nl = start;
@@ -864,6 +950,12 @@ export class HistSpace {
       ctl[C_CHUNKS + 2 * c] = B * Math.floor((nb * c) / k);
       ctl[C_CHUNKS + 2 * c + 1] = Math.min(n, B * Math.floor((nb * (c + 1)) / k));
     }
+    // the WebAssembly gradients: each chunk gets a slot of the gather area (free between trees)
+    const area = this.gGhOff + 8 * this.gCap - this.gRowsOff;
+    const slot = Math.floor(area / k / 64) * 64;
+    ctl[C_MODE] = hgbTeamTuning.wasmGrad && slot >= 32 ? 1 : 0;
+    ctl[C_GDST] = this.gRowsOff;
+    ctl[C_GSTRIDE] = slot;
     team.run(OP_BINOMIAL, k);
     hgbThreadStats.grad++;
     const L = team.leaves;
