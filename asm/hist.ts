@@ -159,40 +159,6 @@ export function gather(binp: usize, d: i32, partp: usize, start: i32, stop: i32,
   }
 }
 
-/**
- * `hist` over rows stored one after another: rows `i0..i1` of `binp` (`rowStride` bytes each)
- * with their (g, h) float32 pairs at `ghp + 8 * i` (the root: the bins and gradients in sample
- * order; a child: what `gather` wrote). Same sums in the same order as `hist` over the partition.
- */
-export function histRows(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  zeroRange(outp, nBins, f0, f1, 32);
-  const fs = <usize>nBins << 5;
-  const n4 = f0 + ((f1 - f0) & ~3);
-  const base = outp + <usize>f0 * fs;
-  const stride = <usize>rowStride;
-  let row = binp + <usize>i0 * stride;
-  let ghi = ghp + (<usize>i0 << 3);
-  for (let i = i0; i < i1; i++) {
-    const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghi));
-    let o = base;
-    let f = f0;
-    for (; f < n4; f += 4) {
-      const w = load<u32>(row + <usize>f);
-      add32(o + (<usize>(w & 255) << 5), gh);
-      add32(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
-      add32(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
-      add32(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
-      o += 4 * fs;
-    }
-    for (; f < f1; f++) {
-      add32(o + (<usize>load<u8>(row + <usize>f) << 5), gh);
-      o += fs;
-    }
-    row += stride;
-    ghi += 8;
-  }
-}
-
 /** One update of a 32-byte slot's sums only (the count is left alone): (g, h) += gh. */
 // @ts-ignore: decorator
 @inline
@@ -201,11 +167,12 @@ function add32nc(o: usize, gh: v128): void {
 }
 
 /**
- * `histRows` without the counts (left 0): the root of every tree, whose counts are those of the
- * first tree's root (every sample, same bins), so the caller copies them in. One read-modify-write
- * per update instead of two (the count's costs as much as the sums').
+ * The loop of `histRows` / `histRowsNoCount`; `count` is a constant at both (inlined) call sites,
+ * so each export compiles to its own loop without a branch.
  */
-export function histRowsNoCount(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+// @ts-ignore: decorator
+@inline
+function histRowsLoop(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32, count: bool): void {
   zeroRange(outp, nBins, f0, f1, 32);
   const fs = <usize>nBins << 5;
   const n4 = f0 + ((f1 - f0) & ~3);
@@ -219,19 +186,44 @@ export function histRowsNoCount(binp: usize, rowStride: i32, i0: i32, i1: i32, g
     let f = f0;
     for (; f < n4; f += 4) {
       const w = load<u32>(row + <usize>f);
-      add32nc(o + (<usize>(w & 255) << 5), gh);
-      add32nc(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
-      add32nc(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
-      add32nc(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
+      const o0 = o + (<usize>(w & 255) << 5);
+      const o1 = o + fs + (<usize>((w >>> 8) & 255) << 5);
+      const o2 = o + 2 * fs + (<usize>((w >>> 16) & 255) << 5);
+      const o3 = o + 3 * fs + (<usize>(w >>> 24) << 5);
+      if (count) {
+        add32(o0, gh); add32(o1, gh); add32(o2, gh); add32(o3, gh);
+      } else {
+        add32nc(o0, gh); add32nc(o1, gh); add32nc(o2, gh); add32nc(o3, gh);
+      }
       o += 4 * fs;
     }
     for (; f < f1; f++) {
-      add32nc(o + (<usize>load<u8>(row + <usize>f) << 5), gh);
+      const o0 = o + (<usize>load<u8>(row + <usize>f) << 5);
+      if (count) add32(o0, gh);
+      else add32nc(o0, gh);
       o += fs;
     }
     row += stride;
     ghi += 8;
   }
+}
+
+/**
+ * `hist` over rows stored one after another: rows `i0..i1` of `binp` (`rowStride` bytes each)
+ * with their (g, h) float32 pairs at `ghp + 8 * i` (the root: the bins and gradients in sample
+ * order; a child: what `gather` wrote). Same sums in the same order as `hist` over the partition.
+ */
+export function histRows(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  histRowsLoop(binp, rowStride, i0, i1, ghp, outp, nBins, f0, f1, true);
+}
+
+/**
+ * `histRows` without the counts (left 0): the root of every tree, whose counts are those of the
+ * first tree's root (every sample, same bins), so the caller copies them in. One read-modify-write
+ * per update instead of two (the count's costs as much as the sums').
+ */
+export function histRowsNoCount(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  histRowsLoop(binp, rowStride, i0, i1, ghp, outp, nBins, f0, f1, false);
 }
 
 /** `histConst` over rows stored one after another (float32 gradients at `gp + 4 * i`). */

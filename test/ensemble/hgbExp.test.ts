@@ -6,7 +6,8 @@ import { HistGradientBoostingClassifier } from '../../src/ensemble/index.js';
 import { binomialGradKernel } from '../../src/ensemble/loss.js';
 import { hgbHistModule, hgbTeamStats, hgbTeamTuning } from '../../src/ensemble/histWasm.js';
 import { hgbThreadStats } from '../../src/ensemble/histogram.js';
-import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
+import { linalgThreads } from '../../src/linalg/threads.js';
+import { withThreads } from '../helpers/threads.js';
 
 interface Kernels {
   exp(x: number): number;
@@ -28,14 +29,6 @@ function instance(pages: number): { ex: Kernels; mem: { buffer: ArrayBuffer } } 
   return { ex, mem };
 }
 
-function withThreads<T>(t: number, f: () => T): T {
-  const prev = setLinalgThreads(t);
-  try {
-    return f();
-  } finally {
-    setLinalgThreads(prev);
-  }
-}
 
 describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
   it('exp and expPairs (asm/hist.ts, fdlibm as V8, scalar and f64x2) equal Math.exp bit for bit on 2.2 million arguments', (t) => {

@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { HistGradientBoostingClassifier, HistGradientBoostingRegressor } from '../../src/ensemble/index.js';
-import { linalgThreads, setLinalgThreads } from '../../src/linalg/threads.js';
+import { linalgThreads } from '../../src/linalg/threads.js';
 import { hgbThreadStats } from '../../src/ensemble/histogram.js';
 import { hgbPredictWasmSwitch } from '../../src/ensemble/forest.js';
 import { hgbWasmSwitch, hgbHistModule, hgbHistTuning, hgbTeamStats } from '../../src/ensemble/histWasm.js';
+import { withThreads } from '../helpers/threads.js';
 
 /** 60,000 x 10 (large enough for the threaded histogram path): NaN in column 0, a categorical column 9. */
 function data(): { X: Matrix; y: Float64Array; yc: Float64Array } {
@@ -29,14 +30,6 @@ function data(): { X: Matrix; y: Float64Array; yc: Float64Array } {
   return { X: new Matrix(X, n, d), y, yc };
 }
 
-function withThreads<T>(t: number, f: () => T): T {
-  const prev = setLinalgThreads(t);
-  try {
-    return f();
-  } finally {
-    setLinalgThreads(prev);
-  }
-}
 
 describe('HistGradientBoosting threads', () => {
   const { X, y, yc } = data();

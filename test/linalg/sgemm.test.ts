@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidParameterError, ShapeError } from '../../src/core/errors.js';
 import { RandomState } from '../../src/core/random.js';
-import { gemm, linalgBackend, setLinalgBackend, setLinalgThreads, sgemm, wasmAvailable } from '../../src/linalg/index.js';
+import { gemm, linalgBackend, setLinalgBackend, sgemm, wasmAvailable } from '../../src/linalg/index.js';
 import { sgemmCoreTs, sgemmCoreWasm, wasm32Slot } from '../../src/linalg/kernels32.js';
 import { SGEMM_WASM_BASE64 } from '../../src/linalg/wasmSgemm.generated.js';
+import { withThreads } from '../helpers/threads.js';
 
 /** Run `fn` with the given backend, restoring the previous choice. */
 function withBackend<T>(b: 'ts' | 'wasm', fn: () => T): T {
@@ -16,14 +17,6 @@ function withBackend<T>(b: 'ts' | 'wasm', fn: () => T): T {
   }
 }
 
-function withThreads<T>(t: number, fn: () => T): T {
-  const prev = setLinalgThreads(t);
-  try {
-    return fn();
-  } finally {
-    setLinalgThreads(prev);
-  }
-}
 
 /** The documented summation order, written element by element (the specification). */
 function sgemmSpec(ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, aOff: number, lda: number, b: Float32Array, bOff: number, ldb: number, beta: number, c: Float32Array, cOff: number, ldc: number): void {
