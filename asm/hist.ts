@@ -45,65 +45,6 @@ function add16(o: usize, gi: f64): void {
 }
 
 /**
- * Histogram with hessians: gradients and hessians interleaved as float32 pairs at `ghp`
- * (`ghp + 8 * i`: g_i, h_i), partition (u32 sample indices) at `partp`.
- */
-export function hist(binp: usize, rowStride: i32, partp: usize, start: i32, stop: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  zeroRange(outp, nBins, f0, f1, 32);
-  const fs = <usize>nBins << 5;
-  const n4 = f0 + ((f1 - f0) & ~3);
-  const base = outp + <usize>f0 * fs;
-  const stride = <usize>rowStride;
-  for (let i = start; i < stop; i++) {
-    const idx = <usize>load<u32>(partp + (<usize>i << 2));
-    const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghp + (idx << 3)));
-    const row = binp + idx * stride;
-    let o = base;
-    let f = f0;
-    for (; f < n4; f += 4) {
-      const w = load<u32>(row + <usize>f);
-      add32(o + (<usize>(w & 255) << 5), gh);
-      add32(o + fs + (<usize>((w >>> 8) & 255) << 5), gh);
-      add32(o + 2 * fs + (<usize>((w >>> 16) & 255) << 5), gh);
-      add32(o + 3 * fs + (<usize>(w >>> 24) << 5), gh);
-      o += 4 * fs;
-    }
-    for (; f < f1; f++) {
-      add32(o + (<usize>load<u8>(row + <usize>f) << 5), gh);
-      o += fs;
-    }
-  }
-}
-
-/** Histogram with constant hessians: float32 gradients at `gp` (only gradients and counts are summed). */
-export function histConst(binp: usize, rowStride: i32, partp: usize, start: i32, stop: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  zeroRange(outp, nBins, f0, f1, 16);
-  const fs = <usize>nBins << 4;
-  const n4 = f0 + ((f1 - f0) & ~3);
-  const base = outp + <usize>f0 * fs;
-  const stride = <usize>rowStride;
-  for (let i = start; i < stop; i++) {
-    const idx = <usize>load<u32>(partp + (<usize>i << 2));
-    const gi = <f64>load<f32>(gp + (idx << 2));
-    const row = binp + idx * stride;
-    let o = base;
-    let f = f0;
-    for (; f < n4; f += 4) {
-      const w = load<u32>(row + <usize>f);
-      add16(o + (<usize>(w & 255) << 4), gi);
-      add16(o + fs + (<usize>((w >>> 8) & 255) << 4), gi);
-      add16(o + 2 * fs + (<usize>((w >>> 16) & 255) << 4), gi);
-      add16(o + 3 * fs + (<usize>(w >>> 24) << 4), gi);
-      o += 4 * fs;
-    }
-    for (; f < f1; f++) {
-      add16(o + (<usize>load<u8>(row + <usize>f) << 4), gi);
-      o += fs;
-    }
-  }
-}
-
-/**
  * Stable partition of `part[start:stop]` by the bins of one feature (column-major bins of that
  * feature at `colp`, one byte per sample): `lut[bin]` (256 bytes at `lutp`) is 1 for the left side.
  * Branch-free, as the TypeScript loop of the grower: each index is written to both sides (left in
@@ -166,46 +107,70 @@ function add32nc(o: usize, gh: v128): void {
   v128.store(o, f64x2.add(v128.load(o), gh));
 }
 
+/** Slot layouts of {@link histLoop}. */
+const GH = 0; // 32 bytes: f64x2 (sum g, sum h), u32 count
+const CONST = 1; // 16 bytes: f64 sum g, u32 count (constant hessians)
+const GH_NOCOUNT = 2; // 32 bytes, sums only
+
+/** One update of feature slot `o` by the sample's (g, h) pair or gradient. */
+// @ts-ignore: decorator
+@inline
+function slotAdd(o: usize, gh: v128, gi: f64, mode: i32): void {
+  if (mode == CONST) add16(o, gi);
+  else if (mode == GH) add32(o, gh);
+  else add32nc(o, gh);
+}
+
 /**
- * The loop of `histRows` / `histRowsNoCount`; `count` is a constant at both (inlined) call sites,
- * so each export compiles to its own loop without a branch.
+ * The histogram loop of every kernel below. `indexed` and `mode` are constants at each (inlined)
+ * call site, so each export compiles to its own branch-free loop. Samples `i0..i1` are either
+ * `part[i]` (indexed: the partition, u32 sample indices at `partp`) or the rows `i` themselves
+ * (rows stored one after another, as `gather` writes them); each sample's row of bins is
+ * `rowStride` bytes at `binp`, its gradient data at `gp` (float32 (g, h) pairs, or float32
+ * gradients for CONST). Every slot's float64 sum runs in sample order.
  */
 // @ts-ignore: decorator
 @inline
-function histRowsLoop(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32, count: bool): void {
-  zeroRange(outp, nBins, f0, f1, 32);
-  const fs = <usize>nBins << 5;
+function histLoop(binp: usize, rowStride: i32, partp: usize, i0: i32, i1: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32, indexed: bool, mode: i32): void {
+  const sh: usize = mode == CONST ? 4 : 5;
+  zeroRange(outp, nBins, f0, f1, <usize>1 << sh);
+  const fs = <usize>nBins << sh;
   const n4 = f0 + ((f1 - f0) & ~3);
   const base = outp + <usize>f0 * fs;
   const stride = <usize>rowStride;
-  let row = binp + <usize>i0 * stride;
-  let ghi = ghp + (<usize>i0 << 3);
   for (let i = i0; i < i1; i++) {
-    const gh = f64x2.promote_low_f32x4(v128.load64_zero(ghi));
+    const idx = indexed ? <usize>load<u32>(partp + (<usize>i << 2)) : <usize>i;
+    const gh = mode == CONST ? f64x2.splat(0) : f64x2.promote_low_f32x4(v128.load64_zero(gp + (idx << 3)));
+    const gi = mode == CONST ? <f64>load<f32>(gp + (idx << 2)) : 0.0;
+    const row = binp + idx * stride;
     let o = base;
     let f = f0;
     for (; f < n4; f += 4) {
       const w = load<u32>(row + <usize>f);
-      const o0 = o + (<usize>(w & 255) << 5);
-      const o1 = o + fs + (<usize>((w >>> 8) & 255) << 5);
-      const o2 = o + 2 * fs + (<usize>((w >>> 16) & 255) << 5);
-      const o3 = o + 3 * fs + (<usize>(w >>> 24) << 5);
-      if (count) {
-        add32(o0, gh); add32(o1, gh); add32(o2, gh); add32(o3, gh);
-      } else {
-        add32nc(o0, gh); add32nc(o1, gh); add32nc(o2, gh); add32nc(o3, gh);
-      }
+      slotAdd(o + (<usize>(w & 255) << sh), gh, gi, mode);
+      slotAdd(o + fs + (<usize>((w >>> 8) & 255) << sh), gh, gi, mode);
+      slotAdd(o + 2 * fs + (<usize>((w >>> 16) & 255) << sh), gh, gi, mode);
+      slotAdd(o + 3 * fs + (<usize>(w >>> 24) << sh), gh, gi, mode);
       o += 4 * fs;
     }
     for (; f < f1; f++) {
-      const o0 = o + (<usize>load<u8>(row + <usize>f) << 5);
-      if (count) add32(o0, gh);
-      else add32nc(o0, gh);
+      slotAdd(o + (<usize>load<u8>(row + <usize>f) << sh), gh, gi, mode);
       o += fs;
     }
-    row += stride;
-    ghi += 8;
   }
+}
+
+/**
+ * Histogram with hessians: gradients and hessians interleaved as float32 pairs at `ghp`
+ * (`ghp + 8 * i`: g_i, h_i), partition (u32 sample indices) at `partp`.
+ */
+export function hist(binp: usize, rowStride: i32, partp: usize, start: i32, stop: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  histLoop(binp, rowStride, partp, start, stop, ghp, outp, nBins, f0, f1, true, GH);
+}
+
+/** Histogram with constant hessians: float32 gradients at `gp` (only gradients and counts are summed). */
+export function histConst(binp: usize, rowStride: i32, partp: usize, start: i32, stop: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
+  histLoop(binp, rowStride, partp, start, stop, gp, outp, nBins, f0, f1, true, CONST);
 }
 
 /**
@@ -214,7 +179,7 @@ function histRowsLoop(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize,
  * order; a child: what `gather` wrote). Same sums in the same order as `hist` over the partition.
  */
 export function histRows(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  histRowsLoop(binp, rowStride, i0, i1, ghp, outp, nBins, f0, f1, true);
+  histLoop(binp, rowStride, 0, i0, i1, ghp, outp, nBins, f0, f1, false, GH);
 }
 
 /**
@@ -223,37 +188,12 @@ export function histRows(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usi
  * per update instead of two (the count's costs as much as the sums').
  */
 export function histRowsNoCount(binp: usize, rowStride: i32, i0: i32, i1: i32, ghp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  histRowsLoop(binp, rowStride, i0, i1, ghp, outp, nBins, f0, f1, false);
+  histLoop(binp, rowStride, 0, i0, i1, ghp, outp, nBins, f0, f1, false, GH_NOCOUNT);
 }
 
 /** `histConst` over rows stored one after another (float32 gradients at `gp + 4 * i`). */
 export function histRowsConst(binp: usize, rowStride: i32, i0: i32, i1: i32, gp: usize, outp: usize, nBins: i32, f0: i32, f1: i32): void {
-  zeroRange(outp, nBins, f0, f1, 16);
-  const fs = <usize>nBins << 4;
-  const n4 = f0 + ((f1 - f0) & ~3);
-  const base = outp + <usize>f0 * fs;
-  const stride = <usize>rowStride;
-  let row = binp + <usize>i0 * stride;
-  let gi4 = gp + (<usize>i0 << 2);
-  for (let i = i0; i < i1; i++) {
-    const gi = <f64>load<f32>(gi4);
-    let o = base;
-    let f = f0;
-    for (; f < n4; f += 4) {
-      const w = load<u32>(row + <usize>f);
-      add16(o + (<usize>(w & 255) << 4), gi);
-      add16(o + fs + (<usize>((w >>> 8) & 255) << 4), gi);
-      add16(o + 2 * fs + (<usize>((w >>> 16) & 255) << 4), gi);
-      add16(o + 3 * fs + (<usize>(w >>> 24) << 4), gi);
-      o += 4 * fs;
-    }
-    for (; f < f1; f++) {
-      add16(o + (<usize>load<u8>(row + <usize>f) << 4), gi);
-      o += fs;
-    }
-    row += stride;
-    gi4 += 4;
-  }
+  histLoop(binp, rowStride, 0, i0, i1, gp, outp, nBins, f0, f1, false, CONST);
 }
 
 /**
