@@ -181,7 +181,7 @@ export async function readParquet(path: string, opts: ReadOptions = {}): Promise
       // a flat file of plain numbers: our own decoder (io/parquet/) fills the row-major block on
       // every thread of the pool; null (text, dates, booleans, zstd, ...): through DuckDB below
       const own = decodeParquetMatrix(path, opts.columns, null, owner);
-      if (own) return new Table(blockColumns(own.X.data, own.X.rows, own.featureNames.map((name) => ({ kind: 'numeric' as const, name }))));
+      if (own) return new Table(blockColumns(own.X.data, own.X.rows, own.featureNames.map((name, j) => ({ kind: own.kinds[j]!, name }))));
     }
     return await withConnection((con) => readSource(con, `read_parquet(${file.literal})`, path, owner, opts));
   } finally {

@@ -108,9 +108,9 @@ describe('table block: one row-major block per file, toMatrix without a second c
     assert.ok(sharedBlock([forced.column('a'), forced.column('dt')]));
   });
 
-  it('a Parquet file of plain numbers goes through our own decoder into the block, equal to the DuckDB path', async () => {
+  it('a Parquet file of plain numbers (and booleans, kept boolean) goes through our own decoder into the block, equal to the DuckDB path', async () => {
     const p = join(dir, 'plain.parquet');
-    await query(`COPY (SELECT a, f, i, big, z FROM (${SELECT})) TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
+    await query(`COPY (SELECT a, f, i, big, b, z FROM (${SELECT})) TO '${p}' (FORMAT parquet, ROW_GROUP_SIZE 4096)`);
     const ref = await reference(`read_parquet('${p}')`);
     const own = await readParquet(p);
     assert.equal(parquetDecoder.last.path, 'own', parquetDecoder.last.reason);

@@ -86,9 +86,9 @@ function decline(reason: string): null {
  * Read the named columns of a Parquet file into a row-major Matrix (and `target` into y), or
  * return null when the file uses something this decoder does not read. A truncated or corrupt
  * file is an IOError naming it. Same results as the DuckDB path: nulls are NaN in X, a missing
- * target value is a DataError naming the row.
+ * target value is a DataError naming the row. `kinds` says which features were BOOLEAN (0/1).
  */
-export function decodeParquetMatrix(path: string, columns: readonly string[] | undefined, target: string | null, owner: string): XY | null {
+export function decodeParquetMatrix(path: string, columns: readonly string[] | undefined, target: string | null, owner: string): ParquetXY | null {
   if (parquetDecoder.mode === 'duckdb' || process.env.DEEPMINE_PARQUET_DECODER === 'duckdb') return decline('switched off');
   if (typeof SharedArrayBuffer === 'undefined') return decline('no SharedArrayBuffer');
   const abs = resolve(path);
@@ -101,6 +101,9 @@ export function decodeParquetMatrix(path: string, columns: readonly string[] | u
   }
 }
 
+/** The decoder's result: readMatrix's XY plus the kind of each feature (BOOLEAN columns are 0/1 in X). */
+export type ParquetXY = XY<Float64Array | null> & { kinds: ('numeric' | 'boolean')[] };
+
 function readAt(fd: number, into: Uint8Array, pos: number, path: string, owner: string): void {
   let done = 0;
   while (done < into.length) {
@@ -110,7 +113,7 @@ function readAt(fd: number, into: Uint8Array, pos: number, path: string, owner: 
   }
 }
 
-function decodeFd(fd: number, path: string, columns: readonly string[] | undefined, target: string | null, owner: string): XY | null {
+function decodeFd(fd: number, path: string, columns: readonly string[] | undefined, target: string | null, owner: string): ParquetXY | null {
   const size = fstatSync(fd).size;
   const corrupt = (why: string) => new IOError(path, `${owner}: not a valid Parquet file: ${why}`);
   if (size < 12) throw corrupt(`${size} bytes`);
@@ -238,5 +241,7 @@ function decodeFd(fd: number, path: string, columns: readonly string[] | undefin
     for (let i = 0; i < n; i++) if (Number.isNaN(y[i]!)) throw new DataError('target', 'a column without missing values', `missing value at row ${i} of ${JSON.stringify(target)}`, owner);
   }
   parquetDecoder.last = { path: 'own', reason: '', readMs: 0, decodeMs, threads };
-  return { X: new Matrix(X, n, d), y: tIdx >= 0 ? y : null, featureNames: names };
+  // BOOLEAN columns are 0/1 in X; their kind lets a Table keep them boolean, as DuckDB's path does
+  const kinds = cols.map((k) => (leaves[k]!.type === 0 ? ('boolean' as const) : ('numeric' as const)));
+  return { X: new Matrix(X, n, d), y: tIdx >= 0 ? y : null, featureNames: names, kinds };
 }
