@@ -45,25 +45,44 @@ function add16(o: usize, gi: f64): void {
 }
 
 /**
- * Stable partition of `part[start:stop]` by the bins of one feature (column-major bins of that
- * feature at `colp`, one byte per sample): `lut[bin]` (256 bytes at `lutp`) is 1 for the left side.
- * Branch-free, as the TypeScript loop of the grower: each index is written to both sides (left in
- * place, right to `rightp`) and the side's counter advances; the right side is then copied after
- * the left one. Returns the end of the left side.
+ * Stable partition of the samples `src[a:b]` (u32 indices at `srcp`) by the bins of one feature
+ * (column-major bins of that feature at `colp`, one byte per sample): `lut[bin]` (256 bytes at
+ * `lutp`) is 1 for the left side. Each index is stored once, at an address selected without a
+ * branch (the side of a sample is unpredictable): the left side at `pl`, the right side at `pr`
+ * (byte addresses in another buffer, never `src`). `step` 4: forward, samples a, a+1, ... written at
+ * increasing addresses; -4: backward, samples b-1, b-2, ... written at decreasing addresses (each
+ * side ends at `pl` / `pr`), which keeps each side in sample order. Returns the number of samples
+ * going left.
  */
-export function partition(colp: usize, partp: usize, start: i32, stop: i32, lutp: usize, rightp: usize): i32 {
-  let nl = <usize>start;
-  let nr: usize = 0;
-  for (let i = start; i < stop; i++) {
-    const idx = load<u32>(partp + (<usize>i << 2));
-    const l = <usize>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
-    store<u32>(partp + (nl << 2), idx);
-    store<u32>(rightp + (nr << 2), idx);
-    nl += l;
-    nr += 1 - l;
+export function partitionTo(colp: usize, srcp: usize, a: i32, b: i32, lutp: usize, pl: usize, pr: usize, step: i32): i32 {
+  let nl = 0;
+  if (step > 0) {
+    for (let i = a; i < b; i++) {
+      const idx = load<u32>(srcp + (<usize>i << 2));
+      const l = <i32>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
+      store<u32>(select<usize>(pl, pr, l), idx);
+      pl += <usize>(l << 2);
+      pr += <usize>((1 - l) << 2);
+      nl += l;
+    }
+  } else {
+    for (let i = b - 1; i >= a; i--) {
+      const idx = load<u32>(srcp + (<usize>i << 2));
+      const l = <i32>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
+      store<u32>(select<usize>(pl, pr, l), idx);
+      pl -= <usize>(l << 2);
+      pr -= <usize>((1 - l) << 2);
+      nl += l;
+    }
   }
-  memory.copy(partp + (nl << 2), rightp, nr << 2);
-  return <i32>nl;
+  return nl;
+}
+
+/** The number of samples of `src[a:b]` going left (as `partitionTo`, without writing). */
+export function countLeft(colp: usize, srcp: usize, a: i32, b: i32, lutp: usize): i32 {
+  let nl = 0;
+  for (let i = a; i < b; i++) nl += <i32>load<u8>(lutp + <usize>load<u8>(colp + <usize>load<u32>(srcp + (<usize>i << 2))));
+  return nl;
 }
 
 /**
@@ -227,25 +246,6 @@ export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32,
       store<u8>(ocol + j * nn, <u8>bin);
     }
   }
-}
-
-/**
- * One piece of a threaded partition: the stable split of `part[a:b]` (as `partition`), the left
- * side written from `leftp` (may be `partp + 4 * a`: in place), the right side from `rightp`.
- * Returns the number of samples going left; the caller puts the pieces together.
- */
-export function partitionPiece(colp: usize, partp: usize, a: i32, b: i32, lutp: usize, leftp: usize, rightp: usize): i32 {
-  let nl: usize = 0;
-  let nr: usize = 0;
-  for (let i = a; i < b; i++) {
-    const idx = load<u32>(partp + (<usize>i << 2));
-    const l = <usize>load<u8>(lutp + <usize>load<u8>(colp + <usize>idx));
-    store<u32>(leftp + (nl << 2), idx);
-    store<u32>(rightp + (nr << 2), idx);
-    nl += l;
-    nr += 1 - l;
-  }
-  return <i32>nl;
 }
 
 /**
