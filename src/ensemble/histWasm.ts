@@ -483,7 +483,7 @@ export class HistSpace {
   private readonly gh: Float32Array;
   /** the second partition buffer (see `partBuffer`) */
   private readonly otherPart: Uint32Array;
-  /** the binning's padded thresholds and block of raw rows (`xRows` rows) */
+  /** the binning's padded thresholds (and coarse table) and block of raw rows (`xRows` rows) */
   private readonly padOff: number;
   private readonly xOff: number;
   private readonly xRows: number;
@@ -520,7 +520,7 @@ export class HistSpace {
     this.gGhOff = align(this.gRowsOff + this.gCap * this.gstride);
     this.padOff = align(this.gGhOff + 8 * this.gCap + 16);
     this.xRows = HistSpace.binRowsBlock(n);
-    this.xOff = align(this.padOff + 2048 * d);
+    this.xOff = align(this.padOff + 2176 * d);
     const buf = mem.buffer;
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
@@ -534,7 +534,7 @@ export class HistSpace {
   /** Bytes of memory a space for n x d bins needs. */
   static bytes(n: number, d: number, nBins: number): number {
     const cap = HistSpace.gatherCap(n);
-    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2048 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256;
+    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2176 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256;
   }
 
   private static binRowsBlock(n: number): number {
@@ -549,7 +549,11 @@ export class HistSpace {
   transformBins(x: Float64Array, s: BinMapperState): Uint8Array {
     const { n, d } = this;
     const buf = this.mem.buffer;
-    new Float64Array(buf, this.padOff, 256 * d).set(paddedThresholds(s, d));
+    const pad = paddedThresholds(s, d);
+    new Float64Array(buf, this.padOff, 256 * d).set(pad);
+    // the coarse table of `binRows`: thresholds 15, 31, ..., 255 of each feature
+    const coarse = new Float64Array(buf, this.padOff + 2048 * d, 16 * d);
+    for (let j = 0; j < d; j++) for (let b = 0; b < 16; b++) coarse[16 * j + b] = pad[256 * j + 16 * b + 15]!;
     const missing = s.nBins - 1;
     const B = this.xRows;
     const xs = new Float64Array(buf, this.xOff, B * d);
