@@ -425,3 +425,55 @@ export function blockSums(ghp: usize, partp: usize, i0: i32, i1: i32, outp: usiz
   }
   v128.store(outp, s);
 }
+
+/**
+ * Sort `k` float64 values at `p` ascending (NaN-free; -0 before +0, as TypedArray sort and the
+ * TypeScript radix sort of `binning.ts`): an LSD radix sort of the order-preserving keys (negative:
+ * all bits flipped; positive: the sign bit flipped) in six passes of 11 bits (the last 9), between
+ * `p` and `tmp` (8k bytes), with the six digit counts of one first pass at `cnt` (6 x 2048 u32);
+ * a pass whose digit is the same for every key is skipped. The bins' thresholds come from the
+ * sorted values: any correct sort gives the same ones.
+ */
+export function sortF64(p: usize, k: i32, tmp: usize, cnt: usize): void {
+  const kk = <usize>k;
+  memory.fill(cnt, 0, 6 * 2048 * 4);
+  for (let i: usize = 0; i < kk; i++) {
+    const b = load<u64>(p + (i << 3));
+    const key = b ^ select<u64>(0xffffffffffffffff, 0x8000000000000000, <i64>b < 0);
+    store<u64>(p + (i << 3), key);
+    for (let q: usize = 0; q < 6; q++) {
+      const c = cnt + (q << 13) + (<usize>((key >> (q * 11)) & 2047) << 2);
+      store<u32>(c, load<u32>(c) + 1);
+    }
+  }
+  let src = p;
+  let dst = tmp;
+  for (let q: usize = 0; q < 6; q++) {
+    const c0 = cnt + (q << 13);
+    // skip a pass whose digit is the same for every key
+    let skip = false;
+    let sum: u32 = 0;
+    for (let d: usize = 0; d < 2048; d++) {
+      const c = load<u32>(c0 + (d << 2));
+      if (c == <u32>k) skip = true;
+      store<u32>(c0 + (d << 2), sum);
+      sum += c;
+    }
+    if (skip) continue;
+    const sh = <u64>(q * 11);
+    for (let i: usize = 0; i < kk; i++) {
+      const key = load<u64>(src + (i << 3));
+      const c = c0 + (<usize>((key >> sh) & 2047) << 2);
+      const pos = load<u32>(c);
+      store<u32>(c, pos + 1);
+      store<u64>(dst + (<usize>pos << 3), key);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i: usize = 0; i < kk; i++) {
+    const key = load<u64>(src + (i << 3));
+    store<u64>(p + (i << 3), key ^ select<u64>(0x8000000000000000, 0xffffffffffffffff, <i64>key < 0));
+  }
+}

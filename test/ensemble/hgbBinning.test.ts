@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { fitBinMapper, transformBins } from '../../src/ensemble/binning.js';
-import { HistSpace } from '../../src/ensemble/histWasm.js';
+import { HistSpace, hgbHistModule } from '../../src/ensemble/histWasm.js';
+import { setLinalgThreads, linalgThreads } from '../../src/linalg/threads.js';
 
 describe('HistGradientBoosting binning: the WebAssembly kernel (two-level SIMD count) against the TypeScript binary search', () => {
   it('gives the same row- and column-major bins on edge values (NaN, +-Infinity, +-0, values equal to thresholds, few distinct values, 255 thresholds)', () => {
@@ -53,5 +54,42 @@ describe('HistGradientBoosting binning: the WebAssembly kernel (two-level SIMD c
     assert.equal(diff, 0, 'column-major bins differ');
     assert.ok(s.thresholds[0]!.length >= 250, 'a feature with (nearly) 255 bins');
     space.dispose();
+  });
+
+  it('WebAssembly column sort (sortF64) gives the thresholds of the TypeScript radix sort, on 1 and 2 threads', () => {
+    const mod = hgbHistModule();
+    if (!mod) return;
+    const rng = new RandomState(11);
+    const n = 220_000; // above the 200,000-row subsample
+    const d = 6;
+    const z = rng.standardNormal(n * d);
+    const u = rng.uniform(0, 1, n * d);
+    const X = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const r = i * d;
+      X[r] = z[r]!;
+      X[r + 1] = u[r + 1]! < 0.3 ? (u[r + 1]! < 0.15 ? 0 : -0) : -Math.abs(z[r + 1]!); // signed zeros, negatives
+      X[r + 2] = u[r + 2]! < 0.05 ? Number.NaN : z[r + 2]! * 1e-310; // subnormals and NaN
+      X[r + 3] = u[r + 3]! < 0.01 ? (u[r + 3]! < 0.005 ? Infinity : -Infinity) : z[r + 3]! * 1e200;
+      X[r + 4] = Math.floor(u[r + 4]! * 40) - 20; // 40 distinct values: midpoints
+      X[r + 5] = 7; // one value
+    }
+    const M = new Matrix(X, n, d);
+    const prev = linalgThreads();
+    try {
+      for (const T of [1, 2]) {
+        setLinalgThreads(T);
+        const js = fitBinMapper(M, 256, { randomState: 4 });
+        const wasm = fitBinMapper(M, 256, { randomState: 4, sortModule: mod });
+        for (let j = 0; j < d; j++) {
+          const a = js.thresholds[j]!;
+          const b = wasm.thresholds[j]!;
+          assert.equal(b.length, a.length, `feature ${j}: number of thresholds`);
+          for (let q = 0; q < a.length; q++) if (!Object.is(a[q], b[q])) assert.fail(`threads ${T}, feature ${j}, threshold ${q}: ${b[q]} (WebAssembly sort) vs ${a[q]}`);
+        }
+      }
+    } finally {
+      setLinalgThreads(prev);
+    }
   });
 });
