@@ -171,15 +171,39 @@ export function buildHistogram(
   runTasks(tasks);
 }
 
-/** Histogram of the larger child = parent - smaller sibling (scikit-learn's _subtract_histograms). */
+/**
+ * Histogram of the larger child = parent - smaller sibling (scikit-learn's _subtract_histograms):
+ * one subtraction per double, over each run of consecutive features as one flat range (all
+ * features: one range), eight doubles per step: V8 re-checks each typed array (map, length, base)
+ * once per step, which cost more than the subtraction in a one-double loop (micro: 47 vs 97 us
+ * for 28 x 256 bins).
+ */
 export function subtractHistogram(out: Histogram, parent: Histogram, sibling: Histogram, feats: Int32Array, nBins: number): void {
   const stride = nBins * HIST_STRIDE;
   const p = parent.data;
   const s = sibling.data;
   const o = out.data;
-  for (let k = 0; k < feats.length; k++) {
-    const a = feats[k]! * stride;
-    const e = a + stride;
-    for (let b = a; b < e; b++) o[b] = p[b]! - s[b]!;
+  const nf = feats.length;
+  for (let k = 0; k < nf;) {
+    const f0 = feats[k]!;
+    let f1 = f0 + 1;
+    k++;
+    while (k < nf && feats[k] === f1) {
+      f1++;
+      k++;
+    }
+    const e = f1 * stride;
+    let b = f0 * stride;
+    for (const e8 = e - 7; b < e8; b += 8) {
+      o[b] = p[b]! - s[b]!;
+      o[b + 1] = p[b + 1]! - s[b + 1]!;
+      o[b + 2] = p[b + 2]! - s[b + 2]!;
+      o[b + 3] = p[b + 3]! - s[b + 3]!;
+      o[b + 4] = p[b + 4]! - s[b + 4]!;
+      o[b + 5] = p[b + 5]! - s[b + 5]!;
+      o[b + 6] = p[b + 6]! - s[b + 6]!;
+      o[b + 7] = p[b + 7]! - s[b + 7]!;
+    }
+    for (; b < e; b++) o[b] = p[b]! - s[b]!;
   }
 }
