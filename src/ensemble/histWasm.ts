@@ -36,7 +36,8 @@ interface HistExports {
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
-  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number): number;
+  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number): number;
+  iota(partp: number, a: number, b: number): void;
   blockSums(ghp: number, partp: number, i0: number, i1: number, outp: number): void;
 }
 
@@ -162,7 +163,7 @@ const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 /**
  * Control block: the in-place binomial pass (OP_BINOMIAL mode 2; hgbTeamLoop reads ctl[400 + x]): offsets of
  * raw, y, sample weights (0: none), the leaf table (i32 start, stop) and its values, the number of
- * leaves to add (0: none), the per-chunk scratch and its size, rows per sub-block.
+ * leaves to add (0: none), the per-chunk scratch and its size, rows per sub-block, the exp's constant table.
  */
 const C_GRAD = 400;
 const C_SIZE = Math.max(C_INTS + C_MAX_CHUNKS, C_GRAD + 16);
@@ -172,6 +173,26 @@ const LEAF_TABLE = 4096;
 const GRAD_SUB = 4096;
 /** Scratch bytes per chunk of the in-place binomial pass: block sums (16), a cursor per leaf, the sub-block's leaves. */
 const GRAD_SLOT = Math.ceil((16 + 4 * LEAF_TABLE + 2 * GRAD_SUB) / 64) * 64;
+
+/**
+ * The constants of asm/hist.ts `expV8x2t` (each as a float64 pair; 18: 1.5 * 2^52), in its
+ * order: V8 rematerialises v128 constants inside loops, loads from this table are cheaper.
+ * (Exported for the tests, not from the package.)
+ */
+export function hgbExpTable(): Float64Array {
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  const hw = (h: number): number => {
+    u[0] = 0;
+    u[1] = h;
+    return f[0]!;
+  };
+  // (fdlibm's constants in their shortest round-trip form: the same doubles)
+  const c = [1, -0, Math.LOG2E, 0.5, hw(0x3fd62e43), hw(0x3ff0a2b2), hw(0x3e300000), hw(0x40862e42), 1024, -1021,
+    0.6931471803691238, 1.9082149292705877e-10, 4.1381367970572385e-8, -1.6533902205465252e-6,
+    6.613756321437934e-5, -2.7777777777015593e-3, 0.16666666666666602, 2, 6755399441055744];
+  return Float64Array.from(c.flatMap((v) => [v, v]));
+}
 
 /**
  * Helper worker loop (self-contained; registered as 'hgbTeam'): claims and runs chunks of the
@@ -268,7 +289,7 @@ function hgbTeamLoop(
       const s = new Float64Array(mem.buffer, scr, 2);
       for (let b0 = a; b0 < b; b0 += 32768) {
         const b1 = Math.min(b, b0 + 32768);
-        if (exp!.binomialBlock!(ctl[400]!, ctl[401]!, ctl[402]!, ghOff, partOff, ctl[403]!, ctl[404]!, ctl[405]!, b0, b1, scr, ctl[408]!) as unknown as number !== b1 - b0) {
+        if (exp!.binomialBlock!(ctl[400]!, ctl[401]!, ctl[402]!, ghOff, partOff, ctl[403]!, ctl[404]!, ctl[405]!, b0, b1, scr, ctl[408]!, ctl[409]!) as unknown as number !== b1 - b0) {
           throw new Error('HistGradientBoosting: a leaf\'s samples are not in ascending order');
         }
         const blk = b0 / 32768;
@@ -279,7 +300,7 @@ function hgbTeamLoop(
     }
     if (ctl[8] === 3) {
       // the identity partition of the next tree, rows a..b (after mode 2, which reads the partition)
-      for (let i = a; i < b; i++) part[i] = i;
+      exp!.iota!(partOff, a, b);
       return;
     }
     binomialRows(a, b, c);
@@ -573,7 +594,9 @@ export class HistSpace {
       this.gSwOff = align(this.gRawOff + 8 * n);
       this.gLeafOff = align(this.gSwOff + 8 * n);
       this.gValOff = align(this.gLeafOff + 8 * LEAF_TABLE);
-      this.gScrOff = align(this.gValOff + 8 * LEAF_TABLE);
+      this.gExpOff = align(this.gValOff + 8 * LEAF_TABLE);
+      this.gScrOff = align(this.gExpOff + 16 * 19);
+      new Float64Array(buf, this.gExpOff, 38).set(hgbExpTable());
       this.gradViews = { y: new Float64Array(buf, this.gYOff, n), raw: new Float64Array(buf, this.gRawOff, n), sw: new Float64Array(buf, this.gSwOff, n) };
     }
     this.binnedRow = new Uint8Array(buf, 0, n * d);
@@ -588,7 +611,7 @@ export class HistSpace {
   /** Bytes of memory a space for n x d bins needs. */
   static bytes(n: number, d: number, nBins: number, grad = false): number {
     const cap = HistSpace.gatherCap(n);
-    const g = grad ? 24 * n + 16 * LEAF_TABLE + HistSpace.gradChunks(n) * GRAD_SLOT + 6 * 64 : 0;
+    const g = grad ? 24 * n + 16 * LEAF_TABLE + 16 * 19 + HistSpace.gradChunks(n) * GRAD_SLOT + 7 * 64 : 0;
     return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2048 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
   }
 
@@ -1050,6 +1073,7 @@ export class HistSpace {
   private gSwOff = 0;
   private gLeafOff = 0;
   private gValOff = 0;
+  private gExpOff = 0;
   private gScrOff = 0;
   /** leaves of the last tree waiting to be added to the raw scores by the next `binomialPass` */
   private pendingLeaves = 0;
@@ -1114,6 +1138,7 @@ export class HistSpace {
       ctl[C_GRAD + 6] = this.gScrOff;
       ctl[C_GRAD + 7] = GRAD_SLOT;
       ctl[C_GRAD + 8] = GRAD_SUB;
+      ctl[C_GRAD + 9] = this.gExpOff;
       ctl[C_MODE] = 2;
       team.run(OP_BINOMIAL, k);
       hgbThreadStats.grad++;
@@ -1139,7 +1164,7 @@ export class HistSpace {
       const s = new Float64Array(this.mem.buffer, this.gScrOff, 2);
       for (let b0 = 0; b0 < n; b0 += B) {
         const b1 = Math.min(n, b0 + B);
-        if (this.exp.binomialBlock(this.gRawOff, this.gYOff, swOff, this.ghOff, this.partOff, this.gLeafOff, this.gValOff, nLeaves, b0, b1, this.gScrOff, GRAD_SUB) !== b1 - b0) {
+        if (this.exp.binomialBlock(this.gRawOff, this.gYOff, swOff, this.ghOff, this.partOff, this.gLeafOff, this.gValOff, nLeaves, b0, b1, this.gScrOff, GRAD_SUB, this.gExpOff) !== b1 - b0) {
           throw new WorkerError('HistGradientBoosting: a leaf\'s samples are not in ascending order');
         }
         if (b0 === 0) {
@@ -1150,8 +1175,7 @@ export class HistSpace {
           sh += s[1]!;
         }
       }
-      const part = this.partition;
-      for (let i = 0; i < n; i++) part[i] = i;
+      this.exp.iota(this.partOff, 0, n);
     }
     this.teamSums = [sg, sh];
     return true;
