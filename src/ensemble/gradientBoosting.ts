@@ -385,7 +385,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const n = Xtr.rows;
     // the WebAssembly kernels' memory holds the bins (null: TypeScript kernels on shared buffers)
     // binary log loss: with room for y, raw and the weights (the in-place gradient pass)
-    const space = HistSpace.create(n, d, nBins, hgbGradTuning.inPlace && hgbTeamTuning.wasmGrad && loss instanceof HalfBinomialLoss);
+    const space = HistSpace.create(n, d, nBins, hgbGradTuning.inPlace && hgbTeamTuning.wasmGrad && loss instanceof HalfBinomialLoss, swtr !== null);
     const gv = space?.gradViews ?? null;
     const binnedCol = space ? space.binnedCol : new Uint8Array(sharedBytes(n * d));
     const binned = space ? space.transformBins(Xtr.data, bm) : transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
@@ -454,7 +454,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     if (gv) {
       gv.y.set(ytr);
       ytr = gv.y;
-      if (swtr) {
+      if (swtr && gv.sw) {
         gv.sw.set(swtr);
         swtr = gv.sw;
       }
@@ -480,7 +480,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     try {
       const boost = (): void => {
       for (let it = begin; it < prm.maxIter; it++) {
-        if (gv && space!.binomialPass(swtr !== null)) {
+        if (gv && space!.binomialPass()) {
           // the pending leaves, gradients, root sums and identity partition, in place
           buffers.ghReady = true;
           buffers.partReady = true;

@@ -570,6 +570,7 @@ export class HistSpace {
     readonly d: number,
     readonly nBins: number,
     grad: boolean,
+    weights: boolean,
   ) {
     const align = (x: number) => Math.ceil(x / 64) * 64;
     this.colOff = align(n * d);
@@ -592,12 +593,12 @@ export class HistSpace {
       this.gYOff = align(this.xOff + 8 * d * this.xRows);
       this.gRawOff = align(this.gYOff + 8 * n);
       this.gSwOff = align(this.gRawOff + 8 * n);
-      this.gLeafOff = align(this.gSwOff + 8 * n);
+      this.gLeafOff = align(this.gSwOff + (weights ? 8 * n : 0));
       this.gValOff = align(this.gLeafOff + 8 * LEAF_TABLE);
       this.gExpOff = align(this.gValOff + 8 * LEAF_TABLE);
       this.gScrOff = align(this.gExpOff + 16 * 19);
       new Float64Array(buf, this.gExpOff, 38).set(hgbExpTable());
-      this.gradViews = { y: new Float64Array(buf, this.gYOff, n), raw: new Float64Array(buf, this.gRawOff, n), sw: new Float64Array(buf, this.gSwOff, n) };
+      this.gradViews = { y: new Float64Array(buf, this.gYOff, n), raw: new Float64Array(buf, this.gRawOff, n), sw: weights ? new Float64Array(buf, this.gSwOff, n) : null };
     }
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
@@ -609,9 +610,9 @@ export class HistSpace {
   }
 
   /** Bytes of memory a space for n x d bins needs. */
-  static bytes(n: number, d: number, nBins: number, grad = false): number {
+  static bytes(n: number, d: number, nBins: number, grad = false, weights = false): number {
     const cap = HistSpace.gatherCap(n);
-    const g = grad ? 24 * n + 16 * LEAF_TABLE + 16 * 19 + HistSpace.gradChunks(n) * GRAD_SLOT + 7 * 64 : 0;
+    const g = grad ? (weights ? 24 : 16) * n + 16 * LEAF_TABLE + 16 * 19 + HistSpace.gradChunks(n) * GRAD_SLOT + 7 * 64 : 0;
     return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2048 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
   }
 
@@ -672,14 +673,14 @@ export class HistSpace {
    * A space for n samples x d features (the caller bins into `binnedRow` and `binnedCol`), or
    * null where the WebAssembly kernels cannot run (then the TypeScript kernels are used).
    */
-  static create(n: number, d: number, nBins: number, grad = false): HistSpace | null {
+  static create(n: number, d: number, nBins: number, grad = false, weights = false): HistSpace | null {
     if (!hgbWasmSwitch.on || d === 0 || n === 0) return null;
     const mod = hgbHistModule();
     const W = wasmApi();
     if (!mod || !W) return null;
     // without room for the in-place binomial pass if that does not fit
-    if (grad && Math.ceil(HistSpace.bytes(n, d, nBins, true) / 65536) > HGB_SHARED_MAX_PAGES) grad = false;
-    const pages = Math.ceil(HistSpace.bytes(n, d, nBins, grad) / 65536);
+    if (grad && Math.ceil(HistSpace.bytes(n, d, nBins, true, weights) / 65536) > HGB_SHARED_MAX_PAGES) grad = false;
+    const pages = Math.ceil(HistSpace.bytes(n, d, nBins, grad, weights) / 65536);
     if (pages > HGB_SHARED_MAX_PAGES) return null;
     let mem: { buffer: ArrayBuffer };
     try {
@@ -687,7 +688,7 @@ export class HistSpace {
     } catch {
       return null;
     }
-    return new HistSpace(mod, mem, n, d, nBins, grad);
+    return new HistSpace(mod, mem, n, d, nBins, grad, weights);
   }
 
   /** Gradients (and hessians unless constant) of the tree being grown, interleaved float32 pairs. */
@@ -1067,7 +1068,7 @@ export class HistSpace {
    * null (the space was created without them): the fit keeps its target, weights and scores here,
    * so `binomialPass` reads and writes them in place (no copies).
    */
-  readonly gradViews: { y: Float64Array; raw: Float64Array; sw: Float64Array } | null = null;
+  readonly gradViews: { y: Float64Array; raw: Float64Array; sw: Float64Array | null } | null = null;
   private gYOff = 0;
   private gRawOff = 0;
   private gSwOff = 0;
@@ -1110,7 +1111,7 @@ export class HistSpace {
    * by blocks as grower.ts `blockSum`) and then the identity partition. The same kernel on the same
    * rows whoever runs a block: bit-identical for any thread count. False without `gradViews`.
    */
-  binomialPass(sw: boolean): boolean {
+  binomialPass(): boolean {
     this.teamSums = null;
     if (!this.gradViews) return false;
     const n = this.n;
@@ -1118,7 +1119,7 @@ export class HistSpace {
     const nb = Math.ceil(n / B);
     const nLeaves = this.pendingLeaves;
     this.pendingLeaves = 0;
-    const swOff = sw ? this.gSwOff : 0;
+    const swOff = this.gradViews.sw ? this.gSwOff : 0;
     const team = this.team;
     let sg = 0;
     let sh = 0;

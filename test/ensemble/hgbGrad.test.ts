@@ -144,11 +144,11 @@ describe('HistGradientBoosting in-place binomial pass (asm/hist.ts binomialBlock
   }
   /** Calls of binomialPass that ran (true). */
   function countPasses<T>(fn: () => T): [T, number] {
-    const P = HistSpace.prototype as unknown as { binomialPass: (sw: boolean) => boolean };
+    const P = HistSpace.prototype as unknown as { binomialPass: () => boolean };
     const orig = P.binomialPass;
     let count = 0;
-    P.binomialPass = function (this: HistSpace, s: boolean): boolean {
-      const r = orig.call(this, s);
+    P.binomialPass = function (this: HistSpace): boolean {
+      const r = orig.call(this);
       if (r) count++;
       return r;
     };
