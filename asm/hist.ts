@@ -471,9 +471,9 @@ function expV8x2t(x: v128, cp: usize): v128 {
  * `scrp + 16 + 4 * nLeaves`) that the gradient loop then reads. nLeaves = 0: no update. Returns
  * the rows done, or -1 if a sub-block's rows did not all get exactly one leaf (leaf samples not
  * ascending; the raw scores of the earlier sub-blocks are then already updated). The constants of
- * the exp at `cp` (`expV8x2t`).
+ * the exp at `cp` (`expV8x2t`). `grad` = 0: the update alone (no gradients, no sums).
  */
-export function binomialBlock(rawp: usize, yp: usize, swp: usize, ghp: usize, partp: usize, leafp: usize, valp: usize, nLeaves: i32, r0: i32, r1: i32, scrp: usize, S: i32, cp: usize): i32 {
+export function binomialBlock(rawp: usize, yp: usize, swp: usize, ghp: usize, partp: usize, leafp: usize, valp: usize, nLeaves: i32, r0: i32, r1: i32, scrp: usize, S: i32, cp: usize, grad: i32): i32 {
   const curp = scrp + 16;
   const locp = curp + (<usize>nLeaves << 2);
   for (let l = 0; l < nLeaves; l++) {
@@ -506,6 +506,14 @@ export function binomialBlock(rawp: usize, yp: usize, swp: usize, ghp: usize, pa
         cnt += c - c0;
       }
       if (cnt != s1 - s0) return -1;
+      if (grad == 0) {
+        // the update alone (the raw scores are read before the next gradients)
+        for (let i = s0; i < s1; i++) {
+          const o = <usize>i << 3;
+          store<f64>(rawp + o, load<f64>(rawp + o) + load<f64>(valp + (<usize>load<u16>(locp + (<usize>(i - s0) << 1)) << 3)));
+        }
+        continue;
+      }
     }
     const n2 = s0 + ((s1 - s0) & ~1);
     let i = s0;

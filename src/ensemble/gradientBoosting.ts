@@ -467,8 +467,10 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     // a tree's leaf values may wait for the next gradient pass (which adds them to the raw scores
     // in the same pass) unless the raw scores are read before: the training loss of early stopping
     const fuseRaw = gv !== null && hgbGradTuning.fuseRaw && !(doES && sc === null);
-    // raw[k] += the leaf values of a tree (by the team's two jobs, else in the calling thread)
+    // raw[k] += the leaf values of a tree: in place by the binomial pass's kernel (the update
+    // alone), else by the team's two jobs, else in the calling thread
     const addLeaves = (grower: TreeGrower, k: number): void => {
+      if (gv && space!.deferLeaves(grower.finalizedLeaves) && space!.binomialPass(false)) return;
       if (space?.teamAddLeaves(grower.finalizedLeaves, k * n)) return;
       const part = grower.partition;
       for (const leaf of grower.finalizedLeaves) {

@@ -36,7 +36,7 @@ interface HistExports {
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
-  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number): number;
+  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number, grad: number): number;
   iota(partp: number, a: number, b: number): void;
   blockSums(ghp: number, partp: number, i0: number, i1: number, outp: number): void;
 }
@@ -163,7 +163,8 @@ const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 /**
  * Control block: the in-place binomial pass (OP_BINOMIAL mode 2; hgbTeamLoop reads ctl[400 + x]): offsets of
  * raw, y, sample weights (0: none), the leaf table (i32 start, stop) and its values, the number of
- * leaves to add (0: none), the per-chunk scratch and its size, rows per sub-block, the exp's constant table.
+ * leaves to add (0: none), the per-chunk scratch and its size, rows per sub-block, the exp's constant table,
+ * 1: gradients (0: the leaves' update alone).
  */
 const C_GRAD = 400;
 const C_SIZE = Math.max(C_INTS + C_MAX_CHUNKS, C_GRAD + 16);
@@ -289,7 +290,7 @@ function hgbTeamLoop(
       const s = new Float64Array(mem.buffer, scr, 2);
       for (let b0 = a; b0 < b; b0 += 32768) {
         const b1 = Math.min(b, b0 + 32768);
-        if (exp!.binomialBlock!(ctl[400]!, ctl[401]!, ctl[402]!, ghOff, partOff, ctl[403]!, ctl[404]!, ctl[405]!, b0, b1, scr, ctl[408]!, ctl[409]!) as unknown as number !== b1 - b0) {
+        if (exp!.binomialBlock!(ctl[400]!, ctl[401]!, ctl[402]!, ghOff, partOff, ctl[403]!, ctl[404]!, ctl[405]!, b0, b1, scr, ctl[408]!, ctl[409]!, ctl[410]!) as unknown as number !== b1 - b0) {
           throw new Error('HistGradientBoosting: a leaf\'s samples are not in ascending order');
         }
         const blk = b0 / 32768;
@@ -1110,10 +1111,13 @@ export class HistSpace {
    * `deferLeaves` to the raw scores: the interleaved float32 pairs, the root's sums (`teamSums`,
    * by blocks as grower.ts `blockSum`) and then the identity partition. The same kernel on the same
    * rows whoever runs a block: bit-identical for any thread count. False without `gradViews`.
+   * `gradients` = false: only the kept leaves' update (no gradients, sums or identity), for fits
+   * that read the raw scores before the next gradients (no scattered writes either).
    */
-  binomialPass(): boolean {
+  binomialPass(gradients = true): boolean {
     this.teamSums = null;
     if (!this.gradViews) return false;
+    if (!gradients && this.pendingLeaves === 0) return true;
     const n = this.n;
     const B = 32768;
     const nb = Math.ceil(n / B);
@@ -1140,8 +1144,10 @@ export class HistSpace {
       ctl[C_GRAD + 7] = GRAD_SLOT;
       ctl[C_GRAD + 8] = GRAD_SUB;
       ctl[C_GRAD + 9] = this.gExpOff;
+      ctl[C_GRAD + 10] = gradients ? 1 : 0;
       ctl[C_MODE] = 2;
       team.run(OP_BINOMIAL, k);
+      if (!gradients) return true;
       hgbThreadStats.grad++;
       // the blocks' sums added in block order (grower.ts `blockSum`; the table holds them: a space
       // under 2 GiB has fewer than 24 n bytes, n < 2^26, nb < 2048)
@@ -1165,7 +1171,7 @@ export class HistSpace {
       const s = new Float64Array(this.mem.buffer, this.gScrOff, 2);
       for (let b0 = 0; b0 < n; b0 += B) {
         const b1 = Math.min(n, b0 + B);
-        if (this.exp.binomialBlock(this.gRawOff, this.gYOff, swOff, this.ghOff, this.partOff, this.gLeafOff, this.gValOff, nLeaves, b0, b1, this.gScrOff, GRAD_SUB, this.gExpOff) !== b1 - b0) {
+        if (this.exp.binomialBlock(this.gRawOff, this.gYOff, swOff, this.ghOff, this.partOff, this.gLeafOff, this.gValOff, nLeaves, b0, b1, this.gScrOff, GRAD_SUB, this.gExpOff, gradients ? 1 : 0) !== b1 - b0) {
           throw new WorkerError('HistGradientBoosting: a leaf\'s samples are not in ascending order');
         }
         if (b0 === 0) {
@@ -1176,6 +1182,7 @@ export class HistSpace {
           sh += s[1]!;
         }
       }
+      if (!gradients) return true;
       this.exp.iota(this.partOff, 0, n);
     }
     this.teamSums = [sg, sh];

@@ -10,7 +10,7 @@ import { linalgThreads } from '../../src/linalg/threads.js';
 import { withThreads } from '../helpers/threads.js';
 
 interface Kernels {
-  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number): number;
+  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number, grad: number): number;
   iota(partp: number, a: number, b: number): void;
 }
 
@@ -92,7 +92,7 @@ describe('HistGradientBoosting in-place binomial pass (asm/hist.ts binomialBlock
         binomialGradKernel(y, ref, weights, g, h, 0, n);
         for (let b0 = 0; b0 < n; b0 += 32768) {
           const b1 = Math.min(n, b0 + 32768);
-          const got = ex.binomialBlock(rawp, yp, weights ? swp : 0, ghp, partp, leafp, valp, update ? nLeaves : 0, b0, b1, scrp, S, cp);
+          const got = ex.binomialBlock(rawp, yp, weights ? swp : 0, ghp, partp, leafp, valp, update ? nLeaves : 0, b0, b1, scrp, S, cp, 1);
           assert.equal(got, b1 - b0);
           const sg = blockSum(g.subarray(b0, b1), b1 - b0);
           const sh = blockSum(h.subarray(b0, b1), b1 - b0);
@@ -106,13 +106,18 @@ describe('HistGradientBoosting in-place binomial pass (asm/hist.ts binomialBlock
         }
       }
     }
+    // the update alone (grad 0): the same scores, gradients untouched
+    rawW.set(raw);
+    gh.fill(7);
+    for (let b0 = 0; b0 < n; b0 += 32768) assert.equal(ex.binomialBlock(rawp, yp, 0, ghp, partp, leafp, valp, nLeaves, b0, Math.min(n, b0 + 32768), scrp, S, cp, 0), Math.min(n, b0 + 32768) - b0);
+    for (let i = 0; i < n; i++) if (!Object.is(rawW[i], raw[i]! + vals[leafOf[i]!]!) || gh[2 * i] !== 7) assert.fail(`update alone, row ${i}: ${rawW[i]} vs ${raw[i]! + vals[leafOf[i]!]!}`);
     // a leaf whose samples are not ascending (here across sub-blocks) is refused (-1), not
     // silently mis-assigned (out of order within a sub-block, every row still gets its leaf)
     const bad = new Uint32Array(buf, partp, n);
     const a = tab[0]!;
     assert.ok(bad[a + 100]! >= S);
     [bad[a], bad[a + 100]] = [bad[a + 100]!, bad[a]!];
-    assert.equal(ex.binomialBlock(rawp, yp, 0, ghp, partp, leafp, valp, nLeaves, 0, 32768, scrp, S, cp), -1);
+    assert.equal(ex.binomialBlock(rawp, yp, 0, ghp, partp, leafp, valp, nLeaves, 0, 32768, scrp, S, cp, 1), -1);
     // iota: the identity over any range (unaligned ends)
     ex.iota(partp, 3, 70_000);
     const p = new Uint32Array(buf, partp, n);
@@ -142,18 +147,20 @@ describe('HistGradientBoosting in-place binomial pass (asm/hist.ts binomialBlock
       Object.assign(hgbGradTuning, prev);
     }
   }
-  /** Calls of binomialPass that ran (true). */
-  function countPasses<T>(fn: () => T): [T, number] {
-    const P = HistSpace.prototype as unknown as { binomialPass: () => boolean };
+  /** Calls of binomialPass that ran (true): with gradients, the update alone. */
+  function countPasses<T>(fn: () => T): [T, number, number] {
+    const P = HistSpace.prototype as unknown as { binomialPass: (gradients?: boolean) => boolean };
     const orig = P.binomialPass;
     let count = 0;
-    P.binomialPass = function (this: HistSpace): boolean {
-      const r = orig.call(this);
-      if (r) count++;
+    let updates = 0;
+    P.binomialPass = function (this: HistSpace, gradients = true): boolean {
+      const r = orig.call(this, gradients);
+      if (r && gradients) count++;
+      if (r && !gradients) updates++;
       return r;
     };
     try {
-      return [fn(), count];
+      return [fn(), count, updates];
     } finally {
       P.binomialPass = orig;
     }
@@ -163,7 +170,7 @@ describe('HistGradientBoosting in-place binomial pass (asm/hist.ts binomialBlock
     for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what} ${i}: ${a[i]} vs ${b[i]}`);
   };
 
-  it('fits: the fused update (1 and 2 threads) repeats the separate update and the copying path bit for bit, with and without weights', () => {
+  it('fits: the fused update (1 and 2 threads) repeats the separate in-place update and the copying path (two team jobs / JavaScript) bit for bit, with and without weights', () => {
     for (const weights of [null, sw]) {
       const fit = () => decision(new HistGradientBoostingClassifier({ maxIter: 6, earlyStopping: false, randomState: 0 }).fit(X, y, weights));
       const old = withThreads(2, () => withGrad(false, false, fit));
@@ -210,7 +217,12 @@ describe('HistGradientBoosting in-place binomial pass (asm/hist.ts binomialBlock
     for (const [name, fit] of cases) {
       for (const th of [1, 2]) {
         const a = withThreads(th, () => withGrad(false, false, fit));
-        const b = withThreads(th, fit);
+        const [b, passes, updates] = countPasses(() => withThreads(th, fit));
+        if (hgbHistModule()) {
+          assert.ok(passes > 0, `${name}: the in-place pass ran`);
+          // scoring 'loss' reads the raw scores every iteration: each tree's update runs alone, in place
+          if (name.includes("'loss'")) assert.ok(updates >= b.nIter - 3, `${name}: ${updates} in-place updates for ${b.nIter} iterations`);
+        }
         assert.equal(b.nIter, a.nIter, `${name}: nIter`);
         if (name.includes('stops early')) assert.ok(b.nIter < 30, `${name}: stopped early (${b.nIter})`);
         same(b.trainScore, a.trainScore, `${name}, ${th} threads: train score`);
