@@ -11,7 +11,7 @@ import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/sc
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { HistSpace, hgbGradTuning, hgbTeamTuning } from './histWasm.js';
+import { HistSpace, hgbGradTuning, hgbHistModule, hgbTeamTuning, hgbWasmSwitch } from './histWasm.js';
 import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
@@ -381,7 +381,7 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
       }
     }
     const nBins = prm.maxBins + 1;
-    const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known });
+    const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known, sortModule: hgbWasmSwitch.on ? hgbHistModule() : null });
     const n = Xtr.rows;
     // the WebAssembly kernels' memory holds the bins (null: TypeScript kernels on shared buffers)
     // binary log loss: with room for y, raw and the weights (the in-place gradient pass)

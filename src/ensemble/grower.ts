@@ -57,6 +57,8 @@ export class GrowNode {
   upper = Infinity;
   allowed: Int32Array | null = null;
   cstIndices: number[] | null = null;
+  /** the partition buffer holding the node's samples (`HistSpace.partBuffer`; 0 without it) */
+  buf = 0;
   constructor(
     readonly depth: number,
     readonly start: number,
@@ -267,7 +269,7 @@ export class TreeGrower {
     const feats = node.allowed ?? this.ws.allFeatures;
     const nf = feats.length;
     if (this.ws.wasm && nf > 0) {
-      this.ws.wasm.build(h.data, node.start, node.stop, feats, this.ctx.hessiansAreConstant);
+      this.ws.wasm.build(h.data, node.start, node.stop, feats, this.ctx.hessiansAreConstant, node.buf);
       return h;
     }
     buildHistogram(h, this.binned, this.nFeatures, this.o.nBins, this.gradients, this.hessians, this.ctx.hessiansAreConstant, this.partition, node.start, node.stop, node.allowed ?? this.ws.allFeatures);
@@ -294,6 +296,12 @@ export class TreeGrower {
   grow(): void {
     while (this.splittable.length > 0) this.splitNext();
     for (const leaf of this.finalizedLeaves) leaf.value *= this.o.shrinkage;
+    // every leaf's samples into `partition` (the WebAssembly partition alternates two buffers)
+    const wasm = this.ws.wasm;
+    if (wasm) {
+      const other = wasm.partBuffer(1);
+      for (const leaf of this.finalizedLeaves) if (leaf.buf === 1) this.partition.set(other.subarray(leaf.start, leaf.stop), leaf.start);
+    }
   }
 
   /** Stable partition of the node's samples (scikit-learn's split_indices keeps each side's order). */
@@ -317,7 +325,7 @@ export class TreeGrower {
       const mgl = s.missingGoToLeft;
       for (let b = 0; b < 256; b++) lut[b] = b <= thr || (mgl && b === missingBin) ? 1 : 0;
     }
-    if (wasm) return wasm.partitionBy(f, node.start, node.stop);
+    if (wasm) return wasm.partitionBy(f, node.start, node.stop, node.buf, s.nSamplesLeft);
     let nl = node.start;
     let nr = 0;
     const rb = this.rightBuf;
@@ -343,6 +351,7 @@ export class TreeGrower {
     const right = new GrowNode(depth, mid, node.stop, s.sumGradientRight, s.sumHessianRight, s.valueRight);
     node.left = left;
     node.right = right;
+    if (this.ws.wasm) left.buf = right.buf = 1 - node.buf;
     if (this.o.interactionCst) {
       const allowed = new Set<number>();
       const idxs: number[] = [];

@@ -27,12 +27,12 @@ export const HGB_SHARED_MAX_PAGES = 32768;
 interface HistExports {
   hist(binp: number, rowStride: number, partp: number, start: number, stop: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histConst(binp: number, rowStride: number, partp: number, start: number, stop: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
-  partition(colp: number, partp: number, start: number, stop: number, lutp: number, rightp: number): number;
+  partitionTo(colp: number, srcp: number, a: number, b: number, lutp: number, pl: number, pr: number, step: number): number;
+  countLeft(colp: number, srcp: number, a: number, b: number, lutp: number): number;
   gather(binp: number, d: number, partp: number, start: number, stop: number, ghp: number, ghBytes: number, dstp: number, gstride: number, dstGh: number): void;
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsNoCount(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
-  partitionPiece(colp: number, partp: number, a: number, b: number, lutp: number, leftp: number, rightp: number): number;
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
@@ -157,7 +157,6 @@ const OP_RAW = 3;
 const OP_GATHER = 4;
 const OP_PARTITION = 5;
 const OP_LEAF_OF = 6;
-const OP_PLACE = 7;
 /** Control block: per-chunk results (the partition's left counts). */
 const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
 /**
@@ -332,38 +331,37 @@ function hgbTeamLoop(
       else if (ctl[8] === 2) exp!.histRowsNoCount!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
       else exp!.histRows!(ctl[9]!, ctl[10]!, ctl[6]!, ctl[7]!, ctl[11]!, outOff, nBins, a, b);
     } else if (op === 4) {
-      // samples a..b of part (the node starts at ctl[6]) gathered to ctl[12] / ctl[13]
+      // samples a..b of the partition buffer at ctl[9] (the node starts at ctl[6]) gathered to ctl[12] / ctl[13]
       const gb = ctl[8] === 1 ? 4 : 8;
       const q = a - ctl[6]!;
-      exp!.gather!(0, d, partOff, a, b, ghOff, gb, ctl[12]! + q * ctl[14]!, ctl[14]!, ctl[13]! + q * gb);
+      exp!.gather!(0, d, ctl[9]!, a, b, ghOff, gb, ctl[12]! + q * ctl[14]!, ctl[14]!, ctl[13]! + q * gb);
     } else if (op === 5) {
-      // samples a..b of part split by the feature's column at ctl[9] and the table at ctl[11];
-      // right side to the scratch at ctl[10] + 4 * (a - start), left side in place (ctl[12] < 0)
-      // or to the scratch at ctl[12] + 4 * (a - start); left count into the results
-      const q = 4 * (a - ctl[6]!);
-      const lp = ctl[12]! < 0 ? partOff + 4 * a : ctl[12]! + q;
-      ctl[256 + c] = exp!.partitionPiece!(ctl[9]!, partOff, a, b, ctl[11]!, lp, ctl[10]! + q) as unknown as number;
-    } else if (op === 7) {
-      // piece c of the last partition (both sides in the scratch) to its places: left sides in
-      // order from start, then right sides in order
-      const s0 = ctl[6]!;
-      const k = ctl[5]!;
-      let lb = 0;
-      let rb = 0;
-      let L = 0;
-      for (let q = 0; q < k; q++) {
-        const l = ctl[256 + q]!;
-        if (q < c) {
-          lb += l;
-          rb += ctl[17 + 2 * q]! - ctl[16 + 2 * q]! - l;
-        }
-        L += l;
+      // samples a..b of the source buffer at ctl[10] split by the feature's column at ctl[9] and
+      // the table at ctl[11] into the other buffer at ctl[12]: the node is ctl[6]..ctl[7], its left
+      // side has ctl[13] samples. Mode 0: count only; 1: forward, the chunk's left side starts
+      // ctl[256 + c] samples after the node's start; 2 (two chunks): the first chunk forward from
+      // the starts of both sides, the second backward from their ends. Left count into ctl[256 + c].
+      const mode = ctl[8]!;
+      if (mode === 0) {
+        ctl[256 + c] = exp!.countLeft!(ctl[9]!, ctl[10]!, a, b, ctl[11]!) as unknown as number;
+        return;
       }
-      const l = ctl[256 + c]!;
-      const r = b - a - l;
-      const buf = mem.buffer;
-      if (l > 0) part.set(new Uint32Array(buf, ctl[12]! + 4 * (a - s0), l), s0 + lb);
-      if (r > 0) part.set(new Uint32Array(buf, ctl[10]! + 4 * (a - s0), r), s0 + L + rb);
+      const s0 = ctl[6]!;
+      const nl = ctl[13]!;
+      const dst = ctl[12]!;
+      let pl: number;
+      let pr: number;
+      let step = 4;
+      if (mode === 2 && c === 1) {
+        pl = dst + 4 * (s0 + nl - 1);
+        pr = dst + 4 * (ctl[7]! - 1);
+        step = -4;
+      } else {
+        const lc = mode === 1 ? ctl[256 + c]! : 0;
+        pl = dst + 4 * (s0 + lc);
+        pr = dst + 4 * (s0 + nl + (a - s0) - lc);
+      }
+      ctl[256 + c] = exp!.partitionTo!(ctl[9]!, ctl[10]!, a, b, ctl[11]!, pl, pr, step) as unknown as number;
     } else if (op === 2) {
       binomial(a, b, c);
     } else if (op === 6) {
@@ -439,7 +437,7 @@ export interface TeamArrays {
 /**
  * Counters for tests and benchmarks: jobs run by the team, chunks run by helpers. With `prof` set
  * (profiling runs only: it reads the clock around every job) also per team operation (index:
- * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6, OP_PLACE 7) the calling thread's time in
+ * OP_HIST 1, OP_BINOMIAL 2, OP_RAW 3, OP_GATHER 4, OP_PARTITION 5, OP_LEAF_OF 6) the calling thread's time in
  * the job and the part of it spent waiting for helpers (ms), chunks and chunks run by helpers;
  * `soloMs` (without the team): gather, gather + histogram, root histograms (ms); `soloN`: root
  * and child histograms built; `partMs`: threaded partitions, placing included (ms).
@@ -519,10 +517,10 @@ export const hgbGradTuning = { inPlace: true, fuseRaw: true };
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
  * `wasmGrad` = false: the team's binomial gradients in JavaScript instead of the WebAssembly kernel (A/B).
- * `placeTeam` = true: a second team job puts a threaded partition's pieces together (both sides
- * written to scratch first) instead of the calling thread; off: not faster (hgb5's handoff).
+ * `countPartition` = true: threaded partitions always count first (two jobs), also with two
+ * chunks (A/B and tests).
  */
-export const hgbTeamTuning = { placeTeam: false, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
+export const hgbTeamTuning = { countPartition: false, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
@@ -535,7 +533,7 @@ export class HistSpace {
   readonly partition: Uint32Array;
   private readonly colOff: number;
   private readonly partOff: number;
-  private readonly rightOff: number;
+  private readonly otherOff: number;
   private readonly ghOff: number;
   private readonly lutOff: number;
   private readonly outOff: number;
@@ -546,8 +544,9 @@ export class HistSpace {
   /** samples the gather area holds (half the rows, rounded up: the smaller child) */
   private readonly gCap: number;
   private readonly gh: Float32Array;
-  private readonly rightView: Uint32Array;
-  /** the binning's padded thresholds and block of raw rows (`xRows` rows) */
+  /** the second partition buffer (see `partBuffer`) */
+  private readonly otherPart: Uint32Array;
+  /** the binning's padded thresholds (and coarse table) and block of raw rows (`xRows` rows) */
   private readonly padOff: number;
   private readonly xOff: number;
   private readonly xRows: number;
@@ -576,8 +575,8 @@ export class HistSpace {
     const align = (x: number) => Math.ceil(x / 64) * 64;
     this.colOff = align(n * d);
     this.partOff = align(this.colOff + n * d);
-    this.rightOff = align(this.partOff + 4 * n);
-    this.ghOff = align(this.rightOff + 4 * n);
+    this.otherOff = align(this.partOff + 4 * n);
+    this.ghOff = align(this.otherOff + 4 * n);
     this.lutOff = align(this.ghOff + 8 * n);
     this.outOff = align(this.lutOff + 256);
     this.gstride = HistSpace.gatherStride(d);
@@ -586,7 +585,7 @@ export class HistSpace {
     this.gGhOff = align(this.gRowsOff + this.gCap * this.gstride);
     this.padOff = align(this.gGhOff + 8 * this.gCap + 16);
     this.xRows = HistSpace.binRowsBlock(n);
-    this.xOff = align(this.padOff + 2048 * d);
+    this.xOff = align(this.padOff + 2176 * d);
     const buf = mem.buffer;
     if (grad) {
       // the in-place binomial pass: y, raw, sample weights, the leaf table and its values, the
@@ -604,7 +603,7 @@ export class HistSpace {
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
     this.partition = new Uint32Array(buf, this.partOff, n);
-    this.rightView = new Uint32Array(buf, this.rightOff, n);
+    this.otherPart = new Uint32Array(buf, this.otherOff, n);
     this.gh = new Float32Array(buf, this.ghOff, 2 * n);
     this.lut = new Uint8Array(buf, this.lutOff, 256);
     this.exp = new (wasmApi()!).Instance(mod, { env: { memory: mem } }).exports as HistExports;
@@ -614,7 +613,7 @@ export class HistSpace {
   static bytes(n: number, d: number, nBins: number, grad = false, weights = false): number {
     const cap = HistSpace.gatherCap(n);
     const g = grad ? (weights ? 24 : 16) * n + 16 * LEAF_TABLE + 16 * 19 + HistSpace.gradChunks(n) * GRAD_SLOT + 7 * 64 : 0;
-    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2048 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
+    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2176 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
   }
 
   /** Chunks of the in-place binomial pass (whole blocks of 32768 rows: at most one per block). */
@@ -634,7 +633,11 @@ export class HistSpace {
   transformBins(x: Float64Array, s: BinMapperState): Uint8Array {
     const { n, d } = this;
     const buf = this.mem.buffer;
-    new Float64Array(buf, this.padOff, 256 * d).set(paddedThresholds(s, d));
+    const pad = paddedThresholds(s, d);
+    new Float64Array(buf, this.padOff, 256 * d).set(pad);
+    // the coarse table of `binRows`: thresholds 15, 31, ..., 255 of each feature
+    const coarse = new Float64Array(buf, this.padOff + 2048 * d, 16 * d);
+    for (let j = 0; j < d; j++) for (let b = 0; b < 16; b++) coarse[16 * j + b] = pad[256 * j + 16 * b + 15]!;
     const missing = s.nBins - 1;
     const B = this.xRows;
     const xs = new Float64Array(buf, this.xOff, B * d);
@@ -708,21 +711,48 @@ export class HistSpace {
   }
 
   /**
-   * Stable partition of `partition[start:stop]` by feature f's bins and the lookup table `lut`
-   * (filled by the caller): left side first. Returns the end of the left side.
+   * The two partition buffers: 0 is `partition` (every tree starts there with the identity), 1 the
+   * other one. A node's samples are in one of them; its children go to the other (`partitionBy`).
    */
-  partitionBy(f: number, start: number, stop: number): number {
-    const team = this.team;
-    const m = stop - start;
-    if (!team || m < hgbTeamTuning.minPartition) return this.exp.partition(this.colOff + f * this.n, this.partOff, start, stop, this.lutOff, this.rightOff);
-    // pieces split by the team, then put together in order: left sides, then right sides
-    const t0 = hgbTeamStats.prof ? performance.now() : 0;
-    const nl = this.teamPartition(team, f, start, stop);
-    if (hgbTeamStats.prof) hgbTeamStats.partMs += performance.now() - t0;
-    return nl;
+  partBuffer(buf: number): Uint32Array {
+    return buf === 0 ? this.partition : this.otherPart;
   }
 
-  private teamPartition(team: Team, f: number, start: number, stop: number): number {
+  private partOffOf(buf: number): number {
+    return buf === 0 ? this.partOff : this.otherOff;
+  }
+
+  /**
+   * Stable partition of the samples `start:stop` of partition buffer `buf` by feature f's bins and
+   * the lookup table `lut` (filled by the caller: 1 = left) into the other buffer, same range:
+   * left side first (`nLeft` samples, the split's count: the left side's place is known before
+   * the pass, so every index is written once, straight to its place). Returns the end of the left
+   * side; throws if the pass counted another number of left samples.
+   */
+  partitionBy(f: number, start: number, stop: number, buf: number, nLeft: number): number {
+    const team = this.team;
+    const m = stop - start;
+    const colp = this.colOff + f * this.n;
+    const src = this.partOffOf(buf);
+    const dst = this.partOffOf(1 - buf);
+    let nl: number;
+    if (!team || m < hgbTeamTuning.minPartition) nl = this.exp.partitionTo(colp, src, start, stop, this.lutOff, dst + 4 * start, dst + 4 * (start + nLeft), 4);
+    else {
+      // pieces split by the team
+      const t0 = hgbTeamStats.prof ? performance.now() : 0;
+      nl = this.teamPartition(team, colp, src, dst, start, stop, nLeft);
+      if (hgbTeamStats.prof) hgbTeamStats.partMs += performance.now() - t0;
+    }
+    if (nl !== nLeft) throw new Error(`HistGradientBoosting: the partition sent ${nl} samples left, the split counted ${nLeft}`);
+    return start + nLeft;
+  }
+
+  /**
+   * The team's partition into the other buffer. Two pieces: the first written forward from the
+   * starts of both sides, the second backward from their ends (one job). More pieces: a job counts
+   * each piece's left samples, then a second writes each piece from its prefix. Returns the left count.
+   */
+  private teamPartition(team: Team, colp: number, src: number, dst: number, start: number, stop: number, nLeft: number): number {
     const m = stop - start;
     const ctl = team.open();
     const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread);
@@ -731,49 +761,41 @@ export class HistSpace {
       ctl[C_CHUNKS + 2 * c + 1] = start + Math.floor((m * (c + 1)) / k);
     }
     ctl[C_START] = start;
-    ctl[C_BINP] = this.colOff + f * this.n;
-    ctl[C_STRIDE] = this.rightOff;
+    ctl[C_STOP] = stop;
+    ctl[C_BINP] = colp;
+    ctl[C_STRIDE] = src;
     ctl[C_GHP] = this.lutOff;
-    // both sides to scratch (the left sides to the gather area, free here), then placed by the team
-    const place = hgbTeamTuning.placeTeam && this.gGhOff - this.gRowsOff >= 4 * m;
-    ctl[C_GDST] = place ? this.gRowsOff : -1;
-    team.run(OP_PARTITION, k);
-    if (place) {
-      let nl = start;
-      for (let c = 0; c < k; c++) nl += ctl[C_RES + c]!;
+    ctl[C_GDST] = dst;
+    ctl[C_GGH] = nLeft;
+    if (k === 2 && !hgbTeamTuning.countPartition) ctl[C_MODE] = 2;
+    else {
+      ctl[C_MODE] = 0;
+      team.run(OP_PARTITION, k);
+      let acc = 0;
+      for (let c = 0; c < k; c++) {
+        const l = ctl[C_RES + c]!;
+        ctl[C_RES + c] = acc;
+        acc += l;
+      }
+      if (acc !== nLeft) return acc;
       team.open();
-      team.run(OP_PLACE, k);
-      return nl;
+      ctl[C_MODE] = 1;
     }
-    const part = this.partition;
-    const right = this.rightView;
-    let nl = start;
-    for (let c = 0; c < k; c++) {
-      const a = ctl[C_CHUNKS + 2 * c]!;
-      const l = ctl[C_RES + c]!;
-      // a piece's left side moves down (never over a later piece: it ends before that piece starts)
-      if (a !== nl) part.copyWithin(nl, a, a + l);
-      nl += l;
-    }
-    let o = nl;
-    for (let c = 0; c < k; c++) {
-      const a = ctl[C_CHUNKS + 2 * c]!;
-      const b = ctl[C_CHUNKS + 2 * c + 1]!;
-      const r = b - a - ctl[C_RES + c]!;
-      part.set(right.subarray(a - start, a - start + r), o);
-      o += r;
-    }
+    team.run(OP_PARTITION, k);
+    let nl = 0;
+    for (let c = 0; c < k; c++) nl += ctl[C_RES + c]!;
     return nl;
   }
 
   /**
-   * Histogram of `partition[start:stop]` for the features `feats` (ascending) into `out` (3
+   * Histogram of the samples `start:stop` of partition buffer `buf` (`partBuffer`) for the features `feats` (ascending) into `out` (3
    * float64 per bin). Inside `runTeam`, nodes of at least `minUpdates` (sample, feature) updates
    * are cut into feature ranges claimed by the team's threads; otherwise contiguous feature sets
    * run over up to `linalgThreads()` threads by `runTasks`. Returns the number of threads that
    * could take part.
    */
-  build(out: Float64Array, start: number, stop: number, feats: Int32Array, constant: boolean): number {
+  build(out: Float64Array, start: number, stop: number, feats: Int32Array, constant: boolean, buf = 0): number {
+    const partp = this.partOffOf(buf);
     const nf = feats.length;
     const m = stop - start;
     const mode = constant ? 1 : 0;
@@ -796,7 +818,7 @@ export class HistSpace {
       const root = start === 0 && stop === this.n;
       const gather = !root && m <= this.gCap;
       if (!root && !gather) {
-        for (let r = 0; r < runs.length; r += 2) this.histLocal(mode, start, stop, runs[r]!, runs[r + 1]!, out);
+        for (let r = 0; r < runs.length; r += 2) this.histLocal(mode, partp, start, stop, runs[r]!, runs[r + 1]!, out);
         return 1;
       }
       const binp = root ? 0 : this.gRowsOff;
@@ -805,7 +827,7 @@ export class HistSpace {
       const gb = constant ? 4 : 8;
       if (!team || m * nf < hgbTeamTuning.minUpdates || nf < 2) {
         const tg = hgbTeamStats.prof ? performance.now() : 0;
-        if (gather) this.exp.gather(0, this.d, this.partOff, start, stop, this.ghOff, gb, this.gRowsOff, this.gstride, this.gGhOff);
+        if (gather) this.exp.gather(0, this.d, partp, start, stop, this.ghOff, gb, this.gRowsOff, this.gstride, this.gGhOff);
         if (hgbTeamStats.prof) hgbTeamStats.soloMs[0]! += performance.now() - tg;
         const i1 = root ? this.n : m;
         const nc = root && !constant && this.rootCounts !== null && hgbTeamTuning.rootCounts;
@@ -830,6 +852,7 @@ export class HistSpace {
           ctl[C_CHUNKS + 2 * c + 1] = start + Math.floor((m * (c + 1)) / k);
         }
         ctl[C_START] = start;
+        ctl[C_BINP] = partp;
         ctl[C_GDST] = this.gRowsOff;
         ctl[C_GGH] = this.gGhOff;
         ctl[C_GSTRIDE] = this.gstride;
@@ -862,21 +885,21 @@ export class HistSpace {
       return team.size;
     }
     if (runs.length !== 2) {
-      for (let r = 0; r < runs.length; r += 2) this.histLocal(mode, start, stop, runs[r]!, runs[r + 1]!, out);
+      for (let r = 0; r < runs.length; r += 2) this.histLocal(mode, partp, start, stop, runs[r]!, runs[r + 1]!, out);
       return 1;
     }
     const f0 = runs[0]!;
     const f1 = runs[1]!;
     const T = Math.min(linalgThreads(), nf, Math.max(1, Math.floor((m * nf) / hgbHistTuning.minUpdates)));
     if (T <= 1) {
-      this.histLocal(mode, start, stop, f0, f1, out);
+      this.histLocal(mode, partp, start, stop, f0, f1, out);
       return 1;
     }
     const tasks: KernelTask[] = [];
     for (let t = 0; t < T; t++) {
       const a = f0 + Math.floor((t * nf) / T);
       const b = f0 + Math.floor(((t + 1) * nf) / T);
-      tasks.push({ fn: 'hgbHistWasm', args: [this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, a, b, out] });
+      tasks.push({ fn: 'hgbHistWasm', args: [this.mod, this.mem, this.id, mode, 0, this.d, partp, start, stop, this.ghOff, this.outOff, this.nBins, a, b, out] });
     }
     this.threadsUsed = Math.max(this.threadsUsed, T);
     hgbThreadStats.hist++;
@@ -884,8 +907,8 @@ export class HistSpace {
     return T;
   }
 
-  private histLocal(mode: number, start: number, stop: number, f0: number, f1: number, out: Float64Array): void {
-    hgbHistWasmTask(this.mod, this.mem, this.id, mode, 0, this.d, this.partOff, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
+  private histLocal(mode: number, partp: number, start: number, stop: number, f0: number, f1: number, out: Float64Array): void {
+    hgbHistWasmTask(this.mod, this.mem, this.id, mode, 0, this.d, partp, start, stop, this.ghOff, this.outOff, this.nBins, f0, f1, out);
   }
 
   /** Keep the counts of a root histogram (`out`, all features) for the later roots. */

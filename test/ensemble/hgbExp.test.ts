@@ -129,7 +129,7 @@ describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
     }
   });
 
-  it('team fits with sample weights (WebAssembly gradients, pieces placed by the team) repeat the 1-thread model, the JavaScript gradients and the serial placing bit for bit', () => {
+  it('team fits with sample weights (WebAssembly gradients, partitions counted first) repeat the 1-thread model, the JavaScript gradients and the one-job partition bit for bit', () => {
     const n = 70_000, d = 6;
     const rng = new RandomState(5);
     const X = rng.uniform(-2, 2, n * d);
@@ -144,18 +144,18 @@ describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
     hgbTeamStats.prof = true;
     const chunks = [...hgbTeamStats.opChunks];
     let two: Float64Array;
-    hgbTeamTuning.placeTeam = true;
+    hgbTeamTuning.countPartition = true;
     try {
       two = withThreads(2, fit);
     } finally {
       hgbTeamStats.prof = prof;
-      hgbTeamTuning.placeTeam = false;
+      hgbTeamTuning.countPartition = false;
     }
     if (withThreads(2, linalgThreads) === 2 && hgbHistModule()) {
       assert.ok(hgbThreadStats.grad > g0 && hgbTeamStats.opChunks[2]! > chunks[2]!, 'the team computed the gradients');
-      assert.ok(hgbTeamStats.opChunks[7]! > chunks[7]!, 'the team placed the partition pieces');
+      assert.ok(hgbTeamStats.opChunks[5]! > chunks[5]!, 'the team partitioned');
     }
-    // the JavaScript gradients, and the partition pieces put together by the calling thread
+    // the JavaScript gradients, and the two-piece partition in one job (forward and backward)
     hgbTeamTuning.wasmGrad = false;
     let js: Float64Array;
     try {
@@ -167,7 +167,7 @@ describe('HistGradientBoosting WebAssembly exp and binomial gradients', () => {
     for (let i = 0; i < n; i++) {
       if (!Object.is(one[i], two[i])) assert.fail(`row ${i}: ${one[i]} (1 thread) vs ${two[i]} (2 threads)`);
       if (!Object.is(js[i], two[i])) assert.fail(`row ${i}: ${js[i]} (JavaScript gradients) vs ${two[i]} (WebAssembly)`);
-      if (!Object.is(serial[i], two[i])) assert.fail(`row ${i}: ${serial[i]} (serial placing) vs ${two[i]} (team placing)`);
+      if (!Object.is(serial[i], two[i])) assert.fail(`row ${i}: ${serial[i]} (one-job partition) vs ${two[i]} (counted partition)`);
     }
   });
 });
