@@ -427,6 +427,177 @@ export function blockSums(ghp: usize, partp: usize, i0: i32, i1: i32, outp: usiz
 }
 
 /**
+ * The constants of `expV8x2` as a table in the memory (16 bytes each, both lanes; written by
+ * `histWasm.ts` `HGB_EXP_TABLE`), for `binomialBlock`: V8 materialises every v128 constant
+ * inside the loop with several instructions per use, a load from the table is one (the same
+ * values, so the same results: ~25% faster on 1M rows).
+ * 0: 1, 1: -0, 2: 1/ln 2, 3: 0.5, 4, 5: the reduction thresholds, 6, 7: the main range, 8: 1024,
+ * 9: -1021, 10: ln2HI, 11: ln2LO, 12-16: P5..P1, 17: 2, 18: 2^52 + 2^51 (adding it to an integer
+ * t puts t in the low bits).
+ */
+// @ts-ignore: decorator
+@inline
+function ct(cp: usize, j: i32): v128 {
+  return v128.load(cp + (<usize>j << 4));
+}
+
+/** `expV8x2` with its constants from the table at `cp` (same operations; 2^k from t's low bits). */
+function expV8x2t(x: v128, cp: usize): v128 {
+  const one = ct(cp, 0);
+  const ax = f64x2.abs(x);
+  const s = v128.and(x, ct(cp, 1));
+  const tA = f64x2.trunc(f64x2.add(f64x2.mul(ct(cp, 2), x), v128.or(s, ct(cp, 3))));
+  const tB = v128.or(s, one);
+  const t = v128.bitselect(tA, v128.and(tB, f64x2.ge(ax, ct(cp, 4))), f64x2.ge(ax, ct(cp, 5)));
+  const ok = v128.and(
+    v128.and(f64x2.ge(ax, ct(cp, 6)), f64x2.lt(ax, ct(cp, 7))),
+    v128.and(v128.and(f64x2.ne(x, one), f64x2.lt(t, ct(cp, 8))), f64x2.ge(t, ct(cp, 9))),
+  );
+  if (!i64x2.all_true(ok)) return f64x2.replace_lane(f64x2.splat(expV8(f64x2.extract_lane(x, 0))), 1, expV8(f64x2.extract_lane(x, 1)));
+  const hi = f64x2.sub(x, f64x2.mul(t, ct(cp, 10)));
+  const lo = f64x2.mul(t, ct(cp, 11));
+  const r = f64x2.sub(hi, lo);
+  const tt = f64x2.mul(r, r);
+  let c = f64x2.mul(tt, ct(cp, 12));
+  c = f64x2.mul(tt, f64x2.add(ct(cp, 13), c));
+  c = f64x2.mul(tt, f64x2.add(ct(cp, 14), c));
+  c = f64x2.mul(tt, f64x2.add(ct(cp, 15), c));
+  c = f64x2.mul(tt, f64x2.add(ct(cp, 16), c));
+  c = f64x2.sub(r, c);
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(ct(cp, 17), c));
+  const y = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, q), hi));
+  // 2^k: t (an integer, |t| < 1024) + 1.5 * 2^52 holds t in its low bits; (those + 1023) << 52
+  // is the exponent field (the high bits of the sum shift out)
+  const twopk = i64x2.shl(i64x2.add(f64x2.add(t, ct(cp, 18)), i64x2.splat(1023)), 52);
+  return f64x2.mul(y, twopk);
+}
+
+/**
+ * The binomial pass of one block of rows r0..r1 (at most one HGB_SUM_BLOCK of 32768 rows, r0 on a
+ * block; every array in place in the memory): the last tree's leaf values added to the raw scores
+ * (`raw[i] += value[leaf of i]`: each score's one addition, as the separate update), then the
+ * gradients and hessians of the new scores (the expression of `binomialGrad`) as interleaved
+ * float32 pairs at `ghp`, and the block's sums of those pairs (float64, row order from zero: the
+ * sums of grower.ts `blockSum`) to `scrp` (2 float64).
+ *
+ * The leaf of each row comes from the partition: leaf l holds `part[start_l:stop_l]` (`leafp`:
+ * nLeaves pairs of i32 start, stop; values at `valp`, float64). The grower's partition is stable,
+ * so each leaf's samples are ascending: a cursor per leaf (at `scrp + 16`, found by binary search)
+ * walks them sub-block by sub-block (`S` rows), writing each row's leaf into a small table (u16 at
+ * `scrp + 16 + 4 * nLeaves`) that the gradient loop then reads. nLeaves = 0: no update. Returns
+ * the rows done, or -1 if a sub-block's rows did not all get exactly one leaf (leaf samples not
+ * ascending; the raw scores of the earlier sub-blocks are then already updated). The constants of
+ * the exp at `cp` (`expV8x2t`). `grad` = 0: the update alone (no gradients, no sums).
+ */
+export function binomialBlock(rawp: usize, yp: usize, swp: usize, ghp: usize, partp: usize, leafp: usize, valp: usize, nLeaves: i32, r0: i32, r1: i32, scrp: usize, S: i32, cp: usize, grad: i32): i32 {
+  const curp = scrp + 16;
+  const locp = curp + (<usize>nLeaves << 2);
+  for (let l = 0; l < nLeaves; l++) {
+    let lo = load<i32>(leafp + (<usize>l << 3));
+    let hi = load<i32>(leafp + (<usize>l << 3), 4);
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (load<u32>(partp + (<usize>mid << 2)) < <u32>r0) lo = mid + 1;
+      else hi = mid;
+    }
+    store<i32>(curp + (<usize>l << 2), lo);
+  }
+  const one = ct(cp, 0);
+  let sum = f64x2.splat(0);
+  for (let s0 = r0; s0 < r1; s0 += S) {
+    const s1 = min(r1, s0 + S);
+    if (nLeaves > 0) {
+      let cnt = 0;
+      for (let l = 0; l < nLeaves; l++) {
+        const c0 = load<i32>(curp + (<usize>l << 2));
+        const e = load<i32>(leafp + (<usize>l << 3), 4);
+        let c = c0;
+        for (; c < e; c++) {
+          const v = load<u32>(partp + (<usize>c << 2));
+          if (v >= <u32>s1) break;
+          if (v < <u32>s0) return -1;
+          store<u16>(locp + (<usize>(v - <u32>s0) << 1), <u16>l);
+        }
+        store<i32>(curp + (<usize>l << 2), c);
+        cnt += c - c0;
+      }
+      if (cnt != s1 - s0) return -1;
+      if (grad == 0) {
+        // the update alone (the raw scores are read before the next gradients)
+        for (let i = s0; i < s1; i++) {
+          const o = <usize>i << 3;
+          store<f64>(rawp + o, load<f64>(rawp + o) + load<f64>(valp + (<usize>load<u16>(locp + (<usize>(i - s0) << 1)) << 3)));
+        }
+        continue;
+      }
+    }
+    const n2 = s0 + ((s1 - s0) & ~1);
+    let i = s0;
+    for (; i < n2; i += 2) {
+      const o = <usize>i << 3;
+      let r = v128.load(rawp + o);
+      if (nLeaves > 0) {
+        const q = locp + (<usize>(i - s0) << 1);
+        const v = f64x2.replace_lane(f64x2.splat(load<f64>(valp + (<usize>load<u16>(q) << 3))), 1, load<f64>(valp + (<usize>load<u16>(q, 2) << 3)));
+        r = f64x2.add(r, v);
+        v128.store(rawp + o, r);
+      }
+      const ex = expV8x2t(f64x2.neg(r), cp);
+      const yt = v128.load(yp + o);
+      const e1 = f64x2.add(one, ex);
+      let gr = f64x2.div(f64x2.sub(f64x2.sub(one, yt), f64x2.mul(yt, ex)), e1);
+      let he = f64x2.div(ex, f64x2.mul(e1, e1));
+      if (swp != 0) {
+        const w = v128.load(swp + o);
+        gr = f64x2.mul(w, gr);
+        he = f64x2.mul(w, he);
+      }
+      const gh = i32x4.shuffle(f32x4.demote_f64x2_zero(gr), f32x4.demote_f64x2_zero(he), 0, 4, 1, 5);
+      v128.store(ghp + o, gh);
+      sum = f64x2.add(sum, f64x2.promote_low_f32x4(gh));
+      sum = f64x2.add(sum, f64x2.promote_low_f32x4(i32x4.shuffle(gh, gh, 2, 3, 2, 3)));
+    }
+    for (; i < s1; i++) {
+      const o = <usize>i << 3;
+      let r = load<f64>(rawp + o);
+      if (nLeaves > 0) {
+        r += load<f64>(valp + (<usize>load<u16>(locp + (<usize>(i - s0) << 1)) << 3));
+        store<f64>(rawp + o, r);
+      }
+      const yt = load<f64>(yp + o);
+      const ex = expV8(-r);
+      let gr = (1 - yt - yt * ex) / (1 + ex);
+      let he = ex / ((1 + ex) * (1 + ex));
+      if (swp != 0) {
+        const w = load<f64>(swp + o);
+        gr = w * gr;
+        he = w * he;
+      }
+      const g32 = <f32>gr;
+      const h32 = <f32>he;
+      store<f32>(ghp + o, g32);
+      store<f32>(ghp + o, h32, 4);
+      sum = f64x2.add(sum, f64x2.replace_lane(f64x2.splat(<f64>g32), 1, <f64>h32));
+    }
+  }
+  v128.store(scrp, sum);
+  return r1 - r0;
+}
+
+/** `part[i] = i` for i in a..b (the identity partition of the next tree). */
+export function iota(partp: usize, a: i32, b: i32): void {
+  let i = a;
+  for (; i < b && (i & 3) != 0; i++) store<u32>(partp + (<usize>i << 2), <u32>i);
+  let v = i32x4(i, i + 1, i + 2, i + 3);
+  const four = i32x4.splat(4);
+  for (; i + 4 <= b; i += 4) {
+    v128.store(partp + (<usize>i << 2), v);
+    v = i32x4.add(v, four);
+  }
+  for (; i < b; i++) store<u32>(partp + (<usize>i << 2), <u32>i);
+}
+
+/**
  * Sort `k` float64 values at `p` ascending (NaN-free; -0 before +0, as TypedArray sort and the
  * TypeScript radix sort of `binning.ts`): an LSD radix sort of the order-preserving keys (negative:
  * all bits flipped; positive: the sign bit flipped) in six passes of 11 bits (the last 9), between

@@ -12,7 +12,7 @@ import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { startWorkers } from '../linalg/threads.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
-import { HistSpace, hgbHistModule, hgbWasmSwitch } from './histWasm.js';
+import { HistSpace, hgbGradTuning, hgbHistModule, hgbTeamTuning, hgbWasmSwitch } from './histWasm.js';
 import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
 import { sharedBytes } from './histogram.js';
 import { hgbTreeView } from './treeView.js';
@@ -387,7 +387,9 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const bm = fitBinMapper(Xtr, nBins, { randomState: seed, isCategorical: isCat, knownCategories: known, sortModule: hgbWasmSwitch.on ? hgbHistModule() : null });
     const n = Xtr.rows;
     // the WebAssembly kernels' memory holds the bins (null: TypeScript kernels on shared buffers)
-    const space = HistSpace.create(n, d, nBins);
+    // binary log loss: with room for y, raw and the weights (the in-place gradient pass)
+    const space = HistSpace.create(n, d, nBins, hgbGradTuning.inPlace && hgbTeamTuning.wasmGrad && loss instanceof HalfBinomialLoss, swtr !== null);
+    const gv = space?.gradViews ?? null;
     const binnedCol = space ? space.binnedCol : new Uint8Array(sharedBytes(n * d));
     const binned = space ? space.transformBins(Xtr.data, bm) : transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
@@ -400,8 +402,9 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     let trees: HgbTree[];
     let trainScore: number[];
     let validationScore: number[];
-    // on shared memory (with the target and weights below): the gradient threads read them
-    const raw = new Float64Array(sharedBytes(8 * n * K));
+    // on shared memory (with the target and weights below): the gradient threads read them; in
+    // the WebAssembly memory for the in-place binomial pass
+    const raw = gv ? gv.raw : new Float64Array(sharedBytes(8 * n * K));
     let rawVal: Float64Array | null = null;
     const nv = binnedVal ? Xval!.rows : 0;
     // scorer-based early stopping: the scorer sees predictions on a small training subset and on
@@ -451,16 +454,43 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const h = loss.constantHessian ? new Float32Array(sharedBytes(4)).fill(1) : new Float32Array(sharedBytes(4 * n * K));
     const buffers = makeWorkspace(n, d, nBins, binnedCol, space);
     const begin = trees.length / K;
-    if (begin < prm.maxIter) {
+    if (gv) {
+      gv.y.set(ytr);
+      ytr = gv.y;
+      if (swtr && gv.sw) {
+        gv.sw.set(swtr);
+        swtr = gv.sw;
+      }
+    } else if (begin < prm.maxIter) {
       ytr = toSharedF64(ytr);
       if (swtr) swtr = toSharedF64(swtr);
     }
     // the binomial gradients are computed by the team straight into the WebAssembly memory
     const teamGrad = space !== null && loss instanceof HalfBinomialLoss;
+    // a tree's leaf values may wait for the next gradient pass (which adds them to the raw scores
+    // in the same pass) unless the raw scores are read before: the training loss of early stopping
+    const fuseRaw = gv !== null && hgbGradTuning.fuseRaw && !(doES && sc === null);
+    // raw[k] += the leaf values of a tree: in place by the binomial pass's kernel (the update
+    // alone), else by the team's two jobs, else in the calling thread
+    const addLeaves = (grower: TreeGrower, k: number): void => {
+      if (gv && space!.deferLeaves(grower.finalizedLeaves) && space!.binomialPass(false)) return;
+      if (space?.teamAddLeaves(grower.finalizedLeaves, k * n)) return;
+      const part = grower.partition;
+      for (const leaf of grower.finalizedLeaves) {
+        const v = leaf.value;
+        for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
+      }
+    };
+    let lastGrower: TreeGrower | null = null;
     try {
       const boost = (): void => {
       for (let it = begin; it < prm.maxIter; it++) {
-        if (teamGrad && space.teamBinomialGradients()) {
+        if (gv && space!.binomialPass()) {
+          // the pending leaves, gradients, root sums and identity partition, in place
+          buffers.ghReady = true;
+          buffers.partReady = true;
+          buffers.rootSums = space!.teamSums;
+        } else if (teamGrad && space.teamBinomialGradients()) {
           // gradients, the identity partition and (block by block) the root's sums, all by the team
           buffers.ghReady = true;
           buffers.partReady = true;
@@ -492,12 +522,8 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
             }
           }
           trees.push(grower.makeTree(bm.thresholds, bm.nBinsNonMissing));
-          if (!space?.teamAddLeaves(grower.finalizedLeaves, k * n)) {
-            for (const leaf of grower.finalizedLeaves) {
-              const v = leaf.value;
-              for (let q = leaf.start; q < leaf.stop; q++) raw[k * n + part[q]!]! += v;
-            }
-          }
+          if (!fuseRaw) addLeaves(grower, k);
+          else lastGrower = grower;
         }
         let stop = false;
         if (doES) {
@@ -506,6 +532,13 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
             for (let k = 0; k < K; k++) predictTreeBinned(trees[trees.length - K + k]!, sc.binned, sc.n, d, missingBin, sc.raw, k * sc.n);
             stop = this.scoreWithScorer(sc, yval, rawVal, nv, swval, trainScore, validationScore);
           } else stop = this.scoreEarlyStopping(loss, ytr, raw, swtr, yval, rawVal, swval, trainScore, validationScore);
+        }
+        if (fuseRaw) {
+          // the last tree's leaves wait for the next gradient pass (binary: K = 1), or are added now
+          // at the end of the fit
+          const gr = lastGrower!;
+          lastGrower = null;
+          if (stop || it === prm.maxIter - 1 || !space!.deferLeaves(gr.finalizedLeaves)) addLeaves(gr, 0);
         }
         if (stop) break;
       }

@@ -36,6 +36,8 @@ interface HistExports {
   binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
+  binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number, grad: number): number;
+  iota(partp: number, a: number, b: number): void;
   blockSums(ghp: number, partp: number, i0: number, i1: number, outp: number): void;
 }
 
@@ -157,9 +159,40 @@ const OP_PARTITION = 5;
 const OP_LEAF_OF = 6;
 /** Control block: per-chunk results (the partition's left counts). */
 const C_RES = C_INTS; // = 256 (hgbTeamLoop writes ctl[256 + c])
-const C_SIZE = C_INTS + C_MAX_CHUNKS;
+/**
+ * Control block: the in-place binomial pass (OP_BINOMIAL mode 2; hgbTeamLoop reads ctl[400 + x]): offsets of
+ * raw, y, sample weights (0: none), the leaf table (i32 start, stop) and its values, the number of
+ * leaves to add (0: none), the per-chunk scratch and its size, rows per sub-block, the exp's constant table,
+ * 1: gradients (0: the leaves' update alone).
+ */
+const C_GRAD = 400;
+const C_SIZE = Math.max(C_INTS + C_MAX_CHUNKS, C_GRAD + 16);
 /** Leaves the raw-score job takes at once (more: the caller updates alone). */
 const LEAF_TABLE = 4096;
+/** Rows per sub-block of the in-place binomial pass (its table of each row's leaf: 2 bytes per row). */
+const GRAD_SUB = 4096;
+/** Scratch bytes per chunk of the in-place binomial pass: block sums (16), a cursor per leaf, the sub-block's leaves. */
+const GRAD_SLOT = Math.ceil((16 + 4 * LEAF_TABLE + 2 * GRAD_SUB) / 64) * 64;
+
+/**
+ * The constants of asm/hist.ts `expV8x2t` (each as a float64 pair; 18: 1.5 * 2^52), in its
+ * order: V8 rematerialises v128 constants inside loops, loads from this table are cheaper.
+ * (Exported for the tests, not from the package.)
+ */
+export function hgbExpTable(): Float64Array {
+  const f = new Float64Array(1);
+  const u = new Uint32Array(f.buffer);
+  const hw = (h: number): number => {
+    u[0] = 0;
+    u[1] = h;
+    return f[0]!;
+  };
+  // (fdlibm's constants in their shortest round-trip form: the same doubles)
+  const c = [1, -0, Math.LOG2E, 0.5, hw(0x3fd62e43), hw(0x3ff0a2b2), hw(0x3e300000), hw(0x40862e42), 1024, -1021,
+    0.6931471803691238, 1.9082149292705877e-10, 4.1381367970572385e-8, -1.6533902205465252e-6,
+    6.613756321437934e-5, -2.7777777777015593e-3, 0.16666666666666602, 2, 6755399441055744];
+  return Float64Array.from(c.flatMap((v) => [v, v]));
+}
 
 /**
  * Helper worker loop (self-contained; registered as 'hgbTeam'): claims and runs chunks of the
@@ -248,6 +281,28 @@ function hgbTeamLoop(
     }
   };
   const binomial = (a: number, b: number, c: number): void => {
+    if (ctl[8] === 2) {
+      // rows a..b (whole blocks of 32768) in place (HistSpace.binomialPass): the pending leaf
+      // values added to raw, the gradient pairs, each block's sums into the leaf table; chunk c's
+      // scratch slot
+      const scr = ctl[406]! + c * ctl[407]!;
+      const s = new Float64Array(mem.buffer, scr, 2);
+      for (let b0 = a; b0 < b; b0 += 32768) {
+        const b1 = Math.min(b, b0 + 32768);
+        if (exp!.binomialBlock!(ctl[400]!, ctl[401]!, ctl[402]!, ghOff, partOff, ctl[403]!, ctl[404]!, ctl[405]!, b0, b1, scr, ctl[408]!, ctl[409]!, ctl[410]!) as unknown as number !== b1 - b0) {
+          throw new Error('HistGradientBoosting: a leaf\'s samples are not in ascending order');
+        }
+        const blk = b0 / 32768;
+        leaves[2 * blk] = s[0]!;
+        leaves[2 * blk + 1] = s[1]!;
+      }
+      return;
+    }
+    if (ctl[8] === 3) {
+      // the identity partition of the next tree, rows a..b (after mode 2, which reads the partition)
+      exp!.iota!(partOff, a, b);
+      return;
+    }
     binomialRows(a, b, c);
     if (ctl[8] === 1) {
       // the WebAssembly block sums (from the pairs), through this chunk's slot of the scratch
@@ -450,6 +505,14 @@ class Team {
 export const hgbHistTuning = { minUpdates: 1 << 22 };
 
 /**
+ * The in-place binomial pass (`HistSpace.binomialPass`): `inPlace` = false keeps y, raw and the
+ * weights in the fit's own arrays (the team's gradient job copies them, `teamBinomialGradients`;
+ * one thread: JavaScript gradients); `fuseRaw` = false adds each tree's leaf values to the raw
+ * scores right after the tree (the team's two jobs) instead of in the next gradient pass (A/B, tests).
+ */
+export const hgbGradTuning = { inPlace: true, fuseRaw: true };
+
+/**
  * The team (`HistSpace.runTeam`): histograms of at least `minUpdates` (sample, feature) updates
  * are shared by the team's threads, `chunksPerThread` feature ranges per thread. `on` = false
  * falls back to `runTasks` hand-offs (A/B). `rootCounts` = false: every root histogram counts (A/B).
@@ -506,6 +569,8 @@ export class HistSpace {
     readonly n: number,
     readonly d: number,
     readonly nBins: number,
+    grad: boolean,
+    weights: boolean,
   ) {
     const align = (x: number) => Math.ceil(x / 64) * 64;
     this.colOff = align(n * d);
@@ -522,6 +587,19 @@ export class HistSpace {
     this.xRows = HistSpace.binRowsBlock(n);
     this.xOff = align(this.padOff + 2176 * d);
     const buf = mem.buffer;
+    if (grad) {
+      // the in-place binomial pass: y, raw, sample weights, the leaf table and its values, the
+      // per-chunk scratch (appended after the binning's block of raw rows)
+      this.gYOff = align(this.xOff + 8 * d * this.xRows);
+      this.gRawOff = align(this.gYOff + 8 * n);
+      this.gSwOff = align(this.gRawOff + 8 * n);
+      this.gLeafOff = align(this.gSwOff + (weights ? 8 * n : 0));
+      this.gValOff = align(this.gLeafOff + 8 * LEAF_TABLE);
+      this.gExpOff = align(this.gValOff + 8 * LEAF_TABLE);
+      this.gScrOff = align(this.gExpOff + 16 * 19);
+      new Float64Array(buf, this.gExpOff, 38).set(hgbExpTable());
+      this.gradViews = { y: new Float64Array(buf, this.gYOff, n), raw: new Float64Array(buf, this.gRawOff, n), sw: weights ? new Float64Array(buf, this.gSwOff, n) : null };
+    }
     this.binnedRow = new Uint8Array(buf, 0, n * d);
     this.binnedCol = new Uint8Array(buf, this.colOff, n * d);
     this.partition = new Uint32Array(buf, this.partOff, n);
@@ -532,9 +610,15 @@ export class HistSpace {
   }
 
   /** Bytes of memory a space for n x d bins needs. */
-  static bytes(n: number, d: number, nBins: number): number {
+  static bytes(n: number, d: number, nBins: number, grad = false, weights = false): number {
     const cap = HistSpace.gatherCap(n);
-    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2176 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256;
+    const g = grad ? (weights ? 24 : 16) * n + 16 * LEAF_TABLE + 16 * 19 + HistSpace.gradChunks(n) * GRAD_SLOT + 7 * 64 : 0;
+    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2176 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
+  }
+
+  /** Chunks of the in-place binomial pass (whole blocks of 32768 rows: at most one per block). */
+  private static gradChunks(n: number): number {
+    return Math.min(C_MAX_CHUNKS, Math.ceil(n / 32768));
   }
 
   private static binRowsBlock(n: number): number {
@@ -593,12 +677,14 @@ export class HistSpace {
    * A space for n samples x d features (the caller bins into `binnedRow` and `binnedCol`), or
    * null where the WebAssembly kernels cannot run (then the TypeScript kernels are used).
    */
-  static create(n: number, d: number, nBins: number): HistSpace | null {
+  static create(n: number, d: number, nBins: number, grad = false, weights = false): HistSpace | null {
     if (!hgbWasmSwitch.on || d === 0 || n === 0) return null;
     const mod = hgbHistModule();
     const W = wasmApi();
     if (!mod || !W) return null;
-    const pages = Math.ceil(HistSpace.bytes(n, d, nBins) / 65536);
+    // without room for the in-place binomial pass if that does not fit
+    if (grad && Math.ceil(HistSpace.bytes(n, d, nBins, true, weights) / 65536) > HGB_SHARED_MAX_PAGES) grad = false;
+    const pages = Math.ceil(HistSpace.bytes(n, d, nBins, grad, weights) / 65536);
     if (pages > HGB_SHARED_MAX_PAGES) return null;
     let mem: { buffer: ArrayBuffer };
     try {
@@ -606,7 +692,7 @@ export class HistSpace {
     } catch {
       return null;
     }
-    return new HistSpace(mod, mem, n, d, nBins);
+    return new HistSpace(mod, mem, n, d, nBins, grad, weights);
   }
 
   /** Gradients (and hessians unless constant) of the tree being grown, interleaved float32 pairs. */
@@ -1000,6 +1086,131 @@ export class HistSpace {
    * grower's `blockSum`), or null (not computed: then the grower sums).
    */
   teamSums: [number, number] | null = null;
+
+  /**
+   * y, raw scores and sample weights of a binary log-loss fit (n each, float64) in this memory, or
+   * null (the space was created without them): the fit keeps its target, weights and scores here,
+   * so `binomialPass` reads and writes them in place (no copies).
+   */
+  readonly gradViews: { y: Float64Array; raw: Float64Array; sw: Float64Array | null } | null = null;
+  private gYOff = 0;
+  private gRawOff = 0;
+  private gSwOff = 0;
+  private gLeafOff = 0;
+  private gValOff = 0;
+  private gExpOff = 0;
+  private gScrOff = 0;
+  /** leaves of the last tree waiting to be added to the raw scores by the next `binomialPass` */
+  private pendingLeaves = 0;
+
+  /**
+   * Keep the leaves (start, stop, value) of the tree just grown (its samples are
+   * `partition[start:stop]`, ascending in each leaf) for the next `binomialPass`, which adds each
+   * value to its samples' raw scores just before their gradients: each score still gets its one
+   * addition, as the separate update, in one pass instead of three. The partition must not change
+   * before that pass. False (nothing kept: update now) without `gradViews`, with more than
+   * LEAF_TABLE leaves or when the leaves do not cover every sample.
+   */
+  deferLeaves(leaves: readonly { start: number; stop: number; value: number }[]): boolean {
+    if (!this.gradViews || leaves.length > LEAF_TABLE) return false;
+    const buf = this.mem.buffer;
+    const tab = new Int32Array(buf, this.gLeafOff, 2 * leaves.length);
+    const val = new Float64Array(buf, this.gValOff, leaves.length);
+    let total = 0;
+    leaves.forEach((l, i) => {
+      tab[2 * i] = l.start;
+      tab[2 * i + 1] = l.stop;
+      val[i] = l.value;
+      total += l.stop - l.start;
+    });
+    if (total !== this.n) return false;
+    this.pendingLeaves = leaves.length;
+    return true;
+  }
+
+  /**
+   * The binomial gradients of `gradViews` in place (the team's threads in chunks of whole
+   * 32768-row blocks inside `runTeam`, else the calling thread), after adding the leaves kept by
+   * `deferLeaves` to the raw scores: the interleaved float32 pairs, the root's sums (`teamSums`,
+   * by blocks as grower.ts `blockSum`) and then the identity partition. The same kernel on the same
+   * rows whoever runs a block: bit-identical for any thread count. False without `gradViews`.
+   * `gradients` = false: only the kept leaves' update (no gradients, sums or identity), for fits
+   * that read the raw scores before the next gradients (no scattered writes either).
+   */
+  binomialPass(gradients = true): boolean {
+    this.teamSums = null;
+    if (!this.gradViews) return false;
+    if (!gradients && this.pendingLeaves === 0) return true;
+    const n = this.n;
+    const B = 32768;
+    const nb = Math.ceil(n / B);
+    const nLeaves = this.pendingLeaves;
+    this.pendingLeaves = 0;
+    const swOff = this.gradViews.sw ? this.gSwOff : 0;
+    const team = this.team;
+    let sg = 0;
+    let sh = 0;
+    if (team) {
+      const ctl = team.open();
+      const k = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2, nb);
+      for (let c = 0; c < k; c++) {
+        ctl[C_CHUNKS + 2 * c] = B * Math.floor((nb * c) / k);
+        ctl[C_CHUNKS + 2 * c + 1] = Math.min(n, B * Math.floor((nb * (c + 1)) / k));
+      }
+      ctl[C_GRAD] = this.gRawOff;
+      ctl[C_GRAD + 1] = this.gYOff;
+      ctl[C_GRAD + 2] = swOff;
+      ctl[C_GRAD + 3] = this.gLeafOff;
+      ctl[C_GRAD + 4] = this.gValOff;
+      ctl[C_GRAD + 5] = nLeaves;
+      ctl[C_GRAD + 6] = this.gScrOff;
+      ctl[C_GRAD + 7] = GRAD_SLOT;
+      ctl[C_GRAD + 8] = GRAD_SUB;
+      ctl[C_GRAD + 9] = this.gExpOff;
+      ctl[C_GRAD + 10] = gradients ? 1 : 0;
+      ctl[C_MODE] = 2;
+      team.run(OP_BINOMIAL, k);
+      if (!gradients) return true;
+      hgbThreadStats.grad++;
+      // the blocks' sums added in block order (grower.ts `blockSum`; the table holds them: a space
+      // under 2 GiB has fewer than 24 n bytes, n < 2^26, nb < 2048)
+      const L = team.leaves;
+      sg = L[0]!;
+      sh = L[1]!;
+      for (let q = 1; q < nb; q++) {
+        sg += L[2 * q]!;
+        sh += L[2 * q + 1]!;
+      }
+      // the partition was read by every chunk: the identity only now
+      team.open();
+      const kr = Math.min(C_MAX_CHUNKS, team.size * hgbTeamTuning.chunksPerThread * 2);
+      for (let q = 0; q < kr; q++) {
+        ctl[C_CHUNKS + 2 * q] = Math.floor((n * q) / kr);
+        ctl[C_CHUNKS + 2 * q + 1] = Math.floor((n * (q + 1)) / kr);
+      }
+      ctl[C_MODE] = 3;
+      team.run(OP_BINOMIAL, kr);
+    } else {
+      const s = new Float64Array(this.mem.buffer, this.gScrOff, 2);
+      for (let b0 = 0; b0 < n; b0 += B) {
+        const b1 = Math.min(n, b0 + B);
+        if (this.exp.binomialBlock(this.gRawOff, this.gYOff, swOff, this.ghOff, this.partOff, this.gLeafOff, this.gValOff, nLeaves, b0, b1, this.gScrOff, GRAD_SUB, this.gExpOff, gradients ? 1 : 0) !== b1 - b0) {
+          throw new WorkerError('HistGradientBoosting: a leaf\'s samples are not in ascending order');
+        }
+        if (b0 === 0) {
+          sg = s[0]!;
+          sh = s[1]!;
+        } else {
+          sg += s[0]!;
+          sh += s[1]!;
+        }
+      }
+      if (!gradients) return true;
+      this.exp.iota(this.partOff, 0, n);
+    }
+    this.teamSums = [sg, sh];
+    return true;
+  }
 
   /** Every thread that ran on this memory drops its instance (the memory can then be freed). */
   dispose(): void {
