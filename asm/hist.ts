@@ -223,9 +223,11 @@ export function histRowsConst(binp: usize, rowStride: i32, i0: i32, i1: i32, gp:
  * bin is the number of thresholds below the value (the binning of `binning.ts`), counted in two
  * levels of 16 SIMD comparisons: the coarse table gives the block of 16 thresholds holding the
  * bin, the block gives the rest (no chain of dependent loads as in a binary search: 4x faster).
- * NaN compares false everywhere and goes to `missing`.
+ * NaN compares false everywhere and goes to `missing`. If a value is +-Infinity, 1 is stored at
+ * `flagp` (the fit's validation of X, done in this pass).
  */
-export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32, outRow: usize, outCol: usize, n: i32, base: i32): void {
+export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32, outRow: usize, outCol: usize, n: i32, base: i32, flagp: usize): void {
+  let inf = 0;
   const dd = <usize>d;
   const nn = <usize>n;
   const l1p = padp + (dd << 11);
@@ -236,6 +238,7 @@ export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32,
     for (let j: usize = 0; j < dd; j++) {
       const v = load<f64>(xr + (j << 3));
       const vv = f64x2.splat(v);
+      inf |= <i32>(abs<f64>(v) == Infinity);
       const c1 = l1p + (j << 7);
       let a = f64x2.lt(v128.load(c1), vv);
       a = i64x2.add(a, f64x2.lt(v128.load(c1, 16), vv));
@@ -262,6 +265,7 @@ export function binRows(xp: usize, rows: i32, d: i32, padp: usize, missing: i32,
       store<u8>(ocol + j * nn, <u8>bin);
     }
   }
+  if (inf != 0) store<i32>(flagp, 1);
 }
 
 /**

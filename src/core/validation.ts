@@ -21,6 +21,11 @@ export interface CheckArrayOptions {
   owner?: string;
   /** Accept NaN (missing values). Infinity is always rejected. Default false. */
   allowNaN?: boolean;
+  /**
+   * With `allowNaN`: leave the check for infinity to the caller, which must then call
+   * {@link checkNoInfinity} or check every value itself (the HGB binning kernel does, in its pass).
+   */
+  deferInfinityCheck?: boolean;
   /** Minimum number of rows (default 1). */
   minRows?: number;
   /** Minimum number of columns (default 1). */
@@ -52,6 +57,7 @@ export function checkArray(X: MatrixLike, opts: CheckArrayOptions = {}): Matrix 
   }
   const d = m.data;
   const allowNaN = opts.allowNaN ?? false;
+  if (allowNaN && opts.deferInfinityCheck) return m;
   for (let k = 0; k < d.length; k++) {
     const v = d[k]!;
     if (v - v !== 0) {
@@ -63,6 +69,20 @@ export function checkArray(X: MatrixLike, opts: CheckArrayOptions = {}): Matrix 
     }
   }
   return m;
+}
+
+/**
+ * Throws the DataError of `checkArray(m, { allowNaN: true })` if `m` holds an infinity (for callers
+ * that deferred the check): the first one in row-major order.
+ */
+export function checkNoInfinity(m: Matrix, opts: { name?: string; owner?: string } = {}): void {
+  const d = m.data;
+  for (let k = 0; k < d.length; k++) {
+    const v = d[k]!;
+    if (v === Infinity || v === -Infinity) {
+      throw new DataError(opts.name ?? 'X', 'finite values or NaN (no infinity)', `${v} at row ${Math.floor(k / m.cols)}, column ${k % m.cols}`, opts.owner);
+    }
+  }
 }
 
 function coerce(X: MatrixLike, name: string, owner: string | undefined, copy: boolean): Matrix {

@@ -8,7 +8,7 @@ import { checkSampleWeight } from '../core/sampleWeight.js';
 import { accuracyScore } from '../metrics/accuracy.js';
 import { r2Score } from '../metrics/regression.js';
 import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/scorer.js';
-import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
+import { checkArray, checkLabels, checkNoInfinity, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
 import { startWorkers } from '../linalg/threads.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
@@ -346,7 +346,8 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
         throw new DataError('X', 'numeric columns (encode categorical columns as integer codes 0..maxBins-1, e.g. with OrdinalEncoder, and list them in categoricalFeatures)', `categorical column(s) ${cat.map((c) => JSON.stringify(c)).join(', ')}`, owner);
       }
     }
-    const m = checkArray(X, { owner, allowNaN: true });
+    // infinities: looked for by the WebAssembly binning in its pass over X (below)
+    const m = checkArray(X, { owner, allowNaN: true, deferInfinityCheck: true });
     const n0 = m.rows;
     const d = m.cols;
     const swIn = checkSampleWeight(sampleWeight, n0, owner);
@@ -391,7 +392,13 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
     const space = HistSpace.create(n, d, nBins, hgbGradTuning.inPlace && hgbTeamTuning.wasmGrad && loss instanceof HalfBinomialLoss, swtr !== null);
     const gv = space?.gradViews ?? null;
     const binnedCol = space ? space.binnedCol : new Uint8Array(sharedBytes(n * d));
+    // (an infinity anywhere: the error names the first one of X)
+    if (!space || (Xval && Xval.data.some((v) => v === Infinity || v === -Infinity))) checkNoInfinity(m, { owner });
     const binned = space ? space.transformBins(Xtr.data, bm) : transformBins(Xtr, bm, new Uint8Array(sharedBytes(n * d)), binnedCol);
+    if (space?.sawInfinity) {
+      space.dispose();
+      checkNoInfinity(m, { owner });
+    }
     const binnedVal = Xval ? transformBins(Xval, bm) : null;
     const missingBin = nBins - 1;
     const hasMissing = new Uint8Array(d);

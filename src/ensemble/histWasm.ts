@@ -33,7 +33,7 @@ interface HistExports {
   histRows(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsConst(binp: number, rowStride: number, i0: number, i1: number, gp: number, outp: number, nBins: number, f0: number, f1: number): void;
   histRowsNoCount(binp: number, rowStride: number, i0: number, i1: number, ghp: number, outp: number, nBins: number, f0: number, f1: number): void;
-  binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number): void;
+  binRows(xp: number, rows: number, d: number, padp: number, missing: number, outRow: number, outCol: number, n: number, base: number, flagp: number): void;
   exp(x: number): number;
   binomialGrad(rawp: number, yp: number, swp: number, rows: number, gp: number, hp: number, ghp: number): void;
   binomialBlock(rawp: number, yp: number, swp: number, ghp: number, partp: number, leafp: number, valp: number, nLeaves: number, r0: number, r1: number, scrp: number, S: number, cp: number, grad: number): number;
@@ -105,7 +105,7 @@ function hgbHistWasmTask(
 registerKernel('hgbHistWasm', hgbHistWasmTask);
 
 /** Worker-thread task (self-contained, registered as 'hgbBinWasm'): `binRows` on this thread's instance of the module over `mem`. */
-function hgbBinWasmTask(mod: object, mem: { buffer: ArrayBuffer }, id: number, xp: number, rows: number, d: number, padp: number, missing: number, colp: number, n: number, base: number): void {
+function hgbBinWasmTask(mod: object, mem: { buffer: ArrayBuffer }, id: number, xp: number, rows: number, d: number, padp: number, missing: number, colp: number, n: number, base: number, flagp: number): void {
   const g = globalThis as unknown as { __deepmineHgb?: Map<number, Record<string, (...a: number[]) => void>> };
   let cache = g.__deepmineHgb;
   if (!cache) cache = g.__deepmineHgb = new Map();
@@ -115,7 +115,7 @@ function hgbBinWasmTask(mod: object, mem: { buffer: ArrayBuffer }, id: number, x
     exp = new W.Instance(mod, { env: { memory: mem } }).exports as Record<string, (...a: number[]) => void>;
     cache.set(id, exp);
   }
-  exp.binRows!(xp, rows, d, padp, missing, 0, colp, n, base);
+  exp.binRows!(xp, rows, d, padp, missing, 0, colp, n, base, flagp);
 }
 registerKernel('hgbBinWasm', hgbBinWasmTask);
 
@@ -585,7 +585,7 @@ export class HistSpace {
     this.gGhOff = align(this.gRowsOff + this.gCap * this.gstride);
     this.padOff = align(this.gGhOff + 8 * this.gCap + 16);
     this.xRows = HistSpace.binRowsBlock(n);
-    this.xOff = align(this.padOff + 2176 * d);
+    this.xOff = align(this.padOff + 2176 * d + 64);
     const buf = mem.buffer;
     if (grad) {
       // the in-place binomial pass: y, raw, sample weights, the leaf table and its values, the
@@ -613,7 +613,7 @@ export class HistSpace {
   static bytes(n: number, d: number, nBins: number, grad = false, weights = false): number {
     const cap = HistSpace.gatherCap(n);
     const g = grad ? (weights ? 24 : 16) * n + 16 * LEAF_TABLE + 16 * 19 + HistSpace.gradChunks(n) * GRAD_SLOT + 7 * 64 : 0;
-    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2176 * d + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
+    return 2 * n * d + 16 * n + d * nBins * 32 + cap * (HistSpace.gatherStride(d) + 8) + 16 + 2176 * d + 64 + 8 * d * HistSpace.binRowsBlock(n) + 10 * 64 + 256 + g;
   }
 
   /** Chunks of the in-place binomial pass (whole blocks of 32768 rows: at most one per block). */
@@ -628,7 +628,8 @@ export class HistSpace {
   /**
    * `transformBins` into this memory (the row- and column-major bins): blocks of raw rows copied
    * into the memory and binned by the WebAssembly kernel (the same bins as `hgbBinRowsKernel`),
-   * each block's rows cut over up to linalgThreads() threads. Returns the row-major bins.
+   * each block's rows cut over up to linalgThreads() threads. Returns the row-major bins; sets
+   * `sawInfinity`.
    */
   transformBins(x: Float64Array, s: BinMapperState): Uint8Array {
     const { n, d } = this;
@@ -639,6 +640,10 @@ export class HistSpace {
     const coarse = new Float64Array(buf, this.padOff + 2048 * d, 16 * d);
     for (let j = 0; j < d; j++) for (let b = 0; b < 16; b++) coarse[16 * j + b] = pad[256 * j + 16 * b + 15]!;
     const missing = s.nBins - 1;
+    // the kernels' flag: a value of x is +-Infinity
+    const flagp = this.padOff + 2176 * d;
+    const flag = new Int32Array(buf, flagp, 1);
+    flag[0] = 0;
     const B = this.xRows;
     const xs = new Float64Array(buf, this.xOff, B * d);
     const cache = threadCache();
@@ -649,21 +654,25 @@ export class HistSpace {
       xs.set(x.subarray(b0 * d, b1 * d));
       const T = Math.min(linalgThreads(), Math.max(1, Math.floor((rows * d) / 32768)));
       if (T <= 1) {
-        this.exp.binRows(this.xOff, rows, d, this.padOff, missing, 0, this.colOff, n, b0);
+        this.exp.binRows(this.xOff, rows, d, this.padOff, missing, 0, this.colOff, n, b0, flagp);
         continue;
       }
       const tasks: KernelTask[] = [];
       for (let t = 0; t < T; t++) {
         const r0 = Math.floor((rows * t) / T);
         const r1 = Math.floor((rows * (t + 1)) / T);
-        tasks.push({ fn: 'hgbBinWasm', args: [this.mod, this.mem, this.id, this.xOff + 8 * d * r0, r1 - r0, d, this.padOff, missing, this.colOff, n, b0 + r0] });
+        tasks.push({ fn: 'hgbBinWasm', args: [this.mod, this.mem, this.id, this.xOff + 8 * d * r0, r1 - r0, d, this.padOff, missing, this.colOff, n, b0 + r0, flagp] });
       }
       this.threadsUsed = Math.max(this.threadsUsed, T);
       hgbThreadStats.bins++;
       runTasks(tasks);
     }
+    this.sawInfinity = Atomics.load(flag, 0) !== 0;
     return this.binnedRow;
   }
+
+  /** Whether the last `transformBins` met +-Infinity in x (the fit then rejects x: `checkNoInfinity`). */
+  sawInfinity = false;
 
   private static gatherStride(d: number): number {
     return Math.ceil(d / 16) * 16;

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../../src/core/matrix.js';
 import { RandomState } from '../../src/core/random.js';
 import { fitBinMapper, transformBins } from '../../src/ensemble/binning.js';
+import { HistGradientBoostingClassifier } from '../../src/ensemble/index.js';
+import { DataError } from '../../src/core/errors.js';
 import { HistSpace, hgbHistModule } from '../../src/ensemble/histWasm.js';
 import { setLinalgThreads, linalgThreads } from '../../src/linalg/threads.js';
 
@@ -91,5 +93,28 @@ describe('HistGradientBoosting binning: the WebAssembly kernel (two-level SIMD c
     } finally {
       setLinalgThreads(prev);
     }
+  });
+
+  it('an infinity in X is a DataError naming its row and column, found by the binning pass (and in the validation rows)', () => {
+    const rng = new RandomState(2);
+    const n = 3000;
+    const d = 4;
+    const base = rng.standardNormal(n * d);
+    const y = Float64Array.from({ length: n }, (_, i) => (base[i * d]! > 0 ? 1 : 0));
+    for (const [row, es] of [[17, false], [2999, false], [1234, true], [5, true]] as const) {
+      for (const v of [Infinity, -Infinity]) {
+        const X = base.slice();
+        X[row * d + 2] = v;
+        assert.throws(
+          () => new HistGradientBoostingClassifier({ maxIter: 2, earlyStopping: es, validationFraction: 0.3, randomState: 0 }).fit(new Matrix(X, n, d), y),
+          (e: unknown) => e instanceof DataError && e.message.includes(`${v} at row ${row}, column 2`),
+          `row ${row}, ${v}, early stopping ${es}`,
+        );
+      }
+    }
+    // NaN stays a missing value
+    const X = base.slice();
+    X[7] = Number.NaN;
+    new HistGradientBoostingClassifier({ maxIter: 2, randomState: 0 }).fit(new Matrix(X, n, d), y);
   });
 });
