@@ -10,6 +10,7 @@ import { r2Score } from '../metrics/regression.js';
 import { getScorer, getScorerNames, type ScorableEstimator } from '../metrics/scorer.js';
 import { checkArray, checkLabels, checkTarget, type Label, type LabelsLike, type MatrixLike } from '../core/validation.js';
 import { approximateMode, trainTestSplitIndices } from '../modelSelection/split.js';
+import { startWorkers } from '../linalg/threads.js';
 import { fitBinMapper, transformBins, type BinMapperState } from './binning.js';
 import { HistSpace, hgbGradTuning, hgbHistModule, hgbTeamTuning, hgbWasmSwitch } from './histWasm.js';
 import { TreeGrower, disposeWorkspace, inBitset, makeWorkspace, type HgbTree } from './grower.js';
@@ -337,6 +338,8 @@ abstract class BaseHGB<S extends AnySchema> extends Estimator<S, HgbState> {
   protected fitImpl(X: MatrixLike, yIn: LabelsLike, sampleWeight?: ArrayLike<number> | null): this {
     const owner = this.kind;
     const prm = this.p;
+    // a large fit starts the worker threads now: they boot while the input is checked and sampled
+    if (X instanceof Matrix && X.rows * X.cols >= 1 << 20) startWorkers();
     if (X instanceof Table) {
       const cat = X.names.filter((c) => X.column(c).kind === 'categorical');
       if (cat.length > 0) {

@@ -171,15 +171,47 @@ export function buildHistogram(
   runTasks(tasks);
 }
 
-/** Histogram of the larger child = parent - smaller sibling (scikit-learn's _subtract_histograms). */
+/**
+ * Histogram of the larger child = parent - smaller sibling (scikit-learn's _subtract_histograms):
+ * one subtraction per double, over each run of consecutive features as one flat range (all
+ * features: one range), sixteen doubles per step: V8 re-checks each typed array (map, length,
+ * base) once per step, which cost more than the subtraction in a one-double loop (micro, 28 x 256
+ * bins: 40 us, against 48 us by 8 per step and 98 us by one).
+ */
 export function subtractHistogram(out: Histogram, parent: Histogram, sibling: Histogram, feats: Int32Array, nBins: number): void {
   const stride = nBins * HIST_STRIDE;
   const p = parent.data;
   const s = sibling.data;
   const o = out.data;
-  for (let k = 0; k < feats.length; k++) {
-    const a = feats[k]! * stride;
-    const e = a + stride;
-    for (let b = a; b < e; b++) o[b] = p[b]! - s[b]!;
+  const nf = feats.length;
+  for (let k = 0; k < nf;) {
+    const f0 = feats[k]!;
+    let f1 = f0 + 1;
+    k++;
+    while (k < nf && feats[k] === f1) {
+      f1++;
+      k++;
+    }
+    const e = f1 * stride;
+    let b = f0 * stride;
+    for (const e16 = e - 15; b < e16; b += 16) {
+      o[b] = p[b]! - s[b]!;
+      o[b + 1] = p[b + 1]! - s[b + 1]!;
+      o[b + 2] = p[b + 2]! - s[b + 2]!;
+      o[b + 3] = p[b + 3]! - s[b + 3]!;
+      o[b + 4] = p[b + 4]! - s[b + 4]!;
+      o[b + 5] = p[b + 5]! - s[b + 5]!;
+      o[b + 6] = p[b + 6]! - s[b + 6]!;
+      o[b + 7] = p[b + 7]! - s[b + 7]!;
+      o[b + 8] = p[b + 8]! - s[b + 8]!;
+      o[b + 9] = p[b + 9]! - s[b + 9]!;
+      o[b + 10] = p[b + 10]! - s[b + 10]!;
+      o[b + 11] = p[b + 11]! - s[b + 11]!;
+      o[b + 12] = p[b + 12]! - s[b + 12]!;
+      o[b + 13] = p[b + 13]! - s[b + 13]!;
+      o[b + 14] = p[b + 14]! - s[b + 14]!;
+      o[b + 15] = p[b + 15]! - s[b + 15]!;
+    }
+    for (; b < e; b++) o[b] = p[b]! - s[b]!;
   }
 }

@@ -156,37 +156,61 @@ function reapDead(): void {
   deadFlags = keep.map((i) => deadFlags[i]!);
 }
 
-function ensureWorkers(n: number): boolean {
-  reapDead();
-  if (workers.length >= n) return true;
+/** Workers started by `startWorkers` that have not reported ready yet (joined by `ensureWorkers`). */
+let pending: { fresh: NodeWorker[]; flags: Int32Array[]; ready: Int32Array } | null = null;
+
+/** Start workers until `n` exist or are starting, without waiting for them. False if they cannot start. */
+function spawnWorkers(n: number): boolean {
+  const have = workers.length + (pending ? pending.fresh.length : 0);
+  if (have >= n) return true;
   const wt = builtin<WorkerThreadsModule>('node:worker_threads');
   if (!wt) return false;
-  const ready = new Int32Array(new SharedArrayBuffer(4));
-  const fresh: NodeWorker[] = [];
-  const flags: Int32Array[] = [];
+  const batch = pending ?? { fresh: [], flags: [], ready: new Int32Array(new SharedArrayBuffer(4)) };
   try {
-    for (let i = workers.length; i < n; i++) {
+    for (let i = have; i < n; i++) {
       const dead = new Int32Array(new SharedArrayBuffer(4));
-      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: ready.buffer, wasm: wasmKernelBytes(), wasm32: wasmSgemmBytes(), dead: dead.buffer }, execArgv: [] });
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { ready: batch.ready.buffer, wasm: wasmKernelBytes(), wasm32: wasmSgemmBytes(), dead: dead.buffer }, execArgv: [] });
       w.on('error', () => { /* reported through the dead flag */ });
       w.unref();
-      fresh.push(w);
-      flags.push(dead);
+      batch.fresh.push(w);
+      batch.flags.push(dead);
     }
   } catch {
     broken = true;
+    pending = null;
     return false;
   }
+  pending = batch;
+  return true;
+}
+
+/**
+ * Start the worker threads a coming threaded computation will use (`linalgThreads() - 1`) without
+ * waiting for them: they boot (a Node isolate each, ~0.1-0.3 s) while the calling thread goes on;
+ * the first `runTasks` then waits only for what is left. Nothing happens with 1 thread.
+ */
+export function startWorkers(): void {
+  reapDead();
+  const n = linalgThreads() - 1;
+  if (n > 0 && !broken) spawnWorkers(n);
+}
+
+function ensureWorkers(n: number): boolean {
+  reapDead();
+  if (workers.length >= n && !pending) return true;
+  if (!spawnWorkers(n)) return false;
+  const batch = pending!;
   const deadline = Date.now() + 20000;
   for (;;) {
-    const c = Atomics.load(ready, 0);
-    if (c >= fresh.length) break;
-    if (Date.now() > deadline) { broken = true; return false; }
-    Atomics.wait(ready, 0, c, 50);
+    const c = Atomics.load(batch.ready, 0);
+    if (c >= batch.fresh.length) break;
+    if (Date.now() > deadline) { broken = true; pending = null; return false; }
+    Atomics.wait(batch.ready, 0, c, 50);
   }
-  workers = workers.concat(fresh);
-  deadFlags = deadFlags.concat(flags);
-  sentSrc = sentSrc.concat(fresh.map(() => new Map<string, string>()));
+  pending = null;
+  workers = workers.concat(batch.fresh);
+  deadFlags = deadFlags.concat(batch.flags);
+  sentSrc = sentSrc.concat(batch.fresh.map(() => new Map<string, string>()));
   return true;
 }
 

@@ -41,6 +41,14 @@ describe('checkArray: the one coercion path', () => {
     assert.deepEqual(Array.from(encoded), [2, 0, 1, 0]);
     assert.deepEqual(checkLabels(['b', 'B', 'a'], 3).classes, ['B', 'a', 'b']);
     assert.throws(() => checkLabels([1, 'a'], 2), named(DataError, /one type/));
+    // past 16 distinct labels (the Map path) the same encoding as with few; -0 and 0 are one class
+    const many = Array.from({ length: 500 }, (_, i) => (i * 37) % 23);
+    const m = checkLabels(many, 500);
+    assert.deepEqual(m.classes, Array.from({ length: 23 }, (_, k) => k));
+    assert.ok(many.every((v, i) => m.encoded[i] === v));
+    const z = checkLabels(new Float64Array([0, -0, 1, 0]), 4);
+    assert.equal(z.classes.length, 2);
+    assert.deepEqual([...z.encoded], [0, 0, 1, 0]);
     assert.throws(() => checkLabels([1, NaN], 2), DataError);
     assert.throws(() => checkTarget([1, 2], 3), named(ShapeError, /'y'.*length 3.*length 2/));
   });

@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { InvalidParameterError } from '../../src/core/errors.js';
 import { lloydWasmBytes } from '../../src/cluster/distance.js';
 import { linalgThreads, registerKernel, runTasks, setLinalgThreads, sharedFloat64 } from '../../src/linalg/index.js';
@@ -53,6 +55,24 @@ describe('registerKernel / runTasks', () => {
     } finally {
       setLinalgThreads(prev);
     }
+  });
+
+  it('startWorkers boots the workers without waiting; the first runTasks joins them (fresh process)', () => {
+    // a fresh process: the pool of this one is already running
+    const src = `
+      import { registerKernel, runTasks, setLinalgThreads, sharedFloat64, startWorkers } from './src/linalg/threads.ts';
+      registerKernel('where', (out, i) => { out[i] = (globalThis.process?.env && !globalThis.__main) ? 1 : 0; });
+      globalThis.__main = true;
+      setLinalgThreads(2);
+      startWorkers();
+      startWorkers(); // a second call adds nothing
+      const out = sharedFloat64(2);
+      runTasks([{ fn: 'where', args: [out, 0] }, { fn: 'where', args: [out, 1] }]);
+      console.log(JSON.stringify([...out]));
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', src], { cwd: join(import.meta.dirname, '../..'), encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').pop()!), [0, 1], 'task 0 in the calling thread, task 1 on a started worker');
   });
 
   it('re-registering replaces the kernel on the workers', () => {
