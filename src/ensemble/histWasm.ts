@@ -520,7 +520,7 @@ export const hgbGradTuning = { inPlace: true, fuseRaw: true };
  * `countPartition` = true: threaded partitions always count first (two jobs), also with two
  * chunks (A/B and tests).
  */
-export const hgbTeamTuning = { countPartition: false, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 20000, callerSpin: 2000 };
+export const hgbTeamTuning = { countPartition: false, wasmGrad: true, on: true, minUpdates: 1 << 16, chunksPerThread: 1, gather: true, minPartition: 1 << 15, rootCounts: true, helperSpin: 400000, callerSpin: 2000 };
 
 /** The shared memory of one fit and the offsets of what it holds. */
 export class HistSpace {
