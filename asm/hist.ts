@@ -368,6 +368,25 @@ export function expPairs(xp: usize, n: i32, outp: usize): void {
 }
 
 /**
+ * HalfBinomialLoss gradient and hessian of one row (raw score `r`, target `yt`, the weight at
+ * `swp + o` unless `swp` is 0), rounded to float32 in lanes 0 and 1: loss.ts `binomialGradKernel`'s
+ * expression with `expV8`. The scalar rows of `binomialGrad` and `binomialBlock`.
+ */
+// @ts-ignore: decorator
+@inline
+function gradHess1(yt: f64, r: f64, swp: usize, o: usize): v128 {
+  const e = expV8(-r);
+  let gr = (1 - yt - yt * e) / (1 + e);
+  let he = e / ((1 + e) * (1 + e));
+  if (swp != 0) {
+    const w = load<f64>(swp + o);
+    gr = w * gr;
+    he = w * he;
+  }
+  return f32x4.replace_lane(f32x4.splat(<f32>gr), 1, <f32>he);
+}
+
+/**
  * HalfBinomialLoss gradients and hessians of `rows` samples (the expression of loss.ts
  * `binomialGradKernel`, with `expV8` / `expV8x2` for Math.exp): raw scores at `rawp`, labels at `yp`, sample
  * weights at `swp` (0: none), all float64; float32 gradients to `gp`, hessians to `hp`, and the
@@ -398,17 +417,9 @@ export function binomialGrad(rawp: usize, yp: usize, swp: usize, rows: i32, gp: 
   }
   for (; i < rows; i++) {
     const o = <usize>i << 3;
-    const yt = load<f64>(yp + o);
-    const e = expV8(-load<f64>(rawp + o));
-    let gr = (1 - yt - yt * e) / (1 + e);
-    let he = e / ((1 + e) * (1 + e));
-    if (swp != 0) {
-      const w = load<f64>(swp + o);
-      gr = w * gr;
-      he = w * he;
-    }
-    const g32 = <f32>gr;
-    const h32 = <f32>he;
+    const p = gradHess1(load<f64>(yp + o), load<f64>(rawp + o), swp, o);
+    const g32 = f32x4.extract_lane(p, 0);
+    const h32 = f32x4.extract_lane(p, 1);
     store<f32>(gp + (<usize>i << 2), g32);
     store<f32>(hp + (<usize>i << 2), h32);
     store<f32>(ghp + o, g32);
@@ -568,17 +579,9 @@ export function binomialBlock(rawp: usize, yp: usize, swp: usize, ghp: usize, pa
         r += load<f64>(valp + (<usize>load<u16>(locp + (<usize>(i - s0) << 1)) << 3));
         store<f64>(rawp + o, r);
       }
-      const yt = load<f64>(yp + o);
-      const ex = expV8(-r);
-      let gr = (1 - yt - yt * ex) / (1 + ex);
-      let he = ex / ((1 + ex) * (1 + ex));
-      if (swp != 0) {
-        const w = load<f64>(swp + o);
-        gr = w * gr;
-        he = w * he;
-      }
-      const g32 = <f32>gr;
-      const h32 = <f32>he;
+      const p = gradHess1(load<f64>(yp + o), r, swp, o);
+      const g32 = f32x4.extract_lane(p, 0);
+      const h32 = f32x4.extract_lane(p, 1);
       store<f32>(ghp + o, g32);
       store<f32>(ghp + o, h32, 4);
       sum = f64x2.add(sum, f64x2.replace_lane(f64x2.splat(<f64>g32), 1, <f64>h32));
